@@ -1,0 +1,36 @@
+/* Schema migrations: applies the files of a directory (sql/NNN_name.sql) in name
+ * order, each in its own transaction together with its bookkeeping row in
+ * careeros_meta.schema_migrations (name, sha256, applied_at, applied_by).
+ *
+ * A session-level advisory lock serialises concurrent runners (two hosts
+ * migrating at once: the second waits, then finds everything applied).
+ * A file that was applied and has changed since is refused: migrations are
+ * append-only, a changed one means the database and the code disagree. */
+#ifndef CAREEROS_MIGRATE_H
+#define CAREEROS_MIGRATE_H
+
+#include <libpq-fe.h>
+#include <stdio.h>
+
+/* The advisory lock key ("careeros" in ASCII), shared by every runner. */
+#define CW_MIGRATE_LOCK_KEY 0x63617265657273LL
+
+typedef struct {
+  int applied;  /* files applied by this run */
+  int skipped;  /* files found applied with the same checksum */
+} cw_migrate_stats;
+
+/* Applies every pending file of dir.  Progress goes to out (one line per
+ * applied file), problems to stderr naming the file.  Returns 0, -EEXIST
+ * when an applied file's checksum changed (nothing is applied then),
+ * -ENOENT/-EIO for directory problems, -EPROTO for a failed statement. */
+int cw_migrate_apply(PGconn *conn, const char *dir, FILE *out, cw_migrate_stats *stats);
+
+/* Lists every file as applied (with time), pending or CHANGED, and applied
+ * rows whose file is missing.  Returns 0, or -EEXIST when a checksum differs. */
+int cw_migrate_status(PGconn *conn, const char *dir, FILE *out);
+
+/* Hex sha256 (65 bytes with NUL) of a buffer; 0 or -EIO. */
+int cw_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif
