@@ -1,0 +1,361 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careeros/log.h"
+#include "careeros/queue.h"
+
+struct pending_finish {
+  struct pending_finish *next;
+  char id[37];
+  cw_queue_finish_cb cb;
+  void *arg;
+};
+
+struct cw_queue {
+  cw_db *db;
+  char *worker_id;
+  json_t *batch;                 /* items waiting for the next call */
+  struct pending_finish *waiting; /* their callbacks */
+  bool in_flight;
+};
+
+int cw_queue_new(cw_db *db, const char *worker_id, cw_queue **out) {
+  cw_queue *q = calloc(1, sizeof *q);
+  if (!q)
+    return -ENOMEM;
+  q->db = db;
+  q->worker_id = strdup(worker_id);
+  q->batch = json_array();
+  *out = q;
+  return 0;
+}
+
+void cw_queue_free(cw_queue *q) {
+  if (!q)
+    return;
+  struct pending_finish *p = q->waiting;
+  while (p) {
+    struct pending_finish *n = p->next;
+    p->cb(p->arg, -ECANCELED, "shutting down");
+    free(p);
+    p = n;
+  }
+  json_decref(q->batch);
+  free(q->worker_id);
+  free(q);
+}
+
+static void copy_id(char dst[37], const char *src) {
+  snprintf(dst, 37, "%s", src ? src : "");
+}
+
+static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
+
+void cw_claimed_clear(cw_claimed *c) {
+  free(c->file_path);
+  free(c->file_name);
+  free(c->file_hash);
+  free(c->mime_type);
+  memset(c, 0, sizeof *c);
+}
+
+/* ---- claim ------------------------------------------------------------- */
+
+struct claim_ctx {
+  cw_queue_claim_cb cb;
+  void *arg;
+};
+
+static void on_claim(void *arg, int status, const PGresult *res, const char *msg) {
+  struct claim_ctx *ctx = arg;
+  if (status < 0) {
+    cw_log_warn("queue.claim_failed", "reason=\"%s\"", msg ? msg : "");
+    ctx->cb(ctx->arg, status, NULL, 0);
+    free(ctx);
+    return;
+  }
+  int n = PQntuples(res);
+  cw_claimed *rows = n ? calloc((size_t)n, sizeof *rows) : NULL;
+  for (int i = 0; i < n && rows; i++) {
+    cw_claimed *r = &rows[i];
+    copy_id(r->id, PQgetvalue(res, i, 0));
+    copy_id(r->token, PQgetvalue(res, i, 1));
+    r->attempts = atoi(PQgetvalue(res, i, 2));
+    r->max_attempts = atoi(PQgetvalue(res, i, 3));
+    snprintf(r->stage, sizeof r->stage, "%s", PQgetvalue(res, i, 4));
+    copy_id(r->user_id, PQgetvalue(res, i, 5));
+    r->file_path = dup_or_empty(PQgetvalue(res, i, 6));
+    r->file_name = dup_or_empty(PQgetvalue(res, i, 7));
+    r->file_size = strtoll(PQgetvalue(res, i, 8), NULL, 10);
+    r->file_hash = dup_or_empty(PQgetvalue(res, i, 9));
+    r->mime_type = dup_or_empty(PQgetvalue(res, i, 10));
+    snprintf(r->created_at, sizeof r->created_at, "%s", PQgetvalue(res, i, 11));
+    r->rescued = PQgetvalue(res, i, 12)[0] == 't';
+  }
+  ctx->cb(ctx->arg, rows || !n ? 0 : -ENOMEM, rows, rows ? n : 0);
+  for (int i = 0; i < n && rows; i++)
+    cw_claimed_clear(&rows[i]);
+  free(rows);
+  free(ctx);
+}
+
+int cw_queue_claim(cw_queue *q, int limit, int lease_ms, cw_queue_claim_cb cb, void *arg) {
+  struct claim_ctx *ctx = malloc(sizeof *ctx);
+  if (!ctx)
+    return -ENOMEM;
+  ctx->cb = cb;
+  ctx->arg = arg;
+  char lim[16], lease[16];
+  snprintf(lim, sizeof lim, "%d", limit);
+  snprintf(lease, sizeof lease, "%d", lease_ms);
+  const char *p[] = {q->worker_id, lim, lease};
+  int rc = cw_db_query(q->db, "SELECT * FROM queue.claim($1, $2, $3)", 3, p, on_claim, ctx);
+  if (rc < 0)
+    free(ctx);
+  return rc;
+}
+
+/* ---- finish (batched) --------------------------------------------------- */
+
+static void flush_finishes(cw_queue *q);
+
+static struct pending_finish *take_waiting(struct pending_finish **list, const char *id) {
+  for (struct pending_finish **pp = list; *pp; pp = &(*pp)->next)
+    if (strcmp((*pp)->id, id) == 0) {
+      struct pending_finish *p = *pp;
+      *pp = p->next;
+      return p;
+    }
+  return NULL;
+}
+
+struct finish_ctx {
+  cw_queue *q;
+  struct pending_finish *sent;
+};
+
+static void on_finish(void *arg, int status, const PGresult *res, const char *msg) {
+  struct finish_ctx *ctx = arg;
+  cw_queue *q = ctx->q;
+  struct pending_finish *sent = ctx->sent;
+  free(ctx);
+  if (status == 0) {
+    for (int i = 0; i < PQntuples(res); i++) {
+      struct pending_finish *p = take_waiting(&sent, PQgetvalue(res, i, 0));
+      if (!p)
+        continue;
+      const char *r = PQgetvalue(res, i, 1);
+      int result = strcmp(r, "ok") == 0       ? CW_FINISH_OK
+                   : strcmp(r, "fenced") == 0 ? CW_FINISH_FENCED
+                                              : CW_FINISH_REFUSED;
+      p->cb(p->arg, result, PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2));
+      free(p);
+    }
+  }
+  /* Whatever is left got no answer: the connection died (outcome unknown)
+   * or the call failed as a whole. */
+  while (sent) {
+    struct pending_finish *n = sent->next;
+    sent->cb(sent->arg, status < 0 ? status : -EIO, msg ? msg : "no result for item");
+    free(sent);
+    sent = n;
+  }
+  if (q) {
+    q->in_flight = false;
+    flush_finishes(q);
+  }
+}
+
+static void flush_finishes(cw_queue *q) {
+  if (q->in_flight || json_array_size(q->batch) == 0)
+    return;
+  char *body = json_dumps(q->batch, JSON_COMPACT);
+  struct finish_ctx *ctx = malloc(sizeof *ctx);
+  if (!body || !ctx) {
+    free(body);
+    free(ctx);
+    return;
+  }
+  ctx->q = q;
+  ctx->sent = q->waiting;
+  q->waiting = NULL;
+  json_array_clear(q->batch);
+  q->in_flight = true;
+  const char *p[] = {body};
+  int rc = cw_db_query(q->db, "SELECT * FROM queue.finish_stages($1::jsonb)", 1, p, on_finish, ctx);
+  free(body);
+  if (rc < 0) {
+    ctx->q = NULL;
+    q->in_flight = false;
+    on_finish(ctx, rc, NULL, "database closed");
+  }
+}
+
+int cw_queue_finish(cw_queue *q, json_t *item, cw_queue_finish_cb cb, void *arg) {
+  struct pending_finish *p = calloc(1, sizeof *p);
+  if (!p) {
+    json_decref(item);
+    return -ENOMEM;
+  }
+  copy_id(p->id, json_string_value(json_object_get(item, "id")));
+  p->cb = cb;
+  p->arg = arg;
+  /* Append to keep callbacks in submission order. */
+  struct pending_finish **pp = &q->waiting;
+  while (*pp)
+    pp = &(*pp)->next;
+  *pp = p;
+  json_array_append_new(q->batch, item);
+  flush_finishes(q);
+  return 0;
+}
+
+/* ---- fail, release, heartbeat, input ------------------------------------ */
+
+struct text_ctx {
+  cw_queue_fail_cb cb;
+  void *arg;
+};
+
+static void on_text(void *arg, int status, const PGresult *res, const char *msg) {
+  struct text_ctx *ctx = arg;
+  if (status < 0)
+    cw_log_warn("queue.call_failed", "reason=\"%s\"", msg ? msg : "");
+  const char *v = status == 0 && PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : NULL;
+  ctx->cb(ctx->arg, status, v);
+  free(ctx);
+}
+
+static int call_text(cw_queue *q, const char *sql, int n, const char *const *p, cw_queue_fail_cb cb,
+                     void *arg) {
+  struct text_ctx *ctx = malloc(sizeof *ctx);
+  if (!ctx)
+    return -ENOMEM;
+  ctx->cb = cb;
+  ctx->arg = arg;
+  int rc = cw_db_query(q->db, sql, n, p, on_text, ctx);
+  if (rc < 0)
+    free(ctx);
+  return rc;
+}
+
+int cw_queue_fail(cw_queue *q, const cw_queue_failure *f, cw_queue_fail_cb cb, void *arg) {
+  char after[24], base[16], max[16];
+  snprintf(after, sizeof after, "%ld", f->retry_after_ms);
+  snprintf(base, sizeof base, "%d", f->backoff_base_ms);
+  snprintf(max, sizeof max, "%d", f->backoff_max_ms);
+  char *tel = f->telemetry ? json_dumps(f->telemetry, JSON_COMPACT) : NULL;
+  const char *p[] = {f->id, f->token, f->stage, f->code, f->message, f->retryable ? "true" : "false",
+                     f->retry_after_ms >= 0 ? after : NULL, base, max, tel};
+  int rc = call_text(q,
+                     "SELECT queue.fail($1::uuid, $2::uuid, $3, $4, $5, $6::boolean, $7::bigint, "
+                     "$8::int, $9::int, $10::jsonb)",
+                     10, p, cb, arg);
+  free(tel);
+  return rc;
+}
+
+/* Postgres array literal of uuids: {a,b,c}.  UUIDs need no quoting. */
+static char *uuid_array(char (*v)[37], int n) {
+  size_t len = 3 + (size_t)n * 37;
+  char *s = malloc(len), *w = s;
+  if (!s)
+    return NULL;
+  *w++ = '{';
+  for (int i = 0; i < n; i++) {
+    if (i)
+      *w++ = ',';
+    size_t l = strlen(v[i]);
+    memcpy(w, v[i], l);
+    w += l;
+  }
+  *w++ = '}';
+  *w = 0;
+  return s;
+}
+
+int cw_queue_release(cw_queue *q, char (*ids)[37], char (*tokens)[37], int n, cw_queue_fail_cb cb,
+                     void *arg) {
+  char *a = uuid_array(ids, n), *b = uuid_array(tokens, n);
+  const char *p[] = {a, b};
+  int rc = a && b ? call_text(q, "SELECT queue.release($1::uuid[], $2::uuid[])", 2, p, cb, arg)
+                  : -ENOMEM;
+  free(a);
+  free(b);
+  return rc;
+}
+
+struct ids_ctx {
+  cw_queue_ids_cb cb;
+  void *arg;
+};
+
+static void on_ids(void *arg, int status, const PGresult *res, const char *msg) {
+  struct ids_ctx *ctx = arg;
+  (void)msg;
+  int n = status == 0 ? PQntuples(res) : 0;
+  char(*ids)[37] = n ? calloc((size_t)n, 37) : NULL;
+  for (int i = 0; i < n && ids; i++)
+    copy_id(ids[i], PQgetvalue(res, i, 0));
+  ctx->cb(ctx->arg, status, ids, ids ? n : 0);
+  free(ids);
+  free(ctx);
+}
+
+int cw_queue_heartbeat(cw_queue *q, char (*ids)[37], char (*tokens)[37], int n, int lease_ms,
+                       cw_queue_ids_cb cb, void *arg) {
+  struct ids_ctx *ctx = malloc(sizeof *ctx);
+  char *a = uuid_array(ids, n), *b = uuid_array(tokens, n);
+  char lease[16];
+  snprintf(lease, sizeof lease, "%d", lease_ms);
+  int rc = -ENOMEM;
+  if (ctx && a && b) {
+    ctx->cb = cb;
+    ctx->arg = arg;
+    const char *p[] = {a, b, lease};
+    rc = cw_db_query(q->db, "SELECT * FROM queue.heartbeat($1::uuid[], $2::uuid[], $3)", 3, p,
+                     on_ids, ctx);
+  }
+  if (rc < 0)
+    free(ctx);
+  free(a);
+  free(b);
+  return rc;
+}
+
+struct json_ctx {
+  cw_queue_json_cb cb;
+  void *arg;
+};
+
+static void on_json(void *arg, int status, const PGresult *res, const char *msg) {
+  struct json_ctx *ctx = arg;
+  json_t *v = NULL;
+  if (status == 0 && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
+    json_error_t err;
+    v = json_loads(PQgetvalue(res, 0, 0), 0, &err);
+    if (!v)
+      status = -EBADMSG;
+  } else if (status < 0) {
+    cw_log_warn("queue.input_failed", "reason=\"%s\"", msg ? msg : "");
+  }
+  ctx->cb(ctx->arg, status, v);
+  json_decref(v);
+  free(ctx);
+}
+
+int cw_queue_stage_input(cw_queue *q, const char *id, const char *stage, cw_queue_json_cb cb,
+                         void *arg) {
+  struct json_ctx *ctx = malloc(sizeof *ctx);
+  if (!ctx)
+    return -ENOMEM;
+  ctx->cb = cb;
+  ctx->arg = arg;
+  const char *p[] = {id, stage};
+  int rc = cw_db_query(q->db, "SELECT queue.stage_input($1::uuid, $2)", 2, p, on_json, ctx);
+  if (rc < 0)
+    free(ctx);
+  return rc;
+}
