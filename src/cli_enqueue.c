@@ -145,10 +145,6 @@ static PGresult *q(PGconn *conn, const char *sql, int n, const char *const *p, E
   PGresult *r = PQexecParams(conn, sql, n, NULL, p, NULL, NULL, 0);
   if (PQresultStatus(r) != want) {
     cw_cli_pg_error(what, conn, r);
-    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-    const char *cons = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
-    if (state && strcmp(state, "23503") == 0 && cons && strstr(cons, "user_id"))
-      fprintf(stderr, "careeros-worker enqueue: the --user id must be an existing auth.users row\n");
     PQclear(r);
     return NULL;
   }
@@ -209,7 +205,23 @@ static int insert_rows(PGconn *conn, const char *user, const char *stream_id, co
     return -EPROTO;
   }
   char stream[37];
-  int rc = resolve_stream(conn, user, stream_id, stream_name, stream);
+  int rc;
+  /* Checked up front for a clear message (the foreign keys would refuse it
+   * anyway, naming a constraint). */
+  const char *pu[1] = {user};
+  r = q(conn, "SELECT 1 FROM auth.users WHERE id = $1", 1, pu, PGRES_TUPLES_OK, "looking up the user");
+  if (!r) {
+    rc = -EPROTO;
+    goto rollback;
+  }
+  ok = PQntuples(r) == 1;
+  PQclear(r);
+  if (!ok) {
+    fprintf(stderr, "careeros-worker enqueue: user %s does not exist in auth.users\n", user);
+    rc = -ENOENT;
+    goto rollback;
+  }
+  rc = resolve_stream(conn, user, stream_id, stream_name, stream);
   if (rc < 0)
     goto rollback;
   const char *p1[1] = {stream};
