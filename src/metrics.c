@@ -152,6 +152,9 @@ void cw_metrics_set_health(bool db_connected, bool listening) {
 
 static bool ready(void) { return R.db_connected && R.listening; }
 
+/* The start time is the process's, whether or not anything has counted yet. */
+__attribute__((constructor)) static void record_start(void) { R.started = time(NULL); }
+
 /* ---- exposition text -------------------------------------------------- */
 
 struct buf {
@@ -249,12 +252,9 @@ char *cw_metrics_render(void) {
   if (!b.p)
     return NULL;
   b.p[0] = 0;
-  if (!R.started)
-    R.started = time(NULL);
-
   header(&b, "build_info", "gauge", "Version of the running careeros-worker.");
   bprintf(&b, "careeros_build_info{version=\"%s\"} 1\n", CW_VERSION);
-  scalar(&b, "start_time_seconds", "gauge", "Unix time the metrics registry was first read.",
+  scalar(&b, "start_time_seconds", "gauge", "Unix time the worker process started.",
          (double)R.started);
   scalar(&b, "ready", "gauge", "1 when the database is connected and LISTEN is active.", ready() ? 1 : 0);
   scalar(&b, "db_connected", "gauge", "1 when the database connection is up.", R.db_connected ? 1 : 0);
@@ -447,8 +447,6 @@ int cw_metrics_server_start(uv_loop_t *loop, const char *listen, cw_metrics_serv
     cw_log_err("metrics.bad_listen", "listen=%s reason=\"expected host:port with a numeric host\"", listen);
     return -EINVAL;
   }
-  if (!R.started)
-    R.started = time(NULL);
   cw_metrics_server *s = calloc(1, sizeof *s);
   if (!s)
     return -ENOMEM;

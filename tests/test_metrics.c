@@ -183,6 +183,7 @@ START_TEST(test_counters_with_labels) {
   ck_assert_ptr_nonnull(strstr(t, "# TYPE careeros_stage_duration_seconds histogram\n"));
   ck_assert_ptr_nonnull(strstr(t, "# HELP careeros_llm_cost_usd_total "));
   ck_assert_ptr_nonnull(strstr(t, "careeros_build_info{version=\""));
+  ck_assert_double_gt(value_of(t, "careeros_start_time_seconds"), 1.5e9);
   free(t);
 }
 END_TEST
