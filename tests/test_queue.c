@@ -1,0 +1,358 @@
+/* The queue's SQL contract, against a real Postgres: claim order and
+ * exclusivity, fencing, retry and failure, lease rescue, heartbeats,
+ * release, requeue, notifications and the claim's index. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+
+#include "testlib.h"
+
+static char *conninfo;
+static PGconn *db;
+
+#define USER_A "11111111-1111-4111-8111-111111111111"
+#define STREAM "22222222-2222-4222-8222-222222222222"
+
+static void setup(void) {
+  conninfo = cw_test_fresh_db("queue");
+  db = cw_test_connect(conninfo);
+  cw_test_exec(db, "INSERT INTO auth.users (id, email) VALUES ('" USER_A "', 'a@example.com')");
+  cw_test_exec(db, "INSERT INTO public.resume_streams (id, user_id, name) VALUES ('" STREAM
+                   "', '" USER_A "', 's')");
+}
+
+static void teardown(void) {
+  PQfinish(db);
+  free(conninfo);
+}
+
+/* Inserts n pending versions with the given priority; returns nothing. */
+static void enqueue(int n, int priority) {
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "INSERT INTO public.resume_versions (stream_id, user_id, version_number, file_name, "
+           "file_path, file_size, file_hash, mime_type, priority) "
+           "SELECT '" STREAM "', '" USER_A "', coalesce((SELECT max(version_number) FROM "
+           "public.resume_versions), 0) + g, 'r.txt', 'u/r.txt', 10, "
+           "repeat('0', 64), 'text/plain', %d FROM generate_series(1, %d) g",
+           priority, n);
+  cw_test_exec(db, sql);
+}
+
+static PGresult *q(PGconn *c, const char *sql) {
+  PGresult *r = PQexec(c, sql);
+  ck_assert_msg(PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK,
+                "%s: %s", sql, PQerrorMessage(c));
+  return r;
+}
+
+START_TEST(claim_takes_priority_then_age_and_limit) {
+  enqueue(3, 0);
+  enqueue(2, 5);
+  PGresult *r = q(db, "SELECT id, attempts FROM queue.claim('w1', 3, 60000)");
+  ck_assert_int_eq(PQntuples(r), 3);
+  PQclear(r);
+  /* Both priority-5 rows were taken, and exactly one of the others. */
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_versions WHERE "
+                                           "processing_status='processing' AND priority=5"), 2);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_versions WHERE "
+                                           "processing_status='processing'"), 3);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_versions WHERE "
+                                           "processing_status='processing' AND attempts=1 AND "
+                                           "lease_token IS NOT NULL AND locked_by='w1'"), 3);
+}
+END_TEST
+
+START_TEST(claims_in_concurrent_transactions_do_not_overlap) {
+  enqueue(10, 0);
+  PGconn *other = cw_test_connect(conninfo);
+  cw_test_exec(db, "BEGIN");
+  cw_test_exec(other, "BEGIN");
+  PGresult *a = q(db, "SELECT id FROM queue.claim('w1', 6, 60000)");
+  PGresult *b = q(other, "SELECT id FROM queue.claim('w2', 6, 60000)");
+  ck_assert_int_eq(PQntuples(a), 6);
+  ck_assert_int_eq(PQntuples(b), 4); /* SKIP LOCKED: only what w1 did not lock */
+  for (int i = 0; i < PQntuples(a); i++)
+    for (int k = 0; k < PQntuples(b); k++)
+      ck_assert_str_ne(PQgetvalue(a, i, 0), PQgetvalue(b, k, 0));
+  PQclear(a);
+  PQclear(b);
+  cw_test_exec(db, "COMMIT");
+  cw_test_exec(other, "COMMIT");
+  PQfinish(other);
+}
+END_TEST
+
+START_TEST(finish_with_a_stale_token_is_fenced_and_writes_nothing) {
+  enqueue(1, 0);
+  PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 1, 60000)");
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "SELECT result FROM queue.finish_stages(jsonb_build_array(jsonb_build_object("
+           "'id', '%s', 'token', gen_random_uuid(), 'stage', 'upload', 'next_stage', 'parse', "
+           "'output', jsonb_build_object('text', 'hello'))))",
+           PQgetvalue(c, 0, 0));
+  char *res = cw_test_scalar(db, sql);
+  ck_assert_str_eq(res, "fenced");
+  free(res);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_version_texts"), 0);
+  /* With the right token the same call writes text and advances the stage. */
+  snprintf(sql, sizeof sql,
+           "SELECT result FROM queue.finish_stages(jsonb_build_array(jsonb_build_object("
+           "'id', '%s', 'token', '%s', 'stage', 'upload', 'next_stage', 'parse', 'progress', 20, "
+           "'output', jsonb_build_object('text', 'hello', 'char_count', 5))))",
+           PQgetvalue(c, 0, 0), PQgetvalue(c, 0, 1));
+  res = cw_test_scalar(db, sql);
+  ck_assert_str_eq(res, "ok");
+  free(res);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_version_texts"), 1);
+  char *stage = cw_test_scalar(db, "SELECT current_stage || ':' || (processing_stages->'upload'->>'status')"
+                                   " || ':' || (processing_stages->'parse'->>'status') FROM resume_versions");
+  ck_assert_str_eq(stage, "parse:completed:running");
+  free(stage);
+  /* A second upload for the same version is refused by the unique key. */
+  res = cw_test_scalar(db, sql);
+  ck_assert_str_eq(res, "error");
+  free(res);
+  PQclear(c);
+}
+END_TEST
+
+START_TEST(bad_output_is_refused_not_clamped) {
+  enqueue(1, 0);
+  PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 1, 60000)");
+  char sql[2048];
+  snprintf(sql, sizeof sql,
+           "SELECT result || ' ' || coalesce(message, '') FROM queue.finish_stages(jsonb_build_array(jsonb_build_object("
+           "'id', '%s', 'token', '%s', 'stage', 'enrich', 'next_stage', 'complete', 'output', "
+           "'{\"career\": {\"role_archetype\": \"x\", \"persona_type\": \"Builder\", "
+           "\"leadership_score\": 140, \"scope_score\": 1, \"technical_depth_score\": 1}}'::jsonb)))",
+           PQgetvalue(c, 0, 0), PQgetvalue(c, 0, 1));
+  char *res = cw_test_scalar(db, sql);
+  ck_assert_msg(strncmp(res, "error 23514", 11) == 0, "got %s", res);
+  ck_assert_msg(strstr(res, "leadership") != NULL, "constraint name should say what: %s", res);
+  free(res);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM career_enrichment"), 0);
+  PQclear(c);
+}
+END_TEST
+
+static char *fail_job(const char *code, const char *retryable) {
+  PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 1, 60000)");
+  ck_assert_int_eq(PQntuples(c), 1);
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "SELECT queue.fail('%s', '%s', 'upload', '%s', 'm', %s, NULL, 0, 0, NULL)",
+           PQgetvalue(c, 0, 0), PQgetvalue(c, 0, 1), code, retryable);
+  PQclear(c);
+  return cw_test_scalar(db, sql);
+}
+
+START_TEST(retryable_errors_retry_until_max_attempts_then_fail) {
+  enqueue(1, 0);
+  cw_test_exec(db, "UPDATE resume_versions SET max_attempts = 3");
+  for (int i = 0; i < 2; i++) {
+    char *r = fail_job("STORAGE_UNAVAILABLE", "true");
+    ck_assert_str_eq(r, "retry");
+    free(r);
+  }
+  char *r = fail_job("STORAGE_UNAVAILABLE", "true");
+  ck_assert_str_eq(r, "failed");
+  free(r);
+  char *codes = cw_test_scalar(db, "SELECT string_agg(e->>'code', ',' ORDER BY ord) FROM resume_versions, "
+                                   "jsonb_array_elements(processing_errors) WITH ORDINALITY AS t(e, ord)");
+  ck_assert_str_eq(codes, "STORAGE_UNAVAILABLE,STORAGE_UNAVAILABLE,STORAGE_UNAVAILABLE,MAX_ATTEMPTS");
+  free(codes);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_versions WHERE "
+                                           "processing_status='failed' AND lease_token IS NULL"), 1);
+}
+END_TEST
+
+START_TEST(permanent_error_fails_at_once) {
+  enqueue(1, 0);
+  char *r = fail_job("FILE_HASH_MISMATCH", "false");
+  ck_assert_str_eq(r, "failed");
+  free(r);
+  char *st = cw_test_scalar(db, "SELECT processing_stages->'upload'->>'status' || ':' || "
+                                "(processing_stages->'upload'->>'error') FROM resume_versions");
+  ck_assert_str_eq(st, "failed:FILE_HASH_MISMATCH");
+  free(st);
+}
+END_TEST
+
+START_TEST(backoff_grows_and_honours_retry_after) {
+  enqueue(1, 0);
+  PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 1, 60000)");
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "SELECT queue.fail('%s', '%s', 'parse', 'LLM_RATE_LIMITED', 'm', true, 120000, 1000, "
+           "600000, NULL)",
+           PQgetvalue(c, 0, 0), PQgetvalue(c, 0, 1));
+  PQclear(c);
+  free(cw_test_scalar(db, sql));
+  long secs = cw_test_scalar_long(db, "SELECT extract(epoch FROM run_after - now())::int FROM resume_versions");
+  ck_assert_msg(secs >= 118 && secs <= 121, "retry-after of 120 s not honoured: %ld", secs);
+  /* Nothing is claimable before run_after. */
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM queue.claim('w1', 1, 60000)"), 0);
+}
+END_TEST
+
+START_TEST(expired_lease_is_rescued_and_old_token_fenced) {
+  enqueue(1, 0);
+  PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 1, 60000)");
+  char id[37], old[37];
+  snprintf(id, sizeof id, "%s", PQgetvalue(c, 0, 0));
+  snprintf(old, sizeof old, "%s", PQgetvalue(c, 0, 1));
+  PQclear(c);
+  cw_test_exec(db, "UPDATE resume_versions SET lease_expires_at = now() - interval '1 second'");
+  c = q(db, "SELECT id, lease_token, rescued, attempts FROM queue.claim('w2', 5, 60000)");
+  ck_assert_int_eq(PQntuples(c), 1);
+  ck_assert_str_eq(PQgetvalue(c, 0, 0), id);
+  ck_assert_str_ne(PQgetvalue(c, 0, 1), old);
+  ck_assert_str_eq(PQgetvalue(c, 0, 2), "t");
+  ck_assert_str_eq(PQgetvalue(c, 0, 3), "2");
+  PQclear(c);
+  char *e = cw_test_scalar(db, "SELECT processing_errors->-1->>'code' FROM resume_versions");
+  ck_assert_str_eq(e, "LEASE_EXPIRED");
+  free(e);
+  char sql[512];
+  snprintf(sql, sizeof sql, "SELECT queue.fail('%s', '%s', 'upload', 'INTERNAL', 'late', true, NULL, 0, 0, NULL)", id, old);
+  e = cw_test_scalar(db, sql);
+  ck_assert_str_eq(e, "fenced");
+  free(e);
+}
+END_TEST
+
+START_TEST(rescue_past_max_attempts_fails_the_job) {
+  enqueue(1, 0);
+  cw_test_exec(db, "UPDATE resume_versions SET max_attempts = 1");
+  PQclear(q(db, "SELECT * FROM queue.claim('w1', 1, 60000)"));
+  cw_test_exec(db, "UPDATE resume_versions SET lease_expires_at = now() - interval '1 second'");
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM queue.claim('w2', 1, 60000)"), 0);
+  char *s = cw_test_scalar(db, "SELECT processing_status || ':' || (processing_errors->-1->>'code') FROM resume_versions");
+  ck_assert_str_eq(s, "failed:MAX_ATTEMPTS");
+  free(s);
+}
+END_TEST
+
+START_TEST(heartbeat_extends_only_leases_still_held) {
+  enqueue(2, 0);
+  PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 2, 1000)");
+  char sql[1024];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM queue.heartbeat(ARRAY['%s','%s']::uuid[], "
+           "ARRAY['%s', gen_random_uuid()]::uuid[], 600000)",
+           PQgetvalue(c, 0, 0), PQgetvalue(c, 1, 0), PQgetvalue(c, 0, 1));
+  ck_assert_int_eq(cw_test_scalar_long(db, sql), 1);
+  PQclear(c);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_versions WHERE "
+                                           "lease_expires_at > now() + interval '500 seconds'"), 1);
+}
+END_TEST
+
+static int count_notifies(PGconn *l, int wait_ms) {
+  int n = 0;
+  fd_set fds;
+  struct timeval tv = {wait_ms / 1000, (wait_ms % 1000) * 1000};
+  FD_ZERO(&fds);
+  FD_SET(PQsocket(l), &fds);
+  select(PQsocket(l) + 1, &fds, NULL, NULL, &tv);
+  PQconsumeInput(l);
+  PGnotify *nt;
+  while ((nt = PQnotifies(l)) != NULL) {
+    n++;
+    PQfreemem(nt);
+  }
+  return n;
+}
+
+START_TEST(bulk_insert_sends_one_notification_and_release_requeue_notify) {
+  PGconn *l = cw_test_connect(conninfo);
+  cw_test_exec(l, "LISTEN careeros_jobs");
+  cw_test_exec(db, "BEGIN");
+  enqueue(500, 0);
+  enqueue(500, 0);
+  cw_test_exec(db, "COMMIT");
+  ck_assert_int_eq(count_notifies(l, 500), 1);
+
+  PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 1, 60000)");
+  char sql[512];
+  snprintf(sql, sizeof sql, "SELECT queue.release(ARRAY['%s']::uuid[], ARRAY['%s']::uuid[])",
+           PQgetvalue(c, 0, 0), PQgetvalue(c, 0, 1));
+  ck_assert_int_eq(cw_test_scalar_long(db, sql), 1);
+  ck_assert_int_eq(count_notifies(l, 500), 1);
+  /* Released: claimable at once, and the attempt did not count. */
+  snprintf(sql, sizeof sql, "SELECT attempts FROM resume_versions WHERE id = '%s'", PQgetvalue(c, 0, 0));
+  ck_assert_int_eq(cw_test_scalar_long(db, sql), 0);
+  PQclear(c);
+
+  cw_test_exec(db, "DELETE FROM resume_versions WHERE processing_status = 'pending' AND id NOT IN "
+                   "(SELECT id FROM resume_versions LIMIT 2)");
+  char *r = fail_job("FILE_CORRUPT", "false");
+  free(r);
+  r = fail_job("TEXT_EMPTY", "false");
+  free(r);
+  count_notifies(l, 50);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT queue.requeue(NULL, 'TEXT_EMPTY')"), 1);
+  ck_assert_int_eq(count_notifies(l, 500), 1);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_versions WHERE processing_status='failed'"), 1);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT queue.requeue(NULL, NULL)"), 1);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_versions WHERE processing_status='failed'"), 0);
+  PQfinish(l);
+}
+END_TEST
+
+START_TEST(claim_uses_the_partial_index_with_many_finished_rows) {
+  enqueue(200000, 0);
+  cw_test_exec(db, "UPDATE resume_versions SET processing_status = 'completed'");
+  enqueue(10, 0);
+  cw_test_exec(db, "ANALYZE resume_versions");
+  PGresult *r = q(db, "EXPLAIN SELECT rv.id FROM public.resume_versions rv WHERE rv.processing_status = "
+                      "'pending' AND rv.run_after <= now() ORDER BY rv.priority DESC, rv.run_after "
+                      "LIMIT 64 FOR UPDATE SKIP LOCKED");
+  bool uses = false;
+  for (int i = 0; i < PQntuples(r); i++)
+    uses |= strstr(PQgetvalue(r, i, 0), "resume_versions_queue_pending_idx") != NULL;
+  PQclear(r);
+  ck_assert_msg(uses, "the claim should be served by resume_versions_queue_pending_idx");
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM queue.claim('w1', 64, 60000)"), 10);
+}
+END_TEST
+
+START_TEST(queue_schema_is_for_the_worker_role_only) {
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM pg_proc p WHERE p.pronamespace = "
+                                           "'queue'::regnamespace AND has_function_privilege('authenticated', p.oid, 'EXECUTE')"), 0);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM pg_proc p WHERE p.pronamespace = "
+                                           "'queue'::regnamespace AND has_function_privilege('anon', p.oid, 'EXECUTE')"), 0);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM pg_proc p WHERE p.pronamespace = "
+                                           "'queue'::regnamespace AND p.proname = 'claim' AND "
+                                           "has_function_privilege('careeros_worker', p.oid, 'EXECUTE')"), 1);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("queue");
+  TCase *tc = tcase_create("sql");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, claim_takes_priority_then_age_and_limit);
+  tcase_add_test(tc, claims_in_concurrent_transactions_do_not_overlap);
+  tcase_add_test(tc, finish_with_a_stale_token_is_fenced_and_writes_nothing);
+  tcase_add_test(tc, bad_output_is_refused_not_clamped);
+  tcase_add_test(tc, retryable_errors_retry_until_max_attempts_then_fail);
+  tcase_add_test(tc, permanent_error_fails_at_once);
+  tcase_add_test(tc, backoff_grows_and_honours_retry_after);
+  tcase_add_test(tc, expired_lease_is_rescued_and_old_token_fenced);
+  tcase_add_test(tc, rescue_past_max_attempts_fails_the_job);
+  tcase_add_test(tc, heartbeat_extends_only_leases_still_held);
+  tcase_add_test(tc, bulk_insert_sends_one_notification_and_release_requeue_notify);
+  tcase_add_test(tc, claim_uses_the_partial_index_with_many_finished_rows);
+  tcase_add_test(tc, queue_schema_is_for_the_worker_role_only);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
