@@ -344,8 +344,20 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **req_cls) {
-  (void)cls, (void)version, (void)upload_data, (void)upload_data_size, (void)req_cls;
+  (void)cls, (void)version, (void)upload_data;
   static const char text[] = "text/plain; charset=utf-8";
+  /* The first call only announces the headers; answering then counts as
+   * an early response and MHD would close the connection.  Answer on the
+   * second call, after any body was read (and ignored). */
+  static int seen;
+  if (*req_cls == NULL) {
+    *req_cls = &seen;
+    return MHD_YES;
+  }
+  if (*upload_data_size) {
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
   if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
     return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, text, (char *)"method not allowed\n", false);
   if (strcmp(url, "/metrics") == 0) {

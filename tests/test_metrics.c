@@ -323,6 +323,57 @@ START_TEST(test_readyz_follows_health) {
 }
 END_TEST
 
+/* Two requests on one connection: the server keeps HTTP/1.1 connections
+ * alive (a scraper does not pay a new TCP handshake per scrape). */
+struct keepalive {
+  int port;
+  long status[2], connects[2];
+  uv_async_t done;
+};
+
+static size_t discard(char *p, size_t sz, size_t n, void *arg) {
+  (void)p, (void)arg;
+  return sz * n;
+}
+
+static void *keepalive_client(void *arg) {
+  struct keepalive *k = arg;
+  char url[64];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", k->port);
+  CURL *c = curl_easy_init();
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  for (int i = 0; i < 2; i++) {
+    if (curl_easy_perform(c) == CURLE_OK) {
+      curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &k->status[i]);
+      curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &k->connects[i]);
+    }
+  }
+  curl_easy_cleanup(c);
+  uv_async_send(&k->done);
+  return NULL;
+}
+
+START_TEST(test_keepalive) {
+  struct server s;
+  start(&s);
+  struct keepalive k = {.port = s.port};
+  ck_assert_int_eq(uv_async_init(&s.loop, &k.done, on_fetched), 0);
+  pthread_t t;
+  ck_assert_int_eq(pthread_create(&t, NULL, keepalive_client, &k), 0);
+  uv_run(&s.loop, UV_RUN_DEFAULT);
+  pthread_join(t, NULL);
+  uv_close((uv_handle_t *)&k.done, NULL);
+  ck_assert_int_eq(k.status[0], 200);
+  ck_assert_int_eq(k.status[1], 200);
+  ck_assert_int_eq(k.connects[0], 1);
+  ck_assert_int_eq(k.connects[1], 0); /* reused */
+  stop(&s);
+}
+END_TEST
+
 /* The server closes cleanly even with a client connected and idle: MHD's
  * connections go with MHD_stop_daemon, the loop has no handles left. */
 START_TEST(test_close_with_idle_client) {
@@ -481,6 +532,7 @@ int main(void) {
   tcase_set_timeout(http, 60);
   tcase_add_test(http, test_http_endpoints);
   tcase_add_test(http, test_readyz_follows_health);
+  tcase_add_test(http, test_keepalive);
   tcase_add_test(http, test_close_with_idle_client);
   tcase_add_test(http, test_bad_listen);
   tcase_add_test(http, test_ipv6_listen);
