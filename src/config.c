@@ -359,8 +359,10 @@ int cw_config_load(cw_config *cfg, const char *path) {
       apply(&L, &keys[i], v, 0);
   }
   for (size_t i = 0; i < NKEYS; i++) {
+    if (keys[i].type != K_SECRET)
+      continue; /* only secret slots hold a char *; others may be ints */
     const char *file = *(char **)((char *)cfg + keys[i].off);
-    if (keys[i].type == K_SECRET && file && *file)
+    if (file && *file)
       read_secret(&L, &keys[i], file, (char **)((char *)cfg + keys[i].secret_off));
   }
   cross_checks(&L);
