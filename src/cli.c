@@ -187,21 +187,6 @@ bool cw_cli_is_uuid(const char *s) {
 
 int cw_cli_bad_option(const char *cmd, char **argv) { return bad_option(cmd, argv); }
 
-/* ---- run ---- */
-
-int cw_cmd_run(const cw_cli_ctx *ctx, int argc, char **argv) {
-  if (argc > 1) {
-    fprintf(stderr, "careeros-worker run: unexpected argument '%s'\n", argv[1]);
-    return CW_EXIT_USAGE;
-  }
-  cw_config cfg;
-  int rc = cw_cli_load_config(ctx, &cfg);
-  if (rc == CW_EXIT_OK)
-    rc = cw_daemon_run(&cfg) == 0 ? CW_EXIT_OK : CW_EXIT_FAILURE;
-  cw_config_free(&cfg);
-  return rc;
-}
-
 /* ---- check-config ---- */
 
 static int check_dir(const char *origin, const char *key, const char *path, int mode) {
@@ -312,6 +297,31 @@ int cw_cmd_check_config(const cw_cli_ctx *ctx, int argc, char **argv) {
   cw_config_dump(&cfg, stdout);
   cw_config_free(&cfg);
   return CW_EXIT_OK;
+}
+
+/* ---- run ---- */
+
+int cw_cmd_run(const cw_cli_ctx *ctx, int argc, char **argv) {
+  if (argc > 1) {
+    fprintf(stderr, "careeros-worker run: unexpected argument '%s'\n", argv[1]);
+    return CW_EXIT_USAGE;
+  }
+  cw_config cfg;
+  char def[PATH_MAX];
+  const char *path = config_path(ctx, def, sizeof def);
+  int rc = cw_config_load(&cfg, path);
+  /* Same checks as check-config, so that a unit with a bad file stops at
+   * once with status 3 (not restarted) instead of failing every job. */
+  int bad = cfg.database.conninfo && cfg.storage.backend ? check_environment(&cfg) : 0;
+  if (rc < 0 || bad > 0) {
+    fprintf(stderr, "careeros-worker: configuration %s is invalid\n", cfg.path ? cfg.path : "(defaults and environment)");
+    cw_config_free(&cfg);
+    return CW_EXIT_CONFIG;
+  }
+  cw_log_set_level(cfg.log.level);
+  rc = cw_daemon_run(&cfg) == 0 ? CW_EXIT_OK : CW_EXIT_FAILURE;
+  cw_config_free(&cfg);
+  return rc;
 }
 
 /* ---- migrate ---- */
