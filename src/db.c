@@ -309,6 +309,13 @@ static PGconn *start_params(const cw_config *cfg, const char *hostaddr, bool asy
 
 PGconn *cw_db_connect_blocking(const cw_config *cfg) { return start_params(cfg, NULL, false); }
 
+/* Server notices (e.g. "terminating connection") are not ours to print on
+ * stderr unformatted; connection problems are logged as events instead. */
+static void ignore_notice(void *arg, const char *message) {
+  (void)arg;
+  (void)message;
+}
+
 static void begin_connect(struct conn *c, const char *hostaddr) {
   cw_db *db = c->db;
   c->pg = start_params(db->cfg, hostaddr, true);
@@ -316,7 +323,7 @@ static void begin_connect(struct conn *c, const char *hostaddr) {
     conn_fail(c, c->pg ? PQerrorMessage(c->pg) : "out of memory");
     return;
   }
-  PQsetNoticeProcessor(c->pg, NULL, NULL);
+  PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
   c->state = C_CONNECTING;
   uv_timer_start(&c->timer, on_connect_timeout, (uint64_t)db->cfg->database.connect_timeout_ms, 0);
   continue_connect(c);

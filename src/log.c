@@ -44,7 +44,7 @@ void cw_log(int level, const char *msg, const char *fmt, ...) {
     n = sizeof line - 2;
   /* A newline inside a field would forge a second log line. */
   for (int i = 0; i < n; i++)
-    if (line[i] == '\n' || line[i] == '\r')
+    if (line[i] == '\n' || line[i] == '\r' || line[i] == '\t')
       line[i] = ' ';
   line[n++] = '\n';
   fwrite(line, 1, (size_t)n, stderr);
