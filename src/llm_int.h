@@ -1,0 +1,59 @@
+/* Internals of the LLM provider shared by its source files (llm*.c). */
+#ifndef CAREEROS_LLM_INT_H
+#define CAREEROS_LLM_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+/* ---- schemas (llm_schema.c) -------------------------------------------- */
+
+/* 0, or -EINVAL with the offending path in err. */
+int cw__schema_check_strict(const json_t *schema, char *err, size_t errlen);
+/* Deep copy without our local "x-cw-*" keywords (what the API gets). */
+json_t *cw__schema_for_api(const json_t *schema);
+/* Appends up to max_errors messages to errors; returns how many there are. */
+size_t cw__schema_validate(const json_t *schema, const json_t *inst, json_t *errors, size_t max_errors);
+
+/* ---- admission: in-flight cap, RPM and TPM (llm_limiter.c) -------------- */
+
+typedef struct cw__lim_waiter {
+  struct cw__lim_waiter *prev, *next;
+  long tokens;  /* estimate charged to the TPM bucket */
+  bool queued;
+  void (*cb)(struct cw__lim_waiter *w); /* admitted: the caller now holds a slot */
+} cw__lim_waiter;
+
+typedef struct {
+  uv_loop_t *loop;
+  uv_timer_t timer;
+  int max_in_flight, in_flight;
+  int rpm;
+  long tpm;
+  double next_req_at; /* loop ms: RPM spacing */
+  double tokens;      /* TPM bucket level */
+  uint64_t tokens_at;
+  uint64_t paused_until;
+  cw__lim_waiter *head, *tail;
+  size_t queued;
+  bool pumping, again;
+  long max_seen_tokens;
+} cw__limiter;
+
+void cw__lim_init(cw__limiter *l, uv_loop_t *loop, int max_in_flight, int rpm, long tpm);
+/* Queues w (FIFO); w->cb runs when admitted, possibly before this returns. */
+void cw__lim_acquire(cw__limiter *l, cw__lim_waiter *w);
+/* Leaves the queue (no-op when not queued). */
+void cw__lim_cancel(cw__limiter *l, cw__lim_waiter *w);
+/* Gives the slot back; correction = actual tokens - estimate (may be < 0). */
+void cw__lim_release(cw__limiter *l, long correction);
+/* Nobody is admitted for ms from now (429 advice, exhausted headers). */
+void cw__lim_pause(cw__limiter *l, long ms);
+/* Steering from x-ratelimit-remaining-* / reset-* (values < 0: absent). */
+void cw__lim_observe(cw__limiter *l, long remaining_requests, long reset_requests_ms, long remaining_tokens,
+                     long reset_tokens_ms);
+void cw__lim_close(cw__limiter *l, uv_close_cb cb);
+
+#endif
