@@ -1,0 +1,138 @@
+/* Runs the offline heuristic parser over text files.
+ *
+ *   score-parser [--skills FILE] [--out DIR] [--enrich] TEXT...
+ *
+ * With --out, writes DIR/<id>.json per input (id: the file name without
+ * ".txt"), in the resume-gt/v1 shape that score_resume.py reads
+ * (descriptions as lists of bullets).  Without it, prints each document
+ * (and with --enrich, the enrichment) to stdout. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careeros/heuristic.h"
+#include "careeros/offline.h"
+
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  size_t r;
+  while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += r;
+    if (n == cap) {
+      char *nb = realloc(buf, cap *= 2);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+      }
+      buf = nb;
+    }
+  }
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+/* description "a\nb" -> ["a", "b"] for every entry of every section. */
+static void to_gt_shape(json_t *doc) {
+  const char *secs[] = {"work_experience", "education", "projects", NULL};
+  for (int s = 0; secs[s]; s++) {
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(doc, secs[s]), i, e) {
+      const char *d = json_string_value(json_object_get(e, "description"));
+      json_t *list = json_array();
+      while (d && *d) {
+        const char *nl = strchr(d, '\n');
+        size_t n = nl ? (size_t)(nl - d) : strlen(d);
+        if (n) json_array_append_new(list, json_stringn(d, n));
+        d += n + (nl ? 1 : 0);
+      }
+      json_object_set_new(e, "description", list);
+    }
+  }
+  json_object_set_new(doc, "format", json_string("resume-gt/v1"));
+}
+
+static char *id_of(const char *path) {
+  const char *b = strrchr(path, '/');
+  b = b ? b + 1 : path;
+  char *id = strdup(b);
+  const char *sfx[] = {".pdftotext-layout.txt", ".txt", ".md", NULL};
+  for (int i = 0; id && sfx[i]; i++) {
+    size_t n = strlen(id), m = strlen(sfx[i]);
+    if (n > m && strcmp(id + n - m, sfx[i]) == 0) {
+      id[n - m] = 0;
+      break;
+    }
+  }
+  return id;
+}
+
+int main(int argc, char **argv) {
+  const char *skills_path = NULL, *out_dir = NULL;
+  bool enrich = false;
+  static const struct option opts[] = {{"skills", required_argument, 0, 's'},
+                                       {"out", required_argument, 0, 'o'},
+                                       {"enrich", no_argument, 0, 'e'},
+                                       {0, 0, 0, 0}};
+  int c;
+  while ((c = getopt_long(argc, argv, "s:o:e", opts, NULL)) != -1) {
+    if (c == 's') skills_path = optarg;
+    else if (c == 'o') out_dir = optarg;
+    else if (c == 'e') enrich = true;
+    else return 2;
+  }
+  if (optind >= argc) {
+    fprintf(stderr, "usage: %s [--skills FILE] [--out DIR] [--enrich] TEXT...\n", argv[0]);
+    return 2;
+  }
+  cw_skills *skills = NULL;
+  int rc = skills_path ? cw_skills_load(skills_path, &skills) : cw_skills_load_buffer("", 0, "-", &skills);
+  if (rc) {
+    fprintf(stderr, "%s: cannot load skills: %s\n", skills_path, strerror(-rc));
+    return 1;
+  }
+  cw_heuristic *h;
+  if (cw_heuristic_new(skills, &h) != 0) return 1;
+  int status = 0;
+  for (int i = optind; i < argc; i++) {
+    size_t len;
+    char *text = slurp(argv[i], &len);
+    json_t *doc = NULL;
+    if (!text || cw_heuristic_parse(h, text, len, &doc) != 0) {
+      fprintf(stderr, "%s: cannot parse\n", argv[i]);
+      doc = json_object(); /* an empty candidate is still scored */
+      status = 1;
+    }
+    if (out_dir) {
+      char *id = id_of(argv[i]);
+      char path[4096];
+      snprintf(path, sizeof path, "%s/%s.json", out_dir, id);
+      to_gt_shape(doc);
+      json_object_set_new(doc, "id", json_string(id));
+      if (json_dump_file(doc, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) status = 1;
+      free(id);
+    } else {
+      json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+      putchar('\n');
+      if (enrich) {
+        json_t *r = NULL;
+        if (cw_heuristic_enrich(doc, NULL, skills, &r) == 0) {
+          json_dumpf(r, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+          putchar('\n');
+        }
+        json_decref(r);
+      }
+    }
+    json_decref(doc);
+    free(text);
+  }
+  cw_heuristic_free(h);
+  cw_skills_free(skills);
+  return status;
+}

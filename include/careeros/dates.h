@@ -1,0 +1,35 @@
+/* Date-range parser for resume text: "Jan 2020 – Present", "01/2019 - 03/2021",
+ * "2018–20", "Summer 2022", "2019 to date", "Since 2021", "Expected May 2025",
+ * "2011/06 to 2014/01", "Sept. 2019", year-only, and the same in German,
+ * French and Spanish month names.  Results are partial ISO 8601 ("YYYY" or
+ * "YYYY-MM"); seasons keep year precision.  Pure functions, no allocation. */
+#ifndef CAREEROS_DATES_H
+#define CAREEROS_DATES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+  char start[8];     /* "" when absent */
+  char end[8];       /* "" when absent or current */
+  bool is_current;   /* Present/Current/Now/Ongoing/to date/Since ... */
+  bool is_range;     /* two dates (or date + current) rather than one date */
+  bool expected;     /* "Expected May 2025": the single date is a future end */
+  size_t begin;      /* byte span of the date text inside the input */
+  size_t end_off;
+} cw_date_range;
+
+/* Finds the best date expression in s[0..len): the first range, or else the
+ * first single date.  Returns 0 and fills out, or -ENOENT. */
+int cw_dates_find(const char *s, size_t len, cw_date_range *out);
+
+/* Like cw_dates_find but the date must make up the whole of s (ignoring
+ * blanks, brackets and trailing punctuation).  Returns 0 or -ENOENT. */
+int cw_dates_parse(const char *s, size_t len, cw_date_range *out);
+
+/* Month number 1..12 for a month name or abbreviation at s (English, German,
+ * French, Spanish, case-insensitive); *used gets the bytes consumed.  0 if
+ * none. */
+int cw_dates_month(const char *s, size_t len, size_t *used);
+
+#endif

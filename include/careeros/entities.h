@@ -1,0 +1,31 @@
+/* The parsed-entity contract (DESIGN.md): a parse result's "document" turned
+ * into parsed_resume_entities rows, and the validator both providers run on
+ * a document before anything is written. */
+#ifndef CAREEROS_ENTITIES_H
+#define CAREEROS_ENTITIES_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* Flattens document into a new array of rows, in document order:
+ *   {"field_name": "work_experience.0.company", "raw_value": "Acme" | null,
+ *    "confidence_score": 0..1, "source_type": ..., "model_version": ...}
+ * Leaf paths as in DESIGN.md; every entry of work_experience, education,
+ * skills, projects, certifications and languages also gets an entry row
+ * ("work_experience.0") whose raw_value is the entry as compact JSON text.
+ * Booleans and numbers become text ("true", "3.5").  An entry's own
+ * "confidence" (0..1) overrides default_confidence for its rows.
+ * Returns 0, -EINVAL (document not an object), -ENOMEM. */
+int cw_entities_flatten(json_t *document, const char *source_type, const char *model_version,
+                        double default_confidence, json_t **rows);
+
+/* Checks the document's shape: the eight top-level keys, types of every known
+ * field, dates "YYYY" or "YYYY-MM", is_current entries without end_date,
+ * confidences within 0..1.  Returns 0, or -EINVAL with a short reason (path
+ * and problem, never resume text) in err. */
+int cw_entities_validate_document(const json_t *document, char *err, size_t errlen);
+
+/* True for "YYYY" and "YYYY-MM" (month 01..12). */
+int cw_entities_is_partial_date(const char *s);
+
+#endif

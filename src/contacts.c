@@ -1,0 +1,208 @@
+/* Contact block: name, headline, email, phone, location and URLs, found in
+ * the lines before the first section heading (and in a "Contact" section),
+ * with the e-mail and phone searched in the whole text when the header has
+ * none. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "heuristic_int.h"
+
+typedef struct {
+  const char *s;
+  size_t n;
+  int line;
+} piece;
+
+#define MAX_PIECES 64
+
+/* Splits a line into pieces at cell gaps and at "|", "•", "·" separators. */
+static int pieces_of(const cw__line *l, int line, piece *out, int max) {
+  int n = 0;
+  for (int c = 0; c < l->ncells && n < max; c++) {
+    const char *s = l->text + l->cell_b[c], *end = l->text + l->cell_e[c];
+    while (s < end && n < max) {
+      const char *q = s, *sep = end;
+      size_t sl = 0;
+      for (; q < end; q++) {
+        if (*q == '|') { sep = q; sl = 1; break; }
+        if (end - q >= 3 && (memcmp(q, "\xe2\x80\xa2", 3) == 0 || memcmp(q, "\xe2\x97\x8f", 3) == 0 ||
+                             memcmp(q, "\xe2\x97\x86", 3) == 0)) { sep = q; sl = 3; break; }
+        if (end - q >= 2 && memcmp(q, "\xc2\xb7", 2) == 0) { sep = q; sl = 2; break; }
+      }
+      const char *ps = s;
+      size_t pn = (size_t)(sep - s);
+      cw__trim(&ps, &pn);
+      if (pn) out[n++] = (piece){ps, pn, line};
+      s = sep + sl;
+      if (sep == end) break;
+    }
+  }
+  return n;
+}
+
+static bool has_char(const char *s, size_t n, char c) { return memchr(s, c, n) != NULL; }
+
+static bool has_digit(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (isdigit((unsigned char)s[i])) return true;
+  return false;
+}
+
+static bool contains_ci(const char *s, size_t n, const char *w) {
+  size_t m = strlen(w);
+  for (size_t i = 0; i + m <= n; i++)
+    if (strncasecmp(s + i, w, m) == 0) return true;
+  return false;
+}
+
+static bool valid_phone(const char *s, size_t n) {
+  int digits = 0;
+  for (size_t i = 0; i < n; i++) digits += isdigit((unsigned char)s[i]) != 0;
+  if (digits < 7 || digits > 15) return false;
+  cw_date_range r;
+  if (cw_dates_parse(s, n, &r) == 0) return false; /* "2019 - 2021" */
+  return true;
+}
+
+static bool find_phone(cw__doc *d, const char *s, size_t n, json_t **out) {
+  size_t off = 0;
+  while (off < n) {
+    size_t b, e;
+    if (!cw__re_find(d->h, RE_PHONE, s + off, n - off, &b, &e)) return false;
+    if (valid_phone(s + off + b, e - b)) {
+      *out = cw__str(s + off + b, e - b);
+      return true;
+    }
+    off += e > 0 ? e : 1;
+  }
+  return false;
+}
+
+static bool is_contactish(cw__doc *d, const piece *p) {
+  return has_char(p->s, p->n, '@') || cw__re_find(d->h, RE_URL, p->s, p->n, NULL, NULL) ||
+         (has_digit(p->s, p->n) && find_phone(d, p->s, p->n, &(json_t *){NULL})) ||
+         has_char(p->s, p->n, ':');
+}
+
+static bool name_like(const piece *p) {
+  if (p->n < 3 || p->n > 60 || has_digit(p->s, p->n)) return false;
+  static const char *const bad[] = {"resume", "résumé", "curriculum", "updated", "cv ", "page",
+                                    "@", "http", "www.", NULL};
+  for (int i = 0; bad[i]; i++)
+    if (contains_ci(p->s, p->n, bad[i])) return false;
+  int w = cw__word_count(p->s, p->n);
+  if (w < 2 || w > 5) return false;
+  for (size_t i = 0; i < p->n; i++) {
+    unsigned char c = (unsigned char)p->s[i];
+    if (!(isalpha(c) || c >= 0x80 || c == ' ' || c == '.' || c == '-' || c == '\'')) return false;
+  }
+  return isupper((unsigned char)p->s[0]) || (unsigned char)p->s[0] >= 0x80;
+}
+
+static bool location_like(cw__doc *d, const piece *p) {
+  if (cw__word_count(p->s, p->n) > 10 || has_char(p->s, p->n, '@')) return false;
+  if (cw__re_find(d->h, RE_LOCATION, p->s, p->n, NULL, NULL)) return true;
+  /* A street address: digits and at least one comma. */
+  return has_digit(p->s, p->n) && has_char(p->s, p->n, ',') && !has_char(p->s, p->n, ':');
+}
+
+static json_t *labelled(const piece *p, const char *const *labels) {
+  for (int i = 0; labels[i]; i++) {
+    size_t m = strlen(labels[i]);
+    if (p->n > m && strncasecmp(p->s, labels[i], m) == 0) {
+      const char *v = p->s + m;
+      size_t n = p->n - m;
+      while (n && (*v == ':' || *v == ' ')) v++, n--;
+      if (n && p->s[m] == ':') return cw__str(v, n);
+    }
+  }
+  return NULL;
+}
+
+static void add_urls(cw__doc *d, const char *s, size_t n, json_t *urls) {
+  size_t off = 0, b, e;
+  while (off < n && json_array_size(urls) < 10 &&
+         cw__re_find(d->h, RE_URL, s + off, n - off, &b, &e)) {
+    const char *u = s + off + b;
+    size_t un = e - b;
+    while (un && strchr(".:", u[un - 1])) un--;
+    bool dup = false;
+    for (size_t i = 0; i < json_array_size(urls); i++) {
+      const char *have = json_string_value(json_array_get(urls, i));
+      if (strlen(have) == un && strncasecmp(have, u, un) == 0) dup = true;
+    }
+    if (!dup && un) json_array_append_new(urls, json_stringn(u, un));
+    off += e > b ? e : b + 1;
+  }
+}
+
+static void email_phone_anywhere(cw__doc *d, json_t *c) {
+  for (int i = 0; i < d->nlines; i++) {
+    cw__line *l = &d->lines[i];
+    size_t b, e;
+    if (json_is_null(json_object_get(c, "email")) &&
+        cw__re_find(d->h, RE_EMAIL, l->text, l->len, &b, &e))
+      json_object_set_new(c, "email", cw__str(l->text + b, e - b));
+    json_t *ph = NULL;
+    if (json_is_null(json_object_get(c, "phone")) &&
+        (contains_ci(l->text, l->len, "phone") || contains_ci(l->text, l->len, "tel") ||
+         contains_ci(l->text, l->len, "mobile") || contains_ci(l->text, l->len, "handy")) &&
+        find_phone(d, l->text, l->len, &ph))
+      json_object_set_new(c, "phone", ph);
+  }
+}
+
+json_t *cw__contact(cw__doc *d, int header_end) {
+  static const char *const loc_labels[] = {"location", "address", "adresse", "ort", "wohnort",
+                                           "based in", "dirección", "city", NULL};
+  json_t *c = json_object(), *urls = json_array();
+  json_object_set_new(c, "name", json_null());
+  json_object_set_new(c, "headline", json_null());
+  json_object_set_new(c, "email", json_null());
+  json_object_set_new(c, "phone", json_null());
+  json_object_set_new(c, "location", json_null());
+  int end = header_end > 0 ? header_end : (d->nlines < 8 ? d->nlines : 8);
+  if (end > 30) end = 30;
+  piece ps[MAX_PIECES];
+  int np = 0;
+  for (int i = 0; i < end && np < MAX_PIECES; i++)
+    np += pieces_of(&d->lines[i], i, ps + np, MAX_PIECES - np);
+  int name_line = -1;
+  for (int k = 0; k < np; k++) {
+    piece *p = &ps[k];
+    size_t b, e;
+    json_t *v;
+    if (json_is_null(json_object_get(c, "email")) && cw__re_find(d->h, RE_EMAIL, p->s, p->n, &b, &e))
+      json_object_set_new(c, "email", cw__str(p->s + b, e - b));
+    if (json_is_null(json_object_get(c, "phone")) && find_phone(d, p->s, p->n, &v))
+      json_object_set_new(c, "phone", v);
+    add_urls(d, p->s, p->n, urls);
+    if (json_is_null(json_object_get(c, "location")) && (v = labelled(p, loc_labels)) != NULL)
+      json_object_set_new(c, "location", v);
+    if (name_line < 0 && name_like(p) && !location_like(d, p)) {
+      json_object_set_new(c, "name", cw__str(p->s, p->n));
+      name_line = p->line;
+      /* The headline is the next piece, on the name's line or the next one. */
+      if (k + 1 < np && ps[k + 1].line <= name_line + 2 && !is_contactish(d, &ps[k + 1]) &&
+          !location_like(d, &ps[k + 1]) && cw__word_count(ps[k + 1].s, ps[k + 1].n) <= 10 &&
+          ps[k + 1].n < 100)
+        json_object_set_new(c, "headline", cw__str(ps[k + 1].s, ps[k + 1].n));
+    }
+  }
+  for (int k = 0; k < np && json_is_null(json_object_get(c, "location")); k++) {
+    if (ps[k].line == name_line || is_contactish(d, &ps[k])) continue;
+    const char *hl = json_string_value(json_object_get(c, "headline"));
+    if (hl && strlen(hl) == ps[k].n && memcmp(hl, ps[k].s, ps[k].n) == 0) continue;
+    if (location_like(d, &ps[k])) json_object_set_new(c, "location", cw__str(ps[k].s, ps[k].n));
+  }
+  /* URLs listed in a "Contact"/"Links" section. */
+  for (int i = end; i < d->nlines; i++) {
+    if (d->lines[i].heading != SEC_CONTACT) continue;
+    for (int j = i + 1; j < d->nlines && d->lines[j].heading == SEC_NONE; j++)
+      add_urls(d, d->lines[j].text, d->lines[j].len, urls);
+  }
+  email_phone_anywhere(d, c);
+  json_object_set_new(c, "urls", urls);
+  return c;
+}

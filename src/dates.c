@@ -1,0 +1,485 @@
+/* Date-range parser.  Hand-written tokenizer plus a few token patterns:
+ * dates in resumes are short and regular enough that a tokenizer is easier
+ * to keep exact (and to fuzz) than a regular expression per style. */
+#include "careeros/dates.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+enum tok_kind { T_OTHER, T_MONTH, T_SEASON, T_NUM, T_DASH, T_TOWORD, T_SLASH, T_DOT,
+                T_COMMA, T_APOS, T_CURRENT, T_SINCE, T_EXPECTED, T_DATEWORD };
+
+typedef struct {
+  enum tok_kind kind;
+  int val;        /* month 1..12, number value */
+  int ndigits;
+  bool space_before;
+  size_t b, e;    /* byte span */
+} tok;
+
+#define WINDOW 64
+#define LOOKAHEAD 16
+
+typedef struct {
+  const char *s;
+  size_t len, pos;
+  tok t[WINDOW];
+  int n;
+} lexer;
+
+struct word { const char *w; int val; };
+
+/* Month names: full names and common abbreviations (a prefix of at least
+ * three letters of a full name is also accepted, which covers "Sept"). */
+static const struct word months[] = {
+    {"january", 1}, {"february", 2}, {"march", 3}, {"april", 4}, {"may", 5}, {"june", 6},
+    {"july", 7}, {"august", 8}, {"september", 9}, {"october", 10}, {"november", 11},
+    {"december", 12}, {"januar", 1}, {"jänner", 1}, {"februar", 2}, {"märz", 3}, {"maerz", 3},
+    {"mai", 5}, {"juni", 6}, {"juli", 7}, {"oktober", 10}, {"dezember", 12}, {"janvier", 1},
+    {"février", 2}, {"fevrier", 2}, {"mars", 3}, {"avril", 4}, {"juin", 6}, {"juillet", 7},
+    {"août", 8}, {"aout", 8}, {"septembre", 9}, {"octobre", 10}, {"novembre", 11},
+    {"décembre", 12}, {"decembre", 12}, {"enero", 1}, {"febrero", 2}, {"marzo", 3}, {"abril", 4},
+    {"mayo", 5}, {"junio", 6}, {"julio", 7}, {"agosto", 8}, {"septiembre", 9}, {"setiembre", 9},
+    {"octubre", 10}, {"noviembre", 11}, {"diciembre", 12}, {"févr", 2}, {"janv", 1},
+    {"juil", 7}, {"déc", 12}, {"dic", 12}, {"ene", 1}, {"okt", 10}, {"dez", 12}, {"mär", 3},
+    {"sept", 9}, {NULL, 0}};
+
+static const struct word seasons[] = {
+    {"spring", 0}, {"summer", 0}, {"fall", 0}, {"autumn", 0}, {"winter", 0}, {"sommer", 0},
+    {"frühling", 0}, {"frühjahr", 0}, {"herbst", 0}, {"été", 0}, {"hiver", 0},
+    {"printemps", 0}, {"automne", 0}, {"verano", 0}, {"invierno", 0}, {"primavera", 0},
+    {"otoño", 0}, {"ss", 0}, {"ws", 0}, {NULL, 0}};
+
+static const struct word currents[] = {
+    {"present", 0}, {"current", 0}, {"currently", 0}, {"now", 0}, {"ongoing", 0},
+    {"today", 0}, {"heute", 0}, {"aktuell", 0}, {"jetzt", 0}, {"présent", 0}, {"aujourd", 0},
+    {"actualidad", 0}, {"actual", 0}, {"presente", 0}, {"hoy", 0}, {"dato", 0}, {NULL, 0}};
+
+static const struct word sinces[] = {{"since", 0}, {"seit", 0}, {"depuis", 0}, {"desde", 0},
+                                     {"from", 0}, {"ab", 0}, {NULL, 0}};
+static const struct word expecteds[] = {{"expected", 0}, {"anticipated", 0}, {"exp", 0},
+                                        {"voraussichtlich", 0}, {"prévu", 0}, {"prevista", 0},
+                                        {"graduating", 0}, {NULL, 0}};
+static const struct word towords[] = {{"to", 0}, {"until", 0}, {"till", 0}, {"til", 0},
+                                      {"bis", 0}, {"au", 0}, {"à", 0}, {"hasta", 0},
+                                      {"thru", 0}, {"through", 0}, {NULL, 0}};
+
+static bool is_word_byte(unsigned char c) { return isalpha(c) || c >= 0x80; }
+
+/* Length of a dash-like UTF-8 sequence at p (hyphen, en/em dash, minus). */
+static size_t dash_len(const char *p, size_t left) {
+  const unsigned char *u = (const unsigned char *)p;
+  if (u[0] == '-') return 1;
+  if (left >= 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x90 && u[2] <= 0x95) return 3;
+  if (left >= 3 && u[0] == 0xE2 && u[1] == 0x88 && u[2] == 0x92) return 3;
+  return 0;
+}
+
+/* Invisible or blank UTF-8 sequences treated as white space. */
+static size_t blank_len(const char *p, size_t left) {
+  const unsigned char *u = (const unsigned char *)p;
+  if (u[0] == ' ' || u[0] == '\t' || u[0] == '\n' || u[0] == '\r' || u[0] == '\f' || u[0] == '\v')
+    return 1;
+  if (left >= 2 && u[0] == 0xC2 && (u[1] == 0xA0 || u[1] == 0xAD)) return 2;
+  if (left >= 3 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x8B || u[2] == 0xAF)) return 3;
+  if (left >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) return 3;
+  return 0;
+}
+
+static bool lookup(const struct word *list, const char *w, size_t n, int *val) {
+  for (int i = 0; list[i].w; i++) {
+    if (strlen(list[i].w) == n && strncasecmp(list[i].w, w, n) == 0) {
+      if (val) *val = list[i].val;
+      return true;
+    }
+  }
+  return false;
+}
+
+int cw_dates_month(const char *s, size_t len, size_t *used) {
+  size_t n = 0;
+  while (n < len && is_word_byte((unsigned char)s[n]) && !dash_len(s + n, len - n) &&
+         !blank_len(s + n, len - n))
+    n++;
+  if (n < 3 || n > 12) return 0;
+  int v = 0;
+  if (!lookup(months, s, n, &v)) {
+    /* English three-letter abbreviations (and longer prefixes like "Sept"). */
+    static const char *const en[] = {"january", "february", "march", "april", "may", "june",
+                                     "july", "august", "september", "october", "november",
+                                     "december"};
+    for (int m = 0; m < 12 && !v; m++)
+      if (n <= strlen(en[m]) && strncasecmp(en[m], s, n) == 0) v = m + 1;
+  }
+  if (v && used) *used = n;
+  return v;
+}
+
+static void classify_word(lexer *lx, tok *t, const char *w, size_t n) {
+  size_t used = 0;
+  int m = cw_dates_month(w, n, &used);
+  if (m && used == n) {
+    t->kind = T_MONTH;
+    t->val = m;
+    if (t->e < lx->len && lx->s[t->e] == '.') t->e++; /* "Sept." */
+  } else if (lookup(seasons, w, n, NULL)) {
+    t->kind = T_SEASON;
+  } else if (lookup(currents, w, n, NULL)) {
+    t->kind = T_CURRENT;
+  } else if (lookup(sinces, w, n, NULL)) {
+    t->kind = T_SINCE;
+  } else if (lookup(expecteds, w, n, NULL)) {
+    t->kind = T_EXPECTED;
+    if (t->e < lx->len && (lx->s[t->e] == '.' || lx->s[t->e] == ':')) t->e++;
+  } else if (lookup(towords, w, n, NULL)) {
+    t->kind = T_TOWORD;
+  } else if (n == 4 && strncasecmp(w, "date", 4) == 0) {
+    t->kind = T_DATEWORD;
+  } else {
+    t->kind = T_OTHER;
+  }
+}
+
+/* Reads one token at lx->pos; false at end of input. */
+static bool next_token(lexer *lx, tok *t) {
+  const char *s = lx->s;
+  size_t len = lx->len, p = lx->pos, bl;
+  bool sp = false;
+  while (p < len && (bl = blank_len(s + p, len - p)) > 0) {
+    p += bl;
+    sp = true;
+  }
+  if (p >= len) {
+    lx->pos = p;
+    return false;
+  }
+  memset(t, 0, sizeof *t);
+  t->space_before = sp || p == 0;
+  t->b = p;
+  unsigned char c = (unsigned char)s[p];
+  size_t dl = dash_len(s + p, len - p);
+  if (dl) {
+    t->kind = T_DASH;
+    p += dl;
+    while (p < len && (dl = dash_len(s + p, len - p)) > 0) p += dl; /* "--" */
+  } else if (isdigit(c)) {
+    size_t q = p;
+    long v = 0;
+    while (q < len && isdigit((unsigned char)s[q])) {
+      if (q - p < 9) v = v * 10 + (s[q] - '0');
+      q++;
+    }
+    bool glued = (p > 0 && isalpha((unsigned char)s[p - 1])) ||
+                 (q < len && isalpha((unsigned char)s[q]));
+    t->kind = glued ? T_OTHER : T_NUM;
+    t->val = (int)v;
+    t->ndigits = (int)(q - p);
+    p = q;
+  } else if (is_word_byte(c) && !(c == 0xE2 && p + 2 < len && (unsigned char)s[p + 1] == 0x80 &&
+                                   (unsigned char)s[p + 2] == 0x99)) {
+    size_t q = p;
+    while (q < len && is_word_byte((unsigned char)s[q]) && !dash_len(s + q, len - q) &&
+           !blank_len(s + q, len - q) &&
+           !((unsigned char)s[q] == 0xE2 && q + 2 < len && (unsigned char)s[q + 1] == 0x80 &&
+             (unsigned char)s[q + 2] == 0x99))
+      q++;
+    if (q == p) q = p + 1;
+    t->e = q;
+    lx->pos = q;
+    classify_word(lx, t, s + p, q - p);
+    lx->pos = t->e;
+    return true;
+  } else {
+    t->kind = c == '/' ? T_SLASH : c == '.' ? T_DOT : c == ',' ? T_COMMA
+            : c == '\'' ? T_APOS : T_OTHER;
+    p += (c == 0xE2 && p + 2 < len) ? 3 : 1; /* ’ is an apostrophe too */
+    if (c == 0xE2) t->kind = T_APOS;
+  }
+  t->e = p;
+  lx->pos = p;
+  return true;
+}
+
+/* Keeps at least LOOKAHEAD tokens after index i buffered; returns the new
+ * index of the token that was at i. */
+static int refill(lexer *lx, int i) {
+  if (lx->n - i >= LOOKAHEAD) return i;
+  if (i > 0) {
+    memmove(lx->t, lx->t + i, (size_t)(lx->n - i) * sizeof(tok));
+    lx->n -= i;
+    i = 0;
+  }
+  while (lx->n < WINDOW && next_token(lx, &lx->t[lx->n])) lx->n++;
+  return i;
+}
+
+typedef struct {
+  int year, month; /* month 0: year precision */
+} ymd;
+
+static bool is_year(const tok *t) {
+  return t->kind == T_NUM && t->ndigits == 4 && t->val >= 1900 && t->val <= 2099;
+}
+static bool is_month_num(const tok *t) {
+  return t->kind == T_NUM && t->ndigits <= 2 && t->val >= 1 && t->val <= 12;
+}
+static bool glued(const tok *t) { return !t->space_before; }
+
+/* One date at t[i..n): returns tokens consumed (0: none). */
+static int one_date(const tok *t, int i, int n, ymd *d) {
+  const tok *a = &t[i];
+  int k = n - i;
+  if (a->kind == T_MONTH) {
+    int j = 1;
+    if (j < k && t[i + j].kind == T_COMMA) j++;
+    if (j < k && is_year(&t[i + j])) {
+      *d = (ymd){t[i + j].val, a->val};
+      return j + 1;
+    }
+    if (j + 1 < k && t[i + j].kind == T_APOS && t[i + j + 1].kind == T_NUM &&
+        t[i + j + 1].ndigits == 2) {
+      int y = t[i + j + 1].val;
+      *d = (ymd){y < 50 ? 2000 + y : 1900 + y, a->val};
+      return j + 2;
+    }
+    return 0;
+  }
+  if (a->kind == T_SEASON) {
+    int j = 1;
+    if (j < k && t[i + j].kind == T_COMMA) j++;
+    if (j < k && is_year(&t[i + j])) {
+      *d = (ymd){t[i + j].val, 0};
+      return j + 1;
+    }
+    return 0;
+  }
+  if (a->kind != T_NUM) return 0;
+  /* D.M.YYYY or M/D/YYYY (month precision is all we keep). */
+  if (k >= 5 && a->ndigits <= 2 && (t[i + 1].kind == T_DOT || t[i + 1].kind == T_SLASH) &&
+      t[i + 2].kind == T_NUM && t[i + 2].ndigits <= 2 && t[i + 3].kind == t[i + 1].kind &&
+      is_year(&t[i + 4]) && glued(&t[i + 1]) && glued(&t[i + 2]) && glued(&t[i + 4])) {
+    int x = a->val, y = t[i + 2].val, mon;
+    if (t[i + 1].kind == T_DOT || x > 12) mon = y;
+    else mon = x;
+    if (mon < 1 || mon > 12 || x < 1 || y < 1 || x > 31 || y > 31) return 0;
+    *d = (ymd){t[i + 4].val, mon};
+    return 5;
+  }
+  /* MM/YYYY, MM.YYYY, MM-YYYY */
+  if (k >= 3 && is_month_num(a) &&
+      (t[i + 1].kind == T_SLASH || t[i + 1].kind == T_DOT || t[i + 1].kind == T_DASH) &&
+      glued(&t[i + 1]) && glued(&t[i + 2]) && is_year(&t[i + 2])) {
+    *d = (ymd){t[i + 2].val, a->val};
+    return 3;
+  }
+  if (!is_year(a)) return 0;
+  /* YYYY-MM(-DD), YYYY/MM, YYYY.MM */
+  if (k >= 3 && (t[i + 1].kind == T_SLASH || t[i + 1].kind == T_DASH || t[i + 1].kind == T_DOT) &&
+      glued(&t[i + 1]) && glued(&t[i + 2]) && t[i + 2].kind == T_NUM && t[i + 2].ndigits == 2 &&
+      is_month_num(&t[i + 2])) {
+    *d = (ymd){a->val, t[i + 2].val};
+    int used = 3;
+    if (k >= 5 && t[i + 3].kind == t[i + 1].kind && glued(&t[i + 3]) && t[i + 4].kind == T_NUM &&
+        t[i + 4].ndigits <= 2 && glued(&t[i + 4]))
+      used = 5;
+    return used;
+  }
+  *d = (ymd){a->val, 0};
+  return 1;
+}
+
+static void fmt_ymd(char out[8], ymd d) {
+  unsigned y = (unsigned)d.year % 10000u, m = (unsigned)d.month % 13u;
+  out[0] = (char)('0' + y / 1000);
+  out[1] = (char)('0' + y / 100 % 10);
+  out[2] = (char)('0' + y / 10 % 10);
+  out[3] = (char)('0' + y % 10);
+  out[4] = 0;
+  if (m) {
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10);
+    out[6] = (char)('0' + m % 10);
+    out[7] = 0;
+  }
+}
+
+static int cmp_ymd(ymd a, ymd b) {
+  if (a.year != b.year) return a.year < b.year ? -1 : 1;
+  if (!a.month || !b.month) return 0;
+  return a.month < b.month ? -1 : a.month > b.month;
+}
+
+/* Skips a separator ("-", "–", "to", "until", "bis", "/" between years). */
+static int separator(const tok *t, int i, int n) {
+  int j = i;
+  if (j < n && t[j].kind == T_DASH) j++;
+  if (j < n && t[j].kind == T_TOWORD) j++;
+  return j;
+}
+
+/* The end side of a range at t[i..]: date, current word, or short year. */
+static int range_end(const tok *t, int i, int n, ymd start, ymd *end, bool *current) {
+  int k = n - i;
+  if (k <= 0) return 0;
+  if (t[i].kind == T_CURRENT) {
+    *current = true;
+    return 1;
+  }
+  if (t[i].kind == T_DATEWORD && i > 0 && t[i - 1].kind == T_TOWORD) { /* "to date" */
+    *current = true;
+    return 1;
+  }
+  int used = one_date(t, i, n, end);
+  if (used) return cmp_ymd(*end, start) >= 0 ? used : 0;
+  /* "2018–20": two-digit end year. */
+  if (t[i].kind == T_NUM && t[i].ndigits == 2 && start.month == 0) {
+    int y = start.year / 100 * 100 + t[i].val;
+    if (y < start.year) y += 100;
+    if (y - start.year > 50) return 0;
+    *end = (ymd){y, 0};
+    return 1;
+  }
+  return 0;
+}
+
+typedef struct {
+  ymd start, end;
+  bool has_start, has_end, current, range, expected;
+  int b, e; /* token indexes [b, e) */
+} match;
+
+/* Tries every pattern starting at token i. */
+static bool match_at(const tok *t, int i, int n, match *m) {
+  memset(m, 0, sizeof *m);
+  int j = i;
+  bool since = false, expected = false;
+  if (t[j].kind == T_SINCE) {
+    since = true;
+    j++;
+  } else if (t[j].kind == T_EXPECTED) {
+    expected = true;
+    j++;
+  }
+  if (j >= n) return false;
+  /* "Jan – Mar 2020": a bare month takes the year of the end date. */
+  if (t[j].kind == T_MONTH && j + 2 < n) {
+    int s2 = separator(t, j + 1, n);
+    ymd end;
+    int used = s2 > j + 1 ? one_date(t, s2, n, &end) : 0;
+    if (used && end.month && !(j + 1 < n && is_year(&t[j + 1])) && t[j].val <= end.month) {
+      m->start = (ymd){end.year, t[j].val};
+      m->end = end;
+      m->has_start = m->has_end = m->range = true;
+      m->b = i;
+      m->e = s2 + used;
+      return true;
+    }
+  }
+  ymd d;
+  int used = one_date(t, j, n, &d);
+  if (!used) return false;
+  m->b = i;
+  m->e = j + used;
+  int s = separator(t, j + used, n);
+  if (s > j + used) {
+    ymd end = {0, 0};
+    bool cur = false;
+    int u2 = range_end(t, s, n, d, &end, &cur);
+    if (u2) {
+      m->start = d;
+      m->has_start = true;
+      m->end = end;
+      m->has_end = !cur;
+      m->current = cur;
+      m->range = true;
+      m->e = s + u2;
+      return true;
+    }
+    if (s == n || t[s].kind == T_OTHER) {
+      /* "2019 –" at the end: an open range. */
+      if (s == n && t[j + used].kind == T_DASH) {
+        m->start = d;
+        m->has_start = m->current = m->range = true;
+        m->e = s;
+        return true;
+      }
+    }
+  }
+  if (since) {
+    m->start = d;
+    m->has_start = m->current = m->range = true;
+    return true;
+  }
+  if (expected) {
+    m->end = d;
+    m->has_end = m->expected = true;
+    return true;
+  }
+  m->start = d;
+  m->has_start = true;
+  return true;
+}
+
+static void to_range(const lexer *lx, const match *m, cw_date_range *out) {
+  memset(out, 0, sizeof *out);
+  if (m->has_start) fmt_ymd(out->start, m->start);
+  if (m->has_end) fmt_ymd(out->end, m->end);
+  out->is_current = m->current;
+  out->is_range = m->range;
+  out->expected = m->expected;
+  out->begin = lx->t[m->b].b;
+  out->end_off = lx->t[m->e - 1].e;
+}
+
+int cw_dates_find(const char *s, size_t len, cw_date_range *out) {
+  if (!s || !out) return -EINVAL;
+  lexer lx = {.s = s, .len = len};
+  cw_date_range single;
+  bool have_single = false;
+  int i = refill(&lx, 0);
+  while (i < lx.n) {
+    match m;
+    if (match_at(lx.t, i, lx.n, &m)) {
+      if (m.range || m.expected) {
+        to_range(&lx, &m, out);
+        return 0;
+      }
+      if (!have_single) {
+        to_range(&lx, &m, &single);
+        have_single = true;
+      }
+      i = m.e;
+    } else {
+      i++;
+    }
+    i = refill(&lx, i);
+  }
+  if (!have_single) return -ENOENT;
+  *out = single;
+  return 0;
+}
+
+static bool only_filler(const char *s, size_t b, size_t e) {
+  for (size_t p = b; p < e; p++) {
+    unsigned char c = (unsigned char)s[p];
+    if (isspace(c) || strchr("()[]{}|,;:.", c)) continue;
+    size_t bl = blank_len(s + p, e - p);
+    if (bl) {
+      p += bl - 1;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+int cw_dates_parse(const char *s, size_t len, cw_date_range *out) {
+  cw_date_range r;
+  if (cw_dates_find(s, len, &r) != 0) return -ENOENT;
+  if (!only_filler(s, 0, r.begin) || !only_filler(s, r.end_off, len)) return -ENOENT;
+  *out = r;
+  return 0;
+}

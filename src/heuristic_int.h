@@ -1,0 +1,70 @@
+/* Internals shared by the heuristic parser's files (not installed). */
+#ifndef CAREEROS_HEURISTIC_INT_H
+#define CAREEROS_HEURISTIC_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <jansson.h>
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "careeros/dates.h"
+#include "careeros/heuristic.h"
+
+enum cw__sec {
+  SEC_NONE, SEC_SUMMARY, SEC_WORK, SEC_EDUCATION, SEC_SKILLS, SEC_PROJECTS, SEC_CERTS,
+  SEC_LANGUAGES, SEC_CONTACT, SEC_OTHER
+};
+
+#define CW__MAX_CELLS 8
+
+typedef struct {
+  char *text;       /* trimmed, NUL-terminated, owned by the line array buffer */
+  size_t len;
+  int indent;       /* leading columns */
+  bool bullet;      /* started with a bullet marker (removed from text) */
+  int bullet_indent;
+  int ncells;       /* cells split by runs of 3+ spaces */
+  size_t cell_b[CW__MAX_CELLS], cell_e[CW__MAX_CELLS];
+  enum cw__sec heading; /* SEC_NONE unless the line is a section heading */
+} cw__line;
+
+enum cw__re { RE_EMAIL, RE_PHONE, RE_URL, RE_LOCATION, RE_DURATION, RE_GPA, RE_FOOTER, RE__COUNT };
+
+struct cw_heuristic {
+  const cw_skills *skills;
+  pcre2_code *re[RE__COUNT];
+  pcre2_match_data *md;
+};
+
+typedef struct {
+  cw_heuristic *h;
+  const char *norm;   /* normalised full text (for substring checks) */
+  size_t norm_len;
+  cw__line *lines;
+  int nlines;
+} cw__doc;
+
+/* heuristic.c helpers */
+bool cw__re_find(cw_heuristic *h, enum cw__re re, const char *s, size_t len, size_t *b, size_t *e);
+json_t *cw__str(const char *s, size_t n); /* trimmed string or null when empty */
+void cw__trim(const char **s, size_t *n);
+bool cw__in_text(const cw__doc *d, const char *s, size_t n);
+int cw__word_count(const char *s, size_t n);
+
+/* heuristic_sections.c */
+enum cw__sec cw__heading_kind(const char *s, size_t n, bool strict);
+
+/* contacts.c */
+json_t *cw__contact(cw__doc *d, int header_end);
+
+/* heuristic_entries.c */
+json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to);
+
+/* heuristic_lists.c */
+void cw__skills_section(cw__doc *d, int from, int to, json_t *skills);
+void cw__skills_scan_text(cw__doc *d, json_t *skills);
+void cw__languages_section(cw__doc *d, int from, int to, json_t *out);
+void cw__certs_section(cw__doc *d, int from, int to, json_t *out);
+
+#endif

@@ -1,0 +1,252 @@
+/* List sections: skills ("Category: a, b, c" lines or plain lists, plus the
+ * dictionary for running text), languages and certifications. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "heuristic_int.h"
+
+/* ---- skills ---------------------------------------------------------------- */
+
+static bool have_skill(json_t *skills, const char *s, size_t n) {
+  size_t i;
+  json_t *v;
+  json_array_foreach(skills, i, v) {
+    const char *name = json_string_value(json_object_get(v, "name"));
+    if (name && strlen(name) == n && strncasecmp(name, s, n) == 0) return true;
+  }
+  return false;
+}
+
+static void add_skill(json_t *skills, const char *name, size_t n, json_t *category,
+                      json_t *proficiency, json_t *years) {
+  json_t *o = json_object();
+  json_object_set_new(o, "name", json_stringn(name, n));
+  json_object_set_new(o, "category", category ? category : json_null());
+  json_object_set_new(o, "proficiency_level", proficiency ? proficiency : json_null());
+  json_object_set_new(o, "years_of_experience", years ? years : json_null());
+  json_array_append_new(skills, o);
+}
+
+/* "(expert)" / "(5 years)" / "(5+ yrs)" after a skill name. */
+static void split_paren(const char **s, size_t *n, json_t **prof, json_t **years) {
+  const char *open = memchr(*s, '(', *n);
+  if (!open || (*s)[*n - 1] != ')') return;
+  const char *in = open + 1;
+  size_t in_n = (size_t)(*s + *n - 1 - in);
+  if (in_n && isdigit((unsigned char)*in)) {
+    long y = strtol(in, NULL, 10);
+    if (y > 0 && y < 60) *years = json_integer(y);
+  } else if (in_n) {
+    *prof = cw__str(in, in_n);
+  }
+  *n = (size_t)(open - *s);
+  cw__trim(s, n);
+}
+
+static void add_item(cw__doc *d, json_t *skills, const char *s, size_t n, const char *cat,
+                     size_t cat_n, json_t *cat_prof) {
+  cw__trim(&s, &n);
+  while (n && s[n - 1] == '.') n--;
+  if (n > 3 && strncasecmp(s, "and ", 4) == 0) s += 4, n -= 4;
+  if (!n || n > 60 || cw__word_count(s, n) > 5) return;
+  json_t *prof = NULL, *years = NULL;
+  split_paren(&s, &n, &prof, &years);
+  if (!n || have_skill(skills, s, n)) {
+    json_decref(prof);
+    json_decref(years);
+    return;
+  }
+  const char *canon = NULL, *dcat = NULL;
+  json_t *category;
+  if (cat_n) category = cw__str(cat, cat_n);
+  else if (cw_skills_lookup(d->h->skills, s, n, &canon, &dcat)) category = json_string(dcat);
+  else category = json_null();
+  if (!prof && cat_prof) prof = json_incref(cat_prof);
+  add_skill(skills, s, n, category, prof, years);
+}
+
+static bool is_delim(const char *p, size_t left, size_t *len) {
+  if (*p == ',' || *p == ';' || *p == '|') {
+    *len = 1;
+    return true;
+  }
+  if (left >= 3 && (memcmp(p, "\xe2\x80\xa2", 3) == 0 || memcmp(p, "\xe2\x97\x8f", 3) == 0)) {
+    *len = 3;
+    return true;
+  }
+  if (left >= 2 && memcmp(p, "\xc2\xb7", 2) == 0) {
+    *len = 2;
+    return true;
+  }
+  if (left >= 3 && p[0] == ' ' && p[1] == ' ' && p[2] == ' ') {
+    *len = 3;
+    return true;
+  }
+  return false;
+}
+
+static void add_list(cw__doc *d, json_t *skills, const char *s, size_t n, const char *cat,
+                     size_t cat_n, json_t *prof) {
+  const char *b = s, *end = s + n;
+  int depth = 0;
+  for (const char *p = s; p < end;) {
+    size_t dl = 0;
+    if (*p == '(') depth++;
+    if (*p == ')' && depth) depth--;
+    if (depth == 0 && is_delim(p, (size_t)(end - p), &dl)) {
+      add_item(d, skills, b, (size_t)(p - b), cat, cat_n, prof);
+      p += dl;
+      b = p;
+    } else {
+      p++;
+    }
+  }
+  add_item(d, skills, b, (size_t)(end - b), cat, cat_n, prof);
+}
+
+/* "Category (Level): items" -> category and level. */
+static const char *category_colon(const char *s, size_t n) {
+  const char *c = memchr(s, ':', n);
+  if (!c || c == s || (size_t)(c - s) > 40 || (size_t)(c - s) + 1 >= n) return NULL;
+  if (cw__word_count(s, (size_t)(c - s)) > 5) return NULL;
+  if (c + 1 < s + n && c[1] == '/') return NULL; /* URL */
+  return c;
+}
+
+void cw__skills_section(cw__doc *d, int from, int to, json_t *skills) {
+  bool any_colon = false;
+  for (int i = from; i < to; i++)
+    if (category_colon(d->lines[i].text, d->lines[i].len)) any_colon = true;
+  for (int i = from; i < to; i++) {
+    const cw__line *l = &d->lines[i];
+    if (!l->len) continue;
+    const char *c = category_colon(l->text, l->len);
+    if (c) {
+      const char *cat = l->text;
+      size_t cat_n = (size_t)(c - l->text);
+      json_t *prof = NULL, *years = NULL;
+      split_paren(&cat, &cat_n, &prof, &years);
+      json_decref(years);
+      add_list(d, skills, c + 1, l->len - (size_t)(c + 1 - l->text), cat, cat_n, prof);
+      json_decref(prof);
+      continue;
+    }
+    /* With "Category: ..." lines around, a lone word is a table label
+     * ("Web Development", "Master"), not a skill. */
+    bool list = false;
+    for (size_t k = 0; k < l->len; k++) {
+      size_t dl;
+      if (is_delim(l->text + k, l->len - k, &dl)) list = true;
+    }
+    if (any_colon && !list) continue;
+    add_list(d, skills, l->text, l->len, NULL, 0, NULL);
+  }
+}
+
+static void scan_cb(void *arg, const char *canonical, const char *category) {
+  json_t *skills = arg;
+  if (!have_skill(skills, canonical, strlen(canonical)))
+    add_skill(skills, canonical, strlen(canonical), json_string(category), NULL, NULL);
+}
+
+void cw__skills_scan_text(cw__doc *d, json_t *skills) {
+  cw_skills_scan(d->h->skills, d->norm, d->norm_len, scan_cb, skills);
+}
+
+/* ---- languages ----------------------------------------------------------------- */
+
+static void add_language(json_t *out, const char *s, size_t n) {
+  cw__trim(&s, &n);
+  if (!n || n > 80) return;
+  /* Name is the first word(s) up to a separator: "English — Native",
+   * "German (B2)", "French: fluent", "Spanish - basic". */
+  size_t k = 0;
+  while (k < n && s[k] != '(' && s[k] != ':' && s[k] != '-' &&
+         !((unsigned char)s[k] == 0xE2 && k + 2 < n && (unsigned char)s[k + 1] == 0x80))
+    k++;
+  const char *name = s;
+  size_t name_n = k;
+  cw__trim(&name, &name_n);
+  if (!name_n || cw__word_count(name, name_n) > 3) return;
+  const char *prof = s + k;
+  size_t prof_n = n - k;
+  while (prof_n && (*prof == '(' || *prof == ':' || *prof == '-' || *prof == ' ' ||
+                    ((unsigned char)*prof >= 0x80 && (unsigned char)*prof != 0xC3))) {
+    prof++;
+    prof_n--;
+  }
+  while (prof_n && prof[prof_n - 1] == ')') prof_n--;
+  json_t *o = json_object();
+  json_object_set_new(o, "name", cw__str(name, name_n));
+  json_object_set_new(o, "proficiency", cw__str(prof, prof_n));
+  json_array_append_new(out, o);
+}
+
+void cw__languages_section(cw__doc *d, int from, int to, json_t *out) {
+  for (int i = from; i < to && json_array_size(out) < 30; i++) {
+    const cw__line *l = &d->lines[i];
+    const char *b = l->text, *end = l->text + l->len;
+    int depth = 0;
+    for (const char *p = l->text; p <= end; p++) {
+      if (p < end && *p == '(') depth++;
+      if (p < end && *p == ')' && depth) depth--;
+      size_t dl = 0;
+      if (p == end || (depth == 0 && is_delim(p, (size_t)(end - p), &dl))) {
+        add_language(out, b, (size_t)(p - b));
+        if (p == end) break;
+        p += dl - 1;
+        b = p + 1;
+      }
+    }
+  }
+}
+
+/* ---- certifications ----------------------------------------------------------- */
+
+void cw__certs_section(cw__doc *d, int from, int to, json_t *out) {
+  for (int i = from; i < to && json_array_size(out) < 50; i++) {
+    const cw__line *l = &d->lines[i];
+    if (!l->len || l->len > 300) continue;
+    char *t = strndup(l->text, l->len);
+    if (!t) return;
+    size_t n = l->len;
+    json_t *date = json_null();
+    cw_date_range r;
+    if (cw_dates_find(t, n, &r) == 0) {
+      json_decref(date);
+      date = json_string(r.end[0] ? r.end : r.start[0] ? r.start : "");
+      if (!*json_string_value(date)) {
+        json_decref(date);
+        date = json_null();
+      }
+      memset(t + r.begin, ' ', r.end_off - r.begin);
+    }
+    /* "Name — Issuer", "Name, Issuer", "Name (Issuer)", "Name | Issuer" */
+    static const char *const seps[] = {" \xe2\x80\x94 ", " \xe2\x80\x93 ", " - ", " | ", ", ",
+                                       " by ", " (", NULL};
+    const char *name = t, *issuer = NULL;
+    size_t name_n = n, issuer_n = 0;
+    for (int s = 0; seps[s] && !issuer; s++) {
+      char *hit = strstr(t, seps[s]);
+      if (!hit) continue;
+      name_n = (size_t)(hit - t);
+      issuer = hit + strlen(seps[s]);
+      issuer_n = n - (size_t)(issuer - t);
+      while (issuer_n && (issuer[issuer_n - 1] == ')' || issuer[issuer_n - 1] == ' '))
+        issuer_n--;
+      cw__trim(&issuer, &issuer_n);
+      const char *paren = memchr(issuer, '(', issuer_n);
+      if (paren) issuer_n = (size_t)(paren - issuer);
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "name", cw__str(name, name_n));
+    json_object_set_new(o, "issuer", issuer ? cw__str(issuer, issuer_n) : json_null());
+    json_object_set_new(o, "date", date);
+    if (json_is_null(json_object_get(o, "name"))) json_decref(o);
+    else json_array_append_new(out, o);
+    free(t);
+  }
+  (void)d;
+}

@@ -1,0 +1,166 @@
+/* Section headings: the common English variants plus German, French and
+ * Spanish ones.  A heading is a short line that is one of these phrases, or
+ * a short line whose last word is one of the head nouns below. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "heuristic_int.h"
+
+struct heading { const char *text; enum cw__sec kind; };
+
+static const struct heading phrases[] = {
+    /* work */
+    {"experience", SEC_WORK}, {"work experience", SEC_WORK},
+    {"professional experience", SEC_WORK}, {"employment", SEC_WORK},
+    {"employment history", SEC_WORK}, {"work history", SEC_WORK},
+    {"career history", SEC_WORK}, {"professional background", SEC_WORK},
+    {"relevant experience", SEC_WORK}, {"experience & internships", SEC_WORK},
+    {"internships", SEC_WORK}, {"research experience", SEC_WORK},
+    {"industry experience", SEC_WORK}, {"technical experience", SEC_WORK},
+    {"professional history", SEC_WORK}, {"career", SEC_WORK}, {"positions", SEC_WORK},
+    {"berufserfahrung", SEC_WORK}, {"berufliche erfahrung", SEC_WORK},
+    {"beruflicher werdegang", SEC_WORK}, {"praxiserfahrung", SEC_WORK},
+    {"werdegang", SEC_WORK}, {"expérience professionnelle", SEC_WORK},
+    {"expériences professionnelles", SEC_WORK}, {"expérience", SEC_WORK},
+    {"expériences", SEC_WORK}, {"experiencia", SEC_WORK}, {"experiencia laboral", SEC_WORK},
+    {"experiencia profesional", SEC_WORK},
+    /* education */
+    {"education", SEC_EDUCATION}, {"academic background", SEC_EDUCATION},
+    {"education & training", SEC_EDUCATION}, {"education and training", SEC_EDUCATION},
+    {"academic qualifications", SEC_EDUCATION}, {"qualifications", SEC_EDUCATION},
+    {"academic history", SEC_EDUCATION}, {"studies", SEC_EDUCATION},
+    {"education & certifications", SEC_EDUCATION}, {"ausbildung", SEC_EDUCATION},
+    {"bildung", SEC_EDUCATION}, {"bildungsweg", SEC_EDUCATION}, {"studium", SEC_EDUCATION},
+    {"schulbildung", SEC_EDUCATION}, {"formation", SEC_EDUCATION},
+    {"études", SEC_EDUCATION}, {"parcours académique", SEC_EDUCATION},
+    {"educación", SEC_EDUCATION}, {"formación", SEC_EDUCATION},
+    {"formación académica", SEC_EDUCATION}, {"estudios", SEC_EDUCATION},
+    /* skills */
+    {"skills", SEC_SKILLS}, {"technical skills", SEC_SKILLS}, {"core competencies", SEC_SKILLS},
+    {"competencies", SEC_SKILLS}, {"technologies", SEC_SKILLS}, {"tech stack", SEC_SKILLS},
+    {"key skills", SEC_SKILLS}, {"expertise", SEC_SKILLS}, {"skills & tools", SEC_SKILLS},
+    {"areas of expertise", SEC_SKILLS}, {"skills & expertise", SEC_SKILLS},
+    {"skills and expertise", SEC_SKILLS}, {"tools & technologies", SEC_SKILLS},
+    {"technical proficiencies", SEC_SKILLS}, {"skills & interests", SEC_SKILLS},
+    {"kenntnisse", SEC_SKILLS}, {"fähigkeiten", SEC_SKILLS}, {"it-kenntnisse", SEC_SKILLS},
+    {"kompetenzen", SEC_SKILLS}, {"fachkenntnisse", SEC_SKILLS}, {"compétences", SEC_SKILLS},
+    {"compétences techniques", SEC_SKILLS}, {"habilidades", SEC_SKILLS},
+    {"competencias", SEC_SKILLS}, {"conocimientos", SEC_SKILLS},
+    /* summary */
+    {"summary", SEC_SUMMARY}, {"profile", SEC_SUMMARY}, {"professional summary", SEC_SUMMARY},
+    {"about", SEC_SUMMARY}, {"about me", SEC_SUMMARY}, {"objective", SEC_SUMMARY},
+    {"career objective", SEC_SUMMARY}, {"overview", SEC_SUMMARY},
+    {"professional profile", SEC_SUMMARY}, {"career summary", SEC_SUMMARY},
+    {"executive summary", SEC_SUMMARY}, {"personal statement", SEC_SUMMARY},
+    {"profil", SEC_SUMMARY}, {"zusammenfassung", SEC_SUMMARY}, {"kurzprofil", SEC_SUMMARY},
+    {"über mich", SEC_SUMMARY}, {"à propos", SEC_SUMMARY}, {"perfil", SEC_SUMMARY},
+    {"resumen", SEC_SUMMARY}, {"sobre mí", SEC_SUMMARY}, {"perfil profesional", SEC_SUMMARY},
+    /* projects */
+    {"projects", SEC_PROJECTS}, {"personal projects", SEC_PROJECTS},
+    {"selected projects", SEC_PROJECTS}, {"side projects", SEC_PROJECTS},
+    {"open source", SEC_PROJECTS}, {"key projects", SEC_PROJECTS},
+    {"academic projects", SEC_PROJECTS}, {"projekte", SEC_PROJECTS}, {"projets", SEC_PROJECTS},
+    {"proyectos", SEC_PROJECTS},
+    /* certifications */
+    {"certifications", SEC_CERTS}, {"certificates", SEC_CERTS},
+    {"licenses & certifications", SEC_CERTS}, {"licenses and certifications", SEC_CERTS},
+    {"certifications & licenses", SEC_CERTS}, {"licenses", SEC_CERTS},
+    {"zertifikate", SEC_CERTS}, {"zertifizierungen", SEC_CERTS},
+    {"certificaciones", SEC_CERTS}, {"certificados", SEC_CERTS},
+    /* languages */
+    {"languages", SEC_LANGUAGES}, {"spoken languages", SEC_LANGUAGES},
+    {"language skills", SEC_LANGUAGES}, {"sprachen", SEC_LANGUAGES},
+    {"sprachkenntnisse", SEC_LANGUAGES}, {"langues", SEC_LANGUAGES}, {"idiomas", SEC_LANGUAGES},
+    /* contact */
+    {"contact", SEC_CONTACT}, {"contact information", SEC_CONTACT},
+    {"contact details", SEC_CONTACT}, {"personal details", SEC_CONTACT},
+    {"personal information", SEC_CONTACT}, {"kontakt", SEC_CONTACT},
+    {"persönliche daten", SEC_CONTACT}, {"links", SEC_CONTACT},
+    /* everything else we recognise but do not parse */
+    {"volunteering", SEC_OTHER}, {"volunteer", SEC_OTHER}, {"volunteer experience", SEC_OTHER},
+    {"volunteer work", SEC_OTHER}, {"awards", SEC_OTHER}, {"honors", SEC_OTHER},
+    {"honours", SEC_OTHER}, {"awards & honors", SEC_OTHER}, {"honors & awards", SEC_OTHER},
+    {"awards & recognition", SEC_OTHER}, {"achievements", SEC_OTHER},
+    {"publications", SEC_OTHER}, {"interests", SEC_OTHER}, {"hobbies", SEC_OTHER},
+    {"references", SEC_OTHER}, {"patents", SEC_OTHER}, {"talks", SEC_OTHER},
+    {"invited talks", SEC_OTHER}, {"presentations", SEC_OTHER}, {"activities", SEC_OTHER},
+    {"extracurricular activities", SEC_OTHER}, {"leadership", SEC_OTHER},
+    {"memberships", SEC_OTHER}, {"affiliations", SEC_OTHER}, {"courses", SEC_OTHER},
+    {"coursework", SEC_OTHER}, {"relevant coursework", SEC_OTHER},
+    {"additional information", SEC_OTHER}, {"miscellaneous", SEC_OTHER},
+    {"ehrenamt", SEC_OTHER}, {"interessen", SEC_OTHER}, {"hobbys", SEC_OTHER},
+    {"auszeichnungen", SEC_OTHER}, {"publikationen", SEC_OTHER},
+    {"centres d'intérêt", SEC_OTHER}, {"bénévolat", SEC_OTHER}, {"intereses", SEC_OTHER},
+    {"voluntariado", SEC_OTHER}, {"premios", SEC_OTHER},
+    {NULL, SEC_NONE}};
+
+/* Head nouns: "Selected Honors", "Relevant Work Experience", ... */
+static const struct heading nouns[] = {
+    {"experience", SEC_WORK}, {"employment", SEC_WORK}, {"education", SEC_EDUCATION},
+    {"skills", SEC_SKILLS}, {"competencies", SEC_SKILLS}, {"technologies", SEC_SKILLS},
+    {"summary", SEC_SUMMARY}, {"profile", SEC_SUMMARY}, {"projects", SEC_PROJECTS},
+    {"certifications", SEC_CERTS}, {"certificates", SEC_CERTS}, {"languages", SEC_LANGUAGES},
+    {"honors", SEC_OTHER}, {"honours", SEC_OTHER}, {"awards", SEC_OTHER},
+    {"publications", SEC_OTHER}, {"talks", SEC_OTHER}, {"patents", SEC_OTHER},
+    {"interests", SEC_OTHER}, {"activities", SEC_OTHER}, {"volunteering", SEC_OTHER},
+    {"references", SEC_OTHER}, {"achievements", SEC_OTHER}, {"coursework", SEC_OTHER},
+    {NULL, SEC_NONE}};
+
+/* Lower-cases ASCII, drops markdown marks and a trailing colon, collapses
+ * spaces, turns " and " into " & ".  Returns false if too long. */
+static bool fold(const char *s, size_t n, char *out, size_t cap) {
+  while (n && (*s == '#' || *s == '*' || *s == '_' || *s == '=' || isspace((unsigned char)*s)))
+    s++, n--;
+  while (n && (s[n - 1] == '*' || s[n - 1] == '_' || s[n - 1] == ':' || s[n - 1] == '=' ||
+               isspace((unsigned char)s[n - 1])))
+    n--;
+  if (n == 0 || n >= cap) return false;
+  size_t o = 0;
+  bool space = false;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (isspace(c)) {
+      space = true;
+      continue;
+    }
+    if (space && o) out[o++] = ' ';
+    space = false;
+    if (o + 2 >= cap) return false;
+    out[o++] = (char)tolower(c);
+  }
+  out[o] = 0;
+  /* "education and training" -> "education & training" */
+  char *a = strstr(out, " and ");
+  if (a) {
+    a[1] = '&';
+    memmove(a + 2, a + 4, strlen(a + 4) + 1);
+  }
+  /* Upper-case accented letters are not folded by tolower: fold the few
+   * that start heading words. */
+  char *p;
+  while ((p = strstr(out, "\xc3\x89")) != NULL) p[1] = (char)0xa9; /* É -> é */
+  while ((p = strstr(out, "\xc3\x9c")) != NULL) p[1] = (char)0xbc; /* Ü -> ü */
+  while ((p = strstr(out, "\xc3\x84")) != NULL) p[1] = (char)0xa4; /* Ä -> ä */
+  return true;
+}
+
+enum cw__sec cw__heading_kind(const char *s, size_t n, bool strict) {
+  char f[80];
+  if (n > 60 || !fold(s, n, f, sizeof f)) return SEC_NONE;
+  for (int i = 0; phrases[i].text; i++)
+    if (strcmp(f, phrases[i].text) == 0) return phrases[i].kind;
+  if (strict) return SEC_NONE;
+  /* Up to four words, no digits, ends in a head noun. */
+  int words = 1;
+  for (char *p = f; *p; p++) {
+    if (isdigit((unsigned char)*p) || *p == '@' || *p == ',' || *p == '.') return SEC_NONE;
+    words += *p == ' ';
+  }
+  if (words > 4) return SEC_NONE;
+  const char *last = strrchr(f, ' ');
+  last = last ? last + 1 : f;
+  for (int i = 0; nouns[i].text; i++)
+    if (strcmp(last, nouns[i].text) == 0) return nouns[i].kind;
+  return SEC_NONE;
+}
