@@ -1,0 +1,116 @@
+/* Queue throughput with no-op stages: claim -> one fenced finish per job,
+ * the queue alone.
+ *
+ *   queue-throughput [--jobs N] [--concurrency N] [--batch N] [--pool N]
+ *                    [--pgdir DIR | --conninfo STR] [--log FILE]
+ *
+ * Preloads N pending versions (one INSERT ... SELECT), analyses the table,
+ * then starts one worker with worker.noop_stages=true and measures with the
+ * server's own timestamps: from the first claim (the earliest
+ * processing_stages.upload.started_at, which the claim sets) to the last
+ * completion (the latest updated_at).  Also prints the wall time the bench
+ * saw and the CPU seconds of the worker and of Postgres over the run. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "benchlib.h"
+
+int main(int argc, char **argv) {
+  bench_set_argv(argc, argv);
+  int jobs = 100000, concurrency = 512, batch = 256, pool = 2;
+  const char *log = NULL;
+  bench_pg pg = {0};
+  static const struct option opts[] = {
+      {"jobs", required_argument, NULL, 'j'},  {"concurrency", required_argument, NULL, 'c'},
+      {"batch", required_argument, NULL, 'b'}, {"pool", required_argument, NULL, 'p'},
+      {"pgdir", required_argument, NULL, 'd'}, {"conninfo", required_argument, NULL, 'C'},
+      {"log", required_argument, NULL, 'l'},   {NULL, 0, NULL, 0}};
+  int c;
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    switch (c) {
+    case 'j': jobs = atoi(optarg); break;
+    case 'c': concurrency = atoi(optarg); break;
+    case 'b': batch = atoi(optarg); break;
+    case 'p': pool = atoi(optarg); break;
+    case 'd': pg.pgdir = optarg; break;
+    case 'C': pg.conninfo = optarg; break;
+    case 'l': log = optarg; break;
+    default:
+      fprintf(stderr, "usage: %s [--jobs N] [--concurrency N] [--batch N] [--pool N] "
+                      "[--pgdir DIR | --conninfo STR] [--log FILE]\n", argv[0]);
+      return 2;
+    }
+  }
+  pg.dbname = "careeros_bench_queue";
+  bench_pg_setup(&pg);
+  PGconn *db = bench_connect(pg.admin);
+
+  char sql[1024];
+  double t = bench_now();
+  snprintf(sql, sizeof sql,
+           "INSERT INTO public.resume_versions (stream_id, user_id, version_number, file_name, "
+           "file_path, file_size, file_hash, mime_type) "
+           "SELECT '" BENCH_STREAM "', '" BENCH_USER "', g, 'r.txt', '" BENCH_USER "/r.txt', 10, "
+           "repeat('0', 64), 'text/plain' FROM generate_series(1, %d) g",
+           jobs);
+  bench_exec(db, sql);
+  bench_exec(db, "VACUUM ANALYZE public.resume_versions");
+  fprintf(stderr, "preloaded %d pending versions in %.1f s\n", jobs, bench_now() - t);
+
+  char e_conc[64], e_batch[64], e_pool[64];
+  snprintf(e_conc, sizeof e_conc, "CAREEROS_WORKER_CONCURRENCY=%d", concurrency);
+  snprintf(e_batch, sizeof e_batch, "CAREEROS_WORKER_CLAIM_BATCH=%d", batch);
+  snprintf(e_pool, sizeof e_pool, "CAREEROS_DATABASE_POOL_SIZE=%d", pool);
+  const char *env[] = {"CAREEROS_WORKER_NOOP_STAGES=true", "CAREEROS_LOG_LEVEL=warning",
+                       e_conc, e_batch, e_pool, NULL};
+  double pg_cpu0 = bench_pg_cpu(&pg);
+  double t0 = bench_now();
+  pid_t worker = bench_worker_start(&pg, env, NULL, log);
+
+  double worker_cpu = 0, t_done = 0;
+  for (;;) {
+    usleep(100000);
+    double w = bench_proc_cpu(worker, false);
+    if (w >= 0)
+      worker_cpu = w;
+    char *left = bench_value(db, "SELECT count(*) FROM public.resume_versions "
+                                 "WHERE processing_status IN ('pending', 'processing')");
+    int n = atoi(left);
+    free(left);
+    if (n == 0) {
+      t_done = bench_now();
+      break;
+    }
+    if (bench_now() - t0 > 600)
+      bench_die("not done after 600 s (%d left)", n);
+  }
+  double pg_cpu = bench_pg_cpu(&pg) - pg_cpu0;
+  long hwm = bench_proc_hwm_kb(worker);
+  int st = bench_worker_stop(worker);
+
+  double span = bench_value_d(db,
+      "SELECT extract(epoch FROM max(updated_at) - "
+      "min((processing_stages -> 'upload' ->> 'started_at')::timestamptz)) "
+      "FROM public.resume_versions");
+  char *done = bench_value(db, "SELECT count(*) FROM public.resume_versions "
+                               "WHERE processing_status = 'completed' AND attempts = 1");
+  char *other = bench_value(db, "SELECT count(*) FROM public.resume_versions "
+                                "WHERE processing_status <> 'completed' OR attempts <> 1");
+  PQfinish(db);
+
+  printf("queue throughput, no-op stages, one worker process\n");
+  printf("jobs: %d, completed once: %s, other: %s, worker exit: %d\n", jobs, done, other, st);
+  printf("concurrency %d, claim_batch %d, pool_size %d\n", concurrency, batch, pool);
+  printf("first claim -> last completion: %.3f s = %.0f jobs/s (target >= 10000)\n", span,
+         (double)jobs / span);
+  printf("bench wall (worker start -> all done seen, 100 ms polling): %.3f s\n", t_done - t0);
+  printf("CPU seconds: worker %.2f, postgres %.2f (over %.2f s wall, %ld CPUs); worker VmHWM %ld kB\n",
+         worker_cpu, pg_cpu, t_done - t0, sysconf(_SC_NPROCESSORS_ONLN), hwm);
+  bench_print_command();
+  free(done);
+  free(other);
+  return 0;
+}
