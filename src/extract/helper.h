@@ -1,0 +1,60 @@
+/* Internal interface of the careeros-extract helper (src/extract/).  The
+ * format walkers write into an xbuf with a hard cap and report through an
+ * xresult; careeros-extract.c turns that into the protocol the daemon reads
+ * (src/extract.c):
+ *
+ *   line 1: a JSON object, either
+ *     {"ok":true,"mime":...,"extractor":...,"version":...,"page_count":N}
+ *   or
+ *     {"ok":false,"error":"<errors.h code name>","message":...,...}
+ *   then, on success, the extracted UTF-8 text (pages separated by FF).
+ *
+ * The walkers are pure functions of their input bytes so that they can be
+ * fuzzed in-process (tests/fuzz/). */
+#ifndef CW_EXTRACT_HELPER_H
+#define CW_EXTRACT_HELPER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+  char *buf;
+  size_t len, cap;
+  size_t max;    /* hard cap on len */
+  bool overflow; /* an append was refused because of max */
+} xbuf;
+
+typedef struct {
+  int max_pages;
+  int64_t max_output;
+  int zip_max_entries;
+  int64_t zip_max_uncompressed;
+  int zip_max_ratio;
+  bool ocr;
+} xlimits;
+
+typedef struct {
+  const char *error; /* errors.h code name, NULL on success */
+  char message[256];
+  const char *mime;
+  const char *extractor;
+  char version[64];
+  int page_count;
+} xresult;
+
+/* Appends; returns false (and sets overflow) past max, or on ENOMEM. */
+bool xbuf_add(xbuf *b, const char *s, size_t n);
+bool xbuf_adds(xbuf *b, const char *s);
+void xbuf_free(xbuf *b);
+
+void xfail(xresult *r, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ZIP containers: DOCX (word/document.xml) or ODT (content.xml). */
+void cw_x_zip(const unsigned char *data, size_t len, const xlimits *l, xbuf *out, xresult *r);
+/* PDF through poppler-glib, with column-aware reading order. */
+void cw_x_pdf(const unsigned char *data, size_t len, const xlimits *l, xbuf *out, xresult *r);
+/* RTF: a small tokenizer (control words, groups, \'hh, \uN). */
+void cw_x_rtf(const unsigned char *data, size_t len, const xlimits *l, xbuf *out, xresult *r);
+
+#endif
