@@ -385,7 +385,11 @@ static void on_parsed(void *arg, cw_provider_outcome *o) {
     return;
   json_t *rows = NULL;
   json_t *doc = json_object_get(o->result, "document");
-  if (cw_entities_flatten(o->result, &rows) < 0 || !json_is_object(doc)) {
+  json_t *conf = json_object_get(o->result, "confidence");
+  if (!json_is_object(doc) ||
+      cw_entities_flatten(doc, json_string_value(json_object_get(o->result, "source_type")),
+                          json_string_value(json_object_get(o->result, "model_version")),
+                          json_is_number(conf) ? json_number_value(conf) : 0.5, &rows) < 0) {
     json_decref(o->result);
     json_decref(o->telemetry);
     stage_failed(j, CW_ERR_LLM_INVALID_OUTPUT, "parse result has no valid document", -1);
