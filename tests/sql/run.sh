@@ -1,0 +1,146 @@
+#!/bin/sh
+# Database test suite: migrations (twice), Supabase-compat paths, schema
+# lints, pgTAP tests (pg_prove), EXPLAIN checks on generated data and the
+# JSON Resume validation.
+#
+# Connection from the usual PG* variables; PGUSER must be a superuser (it
+# creates scratch databases and roles).  Example:
+#   eval "$(tests/pgcluster.sh start /tmp/pg)" && export PGHOST PGPORT PGUSER && tests/sql/run.sh
+# Exit status is non-zero when any part fails.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+sqldir="$root/sql"
+
+if [ -z "${PGHOST:-}" ]; then
+  echo "Bail out! PGHOST is not set: start a cluster (tests/pgcluster.sh start DIR) and export PGHOST/PGPORT/PGUSER" >&2
+  exit 1
+fi
+export PGUSER="${PGUSER:-postgres}"
+unset PGDATABASE
+export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
+
+tag="$$"
+db="cw_sql_$tag"
+supa="cw_sql_supa_$tag"
+lintdb="cw_sql_lint_$tag"
+perfdb="cw_sql_perf_$tag"
+work=$(mktemp -d)
+failed=0
+passed=0
+
+psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
+
+cleanup() {
+  for d in "$db" "$supa" "$lintdb" "$perfdb"; do
+    dropdb --if-exists "$d" >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+migrations=$(ls "$sqldir"/[0-9]*_*.sql | sort)
+
+apply_all() { # db [user]
+  for f in $migrations; do
+    if ! psql_q ${2:+-U "$2"} -d "$1" --single-transaction -f "$f" >"$work/apply.log" 2>&1; then
+      cat "$work/apply.log"
+      echo "# failed applying $(basename "$f") to $1 ${2:+as $2}"
+      return 1
+    fi
+  done
+}
+
+echo "# migrations: $(echo "$migrations" | wc -l) files"
+
+# 1. Plain PostgreSQL path (objects absent), applied twice.
+createdb "$db" || { echo "Bail out! cannot create database $db"; exit 1; }
+if apply_all "$db"; then ok "migrations apply on plain PostgreSQL"; else not_ok "migrations apply on plain PostgreSQL"; fi
+if apply_all "$db"; then ok "migrations apply a second time (idempotent)"; else not_ok "migrations apply a second time (idempotent)"; fi
+if psql_q -d "$db" -tAc "SELECT 1" >/dev/null && \
+   [ "$(psql_q -d "$db" -tAc "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = 'resume_versions'")" = 1 ]; then
+  ok "schema present"
+else
+  not_ok "schema present"
+fi
+
+# 2. Lints (splinter-style), then the lints' self-test on a broken copy.
+psql -X -d "$db" -f "$here/lint.sql" >"$work/lint.out" 2>&1
+grep -v '^CREATE VIEW' "$work/lint.out" | grep -v 'rls_enabled_no_policy |' | sed 's/^/# /'
+if grep -q '^LINT_FAILURES=0$' "$work/lint.out"; then ok "lints: no ERROR/WARN, no unindexed FK, no missing PK, no duplicate index"
+else not_ok "lints report problems (see above)"; fi
+
+createdb -T "$db" "$lintdb"
+psql_q -d "$lintdb" -f "$here/lint-selftest.sql" >/dev/null 2>&1
+psql -X -d "$lintdb" -f "$here/lint.sql" >"$work/lint-self.out" 2>&1
+missing=""
+for l in rls_disabled_in_public auth_rls_initplan rls_references_user_metadata multiple_permissive_policies \
+         rls_policy_always_true function_search_path_mutable security_definer_view auth_users_exposed \
+         materialized_view_in_api extension_in_public unindexed_foreign_keys no_primary_key duplicate_index \
+         anon_security_definer_function_executable authenticated_security_definer_function_executable; do
+  grep -q "| $l |" "$work/lint-self.out" || missing="$missing $l"
+done
+if [ -z "$missing" ]; then ok "lint self-test: every lint fires on a deliberately broken schema"
+else not_ok "lint self-test: lints that did not fire:$missing"; fi
+dropdb "$lintdb"
+
+# 3. Supabase path: auth/extensions already present and owned by another
+#    role; migrations run by a non-superuser owner, twice.
+psql_q -d postgres >/dev/null <<'SQL'
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'supabase_auth_admin') THEN
+    CREATE ROLE supabase_auth_admin NOLOGIN NOINHERIT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cw_supa_owner') THEN
+    CREATE ROLE cw_supa_owner LOGIN NOSUPERUSER CREATEROLE CREATEDB BYPASSRLS NOINHERIT;
+  END IF;
+END $$;
+SQL
+createdb -O cw_supa_owner "$supa"
+psql_q -d "$supa" -f "$here/supabase-sim.sql" >/dev/null
+auth_before=$(psql_q -d "$supa" -tAc "SELECT md5(string_agg(x, ',' ORDER BY x)) FROM (
+  SELECT 'c:' || relname || ':' || relowner::regrole::text AS x FROM pg_class WHERE relnamespace = 'auth'::regnamespace
+  UNION ALL SELECT 'p:' || proname || ':' || proowner::regrole::text || ':' || md5(prosrc) FROM pg_proc WHERE pronamespace = 'auth'::regnamespace) s")
+if apply_all "$supa" cw_supa_owner && apply_all "$supa" cw_supa_owner; then
+  ok "Supabase path: migrations apply twice as a non-superuser with auth owned by supabase_auth_admin"
+else
+  not_ok "Supabase path: migrations fail as a non-superuser"
+fi
+auth_after=$(psql_q -d "$supa" -tAc "SELECT md5(string_agg(x, ',' ORDER BY x)) FROM (
+  SELECT 'c:' || relname || ':' || relowner::regrole::text AS x FROM pg_class WHERE relnamespace = 'auth'::regnamespace
+  UNION ALL SELECT 'p:' || proname || ':' || proowner::regrole::text || ':' || md5(prosrc) FROM pg_proc WHERE pronamespace = 'auth'::regnamespace) s")
+if [ "$auth_before" = "$auth_after" ]; then ok "Supabase path: nothing created or changed in schema auth"
+else not_ok "Supabase path: schema auth was modified"; fi
+n=$(psql_q -d "$supa" -tAc "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND rowsecurity AND tableowner = 'cw_supa_owner'")
+if [ "${n:-0}" -ge 20 ]; then ok "Supabase path: $n tables in public owned by the project owner, RLS on"
+else not_ok "Supabase path: only ${n:-0} tables with RLS"; fi
+psql -X -d "$supa" -f "$here/lint.sql" >"$work/lint-supa.out" 2>&1
+if grep -q '^LINT_FAILURES=0$' "$work/lint-supa.out"; then ok "Supabase path: lints clean"
+else grep -E '^(ERROR|WARN|INFO) \|' "$work/lint-supa.out" | grep -v rls_enabled_no_policy | sed 's/^/# /'; not_ok "Supabase path: lints report problems"; fi
+dropdb "$supa"
+
+# 4. pgTAP
+psql_q -d "$db" -c "CREATE EXTENSION IF NOT EXISTS pgtap" >/dev/null &&
+psql_q -d "$db" -f "$here/helpers.sql" >/dev/null || { not_ok "pgTAP setup"; }
+if pg_prove -d "$db" "$sqldir"/tests/*.sql; then ok "pgTAP (pg_prove sql/tests/*.sql)"
+else not_ok "pgTAP (pg_prove sql/tests/*.sql)"; fi
+
+# 5. EXPLAIN: the user's complete profile and the worker's lookups use
+#    indexes with a few thousand users loaded.
+createdb -T "$db" "$perfdb"
+if psql -X -v ON_ERROR_STOP=1 -d "$perfdb" -f "$here/explain.sql" >"$work/explain.out" 2>&1; then :; fi
+grep -E '^(# |EXPLAIN_)' "$work/explain.out"
+if grep -q '^EXPLAIN_FAILURES=0$' "$work/explain.out"; then ok "EXPLAIN: profile and worker queries use indexes"
+else tail -n 30 "$work/explain.out" | sed 's/^/# /'; not_ok "EXPLAIN checks"; fi
+dropdb "$perfdb"
+
+# 6. JSON Resume export against the official schema (needs npm).
+if "$here/jsonresume-validate.sh" "$db"; then ok "JSON Resume export validates (or validation skipped, see above)"
+else not_ok "JSON Resume export does not validate"; fi
+
+echo "# sql suite: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
