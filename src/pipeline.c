@@ -68,7 +68,8 @@ static const char *stage_name(const job *j) {
   return j->stage < 0 ? "noop" : stages[j->stage].name;
 }
 
-static double ms_since(uint64_t t0) { return (double)(uv_hrtime() - t0) / 1e6; }
+/* Milliseconds with microsecond resolution: enough, and readable in JSON. */
+static double ms_since(uint64_t t0) { return (double)((uv_hrtime() - t0) / 1000) / 1e3; }
 
 /* ---- job life cycle ------------------------------------------------------ */
 
