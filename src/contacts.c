@@ -29,6 +29,8 @@ static int pieces_of(const cw__line *l, int line, piece *out, int max) {
         if (end - q >= 3 && (memcmp(q, "\xe2\x80\xa2", 3) == 0 || memcmp(q, "\xe2\x97\x8f", 3) == 0 ||
                              memcmp(q, "\xe2\x97\x86", 3) == 0)) { sep = q; sl = 3; break; }
         if (end - q >= 2 && memcmp(q, "\xc2\xb7", 2) == 0) { sep = q; sl = 2; break; }
+        if (end - q >= 5 && q[0] == ' ' && q[4] == ' ' && memcmp(q + 1, "\xe2\x80", 2) == 0 &&
+            (q[3] == '\x93' || q[3] == '\x94')) { sep = q; sl = 5; break; }
       }
       const char *ps = s;
       size_t pn = (size_t)(sep - s);

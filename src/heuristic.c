@@ -265,6 +265,11 @@ static int make_lines(cw__doc *d, char *buf) {
       p += bl, n -= bl;
       while (*p == ' ') p++, n--;
     }
+    /* Markdown headings: "## Experience", "### Lead Designer". */
+    if (!l->bullet && *p == '#') {
+      while (*p == '#') p++, n--;
+      while (*p == ' ') p++, n--;
+    }
     l->text = p;
     l->len = n;
     split_cells(l);

@@ -212,6 +212,13 @@ static void classify(cw__doc *d, eline *el, const eline *prev_desc) {
     el->date = r;
     el->date_src = l->text;
     blank_span(el->res, r.begin, r.end_off);
+    /* "(2019 to date)" leaves "(   )": drop the brackets too. */
+    size_t b = r.begin, e = r.end_off;
+    while (b > 0 && el->res[b - 1] == ' ') b--;
+    while (e < el->res_len && el->res[e] == ' ') e++;
+    if (b > 0 && e < el->res_len && (el->res[b - 1] == '(' || el->res[b - 1] == '[') &&
+        (el->res[e] == ')' || el->res[e] == ']'))
+      el->res[b - 1] = el->res[e] = ' ';
   }
   if (filler_only(el->res, el->res_len)) {
     el->kind = el->has_date ? L_DATE : L_BLANK;
@@ -410,6 +417,24 @@ static part *take(part *x) {
   return x;
 }
 
+/* A bare place after the company or title on the same line ("Acme GmbH,
+ * Hamburg", "Agence Pixelia – Lyon"): short, capitalised, no keywords. */
+static part *place_name(part *p, int np, const part *company, const part *title) {
+  for (int i = np - 1; i >= 0; i--) {
+    part *x = &p[i];
+    if (x->used || x->title || x->company || x->inst || x->degree || x->n > 40) continue;
+    if ((!company || x->line != company->line || x < company) &&
+        (!title || x->line != title->line || x < title))
+      continue;
+    if (cw__word_count(x->s, x->n) > 3 || !isupper((unsigned char)x->s[0])) continue;
+    bool ok = true;
+    for (size_t k = 0; k < x->n; k++)
+      if (isdigit((unsigned char)x->s[k]) || strchr("()@:/", x->s[k])) ok = false;
+    if (ok) return x;
+  }
+  return NULL;
+}
+
 /* ---- dates and description ---------------------------------------------------- */
 
 static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
@@ -513,6 +538,7 @@ static json_t *work_entry(cw__doc *d, eline *el, const group *g) {
     }
   }
   if (!loc) loc = take(best(p, np, sc_loc));
+  if (!loc) loc = take(place_name(p, np, company, title));
   if (!company && !title) return NULL;
   if (g->date_line < 0 && !(company && title)) return NULL;
   json_t *o = json_object();
@@ -528,33 +554,62 @@ static json_t *work_entry(cw__doc *d, eline *el, const group *g) {
   return o;
 }
 
-/* "PhD in Computer Science" -> degree "PhD", field "Computer Science". */
+static const char *const generic_fields[] = {"science", "sciences", "arts", "engineering",
+                                             "laws", "fine arts", "philosophy",
+                                             "business administration", "education", "music",
+                                             "medicine", "technology", "applied science", NULL};
+
+/* Length of a generic field ("Science") at s, 0 if none. */
+static size_t generic_at(const char *s, size_t n) {
+  for (int j = 0; generic_fields[j]; j++) {
+    size_t g = strlen(generic_fields[j]);
+    if (g <= n && strncasecmp(s, generic_fields[j], g) == 0 && (g == n || !isalpha((unsigned char)s[g])))
+      return g;
+  }
+  return 0;
+}
+
+static void set_degree(json_t *o, const char *d, size_t dn, const char *f, size_t fn) {
+  json_object_set_new(o, "degree", cw__str(d, dn));
+  json_object_set_new(o, "field_of_study", f ? cw__str(f, fn) : json_null());
+}
+
+/* "PhD in Computer Science", "Bachelor of Information Technology",
+ * "Bachelor of Science Informatik", "B.Sc. Computer Science". */
 static void split_degree(const part *x, json_t *o) {
-  static const char *const seps[] = {" in ", " of ", " en ", " in: ", ": ", " - ", NULL};
-  for (int i = 0; seps[i]; i++) {
-    size_t m = strlen(seps[i]);
-    for (size_t k = 0; k + m <= x->n; k++) {
-      if (strncasecmp(x->s + k, seps[i], m) != 0) continue;
-      const char *f = x->s + k + m;
-      size_t fn = x->n - k - m;
-      static const char *const generic[] = {"science", "arts", "engineering", "laws",
-                                            "fine arts", "philosophy", "business administration",
-                                            "education", "music", "medicine", NULL};
-      if (i == 1) {
-        /* "Bachelor of Science in X": the field is after " in ". */
-        bool gen = false;
-        for (int j = 0; generic[j]; j++)
-          if (strlen(generic[j]) <= fn && strncasecmp(f, generic[j], strlen(generic[j])) == 0 &&
-              (fn == strlen(generic[j]) || f[strlen(generic[j])] == ' '))
-            gen = true;
-        if (gen) continue;
-      }
-      json_object_set_new(o, "degree", cw__str(x->s, k));
-      json_object_set_new(o, "field_of_study", cw__str(f, fn));
+  const char *s = x->s;
+  size_t n = x->n;
+  for (size_t k = 0; k + 4 <= n; k++)
+    if (strncasecmp(s + k, " in ", 4) == 0 || strncasecmp(s + k, " en ", 4) == 0) {
+      set_degree(o, s, k, s + k + 4, n - k - 4);
+      return;
+    }
+  for (size_t k = 0; k + 4 <= n; k++) {
+    if (strncasecmp(s + k, " of ", 4) != 0) continue;
+    size_t g = generic_at(s + k + 4, n - k - 4);
+    if (!g) {
+      set_degree(o, s, k, s + k + 4, n - k - 4);
+      return;
+    }
+    size_t rest = k + 4 + g;
+    set_degree(o, s, rest, rest < n ? s + rest : NULL, n - rest);
+    return;
+  }
+  /* "B.Sc. Computer Science", "Master Communication numérique" */
+  size_t w = 0;
+  while (w < n && s[w] != ' ') w++;
+  if (w < n && word_in(s, w, degree_words)) {
+    bool keep = false;
+    for (size_t k = w; k < n; k++) {
+      if (s[k] == '(') keep = true;
+      if (s[k] == ' ' && k + 1 < n && starts_with_degree(s + k + 1, n - k - 1)) keep = true;
+    }
+    if (!keep) {
+      set_degree(o, s, w, s + w, n - w);
       return;
     }
   }
-  json_object_set_new(o, "degree", cw__str(x->s, x->n));
+  set_degree(o, s, n, NULL, 0);
 }
 
 static json_t *gpa_of(cw__doc *d, eline *el, const group *g) {

@@ -228,9 +228,15 @@ void cw__certs_section(cw__doc *d, int from, int to, json_t *out) {
                                        " by ", " (", NULL};
     const char *name = t, *issuer = NULL;
     size_t name_n = n, issuer_n = 0;
+    while (n && strchr(" ,;|", t[n - 1])) t[--n] = 0; /* what the date left behind */
+    name_n = n;
     for (int s = 0; seps[s] && !issuer; s++) {
       char *hit = strstr(t, seps[s]);
       if (!hit) continue;
+      const char *rest = hit + strlen(seps[s]);
+      size_t rest_n = n - (size_t)(rest - t);
+      cw__trim(&rest, &rest_n);
+      if (!rest_n || *rest == ')') continue;
       name_n = (size_t)(hit - t);
       issuer = hit + strlen(seps[s]);
       issuer_n = n - (size_t)(issuer - t);

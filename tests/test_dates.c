@@ -1,0 +1,185 @@
+/* Date-range parser: every style the parser promises, plus text that must
+ * not be taken for a date. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careeros/dates.h"
+
+typedef struct {
+  const char *in, *start, *end, *text;
+  bool current, range;
+} dcase;
+
+static const dcase cases[] = {
+    {"Jan 2020 – Present", "2020-01", "", "Jan 2020 – Present", true, true},
+    {"01/2019 - 03/2021", "2019-01", "2021-03", "01/2019 - 03/2021", false, true},
+    {"2018–20", "2018", "2020", "2018–20", false, true},
+    {"2018-2020", "2018", "2020", "2018-2020", false, true},
+    {"Summer 2022", "2022", "", "Summer 2022", false, false},
+    {"2019 to date", "2019", "", "2019 to date", true, true},
+    {"Since 2021", "2021", "", "Since 2021", true, true},
+    {"2011/06 to 2014/01", "2011-06", "2014-01", "2011/06 to 2014/01", false, true},
+    {"Sept. 2019 – Now", "2019-09", "", "Sept. 2019 – Now", true, true},
+    {"Sept 2018 – May 2023", "2018-09", "2023-05", "Sept 2018 – May 2023", false, true},
+    {"June 2023 – present", "2023-06", "", "June 2023 – present", true, true},
+    {"January 2009 – January 2017", "2009-01", "2017-01", "January 2009 – January 2017", false, true},
+    {"Dec 2013 — Dec 2014", "2013-12", "2014-12", "Dec 2013 — Dec 2014", false, true},
+    {"May 2019 - Current", "2019-05", "", "May 2019 - Current", true, true},
+    {"2020 - Ongoing", "2020", "", "2020 - Ongoing", true, true},
+    {"Mar 2015 until now", "2015-03", "", "Mar 2015 until now", true, true},
+    {"2016-03 – 2018-11", "2016-03", "2018-11", "2016-03 – 2018-11", false, true},
+    {"Jan – Mar 2020", "2020-01", "2020-03", "Jan – Mar 2020", false, true},
+    {"seit 04/2020", "2020-04", "", "seit 04/2020", true, true},
+    {"10/2016 – 03/2020", "2016-10", "2020-03", "10/2016 – 03/2020", false, true},
+    {"janv. 2020 – présent", "2020-01", "", "janv. 2020 – présent", true, true},
+    {"sept. 2017 – déc. 2019", "2017-09", "2019-12", "sept. 2017 – déc. 2019", false, true},
+    {"März 2018 – heute", "2018-03", "", "März 2018 – heute", true, true},
+    {"enero 2019 - actualidad", "2019-01", "", "enero 2019 - actualidad", true, true},
+    {"Aug '19 – Jun '21", "2019-08", "2021-06", "Aug '19 – Jun '21", false, true},
+    {"1991", "1991", "", "1991", false, false},
+    {"Fall 2019 - Spring 2021", "2019", "2021", "Fall 2019 - Spring 2021", false, true},
+    {"03.2017 - 12.2019", "2017-03", "2019-12", "03.2017 - 12.2019", false, true},
+    {"15.03.2017 – 30.06.2019", "2017-03", "2019-06", "15.03.2017 – 30.06.2019", false, true},
+    {"2019 –", "2019", "", "2019 –", true, true},
+    {"February, 2015 - March, 2016", "2015-02", "2016-03", "February, 2015 - March, 2016", false, true},
+};
+
+START_TEST(test_styles) {
+  const dcase *c = &cases[_i];
+  cw_date_range r;
+  ck_assert_msg(cw_dates_find(c->in, strlen(c->in), &r) == 0, "no date in '%s'", c->in);
+  ck_assert_str_eq(r.start, c->start);
+  ck_assert_str_eq(r.end, c->end);
+  ck_assert_msg(r.is_current == c->current, "is_current of '%s'", c->in);
+  ck_assert_msg(r.is_range == c->range, "is_range of '%s'", c->in);
+  char text[128];
+  snprintf(text, sizeof text, "%.*s", (int)(r.end_off - r.begin), c->in + r.begin);
+  ck_assert_str_eq(text, c->text);
+}
+END_TEST
+
+START_TEST(test_expected) {
+  cw_date_range r;
+  const char *s = "Expected May 2025";
+  ck_assert_int_eq(cw_dates_find(s, strlen(s), &r), 0);
+  ck_assert(r.expected);
+  ck_assert_str_eq(r.start, "");
+  ck_assert_str_eq(r.end, "2025-05");
+  ck_assert(!r.is_current);
+  ck_assert_uint_eq(r.begin, 0);
+  ck_assert_uint_eq(r.end_off, strlen(s));
+}
+END_TEST
+
+START_TEST(test_inside_line) {
+  cw_date_range r;
+  const char *s = "Research Intern, NVIDIA Research – Santa Clara, CA     May 2022 – Aug 2022";
+  ck_assert_int_eq(cw_dates_find(s, strlen(s), &r), 0);
+  ck_assert_str_eq(r.start, "2022-05");
+  ck_assert_str_eq(r.end, "2022-08");
+  ck_assert_str_eq(s + r.begin, "May 2022 – Aug 2022");
+  /* A range is preferred over an earlier single year. */
+  const char *t = "Won AIHacks 2016, then 2017 - 2019 at Acme";
+  ck_assert_int_eq(cw_dates_find(t, strlen(t), &r), 0);
+  ck_assert_str_eq(r.start, "2017");
+  ck_assert_str_eq(r.end, "2019");
+  /* The date in a parenthesis. */
+  const char *u = "Analyst at Meridian Bank (2018–20)";
+  ck_assert_int_eq(cw_dates_find(u, strlen(u), &r), 0);
+  ck_assert_str_eq(r.start, "2018");
+  ck_assert_str_eq(r.end, "2020");
+}
+END_TEST
+
+START_TEST(test_not_dates) {
+  static const char *const none[] = {"", "Python, C++, CUDA", "GPA: 3.97/4.00",
+                                     "2M+ monthly API requests with 99.97% uptime",
+                                     "DB1101 - Basic SQL, CS2011 - Java", "Room 101", "May",
+                                     "Present", "1850", "3 to 28 engineers", NULL};
+  cw_date_range r;
+  for (int i = 0; none[i]; i++)
+    ck_assert_msg(cw_dates_find(none[i], strlen(none[i]), &r) == -ENOENT, "'%s' is no date", none[i]);
+}
+END_TEST
+
+START_TEST(test_parse_whole) {
+  cw_date_range r;
+  ck_assert_int_eq(cw_dates_parse(" (May 2021 – Aug 2021) ", 23, &r), 0);
+  ck_assert_str_eq(r.start, "2021-05");
+  const char *s = "Engineer May 2021 – Aug 2021";
+  ck_assert_int_eq(cw_dates_parse(s, strlen(s), &r), -ENOENT);
+  ck_assert_int_eq(cw_dates_find(s, strlen(s), &r), 0);
+}
+END_TEST
+
+START_TEST(test_backwards_and_bounds) {
+  cw_date_range r;
+  /* An end before the start is not a range: the first date stands alone. */
+  const char *s = "2021 - 2019";
+  ck_assert_int_eq(cw_dates_find(s, strlen(s), &r), 0);
+  ck_assert(!r.is_range);
+  ck_assert_str_eq(r.start, "2021");
+  /* Months out of range are not months. */
+  const char *t = "13/2019";
+  ck_assert_int_eq(cw_dates_find(t, strlen(t), &r), 0);
+  ck_assert_str_eq(r.start, "2019");
+  /* Not NUL-terminated input: only len bytes are read. */
+  char buf[8];
+  memcpy(buf, "2019-20", 7);
+  buf[7] = '9';
+  ck_assert_int_eq(cw_dates_find(buf, 4, &r), 0);
+  ck_assert_str_eq(r.start, "2019");
+  ck_assert_int_eq(cw_dates_find(NULL, 0, &r), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_month_names) {
+  size_t used;
+  ck_assert_int_eq(cw_dates_month("Sept", 4, &used), 9);
+  ck_assert_int_eq(cw_dates_month("december", 8, &used), 12);
+  ck_assert_int_eq(cw_dates_month("Mai", 3, &used), 5);
+  ck_assert_int_eq(cw_dates_month("août", strlen("août"), &used), 8);
+  ck_assert_int_eq(cw_dates_month("Ma", 2, &used), 0);
+  ck_assert_int_eq(cw_dates_month("Python", 6, &used), 0);
+}
+END_TEST
+
+START_TEST(test_long_input) {
+  /* Many tokens: the lexer's window slides; a date far in must be found. */
+  size_t n = 200000;
+  char *s = malloc(n + 32);
+  for (size_t i = 0; i < n; i += 2) {
+    s[i] = 'a';
+    s[i + 1] = ' ';
+  }
+  strcpy(s + n, "Jan 2020 - Mar 2021");
+  cw_date_range r;
+  ck_assert_int_eq(cw_dates_find(s, strlen(s), &r), 0);
+  ck_assert_str_eq(r.start, "2020-01");
+  ck_assert_str_eq(r.end, "2021-03");
+  ck_assert_uint_eq(r.begin, n);
+  free(s);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("dates");
+  TCase *tc = tcase_create("dates");
+  tcase_add_loop_test(tc, test_styles, 0, (int)(sizeof cases / sizeof cases[0]));
+  tcase_add_test(tc, test_expected);
+  tcase_add_test(tc, test_inside_line);
+  tcase_add_test(tc, test_not_dates);
+  tcase_add_test(tc, test_parse_whole);
+  tcase_add_test(tc, test_backwards_and_bounds);
+  tcase_add_test(tc, test_month_names);
+  tcase_add_test(tc, test_long_input);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,200 @@
+/* Flattener (DESIGN.md paths) and document validator. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careeros/entities.h"
+
+static json_t *sample_doc(void) {
+  json_error_t e;
+  json_t *d = json_loads(
+      "{\"contact\": {\"name\": \"Ada Byron\", \"headline\": null, \"email\": \"ada@example.com\","
+      "  \"phone\": \"+44 20 7946 0000\", \"location\": \"London, UK\","
+      "  \"urls\": [\"github.com/ada\", \"https://ada.dev\"]},"
+      " \"summary\": \"Engineer.\","
+      " \"work_experience\": [{\"company\": \"Analytical Engines Ltd\", \"title\": \"Engineer\","
+      "   \"location\": null, \"start_date\": \"2019-03\", \"end_date\": null, \"is_current\": true,"
+      "   \"date_text\": \"Mar 2019 – Present\", \"description\": \"Built it\\nShipped it\","
+      "   \"confidence\": 0.8},"
+      "  {\"company\": \"Babbage & Co\", \"title\": \"Intern\", \"location\": \"London\","
+      "   \"start_date\": \"2018\", \"end_date\": \"2018\", \"is_current\": false,"
+      "   \"date_text\": \"2018\", \"description\": null}],"
+      " \"education\": [{\"institution\": \"University of London\", \"degree\": \"BSc\","
+      "   \"field_of_study\": \"Mathematics\", \"start_date\": \"2015\", \"end_date\": \"2018\","
+      "   \"is_current\": false, \"date_text\": \"2015 – 2018\", \"gpa\": \"3.9/4.0\"}],"
+      " \"skills\": [{\"name\": \"C\", \"category\": \"Programming Languages\","
+      "   \"proficiency_level\": null, \"years_of_experience\": 7}],"
+      " \"projects\": [{\"name\": \"Difference\", \"role\": null, \"url\": null,"
+      "   \"start_date\": null, \"end_date\": null, \"is_current\": false, \"date_text\": null,"
+      "   \"description\": [\"a\", \"b\"]}],"
+      " \"certifications\": [{\"name\": \"CKA\", \"issuer\": \"CNCF\", \"date\": \"2022-05\"}],"
+      " \"languages\": [{\"name\": \"English\", \"proficiency\": \"Native\"}]}",
+      0, &e);
+  ck_assert_msg(d != NULL, "fixture JSON: %s", e.text);
+  return d;
+}
+
+static json_t *row(json_t *rows, const char *field) {
+  size_t i;
+  json_t *r;
+  json_array_foreach(rows, i, r) if (strcmp(json_string_value(json_object_get(r, "field_name")), field) == 0) return r;
+  return NULL;
+}
+
+static const char *raw(json_t *rows, const char *field) {
+  json_t *r = row(rows, field);
+  ck_assert_msg(r != NULL, "no row %s", field);
+  return json_string_value(json_object_get(r, "raw_value"));
+}
+
+START_TEST(test_flatten_paths_and_values) {
+  json_t *d = sample_doc(), *rows = NULL;
+  ck_assert_int_eq(cw_entities_flatten(d, "heuristic", "heuristic-v1", 0.6, &rows), 0);
+  ck_assert_str_eq(raw(rows, "contact.name"), "Ada Byron");
+  ck_assert_ptr_null(raw(rows, "contact.headline"));
+  ck_assert_str_eq(raw(rows, "contact.urls.1"), "https://ada.dev");
+  ck_assert_str_eq(raw(rows, "summary"), "Engineer.");
+  ck_assert_str_eq(raw(rows, "work_experience.0.company"), "Analytical Engines Ltd");
+  ck_assert_str_eq(raw(rows, "work_experience.0.is_current"), "true");
+  ck_assert_str_eq(raw(rows, "work_experience.1.is_current"), "false");
+  ck_assert_ptr_null(raw(rows, "work_experience.0.end_date"));
+  ck_assert_str_eq(raw(rows, "work_experience.1.location"), "London");
+  ck_assert_str_eq(raw(rows, "education.0.gpa"), "3.9/4.0");
+  ck_assert_str_eq(raw(rows, "skills.0.years_of_experience"), "7");
+  ck_assert_str_eq(raw(rows, "projects.0.description"), "a\nb");
+  ck_assert_str_eq(raw(rows, "certifications.0.date"), "2022-05");
+  ck_assert_str_eq(raw(rows, "languages.0.proficiency"), "Native");
+  ck_assert_ptr_null(row(rows, "work_experience.0.confidence"));
+  json_decref(rows);
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_entry_rows_hold_compact_json) {
+  json_t *d = sample_doc(), *rows = NULL;
+  ck_assert_int_eq(cw_entities_flatten(d, "heuristic", "heuristic-v1", 0.6, &rows), 0);
+  const char *entry = raw(rows, "work_experience.0");
+  ck_assert_ptr_null(strchr(entry, '\n')); /* compact */
+  json_t *back = json_loads(entry, 0, NULL);
+  ck_assert_ptr_nonnull(back);
+  ck_assert(json_equal(back, json_array_get(json_object_get(d, "work_experience"), 0)));
+  json_decref(back);
+  /* Entry rows come before their leaves, in document order. */
+  size_t i_entry = 0, i_leaf = 0, i_second = 0, i;
+  json_t *r;
+  json_array_foreach(rows, i, r) {
+    const char *f = json_string_value(json_object_get(r, "field_name"));
+    if (strcmp(f, "work_experience.0") == 0) i_entry = i;
+    if (strcmp(f, "work_experience.0.company") == 0) i_leaf = i;
+    if (strcmp(f, "work_experience.1") == 0) i_second = i;
+  }
+  ck_assert_uint_lt(i_entry, i_leaf);
+  ck_assert_uint_lt(i_leaf, i_second);
+  ck_assert_ptr_nonnull(row(rows, "skills.0"));
+  ck_assert_ptr_nonnull(row(rows, "education.0"));
+  json_decref(rows);
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_confidence_and_labels) {
+  json_t *d = sample_doc(), *rows = NULL;
+  ck_assert_int_eq(cw_entities_flatten(d, "openai_json_schema", "gpt-4o-mini-2024", 0.6, &rows), 0);
+  json_t *r = row(rows, "work_experience.0.title");
+  ck_assert(json_real_value(json_object_get(r, "confidence_score")) > 0.79);
+  ck_assert(json_real_value(json_object_get(r, "confidence_score")) < 0.81);
+  r = row(rows, "work_experience.1.title");
+  ck_assert(json_real_value(json_object_get(r, "confidence_score")) > 0.59);
+  ck_assert(json_real_value(json_object_get(r, "confidence_score")) < 0.61);
+  ck_assert_str_eq(json_string_value(json_object_get(r, "source_type")), "openai_json_schema");
+  ck_assert_str_eq(json_string_value(json_object_get(r, "model_version")), "gpt-4o-mini-2024");
+  /* Every row has exactly the five keys. */
+  size_t i;
+  json_array_foreach(rows, i, r) ck_assert_uint_eq(json_object_size(r), 5);
+  json_decref(rows);
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_flatten_rejects_non_object) {
+  json_t *rows = NULL, *a = json_array();
+  ck_assert_int_eq(cw_entities_flatten(a, "x", "y", 0.5, &rows), -EINVAL);
+  ck_assert_int_eq(cw_entities_flatten(NULL, "x", "y", 0.5, &rows), -EINVAL);
+  json_decref(a);
+}
+END_TEST
+
+START_TEST(test_validate_accepts_good) {
+  json_t *d = sample_doc();
+  char err[128];
+  ck_assert_int_eq(cw_entities_validate_document(d, err, sizeof err), 0);
+  json_decref(d);
+}
+END_TEST
+
+/* Applies a mutation to a good document and expects a rejection naming path. */
+static void expect_bad(const char *section, int idx, const char *key, json_t *value,
+                       const char *want) {
+  json_t *d = sample_doc();
+  json_t *target = idx < 0 ? json_object_get(d, section)
+                           : json_array_get(json_object_get(d, section), (size_t)idx);
+  if (key) json_object_set_new(target ? target : d, key, value);
+  else json_object_set_new(d, section, value);
+  char err[160] = "";
+  ck_assert_int_eq(cw_entities_validate_document(d, err, sizeof err), -EINVAL);
+  ck_assert_msg(strstr(err, want) != NULL, "error '%s' lacks '%s'", err, want);
+  json_decref(d);
+}
+
+START_TEST(test_validate_rejects_bad) {
+  expect_bad("work_experience", 0, "start_date", json_string("March 2019"), "work_experience[0].start_date");
+  expect_bad("work_experience", 0, "start_date", json_string("2019-13"), "start_date");
+  expect_bad("work_experience", 1, "end_date", json_string("2018-1"), "end_date");
+  expect_bad("work_experience", 0, "end_date", json_string("2020"), "is_current with an end_date");
+  expect_bad("work_experience", 1, "is_current", json_string("no"), "not a boolean");
+  expect_bad("work_experience", 0, "confidence", json_real(1.5), "confidence");
+  expect_bad("work_experience", 1, "start_date", json_string("2019"), "start_date after end_date");
+  expect_bad("education", 0, "institution", json_integer(3), "education[0].institution");
+  expect_bad("skills", 0, "years_of_experience", json_string("7"), "years_of_experience");
+  expect_bad("skills", 0, "name", json_null(), "skills[0].name");
+  expect_bad("certifications", 0, "date", json_string("05/2022"), "certifications[0].date");
+  expect_bad("contact", -1, "urls", json_string("x"), "contact.urls");
+  expect_bad("contact", -1, "email", json_integer(1), "contact.email");
+  expect_bad("languages", -1, NULL, json_object(), "languages");
+  expect_bad("summary", -1, NULL, json_integer(5), "summary");
+  expect_bad("work_experience", -1, NULL, json_string("x"), "work_experience");
+}
+END_TEST
+
+START_TEST(test_partial_date) {
+  ck_assert(cw_entities_is_partial_date("2020"));
+  ck_assert(cw_entities_is_partial_date("2020-01"));
+  ck_assert(cw_entities_is_partial_date("1999-12"));
+  ck_assert(!cw_entities_is_partial_date("2020-00"));
+  ck_assert(!cw_entities_is_partial_date("2020-1"));
+  ck_assert(!cw_entities_is_partial_date("2020-01-05"));
+  ck_assert(!cw_entities_is_partial_date("20"));
+  ck_assert(!cw_entities_is_partial_date(""));
+  ck_assert(!cw_entities_is_partial_date(NULL));
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("entities");
+  TCase *tc = tcase_create("entities");
+  tcase_add_test(tc, test_flatten_paths_and_values);
+  tcase_add_test(tc, test_entry_rows_hold_compact_json);
+  tcase_add_test(tc, test_confidence_and_labels);
+  tcase_add_test(tc, test_flatten_rejects_non_object);
+  tcase_add_test(tc, test_validate_accepts_good);
+  tcase_add_test(tc, test_validate_rejects_bad);
+  tcase_add_test(tc, test_partial_date);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}

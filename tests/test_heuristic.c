@@ -1,0 +1,392 @@
+/* The heuristic parser on fixture resumes (tests/fixtures/resumes/, written
+ * for these tests, several layouts and languages) and on small inline texts. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careeros/entities.h"
+#include "careeros/heuristic.h"
+#include "careeros/skills.h"
+
+static cw_skills *skills;
+static cw_heuristic *h;
+
+static const char *src_root(void) {
+  const char *r = getenv("CW_SOURCE_ROOT");
+  return r && *r ? r : ".";
+}
+
+static void setup(void) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/config/skills.ini", src_root());
+  ck_assert_int_eq(cw_skills_load(path, &skills), 0);
+  ck_assert_int_eq(cw_heuristic_new(skills, &h), 0);
+}
+
+static void teardown(void) {
+  cw_heuristic_free(h);
+  cw_skills_free(skills);
+}
+
+static char *read_fixture(const char *name, size_t *len) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/tests/fixtures/resumes/%s", src_root(), name);
+  FILE *f = fopen(path, "rb");
+  ck_assert_msg(f != NULL, "cannot open %s", path);
+  char *buf = malloc(1 << 20);
+  *len = fread(buf, 1, 1 << 20, f);
+  fclose(f);
+  return buf;
+}
+
+static json_t *parse_text(const char *text) {
+  json_t *doc = NULL;
+  ck_assert_int_eq(cw_heuristic_parse(h, text, strlen(text), &doc), 0);
+  char err[160];
+  ck_assert_msg(cw_entities_validate_document(doc, err, sizeof err) == 0, "invalid: %s", err);
+  return doc;
+}
+
+static json_t *parse_fixture(const char *name) {
+  size_t len;
+  char *text = read_fixture(name, &len);
+  json_t *doc = NULL;
+  ck_assert_int_eq(cw_heuristic_parse(h, text, len, &doc), 0);
+  free(text);
+  char err[160];
+  ck_assert_msg(cw_entities_validate_document(doc, err, sizeof err) == 0, "invalid: %s", err);
+  return doc;
+}
+
+static const char *get(json_t *doc, const char *path) {
+  json_t *v = doc;
+  char buf[128];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *tok = strtok(buf, "."); tok && v; tok = strtok(NULL, ".")) {
+    if (json_is_array(v)) v = json_array_get(v, (size_t)atoi(tok));
+    else v = json_object_get(v, tok);
+  }
+  if (!v || json_is_null(v)) return NULL;
+  if (json_is_true(v)) return "true";
+  if (json_is_false(v)) return "false";
+  return json_string_value(v);
+}
+
+#define ASSERT_FIELD(doc, path, want)                                                   \
+  do {                                                                                  \
+    const char *got_ = get(doc, path);                                                  \
+    const char *want_ = (want);                                                         \
+    if (want_ == NULL) ck_assert_msg(got_ == NULL, "%s: expected null, got '%s'", path, got_); \
+    else ck_assert_msg(got_ && strcmp(got_, want_) == 0, "%s: expected '%s', got '%s'", path, \
+                       want_, got_ ? got_ : "(null)");                                  \
+  } while (0)
+
+static size_t count(json_t *doc, const char *key) { return json_array_size(json_object_get(doc, key)); }
+
+START_TEST(test_pipe_layout_company_title_place_dates) {
+  json_t *d = parse_fixture("pipe_layout.txt");
+  ASSERT_FIELD(d, "contact.name", "Maria Schmidt");
+  ASSERT_FIELD(d, "contact.headline", "Senior Backend Engineer");
+  ASSERT_FIELD(d, "contact.email", "maria.schmidt@example.org");
+  ASSERT_FIELD(d, "contact.phone", "+49 30 12345678");
+  ASSERT_FIELD(d, "contact.location", "Berlin, Germany");
+  ASSERT_FIELD(d, "contact.urls.0", "linkedin.com/in/mariaschmidt");
+  ASSERT_FIELD(d, "contact.urls.1", "github.com/mschmidt");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Lieferfix GmbH");
+  ASSERT_FIELD(d, "work_experience.0.title", "Senior Backend Engineer");
+  ASSERT_FIELD(d, "work_experience.0.location", "Berlin");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2021-03");
+  ASSERT_FIELD(d, "work_experience.0.end_date", NULL);
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.0.date_text", "03/2021 - Present");
+  ASSERT_FIELD(d, "work_experience.1.company", "Paymento AG");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2021-02");
+  ASSERT_FIELD(d, "work_experience.2.company", "Datenwerk");
+  ASSERT_FIELD(d, "work_experience.2.title", "Working Student");
+  ASSERT_FIELD(d, "work_experience.2.start_date", "2016");
+  const char *desc = get(d, "work_experience.0.description");
+  ck_assert_ptr_nonnull(desc);
+  ck_assert_ptr_nonnull(strstr(desc, "Kubernetes, cutting deploy time by 70%.\nMentored four engineers."));
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Technische Universität München");
+  ASSERT_FIELD(d, "education.0.degree", "M.Sc.");
+  ASSERT_FIELD(d, "education.0.field_of_study", "Informatics");
+  ASSERT_FIELD(d, "education.1.degree", "B.Sc.");
+  ASSERT_FIELD(d, "education.1.field_of_study", "Computer Science");
+  ck_assert_uint_eq(count(d, "skills"), 9);
+  ASSERT_FIELD(d, "skills.0.name", "Go");
+  ASSERT_FIELD(d, "skills.0.category", "Languages");
+  ASSERT_FIELD(d, "skills.8.name", "Redis");
+  ck_assert_uint_eq(count(d, "languages"), 3);
+  ASSERT_FIELD(d, "languages.1.name", "English");
+  ASSERT_FIELD(d, "languages.1.proficiency", "C1");
+  ck_assert_uint_eq(count(d, "certifications"), 2);
+  ASSERT_FIELD(d, "certifications.0.issuer", "Cloud Native Computing Foundation");
+  ASSERT_FIELD(d, "certifications.0.date", "2022");
+  ASSERT_FIELD(d, "certifications.1.name", "AWS Certified Solutions Architect");
+  ck_assert_ptr_nonnull(strstr(get(d, "summary"), "eight years"));
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_markdown_title_and_company_on_separate_lines) {
+  json_t *d = parse_fixture("markdown_lines.md");
+  ASSERT_FIELD(d, "contact.name", "James O'Connor");
+  ASSERT_FIELD(d, "contact.headline", "Product Designer");
+  ASSERT_FIELD(d, "contact.location", "Dublin, Ireland");
+  ASSERT_FIELD(d, "contact.phone", "+353 1 234 5678");
+  ASSERT_FIELD(d, "contact.urls.0", "https://jamesoconnor.design");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Lead Product Designer");
+  ASSERT_FIELD(d, "work_experience.0.company", "Brightwave Labs");
+  ASSERT_FIELD(d, "work_experience.0.location", "Dublin, Ireland");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2019-09");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Kilnfield Studio");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2017"); /* season: year precision */
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2019-08");
+  ASSERT_FIELD(d, "education.0.institution", "National College of Art and Design");
+  ASSERT_FIELD(d, "education.0.degree", "BA");
+  ASSERT_FIELD(d, "education.0.field_of_study", "Visual Communication");
+  ck_assert_uint_eq(count(d, "skills"), 5);
+  ASSERT_FIELD(d, "skills.0.name", "Figma");
+  ASSERT_FIELD(d, "skills.0.category", "Tools");
+  ASSERT_FIELD(d, "languages.1.name", "Irish");
+  ASSERT_FIELD(d, "languages.1.proficiency", "Conversational");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_german_cv_dates_left_and_seit) {
+  json_t *d = parse_fixture("german_cv.txt");
+  ASSERT_FIELD(d, "contact.name", "Jonas Weber");
+  ASSERT_FIELD(d, "contact.email", "jonas.weber@example.de");
+  ASSERT_FIELD(d, "contact.phone", "+49 151 23456789");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Softwareentwickler");
+  ASSERT_FIELD(d, "work_experience.0.company", "Nordlicht Software GmbH");
+  ASSERT_FIELD(d, "work_experience.0.location", "Hamburg");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2020-04");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.0.date_text", "seit 04/2020");
+  ASSERT_FIELD(d, "work_experience.1.company", "Hansa Logistik AG");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2020-03");
+  ASSERT_FIELD(d, "education.0.institution", "Universität Bremen");
+  ASSERT_FIELD(d, "education.0.degree", "Bachelor of Science");
+  ASSERT_FIELD(d, "education.0.field_of_study", "Informatik");
+  ck_assert_uint_eq(count(d, "skills"), 5);
+  ASSERT_FIELD(d, "languages.0.name", "Deutsch");
+  ASSERT_FIELD(d, "languages.0.proficiency", "Muttersprache");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_title_at_company_expected_and_short_year) {
+  json_t *d = parse_fixture("title_at_company.txt");
+  ASSERT_FIELD(d, "contact.name", "PRIYA NAIR");
+  ASSERT_FIELD(d, "contact.headline", "Data Scientist");
+  ASSERT_FIELD(d, "contact.phone", "+91 98765 43210");
+  ASSERT_FIELD(d, "work_experience.0.title", "Data Scientist");
+  ASSERT_FIELD(d, "work_experience.0.company", "Quantifyr Analytics");
+  ASSERT_FIELD(d, "work_experience.0.date_text", "2019 to date");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.title", "Analyst");
+  ASSERT_FIELD(d, "work_experience.1.company", "Meridian Bank");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2018");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2020");
+  ASSERT_FIELD(d, "education.0.institution", "Indian Institute of Science");
+  ASSERT_FIELD(d, "education.0.start_date", NULL);
+  ASSERT_FIELD(d, "education.0.end_date", "2025-05");
+  ASSERT_FIELD(d, "education.0.is_current", "false");
+  ASSERT_FIELD(d, "education.1.institution", "Anna University");
+  ASSERT_FIELD(d, "skills.0.name", "Python");
+  json_t *years = json_object_get(json_array_get(json_object_get(d, "skills"), 0), "years_of_experience");
+  ck_assert_int_eq(json_integer_value(years), 5);
+  ASSERT_FIELD(d, "certifications.0.issuer", "Google");
+  ASSERT_FIELD(d, "certifications.0.date", "2021");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_french_headings_and_months) {
+  json_t *d = parse_fixture("french_cv.txt");
+  ASSERT_FIELD(d, "contact.name", "Camille Dubois");
+  ASSERT_FIELD(d, "contact.location", "Lyon, France");
+  ASSERT_FIELD(d, "contact.phone", "+33 6 12 34 56 78");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Agence Pixelia");
+  ASSERT_FIELD(d, "work_experience.0.title", "Cheffe de projet");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2020-01");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Mairie de Villeurbanne");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2019-12");
+  ASSERT_FIELD(d, "education.0.institution", "Université Lumière Lyon 2");
+  ASSERT_FIELD(d, "education.0.degree", "Master");
+  ck_assert_uint_eq(count(d, "languages"), 3);
+  ASSERT_FIELD(d, "languages.2.proficiency", "intermédiaire");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_date_column_on_first_bullet) {
+  /* Date and duration in a right-hand column on the bullet lines. */
+  json_t *d = parse_text(
+      "Ana Lima\nana@example.com\n\nExperience\n"
+      "Orbital Freight, Platform Engineer                          Lisbon, Portugal\n"
+      " • Ran the Kafka clusters for 40 services                    Feb 2020 – present\n"
+      "   and their schema registry                                  5 years 1 month\n"
+      " • On-call lead\n\n"
+      "Tagus Bank, Junior Developer                                 Porto, Portugal\n"
+      " • Wrote COBOL batch jobs                                     Sep 2017 – Jan 2020\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Orbital Freight");
+  ASSERT_FIELD(d, "work_experience.0.title", "Platform Engineer");
+  ASSERT_FIELD(d, "work_experience.0.location", "Lisbon, Portugal");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2020-02");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.0.description",
+               "Ran the Kafka clusters for 40 services and their schema registry\nOn-call lead");
+  ASSERT_FIELD(d, "work_experience.1.company", "Tagus Bank");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2020-01");
+  /* No skills section: the dictionary finds them in the text. */
+  bool kafka = false, cobol = false;
+  size_t i;
+  json_t *s;
+  json_array_foreach(json_object_get(d, "skills"), i, s) {
+    kafka |= strcmp(json_string_value(json_object_get(s, "name")), "Kafka") == 0;
+    cobol |= strcmp(json_string_value(json_object_get(s, "name")), "COBOL") == 0;
+  }
+  ck_assert(kafka && cobol);
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_no_invented_employer) {
+  /* Companies named in the summary or references are not work entries, and
+   * every company reported occurs in the text. */
+  const char *text =
+      "Sam Reed\nsam@example.com\n\nSummary\nBefore Initech I consulted for Globex Corporation "
+      "and Umbrella Ltd on several data projects over the years.\n\nExperience\n"
+      "Software Engineer, Initech Inc – Austin, TX     2019 – 2023\n- Built TPS reports.\n\n"
+      "References\nBill Lumbergh, Vice President, Initrode\n";
+  json_t *d = parse_text(text);
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Initech Inc");
+  size_t i;
+  json_t *e;
+  json_array_foreach(json_object_get(d, "work_experience"), i, e) {
+    const char *c = json_string_value(json_object_get(e, "company"));
+    ck_assert(!c || strstr(text, c));
+  }
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_volunteer_not_work_and_headings_variants) {
+  json_t *d = parse_text(
+      "Lee Park\n\nPROFESSIONAL EXPERIENCE:\nTeacher, Hillside School    2015 - 2020\n\n"
+      "Volunteer Experience\nCoach, Riverside Youth Club    2012 - 2014\n\n"
+      "Academic Background\nUniversity of Leeds — BA History    2011 - 2014\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Hillside School");
+  ASSERT_FIELD(d, "work_experience.0.title", "Teacher");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "University of Leeds");
+  ASSERT_FIELD(d, "education.0.field_of_study", "History");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_contacts_international_and_invisible_chars) {
+  json_t *d = parse_text("Zoë Tan\xe2\x80\x8b\nPhone: +65 6123 4567\xe2\x80\x8b\n"
+                         "Email: zoe.tan@example.sg\xe2\x80\x8b\nLocation: Singapore\n"
+                         "https://www.linkedin.com/in/zoetan | https://github.com/zoetan\n\nSkills\n"
+                         "\xe2\x97\x8f\xe2\x80\x8b Public Speaking\n\xe2\x97\x8f\xe2\x80\x8b Negotiation\n");
+  ASSERT_FIELD(d, "contact.name", "Zoë Tan");
+  ASSERT_FIELD(d, "contact.phone", "+65 6123 4567");
+  ASSERT_FIELD(d, "contact.email", "zoe.tan@example.sg");
+  ASSERT_FIELD(d, "contact.location", "Singapore");
+  ASSERT_FIELD(d, "contact.urls.0", "https://www.linkedin.com/in/zoetan");
+  ASSERT_FIELD(d, "contact.urls.1", "https://github.com/zoetan");
+  ASSERT_FIELD(d, "skills.0.name", "Public Speaking");
+  ASSERT_FIELD(d, "skills.1.name", "Negotiation");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_empty_and_garbage) {
+  json_t *d = NULL;
+  ck_assert_int_eq(cw_heuristic_parse(h, "", 0, &d), 0);
+  ck_assert_uint_eq(count(d, "work_experience"), 0);
+  ck_assert(json_is_null(json_object_get(json_object_get(d, "contact"), "name")));
+  json_decref(d);
+  /* Invalid UTF-8 and NUL bytes come out as valid JSON strings. */
+  const char bad[] = "Exp\xff\xfe\0rience\nExperience\nEngineer, Ac\xc3me Corp  2019 - 2020\n";
+  ck_assert_int_eq(cw_heuristic_parse(h, bad, sizeof bad - 1, &d), 0);
+  char *dump = json_dumps(d, 0);
+  ck_assert_ptr_nonnull(dump);
+  free(dump);
+  json_decref(d);
+  ck_assert_int_eq(cw_heuristic_parse(NULL, "x", 1, &d), -EINVAL);
+  ck_assert_int_eq(cw_heuristic_parse(h, NULL, 5, &d), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_deterministic) {
+  size_t len;
+  char *text = read_fixture("pipe_layout.txt", &len);
+  json_t *a, *b;
+  ck_assert_int_eq(cw_heuristic_parse(h, text, len, &a), 0);
+  ck_assert_int_eq(cw_heuristic_parse(h, text, len, &b), 0);
+  ck_assert(json_equal(a, b));
+  json_decref(a);
+  json_decref(b);
+  free(text);
+}
+END_TEST
+
+START_TEST(test_skills_dictionary_file) {
+  cw_skills *d = NULL;
+  const char *ini = "# c\n[Lang]\nPython = py\n!Go = golang\n[Tools]\nGit\n";
+  ck_assert_int_eq(cw_skills_load_buffer(ini, strlen(ini), "t", &d), 0);
+  ck_assert_uint_eq(cw_skills_count(d), 3);
+  const char *canon, *cat;
+  ck_assert(cw_skills_lookup(d, "PY", 2, &canon, &cat));
+  ck_assert_str_eq(canon, "Python");
+  ck_assert_str_eq(cat, "Lang");
+  ck_assert(cw_skills_lookup(d, "golang", 6, &canon, &cat));
+  ck_assert_str_eq(canon, "Go");
+  cw_skills_free(d);
+  ck_assert_int_eq(cw_skills_load_buffer("Python\n", 7, "t", &d), -EINVAL);
+  ck_assert_int_eq(cw_skills_load_buffer("[bad\n", 5, "t", &d), -EINVAL);
+  ck_assert_int_eq(cw_skills_load("/nonexistent/skills.ini", &d), -ENOENT);
+  ck_assert_uint_gt(cw_skills_count(skills), 200);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("heuristic");
+  TCase *tc = tcase_create("heuristic");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_pipe_layout_company_title_place_dates);
+  tcase_add_test(tc, test_markdown_title_and_company_on_separate_lines);
+  tcase_add_test(tc, test_german_cv_dates_left_and_seit);
+  tcase_add_test(tc, test_title_at_company_expected_and_short_year);
+  tcase_add_test(tc, test_french_headings_and_months);
+  tcase_add_test(tc, test_date_column_on_first_bullet);
+  tcase_add_test(tc, test_no_invented_employer);
+  tcase_add_test(tc, test_volunteer_not_work_and_headings_variants);
+  tcase_add_test(tc, test_contacts_international_and_invisible_chars);
+  tcase_add_test(tc, test_empty_and_garbage);
+  tcase_add_test(tc, test_deterministic);
+  tcase_add_test(tc, test_skills_dictionary_file);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
