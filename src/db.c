@@ -231,6 +231,12 @@ static void connected(struct conn *c) {
     return;
   }
   c->state = C_IDLE;
+  /* Idle connections are watched too, so that a server restart is noticed
+   * at once rather than by the next query failing on a dead socket. */
+  if (poll_watch(c, UV_READABLE) < 0) {
+    conn_fail(c, "poll");
+    return;
+  }
   cw_log_info("db.connected", "conn=%d", c->index);
   report_health(db);
   dispatch(db);
