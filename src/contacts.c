@@ -73,7 +73,7 @@ static bool find_phone(cw__doc *d, const char *s, size_t n, json_t **out) {
     size_t b, e;
     if (!cw__re_find(d->h, RE_PHONE, s + off, n - off, &b, &e)) return false;
     if (valid_phone(s + off + b, e - b)) {
-      *out = cw__str(s + off + b, e - b);
+      if (out) *out = cw__str(s + off + b, e - b);
       return true;
     }
     off += e > 0 ? e : 1;
@@ -83,7 +83,7 @@ static bool find_phone(cw__doc *d, const char *s, size_t n, json_t **out) {
 
 static bool is_contactish(cw__doc *d, const piece *p) {
   return has_char(p->s, p->n, '@') || cw__re_find(d->h, RE_URL, p->s, p->n, NULL, NULL) ||
-         (has_digit(p->s, p->n) && find_phone(d, p->s, p->n, &(json_t *){NULL})) ||
+         (has_digit(p->s, p->n) && find_phone(d, p->s, p->n, NULL)) ||
          has_char(p->s, p->n, ':');
 }
 

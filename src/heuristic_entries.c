@@ -289,6 +289,14 @@ static void add_part(cw__doc *d, part *p, int *np, const char *s, size_t n, int 
   if (n >= 2 && s[0] == '(' && s[n - 1] == ')') s++, n -= 2;
   cw__trim(&s, &n);
   if (!n || *np >= MAX_PARTS || filler_only(s, n)) return;
+  /* "PhD Princeton University": the degree and the school in one part. */
+  size_t w = 0;
+  while (w < n && s[w] != ' ') w++;
+  if (w < n && starts_with_degree(s, w) && score_words(s + w, n - w, inst_words)) {
+    add_part(d, p, np, s, w, line, comma);
+    add_part(d, p, np, s + w, n - w, line, comma);
+    return;
+  }
   part *x = &p[(*np)++];
   memset(x, 0, sizeof *x);
   x->s = s;

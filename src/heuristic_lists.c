@@ -138,7 +138,7 @@ void cw__skills_section(cw__doc *d, int from, int to, json_t *skills) {
     bool list = false;
     for (size_t k = 0; k < l->len; k++) {
       size_t dl;
-      if (is_delim(l->text + k, l->len - k, &dl)) list = true;
+      if (l->text[k] != ' ' && is_delim(l->text + k, l->len - k, &dl)) list = true;
     }
     if (any_colon && !list) continue;
     add_list(d, skills, l->text, l->len, NULL, 0, NULL);
