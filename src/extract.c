@@ -6,7 +6,7 @@
  *    4 * extract.max_text_bytes of input, pure CPU on private buffers.
  * 2. PDF, ZIP (DOCX/ODT) and RTF go to the careeros-extract helper, started
  *    with uv_spawn: the file is its stdin, its stdout is a pipe we read with
- *    an output cap, its stderr a pipe we keep 2 KiB of (to tell an
+ *    an output cap, its stderr a pipe we keep the tail of (to tell an
  *    out-of-memory abort from a crash; never logged).  The helper limits
  *    itself (rlimits, no new privileges, seccomp without sockets or exec)
  *    before it reads a byte; a wall-clock timer here kills it with SIGKILL.
@@ -83,7 +83,7 @@ struct cw_extract_job {
   int term_signal;
   char *obuf;
   size_t olen, ocap;
-  char ebuf[STDERR_KEEP + 1];
+  char ebuf[2 * STDERR_KEEP + 1];
   size_t elen;
   /* text to normalise (child output past the header) */
   const char *raw;
@@ -150,8 +150,8 @@ static bool looks_like_text(const unsigned char *b, size_t n) {
       ctrl++;
   }
   size_t pairs = n / 2 ? n / 2 : 1;
-  bool utf16 = (nul_odd * 10 > pairs * 4 && nul_even * 20 < pairs) ||
-               (nul_even * 10 > pairs * 4 && nul_odd * 20 < pairs);
+  bool utf16 = n >= 16 && ((nul_odd * 10 > pairs * 4 && nul_even * 20 < pairs) ||
+               (nul_even * 10 > pairs * 4 && nul_odd * 20 < pairs));
   if (utf16)
     return ctrl * 50 < n;
   return (nul_even + nul_odd) * 100 <= n && ctrl * 100 <= n;
@@ -160,7 +160,7 @@ static bool looks_like_text(const unsigned char *b, size_t n) {
 static void detect(cw_extract_job *j, const unsigned char *head, size_t n) {
   cw_extractor *x = j->x;
   const char *m = NULL;
-  char mime[64] = "application/octet-stream";
+  char mime[128] = "application/octet-stream";
   uv_mutex_lock(&x->magic_lock);
   m = magic_buffer(x->magic, head, n);
   if (m)
@@ -464,26 +464,25 @@ static void on_out(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
   }
 }
 
+/* Keeps the last STDERR_KEEP..2*STDERR_KEEP bytes: an allocator's dying
+ * words come last, after any amount of parser warnings. */
 static void alloc_err(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
-  static char sink[4096]; /* past the kept prefix the bytes are dropped */
   cw_extract_job *j = h->data;
   (void)suggested;
-  if (j->elen < STDERR_KEEP) {
-    buf->base = j->ebuf + j->elen;
-    buf->len = STDERR_KEEP - j->elen;
-  } else {
-    buf->base = sink;
-    buf->len = sizeof sink;
+  if (j->elen > 2 * STDERR_KEEP - 256) {
+    memmove(j->ebuf, j->ebuf + j->elen - STDERR_KEEP, STDERR_KEEP);
+    j->elen = STDERR_KEEP;
   }
+  buf->base = j->ebuf + j->elen;
+  buf->len = 2 * STDERR_KEEP - j->elen;
 }
 
 static void on_err(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
   cw_extract_job *j = s->data;
+  (void)buf;
   if (n > 0) {
-    if (buf->base == j->ebuf + j->elen) {
-      j->elen += (size_t)n;
-      j->ebuf[j->elen] = '\0';
-    }
+    j->elen += (size_t)n;
+    j->ebuf[j->elen] = '\0';
     return;
   }
   if (n < 0) {

@@ -579,7 +579,7 @@ int cw_text_normalize(const char *in, size_t len, char **out, size_t *out_len) {
   }
   size_t n = 0;
   bool pending_blank = false, pending_bullet = false;
-  int blank_page = 0;
+  int blank_page = 0, emitted_page = -1;
   for (size_t i = 0; i < nl; i++) {
     struct line *l = &L[i];
     if (l->drop)
@@ -589,7 +589,9 @@ int cw_text_normalize(const char *in, size_t len, char **out, size_t *out_len) {
       continue;
     }
     if (!l->n) {
-      if (n)
+      /* a blank line before the first kept line of a page (after a
+       * dropped running header) separates nothing */
+      if (n && emitted_page == l->page)
         pending_blank = true, blank_page = l->page;
       continue;
     }
@@ -607,6 +609,7 @@ int cw_text_normalize(const char *in, size_t len, char **out, size_t *out_len) {
     pending_bullet = false;
     memcpy(o + n, l->p, l->n);
     n += l->n;
+    emitted_page = l->page;
   }
   o[n] = '\0';
   free(L);

@@ -28,7 +28,7 @@ typedef struct {
   char *text;               /* malloc'd normalised UTF-8 on success; callback owns it */
   size_t text_len;
   int page_count;           /* 0 when not paged */
-  char detected_mime[64];
+  char detected_mime[128];  /* the DOCX type alone is 71 characters */
   int mime_mismatch;        /* declared type differs from the detected one */
   char extractor[64];       /* e.g. "plain", "poppler", "docx" */
   char extractor_version[64];

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -169,6 +170,26 @@ static int sandbox(int cpu, int mem_mb, int64_t max_output, bool allow_exec) {
   return rc;
 }
 
+/* --sandbox-check: after the sandbox is up, try what it must forbid and
+ * report, so an operator (and the tests) can see it works on this kernel. */
+static int sandbox_check(void) {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  const char *sock = s < 0 && errno == EACCES ? "denied" : "allowed";
+  if (s >= 0)
+    close(s);
+  char *const argv[] = {"/bin/true", NULL};
+  char *const envp[] = {NULL};
+  execve("/bin/true", argv, envp);
+  const char *ex = errno == EACCES ? "denied" : "failed";
+  struct rlimit as;
+  getrlimit(RLIMIT_AS, &as);
+  printf("{\"ok\":true,\"socket\":\"%s\",\"exec\":\"%s\",\"no_new_privs\":%d,"
+         "\"rlimit_as\":%lld}\n",
+         sock, ex, prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0),
+         as.rlim_cur == RLIM_INFINITY ? -1LL : (long long)as.rlim_cur);
+  return 0;
+}
+
 /* Reads the whole document from fd 0 (a regular file from the daemon, or a
  * pipe when run by hand). */
 static unsigned char *read_input(size_t *len, xresult *r) {
@@ -216,7 +237,8 @@ int main(int argc, char **argv) {
   xlimits l = {.max_pages = 50, .max_output = 4 << 20, .zip_max_entries = 1000,
                .zip_max_uncompressed = 50 << 20, .zip_max_ratio = 100};
   int cpu = 20, mem = 512;
-  enum { O_TYPE = 1, O_PAGES, O_OUT, O_CPU, O_MEM, O_ENT, O_UNZ, O_RATIO, O_OCR, O_VERSION };
+  bool check = false;
+  enum { O_TYPE = 1, O_PAGES, O_OUT, O_CPU, O_MEM, O_ENT, O_UNZ, O_RATIO, O_OCR, O_VERSION, O_CHECK };
   static const struct option opts[] = {
       {"type", required_argument, NULL, O_TYPE},
       {"max-pages", required_argument, NULL, O_PAGES},
@@ -228,6 +250,7 @@ int main(int argc, char **argv) {
       {"zip-max-ratio", required_argument, NULL, O_RATIO},
       {"ocr", no_argument, NULL, O_OCR},
       {"version", no_argument, NULL, O_VERSION},
+      {"sandbox-check", no_argument, NULL, O_CHECK},
       {NULL, 0, NULL, 0},
   };
   int c;
@@ -243,6 +266,7 @@ int main(int argc, char **argv) {
     case O_RATIO: l.zip_max_ratio = atoi(optarg); break;
     case O_OCR: l.ocr = true; break;
     case O_VERSION: printf("careeros-extract %s\n", CW_VERSION); return 0;
+    case O_CHECK: check = true; break;
     default:
       fprintf(stderr, "usage: careeros-extract --type=pdf|zip|rtf [limits] < document\n");
       return 2;
@@ -261,6 +285,8 @@ int main(int argc, char **argv) {
     emit(&r, &text);
     return 0;
   }
+  if (check)
+    return sandbox_check();
   size_t len = 0;
   unsigned char *doc = read_input(&len, &r);
   if (doc) {

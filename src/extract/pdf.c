@@ -248,7 +248,7 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     return false;
   /* Validate: enough text on both sides, rows that exist on one side only,
    * and a left-aligned right side (a column, not right-aligned dates). */
-  size_t left = 0, right = 0, right_chars = 0;
+  size_t left = 0, right = 0, right_chars = 0, left_chars = 0;
   double *rx = malloc(n * sizeof *rx);
   if (!rx)
     return false;
@@ -259,8 +259,11 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     size_t j = i;
     bool l = false, r = false;
     while (j < n && s[j]->row == s[i]->row) {
-      if (s[j]->b.x2 <= best_a + 0.5)
+      if (s[j]->b.x2 <= best_a + 0.5) {
         l = true, left++;
+        for (size_t k = 0; k < s[j]->nw; k++)
+          left_chars += pc->words[s[j]->w0 + k].n;
+      }
       else if (s[j]->b.x1 >= best_b - 0.5) {
         r = true, right++;
         rx[nrx++] = s[j]->b.x1;
@@ -273,18 +276,37 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     right_only += r && !l;
     i = j;
   }
-  bool ok = left >= 3 && right >= 3 && left_only >= 2 && right_only >= 2;
+  bool ok = left >= 3 && right >= 3 && right_chars >= 20;
   if (ok) {
-    /* share of right-side segments starting at the most common x (+-3pt) */
-    size_t best = 0;
+    /* How aligned are the right side's left edges and right edges (+-3pt)?
+     * A column is left-aligned; right-aligned dates are not a column. */
+    size_t best1 = 0, best2 = 0;
+    double *rx2 = malloc(nrx * sizeof *rx2);
+    size_t k2 = 0;
+    for (size_t q = 0; q < n && rx2; q++)
+      if (s[q]->b.x1 >= best_b - 0.5)
+        rx2[k2++] = s[q]->b.x2;
     for (size_t a = 0; a < nrx; a++) {
-      size_t c = 0;
-      for (size_t b = 0; b < nrx; b++)
-        c += fabs(rx[a] - rx[b]) <= 3;
-      if (c > best)
-        best = c;
+      size_t c1 = 0, c2 = 0;
+      for (size_t b = 0; b < nrx; b++) {
+        c1 += fabs(rx[a] - rx[b]) <= 3;
+        if (rx2 && k2 == nrx)
+          c2 += fabs(rx2[a] - rx2[b]) <= 3;
+      }
+      if (c1 > best1)
+        best1 = c1;
+      if (c2 > best2)
+        best2 = c2;
     }
-    ok = best * 10 >= nrx * 4 && right_chars >= 20;
+    free(rx2);
+    ok = best1 * 10 >= nrx * 4 && best2 <= best1;
+  }
+  if (ok && !(left_only >= 2 && right_only >= 2)) {
+    /* Baselines that line up on both sides: still columns when both carry
+     * real text and at least one row has no partner; a two-column table
+     * whose every row is paired stays row by row. */
+    double lc = (double)(left_chars ? left_chars : 1), rc = (double)right_chars;
+    ok = fmin(lc, rc) / fmax(lc, rc) >= 0.15 && left_only + right_only >= 1;
   }
   free(rx);
   if (!ok)
@@ -310,8 +332,41 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
     emit_plain(pc, s, n);
     return;
   }
-  size_t nl = 0, nr = 0;
+  /* Rows above the columns (a name, a title line) sit on one side only,
+   * before the other side starts, set off by a vertical gap: they come
+   * first, not inside the column they happen to overlap. */
   size_t i = 0;
+  {
+    int side0 = 0;
+    double hmax = 0;
+    size_t k = 0;
+    for (int rows = 0; k < n && rows < 4; rows++) {
+      size_t j = k;
+      bool l = false, r = false;
+      while (j < n && s[j]->row == s[k]->row) {
+        if (s[j]->b.x2 <= g1 + 0.5)
+          l = true;
+        else if (s[j]->b.x1 >= g2 - 0.5)
+          r = true;
+        else
+          l = r = true;
+        j++;
+      }
+      int side = l && r ? 3 : l ? 1 : 2;
+      if (side == 3 || (rows && side != side0))
+        break;
+      side0 = side;
+      row_t *row = &pc->rows[s[k]->row];
+      hmax = fmax(hmax, row->h);
+      if (j < n && pc->rows[s[j]->row].b.y1 - row->b.y2 >= 1.2 * hmax) {
+        emit_plain(pc, s, j);
+        i = j;
+        break;
+      }
+      k = j;
+    }
+  }
+  size_t nl = 0, nr = 0;
   while (i < n) {
     size_t j = i;
     bool crosses = false;
