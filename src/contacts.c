@@ -182,8 +182,13 @@ json_t *cw__contact(cw__doc *d, int header_end) {
     add_urls(d, p->s, p->n, urls);
     if (json_is_null(json_object_get(c, "location")) && (v = labelled(p, loc_labels)) != NULL)
       json_object_set_new(c, "location", v);
-    if (name_line < 0 && name_like(p) && !location_like(d, p)) {
-      json_object_set_new(c, "name", cw__str(p->s, p->n));
+    piece np_ = *p;
+    const char *comma = memchr(p->s, ',', p->n);
+    /* "FATIMA OKAFOR, RN": post-nominal letters after a comma. */
+    if (comma && p->s + p->n - comma <= 14 && cw__word_count(comma + 1, (size_t)(p->s + p->n - comma - 1)) <= 2)
+      np_.n = (size_t)(comma - p->s);
+    if (name_line < 0 && name_like(&np_) && (comma || !location_like(d, p))) {
+      json_object_set_new(c, "name", cw__str(np_.s, np_.n));
       name_line = p->line;
       /* The headline is the next piece, on the name's line or the next one. */
       if (k + 1 < np && ps[k + 1].line <= name_line + 2 && !is_contactish(d, &ps[k + 1]) &&

@@ -311,10 +311,11 @@ static void add_part(cw__doc *d, part *p, int *np, const char *s, size_t n, int 
 }
 
 /* Length of a separator at s: " | ", " — ", " – ", " - ", " · ", " @ ", " at ". */
-static size_t sep_at(const char *s, size_t n) {
+static size_t sep_at(const char *s, size_t n, bool work) {
   static const char *const seps[] = {" | ", " \xe2\x80\x94 ", " \xe2\x80\x93 ", " - ", " \xc2\xb7 ",
                                      " \xe2\x80\xa2 ", " @ ", " at ", " chez ", " bei ", NULL};
-  for (int i = 0; seps[i]; i++) {
+  /* "Title at Company" is a work idiom; "University of Texas at Austin" is not. */
+  for (int i = 0; seps[i] && (work || i < 6); i++) {
     size_t m = strlen(seps[i]);
     if (n >= m && memcmp(s, seps[i], m) == 0) return m;
   }
@@ -365,7 +366,7 @@ static void split_commas(cw__doc *d, part *p, int *np, const char *s, size_t n, 
   for (int i = 0; i < ns; i++) add_part(d, p, np, segs[i], lens[i], line, true);
 }
 
-static int parts_of(cw__doc *d, eline *el, const group *g, part *p) {
+static int parts_of(cw__doc *d, eline *el, const group *g, part *p, bool work) {
   int np = 0;
   for (int h = 0; h < g->nhdr; h++) {
     const eline *e = &el[g->hdr[h]];
@@ -374,7 +375,7 @@ static int parts_of(cw__doc *d, eline *el, const group *g, part *p) {
     while (q < end) {
       if (*q == '(') depth++;
       if (*q == ')' && depth) depth--;
-      size_t sl = depth ? 0 : sep_at(q, (size_t)(end - q));
+      size_t sl = depth ? 0 : sep_at(q, (size_t)(end - q), work);
       if (sl) {
         split_commas(d, p, &np, s, (size_t)(q - s), h);
         q += sl;
@@ -524,7 +525,7 @@ static size_t leftovers(part *p, int np, char *buf, size_t cap) {
 
 static json_t *work_entry(cw__doc *d, eline *el, const group *g) {
   part p[MAX_PARTS];
-  int np = parts_of(d, el, g, p);
+  int np = parts_of(d, el, g, p, true);
   if (!np) return NULL;
   part *loc = np > 1 ? take(best(p, np, sc_loc)) : NULL;
   part *title = take(best(p, np, sc_title));
@@ -547,6 +548,21 @@ static json_t *work_entry(cw__doc *d, eline *el, const group *g) {
   }
   if (!loc) loc = take(best(p, np, sc_loc));
   if (!loc) loc = take(place_name(p, np, company, title));
+  if (!company && loc && np < MAX_PARTS) {
+    /* "Lonestar Payments, Austin, TX" looked like a three-part place. */
+    const char *c1 = memchr(loc->s, ',', loc->n);
+    const char *c2 = c1 ? memchr(c1 + 1, ',', loc->n - (size_t)(c1 + 1 - loc->s)) : NULL;
+    if (c2) {
+      part *c = &p[np++];
+      *c = *loc;
+      c->n = (size_t)(c1 - loc->s);
+      c->loc = false;
+      company = c;
+      loc->s = c1 + 1;
+      loc->n -= c->n + 1;
+      while (loc->n && *loc->s == ' ') loc->s++, loc->n--;
+    }
+  }
   if (!company && !title) return NULL;
   if (g->date_line < 0 && !(company && title)) return NULL;
   json_t *o = json_object();
@@ -642,7 +658,7 @@ static json_t *gpa_of(cw__doc *d, eline *el, const group *g) {
 static json_t *edu_entry(cw__doc *d, eline *el, const group *g) {
   json_t *gpa = gpa_of(d, el, g);
   part p[MAX_PARTS];
-  int np = parts_of(d, el, g, p);
+  int np = parts_of(d, el, g, p, false);
   if (!np) {
     json_decref(gpa);
     return NULL;
@@ -693,7 +709,7 @@ static json_t *project_role(const eline *el, const group *g) {
 
 static json_t *project_entry(cw__doc *d, eline *el, const group *g) {
   part p[MAX_PARTS];
-  int np = parts_of(d, el, g, p);
+  int np = parts_of(d, el, g, p, false);
   if (!np) return NULL;
   part *name = take(&p[0]);
   json_t *o = json_object();

@@ -177,7 +177,7 @@ static void add_language(json_t *out, const char *s, size_t n) {
     prof++;
     prof_n--;
   }
-  while (prof_n && prof[prof_n - 1] == ')') prof_n--;
+  if (prof_n && prof[prof_n - 1] == ')' && !memchr(prof, '(', prof_n)) prof_n--;
   json_t *o = json_object();
   json_object_set_new(o, "name", cw__str(name, name_n));
   json_object_set_new(o, "proficiency", cw__str(prof, prof_n));
@@ -230,15 +230,24 @@ void cw__certs_section(cw__doc *d, int from, int to, json_t *out) {
     size_t name_n = n, issuer_n = 0;
     while (n && strchr(" ,;|", t[n - 1])) t[--n] = 0; /* what the date left behind */
     name_n = n;
-    for (int s = 0; seps[s] && !issuer; s++) {
-      char *hit = strstr(t, seps[s]);
-      if (!hit) continue;
-      const char *rest = hit + strlen(seps[s]);
-      size_t rest_n = n - (size_t)(rest - t);
-      cw__trim(&rest, &rest_n);
-      if (!rest_n || *rest == ')') continue;
+    /* The issuer follows the last separator: "AWS Certified Solutions
+     * Architect – Professional, Amazon Web Services". */
+    char *hit = NULL;
+    int which = -1;
+    for (int s = 0; seps[s]; s++) {
+      for (char *q = strstr(t, seps[s]); q; q = strstr(q + 1, seps[s])) {
+        const char *rest = q + strlen(seps[s]);
+        size_t rest_n = n - (size_t)(rest - t);
+        cw__trim(&rest, &rest_n);
+        if (rest_n && *rest != ')' && (!hit || q > hit)) {
+          hit = q;
+          which = s;
+        }
+      }
+    }
+    if (hit) {
       name_n = (size_t)(hit - t);
-      issuer = hit + strlen(seps[s]);
+      issuer = hit + strlen(seps[which]);
       issuer_n = n - (size_t)(issuer - t);
       while (issuer_n && (issuer[issuer_n - 1] == ')' || issuer[issuer_n - 1] == ' '))
         issuer_n--;
