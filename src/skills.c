@@ -98,6 +98,12 @@ int cw_skills_load_buffer(const char *buf, size_t len, const char *name, cw_skil
     p = nl + 1;
     lineno++;
     while (n && isspace((unsigned char)*s)) s++, n--;
+    /* A comment after blanks: "Python   ; the language" (not "C#"). */
+    for (size_t k = 1; k < n; k++)
+      if ((s[k] == ';' || s[k] == '#') && isspace((unsigned char)s[k - 1])) {
+        n = k;
+        break;
+      }
     while (n && isspace((unsigned char)s[n - 1])) n--;
     if (!n || *s == '#' || *s == ';') continue;
     if (*s == '[') {

@@ -350,10 +350,12 @@ END_TEST
 
 START_TEST(test_skills_dictionary_file) {
   cw_skills *d = NULL;
-  const char *ini = "# c\n[Lang]\nPython = py\n!Go = golang\n[Tools]\nGit\n";
-  ck_assert_int_eq(cw_skills_load_buffer(ini, strlen(ini), "t", &d), 0);
-  ck_assert_uint_eq(cw_skills_count(d), 3);
   const char *canon, *cat;
+  const char *ini = "# c\n[Lang]    ; languages\nPython = py   # the snake\n!Go = golang\n[Tools]\nGit\nC#\n";
+  ck_assert_int_eq(cw_skills_load_buffer(ini, strlen(ini), "t", &d), 0);
+  ck_assert_uint_eq(cw_skills_count(d), 4);
+  ck_assert(cw_skills_lookup(d, "c#", 2, &canon, &cat));
+  ck_assert_str_eq(cat, "Tools");
   ck_assert(cw_skills_lookup(d, "PY", 2, &canon, &cat));
   ck_assert_str_eq(canon, "Python");
   ck_assert_str_eq(cat, "Lang");

@@ -3,7 +3,7 @@
  * File format (config/skills.ini): UTF-8 lines.  "[category]" starts a
  * category; every other non-empty line is a skill, optionally followed by
  * "= alias, alias" (other spellings that map to it).  Lines starting with
- * '#' or ';' are comments.  A skill whose line starts with '!' is matched
+ * '#' or ';' are comments, as is the rest of a line after a blank and '#'/';'.  A skill whose line starts with '!' is matched
  * only inside a skills section, never in running text (for names such as
  * "Go" or "R" that are ordinary words or letters). */
 #ifndef CAREEROS_SKILLS_H
