@@ -211,3 +211,28 @@ BEGIN
   RETURN NEW;
 END
 $$;
+
+-- BEFORE INSERT: a logical entity belongs to one user.  Without this, a user
+-- who learnt another user's logical_entity_id could insert rows under it and
+-- take version numbers the owner needs.  SECURITY DEFINER because RLS hides
+-- the other user's rows from the inserting role; EXECUTE is revoked from
+-- everyone (triggers do not need it).
+CREATE OR REPLACE FUNCTION public.tg_versioned_entity_owner()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_other boolean;
+BEGIN
+  EXECUTE pg_catalog.format(
+    'SELECT EXISTS (SELECT 1 FROM %I.%I WHERE logical_entity_id = $1 AND user_id <> $2)',
+    TG_TABLE_SCHEMA, TG_TABLE_NAME)
+    INTO v_other USING NEW.logical_entity_id, NEW.user_id;
+  IF v_other THEN
+    RAISE EXCEPTION 'logical_entity_owner_mismatch: logical entity % belongs to another user', NEW.logical_entity_id
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'logical_entity_owner_mismatch';
+  END IF;
+  RETURN NEW;
+END
+$$;

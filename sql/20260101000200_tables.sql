@@ -787,6 +787,11 @@ BEGIN
         'CREATE TRIGGER versioned_immutable BEFORE UPDATE ON public.%I FOR EACH ROW EXECUTE FUNCTION public.tg_versioned_entity_immutable()', t);
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
+                    WHERE tgrelid = pg_catalog.format('public.%I', t)::regclass AND tgname = 'versioned_owner') THEN
+      EXECUTE pg_catalog.format(
+        'CREATE TRIGGER versioned_owner BEFORE INSERT ON public.%I FOR EACH ROW EXECUTE FUNCTION public.tg_versioned_entity_owner()', t);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
                     WHERE tgrelid = pg_catalog.format('public.%I', t)::regclass AND tgname = 'versioned_supersede') THEN
       EXECUTE pg_catalog.format(
         'CREATE TRIGGER versioned_supersede BEFORE INSERT ON public.%I FOR EACH ROW EXECUTE FUNCTION public.tg_versioned_entity_supersede()', t);

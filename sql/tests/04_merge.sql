@@ -1,7 +1,7 @@
 -- merge_resume_version: versioning, idempotency, linking, dates; the
 -- versioned-entity rules; user_career_stats; the JSON Resume export.
 BEGIN;
-SELECT plan(49);
+SELECT plan(50);
 
 INSERT INTO public.normalized_entities (entity_type, canonical_name, aliases) VALUES
   ('company', 'Google', '{"Google LLC","Alphabet"}'),
@@ -166,6 +166,12 @@ SELECT results_eq($$SELECT version, start_on, end_on FROM public.work_experience
   $$VALUES (3, '2016-01-01'::date, '2019-02-01'::date)$$,
   'the previous version was retired and "Jan 2016" normalised');
 SELECT is((SELECT count(*)::int FROM public.work_experience WHERE title ILIKE 'developer'), 3, 'history is never deleted by an update');
+CREATE TEMP TABLE lid AS SELECT logical_entity_id FROM public.work_experience WHERE title ILIKE 'developer' AND is_active;
+GRANT SELECT ON lid TO PUBLIC;
+SELECT tests.login_as(other) FROM m;
+SELECT throws_ok(format($$INSERT INTO public.work_experience (logical_entity_id, version, is_active, user_id, company, title)
+                          VALUES (%L, 9, false, %L, 'Hijack', 'Hijack')$$, (SELECT logical_entity_id FROM lid), other),
+  '23514', NULL, 'another user cannot add versions to someone else''s logical entity') FROM m;
 RESET ROLE;
 
 -- stats on normalised dates
