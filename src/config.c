@@ -262,14 +262,16 @@ static char *read_line(char *buf, int size, void *user) {
 static int on_ini(void *user, const char *section, const char *name, const char *value) {
   struct loader *L = user;
   int line = L->line;
+  if (strcasecmp(name, "password") == 0 || strcasecmp(name, "api_key") == 0 ||
+      strcasecmp(name, "key") == 0) {
+    report(L, line, NULL, section, name,
+           "secrets are not read from the configuration file; name a file with the *_file key");
+    return 1;
+  }
   const struct key *k = find_key(section, name);
   if (!k) {
     report(L, line, NULL, section, name, "unknown key");
     return 1; /* keep going: report every bad key */
-  }
-  if (strcasecmp(name, "password") == 0 || strcasecmp(name, "api_key") == 0) {
-    report(L, line, k, NULL, NULL, "secrets are not read from the INI file; use *_file");
-    return 1;
   }
   apply(L, k, value, line);
   return 1;
@@ -409,7 +411,7 @@ void cw_config_dump(const cw_config *cfg, FILE *f) {
     case K_I64: fprintf(f, "%s = %lld\n", k->name, (long long)*(const int64_t *)(base + k->off)); break;
     case K_DBL: fprintf(f, "%s = %g\n", k->name, *(const double *)(base + k->off)); break;
     case K_BOOL: fprintf(f, "%s = %s\n", k->name, *(const bool *)(base + k->off) ? "true" : "false"); break;
-    case K_LEVEL: fprintf(f, "%s = %d\n", k->name, *(const int *)(base + k->off)); break;
+    case K_LEVEL: fprintf(f, "%s = %s\n", k->name, cw_log_level_name(*(const int *)(base + k->off))); break;
     case K_HEADER:
       for (int h = 0; h < cfg->llm.n_headers; h++) {
         /* Header values may carry tokens: print only the name. */

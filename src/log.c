@@ -22,6 +22,16 @@ int cw_log_level_parse(const char *s) {
   return -1;
 }
 
+const char *cw_log_level_name(int level) {
+  switch (level) {
+  case CW_LOG_ERR: return "error";
+  case CW_LOG_WARNING: return "warning";
+  case CW_LOG_NOTICE: return "notice";
+  case CW_LOG_INFO: return "info";
+  default: return "debug";
+  }
+}
+
 void cw_log(int level, const char *msg, const char *fmt, ...) {
   if (level > current_level)
     return;

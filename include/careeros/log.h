@@ -16,6 +16,7 @@ void cw_log_set_level(int level);
 int cw_log_get_level(void);
 /* Parses "error|warning|notice|info|debug"; returns the level or -1. */
 int cw_log_level_parse(const char *s);
+const char *cw_log_level_name(int level);
 
 /* msg is a short event name ("job.claimed"); fmt adds key=value fields. */
 void cw_log(int level, const char *msg, const char *fmt, ...)
