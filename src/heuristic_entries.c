@@ -712,8 +712,10 @@ static json_t *project_entry(cw__doc *d, eline *el, const group *g) {
   int np = parts_of(d, el, g, p, false);
   if (!np) return NULL;
   part *name = take(&p[0]);
+  json_t *nm = part_str(d, name, true);
+  if (json_is_null(nm)) return NULL; /* a project needs a name */
   json_t *o = json_object();
-  json_object_set_new(o, "name", part_str(d, name, true));
+  json_object_set_new(o, "name", nm);
   json_object_set_new(o, "role", project_role(el, g));
   json_t *url = json_null();
   for (int i = 0; i < g->nhdr + g->ndesc && json_is_null(url); i++) {

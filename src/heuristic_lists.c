@@ -178,8 +178,10 @@ static void add_language(json_t *out, const char *s, size_t n) {
     prof_n--;
   }
   if (prof_n && prof[prof_n - 1] == ')' && !memchr(prof, '(', prof_n)) prof_n--;
+  json_t *nm = cw__str(name, name_n);
+  if (json_is_null(nm)) return; /* only separators: no language */
   json_t *o = json_object();
-  json_object_set_new(o, "name", cw__str(name, name_n));
+  json_object_set_new(o, "name", nm);
   json_object_set_new(o, "proficiency", cw__str(prof, prof_n));
   json_array_append_new(out, o);
 }

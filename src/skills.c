@@ -10,6 +10,7 @@
 
 typedef struct {
   char *name;      /* spelling to match */
+  char *low;       /* the same, lower-case (ASCII), for the text scan */
   int canonical;   /* index of the entry holding the canonical name */
   int category;    /* index into categories */
   bool strict;     /* '!' entries: never matched in running text */
@@ -28,6 +29,14 @@ static char *trim_dup(const char *s, size_t n) {
   return strndup(s, n);
 }
 
+static char *lower_dup(const char *s, size_t n) {
+  char *o = malloc(n + 1);
+  if (!o) return NULL;
+  for (size_t i = 0; i < n; i++) o[i] = (char)tolower((unsigned char)s[i]);
+  o[n] = 0;
+  return o;
+}
+
 static int add_entry(cw_skills *d, char *name, int canonical, int cat, bool strict) {
   if (!name) return -ENOMEM;
   if (!*name) {
@@ -44,7 +53,12 @@ static int add_entry(cw_skills *d, char *name, int canonical, int cat, bool stri
     d->e = e;
     d->cap = cap;
   }
-  d->e[d->n] = (skill_entry){name, canonical < 0 ? (int)d->n : canonical, cat, strict};
+  char *low = lower_dup(name, strlen(name));
+  if (!low) {
+    free(name);
+    return -ENOMEM;
+  }
+  d->e[d->n] = (skill_entry){name, low, canonical < 0 ? (int)d->n : canonical, cat, strict};
   d->n++;
   return 0;
 }
@@ -165,7 +179,10 @@ int cw_skills_load(const char *path, cw_skills **out) {
 
 void cw_skills_free(cw_skills *d) {
   if (!d) return;
-  for (size_t i = 0; i < d->n; i++) free(d->e[i].name);
+  for (size_t i = 0; i < d->n; i++) {
+    free(d->e[i].name);
+    free(d->e[i].low);
+  }
   for (size_t i = 0; i < d->ncats; i++) free(d->cats[i]);
   free(d->e);
   free(d->cats);
@@ -192,35 +209,43 @@ bool cw_skills_lookup(const cw_skills *d, const char *name, size_t len, const ch
 
 static bool word_char(unsigned char c) { return isalnum(c) || c == '+' || c == '#' || c >= 0x80; }
 
-/* Whole-word, case-insensitive search. */
-static bool occurs(const char *text, size_t len, const char *w) {
+/* Whole-word search of the lower-case name w in the lower-cased text. */
+static bool occurs(const char *low, size_t len, const char *w) {
   size_t n = strlen(w);
   if (!n || n > len) return false;
-  for (size_t i = 0; i + n <= len; i++) {
-    if (strncasecmp(text + i, w, n) != 0) continue;
-    bool left = i == 0 || !word_char((unsigned char)text[i - 1]);
-    /* A sentence-final dot after the word is fine ("... in Python."). */
-    bool right = i + n == len || !word_char((unsigned char)text[i + n]);
-    if (left && right && !(i > 0 && text[i - 1] == '.' && isalnum((unsigned char)w[0]) &&
-                           i > 1 && isalnum((unsigned char)text[i - 2])))
-      return true;
+  const char *p = low, *end = low + len;
+  while ((p = memmem(p, (size_t)(end - p), w, n)) != NULL) {
+    size_t i = (size_t)(p - low);
+    bool left = i == 0 || !word_char((unsigned char)low[i - 1]);
+    bool right = i + n == len || !word_char((unsigned char)low[i + n]);
+    /* "node.js" must not match inside "foo.node.js"-like tokens. */
+    bool dotted = i > 1 && low[i - 1] == '.' && isalnum((unsigned char)low[i - 2]);
+    if (left && right && !dotted) return true;
+    p++;
   }
   return false;
 }
+
 
 void cw_skills_scan(const cw_skills *d, const char *text, size_t len,
                     void (*fn)(void *arg, const char *canonical, const char *category),
                     void *arg) {
   if (!d || !d->n) return;
   bool *seen = calloc(d->n, 1);
-  if (!seen) return;
+  char *low = lower_dup(text, len);
+  if (!seen || !low) {
+    free(seen);
+    free(low);
+    return;
+  }
   for (size_t i = 0; i < d->n; i++) {
     const skill_entry *e = &d->e[i];
     if (e->strict || seen[e->canonical]) continue;
-    if (occurs(text, len, e->name)) {
+    if (occurs(low, len, e->low)) {
       seen[e->canonical] = true;
       fn(arg, d->e[e->canonical].name, d->cats[e->category]);
     }
   }
   free(seen);
+  free(low);
 }
