@@ -138,8 +138,9 @@ int cw__word_count(const char *s, size_t n) {
 /* Length of a valid UTF-8 sequence at p, 0 if invalid. */
 static size_t utf8_len(const unsigned char *p, size_t left) {
   if (p[0] < 0x80) return 1;
-  size_t n = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
-  if (!n || n > left || (p[0] >= 0xF8)) return 0;
+  if (p[0] > 0xF4) return 0; /* F5..FF never start a character */
+  size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+  if (!n || n > left) return 0;
   for (size_t i = 1; i < n; i++)
     if ((p[i] & 0xC0) != 0x80) return 0;
   if (n == 3 && p[0] == 0xE0 && p[1] < 0xA0) return 0;

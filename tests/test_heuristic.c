@@ -330,6 +330,14 @@ START_TEST(test_empty_and_garbage) {
   ck_assert_ptr_nonnull(dump);
   free(dump);
   json_decref(d);
+  /* Bytes that never start a character (F5..FF), overlong forms and
+   * surrogates must not reach PCRE2 (it runs without a UTF check). */
+  const char worse[] = "Skills\n(  \xf5\x96\x9c \xc0\x80 \xed\xa0\x80 \xf8\x88\x80\x80\x80)\nics201(\n";
+  ck_assert_int_eq(cw_heuristic_parse(h, worse, sizeof worse - 1, &d), 0);
+  dump = json_dumps(d, 0);
+  ck_assert_ptr_nonnull(dump);
+  free(dump);
+  json_decref(d);
   ck_assert_int_eq(cw_heuristic_parse(NULL, "x", 1, &d), -EINVAL);
   ck_assert_int_eq(cw_heuristic_parse(h, NULL, 5, &d), -EINVAL);
 }
