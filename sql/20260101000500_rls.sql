@@ -28,9 +28,13 @@ DECLARE
 BEGIN
   all_tables := user_tables || output_tables || ARRAY['profiles', 'normalized_entities', 'security_audit_log'];
 
-  -- Start from a clean slate on every run (idempotent re-application).
+  -- Re-application replaces this file's policies (by name) and leaves any
+  -- policy an operator added alone.
   FOR pol IN SELECT p.policyname, p.tablename FROM pg_catalog.pg_policies p
-              WHERE p.schemaname = 'public' AND p.tablename = ANY (all_tables) LOOP
+              WHERE p.schemaname = 'public' AND p.tablename = ANY (all_tables)
+                AND p.policyname IN (SELECT p.tablename || '_' || x FROM pg_catalog.unnest(ARRAY[
+                      'select', 'insert', 'update', 'delete', 'worker_select', 'worker_insert',
+                      'worker_update', 'worker_delete']) x) LOOP
     EXECUTE pg_catalog.format('DROP POLICY %I ON public.%I', pol.policyname, pol.tablename);
   END LOOP;
 

@@ -13,7 +13,7 @@ if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
   echo "# SKIP JSON Resume validation: npm/node not installed"
   exit 0
 fi
-if ! timeout 60 npm view @jsonresume/schema@1 version >/dev/null 2>&1; then
+if ! timeout 20 npm view @jsonresume/schema@1 version >/dev/null 2>&1; then
   echo "# SKIP JSON Resume validation: npm registry not reachable"
   exit 0
 fi

@@ -67,6 +67,23 @@ else
   not_ok "schema present"
 fi
 
+# pgvector: the column exists where the extension is available, and a NOTICE
+# says it was skipped where it is not (Debian 12).
+if [ "$(psql_q -d "$db" -tAc "SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'")" = 0 ]; then
+  if PGOPTIONS="-c client_min_messages=notice" psql_q -d "$db" --single-transaction \
+       -f "$sqldir/20260101000200_tables.sql" 2>&1 | grep -q 'NOTICE:  pgvector (extension "vector") is not available'; then
+    ok "pgvector unavailable: embedding_vector skipped with a NOTICE"
+  else
+    not_ok "pgvector unavailable but no NOTICE"
+  fi
+else
+  if [ "$(psql_q -d "$db" -tAc "SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.normalized_entities'::regclass AND attname = 'embedding_vector'")" = 1 ]; then
+    ok "pgvector available: normalized_entities.embedding_vector exists"
+  else
+    not_ok "pgvector available but embedding_vector missing"
+  fi
+fi
+
 # 2. Lints (splinter-style), then the lints' self-test on a broken copy.
 psql -X -q -d "$db" -f "$here/lint.sql" >"$work/lint.out" 2>&1
 grep -v '^CREATE VIEW' "$work/lint.out" | grep -v 'rls_enabled_no_policy |' | sed 's/^/# /'
@@ -157,5 +174,6 @@ dropdb "$perfdb"
 if "$here/jsonresume-validate.sh" "$db"; then ok "JSON Resume export validates (or validation skipped, see above)"
 else not_ok "JSON Resume export does not validate"; fi
 
+echo "1..$((passed + failed))"
 echo "# sql suite: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
