@@ -175,12 +175,19 @@ static bool header_date(const cw__line *l, cw_date_range *r) {
   return false;
 }
 
+/* Prose rather than a header: long, or a sentence ending in a full stop
+ * (a header may end in "Inc." or "Co." but not in a longer word). */
 static bool is_paragraph(const char *s, size_t n) {
   int w = cw__word_count(s, n);
   const char *p = s;
   size_t m = n;
   cw__trim(&p, &m);
-  return w > 16 || (m && p[m - 1] == '.' && w > 8);
+  if (w > 16) return true;
+  if (!m || p[m - 1] != '.' || w < 3) return false;
+  size_t k = m - 1;
+  while (k > 0 && p[k - 1] != ' ') k--;
+  size_t last = m - 1 - k;
+  return w > 8 || (last > 4 && !memchr(p + k, '.', last) && islower((unsigned char)p[k]));
 }
 
 static void classify(cw__doc *d, eline *el, const eline *prev_desc) {
@@ -219,6 +226,10 @@ static void classify(cw__doc *d, eline *el, const eline *prev_desc) {
     if (b > 0 && e < el->res_len && (el->res[b - 1] == '(' || el->res[b - 1] == '[') &&
         (el->res[e] == ')' || el->res[e] == ']'))
       el->res[b - 1] = el->res[e] = ' ';
+    /* "January 2021 - Present (4 years 5 months)", "· 2 yrs" */
+    size_t db, de;
+    if (cw__re_find(d->h, RE_DURATION_ANY, el->res + r.end_off, el->res_len - r.end_off, &db, &de))
+      blank_span(el->res, r.end_off + db, r.end_off + de);
   }
   if (filler_only(el->res, el->res_len)) {
     el->kind = el->has_date ? L_DATE : L_BLANK;
@@ -242,26 +253,53 @@ static void classify(cw__doc *d, eline *el, const eline *prev_desc) {
 
 /* ---- grouping ------------------------------------------------------------ */
 
-static int group_lines(eline *el, int n, group *g, int maxg) {
+static bool is_location(cw__doc *d, const char *s, size_t n);
+
+static group *new_group(group *g, int *ng, int maxg) {
+  if (*ng == maxg) return NULL;
+  group *cur = &g[(*ng)++];
+  memset(cur, 0, sizeof *cur);
+  cur->date_line = -1;
+  cur->desc_from = -1;
+  return cur;
+}
+
+/* A second date before any description: the header lines written after the
+ * first date (other than a place) open the next entry ("Senior Engineer /
+ * 2017 - 2020 / Fjord Bank / Developer / 2014 - 2017"). */
+static void move_after_date(cw__doc *d, eline *el, group *from, group *to) {
+  int keep = 0;
+  for (int k = 0; k < from->nhdr; k++) {
+    int li = from->hdr[k];
+    bool after = li > from->date_line;
+    if (after && !is_location(d, el[li].res, el[li].res_len)) to->hdr[to->nhdr++] = li;
+    else from->hdr[keep++] = li;
+  }
+  from->nhdr = keep;
+}
+
+static int group_lines(cw__doc *d, eline *el, int n, group *g, int maxg) {
   int ng = 0;
   group *cur = NULL;
   for (int i = 0; i < n; i++) {
     eline *e = &el[i];
     if (e->kind == L_BLANK) continue;
-    bool start = !cur;
+    bool start = !cur, split = false;
     if (cur && e->kind == L_HEADER)
       start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR;
-    if (cur && e->kind == L_DATE) start = cur->date_line >= 0 && (cur->ndesc > 0 || cur->nhdr == 0);
+    if (cur && e->kind == L_DATE) start = cur->date_line >= 0;
     if (cur && e->kind == L_DESC) start = false;
+    if (start && cur && e->has_date && cur->ndesc == 0 && cur->date_line >= 0 && cur->nhdr &&
+        cur->hdr[0] < cur->date_line)
+      split = true;
     if (start) {
-      if (ng == maxg) break;
-      cur = &g[ng++];
-      memset(cur, 0, sizeof *cur);
-      cur->date_line = -1;
-      cur->desc_from = -1;
+      group *prev = cur;
+      cur = new_group(g, &ng, maxg);
+      if (!cur) break;
+      if (split) move_after_date(d, el, prev, cur);
     }
     if (e->has_date && cur->date_line < 0) cur->date_line = i;
-    if (e->kind == L_HEADER) cur->hdr[cur->nhdr++] = i;
+    if (e->kind == L_HEADER && cur->nhdr < MAX_HDR) cur->hdr[cur->nhdr++] = i;
     if (e->kind == L_DESC) {
       if (cur->desc_from < 0) cur->desc_from = i;
       cur->desc_to = i;
@@ -523,7 +561,7 @@ static size_t leftovers(part *p, int np, char *buf, size_t cap) {
 
 /* ---- entry builders -------------------------------------------------------- */
 
-static json_t *work_entry(cw__doc *d, eline *el, const group *g) {
+static json_t *work_entry(cw__doc *d, eline *el, const group *g, const char *prev_company) {
   part p[MAX_PARTS];
   int np = parts_of(d, el, g, p, true);
   if (!np) return NULL;
@@ -566,7 +604,14 @@ static json_t *work_entry(cw__doc *d, eline *el, const group *g) {
   if (!company && !title) return NULL;
   if (g->date_line < 0 && !(company && title)) return NULL;
   json_t *o = json_object();
-  json_object_set_new(o, "company", part_str(d, company, true));
+  json_t *comp = part_str(d, company, true);
+  /* A role listed under the previous role's employer ("Polar Systems /
+   * Engineering Manager / dates / Senior Engineer / dates"). */
+  if (json_is_null(comp) && title && prev_company && g->date_line >= 0 && title->title) {
+    json_decref(comp);
+    comp = json_string(prev_company);
+  }
+  json_object_set_new(o, "company", comp);
   json_object_set_new(o, "title", part_str(d, title, false));
   json_object_set_new(o, "location", part_str(d, loc, false));
   set_dates(o, el, g, false);
@@ -616,7 +661,13 @@ static void split_degree(const part *x, json_t *o) {
       return;
     }
     size_t rest = k + 4 + g;
-    set_degree(o, s, rest, rest < n ? s + rest : NULL, n - rest);
+    size_t f = rest;
+    while (f < n && s[f] == ' ') f++;
+    if (f < n && s[f] == '(') { /* "Master of Science (M.S.)": an abbreviation, not a field */
+      const char *close = memchr(s + f, ')', n - f);
+      f = close ? (size_t)(close - s) + 1 : n;
+    }
+    set_degree(o, s, rest, f < n ? s + f : NULL, n - f);
     return;
   }
   /* "B.Sc. Computer Science", "Master Communication numérique" */
@@ -680,7 +731,8 @@ static json_t *edu_entry(cw__doc *d, eline *el, const group *g) {
   if (degree) split_degree(degree, o);
   part *field = NULL;
   for (int i = 0; i < np && !field; i++)
-    if (!p[i].used && !p[i].loc && p[i].line <= (degree ? degree->line : 0) + 1) field = &p[i];
+    if (!p[i].used && !p[i].loc && !p[i].degree && p[i].line <= (degree ? degree->line : 0) + 1)
+      field = &p[i];
   if (field && json_is_null(json_object_get(o, "field_of_study")) && take(field))
     json_object_set_new(o, "field_of_study", cw__str(field->s, field->n));
   set_dates(o, el, g, true);
@@ -761,9 +813,11 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
     if (el[i].kind == L_DESC) prev_desc = &el[i];
     else if (el[i].kind != L_BLANK) prev_desc = NULL;
   }
-  int ng = group_lines(el, n, g, n);
+  int ng = group_lines(d, el, n, g, n);
   for (int i = 0; i < ng; i++) {
-    json_t *e = kind == SEC_WORK ? work_entry(d, el, &g[i])
+    size_t have = json_array_size(out);
+    const char *prev = have ? json_string_value(json_object_get(json_array_get(out, have - 1), "company")) : NULL;
+    json_t *e = kind == SEC_WORK ? work_entry(d, el, &g[i], prev)
               : kind == SEC_EDUCATION ? edu_entry(d, el, &g[i])
               : project_entry(d, el, &g[i]);
     if (e) json_array_append_new(out, e);

@@ -29,7 +29,7 @@ typedef struct {
   enum cw__sec heading; /* SEC_NONE unless the line is a section heading */
 } cw__line;
 
-enum cw__re { RE_EMAIL, RE_PHONE, RE_URL, RE_LOCATION, RE_DURATION, RE_GPA, RE_FOOTER, RE__COUNT };
+enum cw__re { RE_EMAIL, RE_PHONE, RE_URL, RE_LOCATION, RE_DURATION, RE_DURATION_ANY, RE_GPA, RE_FOOTER, RE__COUNT };
 
 struct cw_heuristic {
   const cw_skills *skills;

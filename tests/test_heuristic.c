@@ -231,6 +231,78 @@ START_TEST(test_french_headings_and_months) {
 }
 END_TEST
 
+START_TEST(test_linkedin_roles_under_one_company) {
+  json_t *d = parse_fixture("linkedin_export.txt");
+  ASSERT_FIELD(d, "contact.name", "Samuel Berg");
+  ASSERT_FIELD(d, "contact.headline", "Engineering Manager at Polar Systems");
+  ASSERT_FIELD(d, "contact.urls.0", "www.linkedin.com/in/samuel-berg");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Polar Systems");
+  ASSERT_FIELD(d, "work_experience.0.title", "Engineering Manager");
+  ASSERT_FIELD(d, "work_experience.0.location", "Oslo, Norway");
+  ASSERT_FIELD(d, "work_experience.0.date_text", "January 2021 - Present");
+  ASSERT_FIELD(d, "work_experience.0.description", "Managing two platform teams.");
+  ASSERT_FIELD(d, "work_experience.1.company", "Polar Systems"); /* inherited */
+  ASSERT_FIELD(d, "work_experience.1.title", "Senior Software Engineer");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2020-12");
+  ASSERT_FIELD(d, "work_experience.2.company", "Fjord Bank");
+  ASSERT_FIELD(d, "work_experience.2.location", "Bergen, Norway");
+  ASSERT_FIELD(d, "education.0.degree", "Master of Science");
+  ASSERT_FIELD(d, "education.0.field_of_study", "Computer Science");
+  ASSERT_FIELD(d, "education.0.start_date", "2009");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_roles_without_descriptions_split_at_second_date) {
+  json_t *d = parse_text("Experience\nNorthbeam\nData Analyst\nMay 2020 - Present\n"
+                         "Oslo, Norway\nFjord Bank\nJunior Analyst\n2018 - 2020\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Northbeam");
+  ASSERT_FIELD(d, "work_experience.0.location", "Oslo, Norway");
+  ASSERT_FIELD(d, "work_experience.1.company", "Fjord Bank");
+  ASSERT_FIELD(d, "work_experience.1.title", "Junior Analyst");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2018");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_date_first_pipes_and_degree_abbreviations) {
+  json_t *d = parse_fixture("date_first_pipes.txt");
+  ASSERT_FIELD(d, "contact.phone", "+81 90-1234-5678");
+  ASSERT_FIELD(d, "work_experience.0.company", "Sakura Commerce K.K.");
+  ASSERT_FIELD(d, "work_experience.0.title", "Backend Engineer");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Hikari Games Inc.");
+  ASSERT_FIELD(d, "education.0.institution", "Keio University");
+  ASSERT_FIELD(d, "education.0.degree", "Master of Science");
+  ASSERT_FIELD(d, "education.0.field_of_study", "Computer Science");
+  ASSERT_FIELD(d, "education.0.end_date", "2016");
+  ASSERT_FIELD(d, "education.1.degree", "B.Eng.");
+  ASSERT_FIELD(d, "education.1.field_of_study", "Information Engineering");
+  ck_assert_uint_eq(count(d, "skills"), 5);
+  ASSERT_FIELD(d, "skills.2.name", "C#");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_title_then_company_place_dates_line) {
+  json_t *d = parse_fixture("title_then_company_line.txt");
+  ASSERT_FIELD(d, "contact.name", "OLIVIA MARTIN");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Marketing Director");
+  ASSERT_FIELD(d, "work_experience.0.company", "Greenleaf Foods");
+  ASSERT_FIELD(d, "work_experience.0.location", "Chicago, IL");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2019-01");
+  ASSERT_FIELD(d, "work_experience.0.end_date", "2024-03");
+  ASSERT_FIELD(d, "work_experience.1.title", "Senior Brand Manager");
+  ASSERT_FIELD(d, "education.0.institution", "Northwestern University");
+  ASSERT_FIELD(d, "education.0.degree", "MBA");
+  ASSERT_FIELD(d, "education.1.field_of_study", "Communications");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_date_column_on_first_bullet) {
   /* Date and duration in a right-hand column on the bullet lines. */
   json_t *d = parse_text(
@@ -386,6 +458,10 @@ int main(void) {
   tcase_add_test(tc, test_german_cv_dates_left_and_seit);
   tcase_add_test(tc, test_title_at_company_expected_and_short_year);
   tcase_add_test(tc, test_french_headings_and_months);
+  tcase_add_test(tc, test_linkedin_roles_under_one_company);
+  tcase_add_test(tc, test_roles_without_descriptions_split_at_second_date);
+  tcase_add_test(tc, test_date_first_pipes_and_degree_abbreviations);
+  tcase_add_test(tc, test_title_then_company_place_dates_line);
   tcase_add_test(tc, test_date_column_on_first_bullet);
   tcase_add_test(tc, test_no_invented_employer);
   tcase_add_test(tc, test_volunteer_not_work_and_headings_variants);
