@@ -277,8 +277,9 @@ static size_t put_str(char *o, const char *s) {
   return n;
 }
 
-/* Maps code points; output <= 2 * len bytes (U+00B7, 2 bytes, becomes the
- * 3-byte U+2022; everything else shrinks or keeps its size). */
+/* Maps code points; output <= 3 * len bytes: an invalid byte becomes the
+ * 3-byte U+FFFD (found by fuzz_normalize), U+00B7 (2 bytes) the 3-byte
+ * U+2022; everything else shrinks or keeps its size. */
 static size_t stage_a(const unsigned char *in, size_t len, char *o) {
   size_t n = 0;
   for (size_t i = 0; i < len;) {
@@ -535,7 +536,7 @@ static int drop_running_lines(struct line *L, size_t nl, int npages) {
 int cw_text_normalize(const char *in, size_t len, char **out, size_t *out_len) {
   *out = NULL;
   *out_len = 0;
-  char *a = malloc(len * 2 + 16);
+  char *a = malloc(len * 3 + 16);
   if (!a)
     return -ENOMEM;
   size_t an = stage_a((const unsigned char *)in, len, a);

@@ -223,6 +223,7 @@ END_TEST
 START_TEST(hostile_one_50mb_line) {
   size_t n = 50u << 20;
   char *big = malloc(n);
+  ck_assert_ptr_nonnull(big);
   memset(big, 'a', n);
   dg_write(P("line.txt"), big, n);
   free(big);
@@ -520,6 +521,7 @@ START_TEST(hostile_docx_zip_bomb) {
   /* 8 MB of spaces in one part: ratio ~1000:1, over a 4 MB budget */
   size_t n = 8u << 20;
   char *big = malloc(n + 512);
+  ck_assert_ptr_nonnull(big);
   int h = sprintf(big, "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas."
                        "openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>");
   memset(big + h, ' ', n);

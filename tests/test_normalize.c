@@ -123,7 +123,7 @@ START_TEST(output_is_bounded_and_valid) {
   char *out;
   size_t on;
   ck_assert_int_eq(cw_text_normalize(in, 2 * n, &out, &on), 0);
-  ck_assert_uint_le(on, 4 * n + 16);
+  ck_assert_uint_le(on, 3 * (2 * n) + 16);
   ck_assert(cw_utf8_valid(out, on));
   free(out);
   free(in);

@@ -44,7 +44,7 @@
  *     "- 3 -") there are dropped when the text has several pages
  *   - pages are joined with LF, runs of blank lines become one blank line,
  *     leading and trailing blank lines are removed.
- * The output is valid UTF-8, never longer than 2 * len + 16 bytes, and has
+ * The output is valid UTF-8, never longer than 3 * len + 16 bytes, and has
  * no trailing newline.  Empty output means TEXT_EMPTY to the caller. */
 #ifndef CAREEROS_NORMALIZE_H
 #define CAREEROS_NORMALIZE_H

@@ -435,6 +435,13 @@ static bool walk_xml(walker *w, const char *xml, size_t len, enum dialect d, con
   return !w->r->error;
 }
 
+void cw_x_walk_xml(const char *xml, size_t len, bool odf, xbuf *out, xresult *r) {
+  xmlSetGenericErrorFunc(NULL, silent);
+  walker w = {.out = out, .r = r};
+  walk_xml(&w, xml, len, odf ? ODF : WORD, odf ? "content.xml" : "word/document.xml");
+  walker_free(&w);
+}
+
 /* ---- DOCX / ODT ---------------------------------------------------------- */
 
 static int name_cmp(const void *a, const void *b) {

@@ -52,6 +52,8 @@ void xfail(xresult *r, const char *code, const char *fmt, ...) __attribute__((fo
 
 /* ZIP containers: DOCX (word/document.xml) or ODT (content.xml). */
 void cw_x_zip(const unsigned char *data, size_t len, const xlimits *l, xbuf *out, xresult *r);
+/* One WordprocessingML (or, with odf, OpenDocument) XML part; for fuzzing. */
+void cw_x_walk_xml(const char *xml, size_t len, bool odf, xbuf *out, xresult *r);
 /* PDF through poppler-glib, with column-aware reading order. */
 void cw_x_pdf(const unsigned char *data, size_t len, const xlimits *l, xbuf *out, xresult *r);
 /* RTF: a small tokenizer (control words, groups, \'hh, \uN). */
