@@ -1,0 +1,110 @@
+/* Fixture for the process-level worker suites: a fresh database cloned from
+ * the migrated template, a temporary storage root with generated plain-text
+ * resumes, `careeros-worker run` processes started from per-worker INI
+ * files, and helpers to read their logs and wait on the database.
+ *
+ * Worker processes get PR_SET_PDEATHSIG=SIGKILL, so a failed or timed-out
+ * test (Check _exit()s its forked child) never leaves a daemon behind. */
+#ifndef CW_WORKERFX_H
+#define CW_WORKERFX_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define WFX_MAX_WORKERS 8
+#define WFX_MAX_USERS 128
+
+typedef struct {
+  char name[32];     /* also the worker id (worker.id) */
+  char ini[512];
+  char log[512];     /* stdout and stderr */
+  pid_t pid;
+  bool running;
+  int status;        /* exit code, or 128+signal, once reaped */
+} wfx_worker;
+
+typedef struct {
+  char *conninfo;    /* the test's own database */
+  char *dir;         /* temporary directory: configs, logs, storage root */
+  char root[512];    /* storage root (dir/root) */
+  PGconn *c;         /* superuser connection to the test database */
+  int nusers;
+  char users[WFX_MAX_USERS][37];
+  char streams[WFX_MAX_USERS][37];
+  int nfiles;        /* resumes generated so far (names stay unique) */
+  wfx_worker w[WFX_MAX_WORKERS];
+  int nw;
+} wfx;
+
+/* The binary under test: argv[1] (meson passes cw_exe), else $CW_BIN, else
+ * $CW_BUILD_ROOT/src/careeros-worker. */
+void wfx_set_binary(int argc, char **argv);
+const char *wfx_binary(void);
+
+/* conninfo NULL: a fresh database from the template. */
+void wfx_init(wfx *f, const char *prefix, int nusers, const char *conninfo);
+/* Kills what still runs, drops the database (when wfx_init made it) and
+ * removes the directory. */
+void wfx_done(wfx *f);
+
+/* A plain-text resume, different for every index (names, employers,
+ * dates, skills, section layout).  malloc'd. */
+char *wfx_resume_text(int index);
+/* sha256 of the bytes as lower-case hex (65 bytes with the NUL). */
+void wfx_sha256_hex(const void *data, size_t len, char out[65]);
+/* Writes bytes to root/<rel> (creating directories). */
+void wfx_write_file(wfx *f, const char *rel, const void *data, size_t len);
+
+/* Generates n resumes into the storage root and inserts their versions in
+ * ONE statement (one NOTIFY, like a bulk upload), spread over the users.
+ * max_attempts <= 0 keeps the column default.  Returns the ids (malloc'd
+ * array of n 37-byte strings, in insertion order). */
+char (*wfx_enqueue(wfx *f, int n, int max_attempts))[37];
+/* Inserts one version row with the given path, size and hash (any of them
+ * may be wrong on purpose); returns the id in out. */
+void wfx_insert_version(wfx *f, int user, const char *rel_path, long size, const char *sha256,
+                        int max_attempts, char out[37]);
+
+/* Starts `careeros-worker --config <ini> run` with a config made of the
+ * base keys (database, storage, offline provider, short poll, worker id =
+ * name, log level info) followed by extra (INI text, may repeat sections:
+ * later keys win).  Returns the worker. */
+wfx_worker *wfx_start(wfx *f, const char *name, const char *extra);
+/* Writes the INI for a worker without starting it (for SIGHUP tests). */
+void wfx_write_ini(wfx *f, wfx_worker *w, const char *extra);
+void wfx_signal(wfx_worker *w, int sig);
+/* Waits for the process to exit; returns its status or -1 on timeout. */
+int wfx_wait_exit(wfx_worker *w, int timeout_ms);
+/* SIGTERM, then SIGKILL after timeout_ms; returns the exit status. */
+int wfx_stop(wfx_worker *w, int timeout_ms);
+
+/* The worker's log so far (malloc'd). */
+char *wfx_log(const wfx_worker *w);
+/* Occurrences of needle in the log. */
+int wfx_log_count(const wfx_worker *w, const char *needle);
+/* Waits until the log holds at least n occurrences of needle. */
+bool wfx_wait_log(const wfx_worker *w, const char *needle, int n, int timeout_ms);
+/* Prints the last lines of every worker's log to stderr (for failures). */
+void wfx_dump_logs(const wfx *f);
+
+/* SQL helpers on the test's connection; they abort on SQL errors. */
+long wfx_count(wfx *f, const char *sql_fmt, ...) __attribute__((format(printf, 2, 3)));
+char *wfx_value(wfx *f, const char *sql_fmt, ...) __attribute__((format(printf, 2, 3)));
+void wfx_exec(wfx *f, const char *sql_fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Waits until the query's count equals want; returns the last count. */
+long wfx_wait_count(wfx *f, long want, int timeout_ms, const char *sql_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Versions not yet completed or failed. */
+long wfx_unfinished(wfx *f);
+
+/* Milliseconds on the monotonic clock. */
+long wfx_now_ms(void);
+void wfx_sleep_ms(int ms);
+
+/* Starts a process that, when the calling process dies (however), runs
+ * `sh -c cmd`: cleanup that survives Check's _exit() on a failed assert. */
+void wfx_on_death(const char *cmd);
+
+#endif
