@@ -561,7 +561,15 @@ static size_t leftovers(part *p, int np, char *buf, size_t cap) {
 
 /* ---- entry builders -------------------------------------------------------- */
 
-static json_t *work_entry(cw__doc *d, eline *el, const group *g, const char *prev_company) {
+/* True when x is the only part on its header line ("Polar Systems"). */
+static bool alone_on_line(const part *p, int np, const part *x) {
+  for (int i = 0; x && i < np; i++)
+    if (&p[i] != x && p[i].line == x->line) return false;
+  return x != NULL;
+}
+
+static json_t *work_entry(cw__doc *d, eline *el, const group *g, const char *prev_company,
+                          bool *company_alone) {
   part p[MAX_PARTS];
   int np = parts_of(d, el, g, p, true);
   if (!np) return NULL;
@@ -603,6 +611,7 @@ static json_t *work_entry(cw__doc *d, eline *el, const group *g, const char *pre
   }
   if (!company && !title) return NULL;
   if (g->date_line < 0 && !(company && title)) return NULL;
+  *company_alone = alone_on_line(p, np, company);
   json_t *o = json_object();
   json_t *comp = part_str(d, company, true);
   /* A role listed under the previous role's employer ("Polar Systems /
@@ -814,10 +823,11 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
     else if (el[i].kind != L_BLANK) prev_desc = NULL;
   }
   int ng = group_lines(d, el, n, g, n);
+  bool alone = false; /* the previous employer sat on a line of its own */
   for (int i = 0; i < ng; i++) {
     size_t have = json_array_size(out);
-    const char *prev = have ? json_string_value(json_object_get(json_array_get(out, have - 1), "company")) : NULL;
-    json_t *e = kind == SEC_WORK ? work_entry(d, el, &g[i], prev)
+    const char *prev = have && alone ? json_string_value(json_object_get(json_array_get(out, have - 1), "company")) : NULL;
+    json_t *e = kind == SEC_WORK ? work_entry(d, el, &g[i], prev, &alone)
               : kind == SEC_EDUCATION ? edu_entry(d, el, &g[i])
               : project_entry(d, el, &g[i]);
     if (e) json_array_append_new(out, e);

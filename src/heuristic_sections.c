@@ -27,6 +27,9 @@ static const struct heading phrases[] = {
     {"experiencia profesional", SEC_WORK},
     /* education */
     {"education", SEC_EDUCATION}, {"academic background", SEC_EDUCATION},
+    {"education history", SEC_EDUCATION}, {"educational background", SEC_EDUCATION},
+    {"summary of qualifications", SEC_SUMMARY}, {"skills summary", SEC_SKILLS},
+    {"volunteer history", SEC_OTHER}, {"military service", SEC_WORK},
     {"education & training", SEC_EDUCATION}, {"education and training", SEC_EDUCATION},
     {"academic qualifications", SEC_EDUCATION}, {"qualifications", SEC_EDUCATION},
     {"academic history", SEC_EDUCATION}, {"studies", SEC_EDUCATION},
@@ -97,7 +100,12 @@ static const struct heading phrases[] = {
 
 /* Head nouns: "Selected Honors", "Relevant Work Experience", ... */
 static const struct heading nouns[] = {
-    {"experience", SEC_WORK}, {"employment", SEC_WORK}, {"education", SEC_EDUCATION},
+    {"experience", SEC_WORK}, {"experiences", SEC_WORK}, {"employment", SEC_WORK},
+    {"history", SEC_WORK}, {"internships", SEC_WORK}, {"education", SEC_EDUCATION},
+    {"abilities", SEC_SKILLS}, {"proficiencies", SEC_SKILLS}, {"tools", SEC_SKILLS},
+    {"expertise", SEC_SKILLS}, {"objective", SEC_SUMMARY}, {"licenses", SEC_CERTS},
+    {"credentials", SEC_CERTS}, {"hobbies", SEC_OTHER}, {"affiliations", SEC_OTHER},
+    {"memberships", SEC_OTHER}, {"volunteer", SEC_OTHER}, {"publications", SEC_OTHER},
     {"skills", SEC_SKILLS}, {"competencies", SEC_SKILLS}, {"technologies", SEC_SKILLS},
     {"summary", SEC_SUMMARY}, {"profile", SEC_SUMMARY}, {"projects", SEC_PROJECTS},
     {"certifications", SEC_CERTS}, {"certificates", SEC_CERTS}, {"languages", SEC_LANGUAGES},

@@ -267,6 +267,23 @@ START_TEST(test_roles_without_descriptions_split_at_second_date) {
 }
 END_TEST
 
+START_TEST(test_title_only_role_keeps_no_employer) {
+  /* Only a company written on a line of its own is carried over to the
+   * roles below it; a freelance role after "Title, Company" has none. */
+  json_t *d = parse_text("Experience\nSoftware Engineer, Acme Inc     2019 - 2021\n- Built things.\n"
+                         "Freelance Web Developer     2017 - 2019\n- Sites.\n\n"
+                         "Technical Proficiencies\nPython, Go\n\nEducation History\n"
+                         "University of Leeds, BA History, 2016\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.1.title", "Freelance Web Developer");
+  ASSERT_FIELD(d, "work_experience.1.company", NULL);
+  ASSERT_FIELD(d, "skills.1.name", "Go");
+  ASSERT_FIELD(d, "education.0.institution", "University of Leeds");
+  ASSERT_FIELD(d, "education.0.end_date", "2016");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_date_first_pipes_and_degree_abbreviations) {
   json_t *d = parse_fixture("date_first_pipes.txt");
   ASSERT_FIELD(d, "contact.phone", "+81 90-1234-5678");
@@ -460,6 +477,7 @@ int main(void) {
   tcase_add_test(tc, test_french_headings_and_months);
   tcase_add_test(tc, test_linkedin_roles_under_one_company);
   tcase_add_test(tc, test_roles_without_descriptions_split_at_second_date);
+  tcase_add_test(tc, test_title_only_role_keeps_no_employer);
   tcase_add_test(tc, test_date_first_pipes_and_degree_abbreviations);
   tcase_add_test(tc, test_title_then_company_place_dates_line);
   tcase_add_test(tc, test_date_column_on_first_bullet);
