@@ -335,8 +335,10 @@ CREATE TABLE IF NOT EXISTS public.normalized_entities (
   CONSTRAINT normalized_entities_review_status_check CHECK (review_status IN ('approved', 'pending', 'flagged')),
   CONSTRAINT normalized_entities_metadata_object CHECK (jsonb_typeof(metadata) = 'object')
 );
-CREATE INDEX IF NOT EXISTS normalized_entities_name_trgm
-  ON public.normalized_entities USING gin (normalized_name extensions.gin_trgm_ops);
+-- GiST, not GIN: the merge asks for the single nearest name (ORDER BY <-> LIMIT 1),
+-- which a GiST trigram index answers in index order.
+CREATE INDEX IF NOT EXISTS normalized_entities_name_trgm_gist
+  ON public.normalized_entities USING gist (normalized_name extensions.gist_trgm_ops);
 CREATE INDEX IF NOT EXISTS normalized_entities_aliases_gin ON public.normalized_entities USING gin (normalized_aliases);
 
 -- pgvector where available (Supabase: schema extensions); skipped elsewhere.

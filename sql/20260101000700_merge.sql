@@ -27,7 +27,8 @@ AS $$
 $$;
 
 -- Best-effort link of one name to normalized_entities: exact canonical name,
--- then alias, then trigram similarity (pg_trgm's % operator, its threshold).
+-- then alias, then the nearest name by trigram similarity (pg_trgm) if it
+-- reaches 0.3.
 -- Returns (id, method, score); no row when nothing is close enough.
 CREATE OR REPLACE FUNCTION public.match_normalized_entity(p_name text, p_types text[],
   OUT normalized_entity_id uuid, OUT match_method text, OUT match_score double precision)
@@ -36,6 +37,8 @@ LANGUAGE plpgsql STABLE SECURITY INVOKER
 SET search_path = ''
 AS $$
 DECLARE
+  -- below this a trigram match is noise
+  c_min_similarity constant double precision := 0.3;
   v_norm text := public.normalize_name(p_name);
 BEGIN
   IF v_norm IS NULL THEN
@@ -51,13 +54,15 @@ BEGIN
   IF FOUND THEN
     RETURN;
   END IF;
+  -- nearest name by trigram distance (GiST index order), kept if similar enough
   RETURN QUERY
-    SELECT n.id, 'trigram'::text, extensions.similarity(n.normalized_name, v_norm)::double precision
-      FROM public.normalized_entities n
-     WHERE n.entity_type = ANY (p_types) AND n.review_status = 'approved'
-       AND n.normalized_name OPERATOR(extensions.%) v_norm
-     ORDER BY extensions.similarity(n.normalized_name, v_norm) DESC, n.id
-     LIMIT 1;
+    SELECT best.id, 'trigram'::text, best.sim
+      FROM (SELECT n.id, extensions.similarity(n.normalized_name, v_norm)::double precision AS sim
+              FROM public.normalized_entities n
+             WHERE n.entity_type = ANY (p_types) AND n.review_status = 'approved'
+             ORDER BY n.normalized_name OPERATOR(extensions.<->) v_norm
+             LIMIT 1) best
+     WHERE best.sim >= c_min_similarity;
 END
 $$;
 

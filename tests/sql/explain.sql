@@ -90,6 +90,11 @@ GRANT SELECT ON pick TO PUBLIC;
 \gset
 SELECT u AS pick_u, v AS pick_v, pe AS pick_pe FROM pick \gset
 
+-- one misspelt company in the picked version, so that the merge takes the trigram path
+INSERT INTO public.parsed_resume_entities (resume_version_id, user_id, field_name, raw_value, source_type)
+SELECT v.id, v.user_id, 'work_experience.9', '{"company": "Compnay 1234 Incorporated", "title": "Analyst"}', 'heuristic'
+  FROM public.resume_versions v WHERE v.id = :'pick_v';
+
 LOAD 'auto_explain';
 SET auto_explain.log_min_duration = 0;
 SET auto_explain.log_nested_statements = on;
