@@ -139,6 +139,14 @@ else not_ok "Supabase path: only ${n:-0} tables with RLS"; fi
 psql -X -q -d "$supa" -f "$here/lint.sql" >"$work/lint-supa.out" 2>&1
 if grep -q '^LINT_FAILURES=0$' "$work/lint-supa.out"; then ok "Supabase path: lints clean"
 else grep -E '^(ERROR|WARN|INFO) \|' "$work/lint-supa.out" | grep -v rls_enabled_no_policy | sed 's/^/# /'; not_ok "Supabase path: lints report problems"; fi
+# the same pgTAP suite against the Supabase-like database (tables owned by the
+# non-superuser project owner, auth owned by supabase_auth_admin)
+psql_q -d "$supa" -c "CREATE EXTENSION IF NOT EXISTS pgtap" >/dev/null && psql_q -d "$supa" -f "$here/helpers.sql" >/dev/null
+if pg_prove -d "$supa" "$sqldir"/tests/*.sql >"$work/prove-supa.out" 2>&1; then
+  ok "Supabase path: pgTAP suite passes ($(grep -o 'Tests=[0-9]*' "$work/prove-supa.out"))"
+else
+  sed 's/^/# /' "$work/prove-supa.out"; not_ok "Supabase path: pgTAP suite"
+fi
 dropdb "$supa"
 
 # 4. pgTAP
