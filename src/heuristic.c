@@ -282,8 +282,29 @@ static int make_lines(cw__doc *d, char *buf) {
   return 0;
 }
 
+static bool all_caps(const char *s, size_t n, int *letters) {
+  bool caps = true;
+  *letters = 0;
+  for (size_t j = 0; j < n; j++) {
+    unsigned char c = (unsigned char)s[j];
+    if (islower(c) || isdigit(c)) caps = false;
+    if (isupper(c)) (*letters)++;
+  }
+  return caps && *letters > 0;
+}
+
 static void mark_headings(cw__doc *d) {
-  bool seen = false;
+  bool seen = false, caps_style = false;
+  /* Unknown ALL-CAPS lines count as headings only in documents whose known
+   * headings are ALL-CAPS too ("EXPERIENCE"); elsewhere "BS" or "NVIDIA" on
+   * a line of its own is content. */
+  for (int i = 0; i < d->nlines && !caps_style; i++) {
+    cw__line *l = &d->lines[i];
+    int letters;
+    if (!l->bullet && l->ncells == 1 && l->len && cw__heading_kind(l->text, l->len, true) != SEC_NONE &&
+        all_caps(l->text, l->len, &letters))
+      caps_style = true;
+  }
   for (int i = 0; i < d->nlines; i++) {
     cw__line *l = &d->lines[i];
     if (!l->len) continue;
@@ -294,17 +315,10 @@ static void mark_headings(cw__doc *d) {
     }
     if (l->bullet || l->ncells > 1) continue;
     enum cw__sec k = cw__heading_kind(l->text, l->len, false);
-    if (k == SEC_NONE && seen && l->len <= 40) {
-      /* After the first known heading, an unknown ALL-CAPS short line is a
-       * heading of a section we do not parse. */
-      bool caps = true, letter = false;
-      for (size_t j = 0; j < l->len; j++) {
-        unsigned char c = (unsigned char)l->text[j];
-        if (islower(c) || isdigit(c)) caps = false;
-        if (isupper(c)) letter = true;
-      }
-      if (caps && letter && cw__word_count(l->text, l->len) <= 4) k = SEC_OTHER;
-    }
+    int letters;
+    if (k == SEC_NONE && seen && caps_style && l->len <= 40 && all_caps(l->text, l->len, &letters) &&
+        letters >= 4 && cw__word_count(l->text, l->len) <= 4 && (i == 0 || !d->lines[i - 1].len))
+      k = SEC_OTHER; /* a heading of a section we do not parse */
     if (k != SEC_NONE) {
       l->heading = k;
       seen = true;

@@ -190,7 +190,32 @@ static bool is_paragraph(const char *s, size_t n) {
   return w > 8 || (last > 4 && !memchr(p + k, '.', last) && islower((unsigned char)p[k]));
 }
 
-static void classify(cw__doc *d, eline *el, const eline *prev_desc) {
+static bool is_location(cw__doc *d, const char *s, size_t n);
+
+/* The previous bullet was cut by the page width: it is one of the longest
+ * lines and does not end a sentence, so this line goes on with it. */
+static bool wrapped(const eline *prev, size_t maxlen) {
+  const cw__line *pl = prev->l;
+  if (!(pl->bullet || prev->cont) || !pl->len || maxlen < 40) return false;
+  char last = pl->text[pl->len - 1];
+  if (strchr(".!?;:)", last)) return false;
+  return pl->len + (size_t)pl->indent >= maxlen * 3 / 4;
+}
+
+/* The rest of a wrapped bullet ("Fund", "divisions"), not a header: one or
+ * two words, no comma, no title or organisation word, not a place. */
+static bool short_tail(cw__doc *d, const eline *el) {
+  const char *s = el->res;
+  size_t n = el->res_len;
+  cw__trim(&s, &n);
+  if (!n || cw__word_count(s, n) > 2 || memchr(s, ',', n) || memchr(s, '|', n)) return false;
+  if (score_words(s, n, title_words) || score_words(s, n, company_words) ||
+      score_words(s, n, inst_words) || starts_with_degree(s, n))
+    return false;
+  return !is_location(d, s, n);
+}
+
+static void classify(cw__doc *d, eline *el, const eline *prev_desc, size_t maxlen) {
   const cw__line *l = el->l;
   el->kind = L_BLANK;
   if (!l->len) return;
@@ -235,13 +260,19 @@ static void classify(cw__doc *d, eline *el, const eline *prev_desc) {
     el->kind = el->has_date ? L_DATE : L_BLANK;
     return;
   }
+  /* A line that is only a duration ("2 years 10 months") carries nothing. */
+  if (!l->bullet && cw__re_find(d->h, RE_DURATION, el->res, el->res_len, NULL, NULL)) {
+    el->kind = el->has_date ? L_DATE : L_BLANK;
+    return;
+  }
   bool lower = islower((unsigned char)el->res[0]) ||
                (l->text[0] && islower((unsigned char)l->text[0]));
   if (l->bullet) {
     el->kind = L_DESC;
   } else if (prev_desc && !el->has_date &&
-             (l->indent > prev_desc->l->bullet_indent || lower) &&
-             (prev_desc->l->bullet || prev_desc->cont || lower)) {
+             (((l->indent > prev_desc->l->bullet_indent || lower) &&
+               (prev_desc->l->bullet || prev_desc->cont || lower)) ||
+              (wrapped(prev_desc, maxlen) && short_tail(d, el)))) {
     el->kind = L_DESC;
     el->cont = true;
   } else if (!el->has_date && is_paragraph(el->res, el->res_len)) {
@@ -287,6 +318,11 @@ static int group_lines(cw__doc *d, eline *el, int n, group *g, int maxg) {
     bool start = !cur, split = false;
     if (cur && e->kind == L_HEADER)
       start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR;
+    /* Place and dates written after the bullets (reading order of a
+     * two-column layout) still belong to the entry above. */
+    if (cur && start && e->kind == L_HEADER && cur->ndesc > 0 && cur->date_line < 0 &&
+        cur->nhdr < MAX_HDR && is_location(d, e->res, e->res_len))
+      start = false;
     if (cur && e->kind == L_DATE) start = cur->date_line >= 0;
     if (cur && e->kind == L_DESC) start = false;
     if (start && cur && e->has_date && cur->ndesc == 0 && cur->date_line >= 0 && cur->nhdr &&
@@ -314,6 +350,7 @@ static int group_lines(cw__doc *d, eline *el, int n, group *g, int maxg) {
 /* "Santa Clara, CA" is a place; "Research Intern, NVIDIA Research" has the
  * same shape but carries title or organisation words. */
 static bool is_location(cw__doc *d, const char *s, size_t n) {
+  cw__trim(&s, &n);
   if (!n || cw__word_count(s, n) > 6) return false;
   if (score_words(s, n, title_words) || score_words(s, n, company_words) ||
       score_words(s, n, inst_words) || starts_with_degree(s, n))
@@ -816,9 +853,14 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
     return out;
   }
   const eline *prev_desc = NULL;
+  size_t maxlen = 0;
+  for (int i = 0; i < n; i++) {
+    const cw__line *l = &d->lines[from + i];
+    if (l->len + (size_t)l->indent > maxlen && l->ncells == 1) maxlen = l->len + (size_t)l->indent;
+  }
   for (int i = 0; i < n; i++) {
     el[i].l = &d->lines[from + i];
-    classify(d, &el[i], prev_desc);
+    classify(d, &el[i], prev_desc, maxlen);
     if (el[i].kind == L_DESC) prev_desc = &el[i];
     else if (el[i].kind != L_BLANK) prev_desc = NULL;
   }

@@ -284,6 +284,33 @@ START_TEST(test_title_only_role_keeps_no_employer) {
 }
 END_TEST
 
+START_TEST(test_place_and_dates_after_bullets_reading_order) {
+  /* A two-column PDF read in text order: bullets first, then the right
+   * column (place, dates, duration); bullets wrapped at the page width. */
+  json_t *d = parse_text(
+      "Education\nBS\n\nRiverside University, Physics\n\xe2\x80\xa2 Thesis on optics\n\n"
+      "Leeds, UK\nSept 2012 \xe2\x80\x93 June 2016\n\nExperience\n"
+      "Harbor Labs, Research Engineer\n"
+      "\xe2\x80\xa2 Raised funding for the photonics programme together with partners from Asian\n"
+      "Markets\n\xe2\x80\xa2 Built the lab's data pipeline\n\nBristol, UK\nJuly 2016 \xe2\x80\x93 present\n"
+      "8 years 2 months\n\nQuarry Optics, Intern\n\xe2\x80\xa2 Calibrated lenses\n\n"
+      "Bath, UK\nJune 2015 \xe2\x80\x93 Aug 2015\n3 months\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  ASSERT_FIELD(d, "education.0.degree", "BS");
+  ASSERT_FIELD(d, "education.0.end_date", "2016-06");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Harbor Labs");
+  ASSERT_FIELD(d, "work_experience.0.location", "Bristol, UK");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2016-07");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ck_assert_ptr_nonnull(strstr(get(d, "work_experience.0.description"), "from Asian Markets\n"));
+  ASSERT_FIELD(d, "work_experience.1.company", "Quarry Optics");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2015-08");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_date_first_pipes_and_degree_abbreviations) {
   json_t *d = parse_fixture("date_first_pipes.txt");
   ASSERT_FIELD(d, "contact.phone", "+81 90-1234-5678");
@@ -478,6 +505,7 @@ int main(void) {
   tcase_add_test(tc, test_linkedin_roles_under_one_company);
   tcase_add_test(tc, test_roles_without_descriptions_split_at_second_date);
   tcase_add_test(tc, test_title_only_role_keeps_no_employer);
+  tcase_add_test(tc, test_place_and_dates_after_bullets_reading_order);
   tcase_add_test(tc, test_date_first_pipes_and_degree_abbreviations);
   tcase_add_test(tc, test_title_then_company_place_dates_line);
   tcase_add_test(tc, test_date_column_on_first_bullet);
