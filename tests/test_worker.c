@@ -15,10 +15,6 @@
 #include "testlib.h"
 #include "workerfx.h"
 
-#define UNFINISHED                                                                               \
-  "SELECT count(*) FROM public.resume_versions WHERE processing_status NOT IN ('completed', " \
-  "'failed')"
-
 static int cmp_id(const void *a, const void *b) { return strcmp(a, b); }
 
 /* Ids from "job.end job=<id> outcome=<outcome>" lines of a log, appended
@@ -49,43 +45,10 @@ static int collect_ends(const wfx_worker *w, const char *outcome, char (**ids)[3
   return found;
 }
 
-/* Every version completed once, by the numbers the database keeps. */
+/* Every version completed once, by the numbers the database keeps, and no
+ * error on the way. */
 static void assert_all_completed_once(wfx *f, long n) {
-  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM public.resume_versions"), n);
-  ck_assert_int_eq(
-      wfx_count(f, "SELECT count(*) FROM public.resume_versions WHERE processing_status = "
-                   "'completed' AND current_stage = 'complete' AND processing_progress = 100 "
-                   "AND lease_token IS NULL AND locked_by IS NULL"),
-      n);
-  /* exactly one career_enrichment and one text row per version */
-  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM public.resume_versions v WHERE (SELECT "
-                                "count(*) FROM public.career_enrichment c WHERE "
-                                "c.resume_version_id = v.id) <> 1"),
-                   0);
-  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM public.career_enrichment"), n);
-  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM public.resume_versions v WHERE (SELECT "
-                                "count(*) FROM public.resume_version_texts t WHERE "
-                                "t.resume_version_id = v.id) <> 1"),
-                   0);
-  /* entities: some for every version, never two rows for one field */
-  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM public.resume_versions v WHERE NOT EXISTS "
-                                "(SELECT 1 FROM public.parsed_resume_entities p WHERE "
-                                "p.resume_version_id = v.id)"),
-                   0);
-  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM (SELECT resume_version_id, field_name FROM "
-                                "public.parsed_resume_entities GROUP BY 1, 2 HAVING count(*) > "
-                                "1) d"),
-                   0);
-  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM (SELECT resume_version_id, narrative_type "
-                                "FROM public.career_narratives GROUP BY 1, 2 HAVING count(*) > "
-                                "1) d"),
-                   0);
-  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM public.resume_versions WHERE NOT ("
-                                "processing_stages->'upload'->>'status' = 'completed' AND "
-                                "processing_stages->'parse'->>'status' = 'completed' AND "
-                                "processing_stages->'enrich'->>'status' = 'completed' AND "
-                                "processing_stages->'complete'->>'status' = 'completed')"),
-                   0);
+  wfx_assert_outputs_once(f, n);
   ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM public.resume_versions WHERE "
                                 "processing_errors <> '[]'::jsonb"),
                    0);
@@ -106,7 +69,7 @@ static void pool_run(int nworkers) {
               "[worker]\nconcurrency = 16\nclaim_batch = 16\npoll_interval_ms = 500\n"
               "lease_ms = 10000\nheartbeat_ms = 3000\n");
   }
-  long left = wfx_wait_count(&f, 0, 240000, UNFINISHED);
+  long left = wfx_wait_count(&f, 0, 240000, WFX_UNFINISHED);
   long ms = wfx_now_ms() - t0;
   if (left != 0)
     wfx_dump_logs(&f);
@@ -179,12 +142,12 @@ START_TEST(killed_listen_connection_is_reestablished_and_jobs_complete) {
   wfx_worker *w = wfx_start(&f, "listen1", "[worker]\npoll_interval_ms = 2000\n");
   ck_assert(wfx_wait_log(w, "db.listening", 1, 10000));
   free(wfx_enqueue(&f, 3, 0));
-  ck_assert_int_eq(wfx_wait_count(&f, 0, 10000, UNFINISHED), 0);
+  ck_assert_int_eq(wfx_wait_count(&f, 0, 10000, WFX_UNFINISHED), 0);
 
   kill_listen_connection(&f);
   free(wfx_enqueue(&f, 10, 0));
   long t0 = wfx_now_ms();
-  long left = wfx_wait_count(&f, 0, 15000, UNFINISHED);
+  long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
   if (left)
     wfx_dump_logs(&f);
   ck_assert_int_eq(left, 0);
@@ -215,7 +178,7 @@ START_TEST(poll_timer_picks_up_jobs_while_listen_is_down) {
   kill_listen_connection(&f);
   free(wfx_enqueue(&f, 10, 0));
   long t0 = wfx_now_ms();
-  long left = wfx_wait_count(&f, 0, 10000, UNFINISHED);
+  long left = wfx_wait_count(&f, 0, 10000, WFX_UNFINISHED);
   long ms = wfx_now_ms() - t0;
   if (left)
     wfx_dump_logs(&f);
@@ -231,37 +194,11 @@ END_TEST
 
 /* ---- 7. graceful drain ------------------------------------------------------ */
 
-/* Holds a lock that makes every INSERT into the table wait: a stage whose
- * commit writes there stays in flight, deterministically, until unblock. */
-static PGconn *block_table(wfx *f, const char *table) {
-  PGconn *c = cw_test_connect(f->conninfo);
-  cw_test_exec(c, "BEGIN");
-  char sql[256];
-  snprintf(sql, sizeof sql, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", table);
-  cw_test_exec(c, sql);
-  return c;
-}
-
-static void unblock(PGconn *c) {
-  cw_test_exec(c, "COMMIT");
-  PQfinish(c);
-}
-
-#define LOCK_WAITERS                                                                         \
-  "SELECT least(count(*), 1) FROM pg_stat_activity WHERE datname = current_database() AND "           \
-  "application_name = 'careeros-worker' AND wait_event_type = 'Lock'"
-
-/* The first stage that is not completed, per processing_stages. */
-#define FIRST_OPEN_STAGE                                                                     \
-  "CASE WHEN processing_stages->'upload'->>'status' <> 'completed' THEN 'upload' "          \
-  "WHEN processing_stages->'parse'->>'status' <> 'completed' THEN 'parse' "                 \
-  "WHEN processing_stages->'enrich'->>'status' <> 'completed' THEN 'enrich' ELSE 'complete' END"
-
 START_TEST(sigterm_drains_releases_unfinished_jobs_and_exits_0) {
   const int n = 6;
   wfx f;
   wfx_init(&f, "wdrain", 2, NULL);
-  PGconn *blk = block_table(&f, "public.parsed_resume_entities");
+  PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
   char(*ids)[37] = wfx_enqueue(&f, n, 0);
   /* A long lease: the released jobs must not depend on its expiry. */
   wfx_worker *a = wfx_start(&f, "drainA",
@@ -272,7 +209,7 @@ START_TEST(sigterm_drains_releases_unfinished_jobs_and_exits_0) {
                                   "SELECT count(*) FROM public.resume_versions WHERE "
                                   "processing_status = 'processing' AND locked_by = 'drainA'"),
                    n);
-  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, LOCK_WAITERS), 1);
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
   wfx_sleep_ms(300);
 
   long t0 = wfx_now_ms();
@@ -281,7 +218,7 @@ START_TEST(sigterm_drains_releases_unfinished_jobs_and_exits_0) {
   /* draining: the in-flight stage is allowed to finish */
   wfx_sleep_ms(500);
   ck_assert_msg(wfx_wait_exit(a, 0) < 0, "exited before its in-flight stage finished");
-  unblock(blk);
+  wfx_unblock(blk);
   int st = wfx_wait_exit(a, 10000);
   long ms = wfx_now_ms() - t0;
   if (st != 0)
@@ -297,7 +234,7 @@ START_TEST(sigterm_drains_releases_unfinished_jobs_and_exits_0) {
   ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
                                  "processing_status = 'pending' AND locked_by IS NULL AND "
                                  "lease_token IS NULL AND lease_expires_at IS NULL AND "
-                                 "run_after <= now() AND attempts = 0 AND current_stage = " FIRST_OPEN_STAGE),
+                                 "run_after <= now() AND attempts = 0 AND current_stage = " WFX_FIRST_OPEN_STAGE),
                    n);
   ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
                                  "processing_stages->'upload'->>'status' = 'completed'"),
@@ -310,7 +247,7 @@ START_TEST(sigterm_drains_releases_unfinished_jobs_and_exits_0) {
   /* another worker finishes them at once (the lease would hold them for 2 min) */
   t0 = wfx_now_ms();
   wfx_worker *b = wfx_start(&f, "drainB", "");
-  long left = wfx_wait_count(&f, 0, 15000, UNFINISHED);
+  long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
   if (left)
     wfx_dump_logs(&f);
   ck_assert_int_eq(left, 0);
@@ -339,17 +276,17 @@ END_TEST
 START_TEST(drain_deadline_bounds_the_shutdown_of_a_stuck_stage) {
   wfx f;
   wfx_init(&f, "wstuck", 1, NULL);
-  PGconn *blk = block_table(&f, "public.parsed_resume_entities");
+  PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
   free(wfx_enqueue(&f, 2, 0));
   wfx_worker *a = wfx_start(&f, "stuckA",
                             "[worker]\nlease_ms = 3000\nheartbeat_ms = 500\n"
                             "shutdown_deadline_ms = 1500\n");
-  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, LOCK_WAITERS), 1);
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
   long t0 = wfx_now_ms();
   wfx_signal(a, SIGTERM);
   int st = wfx_wait_exit(a, 1500 + 4000);
   long ms = wfx_now_ms() - t0;
-  unblock(blk);
+  wfx_unblock(blk);
   if (st < 0)
     st = wfx_wait_exit(a, 10000);
   if (st != 0 || ms > 5500)
@@ -359,7 +296,7 @@ START_TEST(drain_deadline_bounds_the_shutdown_of_a_stuck_stage) {
   ck_assert_int_eq(wfx_log_count(a, "daemon.loop_not_empty"), 0);
   /* nothing stranded: another worker completes both */
   wfx_start(&f, "stuckB", "[worker]\nlease_ms = 3000\nheartbeat_ms = 500\n");
-  long left = wfx_wait_count(&f, 0, 20000, UNFINISHED);
+  long left = wfx_wait_count(&f, 0, 20000, WFX_UNFINISHED);
   if (left)
     wfx_dump_logs(&f);
   ck_assert_int_eq(left, 0);
@@ -484,7 +421,7 @@ START_TEST(file_path_escaping_the_storage_root_is_refused) {
   wfx_insert_version(&f, 0, "ok/cv.txt", (long)len, hex, 5, good);
 
   wfx_worker *w = wfx_start(&f, "esc1", "");
-  long left = wfx_wait_count(&f, 0, 15000, UNFINISHED);
+  long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
   if (left)
     wfx_dump_logs(&f);
   ck_assert_int_eq(left, 0);
@@ -526,7 +463,7 @@ START_TEST(sighup_reloads_concurrency_and_log_level_without_restart) {
   const int n = 6;
   wfx f;
   wfx_init(&f, "whup", 2, NULL);
-  PGconn *blk = block_table(&f, "public.parsed_resume_entities");
+  PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
   wfx_worker *w = wfx_start(&f, "hup1",
                             "[worker]\nconcurrency = 1\nlease_ms = 120000\nheartbeat_ms = 60000\n"
                             "[log]\nlevel = notice\n");
@@ -534,7 +471,7 @@ START_TEST(sighup_reloads_concurrency_and_log_level_without_restart) {
   pid_t pid = w->pid;
   free(wfx_enqueue(&f, n, 0));
   /* concurrency 1: one job in flight (stuck at its parse commit), the rest wait */
-  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, LOCK_WAITERS), 1);
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
   wfx_sleep_ms(700);
   ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
                                  "processing_status = 'processing'"),
@@ -564,8 +501,8 @@ START_TEST(sighup_reloads_concurrency_and_log_level_without_restart) {
   wfx_signal(w, SIGHUP);
   ck_assert(wfx_wait_log(w, "daemon.reload_failed", 1, 5000));
 
-  unblock(blk);
-  long left = wfx_wait_count(&f, 0, 15000, UNFINISHED);
+  wfx_unblock(blk);
+  long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
   if (left)
     wfx_dump_logs(&f);
   ck_assert_int_eq(left, 0);

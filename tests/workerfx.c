@@ -538,6 +538,99 @@ void wfx_dump_logs(const wfx *f) {
   }
 }
 
+/* ---- locks, outputs, CLI ------------------------------------------------------ */
+
+PGconn *wfx_block_table(wfx *f, const char *table) {
+  PGconn *c = cw_test_connect(f->conninfo);
+  cw_test_exec(c, "BEGIN");
+  char sql[256];
+  snprintf(sql, sizeof sql, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", table);
+  cw_test_exec(c, sql);
+  return c;
+}
+
+void wfx_unblock(PGconn *c) {
+  cw_test_exec(c, "COMMIT");
+  PQfinish(c);
+}
+
+void wfx_assert_outputs_once(wfx *f, long n) {
+  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM public.resume_versions"), n);
+  ck_assert_int_eq(
+      wfx_count(f, "SELECT count(*) FROM public.resume_versions WHERE processing_status = "
+                   "'completed' AND current_stage = 'complete' AND processing_progress = 100 "
+                   "AND lease_token IS NULL AND locked_by IS NULL"),
+      n);
+  /* exactly one career_enrichment and one text row per version */
+  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM public.resume_versions v WHERE (SELECT "
+                                "count(*) FROM public.career_enrichment c WHERE "
+                                "c.resume_version_id = v.id) <> 1"),
+                   0);
+  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM public.career_enrichment"), n);
+  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM public.resume_versions v WHERE (SELECT "
+                                "count(*) FROM public.resume_version_texts t WHERE "
+                                "t.resume_version_id = v.id) <> 1"),
+                   0);
+  /* entities: some for every version, never two rows for one field */
+  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM public.resume_versions v WHERE NOT EXISTS "
+                                "(SELECT 1 FROM public.parsed_resume_entities p WHERE "
+                                "p.resume_version_id = v.id)"),
+                   0);
+  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM (SELECT resume_version_id, field_name FROM "
+                                "public.parsed_resume_entities GROUP BY 1, 2 HAVING count(*) > "
+                                "1) d"),
+                   0);
+  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM (SELECT resume_version_id, narrative_type "
+                                "FROM public.career_narratives GROUP BY 1, 2 HAVING count(*) > "
+                                "1) d"),
+                   0);
+  ck_assert_int_eq(wfx_count(f, "SELECT count(*) FROM public.resume_versions WHERE NOT ("
+                                "processing_stages->'upload'->>'status' = 'completed' AND "
+                                "processing_stages->'parse'->>'status' = 'completed' AND "
+                                "processing_stages->'enrich'->>'status' = 'completed' AND "
+                                "processing_stages->'complete'->>'status' = 'completed')"),
+                   0);
+}
+
+int wfx_cli(wfx *f, const wfx_worker *w, char **out, ...) {
+  const char *argv[32];
+  int n = 0;
+  argv[n++] = binary;
+  argv[n++] = "--config";
+  argv[n++] = w->ini;
+  va_list ap;
+  va_start(ap, out);
+  const char *a;
+  while ((a = va_arg(ap, const char *)) != NULL && n < 31)
+    argv[n++] = a;
+  va_end(ap);
+  argv[n] = NULL;
+  char path[400];
+  snprintf(path, sizeof path, "%.340s/cli-%ld.out", f->dir, wfx_now_ms());
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0)
+      _exit(126);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+    execv(binary, (char *const *)argv);
+    _exit(127);
+  }
+  int st;
+  while (waitpid(pid, &st, 0) < 0)
+    if (errno != EINTR)
+      abort();
+  if (out) {
+    wfx_worker tmp;
+    snprintf(tmp.log, sizeof tmp.log, "%s", path);
+    *out = wfx_log(&tmp);
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 /* ---- cleanup at death ----------------------------------------------------- */
 
 void wfx_on_death(const char *cmd) {

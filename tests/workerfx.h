@@ -99,6 +99,38 @@ long wfx_wait_count(wfx *f, long want, int timeout_ms, const char *sql_fmt, ...)
 /* Versions not yet completed or failed. */
 long wfx_unfinished(wfx *f);
 
+/* Holds a lock that makes every INSERT into the table wait: a stage whose
+ * commit writes there stays in flight, deterministically, until
+ * wfx_unblock() (COMMIT, close). */
+PGconn *wfx_block_table(wfx *f, const char *table);
+void wfx_unblock(PGconn *c);
+
+/* 1 while any worker backend of the test database waits on a lock. */
+#define WFX_LOCK_WAITERS                                                                    \
+  "SELECT least(count(*), 1) FROM pg_stat_activity WHERE datname = current_database() AND " \
+  "application_name = 'careeros-worker' AND wait_event_type = 'Lock'"
+#define WFX_WORKER_BACKENDS                                                                 \
+  "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "           \
+  "application_name = 'careeros-worker'"
+#define WFX_UNFINISHED                                                                      \
+  "SELECT count(*) FROM public.resume_versions WHERE processing_status NOT IN ('completed', " \
+  "'failed')"
+/* SQL expression: the first stage of a version that is not completed. */
+#define WFX_FIRST_OPEN_STAGE                                                                \
+  "CASE WHEN processing_stages->'upload'->>'status' <> 'completed' THEN 'upload' "         \
+  "WHEN processing_stages->'parse'->>'status' <> 'completed' THEN 'parse' "                \
+  "WHEN processing_stages->'enrich'->>'status' <> 'completed' THEN 'enrich' ELSE 'complete' END"
+
+/* All n versions completed, every stage's output exactly once (one text
+ * row, one career_enrichment, entities unique per field, narratives
+ * unique per type), processing_stages all completed.  Says nothing about
+ * processing_errors. */
+void wfx_assert_outputs_once(wfx *f, long n);
+
+/* Runs `careeros-worker --config <w's ini> ARGS...` (NULL-terminated) and
+ * returns its exit status; its stdout+stderr in *out (malloc'd) if out. */
+int wfx_cli(wfx *f, const wfx_worker *w, char **out, ...);
+
 /* Milliseconds on the monotonic clock. */
 long wfx_now_ms(void);
 void wfx_sleep_ms(int ms);

@@ -1,0 +1,518 @@
+/* The worker under faults, as processes (`careeros-worker run`, offline
+ * provider, generated resumes): kill -9 in the middle of a stage, a paused
+ * worker whose jobs were taken over, PostgreSQL restarted under load (on a
+ * private cluster), permanent and retryable errors with backoff, max
+ * attempts and requeue.
+ *
+ * "Mid-stage" is made deterministic with a table lock held by the test:
+ * the parse stage's commit (INSERT INTO parsed_resume_entities) waits on
+ * it, so a worker is provably inside its parse stage, with upload
+ * committed, when it is killed or stopped. */
+#include <check.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testlib.h"
+#include "workerfx.h"
+
+/* lease 1.5 s, heartbeat 0.3 s: rescues within seconds */
+#define SHORT_LEASE "[worker]\nlease_ms = 1500\nheartbeat_ms = 300\npoll_interval_ms = 300\n"
+
+/* id -> value of one SQL expression per version, as "id=value;" text. */
+static char *per_version(wfx *f, const char *expr) {
+  return wfx_value(f,
+                   "SELECT string_agg(id || '=' || coalesce((%s)::text, 'NULL'), ';' ORDER BY id) "
+                   "FROM public.resume_versions",
+                   expr);
+}
+
+/* The value for one id out of per_version()'s text (static buffer). */
+static const char *value_of(const char *map, const char *id) {
+  static char v[256];
+  const char *p = strstr(map, id);
+  ck_assert_msg(p != NULL, "%s not in snapshot", id);
+  p += 37;
+  size_t n = strcspn(p, ";");
+  snprintf(v, sizeof v, "%.*s", (int)n, p);
+  return v;
+}
+
+/* ---- 2. kill -9 in the middle of a stage --------------------------------------- */
+
+START_TEST(kill_9_mid_stage_jobs_are_rescued_and_resume_at_the_right_stage) {
+  const int n = 6;
+  wfx f;
+  wfx_init(&f, "wkill", 3, NULL);
+  /* A killed client's backend must notice at once even while it waits on a
+   * lock (as it would if it were running any query): otherwise the orphan
+   * would commit the dead worker's stage when the lock goes. */
+  wfx_exec(&f, "DO $$BEGIN EXECUTE format('ALTER DATABASE %%I SET "
+               "client_connection_check_interval = ''100ms''', current_database()); END$$");
+  PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
+  char(*ids)[37] = wfx_enqueue(&f, n, 0);
+  wfx_worker *a = wfx_start(&f, "killA", SHORT_LEASE);
+  ck_assert_int_eq(wfx_wait_count(&f, n, 10000,
+                                  "SELECT count(*) FROM public.resume_versions WHERE "
+                                  "processing_status = 'processing' AND locked_by = 'killA'"),
+                   n);
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
+  wfx_sleep_ms(500);
+
+  wfx_signal(a, SIGKILL);
+  ck_assert_int_eq(wfx_wait_exit(a, 5000), 128 + SIGKILL);
+  long t_kill_ms = wfx_now_ms();
+  /* the dead worker's backends go away (their transactions roll back) */
+  long left = wfx_wait_count(&f, 0, 10000, WFX_WORKER_BACKENDS);
+  ck_assert_msg(left == 0, "%ld backends of the killed worker still there", left);
+
+  /* What the dead worker had committed, per version. */
+  char *stage_at_kill = per_version(&f, WFX_FIRST_OPEN_STAGE);
+  char *upload_done = per_version(&f, "processing_stages->'upload'->>'completed_at'");
+  char *text_made = per_version(&f, "(SELECT t.created_at FROM public.resume_version_texts t "
+                                    "WHERE t.resume_version_id = resume_versions.id)");
+  char *entities = per_version(&f, "(SELECT count(*) FROM public.parsed_resume_entities p "
+                                   "WHERE p.resume_version_id = resume_versions.id)");
+  int beyond_upload = 0;
+  for (int i = 0; i < n; i++)
+    beyond_upload += strcmp(value_of(stage_at_kill, ids[i]), "upload") != 0;
+  ck_assert_msg(beyond_upload > 0, "no job got past upload before the kill: %s", stage_at_kill);
+  /* still held by the dead worker's lease: nobody else may take them yet */
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                                 "processing_status = 'processing' AND locked_by = 'killA'"),
+                   n);
+
+  wfx_worker *b = wfx_start(&f, "killB", SHORT_LEASE);
+  wfx_unblock(blk);
+  left = wfx_wait_count(&f, 0, 20000, WFX_UNFINISHED);
+  long ms = wfx_now_ms() - t_kill_ms;
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_msg(left == 0, "%ld versions not rescued", left);
+  fprintf(stderr, "kill: %d jobs rescued and completed %ld ms after kill -9\n", n, ms);
+  wfx_assert_outputs_once(&f, n);
+
+  for (int i = 0; i < n; i++) {
+    char stage[32];
+    snprintf(stage, sizeof stage, "%s", value_of(stage_at_kill, ids[i]));
+    /* rescued by B at the stage the dead worker had not finished */
+    char want[160];
+    snprintf(want, sizeof want, "job.start job=%s stage=%s attempt=2 rescued=1", ids[i], stage);
+    ck_assert_msg(wfx_log_count(b, want) == 1, "B did not rescue %s at %s", ids[i], stage);
+    /* one error: the lease expiry, at that stage, naming the dead worker */
+    char *err = wfx_value(&f,
+                          "SELECT jsonb_array_length(processing_errors) || ' ' || "
+                          "(processing_errors->0->>'code') || ' ' || "
+                          "(processing_errors->0->>'stage') || ' ' || "
+                          "(processing_errors->0->>'message') || ' ' || attempts "
+                          "FROM public.resume_versions WHERE id = '%s'",
+                          ids[i]);
+    char expect[200];
+    snprintf(expect, sizeof expect, "1 LEASE_EXPIRED %s lease of killA expired 2", stage);
+    ck_assert_msg(strcmp(err, expect) == 0, "%s: '%s', want '%s'", ids[i], err, expect);
+    free(err);
+  }
+  /* stages committed before the kill were not redone */
+  char *upload_after = per_version(&f, "processing_stages->'upload'->>'completed_at'");
+  char *text_after = per_version(&f, "(SELECT t.created_at FROM public.resume_version_texts t "
+                                     "WHERE t.resume_version_id = resume_versions.id)");
+  char *entities_after = per_version(&f, "(SELECT count(*) FROM public.parsed_resume_entities p "
+                                         "WHERE p.resume_version_id = resume_versions.id)");
+  for (int i = 0; i < n; i++) {
+    const char *st = value_of(stage_at_kill, ids[i]);
+    if (strcmp(st, "upload") != 0) {
+      char before[128];
+      snprintf(before, sizeof before, "%s", value_of(upload_done, ids[i]));
+      ck_assert_str_eq(value_of(upload_after, ids[i]), before);
+      snprintf(before, sizeof before, "%s", value_of(text_made, ids[i]));
+      ck_assert_str_eq(value_of(text_after, ids[i]), before);
+      char want[128];
+      snprintf(want, sizeof want, "job.start job=%s stage=upload", ids[i]);
+      ck_assert_int_eq(wfx_log_count(b, want), 0);
+    }
+    if (strcmp(st, "enrich") == 0 || strcmp(st, "complete") == 0) {
+      char before[64];
+      snprintf(before, sizeof before, "%s", value_of(entities, ids[i]));
+      ck_assert_str_eq(value_of(entities_after, ids[i]), before);
+    }
+  }
+  ck_assert_int_eq(wfx_stop(b, 15000), 0);
+  free(stage_at_kill);
+  free(upload_done);
+  free(text_made);
+  free(entities);
+  free(upload_after);
+  free(text_after);
+  free(entities_after);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
+/* ---- 3. SIGSTOP: the paused worker's late writes are fenced ---------------------- */
+
+#define OUTPUT_COUNTS                                                                        \
+  "SELECT (SELECT count(*) FROM public.parsed_resume_entities) || '/' || "                  \
+  "(SELECT count(*) FROM public.entry_enrichment) || '/' || "                               \
+  "(SELECT count(*) FROM public.career_enrichment) || '/' || "                              \
+  "(SELECT count(*) FROM public.career_narratives) || '/' || "                              \
+  "(SELECT count(*) FROM public.resume_version_texts) || '/' || "                           \
+  "(SELECT count(*) FROM public.merge_decisions) || '/' || "                                \
+  "(SELECT string_agg(id || processing_status || attempts || updated_at, ',' ORDER BY id) " \
+  "FROM public.resume_versions)"
+
+START_TEST(sigstopped_worker_taken_over_is_fenced_after_sigcont) {
+  const int n = 4;
+  wfx f;
+  wfx_init(&f, "wstop", 2, NULL);
+  PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
+  char(*ids)[37] = wfx_enqueue(&f, n, 0);
+  wfx_worker *a = wfx_start(&f, "stopA", SHORT_LEASE);
+  ck_assert_int_eq(wfx_wait_count(&f, n, 10000,
+                                  "SELECT count(*) FROM public.resume_versions WHERE "
+                                  "processing_status = 'processing' AND locked_by = 'stopA'"),
+                   n);
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
+  wfx_sleep_ms(300);
+
+  /* Paused with its parse commit in flight; the commit then goes through
+   * while it sleeps, so on waking it carries on with a lease it lost. */
+  wfx_signal(a, SIGSTOP);
+  wfx_unblock(blk);
+  wfx_worker *b = wfx_start(&f, "stopB", SHORT_LEASE);
+  long left = wfx_wait_count(&f, 0, 20000, WFX_UNFINISHED);
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_msg(left == 0, "%ld versions not taken over", left);
+  wfx_assert_outputs_once(&f, n);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE attempts = 2 "
+                                 "AND processing_errors->0->>'code' = 'LEASE_EXPIRED' AND "
+                                 "jsonb_array_length(processing_errors) = 1"),
+                   n);
+  char *before = wfx_value(&f, OUTPUT_COUNTS);
+
+  int lines_before = wfx_log_count(a, "job.");
+  wfx_signal(a, SIGCONT);
+  /* every job it held ends as lost to another worker, none as completed */
+  for (int i = 0; i < n; i++) {
+    char fenced[128], lost[128];
+    snprintf(fenced, sizeof fenced, "job.fenced job=%s", ids[i]);
+    snprintf(lost, sizeof lost, "job.lease_lost job=%s", ids[i]);
+    long t0 = wfx_now_ms();
+    while (wfx_log_count(a, fenced) + wfx_log_count(a, lost) == 0 && wfx_now_ms() - t0 < 10000)
+      wfx_sleep_ms(50);
+    if (wfx_log_count(a, fenced) + wfx_log_count(a, lost) == 0)
+      wfx_dump_logs(&f);
+    ck_assert_msg(wfx_log_count(a, fenced) + wfx_log_count(a, lost) > 0,
+                  "A never noticed it lost %s", ids[i]);
+    char end[128];
+    snprintf(end, sizeof end, "job.end job=%s outcome=fenced", ids[i]);
+    ck_assert(wfx_wait_log(a, end, 1, 10000));
+  }
+  ck_assert_int_gt(wfx_log_count(a, "job."), lines_before);
+  ck_assert_int_eq(wfx_log_count(a, "outcome=completed"), 0);
+  /* late writes refused: not one row more, no status change */
+  wfx_sleep_ms(1000);
+  char *after = wfx_value(&f, OUTPUT_COUNTS);
+  ck_assert_str_eq(after, before);
+  wfx_assert_outputs_once(&f, n);
+  ck_assert_int_eq(wfx_stop(a, 15000), 0);
+  ck_assert_int_eq(wfx_stop(b, 15000), 0);
+  free(before);
+  free(after);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
+/* ---- 4. PostgreSQL restarted mid-run (private cluster) -------------------------- */
+
+static char *run_capture(const char *cmd) {
+  FILE *p = popen(cmd, "r");
+  ck_assert_ptr_nonnull(p);
+  char *buf = calloc(1, 8192);
+  size_t n = fread(buf, 1, 8191, p);
+  buf[n] = 0;
+  int st = pclose(p);
+  ck_assert_msg(st == 0, "'%s' failed (%d): %s", cmd, st, buf);
+  return buf;
+}
+
+START_TEST(postgres_restart_mid_run_workers_reconnect_and_everything_completes) {
+  const int n = 300;
+  const char *script = getenv("CW_PGCLUSTER");
+  char def[1024];
+  if (!script || !*script) {
+    snprintf(def, sizeof def, "%s/tests/pgcluster.sh", cw_test_source_root());
+    script = def;
+  }
+  char *dir = cw_test_tmpdir("pgpriv");
+  char cmd[4096];
+  /* stop and remove the private cluster however this test ends */
+  snprintf(cmd, sizeof cmd, "sh '%s' stop '%s' >/dev/null 2>&1; rm -rf '%s'", script, dir, dir);
+  wfx_on_death(cmd);
+  long t0 = wfx_now_ms();
+  snprintf(cmd, sizeof cmd, "sh '%s' start '%s' 2>&1", script, dir);
+  char *env = run_capture(cmd);
+  const char *pp = strstr(env, "PGPORT=");
+  ck_assert_ptr_nonnull(pp);
+  int port = atoi(pp + 7);
+  free(env);
+  char conninfo[256];
+  snprintf(conninfo, sizeof conninfo, "host=127.0.0.1 port=%d user=postgres dbname=careeros", port);
+  /* the project's migrations, through our own migrate command */
+  snprintf(cmd, sizeof cmd,
+           "env -u CAREEROS_CONFIG CAREEROS_DATABASE_CONNINFO='%s' '%s' migrate --dir '%s/sql' 2>&1",
+           conninfo, wfx_binary(), cw_test_source_root());
+  free(run_capture(cmd));
+  fprintf(stderr, "restart: private cluster ready in %ld ms\n", wfx_now_ms() - t0);
+
+  wfx f;
+  wfx_init(&f, "wrestart", 20, conninfo);
+  free(wfx_enqueue(&f, n, 0));
+  const char *cfg = "[worker]\nconcurrency = 8\nlease_ms = 4000\nheartbeat_ms = 1000\n"
+                    "poll_interval_ms = 500\n[database]\nreconnect_min_ms = 100\n"
+                    "reconnect_max_ms = 1000\n";
+  wfx_worker *w1 = wfx_start(&f, "rs1", cfg);
+  wfx_worker *w2 = wfx_start(&f, "rs2", cfg);
+  /* restart while a good part is still to do */
+  long done = 0;
+  long t1 = wfx_now_ms();
+  while ((done = wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                               "processing_status = 'completed'")) < 30 &&
+         wfx_now_ms() - t1 < 30000)
+    wfx_sleep_ms(20);
+  ck_assert_int_ge(done, 30);
+  ck_assert_int_lt(done, n);
+  snprintf(cmd, sizeof cmd, "sh '%s' restart '%s' 2>&1", script, dir);
+  free(run_capture(cmd));
+  long t_restart = wfx_now_ms();
+  PQreset(f.c);
+  ck_assert_int_eq(PQstatus(f.c), CONNECTION_OK);
+  long before = done;
+
+  long left = wfx_wait_count(&f, 0, 60000, WFX_UNFINISHED);
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_msg(left == 0, "%ld versions unfinished after the restart", left);
+  fprintf(stderr, "restart: %ld completed before, all %d done %ld ms after the restart\n", before,
+          n, wfx_now_ms() - t_restart);
+  wfx_assert_outputs_once(&f, n);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                                 "processing_status = 'failed'"),
+                   0);
+  /* both reconnected and listen again */
+  ck_assert_int_ge(wfx_log_count(w1, "db.listening"), 2);
+  ck_assert_int_ge(wfx_log_count(w2, "db.listening"), 2);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                                 "'careeros-worker' AND query LIKE 'LISTEN%%'"),
+                   2);
+  ck_assert_int_eq(wfx_stop(w1, 15000), 0);
+  ck_assert_int_eq(wfx_stop(w2, 15000), 0);
+  wfx_done(&f);
+  snprintf(cmd, sizeof cmd, "sh '%s' stop '%s' >/dev/null 2>&1", script, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  free(dir);
+}
+END_TEST
+
+/* ---- 6. retries, backoff, max attempts, permanent failure, requeue --------------- */
+
+START_TEST(permanent_errors_fail_at_once_and_requeue_after_the_fix_completes) {
+  wfx f;
+  wfx_init(&f, "wperm", 1, NULL);
+  char *good = wfx_resume_text(3);
+  size_t len = strlen(good);
+  char hex[65];
+  wfx_sha256_hex(good, len, hex);
+  /* missing: the row names a file that is not there */
+  char missing[37], mismatch[37];
+  char rel_missing[128], rel_mismatch[128];
+  snprintf(rel_missing, sizeof rel_missing, "%s/missing.txt", f.users[0]);
+  snprintf(rel_mismatch, sizeof rel_mismatch, "%s/mismatch.txt", f.users[0]);
+  wfx_insert_version(&f, 0, rel_missing, (long)len, hex, 5, missing);
+  /* mismatch: same size, one byte different */
+  char *bad = strdup(good);
+  bad[len / 2] = bad[len / 2] == 'x' ? 'y' : 'x';
+  wfx_write_file(&f, rel_mismatch, bad, len);
+  wfx_insert_version(&f, 0, rel_mismatch, (long)len, hex, 5, mismatch);
+
+  wfx_worker *w = wfx_start(&f, "perm1", "[worker]\npoll_interval_ms = 300\n");
+  long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_int_eq(left, 0);
+  struct {
+    const char *id, *code;
+  } cases[] = {{missing, "STORAGE_NOT_FOUND"}, {mismatch, "FILE_HASH_MISMATCH"}};
+  for (int i = 0; i < 2; i++) {
+    char *row = wfx_value(&f,
+                          "SELECT processing_status || ' ' || attempts || ' ' || "
+                          "jsonb_array_length(processing_errors) || ' ' || "
+                          "(processing_errors->0->>'code') || ' ' || "
+                          "(processing_errors->0->>'stage') || ' ' || "
+                          "(processing_errors->0->>'retryable') || ' ' || "
+                          "(processing_stages->'upload'->>'status') || ' ' || "
+                          "(processing_stages->'upload'->>'error') "
+                          "FROM public.resume_versions WHERE id = '%s'",
+                          cases[i].id);
+    char want[200];
+    snprintf(want, sizeof want, "failed 1 1 %s upload false failed %s", cases[i].code,
+             cases[i].code);
+    ck_assert_msg(strcmp(row, want) == 0, "'%s', want '%s'", row, want);
+    free(row);
+  }
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_version_texts"), 0);
+
+  /* fix the causes, then requeue: by code, and by id */
+  wfx_write_file(&f, rel_missing, good, len);
+  wfx_write_file(&f, rel_mismatch, good, len);
+  char *out = NULL;
+  int st = wfx_cli(&f, w, &out, "requeue", "--code", "STORAGE_NOT_FOUND", (char *)NULL);
+  ck_assert_msg(st == 0, "requeue --code: %d %s", st, out);
+  free(out);
+  st = wfx_cli(&f, w, &out, "requeue", mismatch, (char *)NULL);
+  ck_assert_msg(st == 0, "requeue id: %d %s", st, out);
+  free(out);
+  /* the NOTIFY of the requeue wakes the running worker */
+  left = wfx_wait_count(&f, 0, 10000,
+                        "SELECT count(*) FROM public.resume_versions WHERE processing_status <> "
+                        "'completed'");
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_int_eq(left, 0);
+  wfx_assert_outputs_once(&f, 2);
+  /* the history stays: the old error, attempts counted afresh */
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE attempts = 1 "
+                                 "AND jsonb_array_length(processing_errors) = 1"),
+                   2);
+  ck_assert_int_eq(wfx_stop(w, 15000), 0);
+  free(good);
+  free(bad);
+  wfx_done(&f);
+}
+END_TEST
+
+static double epoch_of(wfx *f, const char *id, int k) {
+  char *v = wfx_value(f,
+                      "SELECT extract(epoch FROM (processing_errors->%d->>'at')::timestamptz) "
+                      "FROM public.resume_versions WHERE id = '%s'",
+                      k, id);
+  ck_assert_ptr_nonnull(v);
+  double d = atof(v);
+  free(v);
+  return d;
+}
+
+START_TEST(retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_failed_stage) {
+  const int n = 2;
+  wfx f;
+  wfx_init(&f, "wretry", 2, NULL);
+  /* The merge (complete stage) fails, a retryable MERGE_FAILED, until the
+   * constraint goes: a fault in the database, fixed by an operator. */
+  wfx_exec(&f, "ALTER TABLE public.merge_decisions ADD CONSTRAINT cw_test_merge_blocked "
+               "CHECK (false) NOT VALID");
+  char(*ids)[37] = wfx_enqueue(&f, n, 3);
+  wfx_worker *w = wfx_start(&f, "retry1",
+                            "[worker]\npoll_interval_ms = 100\nbackoff_base_ms = 400\n"
+                            "backoff_max_ms = 5000\n");
+  long left = wfx_wait_count(&f, 0, 20000, WFX_UNFINISHED);
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_int_eq(left, 0);
+  for (int i = 0; i < n; i++) {
+    char *row = wfx_value(&f,
+                          "SELECT processing_status || ' ' || attempts || ' ' || current_stage || "
+                          "' ' || (SELECT string_agg((e->>'code') || ':' || (e->>'stage') || ':' "
+                          "|| (e->>'attempt') || ':' || (e->>'retryable'), ',' ORDER BY o) FROM "
+                          "jsonb_array_elements(processing_errors) WITH ORDINALITY x(e, o)) || ' ' "
+                          "|| (processing_stages->'complete'->>'status') || ' ' || "
+                          "(processing_stages->'complete'->>'error') FROM public.resume_versions "
+                          "WHERE id = '%s'",
+                          ids[i]);
+    ck_assert_str_eq(row, "failed 3 complete MERGE_FAILED:complete:1:true,"
+                          "MERGE_FAILED:complete:2:true,MERGE_FAILED:complete:3:true,"
+                          "MAX_ATTEMPTS:complete:3:false failed MERGE_FAILED");
+    free(row);
+    /* exponential backoff with at most 25% jitter below: >= 300, >= 600 ms */
+    double g1 = epoch_of(&f, ids[i], 1) - epoch_of(&f, ids[i], 0);
+    double g2 = epoch_of(&f, ids[i], 2) - epoch_of(&f, ids[i], 1);
+    fprintf(stderr, "retry: backoff gaps %.0f ms, %.0f ms\n", g1 * 1000, g2 * 1000);
+    ck_assert_msg(g1 >= 0.300 && g1 < 3.0, "first gap %.3f s", g1);
+    ck_assert_msg(g2 >= 0.600 && g2 < 4.0, "second gap %.3f s", g2);
+    /* each retry resumed at the failed stage, not from the start */
+    for (int k = 2; k <= 3; k++) {
+      char want[160];
+      snprintf(want, sizeof want, "job.start job=%s stage=complete attempt=%d", ids[i], k);
+      ck_assert_msg(wfx_log_count(w, want) == 1, "no '%s'", want);
+    }
+    char want[160];
+    snprintf(want, sizeof want, "job.start job=%s stage=upload", ids[i]);
+    ck_assert_int_eq(wfx_log_count(w, want), 1);
+  }
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                                 "processing_stages->'upload'->>'status' = 'completed' AND "
+                                 "processing_stages->'parse'->>'status' = 'completed' AND "
+                                 "processing_stages->'enrich'->>'status' = 'completed'"),
+                   n);
+  char *texts = wfx_value(&f, "SELECT string_agg(resume_version_id::text || created_at::text, ',' ORDER BY 1) "
+                              "FROM public.resume_version_texts");
+  long entities = wfx_count(&f, "SELECT count(*) FROM public.parsed_resume_entities");
+  long enrich = wfx_count(&f, "SELECT count(*) FROM public.entry_enrichment");
+
+  /* fix, requeue by code: back to pending at once, resumed at complete */
+  wfx_exec(&f, "ALTER TABLE public.merge_decisions DROP CONSTRAINT cw_test_merge_blocked");
+  char *out = NULL;
+  int st = wfx_cli(&f, w, &out, "requeue", "--code", "MAX_ATTEMPTS", (char *)NULL);
+  ck_assert_msg(st == 0, "requeue: %d %s", st, out);
+  free(out);
+  left = wfx_wait_count(&f, 0, 10000,
+                        "SELECT count(*) FROM public.resume_versions WHERE processing_status <> "
+                        "'completed'");
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_int_eq(left, 0);
+  wfx_assert_outputs_once(&f, n);
+  for (int i = 0; i < n; i++) {
+    char want[160];
+    snprintf(want, sizeof want, "job.start job=%s stage=complete attempt=1", ids[i]);
+    ck_assert_msg(wfx_log_count(w, want) == 1, "no '%s'", want);
+  }
+  char *texts_after = wfx_value(&f, "SELECT string_agg(resume_version_id::text || created_at::text, ',' ORDER "
+                                    "BY 1) FROM public.resume_version_texts");
+  ck_assert_str_eq(texts_after, texts);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.parsed_resume_entities"), entities);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.entry_enrichment"), enrich);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(DISTINCT resume_version_id) FROM "
+                                 "public.merge_decisions"),
+                   n);
+  ck_assert_int_eq(wfx_stop(w, 15000), 0);
+  free(texts);
+  free(texts_after);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
+int main(int argc, char **argv) {
+  wfx_set_binary(argc, argv);
+  Suite *s = suite_create("worker-faults");
+  TCase *tc = tcase_create("faults");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, kill_9_mid_stage_jobs_are_rescued_and_resume_at_the_right_stage);
+  tcase_add_test(tc, sigstopped_worker_taken_over_is_fenced_after_sigcont);
+  tcase_add_test(tc, postgres_restart_mid_run_workers_reconnect_and_everything_completes);
+  tcase_add_test(tc, permanent_errors_fail_at_once_and_requeue_after_the_fix_completes);
+  tcase_add_test(tc,
+                 retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_failed_stage);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
