@@ -1,7 +1,7 @@
 -- Structure: tables, keys, columns the other components rely on, indexes
 -- on foreign keys, RLS everywhere, roles and function hygiene.
 BEGIN;
-SELECT plan(93);
+SELECT plan(94);
 
 SELECT has_table('public', t, 'table public.' || t || ' exists')
   FROM unnest(ARRAY['profiles', 'career_profile', 'user_sessions', 'resume_streams', 'resume_versions',
@@ -22,6 +22,12 @@ SELECT is((SELECT count(*)::int FROM pg_constraint ct
               AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = ct.conrelid AND i.indpred IS NULL
                                 AND string_to_array(i.indkey::text, ' ')::smallint[] = ct.conkey)),
           0, 'every foreign key has an index on exactly its columns');
+SELECT is((SELECT array_agg(c.relname::text ORDER BY c.relname) FROM pg_class c
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'user_id' AND NOT a.attisdropped
+            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+              AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indpred IS NULL
+                                AND i.indkey[0] = a.attnum)),
+          NULL, 'every user_id that policies filter on leads an index');
 SELECT is((SELECT count(*)::int FROM pg_constraint ct
             WHERE ct.contype = 'c' AND ct.connamespace = 'public'::regnamespace AND ct.conname ~ '_check\d*$'
               AND ct.conname ~ '^\w+_\w+_check[0-9]+$'),
