@@ -231,6 +231,24 @@ void dg_pdf_image_only(const char *path) {
   free_objs(o, 5);
 }
 
+void dg_pdf_gray_image(const char *path, const unsigned char *pixels, int w, int h) {
+  obj_t *o = calloc(5, sizeof *o);
+  o[0].dict = xstrdup("<< /Type /Catalog /Pages 2 0 R >>");
+  o[1].dict = xstrdup("<< /Type /Pages /Kids [4 0 R] /Count 1 >>");
+  const char *content = "q 612 0 0 792 0 0 cm /Im1 Do Q\n";
+  o[2].dict = xasprintf("<< /Length %zu >>", strlen(content));
+  o[2].data = xstrdup(content);
+  o[2].len = strlen(content);
+  o[3].dict = xstrdup("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                      "/Resources << /XObject << /Im1 5 0 R >> >> /Contents 3 0 R >>");
+  o[4].data = deflate_all((const char *)pixels, (size_t)w * (size_t)h, &o[4].len);
+  o[4].dict = xasprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace "
+                        "/DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %zu >>",
+                        w, h, o[4].len);
+  pdf_write(path, o, 5, NULL);
+  free_objs(o, 5);
+}
+
 void dg_pdf_nested(const char *path, int depth) {
   obj_t *o = calloc(5, sizeof *o);
   o[0].dict = xstrdup("<< /Type /Catalog /Pages 2 0 R >>");

@@ -24,6 +24,8 @@ void dg_pdf_bomb(const char *path, const char *prefix, const char *unit, size_t 
                  const char *suffix);
 /* An image-only page (a grey 16x16 image, no text operators). */
 void dg_pdf_image_only(const char *path);
+/* A page that is one 8-bit grey image of w x h pixels (a "scan"). */
+void dg_pdf_gray_image(const char *path, const unsigned char *pixels, int w, int h);
 /* A page whose /Resources nests `depth` arrays deep. */
 void dg_pdf_nested(const char *path, int depth);
 

@@ -421,6 +421,61 @@ START_TEST(hostile_image_only_pdf) {
 }
 END_TEST
 
+/* A scanned resume: the text exists only as pixels (rendered here with
+ * pdftoppm from a text PDF).  OCR off: PDF_NO_TEXT; on, with tesseract
+ * installed: the words come back. */
+START_TEST(pdf_scan_ocr) {
+  char c[2048] = "";
+  dg_text(c, sizeof c, 72, 700, 28, "Jane Doe");
+  dg_text(c, sizeof c, 72, 650, 28, "Software Engineer");
+  const char *cs[] = {c};
+  dg_pdf(P("text.pdf"), 1, cs, 1, NULL, NULL, 0);
+  char cmd[1200];
+  snprintf(cmd, sizeof cmd, "pdftoppm -gray -r 150 -singlefile '%s/text.pdf' '%s/scan'", dir, dir);
+  ck_assert_msg(system(cmd) == 0, "pdftoppm (poppler-utils) is needed for this test");
+  FILE *f = fopen(P("scan.pgm"), "rb");
+  ck_assert_ptr_nonnull(f);
+  int w, h, maxv;
+  ck_assert_int_eq(fscanf(f, "P5 %d %d %d", &w, &h, &maxv), 3);
+  fgetc(f);
+  unsigned char *px = malloc((size_t)w * (size_t)h);
+  ck_assert_ptr_nonnull(px);
+  ck_assert_uint_eq(fread(px, 1, (size_t)w * (size_t)h, f), (size_t)w * (size_t)h);
+  fclose(f);
+  dg_pdf_gray_image(P("scan.pdf"), px, w, h);
+  free(px);
+  EXPECT_CODE(extract(P("scan.pdf"), "application/pdf"), PDF_NO_TEXT);
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  cw_config cfg;
+  make_cfg(&cfg, NULL);
+  cfg.extract.ocr = true;
+  cw_extractor *x;
+  ck_assert_int_eq(cw_extractor_new(&loop, &cfg, &x), 0);
+  int fd = open(P("scan.pdf"), O_RDONLY | O_CLOEXEC);
+  out_t o = {0};
+  cw_extract_req rq = {.job_id = "ocr", .fd = fd};
+  ck_assert_int_eq(cw_extract_start(x, &rq, on_done, &o, NULL), 0);
+  close(fd);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  int cl = 0;
+  cw_extractor_close(x, closed, &cl);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ck_assert_int_eq(uv_loop_close(&loop), 0);
+  cw_config_free(&cfg);
+  if (access("/usr/bin/tesseract", X_OK) != 0 && access("/usr/local/bin/tesseract", X_OK) != 0) {
+    EXPECT_CODE(o, PDF_NO_TEXT);
+    ck_assert(strstr(o.r.message, "not available") != NULL);
+    return;
+  }
+  EXPECT_OK(o);
+  ck_assert_str_eq(o.r.extractor, "poppler+tesseract");
+  ck_assert_msg(strstr(o.r.text, "Doe") && strstr(o.r.text, "Software Engineer"), "%s",
+                o.r.text);
+  free(o.r.text);
+}
+END_TEST
+
 START_TEST(hostile_pdf_with_javascript) {
   char c[512] = "";
   dg_text(c, sizeof c, 72, 700, 12, "Jane Doe");
@@ -752,6 +807,7 @@ int main(void) {
   tcase_add_test(t, hostile_deeply_nested_pdf);
   tcase_add_test(t, hostile_5000_pages);
   tcase_add_test(t, hostile_image_only_pdf);
+  tcase_add_test(t, pdf_scan_ocr);
   tcase_add_test(t, hostile_pdf_with_javascript);
   tcase_add_test(t, hostile_child_memory_limit);
   tcase_add_test(t, hostile_child_cpu_limit);

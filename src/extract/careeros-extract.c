@@ -282,7 +282,8 @@ int main(int argc, char **argv) {
   }
   xresult r = {0};
   xbuf text = {.max = (size_t)l.max_output};
-  int rc = sandbox(cpu, mem, l.max_output, false);
+  /* exec stays possible only for tesseract, and only when OCR is on */
+  int rc = sandbox(cpu, mem, l.max_output, l.ocr);
   if (rc < 0) {
     xfail(&r, "INTERNAL", "sandbox setup failed: %s", strerror(-rc));
     emit(&r, &text);

@@ -17,12 +17,23 @@
  *      before the right one, each recursively (three columns work too).
  * Within a column, segments of one row are joined with TAB, rows with LF,
  * and a vertical gap larger than ~1.5 rows adds a blank line.  Pages are
- * separated by FF. */
+ * separated by FF.
+ *
+ * With --ocr, a PDF without any text layer is rendered page by page at
+ * 300 dpi (cairo) and read by tesseract, a child of this process that
+ * inherits its limits and seccomp filter. */
+#include <cairo.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <poppler.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "helper.h"
 
@@ -434,6 +445,136 @@ static size_t page_text(PopplerPage *page, xbuf *out, xresult *r) {
   return written;
 }
 
+/* ---- OCR (extract.ocr): pages rendered at 300 dpi, read by tesseract --------------- */
+
+static const char *find_tesseract(void) {
+  static const char *const cands[] = {"/usr/bin/tesseract", "/usr/local/bin/tesseract", NULL};
+  for (int i = 0; cands[i]; i++)
+    if (access(cands[i], X_OK) == 0)
+      return cands[i];
+  return NULL;
+}
+
+typedef struct {
+  unsigned char *p;
+  size_t n, cap;
+} membuf;
+
+static cairo_status_t png_sink(void *arg, const unsigned char *d, unsigned int n) {
+  membuf *m = arg;
+  if (m->n + n > m->cap) {
+    size_t cap = m->cap ? m->cap * 2 : 1 << 20;
+    while (cap < m->n + n)
+      cap *= 2;
+    unsigned char *np = realloc(m->p, cap);
+    if (!np)
+      return CAIRO_STATUS_NO_MEMORY;
+    m->p = np;
+    m->cap = cap;
+  }
+  memcpy(m->p + m->n, d, n);
+  m->n += n;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* Renders the page and runs tesseract on it (PNG on its stdin, text on its
+ * stdout).  tesseract inherits our rlimits and seccomp filter: no network
+ * there either.  Returns false when tesseract could not run. */
+static bool ocr_page(PopplerPage *page, const char *tess, xbuf *out) {
+  double w, h;
+  poppler_page_get_size(page, &w, &h);
+  double scale = 300.0 / 72.0;
+  /* at most ~40 megapixels whatever the page size claims */
+  if (w * h * scale * scale > 40e6)
+    scale = sqrt(40e6 / (w * h));
+  int pw = (int)(w * scale), ph = (int)(h * scale);
+  if (pw < 1 || ph < 1)
+    return true;
+  cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
+  if (cairo_surface_status(sf) != CAIRO_STATUS_SUCCESS) {
+    cairo_surface_destroy(sf);
+    return false;
+  }
+  cairo_t *cr = cairo_create(sf);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_scale(cr, scale, scale);
+  poppler_page_render_for_printing(page, cr);
+  cairo_destroy(cr);
+  membuf png = {0};
+  cairo_status_t st = cairo_surface_write_to_png_stream(sf, png_sink, &png);
+  cairo_surface_destroy(sf);
+  if (st != CAIRO_STATUS_SUCCESS) {
+    free(png.p);
+    return false;
+  }
+  int in[2], outp[2];
+  if (pipe2(in, O_CLOEXEC) < 0) {
+    free(png.p);
+    return false;
+  }
+  if (pipe2(outp, O_CLOEXEC) < 0) {
+    close(in[0]), close(in[1]);
+    free(png.p);
+    return false;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(outp[1], 1);
+    int dn = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (dn >= 0)
+      dup2(dn, 2);
+    char *const argv[] = {"tesseract", "stdin", "stdout", "-l", "eng", NULL};
+    char *const envp[] = {"OMP_THREAD_LIMIT=1", "PATH=/usr/bin:/bin", NULL};
+    execve(tess, argv, envp);
+    _exit(127);
+  }
+  close(in[0]);
+  close(outp[1]);
+  if (pid < 0) {
+    close(in[1]), close(outp[0]);
+    free(png.p);
+    return false;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  size_t off = 0;
+  int wfd = in[1];
+  char buf[65536];
+  for (;;) {
+    struct pollfd pf[2] = {{outp[0], POLLIN, 0}, {wfd, POLLOUT, 0}};
+    int np = wfd >= 0 ? 2 : 1;
+    if (poll(pf, (nfds_t)np, -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      break;
+    }
+    if (np == 2 && (pf[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      ssize_t k = write(wfd, png.p + off, png.n - off);
+      if (k > 0)
+        off += (size_t)k;
+      if (k < 0 || off == png.n) {
+        close(wfd);
+        wfd = -1;
+      }
+    }
+    if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t k = read(outp[0], buf, sizeof buf);
+      if (k <= 0)
+        break;
+      xbuf_add(out, buf, (size_t)k);
+    }
+  }
+  if (wfd >= 0)
+    close(wfd);
+  close(outp[0]);
+  free(png.p);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 void cw_x_pdf(const unsigned char *data, size_t len, const xlimits *l, xbuf *out, xresult *r) {
   r->mime = "application/pdf";
   r->extractor = "poppler";
@@ -468,11 +609,35 @@ void cw_x_pdf(const unsigned char *data, size_t len, const xlimits *l, xbuf *out
       chars += page_text(page, out, r);
       g_object_unref(page);
     }
+    const char *tess = chars == 0 && l->ocr && !out->overflow ? find_tesseract() : NULL;
+    if (tess) {
+      /* No text layer anywhere: a scan.  Read the pages' pixels instead. */
+      out->len = 0;
+      bool ran = true;
+      for (int i = 0; i < pages && !out->overflow && ran; i++) {
+        PopplerPage *page = poppler_document_get_page(doc, i);
+        if (!page)
+          continue;
+        if (i)
+          xbuf_adds(out, "\f");
+        ran = ocr_page(page, tess, out);
+        g_object_unref(page);
+      }
+      for (size_t k = 0; k < out->len; k++)
+        chars += !(out->buf[k] == ' ' || out->buf[k] == '\n' || out->buf[k] == '\t' ||
+                   out->buf[k] == '\f');
+      if (ran) {
+        r->extractor = "poppler+tesseract";
+        snprintf(r->version, sizeof r->version, "poppler-%s/tesseract", poppler_get_version());
+      } else {
+        chars = 0;
+      }
+    }
     if (out->overflow)
       xfail(r, "EXTRACT_LIMIT", "extracted text exceeds %zu bytes", out->max);
     else if (chars == 0)
       xfail(r, "PDF_NO_TEXT", "the PDF has no text layer%s",
-            l->ocr ? " and OCR is not available" : "");
+            !l->ocr ? "" : tess ? " and OCR found none" : " and OCR (tesseract) is not available");
   }
   g_object_unref(doc);
   g_bytes_unref(bytes);
