@@ -102,6 +102,22 @@ static bool name_like(const piece *p) {
   return isupper((unsigned char)p->s[0]) || (unsigned char)p->s[0] >= 0x80;
 }
 
+/* "FATIMA OKAFOR" -> "Fatima Okafor" (ASCII-only capitals; other names are
+ * kept as printed). */
+static json_t *name_value(const char *s, size_t n) {
+  bool caps = n > 0;
+  for (size_t i = 0; i < n; i++)
+    if (islower((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80) caps = false;
+  if (!caps) return cw__str(s, n);
+  char buf[64];
+  if (n >= sizeof buf) return cw__str(s, n);
+  for (size_t i = 0; i < n; i++) {
+    bool first = i == 0 || s[i - 1] == ' ' || s[i - 1] == '-' || s[i - 1] == '\'';
+    buf[i] = first ? s[i] : (char)tolower((unsigned char)s[i]);
+  }
+  return cw__str(buf, n);
+}
+
 static bool location_like(cw__doc *d, const piece *p) {
   if (cw__word_count(p->s, p->n) > 10 || has_char(p->s, p->n, '@')) return false;
   if (cw__re_find(d->h, RE_LOCATION, p->s, p->n, NULL, NULL)) return true;
@@ -188,7 +204,7 @@ json_t *cw__contact(cw__doc *d, int header_end) {
     if (comma && p->s + p->n - comma <= 14 && cw__word_count(comma + 1, (size_t)(p->s + p->n - comma - 1)) <= 2)
       np_.n = (size_t)(comma - p->s);
     if (name_line < 0 && name_like(&np_) && (comma || !location_like(d, p))) {
-      json_object_set_new(c, "name", cw__str(np_.s, np_.n));
+      json_object_set_new(c, "name", name_value(np_.s, np_.n));
       name_line = p->line;
       /* The headline is the next piece, on the name's line or the next one. */
       if (k + 1 < np && ps[k + 1].line <= name_line + 2 && !is_contactish(d, &ps[k + 1]) &&

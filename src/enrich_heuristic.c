@@ -214,6 +214,40 @@ typedef struct {
 
 static int clamp(int v) { return v < 0 ? 0 : v > 100 ? 100 : v; }
 
+static int cmp_int2(const void *a, const void *b) {
+  const int *x = a, *y = b;
+  return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* Months covered by at least one role: overlapping roles count once. */
+static int covered_months(json_t *work, int now) {
+  size_t n = json_array_size(work), k = 0, i;
+  int *iv = calloc(n ? n * 2 : 1, sizeof *iv);
+  json_t *e;
+  if (!iv) return 0;
+  json_array_foreach(work, i, e) {
+    int d = duration_months(e, now);
+    if (!d) continue;
+    iv[2 * k] = months_of(json_string_value(json_object_get(e, "start_date")), false);
+    iv[2 * k + 1] = iv[2 * k] + d;
+    k++;
+  }
+  qsort(iv, k, 2 * sizeof *iv, cmp_int2);
+  int total = 0, cur_b = 0, cur_e = -1;
+  for (i = 0; i < k; i++) {
+    if (iv[2 * i] > cur_e) {
+      total += cur_e > cur_b ? cur_e - cur_b : 0;
+      cur_b = iv[2 * i];
+      cur_e = iv[2 * i + 1];
+    } else if (iv[2 * i + 1] > cur_e) {
+      cur_e = iv[2 * i + 1];
+    }
+  }
+  total += cur_e > cur_b ? cur_e - cur_b : 0;
+  free(iv);
+  return total;
+}
+
 static void gather(const json_t *doc, int now, evidence *ev) {
   memset(ev, 0, sizeof *ev);
   json_t *work = json_object_get(doc, "work_experience");
@@ -245,7 +279,8 @@ static void gather(const json_t *doc, int now, evidence *ev) {
     ev->last_title = str_or(json_array_get(work, 0), "title", NULL);
     ev->last_company = str_or(json_array_get(work, 0), "company", NULL);
   }
-  ev->years = months / 12;
+  (void)months;
+  ev->years = covered_months(work, now) / 12;
   json_t *skills = json_object_get(doc, "skills");
   json_array_foreach(skills, i, e) {
     const char *cat = str_or(e, "category", "");

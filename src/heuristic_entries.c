@@ -116,6 +116,10 @@ static int score_words(const char *s, size_t n, const char *const *list) {
     size_t wl = i - b;
     while (wl && s[b + wl - 1] == '.' && !word_in(s + b, wl, list)) wl--;
     if (wl && word_in(s + b, wl, list)) score++;
+    /* German feminine forms: "Designerin", "Entwicklerin", "Beraterin". */
+    else if (list == title_words && wl > 5 && strncasecmp(s + b + wl - 2, "in", 2) == 0 &&
+             word_in(s + b, wl - 2, list))
+      score++;
   }
   return score;
 }

@@ -162,6 +162,9 @@ START_TEST(test_enrich_scores_and_narratives) {
   const char *summary = json_string_value(json_object_get(json_array_get(n, 0), "narrative_text"));
   ck_assert_ptr_nonnull(strstr(summary, "Nadia Haddad"));
   ck_assert_ptr_nonnull(strstr(summary, "Cobalt Robotics"));
+  /* Jun 2017 - Dec 2020 and 2015 - 2017 overlap in 2017: about 10 years in all
+   * (2015-01 .. 2025-06), not the sum of the three roles. */
+  ck_assert_ptr_nonnull(strstr(summary, "about 10 year(s)"));
   const char *growth = json_string_value(json_object_get(json_array_get(n, 2), "narrative_text"));
   ck_assert_ptr_nonnull(strstr(growth, "2015"));
   free_outcome(&p.out);
