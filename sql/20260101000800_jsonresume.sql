@@ -15,6 +15,21 @@ EXCEPTION WHEN invalid_text_representation THEN
 END
 $$;
 
+-- A multi-line description (bullets joined by newlines) becomes JSON Resume
+-- "highlights", one per line without its bullet; a one-line one stays a summary.
+CREATE OR REPLACE FUNCTION public.jsonresume_highlights(p_text text)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
+SET search_path = ''
+AS $$
+  SELECT CASE WHEN pg_catalog.strpos(btrim(p_text), E'\n') > 0 THEN
+    (SELECT pg_catalog.jsonb_agg(l ORDER BY n)
+       FROM (SELECT nullif(btrim(pg_catalog.regexp_replace(x, '^\s*([-*•·–]|\d+[.)])\s+', '')), '') AS l, n
+               FROM pg_catalog.regexp_split_to_table(btrim(p_text), E'\n') WITH ORDINALITY AS t(x, n)) s
+      WHERE l IS NOT NULL)
+  END
+$$;
+
 -- JSON Resume dates: YYYY, YYYY-MM or YYYY-MM-DD, or absent.
 CREATE OR REPLACE FUNCTION public.jsonresume_date(p_text text)
 RETURNS text
@@ -117,7 +132,9 @@ BEGIN
         'startDate', public.jsonresume_date(e ->> 'start_date'),
         'endDate', CASE WHEN pg_catalog.lower(e ->> 'is_current') IN ('true', 't', 'yes', '1') THEN NULL
                         ELSE public.jsonresume_date(e ->> 'end_date') END,
-        'summary', public.jsonb_clean_text(e, 'description')) ORDER BY o), '[]'::jsonb)
+        'summary', CASE WHEN public.jsonresume_highlights(e ->> 'description') IS NULL
+                        THEN public.jsonb_clean_text(e, 'description') END,
+        'highlights', public.jsonresume_highlights(e ->> 'description')) ORDER BY o), '[]'::jsonb)
       FROM pg_catalog.jsonb_array_elements(coalesce(v_entries -> 'work_experience', '[]')) WITH ORDINALITY a(e, o)),
     'education', (SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
         'institution', public.jsonb_clean_text(e, 'institution'),
@@ -136,7 +153,9 @@ BEGIN
       FROM pg_catalog.jsonb_array_elements(coalesce(v_entries -> 'skills', '[]')) WITH ORDINALITY a(e, o)),
     'projects', (SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
         'name', public.jsonb_clean_text(e, 'name'),
-        'description', public.jsonb_clean_text(e, 'description'),
+        'description', CASE WHEN public.jsonresume_highlights(e ->> 'description') IS NULL
+                            THEN public.jsonb_clean_text(e, 'description') END,
+        'highlights', public.jsonresume_highlights(e ->> 'description'),
         'url', CASE WHEN e ->> 'url' ~* '^https?://[^\s]+$' THEN e ->> 'url' END,
         'roles', CASE WHEN public.jsonb_clean_text(e, 'role') IS NOT NULL
                       THEN pg_catalog.jsonb_build_array(public.jsonb_clean_text(e, 'role')) END,

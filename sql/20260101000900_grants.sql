@@ -67,7 +67,8 @@ BEGIN
   -- with the caller's rights, so the callers need them
   GRANT EXECUTE ON FUNCTION public.is_admin(), public.normalize_name(text), public.normalize_names(text[]),
     public.parse_partial_date(text), public.format_partial_date(date, text), public.is_present_date_text(text),
-    public.jsonb_clean_text(jsonb, text), public.try_jsonb(text), public.jsonresume_date(text)
+    public.jsonb_clean_text(jsonb, text), public.try_jsonb(text), public.jsonresume_date(text),
+    public.jsonresume_highlights(text)
     TO authenticated, careeros_worker;
   GRANT EXECUTE ON FUNCTION public.calculate_profile_completeness(uuid), public.get_complete_profile(uuid),
     public.resume_version_jsonresume(uuid)

@@ -1,7 +1,7 @@
 -- merge_resume_version: versioning, idempotency, linking, dates; the
 -- versioned-entity rules; user_career_stats; the JSON Resume export.
 BEGIN;
-SELECT plan(50);
+SELECT plan(52);
 
 INSERT INTO public.normalized_entities (entity_type, canonical_name, aliases) VALUES
   ('company', 'Google', '{"Google LLC","Alphabet"}'),
@@ -200,6 +200,11 @@ SELECT is((SELECT jsonb_array_length(j -> 'skills') FROM jr), 2, 'JSON Resume sk
 SELECT is((SELECT j #>> '{certificates,0,date}' FROM jr), '2023-05', 'JSON Resume certificates');
 SELECT is((SELECT j #>> '{languages,0,language}' FROM jr), 'English', 'JSON Resume languages');
 SELECT is((SELECT j #>> '{projects,0,roles,0}' FROM jr), 'Author', 'JSON Resume projects');
+SELECT is((SELECT j #> '{work,1,highlights}' FROM jr), NULL, 'a one-line description stays a summary');
+RESET ROLE;
+SELECT is(public.jsonresume_highlights(E'- Led a team\n• Shipped v2\n\n3) Cut costs'),
+  '["Led a team", "Shipped v2", "Cut costs"]'::jsonb, 'bulleted descriptions become highlights without bullets');
+SELECT tests.login_as(u) FROM m;
 SELECT tests.login_as(other) FROM m;
 SELECT throws_ok('SELECT public.resume_version_jsonresume(''' || v1 || ''')', 'P0002', NULL,
   'another user cannot export this version') FROM m;
