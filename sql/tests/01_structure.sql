@@ -1,7 +1,7 @@
 -- Structure: tables, keys, columns the other components rely on, indexes
 -- on foreign keys, RLS everywhere, roles and function hygiene.
 BEGIN;
-SELECT plan(94);
+SELECT plan(95);
 
 SELECT has_table('public', t, 'table public.' || t || ' exists')
   FROM unnest(ARRAY['profiles', 'career_profile', 'user_sessions', 'resume_streams', 'resume_versions',
@@ -43,6 +43,8 @@ SELECT col_type_is('public', 'resume_versions', c, ty, 'resume_versions.' || c |
 SELECT col_not_null('public', 'resume_versions', c, 'resume_versions.' || c || ' is NOT NULL')
   FROM unnest(ARRAY['user_id', 'priority', 'attempts', 'max_attempts', 'run_after']) c;                -- 5
 SELECT col_default_is('public', 'resume_versions', 'max_attempts', '5', 'max_attempts defaults to 5');
+SELECT ok((SELECT 'fillfactor=70' = ANY (reloptions) FROM pg_class WHERE oid = 'public.resume_versions'::regclass),
+  'resume_versions leaves room for HOT updates (fillfactor 70)');
 SELECT col_default_is('public', 'resume_versions', 'processing_status', 'pending'::text, 'status defaults to pending');
 
 -- resume_version_texts: the extractor's contract
