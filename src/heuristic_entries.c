@@ -1,11 +1,7 @@
-/* Entries of the work, education and project sections.
- *
- * Each line of a section is classified (header, date-only, description),
- * dates and durations are cut out of it, and lines are grouped into entries
- * by layout: an entry is a run of header lines (with the date somewhere in
- * them or right after) followed by description lines.  The header lines are
- * then split into parts ("Title, Company – Place", "Company | Title", one
- * per line, ...) and the parts are assigned by keyword scores. */
+/* Entries of the work, education and project sections.  The section's
+ * lines come grouped from heuristic_layout.c; here the header lines of each
+ * group are split into parts ("Title, Company – Place", "Company | Title",
+ * one per line, ...) and the parts are assigned by keyword scores. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,28 +9,7 @@
 
 #include "heuristic_int.h"
 
-enum lkind { L_BLANK, L_HEADER, L_DATE, L_DESC };
-
-typedef struct {
-  const cw__line *l;
-  enum lkind kind;
-  bool has_date, cont;
-  cw_date_range date;
-  const char *date_src; /* the text the date offsets refer to */
-  char *res;            /* line text with date and durations blanked out */
-  size_t res_len;
-} eline;
-
-#define MAX_HDR 6
 #define MAX_PARTS 24
-
-typedef struct {
-  int hdr[MAX_HDR];
-  int nhdr;
-  int date_line; /* -1: none */
-  int desc_from, desc_to; /* eline indexes of description lines, inclusive range */
-  int ndesc;
-} group;
 
 typedef struct {
   const char *s;
@@ -44,334 +19,19 @@ typedef struct {
   int title, company, inst, degree;
 } part;
 
-/* ---- keyword tables ---------------------------------------------------- */
-
-static const char *const title_words[] = {
-    "engineer", "developer", "programmer", "manager", "director", "intern", "internship",
-    "president", "vice", "vp", "svp", "evp", "ceo", "cto", "cfo", "coo", "cio", "cmo", "cpo",
-    "ciso", "founder", "cofounder", "owner", "partner", "lead", "leader", "head", "chief",
-    "officer", "analyst", "consultant", "designer", "architect", "scientist", "researcher",
-    "specialist", "administrator", "coordinator", "assistant", "associate", "principal",
-    "senior", "sr", "junior", "jr", "staff", "teacher", "tutor", "instructor", "professor",
-    "lecturer", "fellow", "postdoc", "postdoctoral", "student", "trainee", "apprentice",
-    "technician", "editor", "writer", "journalist", "accountant", "auditor", "nurse",
-    "physician", "representative", "executive", "supervisor", "advisor", "adviser",
-    "strategist", "recruiter", "sre", "devops", "dba", "qa", "tester", "contractor",
-    "freelance", "freelancer", "chair", "chairman", "secretary", "treasurer", "clerk", "agent",
-    "operator", "mechanic", "electrician", "cashier", "barista", "driver", "pharmacist",
-    "therapist", "counselor", "librarian", "photographer", "producer", "attorney", "lawyer",
-    "paralegal", "economist", "statistician", "physicist", "chemist", "biologist", "owner",
-    "werkstudent", "entwickler", "softwareentwickler", "ingenieur", "leiter", "leiterin",
-    "berater", "beraterin", "praktikant", "praktikantin", "referent", "geschäftsführer",
-    "développeur", "développeuse", "ingénieur", "stagiaire", "responsable", "directeur",
-    "directrice", "chargé", "chargée", "desarrollador", "ingeniero", "gerente", "jefe",
-    "becario", "analista", "consultor", "programador", "mentor", "organizer", "member",
-    "maintainer", "contributor", "volunteer", "cook", "chef", "waiter", "server", "sales",
-    "marketing", "support", "product", "programme", "program", "project", "officer", NULL};
-
-static const char *const company_words[] = {
-    "inc", "llc", "ltd", "limited", "gmbh", "ag", "corp", "corporation", "company", "co",
-    "plc", "sa", "sas", "sarl", "srl", "bv", "nv", "kg", "se", "group", "labs", "lab",
-    "technologies", "technology", "tech", "systems", "solutions", "software", "bank",
-    "agency", "studio", "studios", "partners", "consulting", "holdings", "ventures",
-    "capital", "foundation", "hospital", "research", "house", "ministry", "department",
-    "government", "ai", "media", "network", "networks", "services", "industries",
-    "international", "global", "health", "the", "university", "institute", "council",
-    "associates", "enterprises", "digital", "games", "interactive", "analytics", "cloud",
-    "energy", "motors", "airlines", "pharma", "insurance", "bureau", "office", "center",
-    "centre", "clinic", "school", "college", NULL};
-
-static const char *const inst_words[] = {
-    "university", "universität", "universitat", "université", "universidad", "universidade",
-    "università", "universiteit", "college", "school", "institute", "institut", "instituto",
-    "academy", "akademie", "hochschule", "fachhochschule", "polytechnic", "politecnico",
-    "polytechnique", "école", "ecole", "escuela", "gymnasium", "lycée", "conservatory",
-    "seminary", "eth", "epfl", "mit", "ucla", "tu", "kth", "iit", "uc", NULL};
-
-static const char *const degree_words[] = {
-    "phd", "ph.d", "ph.d.", "dphil", "doctor", "doctorate", "master", "master's", "masters",
-    "bachelor", "bachelor's", "bachelors", "msc", "m.sc", "m.sc.", "ms", "m.s", "m.s.", "ma",
-    "m.a", "m.a.", "mba", "bs", "b.s", "b.s.", "bsc", "b.sc", "b.sc.", "ba", "b.a", "b.a.",
-    "beng", "b.eng", "b.eng.", "meng", "m.eng", "m.eng.", "btech", "b.tech", "mtech", "m.tech",
-    "associate", "associate's", "diploma", "diplom", "dipl.", "abitur", "licence",
-    "licenciatura", "licenciado", "magister", "ged", "jd", "j.d.", "juris", "md", "m.d.", "llb",
-    "llm", "ll.b.", "ll.m.", "mphil", "bba", "bfa", "mfa", "mres", "staatsexamen", "grado",
-    "máster", "doctorado", "ingeniero", "ingénieur", "high", "a-levels", "gcse", "certificate",
-    "postgraduate", "undergraduate", "b.e.", "m.e.", "be", "me", "ed.d", "edd", NULL};
-
-static bool word_in(const char *w, size_t n, const char *const *list) {
-  for (int i = 0; list[i]; i++)
-    if (strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0) return true;
-  return false;
-}
-
-/* Number of words of s found in list (words split at blanks and / & - , ( ) ). */
-static int score_words(const char *s, size_t n, const char *const *list) {
-  int score = 0;
-  size_t i = 0;
-  while (i < n) {
-    while (i < n && strchr(" /&-,()|:", s[i])) i++;
-    size_t b = i;
-    while (i < n && !strchr(" /&-,()|:", s[i])) i++;
-    size_t wl = i - b;
-    while (wl && s[b + wl - 1] == '.' && !word_in(s + b, wl, list)) wl--;
-    if (wl && word_in(s + b, wl, list)) score++;
-    /* German feminine forms: "Designerin", "Entwicklerin", "Beraterin". */
-    else if (list == title_words && wl > 5 && strncasecmp(s + b + wl - 2, "in", 2) == 0 &&
-             word_in(s + b, wl - 2, list))
-      score++;
-  }
-  return score;
-}
-
-static bool starts_with_degree(const char *s, size_t n) {
-  size_t i = 0;
-  while (i < n && s[i] != ' ' && s[i] != ',' && s[i] != '(') i++;
-  if (word_in(s, i, degree_words)) return true;
-  size_t wl = i;
-  while (wl && (s[wl - 1] == '.' || s[wl - 1] == ':')) wl--;
-  return wl && wl != i && word_in(s, wl, degree_words);
-}
-
-/* ---- line classification ------------------------------------------------ */
-
-static bool filler_only(const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (isalnum(c)) return false;
-    if (c >= 0x80) {
-      /* dashes and bullets are filler, other non-ASCII letters are not */
-      if (c == 0xE2 && i + 2 < n) {
-        i += 2;
-        continue;
-      }
-      if (c == 0xC2 && i + 1 < n) {
-        i++;
-        continue;
-      }
-      return false;
-    }
-  }
-  return true;
-}
-
-static void blank_span(char *s, size_t b, size_t e) {
-  /* Three spaces at least, so that the cut acts as a cell gap. */
-  for (size_t i = b; i < e; i++) s[i] = ' ';
-  (void)s;
-}
-
-/* Date of a header line: a range anywhere, or a single date that fills a
- * cell or sits at the start/end of the line. */
-static bool header_date(const cw__line *l, cw_date_range *r) {
-  if (cw_dates_find(l->text, l->len, r) != 0) return false;
-  if (r->is_range || r->expected) return true;
-  for (int c = 0; c < l->ncells; c++) {
-    if (r->begin >= l->cell_b[c] && r->end_off <= l->cell_e[c]) {
-      const char *cb = l->text + l->cell_b[c];
-      if (filler_only(cb, r->begin - l->cell_b[c]) ||
-          filler_only(l->text + r->end_off, l->cell_e[c] - r->end_off))
-        return true;
-      /* "(Aug 2016; ...)" inside a line */
-      if (r->begin > 0 && l->text[r->begin - 1] == '(') return true;
-    }
-  }
-  return false;
-}
-
-/* Prose rather than a header: long, or a sentence ending in a full stop
- * (a header may end in "Inc." or "Co." but not in a longer word). */
-static bool is_paragraph(const char *s, size_t n) {
-  int w = cw__word_count(s, n);
-  const char *p = s;
-  size_t m = n;
-  cw__trim(&p, &m);
-  if (w > 16) return true;
-  if (!m || p[m - 1] != '.' || w < 3) return false;
-  size_t k = m - 1;
-  while (k > 0 && p[k - 1] != ' ') k--;
-  size_t last = m - 1 - k;
-  return w > 8 || (last > 4 && !memchr(p + k, '.', last) && islower((unsigned char)p[k]));
-}
-
-static bool is_location(cw__doc *d, const char *s, size_t n);
-
-/* The previous bullet was cut by the page width: it is one of the longest
- * lines and does not end a sentence, so this line goes on with it. */
-static bool wrapped(const eline *prev, size_t maxlen) {
-  const cw__line *pl = prev->l;
-  if (!(pl->bullet || prev->cont) || !pl->len || maxlen < 40) return false;
-  char last = pl->text[pl->len - 1];
-  if (strchr(".!?;:)", last)) return false;
-  return pl->len + (size_t)pl->indent >= maxlen * 3 / 4;
-}
-
-/* The rest of a wrapped bullet ("Fund", "divisions"), not a header: one or
- * two words, no comma, no title or organisation word, not a place. */
-static bool short_tail(cw__doc *d, const eline *el) {
-  const char *s = el->res;
-  size_t n = el->res_len;
-  cw__trim(&s, &n);
-  if (!n || cw__word_count(s, n) > 2 || memchr(s, ',', n) || memchr(s, '|', n)) return false;
-  if (score_words(s, n, title_words) || score_words(s, n, company_words) ||
-      score_words(s, n, inst_words) || starts_with_degree(s, n))
-    return false;
-  return !is_location(d, s, n);
-}
-
-static void classify(cw__doc *d, eline *el, const eline *prev_desc, size_t maxlen) {
-  const cw__line *l = el->l;
-  el->kind = L_BLANK;
-  if (!l->len) return;
-  el->res = strndup(l->text, l->len);
-  if (!el->res) return;
-  el->res_len = l->len;
-  for (int c = 0; c < l->ncells; c++)
-    if (l->ncells > 1 &&
-        cw__re_find(d->h, RE_DURATION, l->text + l->cell_b[c], l->cell_e[c] - l->cell_b[c], NULL,
-                    NULL))
-      blank_span(el->res, l->cell_b[c], l->cell_e[c]);
-  cw_date_range r;
-  if (l->bullet) {
-    /* Layouts with a date column put the date on the first bullet's line. */
-    if (l->ncells > 1 &&
-        cw_dates_parse(el->res + l->cell_b[l->ncells - 1],
-                       l->cell_e[l->ncells - 1] - l->cell_b[l->ncells - 1], &r) == 0) {
-      r.begin += l->cell_b[l->ncells - 1];
-      r.end_off += l->cell_b[l->ncells - 1];
-      el->has_date = true;
-    }
-  } else if (header_date(l, &r)) {
-    el->has_date = true;
-  }
-  if (el->has_date) {
-    el->date = r;
-    el->date_src = l->text;
-    blank_span(el->res, r.begin, r.end_off);
-    /* "(2019 to date)" leaves "(   )": drop the brackets too. */
-    size_t b = r.begin, e = r.end_off;
-    while (b > 0 && el->res[b - 1] == ' ') b--;
-    while (e < el->res_len && el->res[e] == ' ') e++;
-    if (b > 0 && e < el->res_len && (el->res[b - 1] == '(' || el->res[b - 1] == '[') &&
-        (el->res[e] == ')' || el->res[e] == ']'))
-      el->res[b - 1] = el->res[e] = ' ';
-    /* "January 2021 - Present (4 years 5 months)", "· 2 yrs" */
-    size_t db, de;
-    if (cw__re_find(d->h, RE_DURATION_ANY, el->res + r.end_off, el->res_len - r.end_off, &db, &de))
-      blank_span(el->res, r.end_off + db, r.end_off + de);
-  }
-  if (filler_only(el->res, el->res_len)) {
-    el->kind = el->has_date ? L_DATE : L_BLANK;
-    return;
-  }
-  /* A line that is only a duration ("2 years 10 months") carries nothing. */
-  if (!l->bullet && cw__re_find(d->h, RE_DURATION, el->res, el->res_len, NULL, NULL)) {
-    el->kind = el->has_date ? L_DATE : L_BLANK;
-    return;
-  }
-  bool lower = islower((unsigned char)el->res[0]) ||
-               (l->text[0] && islower((unsigned char)l->text[0]));
-  if (l->bullet) {
-    el->kind = L_DESC;
-  } else if (prev_desc && !el->has_date &&
-             (((l->indent > prev_desc->l->bullet_indent || lower) &&
-               (prev_desc->l->bullet || prev_desc->cont || lower)) ||
-              (wrapped(prev_desc, maxlen) && short_tail(d, el)))) {
-    el->kind = L_DESC;
-    el->cont = true;
-  } else if (!el->has_date && is_paragraph(el->res, el->res_len)) {
-    el->kind = L_DESC;
-  } else {
-    el->kind = L_HEADER;
-  }
-}
-
-/* ---- grouping ------------------------------------------------------------ */
-
-static bool is_location(cw__doc *d, const char *s, size_t n);
-
-static group *new_group(group *g, int *ng, int maxg) {
-  if (*ng == maxg) return NULL;
-  group *cur = &g[(*ng)++];
-  memset(cur, 0, sizeof *cur);
-  cur->date_line = -1;
-  cur->desc_from = -1;
-  return cur;
-}
-
-/* A second date before any description: the header lines written after the
- * first date (other than a place) open the next entry ("Senior Engineer /
- * 2017 - 2020 / Fjord Bank / Developer / 2014 - 2017"). */
-static void move_after_date(cw__doc *d, eline *el, group *from, group *to) {
-  int keep = 0;
-  for (int k = 0; k < from->nhdr; k++) {
-    int li = from->hdr[k];
-    bool after = li > from->date_line;
-    if (after && !is_location(d, el[li].res, el[li].res_len)) to->hdr[to->nhdr++] = li;
-    else from->hdr[keep++] = li;
-  }
-  from->nhdr = keep;
-}
-
-static int group_lines(cw__doc *d, eline *el, int n, group *g, int maxg) {
-  int ng = 0;
-  group *cur = NULL;
-  for (int i = 0; i < n; i++) {
-    eline *e = &el[i];
-    if (e->kind == L_BLANK) continue;
-    bool start = !cur, split = false;
-    if (cur && e->kind == L_HEADER)
-      start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR;
-    /* Place and dates written after the bullets (reading order of a
-     * two-column layout) still belong to the entry above. */
-    if (cur && start && e->kind == L_HEADER && cur->ndesc > 0 && cur->date_line < 0 &&
-        cur->nhdr < MAX_HDR && is_location(d, e->res, e->res_len))
-      start = false;
-    if (cur && e->kind == L_DATE) start = cur->date_line >= 0;
-    if (cur && e->kind == L_DESC) start = false;
-    if (start && cur && e->has_date && cur->ndesc == 0 && cur->date_line >= 0 && cur->nhdr &&
-        cur->hdr[0] < cur->date_line)
-      split = true;
-    if (start) {
-      group *prev = cur;
-      cur = new_group(g, &ng, maxg);
-      if (!cur) break;
-      if (split) move_after_date(d, el, prev, cur);
-    }
-    if (e->has_date && cur->date_line < 0) cur->date_line = i;
-    if (e->kind == L_HEADER && cur->nhdr < MAX_HDR) cur->hdr[cur->nhdr++] = i;
-    if (e->kind == L_DESC) {
-      if (cur->desc_from < 0) cur->desc_from = i;
-      cur->desc_to = i;
-      cur->ndesc++;
-    }
-  }
-  return ng;
-}
-
 /* ---- parts ---------------------------------------------------------------- */
 
-/* "Santa Clara, CA" is a place; "Research Intern, NVIDIA Research" has the
- * same shape but carries title or organisation words. */
-static bool is_location(cw__doc *d, const char *s, size_t n) {
-  cw__trim(&s, &n);
-  if (!n || cw__word_count(s, n) > 6) return false;
-  if (score_words(s, n, title_words) || score_words(s, n, company_words) ||
-      score_words(s, n, inst_words) || starts_with_degree(s, n))
-    return false;
-  return cw__re_find(d->h, RE_LOCATION, s, n, NULL, NULL);
-}
 
 static void add_part(cw__doc *d, part *p, int *np, const char *s, size_t n, int line, bool comma) {
   cw__trim(&s, &n);
   /* Drop a wrapping pair of brackets. */
   if (n >= 2 && s[0] == '(' && s[n - 1] == ')') s++, n -= 2;
   cw__trim(&s, &n);
-  if (!n || *np >= MAX_PARTS || filler_only(s, n)) return;
+  if (!n || *np >= MAX_PARTS || cw__filler_only(s, n)) return;
   /* "PhD Princeton University": the degree and the school in one part. */
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
-  if (w < n && starts_with_degree(s, w) && score_words(s + w, n - w, inst_words)) {
+  if (w < n && cw__starts_with_degree(s, w) && cw__score_words(s + w, n - w, W_INST)) {
     add_part(d, p, np, s, w, line, comma);
     add_part(d, p, np, s + w, n - w, line, comma);
     return;
@@ -382,11 +42,11 @@ static void add_part(cw__doc *d, part *p, int *np, const char *s, size_t n, int 
   x->n = n;
   x->line = line;
   x->split_by_comma = comma;
-  x->loc = is_location(d, s, n);
-  x->title = score_words(s, n, title_words);
-  x->company = score_words(s, n, company_words);
-  x->inst = score_words(s, n, inst_words);
-  x->degree = starts_with_degree(s, n);
+  x->loc = cw__is_location(d, s, n);
+  x->title = cw__score_words(s, n, W_TITLE);
+  x->company = cw__score_words(s, n, W_COMPANY);
+  x->inst = cw__score_words(s, n, W_INST);
+  x->degree = cw__starts_with_degree(s, n);
 }
 
 /* Length of a separator at s: " | ", " — ", " – ", " - ", " · ", " @ ", " at ". */
@@ -406,13 +66,15 @@ static size_t sep_at(const char *s, size_t n, bool work) {
 static bool company_suffix(const char *s, size_t n) {
   static const char *const sfx[] = {"inc", "inc.", "llc", "ltd", "ltd.", "gmbh", "corp", "corp.",
                                     "co.", "plc", "s.a.", "ag", "l.p.", "lp", "llp", NULL};
-  return word_in(s, n, sfx);
+  for (int i = 0; sfx[i]; i++)
+    if (strlen(sfx[i]) == n && strncasecmp(sfx[i], s, n) == 0) return true;
+  return false;
 }
 
 /* Splits s at a comma unless the comma is part of a location or company name. */
 static void split_commas(cw__doc *d, part *p, int *np, const char *s, size_t n, int line) {
   cw__trim(&s, &n);
-  if (is_location(d, s, n) || !memchr(s, ',', n)) {
+  if (cw__is_location(d, s, n) || !memchr(s, ',', n)) {
     add_part(d, p, np, s, n, line, false);
     return;
   }
@@ -438,17 +100,17 @@ static void split_commas(cw__doc *d, part *p, int *np, const char *s, size_t n, 
     }
   }
   /* "Company, City, ST": keep the last two together as the place. */
-  if (ns >= 3 && is_location(d, segs[ns - 2], (size_t)(segs[ns - 1] + lens[ns - 1] - segs[ns - 2]))) {
+  if (ns >= 3 && cw__is_location(d, segs[ns - 2], (size_t)(segs[ns - 1] + lens[ns - 1] - segs[ns - 2]))) {
     lens[ns - 2] = (size_t)(segs[ns - 1] + lens[ns - 1] - segs[ns - 2]);
     ns--;
   }
   for (int i = 0; i < ns; i++) add_part(d, p, np, segs[i], lens[i], line, true);
 }
 
-static int parts_of(cw__doc *d, eline *el, const group *g, part *p, bool work) {
+static int parts_of(cw__doc *d, cw__eline *el, const cw__group *g, part *p, bool work) {
   int np = 0;
   for (int h = 0; h < g->nhdr; h++) {
-    const eline *e = &el[g->hdr[h]];
+    const cw__eline *e = &el[g->hdr[h]];
     const char *s = e->res, *end = e->res + e->res_len, *q = s;
     int depth = 0;
     while (q < end) {
@@ -529,7 +191,7 @@ static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : js
 
 /* A range gives start and end; a single date is the graduation date of an
  * education entry and both start and end of anything else. */
-static void set_dates(json_t *o, const eline *el, const group *g, bool single_is_end) {
+static void set_dates(json_t *o, const cw__eline *el, const cw__group *g, bool single_is_end) {
   const char *start = NULL, *end = NULL;
   bool cur = false;
   json_t *text = json_null();
@@ -555,7 +217,7 @@ static void set_dates(json_t *o, const eline *el, const group *g, bool single_is
 }
 
 /* Bullets become items; continuation lines are joined to their item. */
-static json_t *description(const eline *el, const group *g, const char *lead, size_t lead_n) {
+static json_t *description(const cw__eline *el, const cw__group *g, const char *lead, size_t lead_n) {
   size_t cap = lead_n + 2;
   for (int i = g->desc_from; g->desc_from >= 0 && i <= g->desc_to; i++) cap += el[i].res_len + 2;
   char *buf = malloc(cap);
@@ -566,7 +228,7 @@ static json_t *description(const eline *el, const group *g, const char *lead, si
     n = lead_n;
   }
   for (int i = g->desc_from; g->desc_from >= 0 && i <= g->desc_to; i++) {
-    const eline *e = &el[i];
+    const cw__eline *e = &el[i];
     if (e->kind != L_DESC) continue;
     const char *s = e->res;
     size_t m = e->res_len;
@@ -609,7 +271,7 @@ static bool alone_on_line(const part *p, int np, const part *x) {
   return x != NULL;
 }
 
-static json_t *work_entry(cw__doc *d, eline *el, const group *g, const char *prev_company,
+static json_t *work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const char *prev_company,
                           bool *company_alone) {
   part p[MAX_PARTS];
   int np = parts_of(d, el, g, p, true);
@@ -723,11 +385,11 @@ static void split_degree(const part *x, json_t *o) {
   /* "B.Sc. Computer Science", "Master Communication numérique" */
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
-  if (w < n && word_in(s, w, degree_words)) {
+  if (w < n && cw__word_in(s, w, W_DEGREE)) {
     bool keep = false;
     for (size_t k = w; k < n; k++) {
       if (s[k] == '(') keep = true;
-      if (s[k] == ' ' && k + 1 < n && starts_with_degree(s + k + 1, n - k - 1)) keep = true;
+      if (s[k] == ' ' && k + 1 < n && cw__starts_with_degree(s + k + 1, n - k - 1)) keep = true;
     }
     if (!keep) {
       set_degree(o, s, w, s + w, n - w);
@@ -737,9 +399,9 @@ static void split_degree(const part *x, json_t *o) {
   set_degree(o, s, n, NULL, 0);
 }
 
-static json_t *gpa_of(cw__doc *d, eline *el, const group *g) {
+static json_t *gpa_of(cw__doc *d, cw__eline *el, const cw__group *g) {
   for (int i = 0; i < g->nhdr + (g->desc_from >= 0 ? g->desc_to - g->desc_from + 1 : 0); i++) {
-    eline *e = i < g->nhdr ? &el[g->hdr[i]] : &el[g->desc_from + i - g->nhdr];
+    cw__eline *e = i < g->nhdr ? &el[g->hdr[i]] : &el[g->desc_from + i - g->nhdr];
     size_t b, en;
     if (!e->res || !cw__re_find(d->h, RE_GPA, e->res, e->res_len, &b, &en)) continue;
     json_t *v = json_stringn(e->res + b, en - b);
@@ -750,13 +412,13 @@ static json_t *gpa_of(cw__doc *d, eline *el, const group *g) {
     if (s > 0 && e->res[s - 1] == '(') s--;
     size_t t = en;
     if (t < e->res_len && e->res[t] == ')') t++;
-    if (i < g->nhdr) blank_span(e->res, s, t);
+    if (i < g->nhdr) cw__blank_span(e->res, s, t);
     return v ? v : json_null();
   }
   return json_null();
 }
 
-static json_t *edu_entry(cw__doc *d, eline *el, const group *g) {
+static json_t *edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
   json_t *gpa = gpa_of(d, el, g);
   part p[MAX_PARTS];
   int np = parts_of(d, el, g, p, false);
@@ -792,9 +454,9 @@ static json_t *edu_entry(cw__doc *d, eline *el, const group *g) {
   return o;
 }
 
-static json_t *project_role(const eline *el, const group *g) {
+static json_t *project_role(const cw__eline *el, const cw__group *g) {
   for (int h = 0; h < g->nhdr; h++) {
-    const eline *e = &el[g->hdr[h]];
+    const cw__eline *e = &el[g->hdr[h]];
     for (size_t k = 0; k + 5 <= e->res_len; k++) {
       if (strncasecmp(e->res + k, "role", 4) != 0) continue;
       size_t s = k + 4;
@@ -809,7 +471,7 @@ static json_t *project_role(const eline *el, const group *g) {
   return json_null();
 }
 
-static json_t *project_entry(cw__doc *d, eline *el, const group *g) {
+static json_t *project_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
   part p[MAX_PARTS];
   int np = parts_of(d, el, g, p, false);
   if (!np) return NULL;
@@ -821,7 +483,7 @@ static json_t *project_entry(cw__doc *d, eline *el, const group *g) {
   json_object_set_new(o, "role", project_role(el, g));
   json_t *url = json_null();
   for (int i = 0; i < g->nhdr + g->ndesc && json_is_null(url); i++) {
-    const eline *e = i < g->nhdr ? &el[g->hdr[i]] : &el[g->desc_from + i - g->nhdr];
+    const cw__eline *e = i < g->nhdr ? &el[g->hdr[i]] : &el[g->desc_from + i - g->nhdr];
     size_t b, en;
     if (e->res && cw__re_find(d->h, RE_URL, e->res, e->res_len, &b, &en))
       url = cw__str(e->res + b, en - b);
@@ -846,29 +508,10 @@ static json_t *project_entry(cw__doc *d, eline *el, const group *g) {
 }
 
 json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
-  int n = to - from;
   json_t *out = json_array();
-  if (n <= 0) return out;
-  eline *el = calloc((size_t)n, sizeof *el);
-  group *g = calloc((size_t)n, sizeof *g);
-  if (!el || !g) {
-    free(el);
-    free(g);
-    return out;
-  }
-  const eline *prev_desc = NULL;
-  size_t maxlen = 0;
-  for (int i = 0; i < n; i++) {
-    const cw__line *l = &d->lines[from + i];
-    if (l->len + (size_t)l->indent > maxlen && l->ncells == 1) maxlen = l->len + (size_t)l->indent;
-  }
-  for (int i = 0; i < n; i++) {
-    el[i].l = &d->lines[from + i];
-    classify(d, &el[i], prev_desc, maxlen);
-    if (el[i].kind == L_DESC) prev_desc = &el[i];
-    else if (el[i].kind != L_BLANK) prev_desc = NULL;
-  }
-  int ng = group_lines(d, el, n, g, n);
+  cw__eline *el;
+  cw__group *g;
+  int ng = cw__layout(d, from, to, &el, &g);
   bool alone = false; /* the previous employer sat on a line of its own */
   for (int i = 0; i < ng; i++) {
     size_t have = json_array_size(out);
@@ -878,8 +521,6 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
               : project_entry(d, el, &g[i]);
     if (e) json_array_append_new(out, e);
   }
-  for (int i = 0; i < n; i++) free(el[i].res);
-  free(el);
-  free(g);
+  cw__layout_free(el, to - from, g);
   return out;
 }

@@ -1,0 +1,107 @@
+/* Keyword lists that tell a job title from an organisation, a school or a
+ * degree, and the place test built on them. */
+#include <string.h>
+#include <strings.h>
+
+#include "heuristic_int.h"
+
+static const char *const title_words[] = {
+    "engineer", "developer", "programmer", "manager", "director", "intern", "internship",
+    "president", "vice", "vp", "svp", "evp", "ceo", "cto", "cfo", "coo", "cio", "cmo", "cpo",
+    "ciso", "founder", "cofounder", "owner", "partner", "lead", "leader", "head", "chief",
+    "officer", "analyst", "consultant", "designer", "architect", "scientist", "researcher",
+    "specialist", "administrator", "coordinator", "assistant", "associate", "principal",
+    "senior", "sr", "junior", "jr", "staff", "teacher", "tutor", "instructor", "professor",
+    "lecturer", "fellow", "postdoc", "postdoctoral", "student", "trainee", "apprentice",
+    "technician", "editor", "writer", "journalist", "accountant", "auditor", "nurse",
+    "physician", "representative", "executive", "supervisor", "advisor", "adviser",
+    "strategist", "recruiter", "sre", "devops", "dba", "qa", "tester", "contractor",
+    "freelance", "freelancer", "chair", "chairman", "secretary", "treasurer", "clerk", "agent",
+    "operator", "mechanic", "electrician", "cashier", "barista", "driver", "pharmacist",
+    "therapist", "counselor", "librarian", "photographer", "producer", "attorney", "lawyer",
+    "paralegal", "economist", "statistician", "physicist", "chemist", "biologist", "owner",
+    "werkstudent", "entwickler", "softwareentwickler", "ingenieur", "leiter", "leiterin",
+    "berater", "beraterin", "praktikant", "praktikantin", "referent", "geschäftsführer",
+    "développeur", "développeuse", "ingénieur", "stagiaire", "responsable", "directeur",
+    "directrice", "chargé", "chargée", "desarrollador", "ingeniero", "gerente", "jefe",
+    "becario", "analista", "consultor", "programador", "mentor", "organizer", "member",
+    "maintainer", "contributor", "volunteer", "cook", "chef", "waiter", "server", "sales",
+    "marketing", "support", "product", "programme", "program", "project", "officer", NULL};
+
+static const char *const company_words[] = {
+    "inc", "llc", "ltd", "limited", "gmbh", "ag", "corp", "corporation", "company", "co",
+    "plc", "sa", "sas", "sarl", "srl", "bv", "nv", "kg", "se", "group", "labs", "lab",
+    "technologies", "technology", "tech", "systems", "solutions", "software", "bank",
+    "agency", "studio", "studios", "partners", "consulting", "holdings", "ventures",
+    "capital", "foundation", "hospital", "research", "house", "ministry", "department",
+    "government", "ai", "media", "network", "networks", "services", "industries",
+    "international", "global", "health", "the", "university", "institute", "council",
+    "associates", "enterprises", "digital", "games", "interactive", "analytics", "cloud",
+    "energy", "motors", "airlines", "pharma", "insurance", "bureau", "office", "center",
+    "centre", "clinic", "school", "college", NULL};
+
+static const char *const inst_words[] = {
+    "university", "universität", "universitat", "université", "universidad", "universidade",
+    "università", "universiteit", "college", "school", "institute", "institut", "instituto",
+    "academy", "akademie", "hochschule", "fachhochschule", "polytechnic", "politecnico",
+    "polytechnique", "école", "ecole", "escuela", "gymnasium", "lycée", "conservatory",
+    "seminary", "eth", "epfl", "mit", "ucla", "tu", "kth", "iit", "uc", NULL};
+
+static const char *const degree_words[] = {
+    "phd", "ph.d", "ph.d.", "dphil", "doctor", "doctorate", "master", "master's", "masters",
+    "bachelor", "bachelor's", "bachelors", "msc", "m.sc", "m.sc.", "ms", "m.s", "m.s.", "ma",
+    "m.a", "m.a.", "mba", "bs", "b.s", "b.s.", "bsc", "b.sc", "b.sc.", "ba", "b.a", "b.a.",
+    "beng", "b.eng", "b.eng.", "meng", "m.eng", "m.eng.", "btech", "b.tech", "mtech", "m.tech",
+    "associate", "associate's", "diploma", "diplom", "dipl.", "abitur", "licence",
+    "licenciatura", "licenciado", "magister", "ged", "jd", "j.d.", "juris", "md", "m.d.", "llb",
+    "llm", "ll.b.", "ll.m.", "mphil", "bba", "bfa", "mfa", "mres", "staatsexamen", "grado",
+    "máster", "doctorado", "ingeniero", "ingénieur", "high", "a-levels", "gcse", "certificate",
+    "postgraduate", "undergraduate", "b.e.", "m.e.", "be", "me", "ed.d", "edd", NULL};
+
+static const char *const *const lists[] = {title_words, company_words, inst_words, degree_words};
+
+bool cw__word_in(const char *w, size_t n, enum cw__words which) {
+  const char *const *list = lists[which];
+  for (int i = 0; list[i]; i++)
+    if (strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0) return true;
+  return false;
+}
+
+/* Number of words of s found in list (words split at blanks and / & - , ( ) ). */
+int cw__score_words(const char *s, size_t n, enum cw__words which) {
+  int score = 0;
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && strchr(" /&-,()|:", s[i])) i++;
+    size_t b = i;
+    while (i < n && !strchr(" /&-,()|:", s[i])) i++;
+    size_t wl = i - b;
+    while (wl && s[b + wl - 1] == '.' && !cw__word_in(s + b, wl, which)) wl--;
+    if (wl && cw__word_in(s + b, wl, which)) score++;
+    /* German feminine forms: "Designerin", "Entwicklerin", "Beraterin". */
+    else if (which == W_TITLE && wl > 5 && strncasecmp(s + b + wl - 2, "in", 2) == 0 &&
+             cw__word_in(s + b, wl - 2, which))
+      score++;
+  }
+  return score;
+}
+
+bool cw__starts_with_degree(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && s[i] != ' ' && s[i] != ',' && s[i] != '(') i++;
+  if (cw__word_in(s, i, W_DEGREE)) return true;
+  size_t wl = i;
+  while (wl && (s[wl - 1] == '.' || s[wl - 1] == ':')) wl--;
+  return wl && wl != i && cw__word_in(s, wl, W_DEGREE);
+}
+
+/* "Santa Clara, CA" is a place; "Research Intern, NVIDIA Research" has the
+ * same shape but carries title or organisation words. */
+bool cw__is_location(cw__doc *d, const char *s, size_t n) {
+  cw__trim(&s, &n);
+  if (!n || cw__word_count(s, n) > 6) return false;
+  if (cw__score_words(s, n, W_TITLE) || cw__score_words(s, n, W_COMPANY) ||
+      cw__score_words(s, n, W_INST) || cw__starts_with_degree(s, n))
+    return false;
+  return cw__re_find(d->h, RE_LOCATION, s, n, NULL, NULL);
+}
