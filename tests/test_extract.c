@@ -317,6 +317,44 @@ START_TEST(pdf_two_columns_do_not_interleave) {
 }
 END_TEST
 
+/* The usual sidebar: narrower left column in a smaller font with its own
+ * line spacing, longer main column on the right, a full-width footer line. */
+START_TEST(pdf_sidebar_with_own_spacing) {
+  char c[8192] = "";
+  const char *left[] = {"CONTACT", "jane@example.com", "+49 30 1234567", "Berlin", "SKILLS",
+                        "Python", "PostgreSQL", "Kubernetes", "Terraform", "LANGUAGES",
+                        "English (native)", "German (C1)"};
+  for (int i = 0; i < 12; i++)
+    dg_text(c, sizeof c, 40, 740 - 12.0 * i, 9, left[i]);
+  const char *right[] = {"Jane Doe", "Senior Platform Engineer", "EXPERIENCE",
+                         "Acme Corp, Staff Engineer, 2020 - Present",
+                         "Designed the multi-region deployment pipeline",
+                         "Cut cloud spending by a third", "Globex, Engineer, 2016 - 2020",
+                         "Built the event ingestion service", "Mentored four junior engineers",
+                         "EDUCATION", "TU Berlin, MSc Computer Science, 2016"};
+  for (int i = 0; i < 11; i++)
+    dg_text(c, sizeof c, 200, 745 - 17.0 * i, i == 0 ? 16 : 11, right[i]);
+  dg_text(c, sizeof c, 40, 60, 8, "References available on request - Jane Doe - Berlin, Germany 2024");
+  const char *cs[] = {c};
+  dg_pdf(P("sidebar.pdf"), 1, cs, 1, NULL, NULL, 0);
+  out_t o = extract(P("sidebar.pdf"), "application/pdf");
+  EXPECT_OK(o);
+  const char *t = o.r.text;
+  /* each column is contiguous, in order */
+  const char *l1 = strstr(t, "CONTACT"), *l2 = strstr(t, "German (C1)");
+  const char *r1 = strstr(t, "Jane Doe"), *r2 = strstr(t, "TU Berlin, MSc Computer Science, 2016");
+  ck_assert_msg(l1 && l2 && r1 && r2, "%s", t);
+  ck_assert_msg(strstr(t, "CONTACT\njane@example.com\n+49 30 1234567\nBerlin\nSKILLS\nPython\n"
+                          "PostgreSQL\nKubernetes\nTerraform\nLANGUAGES\nEnglish (native)\n"
+                          "German (C1)") != NULL, "%s", t);
+  ck_assert_msg(strstr(t, "EXPERIENCE\nAcme Corp, Staff Engineer, 2020 - Present\n"
+                          "Designed the multi-region deployment pipeline\nCut cloud spending by a "
+                          "third\nGlobex") != NULL, "%s", t);
+  ck_assert_msg(strstr(t, "References available on request") > r2, "%s", t);
+  free(o.r.text);
+}
+END_TEST
+
 /* Right-aligned dates beside each entry are not a column. */
 START_TEST(pdf_right_aligned_dates_stay_on_their_row) {
   char c[8192] = "";
@@ -800,6 +838,7 @@ int main(void) {
   tcase_add_test(t, hostile_html_is_unsupported);
   tcase_add_test(t, pdf_single_page);
   tcase_add_test(t, pdf_two_columns_do_not_interleave);
+  tcase_add_test(t, pdf_sidebar_with_own_spacing);
   tcase_add_test(t, pdf_right_aligned_dates_stay_on_their_row);
   tcase_add_test(t, pdf_repeated_headers_removed);
   tcase_add_test(t, hostile_truncated_pdf);
