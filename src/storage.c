@@ -223,12 +223,14 @@ int cw_storage_open_beneath(int root_fd, const char *file_path) {
       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
   };
   long fd = syscall(SYS_openat2, root_fd, file_path, &how, sizeof how);
-  if (fd < 0) {
-    if (errno == ENOSYS || errno == E2BIG)
-      return cw__storage_open_walk(root_fd, file_path);
-    return -errno;
-  }
-  return finish_open((int)fd);
+  int rc;
+  if (fd < 0)
+    rc = errno == ENOSYS || errno == E2BIG ? cw__storage_open_walk(root_fd, file_path) : -errno;
+  else
+    rc = finish_open((int)fd);
+  /* One answer for "escapes the root or goes through a symlink", whichever
+   * way the kernel or the walk noticed it. */
+  return rc == -ELOOP || rc == -EXDEV ? -EPERM : rc;
 }
 
 /* ---- common checks ---------------------------------------------------------- */
