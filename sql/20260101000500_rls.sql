@@ -16,7 +16,10 @@ DO $rls$
 DECLARE
   t text;
   own constant text := 'user_id = (select auth.uid())';
-  own_or_admin constant text := '(user_id = (select auth.uid()) OR (select public.is_admin()))';
+  -- own rows, or all rows for an admin, as an indexable range (see
+  -- public.rls_admin_bound)
+  own_or_admin constant text := '(user_id BETWEEN coalesce((select public.rls_admin_bound(false)), (select auth.uid()))'
+                                || ' AND coalesce((select public.rls_admin_bound(true)), (select auth.uid())))';
   user_tables constant text[] := ARRAY['career_profile', 'user_sessions', 'resume_streams', 'resume_versions',
     'work_experience', 'education', 'skill', 'project', 'certification',
     'interview_sessions', 'interview_contexts', 'interview_transcripts'];
@@ -44,7 +47,8 @@ BEGIN
 
   -- profiles: keyed by id = auth.users.id
   CREATE POLICY profiles_select ON public.profiles FOR SELECT TO authenticated
-    USING (id = (select auth.uid()) OR (select public.is_admin()));
+    USING (id BETWEEN coalesce((select public.rls_admin_bound(false)), (select auth.uid()))
+                  AND coalesce((select public.rls_admin_bound(true)), (select auth.uid())));
   CREATE POLICY profiles_insert ON public.profiles FOR INSERT TO authenticated
     WITH CHECK (id = (select auth.uid()));
   CREATE POLICY profiles_update ON public.profiles FOR UPDATE TO authenticated

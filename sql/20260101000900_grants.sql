@@ -65,7 +65,7 @@ BEGIN
   END LOOP;
   -- helpers evaluated inside policies, triggers and generated columns run
   -- with the caller's rights, so the callers need them
-  GRANT EXECUTE ON FUNCTION public.is_admin(), public.normalize_name(text), public.normalize_names(text[]),
+  GRANT EXECUTE ON FUNCTION public.is_admin(), public.rls_admin_bound(boolean), public.normalize_name(text), public.normalize_names(text[]),
     public.parse_partial_date(text), public.format_partial_date(date, text), public.is_present_date_text(text),
     public.jsonb_clean_text(jsonb, text), public.try_jsonb(text), public.jsonresume_date(text),
     public.jsonresume_highlights(text)

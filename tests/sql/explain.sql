@@ -108,6 +108,10 @@ SET LOCAL ROLE authenticated;
 SELECT jsonb_array_length(public.get_complete_profile() -> 'work_experience') AS roles;
 SELECT public.calculate_profile_completeness(:'pick_u') ->> 'score' AS score;
 SELECT count(*) FROM public.resume_versions WHERE user_id = :'pick_u';
+-- no filter of the client's own: RLS alone must still lead to an index
+SELECT count(*) FROM public.parsed_resume_entities;
+SELECT count(*) FROM public.work_experience WHERE is_active;
+SELECT count(*) FROM public.merge_decisions;
 COMMIT;
 
 \echo '# section: worker lookups (as careeros_worker)'
