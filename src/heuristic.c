@@ -293,6 +293,22 @@ static bool all_caps(const char *s, size_t n, int *letters) {
   return caps && *letters > 0;
 }
 
+/* An ALL-CAPS employer ("BETA INDUSTRIES", "GLOBEX" followed by a dated
+ * role) rather than the heading of an unknown section. */
+static bool entry_like(cw__doc *d, int i) {
+  const cw__line *l = &d->lines[i];
+  if (cw__score_words(l->text, l->len, W_COMPANY) || cw__score_words(l->text, l->len, W_INST) ||
+      cw__score_words(l->text, l->len, W_TITLE))
+    return true;
+  for (int j = i + 1, seen = 0; j < d->nlines && seen < 3; j++) {
+    if (!d->lines[j].len) continue;
+    seen++;
+    cw_date_range r;
+    if (cw_dates_find(d->lines[j].text, d->lines[j].len, &r) == 0 && r.is_range) return true;
+  }
+  return false;
+}
+
 static void mark_headings(cw__doc *d) {
   bool seen = false, caps_style = false;
   /* Unknown ALL-CAPS lines count as headings only in documents whose known
@@ -317,7 +333,8 @@ static void mark_headings(cw__doc *d) {
     enum cw__sec k = cw__heading_kind(l->text, l->len, false);
     int letters;
     if (k == SEC_NONE && seen && caps_style && l->len <= 40 && all_caps(l->text, l->len, &letters) &&
-        letters >= 4 && cw__word_count(l->text, l->len) <= 4 && (i == 0 || !d->lines[i - 1].len))
+        letters >= 4 && cw__word_count(l->text, l->len) <= 4 && (i == 0 || !d->lines[i - 1].len) &&
+        !entry_like(d, i))
       k = SEC_OTHER; /* a heading of a section we do not parse */
     if (k != SEC_NONE) {
       l->heading = k;

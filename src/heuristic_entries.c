@@ -264,10 +264,11 @@ static size_t leftovers(part *p, int np, char *buf, size_t cap) {
 
 /* ---- entry builders -------------------------------------------------------- */
 
-/* True when x is the only part on its header line ("Polar Systems"). */
+/* True when x is the only part on its header line apart from a place
+ * ("Polar Systems", "ACME CORPORATION, Springfield, IL"). */
 static bool alone_on_line(const part *p, int np, const part *x) {
   for (int i = 0; x && i < np; i++)
-    if (&p[i] != x && p[i].line == x->line) return false;
+    if (&p[i] != x && p[i].line == x->line && !p[i].loc) return false;
   return x != NULL;
 }
 

@@ -311,6 +311,30 @@ START_TEST(test_place_and_dates_after_bullets_reading_order) {
 }
 END_TEST
 
+START_TEST(test_caps_employer_with_several_roles) {
+  json_t *d = parse_fixture("classic_us.txt");
+  ASSERT_FIELD(d, "contact.name", "John Smith");
+  ASSERT_FIELD(d, "contact.phone", "(217) 555-0134");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "ACME CORPORATION");
+  ASSERT_FIELD(d, "work_experience.0.location", "Springfield, IL");
+  ASSERT_FIELD(d, "work_experience.0.title", "Senior Accountant");
+  ASSERT_FIELD(d, "work_experience.1.company", "ACME CORPORATION");
+  ASSERT_FIELD(d, "work_experience.1.title", "Staff Accountant");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2015-07");
+  /* An ALL-CAPS employer on a line of its own is not a section heading. */
+  ASSERT_FIELD(d, "work_experience.2.company", "BETA INDUSTRIES");
+  ASSERT_FIELD(d, "work_experience.2.location", "Chicago, IL");
+  ASSERT_FIELD(d, "work_experience.2.start_date", "2014");
+  ASSERT_FIELD(d, "education.0.institution", "University of Illinois at Urbana-Champaign");
+  ASSERT_FIELD(d, "education.0.degree", "Bachelor of Science");
+  ASSERT_FIELD(d, "education.0.field_of_study", "Accounting");
+  ASSERT_FIELD(d, "education.0.end_date", "2015-05");
+  ASSERT_FIELD(d, "certifications.0.name", "Certified Public Accountant (CPA)");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_date_first_pipes_and_degree_abbreviations) {
   json_t *d = parse_fixture("date_first_pipes.txt");
   ASSERT_FIELD(d, "contact.phone", "+81 90-1234-5678");
@@ -505,6 +529,7 @@ int main(void) {
   tcase_add_test(tc, test_linkedin_roles_under_one_company);
   tcase_add_test(tc, test_roles_without_descriptions_split_at_second_date);
   tcase_add_test(tc, test_title_only_role_keeps_no_employer);
+  tcase_add_test(tc, test_caps_employer_with_several_roles);
   tcase_add_test(tc, test_place_and_dates_after_bullets_reading_order);
   tcase_add_test(tc, test_date_first_pipes_and_degree_abbreviations);
   tcase_add_test(tc, test_title_then_company_place_dates_line);
