@@ -127,6 +127,10 @@ static void classify_word(lexer *lx, tok *t, const char *w, size_t n) {
     if (t->e < lx->len && lx->s[t->e] == '.') t->e++; /* "Sept." */
   } else if (lookup(seasons, w, n, NULL)) {
     t->kind = T_SEASON;
+  } else if (n == 1 && (*w == 'q' || *w == 'Q') && t->e < lx->len && lx->s[t->e] >= '1' &&
+             lx->s[t->e] <= '4' && (t->e + 1 >= lx->len || !isdigit((unsigned char)lx->s[t->e + 1]))) {
+    t->kind = T_SEASON; /* "Q3 2019": a quarter keeps year precision */
+    t->e++;
   } else if (lookup(currents, w, n, NULL)) {
     t->kind = T_CURRENT;
   } else if (lookup(sinces, w, n, NULL)) {
@@ -383,6 +387,18 @@ static bool match_at(const tok *t, int i, int n, match *m) {
   if (!used) return false;
   m->b = i;
   m->e = j + used;
+  /* Academic years: "2015/16", "2015/2016", "Winter 2020/21". */
+  int k = j + used;
+  if (d.month == 0 && k + 1 < n && t[k].kind == T_SLASH && glued(&t[k]) && glued(&t[k + 1]) &&
+      t[k + 1].kind == T_NUM &&
+      ((t[k + 1].ndigits == 2 && t[k + 1].val == (d.year + 1) % 100) ||
+       (t[k + 1].ndigits == 4 && t[k + 1].val == d.year + 1))) {
+    m->start = d;
+    m->end = (ymd){d.year + 1, 0};
+    m->has_start = m->has_end = m->range = true;
+    m->e = k + 2;
+    return true;
+  }
   int s = separator(t, j + used, n);
   if (s > j + used) {
     ymd end = {0, 0};

@@ -45,6 +45,15 @@ static const dcase cases[] = {
     {"15.03.2017 – 30.06.2019", "2017-03", "2019-06", "15.03.2017 – 30.06.2019", false, true},
     {"2019 –", "2019", "", "2019 –", true, true},
     {"February, 2015 - March, 2016", "2015-02", "2016-03", "February, 2015 - March, 2016", false, true},
+    {"2015/16", "2015", "2016", "2015/16", false, true},
+    {"Winter 2020/21", "2020", "2021", "Winter 2020/21", false, true},
+    {"Q3 2019 – Q1 2021", "2019", "2021", "Q3 2019 – Q1 2021", false, true},
+    {"2020.01 - 2022.03", "2020-01", "2022-03", "2020.01 - 2022.03", false, true},
+    {"Jan 2020 - Jun 2022 · 2 yrs 6 mos", "2020-01", "2022-06", "Jan 2020 - Jun 2022", false, true},
+    {"Oct 2018 - till now", "2018-10", "", "Oct 2018 - till now", true, true},
+    {"From March 2015 to June 2017", "2015-03", "2017-06", "From March 2015 to June 2017", false, true},
+    {"jun. 2019 - dic. 2020", "2019-06", "2020-12", "jun. 2019 - dic. 2020", false, true},
+    {"Sep 2021-Present", "2021-09", "", "Sep 2021-Present", true, true},
 };
 
 START_TEST(test_styles) {
