@@ -498,6 +498,171 @@ START_TEST(retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_
 }
 END_TEST
 
+
+/* ---- 6b. the LLM down: LLM_UNAVAILABLE retried, then failed; requeue resumes -------- */
+
+START_TEST(llm_outage_retries_to_max_attempts_and_requeue_resumes_at_parse) {
+  const int n = 2;
+  wfx_llm down;
+  const char *fault[] = {"--fault", "500", NULL};
+  wfx_llm_start(&down, fault);
+  wfx f;
+  wfx_init(&f, "wllm", 2, NULL);
+  char(*ids)[37] = wfx_enqueue(&f, n, 3);
+  char ini[2048], llm[1024];
+  wfx_llm_ini(&down, llm, sizeof llm);
+  snprintf(ini, sizeof ini,
+           "%s[worker]\npoll_interval_ms = 100\nbackoff_base_ms = 400\nbackoff_max_ms = 5000\n", llm);
+  wfx_worker *w = wfx_start(&f, "llm1", ini);
+  long left = wfx_wait_count(&f, 0, 20000, WFX_UNFINISHED);
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_int_eq(left, 0);
+  for (int i = 0; i < n; i++) {
+    char *row = wfx_value(&f,
+                          "SELECT processing_status || ' ' || attempts || ' ' || current_stage || "
+                          "' ' || (SELECT string_agg((e->>'code') || ':' || (e->>'stage') || ':' "
+                          "|| (e->>'attempt') || ':' || (e->>'retryable'), ',' ORDER BY o) FROM "
+                          "jsonb_array_elements(processing_errors) WITH ORDINALITY x(e, o)) || ' ' "
+                          "|| (processing_stages->'parse'->>'status') || ' ' || "
+                          "(processing_stages->'parse'->>'error') || ' ' || "
+                          "(processing_stages->'upload'->>'status') FROM public.resume_versions "
+                          "WHERE id = '%s'",
+                          ids[i]);
+    ck_assert_str_eq(row, "failed 3 parse LLM_UNAVAILABLE:parse:1:true,"
+                          "LLM_UNAVAILABLE:parse:2:true,LLM_UNAVAILABLE:parse:3:true,"
+                          "MAX_ATTEMPTS:parse:3:false failed LLM_UNAVAILABLE completed");
+    free(row);
+    double g1 = epoch_of(&f, ids[i], 1) - epoch_of(&f, ids[i], 0);
+    double g2 = epoch_of(&f, ids[i], 2) - epoch_of(&f, ids[i], 1);
+    fprintf(stderr, "llm: backoff gaps %.0f ms, %.0f ms\n", g1 * 1000, g2 * 1000);
+    ck_assert_msg(g1 >= 0.300 && g1 < 3.0, "first gap %.3f s", g1);
+    ck_assert_msg(g2 >= 0.600 && g2 < 4.0, "second gap %.3f s", g2);
+    char want[160];
+    snprintf(want, sizeof want, "job.start job=%s stage=upload", ids[i]);
+    ck_assert_int_eq(wfx_log_count(w, want), 1);
+  }
+  /* max_retries 0: one request per attempt, nothing more */
+  ck_assert_int_eq(wfx_llm_stat(&down, "chat_requests"), 3 * n);
+  ck_assert_int_eq(wfx_stop(w, 15000), 0);
+  char *texts = wfx_value(&f, "SELECT string_agg(resume_version_id::text || created_at::text, ',' "
+                              "ORDER BY 1) FROM public.resume_version_texts");
+  ck_assert_ptr_nonnull(texts);
+
+  /* the API is back (a healthy server); requeue what failed on it */
+  wfx_llm up;
+  wfx_llm_start(&up, NULL);
+  wfx_llm_ini(&up, llm, sizeof llm);
+  snprintf(ini, sizeof ini, "%s[worker]\npoll_interval_ms = 100\n", llm);
+  wfx_worker *w2 = wfx_start(&f, "llm2", ini);
+  ck_assert(wfx_wait_log(w2, "db.listening", 1, 10000));
+  char *out = NULL;
+  int st = wfx_cli(&f, w2, &out, "requeue", "--code", "LLM_UNAVAILABLE", (char *)NULL);
+  ck_assert_msg(st == 0, "requeue: %d %s", st, out);
+  free(out);
+  left = wfx_wait_count(&f, 0, 20000,
+                        "SELECT count(*) FROM public.resume_versions WHERE processing_status <> "
+                        "'completed'");
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_int_eq(left, 0);
+  wfx_assert_outputs_once(&f, n);
+  for (int i = 0; i < n; i++) {
+    char want[160];
+    snprintf(want, sizeof want, "job.start job=%s stage=parse attempt=1", ids[i]);
+    ck_assert_msg(wfx_log_count(w2, want) == 1, "no '%s'", want);
+  }
+  ck_assert_int_eq(wfx_log_count(w2, "stage=upload"), 0);
+  char *texts_after = wfx_value(&f, "SELECT string_agg(resume_version_id::text || "
+                                    "created_at::text, ',' ORDER BY 1) FROM "
+                                    "public.resume_version_texts");
+  ck_assert_str_eq(texts_after, texts);
+  /* at most three calls per resume */
+  long calls = wfx_llm_stat(&up, "chat_requests");
+  ck_assert_msg(calls >= 2 * n && calls <= 3 * n, "%ld calls for %d resumes", calls, n);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.parsed_resume_entities WHERE "
+                                 "source_type <> 'heuristic'"),
+                   wfx_count(&f, "SELECT count(*) FROM public.parsed_resume_entities"));
+  ck_assert_int_eq(wfx_stop(w2, 15000), 0);
+  wfx_llm_stop(&up);
+  wfx_llm_stop(&down);
+  free(texts);
+  free(texts_after);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
+/* ---- 2b. kill -9 while an LLM call is in flight: the paid parse is not repeated ---- */
+
+START_TEST(kill_9_during_an_llm_call_does_not_pay_for_the_committed_parse_again) {
+  const int n = 2;
+  wfx_llm slow;
+  const char *flags[] = {"--latency-ms", "1500", "--threads", "8", NULL};
+  wfx_llm_start(&slow, flags);
+  wfx f;
+  wfx_init(&f, "wllmkill", 2, NULL);
+  char(*ids)[37] = wfx_enqueue(&f, n, 0);
+  char ini[2048], llm[1024];
+  wfx_llm_ini(&slow, llm, sizeof llm);
+  snprintf(ini, sizeof ini, "%s" SHORT_LEASE, llm);
+  wfx_worker *a = wfx_start(&f, "llmkillA", ini);
+  /* every parse committed (paid for), an enrich call in flight (1.5 s) */
+  ck_assert_int_eq(wfx_wait_count(&f, n, 20000,
+                                  "SELECT count(*) FROM public.resume_versions WHERE "
+                                  "processing_stages->'parse'->>'status' = 'completed'"),
+                   n);
+  wfx_signal(a, SIGKILL);
+  ck_assert_int_eq(wfx_wait_exit(a, 5000), 128 + SIGKILL);
+  /* a statement the dead worker had already sent still commits: wait for
+   * its backends to end before looking */
+  ck_assert_int_eq(wfx_wait_count(&f, 0, 10000, WFX_WORKER_BACKENDS), 0);
+  char *stage_at_kill = per_version(&f, "CASE WHEN processing_status = 'completed' THEN "
+                                        "'done' ELSE " WFX_FIRST_OPEN_STAGE " END");
+  int in_enrich = 0;
+  for (int i = 0; i < n; i++)
+    in_enrich += strcmp(value_of(stage_at_kill, ids[i]), "enrich") == 0;
+  ck_assert_msg(in_enrich > 0, "no job was inside its enrich call: %s", stage_at_kill);
+  ck_assert_int_eq(wfx_log_count(a, "call=parse"), n);
+  char *entities = wfx_value(&f, "SELECT string_agg(resume_version_id::text || ':' || c, ',' "
+                                 "ORDER BY 1) FROM (SELECT resume_version_id, count(*) c FROM "
+                                 "public.parsed_resume_entities GROUP BY 1) x");
+
+  wfx_worker *b = wfx_start(&f, "llmkillB", ini);
+  long left = wfx_wait_count(&f, 0, 30000, WFX_UNFINISHED);
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_int_eq(left, 0);
+  wfx_assert_outputs_once(&f, n);
+  for (int i = 0; i < n; i++) {
+    const char *st = value_of(stage_at_kill, ids[i]);
+    if (strcmp(st, "done") == 0)
+      continue;
+    char want[160];
+    snprintf(want, sizeof want, "job.start job=%s stage=%s attempt=2 rescued=1", ids[i], st);
+    ck_assert_msg(wfx_log_count(b, want) == 1, "no '%s'", want);
+  }
+  /* B paid for no parse call: the committed one counts */
+  ck_assert_int_eq(wfx_log_count(b, "call=parse"), 0);
+  ck_assert_int_gt(wfx_log_count(b, "call=enrich"), 0);
+  char *entities_after = wfx_value(&f, "SELECT string_agg(resume_version_id::text || ':' || c, "
+                                       "',' ORDER BY 1) FROM (SELECT resume_version_id, count(*) "
+                                       "c FROM public.parsed_resume_entities GROUP BY 1) x");
+  ck_assert_str_eq(entities_after, entities);
+  ck_assert_int_ge(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                                 "processing_errors->0->>'code' = 'LEASE_EXPIRED' AND "
+                                 "processing_errors->0->>'stage' = 'enrich'"),
+                   in_enrich);
+  ck_assert_int_eq(wfx_stop(b, 15000), 0);
+  wfx_llm_stop(&slow);
+  free(stage_at_kill);
+  free(entities);
+  free(entities_after);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
 int main(int argc, char **argv) {
   wfx_set_binary(argc, argv);
   Suite *s = suite_create("worker-faults");
@@ -510,6 +675,12 @@ int main(int argc, char **argv) {
   tcase_add_test(tc,
                  retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_failed_stage);
   suite_add_tcase(s, tc);
+  /* the same faults with the LLM provider against the fake server */
+  TCase *llm = tcase_create("llm");
+  tcase_set_timeout(llm, 120);
+  tcase_add_test(llm, llm_outage_retries_to_max_attempts_and_requeue_resumes_at_parse);
+  tcase_add_test(llm, kill_9_during_an_llm_call_does_not_pay_for_the_committed_parse_again);
+  suite_add_tcase(s, llm);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);

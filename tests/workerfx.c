@@ -1,6 +1,8 @@
 #include "workerfx.h"
 
 #include <check.h>
+#include <curl/curl.h>
+#include <jansson.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -533,7 +535,10 @@ void wfx_dump_logs(const wfx *f) {
     while (p > s && lines <= 40)
       if (*--p == '\n')
         lines++;
-    fprintf(stderr, "---- %s (%s), last lines ----\n%s\n", f->w[i].name, f->w[i].log, p);
+    wfx_worker *w = (wfx_worker *)&f->w[i];
+    int st = wfx_wait_exit(w, 0);
+    fprintf(stderr, "---- %s (%s, %s %d), last lines ----\n%s\n", w->name, w->log,
+            st < 0 ? "running, pid" : "exit status", st < 0 ? (int)w->pid : st, p);
     free(s);
   }
 }
@@ -629,6 +634,84 @@ int wfx_cli(wfx *f, const wfx_worker *w, char **out, ...) {
     *out = wfx_log(&tmp);
   }
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* ---- fake LLM server ---------------------------------------------------------- */
+
+void wfx_llm_start(wfx_llm *l, const char *const *flags) {
+  const char *bin = getenv("CW_FAKE_LLM");
+  ck_assert_msg(bin && *bin, "CW_FAKE_LLM is not set (run through meson test)");
+  const char *argv[40];
+  int n = 0;
+  argv[n++] = bin;
+  argv[n++] = "--port";
+  argv[n++] = "0";
+  for (int i = 0; flags && flags[i] && n < 39; i++)
+    argv[n++] = flags[i];
+  argv[n] = NULL;
+  int p[2];
+  ck_assert_int_eq(pipe(p), 0);
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+      _exit(125);
+    dup2(p[1], 1);
+    close(p[0]);
+    close(p[1]);
+    execv(bin, (char *const *)argv);
+    _exit(127);
+  }
+  close(p[1]);
+  char buf[32] = {0};
+  ssize_t r;
+  while ((r = read(p[0], buf, sizeof buf - 1)) < 0 && errno == EINTR) {
+  }
+  close(p[0]);
+  ck_assert_msg(r > 0 && atoi(buf) > 0, "fake-llm did not start");
+  l->pid = pid;
+  l->port = atoi(buf);
+}
+
+void wfx_llm_stop(wfx_llm *l) {
+  if (l->pid > 0) {
+    kill(l->pid, SIGKILL);
+    waitpid(l->pid, NULL, 0);
+    l->pid = 0;
+  }
+}
+
+static size_t collect(char *d, size_t s, size_t n, void *u) { return fwrite(d, s, n, u); }
+
+long wfx_llm_stat(const wfx_llm *l, const char *key) {
+  char url[128];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/stats", l->port);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&buf, &len);
+  CURL *c = curl_easy_init();
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, mem);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+  CURLcode rc = curl_easy_perform(c);
+  curl_easy_cleanup(c);
+  fclose(mem);
+  json_t *j = rc == CURLE_OK ? json_loadb(buf, len, 0, NULL) : NULL;
+  free(buf);
+  long v = j ? (long)json_integer_value(json_object_get(j, key)) : -1;
+  json_decref(j);
+  return v;
+}
+
+void wfx_llm_ini(const wfx_llm *l, char *buf, size_t n) {
+  snprintf(buf, n,
+           "[provider]\nname = openai\nfallback_offline = false\n"
+           "[llm]\nbase_url = http://127.0.0.1:%d/v1\nprompt_dir = %s/config/llm\n"
+           "max_retries = 0\ntimeout_ms = 20000\n",
+           l->port, cw_test_source_root());
 }
 
 /* ---- cleanup at death ----------------------------------------------------- */

@@ -131,6 +131,19 @@ void wfx_assert_outputs_once(wfx *f, long n);
  * returns its exit status; its stdout+stderr in *out (malloc'd) if out. */
 int wfx_cli(wfx *f, const wfx_worker *w, char **out, ...);
 
+/* The fake OpenAI-compatible server ($CW_FAKE_LLM) on a free port, with
+ * extra flags (NULL-terminated); killed with the test like the workers. */
+typedef struct {
+  pid_t pid;
+  int port;
+} wfx_llm;
+void wfx_llm_start(wfx_llm *l, const char *const *flags);
+void wfx_llm_stop(wfx_llm *l);
+/* A number from its /stats (e.g. "chat_requests"); -1 on failure. */
+long wfx_llm_stat(const wfx_llm *l, const char *key);
+/* INI lines selecting the openai provider against it (max_retries 0). */
+void wfx_llm_ini(const wfx_llm *l, char *buf, size_t n);
+
 /* Milliseconds on the monotonic clock. */
 long wfx_now_ms(void);
 void wfx_sleep_ms(int ms);
