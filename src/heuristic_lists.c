@@ -115,14 +115,27 @@ static const char *category_colon(const char *s, size_t n) {
   return c;
 }
 
+static bool ends_list(const cw__line *l) {
+  return l->len && (l->text[l->len - 1] == ',' || l->text[l->len - 1] == ';');
+}
+
 void cw__skills_section(cw__doc *d, int from, int to, json_t *skills) {
   bool any_colon = false;
   for (int i = from; i < to; i++)
     if (category_colon(d->lines[i].text, d->lines[i].len)) any_colon = true;
+  const cw__line *wrap = NULL; /* a category line that ended in a comma */
   for (int i = from; i < to; i++) {
     const cw__line *l = &d->lines[i];
     if (!l->len) continue;
     const char *c = category_colon(l->text, l->len);
+    if (!c && wrap) {
+      /* "Research Areas: ..., efficient inference," / "multi-agent RL" */
+      const char *wc = category_colon(wrap->text, wrap->len);
+      add_list(d, skills, l->text, l->len, wrap->text, (size_t)(wc - wrap->text), NULL);
+      wrap = ends_list(l) ? wrap : NULL;
+      continue;
+    }
+    wrap = c && ends_list(l) ? l : NULL;
     if (c) {
       const char *cat = l->text;
       size_t cat_n = (size_t)(c - l->text);

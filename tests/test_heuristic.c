@@ -335,6 +335,20 @@ START_TEST(test_caps_employer_with_several_roles) {
 }
 END_TEST
 
+START_TEST(test_skills_category_line_wrapped) {
+  json_t *d = parse_text("Skills\nLanguages: Python, C++\nResearch Areas: model compression, efficient inference,\n"
+                         "multi-agent RL\nTools (daily): Git, Vim\n");
+  ck_assert_uint_eq(count(d, "skills"), 7);
+  ASSERT_FIELD(d, "skills.4.name", "multi-agent RL");
+  ASSERT_FIELD(d, "skills.4.category", "Research Areas");
+  ASSERT_FIELD(d, "skills.5.name", "Git");
+  ASSERT_FIELD(d, "skills.5.category", "Tools");
+  ASSERT_FIELD(d, "skills.5.proficiency_level", "daily");
+  ck_assert_uint_eq(count(d, "languages"), 0); /* "Languages:" here is programming languages */
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_date_first_pipes_and_degree_abbreviations) {
   json_t *d = parse_fixture("date_first_pipes.txt");
   ASSERT_FIELD(d, "contact.phone", "+81 90-1234-5678");
@@ -530,6 +544,7 @@ int main(void) {
   tcase_add_test(tc, test_roles_without_descriptions_split_at_second_date);
   tcase_add_test(tc, test_title_only_role_keeps_no_employer);
   tcase_add_test(tc, test_caps_employer_with_several_roles);
+  tcase_add_test(tc, test_skills_category_line_wrapped);
   tcase_add_test(tc, test_place_and_dates_after_bullets_reading_order);
   tcase_add_test(tc, test_date_first_pipes_and_degree_abbreviations);
   tcase_add_test(tc, test_title_then_company_place_dates_line);
