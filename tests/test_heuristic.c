@@ -335,6 +335,26 @@ START_TEST(test_caps_employer_with_several_roles) {
 }
 END_TEST
 
+START_TEST(test_dictionary_scan_skips_ordinary_words) {
+  /* No skills section: dictionary skills found in running text, but words
+   * such as "Spring", "excel" or "Go" are only taken from a skills list. */
+  json_t *d = parse_text("Experience\nData Analyst, Northbeam    2019 - 2021\n"
+                         "- In Spring 2020 I built Python and PostgreSQL reports; we excel at Go-to-market.\n");
+  bool python = false, pg = false, bad = false;
+  size_t i;
+  json_t *s;
+  json_array_foreach(json_object_get(d, "skills"), i, s) {
+    const char *n = json_string_value(json_object_get(s, "name"));
+    python |= strcmp(n, "Python") == 0;
+    pg |= strcmp(n, "PostgreSQL") == 0;
+    bad |= strcmp(n, "Spring") == 0 || strcmp(n, "Excel") == 0 || strcmp(n, "Go") == 0;
+  }
+  ck_assert(python && pg);
+  ck_assert(!bad);
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_skills_category_line_wrapped) {
   json_t *d = parse_text("Skills\nLanguages: Python, C++\nResearch Areas: model compression, efficient inference,\n"
                          "multi-agent RL\nTools (daily): Git, Vim\n");
@@ -545,6 +565,7 @@ int main(void) {
   tcase_add_test(tc, test_title_only_role_keeps_no_employer);
   tcase_add_test(tc, test_caps_employer_with_several_roles);
   tcase_add_test(tc, test_skills_category_line_wrapped);
+  tcase_add_test(tc, test_dictionary_scan_skips_ordinary_words);
   tcase_add_test(tc, test_place_and_dates_after_bullets_reading_order);
   tcase_add_test(tc, test_date_first_pipes_and_degree_abbreviations);
   tcase_add_test(tc, test_title_then_company_place_dates_line);
