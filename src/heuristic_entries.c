@@ -156,7 +156,7 @@ static part *best(part *p, int np, int (*score)(const part *)) {
   return b;
 }
 static int sc_title(const part *x) { return x->loc ? 0 : x->title; }
-static int sc_company(const part *x) { return x->loc ? 0 : x->company; }
+static int sc_company(const part *x) { return x->loc ? 0 : x->company + x->inst; }
 static int sc_inst(const part *x) { return x->inst * 2 + (x->degree ? -1 : 0); }
 static int sc_degree(const part *x) { return x->degree; }
 static int sc_loc(const part *x) { return x->loc; }

@@ -355,6 +355,27 @@ START_TEST(test_dictionary_scan_skips_ordinary_words) {
 }
 END_TEST
 
+START_TEST(test_academic_positions_and_inline_markup) {
+  json_t *d = parse_fixture("academic_positions.txt");
+  ASSERT_FIELD(d, "contact.name", "Dr. Hana Kim");
+  ck_assert_uint_eq(count(d, "work_experience"), 4);
+  /* The university, not its department, is the employer. */
+  ASSERT_FIELD(d, "work_experience.0.company", "Seoul Science University");
+  ASSERT_FIELD(d, "work_experience.0.title", "Assistant Professor");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Max Planck Institute for Quantum Optics");
+  ASSERT_FIELD(d, "work_experience.1.location", "Garching");
+  ASSERT_FIELD(d, "work_experience.2.company", "Lumen Devices");
+  ASSERT_FIELD(d, "work_experience.2.title", "Optics Consultant");
+  ASSERT_FIELD(d, "work_experience.3.company", "Hanbit Photonics");
+  ASSERT_FIELD(d, "work_experience.3.start_date", "2012");
+  ASSERT_FIELD(d, "education.0.institution", "KAIST");
+  ASSERT_FIELD(d, "education.0.degree", "Ph.D.");
+  ASSERT_FIELD(d, "education.1.institution", "Yonsei University");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_skills_category_line_wrapped) {
   json_t *d = parse_text("Skills\nLanguages: Python, C++\nResearch Areas: model compression, efficient inference,\n"
                          "multi-agent RL\nTools (daily): Git, Vim\n");
@@ -565,6 +586,7 @@ int main(void) {
   tcase_add_test(tc, test_title_only_role_keeps_no_employer);
   tcase_add_test(tc, test_caps_employer_with_several_roles);
   tcase_add_test(tc, test_skills_category_line_wrapped);
+  tcase_add_test(tc, test_academic_positions_and_inline_markup);
   tcase_add_test(tc, test_dictionary_scan_skips_ordinary_words);
   tcase_add_test(tc, test_place_and_dates_after_bullets_reading_order);
   tcase_add_test(tc, test_date_first_pipes_and_degree_abbreviations);
