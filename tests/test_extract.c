@@ -408,12 +408,10 @@ START_TEST(hostile_truncated_pdf) {
   /* cut inside the first object: no page tree left to recover */
   dg_write(P("cut.pdf"), buf, 40);
   EXPECT_CODE(extract(P("cut.pdf"), "application/pdf"), FILE_CORRUPT);
-  /* cut after the content stream but before xref/trailer: poppler rebuilds
-   * the xref, so this one still yields its text */
+  /* cut inside the cross-reference table: no trailer left, poppler cannot
+   * find the document catalog */
   dg_write(P("cut2.pdf"), buf, n - 120);
-  out_t o = extract(P("cut2.pdf"), "application/pdf");
-  ck_assert_msg(o.r.status == 0 || o.r.code == CW_ERR_FILE_CORRUPT, "%s", cw_error_name(o.r.code));
-  free(o.r.text);
+  EXPECT_CODE(extract(P("cut2.pdf"), "application/pdf"), FILE_CORRUPT);
 }
 END_TEST
 
@@ -434,10 +432,10 @@ END_TEST
 START_TEST(hostile_deeply_nested_pdf) {
   dg_pdf_nested(P("nest.pdf"), 100000);
   out_t o = extract(P("nest.pdf"), "application/pdf");
-  /* poppler's parser stops at its recursion limit; the document either
-   * still yields its page text or is refused as corrupt, never a crash */
-  ck_assert_msg(o.r.status == 0 || o.r.code == CW_ERR_FILE_CORRUPT || o.r.code == CW_ERR_PDF_NO_TEXT,
-                "%s: %s", cw_error_name(o.r.code), o.r.message);
+  /* poppler stops parsing the nesting at its recursion limit; the page and
+   * its text are unaffected */
+  EXPECT_OK(o);
+  ck_assert_str_eq(o.r.text, "Nested but readable");
   free(o.r.text);
 }
 END_TEST
