@@ -4,7 +4,7 @@
  *    it is (the declared mime type is only compared, never trusted) and, for
  *    plain text, decodes and normalises it right there: bounded by
  *    4 * extract.max_text_bytes of input, pure CPU on private buffers.
- * 2. PDF, ZIP (DOCX/ODT) and RTF go to the careeros-extract helper, started
+ * 2. PDF, ZIP (DOCX/ODT), RTF and HTML go to the careeros-extract helper, started
  *    with uv_spawn: the file is its stdin, its stdout is a pipe we read with
  *    an output cap, its stderr a pipe we keep the tail of (to tell an
  *    out-of-memory abort from a crash; never logged).  The helper limits
@@ -40,7 +40,7 @@
 #define STDERR_KEEP 2048u
 #define HEADER_MAX 4096u
 
-enum kind { K_NONE, K_TEXT, K_PDF, K_ZIP, K_RTF, K_DOCX, K_ODT, K_OTHER };
+enum kind { K_NONE, K_TEXT, K_PDF, K_ZIP, K_RTF, K_DOCX, K_ODT, K_HTML, K_OTHER };
 
 struct cw_extractor {
   uv_loop_t *loop;
@@ -125,6 +125,8 @@ static enum kind kind_of_mime(const char *m) {
     return K_ODT;
   if (!strcasecmp(base, "application/rtf") || !strcasecmp(base, "text/rtf"))
     return K_RTF;
+  if (!strcasecmp(base, "text/html") || !strcasecmp(base, "application/xhtml+xml"))
+    return K_HTML;
   if (!strcasecmp(base, "text/plain") || !strcasecmp(base, "text/markdown") ||
       !strcasecmp(base, "text/x-markdown"))
     return K_TEXT;
@@ -183,7 +185,9 @@ static void detect(cw_extract_job *j, const unsigned char *head, size_t n) {
   } else if (rtf_sig || kind_of_mime(mime) == K_RTF) {
     j->kind = K_RTF;
     snprintf(j->res.detected_mime, sizeof j->res.detected_mime, "text/rtf");
-  } else if (!strncmp(mime, "text/", 5) && strcmp(mime, "text/html") && strcmp(mime, "text/xml")) {
+  } else if (kind_of_mime(mime) == K_HTML) {
+    j->kind = K_HTML;
+  } else if (!strncmp(mime, "text/", 5) && strcmp(mime, "text/xml")) {
     j->kind = K_TEXT;
   } else if ((!strcmp(mime, "application/octet-stream") || !strcmp(mime, "application/x-empty"))
              && looks_like_text(head, n)) {
@@ -496,6 +500,7 @@ static const char *type_arg(enum kind k) {
   switch (k) {
   case K_PDF: return "--type=pdf";
   case K_RTF: return "--type=rtf";
+  case K_HTML: return "--type=html";
   default: return "--type=zip";
   }
 }

@@ -260,9 +260,21 @@ START_TEST(hostile_declared_pdf_is_text) {
 }
 END_TEST
 
-START_TEST(hostile_html_is_unsupported) {
-  write_str("cv.html", "<!DOCTYPE html><html><head><title>CV</title></head><body><p>Jane</p></body></html>\n");
-  EXPECT_CODE(extract(P("cv.html"), "text/html"), FILE_TYPE_UNSUPPORTED);
+START_TEST(html_resume) {
+  write_str("cv.html",
+            "<!DOCTYPE html><html><head><title>CV</title><style>p{}</style>"
+            "<script>document.write('x')</script></head><body><h1>Jane Doe</h1>"
+            "<p>Engineer &amp; lead<br>Berlin</p><ul><li>Go</li><li>SQL</li></ul>"
+            "<table><tr><td>Acme</td><td>2020</td></tr></table>"
+            "<img src=\"http://127.0.0.1:9/x.png\"><iframe src=\"file:///etc/passwd\"></iframe></body></html>\n");
+  out_t o = extract(P("cv.html"), "text/html");
+  EXPECT_OK(o);
+  ck_assert_str_eq(o.r.text, "Jane Doe\n\nEngineer & lead\nBerlin\n\n- Go\n- SQL\n\nAcme\t2020");
+  ck_assert_str_eq(o.r.extractor, "html");
+  free(o.r.text);
+  /* XML that is not HTML stays unsupported */
+  write_str("cv.xml", "<?xml version=\"1.0\"?><resume><name>Jane</name></resume>\n");
+  EXPECT_CODE(extract(P("cv.xml"), "text/xml"), FILE_TYPE_UNSUPPORTED);
 }
 END_TEST
 
@@ -833,7 +845,7 @@ int main(void) {
   tcase_add_test(t, hostile_one_50mb_line);
   tcase_add_test(t, hostile_executable_renamed_pdf);
   tcase_add_test(t, hostile_declared_pdf_is_text);
-  tcase_add_test(t, hostile_html_is_unsupported);
+  tcase_add_test(t, html_resume);
   tcase_add_test(t, pdf_single_page);
   tcase_add_test(t, pdf_two_columns_do_not_interleave);
   tcase_add_test(t, pdf_sidebar_with_own_spacing);

@@ -11,7 +11,7 @@
  *     parsers.
  * The daemon adds a wall-clock kill and an output cap.
  *
- * Usage: careeros-extract --type=pdf|zip|rtf [--max-pages=N]
+ * Usage: careeros-extract --type=pdf|zip|rtf|html [--max-pages=N]
  *          [--max-output=BYTES] [--cpu-seconds=N] [--memory-mb=N]
  *          [--zip-max-entries=N] [--zip-max-uncompressed=BYTES]
  *          [--zip-max-ratio=N] [--ocr] < document
@@ -271,13 +271,14 @@ int main(int argc, char **argv) {
     case O_VERSION: printf("careeros-extract %s\n", CW_VERSION); return 0;
     case O_CHECK: check = true; break;
     default:
-      fprintf(stderr, "usage: careeros-extract --type=pdf|zip|rtf [limits] < document\n");
+      fprintf(stderr, "usage: careeros-extract --type=pdf|zip|rtf|html [limits] < document\n");
       return 2;
     }
   }
-  if (!type || (strcmp(type, "pdf") && strcmp(type, "zip") && strcmp(type, "rtf")) ||
+  if (!type ||
+      (strcmp(type, "pdf") && strcmp(type, "zip") && strcmp(type, "rtf") && strcmp(type, "html")) ||
       l.max_pages < 1 || l.max_output < 1 || cpu < 1 || mem < 16) {
-    fprintf(stderr, "usage: careeros-extract --type=pdf|zip|rtf [limits] < document\n");
+    fprintf(stderr, "usage: careeros-extract --type=pdf|zip|rtf|html [limits] < document\n");
     return 2;
   }
   xresult r = {0};
@@ -300,6 +301,8 @@ int main(int argc, char **argv) {
       cw_x_pdf(doc, len, &l, &text, &r);
     else if (!strcmp(type, "zip"))
       cw_x_zip(doc, len, &l, &text, &r);
+    else if (!strcmp(type, "html"))
+      cw_x_html(doc, len, &l, &text, &r);
     else
       cw_x_rtf(doc, len, &l, &text, &r);
   }

@@ -56,6 +56,8 @@ void cw_x_zip(const unsigned char *data, size_t len, const xlimits *l, xbuf *out
 void cw_x_walk_xml(const char *xml, size_t len, bool odf, xbuf *out, xresult *r);
 /* PDF through poppler-glib, with column-aware reading order. */
 void cw_x_pdf(const unsigned char *data, size_t len, const xlimits *l, xbuf *out, xresult *r);
+/* HTML: libxml2's HTML parser, text of the body, blocks on their own lines. */
+void cw_x_html(const unsigned char *data, size_t len, const xlimits *l, xbuf *out, xresult *r);
 /* RTF: a small tokenizer (control words, groups, \'hh, \uN). */
 void cw_x_rtf(const unsigned char *data, size_t len, const xlimits *l, xbuf *out, xresult *r);
 
