@@ -514,7 +514,7 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
   cw__group *g;
   int ng = cw__layout(d, from, to, &el, &g);
   bool alone = false; /* the previous employer sat on a line of its own */
-  for (int i = 0; i < ng; i++) {
+  for (int i = 0; i < ng && json_array_size(out) < CW__MAX_ENTRIES; i++) {
     size_t have = json_array_size(out);
     const char *prev = have && alone ? json_string_value(json_object_get(json_array_get(out, have - 1), "company")) : NULL;
     json_t *e = kind == SEC_WORK ? work_entry(d, el, &g[i], prev, &alone)

@@ -17,6 +17,11 @@ enum cw__sec {
 };
 
 #define CW__MAX_CELLS 8
+/* Bounds on what one document can produce: a resume has far fewer; more
+ * means the text is not a resume and the work would only grow. */
+#define CW__MAX_ENTRIES 200   /* per section */
+#define CW__MAX_SKILLS 500
+#define CW__MAX_SKILL_ITEMS 5000 /* list items examined per skills section */
 
 typedef struct {
   char *text;       /* trimmed, NUL-terminated, owned by the line array buffer */
@@ -43,6 +48,7 @@ typedef struct {
   size_t norm_len;
   cw__line *lines;
   int nlines;
+  int skill_items;    /* skills list items examined so far */
 } cw__doc;
 
 /* heuristic.c helpers */

@@ -47,6 +47,7 @@ static void split_paren(const char **s, size_t *n, json_t **prof, json_t **years
 
 static void add_item(cw__doc *d, json_t *skills, const char *s, size_t n, const char *cat,
                      size_t cat_n, json_t *cat_prof) {
+  if (json_array_size(skills) >= CW__MAX_SKILLS || ++d->skill_items > CW__MAX_SKILL_ITEMS) return;
   cw__trim(&s, &n);
   while (n && s[n - 1] == '.') n--;
   if (n > 3 && strncasecmp(s, "and ", 4) == 0) s += 4, n -= 4;
@@ -160,7 +161,7 @@ void cw__skills_section(cw__doc *d, int from, int to, json_t *skills) {
 
 static void scan_cb(void *arg, const char *canonical, const char *category) {
   json_t *skills = arg;
-  if (!have_skill(skills, canonical, strlen(canonical)))
+  if (json_array_size(skills) < CW__MAX_SKILLS && !have_skill(skills, canonical, strlen(canonical)))
     add_skill(skills, canonical, strlen(canonical), json_string(category), NULL, NULL);
 }
 

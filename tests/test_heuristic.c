@@ -538,6 +538,26 @@ START_TEST(test_empty_and_garbage) {
 }
 END_TEST
 
+START_TEST(test_bounded_output_on_huge_input) {
+  /* 20,000 dated roles and a 40,000-item skills list: the output stays
+   * within the documented bounds. */
+  size_t cap = 4u << 20, n = 0;
+  char *t = malloc(cap);
+  n += (size_t)snprintf(t + n, cap - n, "Skills\n");
+  for (int i = 0; i < 5000; i++)
+    n += (size_t)snprintf(t + n, cap - n, "S%da, S%db, S%dc, S%dd, S%de, S%df, S%dg, S%dh\n", i, i, i, i, i, i, i, i);
+  n += (size_t)snprintf(t + n, cap - n, "Experience\n");
+  for (int i = 0; i < 20000; i++)
+    n += (size_t)snprintf(t + n, cap - n, "Engineer, Acme %d Inc   Jan 2019 - Present\n- Did things\n", i);
+  json_t *d = NULL;
+  ck_assert_int_eq(cw_heuristic_parse(h, t, n, &d), 0);
+  ck_assert_uint_eq(count(d, "work_experience"), 200);
+  ck_assert_uint_eq(count(d, "skills"), 500);
+  json_decref(d);
+  free(t);
+}
+END_TEST
+
 START_TEST(test_deterministic) {
   size_t len;
   char *text = read_fixture("pipe_layout.txt", &len);
@@ -597,6 +617,7 @@ int main(void) {
   tcase_add_test(tc, test_contacts_international_and_invisible_chars);
   tcase_add_test(tc, test_empty_and_garbage);
   tcase_add_test(tc, test_deterministic);
+  tcase_add_test(tc, test_bounded_output_on_huge_input);
   tcase_add_test(tc, test_skills_dictionary_file);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
