@@ -172,6 +172,7 @@ void cw__skills_scan_text(cw__doc *d, json_t *skills) {
 /* ---- languages ----------------------------------------------------------------- */
 
 static void add_language(json_t *out, const char *s, size_t n) {
+  if (json_array_size(out) >= 30) return;
   cw__trim(&s, &n);
   if (!n || n > 80) return;
   /* Name is the first word(s) up to a separator: "English — Native",
