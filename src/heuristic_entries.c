@@ -493,14 +493,22 @@ static json_t *project_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
   set_dates(o, el, g, false);
   char lead[512];
   size_t ln = 0;
+  int last_line = -1;
   for (int i = 0; i < np; i++) {
-    if (p[i].used || p[i].n + 2 + ln >= sizeof lead) continue;
+    if (p[i].used || p[i].n + 3 + ln >= sizeof lead) continue;
     const char *s;
     size_t n;
     core_of(&p[i], &s, &n); /* "(Aug 2016; roles: ...)" is not description */
     if (!n) continue;
     if (n >= 5 && strncasecmp(s, "role", 4) == 0) continue;
-    if (ln) lead[ln++] = '\n';
+    /* "Gitlytics | Python, Flask, React": one line stays one item. */
+    if (ln && p[i].line == last_line) {
+      lead[ln++] = ',';
+      lead[ln++] = ' ';
+    } else if (ln) {
+      lead[ln++] = '\n';
+    }
+    last_line = p[i].line;
     memcpy(lead + ln, s, n);
     ln += n;
   }

@@ -1,5 +1,6 @@
 /* Keyword lists that tell a job title from an organisation, a school or a
  * degree, and the place test built on them. */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -52,7 +53,7 @@ static const char *const degree_words[] = {
     "bachelor", "bachelor's", "bachelors", "msc", "m.sc", "m.sc.", "ms", "m.s", "m.s.", "ma",
     "m.a", "m.a.", "mba", "bs", "b.s", "b.s.", "bsc", "b.sc", "b.sc.", "ba", "b.a", "b.a.",
     "beng", "b.eng", "b.eng.", "meng", "m.eng", "m.eng.", "btech", "b.tech", "mtech", "m.tech",
-    "associate", "associate's", "diploma", "diplom", "dipl.", "abitur", "licence",
+    "associate", "associate's", "associate\xe2\x80\x99s", "bachelor\xe2\x80\x99s", "master\xe2\x80\x99s", "diploma", "diplom", "dipl.", "abitur", "licence",
     "licenciatura", "licenciado", "magister", "ged", "jd", "j.d.", "juris", "md", "m.d.", "llb",
     "llm", "ll.b.", "ll.m.", "mphil", "bba", "bfa", "mfa", "mres", "staatsexamen", "grado",
     "máster", "doctorado", "ingeniero", "ingénieur", "high", "a-levels", "gcse", "certificate",
@@ -97,9 +98,20 @@ bool cw__starts_with_degree(const char *s, size_t n) {
 
 /* "Santa Clara, CA" is a place; "Research Intern, NVIDIA Research" has the
  * same shape but carries title or organisation words. */
+/* "College Station, TX": a place ending in a two-letter state or country
+ * code, whatever words it holds. */
+static bool ends_in_code(const char *s, size_t n) {
+  return n > 4 && s[n - 4] == ',' && s[n - 3] == ' ' && isupper((unsigned char)s[n - 2]) &&
+         isupper((unsigned char)s[n - 1]);
+}
+
 bool cw__is_location(cw__doc *d, const char *s, size_t n) {
   cw__trim(&s, &n);
   if (!n || cw__word_count(s, n) > 6) return false;
+  if (ends_in_code(s, n) && !memchr(s, '|', n) && !memmem(s, n, "   ", 3) &&
+      cw__word_count(s, n) <= 4 && cw__score_words(s, n, W_TITLE) == 0 &&
+      cw__re_find(d->h, RE_LOCATION, s, n, NULL, NULL))
+    return true;
   if (cw__score_words(s, n, W_TITLE) || cw__score_words(s, n, W_COMPANY) ||
       cw__score_words(s, n, W_INST) || cw__starts_with_degree(s, n))
     return false;

@@ -376,6 +376,34 @@ START_TEST(test_academic_positions_and_inline_markup) {
 }
 END_TEST
 
+START_TEST(test_latex_rows_title_date_then_org_place) {
+  /* The common LaTeX layout: "Title        Dates" / "Organisation    City, ST". */
+  json_t *d = parse_fixture("latex_two_column_rows.txt");
+  ASSERT_FIELD(d, "contact.name", "Jake Ryan");
+  ASSERT_FIELD(d, "contact.phone", "123-456-7890");
+  ASSERT_FIELD(d, "contact.urls.1", "github.com/jake");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Southwestern University");
+  ASSERT_FIELD(d, "education.0.degree", "Bachelor of Arts");
+  ASSERT_FIELD(d, "education.0.start_date", "2018-08");
+  ASSERT_FIELD(d, "education.1.institution", "Blinn College");
+  ASSERT_FIELD(d, "education.1.field_of_study", "Liberal Arts");
+  ASSERT_FIELD(d, "education.1.end_date", "2018-05");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Texas A&M University");
+  ASSERT_FIELD(d, "work_experience.0.title", "Undergraduate Research Assistant");
+  ASSERT_FIELD(d, "work_experience.0.location", "College Station, TX");
+  ASSERT_FIELD(d, "work_experience.2.title", "Artificial Intelligence Research Assistant");
+  ASSERT_FIELD(d, "work_experience.2.end_date", "2019-07");
+  ck_assert_uint_eq(count(d, "projects"), 2);
+  ASSERT_FIELD(d, "projects.0.name", "Gitlytics");
+  ASSERT_FIELD(d, "projects.0.is_current", "true");
+  ck_assert_ptr_nonnull(strstr(get(d, "projects.0.description"), "Python, Flask, React, PostgreSQL, Docker\n"));
+  ck_assert_uint_eq(count(d, "skills"), 26);
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_skills_category_line_wrapped) {
   json_t *d = parse_text("Skills\nLanguages: Python, C++\nResearch Areas: model compression, efficient inference,\n"
                          "multi-agent RL\nTools (daily): Git, Vim\n");
@@ -606,6 +634,7 @@ int main(void) {
   tcase_add_test(tc, test_title_only_role_keeps_no_employer);
   tcase_add_test(tc, test_caps_employer_with_several_roles);
   tcase_add_test(tc, test_skills_category_line_wrapped);
+  tcase_add_test(tc, test_latex_rows_title_date_then_org_place);
   tcase_add_test(tc, test_academic_positions_and_inline_markup);
   tcase_add_test(tc, test_dictionary_scan_skips_ordinary_words);
   tcase_add_test(tc, test_place_and_dates_after_bullets_reading_order);
