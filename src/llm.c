@@ -477,7 +477,7 @@ static void handle_answer(exchange *e, const cw_http_response *r) {
     const char *m, *t;
     char code[64];
     error_fields(body, &m, &t, code, sizeof code);
-    char why[200];
+    char why[256];
     snprintf(why, sizeof why, "error in a 2xx answer: %s %.120s", code, m ? m : "");
     scrub(p, why);
     json_decref(body);
@@ -608,6 +608,45 @@ static void handle_answer(exchange *e, const cw_http_response *r) {
   ex_admit(e);
 }
 
+/* A non-2xx answer: retry, or the documented error. */
+static void handle_error(exchange *e, const cw_http_response *r) {
+  llm_provider *p = e->owner->p;
+  json_t *body = json_loadb(r->body, r->body_len, 0, NULL);
+  const char *m = NULL, *type = NULL;
+  char code[64] = "";
+  error_fields(body, &m, &type, code, sizeof code);
+  char why[256];
+  snprintf(why, sizeof why, "HTTP %ld%s%s%s%.150s", r->http_status, code[0] ? " " : "", code, m ? ": " : "",
+           m ? m : "");
+  scrub(p, why);
+  bool quota = !strcmp(code, "insufficient_quota") || (type && !strcmp(type, "insufficient_quota"));
+  long advised = cw_llm_retry_after_ms(cw_http_response_header(r, "retry-after-ms"),
+                                       cw_http_response_header(r, "retry-after"), (int64_t)time(NULL));
+  json_decref(body);
+  if (r->http_status == 429 && quota) {
+    /* not retried within the job: the queue reschedules it much later */
+    ex_done(e, -EDQUOT, CW_ERR_LLM_QUOTA_EXCEEDED, p->cfg->worker.quota_backoff_ms, "%s", why);
+    return;
+  }
+  if (r->http_status == 400 && !strcmp(code, "content_filter")) {
+    ex_done(e, -EPERM, CW_ERR_LLM_CONTENT_FILTER, -1, "%s", why);
+    return;
+  }
+  if (r->http_status == 429 && advised > 0) /* everyone waits, even when this job gives up */
+    cw__lim_pause(&p->lim, advised < 60000 ? advised : 60000);
+  if (cw_llm_should_retry(r->http_status, cw_http_response_header(r, "x-should-retry"))) {
+    retry_or_fail(e, r->http_status == 429 ? CW_ERR_LLM_RATE_LIMITED : CW_ERR_LLM_UNAVAILABLE, advised, why);
+    return;
+  }
+  if (r->http_status == 401 || r->http_status == 403)
+    ex_done(e, -EACCES, CW_ERR_LLM_AUTH, -1, "%s", why);
+  else if (r->http_status >= 500 || r->http_status == 429)
+    ex_done(e, -EAGAIN, r->http_status == 429 ? CW_ERR_LLM_RATE_LIMITED : CW_ERR_LLM_UNAVAILABLE, -1,
+            "%s (server said not to retry)", why);
+  else
+    ex_done(e, -EINVAL, CW_ERR_LLM_BAD_REQUEST, -1, "%s", why);
+}
+
 static void on_http_done(void *arg, const cw_http_response *r) {
   exchange *e = arg;
   llm_provider *p = e->owner->p;
@@ -652,39 +691,10 @@ static void on_http_done(void *arg, const cw_http_response *r) {
     cw__lim_release(&p->lim, used > 0 ? used - e->charged : 0);
     return;
   }
+  /* decide first, give the slot back after: a 429 must pause the limiter
+   * before the next waiter can be admitted */
+  handle_error(e, r);
   cw__lim_release(&p->lim, 0);
-  json_t *body = json_loadb(r->body, r->body_len, 0, NULL);
-  const char *m = NULL, *type = NULL;
-  char code[64] = "";
-  error_fields(body, &m, &type, code, sizeof code);
-  char why[256];
-  snprintf(why, sizeof why, "HTTP %ld%s%s%s%.150s", r->http_status, code[0] ? " " : "", code, m ? ": " : "",
-           m ? m : "");
-  scrub(p, why);
-  bool quota = !strcmp(code, "insufficient_quota") || (type && !strcmp(type, "insufficient_quota"));
-  long advised = cw_llm_retry_after_ms(cw_http_response_header(r, "retry-after-ms"),
-                                       cw_http_response_header(r, "retry-after"), (int64_t)time(NULL));
-  json_decref(body);
-  if (r->http_status == 429 && quota) {
-    /* not retried within the job: the queue reschedules it much later */
-    ex_done(e, -EDQUOT, CW_ERR_LLM_QUOTA_EXCEEDED, p->cfg->worker.quota_backoff_ms, "%s", why);
-    return;
-  }
-  if (r->http_status == 400 && !strcmp(code, "content_filter")) {
-    ex_done(e, -EPERM, CW_ERR_LLM_CONTENT_FILTER, -1, "%s", why);
-    return;
-  }
-  if (cw_llm_should_retry(r->http_status, cw_http_response_header(r, "x-should-retry"))) {
-    retry_or_fail(e, r->http_status == 429 ? CW_ERR_LLM_RATE_LIMITED : CW_ERR_LLM_UNAVAILABLE, advised, why);
-    return;
-  }
-  if (r->http_status == 401 || r->http_status == 403)
-    ex_done(e, -EACCES, CW_ERR_LLM_AUTH, -1, "%s", why);
-  else if (r->http_status >= 500 || r->http_status == 429)
-    ex_done(e, -EAGAIN, r->http_status == 429 ? CW_ERR_LLM_RATE_LIMITED : CW_ERR_LLM_UNAVAILABLE, -1,
-            "%s (server said not to retry)", why);
-  else
-    ex_done(e, -EINVAL, CW_ERR_LLM_BAD_REQUEST, -1, "%s", why);
 }
 
 /* admitted by the limiter */
@@ -935,6 +945,7 @@ static void call_free(job_call *c) {
   uv_close((uv_handle_t *)&c->defer, call_close_cb);
   for (int i = 0; i < 2; i++) {
     uv_timer_stop(&c->ex[i].timer);
+    c->ex[i].timer.data = c; /* call_close_cb wants the call */
     uv_close((uv_handle_t *)&c->ex[i].timer, call_close_cb);
   }
 }

@@ -419,9 +419,12 @@ static void plan_chat(req_state *st, long *delay_ms) {
   /* server-side limiter (--rpm/--tpm) */
   long limit_r = opt.rpm ? opt.rpm : 10000, rem_r = limit_r;
   long limit_t = opt.tpm ? opt.tpm : 10000000, rem_t = limit_t;
-  pthread_mutex_lock(&stats_mu);
-  long used = requests_in_last(60000, now_ms());
-  pthread_mutex_unlock(&stats_mu);
+  long used = 0;
+  if (opt.rpm) { /* O(requests in the last minute): only when limiting */
+    pthread_mutex_lock(&stats_mu);
+    used = requests_in_last(60000, now_ms());
+    pthread_mutex_unlock(&stats_mu);
+  }
   rem_r = limit_r - used;
   if (rem_r < 0)
     rem_r = 0;
@@ -701,8 +704,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     last_request = s;
     pthread_mutex_unlock(&last_mu);
     long delay = 0;
-    if (!authorized(c, azure))
-      set_error(st, 401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
+    if (!authorized(c, azure)) {
+      /* like OpenAI, quote the key that was presented (clients must scrub it) */
+      const char *k = MHD_lookup_connection_value(c, MHD_HEADER_KIND, azure ? "api-key" : "Authorization");
+      char m[300];
+      snprintf(m, sizeof m, "Incorrect API key provided: %.200s.", k ? (strncmp(k, "Bearer ", 7) ? k : k + 7) : "");
+      set_error(st, 401, m, "invalid_request_error", "invalid_api_key");
+    }
     else if (azure && !apiv)
       set_error(st, 404, "Resource not found", "invalid_request_error", "404");
     else

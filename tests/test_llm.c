@@ -1,0 +1,949 @@
+/* The LLM provider against the fake OpenAI-compatible server over real HTTP
+ * on 127.0.0.1: answers in both modes, every fault's documented outcome
+ * (attempts, status, error code, telemetry), pacing (RPM, in-flight cap,
+ * header steering, 429 pause), retry/duration parsing, redaction, the
+ * startup schema check, and that the API key never reaches the logs. */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "careeros/config.h"
+#include "careeros/http.h"
+#include "careeros/llm.h"
+#include "careeros/log.h"
+#include "careeros/offline.h"
+#include "careeros/provider.h"
+#include "fake_llm/fake_client.h"
+
+static const char *RESUME =
+    "Jane Doe\n"
+    "jane.doe@example.com\n"
+    "+1 555 123 4567\n"
+    "EXPERIENCE\n"
+    "Senior Engineer at Acme Corp, Berlin (2019-03 - Present)\n"
+    "- Built the billing platform\n"
+    "Engineer at Globex (2015 - 2019)\n"
+    "EDUCATION\n"
+    "MIT, BSc Computer Science (2011 - 2015)\n"
+    "SKILLS\n"
+    "Languages: C, Python, Go\n";
+
+#define SECRET_KEY "sk-test-SECRETKEY1234567890abcdef"
+
+typedef struct {
+  uv_loop_t loop;
+  cw_config cfg;
+  cw_http *http;
+  cw_provider *prov, *fallback;
+  fake_llm fake;
+  int closed;
+} env;
+
+typedef struct {
+  bool done;
+  int calls;
+  cw_provider_outcome o;
+  double ms;
+} result;
+
+static void setstr(char **dst, const char *v) {
+  free(*dst);
+  *dst = strdup(v);
+}
+
+static void env_start_fake(env *e, const char *const *fake_args) {
+  memset(e, 0, sizeof *e);
+  fake_llm_start(&e->fake, fake_args);
+  ck_assert_int_eq(cw_config_load(&e->cfg, NULL), 0);
+  setstr(&e->cfg.provider.name, "openai");
+  char url[128];
+  snprintf(url, sizeof url, "%s/v1", e->fake.base);
+  setstr(&e->cfg.llm.base_url, url);
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s/config/llm", getenv("CW_SOURCE_ROOT") ? getenv("CW_SOURCE_ROOT") : ".");
+  setstr(&e->cfg.llm.prompt_dir, dir);
+  e->cfg.llm.timeout_ms = 10000;
+  e->cfg.llm.max_retries = 2;
+  e->cfg.worker.quota_backoff_ms = 3600000;
+}
+
+static void env_open(env *e, bool with_fallback) {
+  ck_assert_int_eq(uv_loop_init(&e->loop), 0);
+  ck_assert_int_eq(cw_http_new(&e->loop, NULL, &e->http), 0);
+  if (with_fallback)
+    ck_assert_int_eq(cw_offline_provider_new(&e->loop, &e->cfg, &e->fallback), 0);
+  ck_assert_int_eq(cw_llm_provider_new(&e->loop, &e->cfg, e->http, e->fallback, &e->prov), 0);
+}
+
+static void env_init(env *e, const char *const *fake_args) {
+  env_start_fake(e, fake_args);
+  env_open(e, false);
+}
+
+static void on_closed(void *arg) { ((env *)arg)->closed++; }
+
+static void env_close(env *e) {
+  int want = 1;
+  cw_provider_close(e->prov, on_closed, e);
+  if (e->fallback) {
+    cw_provider_close(e->fallback, on_closed, e);
+    want++;
+  }
+  while (e->closed < want)
+    uv_run(&e->loop, UV_RUN_ONCE);
+  cw_http_close(e->http, on_closed, e);
+  while (e->closed < want + 1)
+    uv_run(&e->loop, UV_RUN_ONCE);
+  uv_run(&e->loop, UV_RUN_DEFAULT);
+  ck_assert_int_eq(uv_loop_close(&e->loop), 0);
+  fake_llm_stop(&e->fake);
+  cw_config_free(&e->cfg);
+}
+
+static void on_outcome(void *arg, cw_provider_outcome *o) {
+  result *r = arg;
+  r->calls++;
+  r->o = *o;
+  r->done = true;
+}
+
+static void result_free(result *r) {
+  json_decref(r->o.result);
+  json_decref(r->o.telemetry);
+}
+
+static result run_call(env *e, const char *text, bool enrich, json_t *parsed) {
+  result r = {0};
+  cw_provider_call *call = NULL;
+  cw_provider_req req = {.job_id = "job-1", .text = text, .text_len = strlen(text), .document_date = "2024-05-01",
+                         .parsed = parsed};
+  uint64_t t0 = uv_hrtime();
+  int rc = enrich ? cw_provider_enrich(e->prov, &req, on_outcome, &r, &call)
+                  : cw_provider_parse(e->prov, &req, on_outcome, &r, &call);
+  ck_assert_int_eq(rc, 0);
+  ck_assert_msg(!r.done, "the callback ran inside parse()/enrich()");
+  while (!r.done)
+    uv_run(&e->loop, UV_RUN_ONCE);
+  r.ms = (double)(uv_hrtime() - t0) / 1e6;
+  ck_assert_int_eq(r.calls, 1);
+  return r;
+}
+
+static char *with_marker(const char *marker) {
+  char *s = NULL;
+  if (asprintf(&s, "%s%s\n", RESUME, marker) < 0)
+    abort();
+  return s;
+}
+
+static json_t *call_tel(const result *r, int i) {
+  return json_array_get(json_object_get(r->o.telemetry, "llm_calls"), (size_t)i);
+}
+
+static long tel_int(const result *r, int i, const char *k) {
+  return (long)json_integer_value(json_object_get(call_tel(r, i), k));
+}
+
+/* ---- answers --------------------------------------------------------------- */
+
+START_TEST(test_parse_json_schema) {
+  env e;
+  env_init(&e, NULL);
+  result r = run_call(&e, RESUME, false, NULL);
+  ck_assert_msg(r.o.status == 0, "status %d %s", r.o.status, r.o.message);
+  json_t *res = r.o.result;
+  ck_assert_str_eq(json_string_value(json_object_get(res, "source_type")), "openai_json_schema");
+  ck_assert_str_eq(json_string_value(json_object_get(res, "model_version")), "gpt-4o-mini-2024-07-18");
+  json_t *doc = json_object_get(res, "document");
+  json_t *w0 = json_array_get(json_object_get(doc, "work_experience"), 0);
+  ck_assert_str_eq(json_string_value(json_object_get(w0, "company")), "Acme Corp");
+  ck_assert(json_is_true(json_object_get(w0, "is_current")));
+  ck_assert(json_is_null(json_object_get(w0, "end_date")));
+  ck_assert_int_eq(tel_int(&r, 0, "attempts"), 1);
+  ck_assert_int_eq(tel_int(&r, 0, "retries"), 0);
+  ck_assert_int_eq(tel_int(&r, 0, "http_status"), 200);
+  ck_assert_int_gt(tel_int(&r, 0, "prompt_tokens"), 100);
+  ck_assert_int_gt(tel_int(&r, 0, "completion_tokens"), 10);
+  ck_assert(json_real_value(json_object_get(call_tel(&r, 0), "cost_usd")) > 0);
+  ck_assert_ptr_nonnull(json_string_value(json_object_get(call_tel(&r, 0), "request_id")));
+  ck_assert_int_eq(json_integer_value(json_object_get(r.o.telemetry, "total_llm_calls")), 1);
+  ck_assert_str_eq(json_string_value(json_object_get(r.o.telemetry, "prompt_version")), CW_LLM_PROMPT_VERSION);
+
+  /* the request: static instructions first, date, resume last, strict schema */
+  json_t *last = fake_llm_get(&e.fake, "/last");
+  json_t *body = json_loads(json_string_value(json_object_get(last, "body")), 0, NULL);
+  ck_assert_str_eq(json_string_value(json_object_get(last, "path")), "/v1/chat/completions");
+  json_t *msgs = json_object_get(body, "messages");
+  ck_assert_int_eq(json_array_size(msgs), 2);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(msgs, 0), "role")), "system");
+  const char *user = json_string_value(json_object_get(json_array_get(msgs, 1), "content"));
+  ck_assert_ptr_nonnull(strstr(user, "Document date: 2024-05-01"));
+  ck_assert_ptr_nonnull(strstr(user, "Senior Engineer at Acme Corp"));
+  json_t *rf = json_object_get(body, "response_format");
+  ck_assert_str_eq(json_string_value(json_object_get(rf, "type")), "json_schema");
+  ck_assert(json_is_true(json_object_get(json_object_get(rf, "json_schema"), "strict")));
+  char *dump = json_dumps(rf, 0);
+  ck_assert_msg(strstr(dump, "x-cw-") == NULL, "local keywords must not be sent");
+  free(dump);
+  json_decref(body);
+  json_decref(last);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_parse_tools_mode) {
+  env e;
+  env_start_fake(&e, NULL);
+  setstr(&e.cfg.llm.output_mode, "tools");
+  env_open(&e, false);
+  result r = run_call(&e, RESUME, false, NULL);
+  ck_assert_msg(r.o.status == 0, "status %d %s", r.o.status, r.o.message);
+  ck_assert_str_eq(json_string_value(json_object_get(r.o.result, "source_type")), "openai_function_call");
+  json_t *last = fake_llm_get(&e.fake, "/last");
+  json_t *body = json_loads(json_string_value(json_object_get(last, "body")), 0, NULL);
+  ck_assert(json_is_false(json_object_get(body, "parallel_tool_calls")));
+  ck_assert_str_eq(
+      json_string_value(json_object_get(json_object_get(json_object_get(body, "tool_choice"), "function"), "name")),
+      "resume_parse");
+  ck_assert_ptr_null(json_object_get(body, "response_format"));
+  json_decref(body);
+  json_decref(last);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+static void check_enrich(env *e) {
+  result p = run_call(e, RESUME, false, NULL);
+  ck_assert_int_eq(p.o.status, 0);
+  json_t *doc = json_object_get(p.o.result, "document");
+  size_t n_entries = json_array_size(json_object_get(doc, "work_experience")) +
+                     json_array_size(json_object_get(doc, "education"));
+  result r = run_call(e, RESUME, true, doc);
+  ck_assert_msg(r.o.status == 0, "status %d %s", r.o.status, r.o.message);
+  json_t *entries = json_object_get(r.o.result, "entries");
+  ck_assert_int_eq(json_array_size(entries), n_entries);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(entries, 0), "path")), "work_experience.0");
+  ck_assert(json_is_object(json_object_get(json_array_get(entries, 0), "parsed_structure")));
+  json_t *career = json_object_get(r.o.result, "career");
+  long ls = (long)json_integer_value(json_object_get(career, "leadership_score"));
+  ck_assert(ls >= 0 && ls <= 100);
+  ck_assert_int_eq(json_array_size(json_object_get(r.o.result, "narratives")), 3);
+  ck_assert_int_eq(json_integer_value(json_object_get(r.o.telemetry, "total_llm_calls")), 2);
+  ck_assert_ptr_nonnull(json_string_value(json_object_get(r.o.result, "model_version")));
+  result_free(&r);
+  result_free(&p);
+}
+
+START_TEST(test_enrich_two_calls) {
+  env e;
+  env_init(&e, NULL);
+  check_enrich(&e);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 3); /* parse + 2: three per resume */
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_enrich_tools_mode) {
+  env e;
+  env_start_fake(&e, NULL);
+  setstr(&e.cfg.llm.output_mode, "tools");
+  env_open(&e, false);
+  check_enrich(&e);
+  env_close(&e);
+}
+END_TEST
+
+/* ---- the fault battery ------------------------------------------------------ */
+
+typedef struct {
+  const char *marker;
+  const char *fake_flag; /* extra flag for the fake server (with value in fake_val) */
+  const char *fake_val;
+  int max_retries;       /* -1: default 2 */
+  int timeout_ms;        /* 0: default */
+  int status_ok;         /* 1: expect success */
+  const char *code;      /* expected error code otherwise */
+  int attempts;          /* HTTP attempts seen in telemetry */
+  const char *flag;      /* telemetry flag that must be true, or NULL */
+  double min_ms, max_ms;
+} fault_case;
+
+static const fault_case faults[] = {
+    {"[[fault:500x1]]", NULL, NULL, -1, 0, 1, NULL, 2, NULL, 0, 5000},
+    {"[[fault:500]]", NULL, NULL, -1, 0, 0, "LLM_UNAVAILABLE", 3, NULL, 0, 10000},
+    {"[[fault:503x2]]", NULL, NULL, -1, 0, 1, NULL, 3, NULL, 0, 10000},
+    {"[[fault:500noretry]]", NULL, NULL, -1, 0, 0, "LLM_UNAVAILABLE", 1, NULL, 0, 2000},
+    {"[[fault:429x1]]", NULL, NULL, -1, 0, 1, NULL, 2, NULL, 900, 5000},      /* retry-after: 1 (s) */
+    {"[[fault:429msx1]]", NULL, NULL, -1, 0, 1, NULL, 2, NULL, 40, 3000},     /* retry-after-ms wins over 30 s */
+    {"[[fault:429datex1]]", NULL, NULL, -1, 0, 1, NULL, 2, NULL, 900, 5000},  /* HTTP-date two seconds ahead */
+    {"[[fault:429]]", NULL, NULL, 1, 0, 0, "LLM_RATE_LIMITED", 2, NULL, 900, 5000},
+    {"[[fault:quota]]", NULL, NULL, -1, 0, 0, "LLM_QUOTA_EXCEEDED", 1, NULL, 0, 2000},
+    {"[[fault:400]]", NULL, NULL, -1, 0, 0, "LLM_BAD_REQUEST", 1, NULL, 0, 2000},
+    {"[[fault:401]]", NULL, NULL, -1, 0, 0, "LLM_AUTH", 1, NULL, 0, 2000},
+    {"[[fault:azure429x1]]", NULL, NULL, -1, 0, 1, NULL, 2, NULL, 900, 5000},
+    {"[[fault:azure500x1]]", NULL, NULL, -1, 0, 1, NULL, 2, NULL, 0, 5000},
+    {"[[fault:openrouter]]", NULL, NULL, 1, 0, 0, "LLM_UNAVAILABLE", 2, NULL, 0, 5000},
+    {"[[fault:timeout]]", NULL, NULL, 1, 400, 0, "LLM_UNAVAILABLE", 2, NULL, 700, 5000},
+    {"[[fault:timeoutx1]]", NULL, NULL, 1, 400, 1, NULL, 2, NULL, 350, 5000},
+    {"[[fault:resetx1]]", NULL, NULL, -1, 0, 1, NULL, 2, NULL, 0, 5000},
+    {"[[fault:reset]]", NULL, NULL, -1, 0, 0, "LLM_UNAVAILABLE", 3, NULL, 0, 10000},
+    {"[[fault:badbody]]", NULL, NULL, 1, 0, 0, "LLM_UNAVAILABLE", 2, NULL, 0, 5000},
+    {"[[fault:malformedx1]]", NULL, NULL, -1, 0, 1, NULL, 2, "repair_round", 0, 5000},
+    {"[[fault:malformed]]", NULL, NULL, -1, 0, 0, "LLM_INVALID_OUTPUT", 2, "repair_round", 0, 5000},
+    {"[[fault:schemax1]]", NULL, NULL, -1, 0, 1, NULL, 2, "repair_round", 0, 5000},
+    {"[[fault:schema]]", NULL, NULL, -1, 0, 0, "LLM_INVALID_OUTPUT", 2, "repair_round", 0, 5000},
+    {"[[fault:lengthx1]]", NULL, NULL, -1, 0, 1, NULL, 2, "length_retry", 0, 5000},
+    {"[[fault:length]]", NULL, NULL, -1, 0, 0, "LLM_TRUNCATED", 2, "length_retry", 0, 5000},
+    {"[[fault:refusal]]", NULL, NULL, -1, 0, 0, "LLM_REFUSED", 1, NULL, 0, 2000},
+    {"[[fault:filter]]", NULL, NULL, -1, 0, 0, "LLM_CONTENT_FILTER", 1, NULL, 0, 2000},
+    {"[[fault:drip]]", "--drip-ms", "100", 0, 600, 0, "LLM_UNAVAILABLE", 1, NULL, 500, 3000},
+    {"[[fault:drip]]", "--drip-ms", "1", 0, 0, 1, NULL, 1, NULL, 0, 8000},
+    {"", "--fault", "500x1@parse", -1, 0, 1, NULL, 2, NULL, 0, 5000},
+};
+
+START_TEST(test_fault) {
+  const fault_case *fc = &faults[_i];
+  env e;
+  const char *args[3] = {fc->fake_flag, fc->fake_val, NULL};
+  env_start_fake(&e, fc->fake_flag ? args : NULL);
+  if (fc->max_retries >= 0)
+    e.cfg.llm.max_retries = fc->max_retries;
+  if (fc->timeout_ms)
+    e.cfg.llm.timeout_ms = fc->timeout_ms;
+  env_open(&e, false);
+  char *text = with_marker(fc->marker);
+  result r = run_call(&e, text, false, NULL);
+  free(text);
+  if (fc->status_ok) {
+    ck_assert_msg(r.o.status == 0, "%s: status %d %s", fc->marker, r.o.status, r.o.message);
+    ck_assert_ptr_nonnull(json_object_get(r.o.result, "document"));
+  } else {
+    ck_assert_msg(r.o.status < 0, "%s: expected failure", fc->marker);
+    ck_assert_msg(!strcmp(cw_error_name(r.o.code), fc->code), "%s: code %s, want %s (%s)", fc->marker,
+                  cw_error_name(r.o.code), fc->code, r.o.message);
+    ck_assert_ptr_null(r.o.result);
+    ck_assert_str_eq(json_string_value(json_object_get(call_tel(&r, 0), "error")), fc->code);
+  }
+  ck_assert_msg(tel_int(&r, 0, "attempts") == fc->attempts, "%s: attempts %ld want %d", fc->marker,
+                tel_int(&r, 0, "attempts"), fc->attempts);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), fc->attempts);
+  if (fc->flag)
+    ck_assert_msg(json_is_true(json_object_get(call_tel(&r, 0), fc->flag)), "%s: %s not set", fc->marker, fc->flag);
+  ck_assert_msg(r.ms >= fc->min_ms && r.ms <= fc->max_ms, "%s: took %.0f ms, want %.0f..%.0f", fc->marker, r.ms,
+                fc->min_ms, fc->max_ms);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_quota_reschedules_long) {
+  env e;
+  env_init(&e, NULL);
+  char *text = with_marker("[[fault:quota]]");
+  result r = run_call(&e, text, false, NULL);
+  free(text);
+  ck_assert_int_eq(r.o.code, CW_ERR_LLM_QUOTA_EXCEEDED);
+  ck_assert_int_eq(r.o.retry_after_ms, 3600000);
+  ck_assert_ptr_nonnull(strstr(r.o.message, "insufficient_quota"));
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_rate_limited_keeps_advice) {
+  env e;
+  env_start_fake(&e, (const char *const[]){"--retry-after", "3", NULL});
+  e.cfg.llm.max_retries = 0;
+  env_open(&e, false);
+  char *text = with_marker("[[fault:429]]");
+  result r = run_call(&e, text, false, NULL);
+  free(text);
+  ck_assert_int_eq(r.o.code, CW_ERR_LLM_RATE_LIMITED);
+  ck_assert_int_eq(r.o.retry_after_ms, 3000); /* the job layer waits as long as the server asked */
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_hallucinated_employer_dropped) {
+  env e;
+  env_init(&e, NULL);
+  char *text = with_marker("[[fault:hallucinate]]");
+  result r = run_call(&e, text, false, NULL);
+  free(text);
+  ck_assert_int_eq(r.o.status, 0);
+  json_t *work = json_object_get(json_object_get(r.o.result, "document"), "work_experience");
+  size_t i;
+  json_t *w;
+  json_array_foreach(work, i, w) ck_assert_str_ne(json_string_value(json_object_get(w, "company")) ?: "",
+                                                  "Initech Global Holdings");
+  ck_assert_int_eq(json_array_size(work), 2);
+  json_t *g = json_object_get(r.o.telemetry, "grounding");
+  ck_assert_int_eq(json_integer_value(json_object_get(g, "dropped")), 1);
+  ck_assert_int_ge(json_integer_value(json_object_get(g, "checked")), 3);
+  ck_assert_int_eq(json_integer_value(json_object_get(r.o.telemetry, "total_grounding_dropped")), 1);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_enrich_fault_in_one_call) {
+  /* the marker sits under a work entry, so the entries call sees it */
+  env e;
+  env_init(&e, NULL);
+  const char *text =
+      "Jane Doe\nEXPERIENCE\nEngineer at Globex (2015 - 2019)\n[[fault:schemax1@entries]]\nEDUCATION\nMIT, BSc (2011)\n";
+  result p = run_call(&e, text, false, NULL);
+  ck_assert_int_eq(p.o.status, 0);
+  result r = run_call(&e, text, true, json_object_get(p.o.result, "document"));
+  ck_assert_msg(r.o.status == 0, "%s", r.o.message);
+  json_t *c0 = call_tel(&r, 0);
+  ck_assert_str_eq(json_string_value(json_object_get(c0, "call")), "enrich_entries");
+  ck_assert(json_is_true(json_object_get(c0, "repair_round")));
+  ck_assert(json_is_false(json_object_get(call_tel(&r, 1), "repair_round")));
+  result_free(&r);
+  result_free(&p);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_fallback_offline) {
+  env e;
+  env_start_fake(&e, NULL);
+  e.cfg.llm.max_retries = 1;
+  e.cfg.provider.fallback_offline = true;
+  env_open(&e, true);
+  char *text = with_marker("[[fault:503]]");
+  result r = run_call(&e, text, false, NULL);
+  free(text);
+  ck_assert_msg(r.o.status == 0, "%s", r.o.message);
+  ck_assert_str_eq(json_string_value(json_object_get(r.o.result, "source_type")), CW_HEURISTIC_SOURCE);
+  ck_assert_str_eq(json_string_value(json_object_get(r.o.result, "fallback_from")), "openai");
+  json_t *fb = json_object_get(r.o.telemetry, "fallback");
+  ck_assert_str_eq(json_string_value(json_object_get(fb, "reason")), "LLM_UNAVAILABLE");
+  ck_assert_int_eq(tel_int(&r, 0, "attempts"), 2);
+  result_free(&r);
+  /* permanent errors do not fall back */
+  text = with_marker("[[fault:refusal]]");
+  r = run_call(&e, text, false, NULL);
+  free(text);
+  ck_assert_int_eq(r.o.code, CW_ERR_LLM_REFUSED);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_empty_text_never_sent) {
+  env e;
+  env_init(&e, NULL);
+  result r = run_call(&e, "  \n\t\n", false, NULL);
+  ck_assert_int_eq(r.o.code, CW_ERR_TEXT_EMPTY);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 0);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_input_budget_truncation) {
+  env e;
+  env_start_fake(&e, NULL);
+  e.cfg.llm.max_input_tokens = 2000;
+  env_open(&e, false);
+  size_t n = 200000;
+  char *big = malloc(n + strlen(RESUME) + 1);
+  strcpy(big, RESUME);
+  size_t k = strlen(big);
+  while (k + 40 < n) {
+    memcpy(big + k, "- Did a lot of useful work every day.\n", 38);
+    k += 38;
+  }
+  big[k] = '\0';
+  result r = run_call(&e, big, false, NULL);
+  free(big);
+  ck_assert_msg(r.o.status == 0, "%s", r.o.message);
+  ck_assert(json_is_true(json_object_get(r.o.telemetry, "input_truncated")));
+  ck_assert(json_is_true(json_object_get(call_tel(&r, 0), "input_truncated")));
+  ck_assert_int_lt(json_integer_value(json_object_get(r.o.telemetry, "input_chars")), 8000);
+  ck_assert_int_le(tel_int(&r, 0, "prompt_tokens"), 2600);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_azure_style_and_headers) {
+  env e;
+  env_start_fake(&e, (const char *const[]){"--api-key", SECRET_KEY, NULL});
+  setstr(&e.cfg.llm.api_style, "azure");
+  setstr(&e.cfg.llm.base_url, e.fake.base);
+  setstr(&e.cfg.llm.model, "my-deployment");
+  e.cfg.llm.api_key = strdup(SECRET_KEY);
+  e.cfg.llm.headers[e.cfg.llm.n_headers++] = strdup("X-Title: careeros-test");
+  env_open(&e, false);
+  result r = run_call(&e, RESUME, false, NULL);
+  ck_assert_msg(r.o.status == 0, "%s", r.o.message);
+  json_t *last = fake_llm_get(&e.fake, "/last");
+  ck_assert_str_eq(json_string_value(json_object_get(last, "path")),
+                   "/openai/deployments/my-deployment/chat/completions");
+  ck_assert_str_eq(json_string_value(json_object_get(last, "api_version")), e.cfg.llm.azure_api_version);
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(last, "headers"), "X-Title")), "careeros-test");
+  json_decref(last);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_openai_bearer_and_wrong_key) {
+  env e;
+  env_start_fake(&e, (const char *const[]){"--api-key", "sk-right-key-000000000000", NULL});
+  e.cfg.llm.api_key = strdup(SECRET_KEY);
+  env_open(&e, false);
+  result r = run_call(&e, RESUME, false, NULL);
+  ck_assert_int_eq(r.o.code, CW_ERR_LLM_AUTH);
+  ck_assert_int_eq(tel_int(&r, 0, "attempts"), 1);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+/* ---- the key never reaches logs, errors or telemetry ----------------------- */
+
+START_TEST(test_key_never_logged) {
+  char path[] = "/tmp/cw-llm-log-XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  fflush(stderr);
+  int saved = dup(2);
+  dup2(fd, 2);
+  cw_log_set_level(CW_LOG_DEBUG);
+  env e;
+  env_start_fake(&e, (const char *const[]){"--api-key", SECRET_KEY, NULL});
+  e.cfg.llm.api_key = strdup(SECRET_KEY);
+  e.cfg.llm.max_retries = 1;
+  env_open(&e, false);
+  const char *markers[] = {"", "[[fault:500]]", "[[fault:401]]", "[[fault:schema]]", "[[fault:400]]"};
+  for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++) {
+    char *text = with_marker(markers[i]);
+    result r = run_call(&e, text, false, NULL);
+    free(text);
+    ck_assert_ptr_null(strstr(r.o.message, SECRET_KEY));
+    ck_assert_ptr_null(strstr(r.o.message, "SECRETKEY"));
+    char *t = json_dumps(r.o.telemetry, 0);
+    ck_assert_ptr_null(strstr(t, "SECRETKEY"));
+    free(t);
+    if (r.o.result) {
+      char *s = json_dumps(r.o.result, 0);
+      ck_assert_ptr_null(strstr(s, "SECRETKEY"));
+      free(s);
+    }
+    result_free(&r);
+  }
+  env_close(&e);
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  FILE *f = fopen(path, "r");
+  char line[4096];
+  int lines = 0;
+  while (fgets(line, sizeof line, f)) {
+    lines++;
+    ck_assert_msg(strstr(line, "SECRETKEY") == NULL, "key in log line: %s", line);
+  }
+  fclose(f);
+  unlink(path);
+  ck_assert_int_gt(lines, 5); /* the logs were captured at all */
+}
+END_TEST
+
+START_TEST(test_scrub_key_echoed_by_server) {
+  /* an error message that quotes the key (as OpenAI's 401 does) is scrubbed */
+  env e;
+  env_start_fake(&e, (const char *const[]){"--api-key", "sk-other-0000000000000", NULL});
+  e.cfg.llm.api_key = strdup(SECRET_KEY);
+  env_open(&e, false);
+  result r = run_call(&e, RESUME, false, NULL);
+  ck_assert_int_eq(r.o.code, CW_ERR_LLM_AUTH);
+  ck_assert_ptr_null(strstr(r.o.message, "SECRETKEY"));
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+/* ---- redaction ----------------------------------------------------------------- */
+
+START_TEST(test_redact_patterns) {
+  cw_redactor *rd;
+  ck_assert_int_eq(cw_redactor_new(&rd), 0);
+  const char *t = "Jane Doe | jane.doe@example.com | +49 (30) 1234 5678 | https://janedoe.dev.\n"
+                  "linkedin.com/in/janedoe and @janedoe; again jane.doe@example.com\n"
+                  "Engineer at Acme (2019 - 2021), since 2019-03-01, 2015-2019\n";
+  char *out;
+  size_t n;
+  json_t *found;
+  ck_assert_int_eq(cw_redact(rd, t, strlen(t), &out, &n, &found), 0);
+  ck_assert_ptr_null(strstr(out, "jane.doe@example.com"));
+  ck_assert_ptr_null(strstr(out, "1234 5678"));
+  ck_assert_ptr_null(strstr(out, "janedoe.dev"));
+  ck_assert_ptr_null(strstr(out, "linkedin.com"));
+  ck_assert_ptr_null(strstr(out, "@janedoe"));
+  ck_assert_ptr_nonnull(strstr(out, "[EMAIL_1]"));
+  ck_assert_ptr_null(strstr(out, "[EMAIL_2]")); /* a repeated address keeps its number */
+  ck_assert_ptr_nonnull(strstr(out, "[PHONE_1]"));
+  ck_assert_ptr_nonnull(strstr(out, "[URL_1]."));  /* the full stop stays outside */
+  ck_assert_ptr_nonnull(strstr(out, "[URL_2]"));
+  ck_assert_ptr_nonnull(strstr(out, "[HANDLE_1]"));
+  /* dates and names stay */
+  ck_assert_ptr_nonnull(strstr(out, "(2019 - 2021)"));
+  ck_assert_ptr_nonnull(strstr(out, "2019-03-01"));
+  ck_assert_ptr_nonnull(strstr(out, "2015-2019"));
+  ck_assert_ptr_nonnull(strstr(out, "Engineer at Acme"));
+  ck_assert_str_eq(json_string_value(json_array_get(json_object_get(found, "emails"), 0)), "jane.doe@example.com");
+  ck_assert_str_eq(json_string_value(json_array_get(json_object_get(found, "phones"), 0)), "+49 (30) 1234 5678");
+  json_t *doc = json_pack("{s:s,s:[s]}", "email", "[EMAIL_1]", "urls", "see [URL_2] now");
+  cw_redact_restore(doc, found);
+  ck_assert_str_eq(json_string_value(json_object_get(doc, "email")), "jane.doe@example.com");
+  ck_assert_str_eq(json_string_value(json_array_get(json_object_get(doc, "urls"), 0)),
+                   "see linkedin.com/in/janedoe now");
+  json_decref(doc);
+  json_decref(found);
+  free(out);
+  cw_redactor_free(rd);
+}
+END_TEST
+
+START_TEST(test_redact_end_to_end) {
+  env e;
+  env_start_fake(&e, NULL);
+  e.cfg.llm.redact_contacts = true;
+  env_open(&e, false);
+  result r = run_call(&e, RESUME, false, NULL);
+  ck_assert_msg(r.o.status == 0, "%s", r.o.message);
+  json_t *last = fake_llm_get(&e.fake, "/last");
+  const char *body = json_string_value(json_object_get(last, "body"));
+  ck_assert_ptr_null(strstr(body, "jane.doe@example.com"));
+  ck_assert_ptr_null(strstr(body, "555 123"));
+  ck_assert_ptr_nonnull(strstr(body, "[EMAIL_1]"));
+  json_t *contact = json_object_get(json_object_get(r.o.result, "document"), "contact");
+  ck_assert_str_eq(json_string_value(json_object_get(contact, "email")), "jane.doe@example.com");
+  ck_assert_str_eq(json_string_value(json_object_get(contact, "phone")), "+1 555 123 4567");
+  ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r.o.telemetry, "redaction"), "emails")), 1);
+  json_decref(last);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+/* ---- parsing helpers ----------------------------------------------------------- */
+
+START_TEST(test_go_durations) {
+  ck_assert_int_eq(cw_llm_parse_go_duration("6m0s"), 360000);
+  ck_assert_int_eq(cw_llm_parse_go_duration("12ms"), 12);
+  ck_assert_int_eq(cw_llm_parse_go_duration("1.5s"), 1500);
+  ck_assert_int_eq(cw_llm_parse_go_duration("1h2m3s"), 3723000);
+  ck_assert_int_eq(cw_llm_parse_go_duration("2m30.5s"), 150500);
+  ck_assert_int_eq(cw_llm_parse_go_duration("250us"), 1);
+  ck_assert_int_eq(cw_llm_parse_go_duration("0s"), 0);
+  ck_assert_int_eq(cw_llm_parse_go_duration("0"), 0);
+  ck_assert_int_eq(cw_llm_parse_go_duration("17.123ms"), 18);
+  ck_assert_int_eq(cw_llm_parse_go_duration(""), -1);
+  ck_assert_int_eq(cw_llm_parse_go_duration("5"), -1);
+  ck_assert_int_eq(cw_llm_parse_go_duration("abc"), -1);
+  ck_assert_int_eq(cw_llm_parse_go_duration("3x"), -1);
+  ck_assert_int_eq(cw_llm_parse_go_duration("-1s"), -1);
+  ck_assert_int_eq(cw_llm_parse_go_duration(NULL), -1);
+}
+END_TEST
+
+START_TEST(test_retry_after_units) {
+  int64_t now = 1700000000;
+  ck_assert_int_eq(cw_llm_retry_after_ms("1500", NULL, now), 1500);
+  ck_assert_int_eq(cw_llm_retry_after_ms("2.5", "30", now), 3);       /* ms header wins */
+  ck_assert_int_eq(cw_llm_retry_after_ms(NULL, "2", now), 2000);      /* seconds */
+  ck_assert_int_eq(cw_llm_retry_after_ms(NULL, "0.5", now), 500);
+  ck_assert_int_eq(cw_llm_retry_after_ms("junk", "3", now), 3000);
+  ck_assert_int_eq(cw_llm_retry_after_ms(NULL, "Tue, 14 Nov 2023 22:13:25 GMT", now), 5000); /* now + 5 s */
+  ck_assert_int_eq(cw_llm_retry_after_ms(NULL, "Tue, 14 Nov 2023 22:13:15 GMT", now), 0);    /* in the past */
+  ck_assert_int_eq(cw_llm_retry_after_ms(NULL, "soon", now), -1);
+  ck_assert_int_eq(cw_llm_retry_after_ms(NULL, NULL, now), -1);
+  /* the SDK delay */
+  ck_assert_int_eq(cw_llm_retry_delay_ms(1500, 0, 0.5), 1500);
+  ck_assert_int_eq(cw_llm_retry_delay_ms(60000, 0, 0), 60000);
+  ck_assert_int_eq(cw_llm_retry_delay_ms(61000, 0, 0), 500);  /* advice over a minute: backoff */
+  ck_assert_int_eq(cw_llm_retry_delay_ms(0, 0, 0), 500);
+  ck_assert_int_eq(cw_llm_retry_delay_ms(-1, 1, 0), 1000);
+  ck_assert_int_eq(cw_llm_retry_delay_ms(-1, 2, 0), 2000);
+  ck_assert_int_eq(cw_llm_retry_delay_ms(-1, 4, 0), 8000);
+  ck_assert_int_eq(cw_llm_retry_delay_ms(-1, 10, 0), 8000);
+  long j = cw_llm_retry_delay_ms(-1, 0, 0.999);
+  ck_assert(j >= 375 && j < 380); /* at most 25% jitter */
+  /* which answers are retried */
+  ck_assert(cw_llm_should_retry(408, NULL));
+  ck_assert(cw_llm_should_retry(409, NULL));
+  ck_assert(cw_llm_should_retry(429, NULL));
+  ck_assert(cw_llm_should_retry(500, NULL));
+  ck_assert(cw_llm_should_retry(0, NULL));
+  ck_assert(!cw_llm_should_retry(400, NULL));
+  ck_assert(!cw_llm_should_retry(404, NULL));
+  ck_assert(!cw_llm_should_retry(500, "false"));
+  ck_assert(cw_llm_should_retry(400, "true"));
+}
+END_TEST
+
+/* ---- startup checks -------------------------------------------------------------- */
+
+static void copy_prompts(const char *from, const char *to) {
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "cp %s/*.md %s/*.json %s/", from, from, to);
+  ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(test_schema_must_be_strict) {
+  env e;
+  env_start_fake(&e, NULL);
+  char src[1200], path[1200], cmd[1400];
+  snprintf(src, sizeof src, "%s", e.cfg.llm.prompt_dir);
+  char tmpl[] = "/tmp/cw-llm-prompts-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(tmpl));
+  snprintf(path, sizeof path, "%s/parse.v1.schema.json", tmpl);
+  setstr(&e.cfg.llm.prompt_dir, tmpl);
+  ck_assert_int_eq(uv_loop_init(&e.loop), 0);
+  ck_assert_int_eq(cw_http_new(&e.loop, NULL, &e.http), 0);
+  /* an optional property (missing from required) is not allowed in strict mode */
+  copy_prompts(src, tmpl);
+  json_t *s = json_load_file(path, 0, NULL);
+  json_array_remove(json_object_get(json_object_get(s, "schema"), "required"), 0);
+  json_dump_file(s, path, 0);
+  json_decref(s);
+  ck_assert_int_eq(cw_llm_provider_new(&e.loop, &e.cfg, e.http, NULL, &e.prov), -EINVAL);
+  /* neither is an open object */
+  copy_prompts(src, tmpl);
+  s = json_load_file(path, 0, NULL);
+  json_object_set_new(json_object_get(json_object_get(json_object_get(s, "schema"), "properties"), "contact"),
+                      "additionalProperties", json_true());
+  json_dump_file(s, path, 0);
+  json_decref(s);
+  ck_assert_int_eq(cw_llm_provider_new(&e.loop, &e.cfg, e.http, NULL, &e.prov), -EINVAL);
+  /* a missing prompt file is fatal */
+  copy_prompts(src, tmpl);
+  snprintf(path, sizeof path, "%s/enrich_career.v1.prompt.md", tmpl);
+  unlink(path);
+  ck_assert_int_eq(cw_llm_provider_new(&e.loop, &e.cfg, e.http, NULL, &e.prov), -EINVAL);
+  /* the shipped files pass */
+  copy_prompts(src, tmpl);
+  ck_assert_int_eq(cw_llm_provider_new(&e.loop, &e.cfg, e.http, NULL, &e.prov), 0);
+  env_close(&e);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpl);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* ---- pacing -------------------------------------------------------------------- */
+
+typedef struct {
+  int done;
+  int ok;
+  uint64_t first_done_ns, last_done_ns;
+} batch;
+
+static double first_done_ms;
+
+static void on_batch(void *arg, cw_provider_outcome *o) {
+  batch *b = arg;
+  b->done++;
+  if (o->status == 0)
+    b->ok++;
+  b->last_done_ns = uv_hrtime();
+  if (!b->first_done_ns)
+    b->first_done_ns = b->last_done_ns;
+  json_decref(o->result);
+  json_decref(o->telemetry);
+}
+
+static double run_batch(env *e, int n, const char *marker) {
+  batch b = {0};
+  char **texts = calloc((size_t)n, sizeof *texts);
+  uint64_t t0 = uv_hrtime();
+  for (int i = 0; i < n; i++) {
+    if (asprintf(&texts[i], "%sNumber %d\n%s\n", RESUME, i, i == 0 && marker ? marker : "") < 0)
+      abort();
+    cw_provider_req req = {.job_id = "job-b", .text = texts[i], .text_len = strlen(texts[i]),
+                           .document_date = "2024-05-01"};
+    cw_provider_call *call;
+    ck_assert_int_eq(cw_provider_parse(e->prov, &req, on_batch, &b, &call), 0);
+  }
+  while (b.done < n)
+    uv_run(&e->loop, UV_RUN_ONCE);
+  ck_assert_int_eq(b.ok, n);
+  first_done_ms = (double)(b.first_done_ns - t0) / 1e6;
+  for (int i = 0; i < n; i++)
+    free(texts[i]);
+  free(texts);
+  return (double)(b.last_done_ns - t0) / 1e6;
+}
+
+START_TEST(test_rpm_never_exceeded) {
+  env e;
+  env_start_fake(&e, NULL);
+  e.cfg.llm.rpm = 1200; /* one request per 50 ms */
+  env_open(&e, false);
+  double ms = run_batch(&e, 30, NULL);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 30);
+  /* a second's window never holds more than rpm/60 starts (+1 for the
+   * boundary: arrival times jitter by a few ms) */
+  long max1s = fake_llm_stat(&e.fake, "max_in_window", 1000);
+  ck_assert_msg(max1s <= 21, "max in 1 s: %ld", max1s);
+  long max500 = fake_llm_stat(&e.fake, "max_in_window", 500);
+  ck_assert_msg(max500 <= 11, "max in 0.5 s: %ld", max500);
+  ck_assert_msg(ms >= 29 * 50 * 0.9, "30 requests took only %.0f ms", ms);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_in_flight_cap) {
+  env e;
+  env_start_fake(&e, (const char *const[]){"--latency-ms", "150", NULL});
+  e.cfg.llm.max_in_flight = 3;
+  env_open(&e, false);
+  double ms = run_batch(&e, 12, NULL);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "max_concurrent", 60000), 3);
+  ck_assert_msg(ms >= 4 * 150 * 0.9, "12 requests, 3 at a time, took %.0f ms", ms);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_tpm_bucket) {
+  /* each request is estimated at ~9,700 tokens (prompt + schema + the
+   * max_tokens the API counts): a 20,000 TPM bucket admits two at a time;
+   * the unused estimate comes back when an answer reports its usage */
+  env e;
+  env_start_fake(&e, (const char *const[]){"--latency-ms", "150", NULL});
+  e.cfg.llm.tpm = 20000;
+  e.cfg.llm.max_output_tokens = 8000;
+  env_open(&e, false);
+  double ms = run_batch(&e, 6, NULL);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "max_concurrent", 60000), 2);
+  ck_assert_msg(ms >= 3 * 150 * 0.9, "6 requests took %.0f ms", ms);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_headers_pause_everyone) {
+  /* remaining-requests 0 with reset 1s: nobody is admitted for a second */
+  env e;
+  env_start_fake(&e, NULL);
+  env_open(&e, false);
+  char *text = with_marker("[[fault:ratelow]]");
+  result r = run_call(&e, text, false, NULL);
+  free(text);
+  ck_assert_int_eq(r.o.status, 0);
+  result_free(&r);
+  result r2 = run_call(&e, RESUME, false, NULL);
+  ck_assert_int_eq(r2.o.status, 0);
+  ck_assert_msg(r2.ms >= 800, "the next request went out after %.0f ms", r2.ms);
+  result_free(&r2);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_429_pauses_the_bucket) {
+  /* one request gets 429 with retry-after 1 s: the others wait too, instead
+   * of hammering the API */
+  env e;
+  env_start_fake(&e, (const char *const[]){"--latency-ms", "20", NULL});
+  e.cfg.llm.max_in_flight = 1;
+  env_open(&e, false);
+  run_batch(&e, 4, "[[fault:429x1]]");
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 5);
+  /* without the shared pause the other three would be done in ~60 ms */
+  ck_assert_msg(first_done_ms >= 950, "first answer after %.0f ms", first_done_ms);
+  env_close(&e);
+}
+END_TEST
+
+START_TEST(test_cancel) {
+  env e;
+  env_start_fake(&e, (const char *const[]){"--latency-ms", "3000", NULL});
+  env_open(&e, false);
+  result r = {0};
+  cw_provider_req req = {.job_id = "job-c", .text = RESUME, .text_len = strlen(RESUME), .document_date = "2024-05-01"};
+  cw_provider_call *call;
+  ck_assert_int_eq(cw_provider_parse(e.prov, &req, on_outcome, &r, &call), 0);
+  uint64_t t0 = uv_hrtime();
+  while (fake_llm_stat(&e.fake, "chat_requests", 60000) < 1)
+    uv_run(&e.loop, UV_RUN_NOWAIT);
+  cw_provider_cancel(e.prov, call);
+  ck_assert(!r.done);
+  while (!r.done)
+    uv_run(&e.loop, UV_RUN_ONCE);
+  ck_assert_int_eq(r.o.status, -ECANCELED);
+  ck_assert_int_eq(r.calls, 1);
+  ck_assert((uv_hrtime() - t0) / 1000000 < 2000);
+  result_free(&r);
+  /* close with a call in flight: its callback runs with -ECANCELED */
+  result r2 = {0};
+  ck_assert_int_eq(cw_provider_parse(e.prov, &req, on_outcome, &r2, &call), 0);
+  env_close(&e);
+  ck_assert_int_eq(r2.calls, 1);
+  ck_assert_int_eq(r2.o.status, -ECANCELED);
+  result_free(&r2);
+}
+END_TEST
+
+static Suite *suite(void) {
+  Suite *s = suite_create("llm");
+  TCase *t = tcase_create("answers");
+  tcase_set_timeout(t, 60);
+  tcase_add_test(t, test_parse_json_schema);
+  tcase_add_test(t, test_parse_tools_mode);
+  tcase_add_test(t, test_enrich_two_calls);
+  tcase_add_test(t, test_enrich_tools_mode);
+  tcase_add_test(t, test_azure_style_and_headers);
+  tcase_add_test(t, test_openai_bearer_and_wrong_key);
+  tcase_add_test(t, test_empty_text_never_sent);
+  tcase_add_test(t, test_input_budget_truncation);
+  tcase_add_test(t, test_schema_must_be_strict);
+  tcase_add_test(t, test_cancel);
+  suite_add_tcase(s, t);
+  TCase *f = tcase_create("faults");
+  tcase_set_timeout(f, 60);
+  tcase_add_loop_test(f, test_fault, 0, (int)(sizeof faults / sizeof faults[0]));
+  tcase_add_test(f, test_quota_reschedules_long);
+  tcase_add_test(f, test_rate_limited_keeps_advice);
+  tcase_add_test(f, test_hallucinated_employer_dropped);
+  tcase_add_test(f, test_enrich_fault_in_one_call);
+  tcase_add_test(f, test_fallback_offline);
+  suite_add_tcase(s, f);
+  TCase *p = tcase_create("pacing");
+  tcase_set_timeout(p, 60);
+  tcase_add_test(p, test_rpm_never_exceeded);
+  tcase_add_test(p, test_in_flight_cap);
+  tcase_add_test(p, test_tpm_bucket);
+  tcase_add_test(p, test_headers_pause_everyone);
+  tcase_add_test(p, test_429_pauses_the_bucket);
+  suite_add_tcase(s, p);
+  TCase *u = tcase_create("units");
+  tcase_add_test(u, test_go_durations);
+  tcase_add_test(u, test_retry_after_units);
+  tcase_add_test(u, test_redact_patterns);
+  tcase_add_test(u, test_redact_end_to_end);
+  tcase_add_test(u, test_key_never_logged);
+  tcase_add_test(u, test_scrub_key_echoed_by_server);
+  suite_add_tcase(s, u);
+  return s;
+}
+
+int main(void) {
+  SRunner *sr = srunner_create(suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
