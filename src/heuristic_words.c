@@ -27,7 +27,23 @@ static const char *const title_words[] = {
     "directrice", "chargé", "chargée", "desarrollador", "ingeniero", "gerente", "jefe",
     "becario", "analista", "consultor", "programador", "mentor", "organizer", "member",
     "maintainer", "contributor", "volunteer", "cook", "chef", "waiter", "server", "sales",
-    "marketing", "support", "product", "programme", "program", "project", "officer", NULL};
+    "marketing", "support", "product", "programme", "program", "project", "officer",
+    /* public service, trades, health, media, hospitality, law */
+    "senator", "governor", "mayor", "minister", "ambassador", "councillor", "councilor", "judge",
+    "soldier", "sergeant", "captain", "lieutenant", "commander", "pilot", "surgeon", "dentist",
+    "veterinarian", "paramedic", "firefighter", "detective", "mathematician", "translator",
+    "interpreter", "coach", "trainer", "dean", "provost", "chancellor", "curator", "archivist",
+    "planner", "estimator", "surveyor", "inspector", "controller", "bookkeeper", "teller",
+    "banker", "broker", "underwriter", "actuary", "trader", "buyer", "merchandiser", "stylist",
+    "actor", "actress", "musician", "singer", "composer", "dancer", "author", "columnist",
+    "reporter", "correspondent", "presenter", "animator", "illustrator", "copywriter",
+    "receptionist", "housekeeper", "nanny", "caregiver", "carpenter", "plumber", "welder",
+    "machinist", "foreman", "superintendent", "dispatcher", "courier", "ranger", "farmer",
+    "gardener", "baker", "butcher", "bartender", "sommelier", "concierge", "steward",
+    "attendant", "advocate", "solicitor", "barrister", "notary", "counsel", "generalist",
+    "expert", "evangelist", "resident", "scholar", "proprietor", "entrepreneur", "webmaster",
+    "sysadmin", "hygienist", "optometrist", "psychologist", "psychiatrist", "midwife",
+    "technologist", "scientist", "researcher", "editor", "ta", NULL};
 
 static const char *const company_words[] = {
     "inc", "llc", "ltd", "limited", "gmbh", "ag", "corp", "corporation", "company", "co",
@@ -39,7 +55,13 @@ static const char *const company_words[] = {
     "international", "global", "health", "the", "university", "institute", "council",
     "associates", "enterprises", "digital", "games", "interactive", "analytics", "cloud",
     "energy", "motors", "airlines", "pharma", "insurance", "bureau", "office", "center",
-    "centre", "clinic", "school", "college", NULL};
+    "centre", "clinic", "school", "college", "senate", "congress", "parliament", "court",
+    "army", "navy", "police", "church", "museum", "library", "hotel", "hotels", "restaurant",
+    "cafe", "store", "stores", "shop", "market", "farm", "press", "publishing", "news", "radio",
+    "broadcasting", "airport", "railway", "railways", "county", "federal", "commission",
+    "authority", "board", "trust", "association", "society", "club", "union", "federation",
+    "league", "cooperative", "partnership", "llp", "nhs", "gmbh", "ag", "llc", "ltd", "inc",
+    "corp", "co", "kg", "oy", "spa", "s.p.a.", "k.k.", "pty", "pvt", NULL};
 
 static const char *const inst_words[] = {
     "university", "universität", "universitat", "université", "universidad", "universidade",
