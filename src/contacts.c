@@ -171,22 +171,40 @@ static void email_phone_anywhere(cw__doc *d, json_t *c) {
   }
 }
 
-json_t *cw__contact(cw__doc *d, int header_end) {
+/* The piece as a name candidate: "FATIMA OKAFOR, RN" loses its post-nominal
+ * letters.  Returns false when it cannot be a name. */
+static bool name_candidate(cw__doc *d, const piece *p, piece *out) {
+  *out = *p;
+  const char *comma = memchr(p->s, ',', p->n);
+  if (comma && p->s + p->n - comma <= 14 &&
+      cw__word_count(comma + 1, (size_t)(p->s + p->n - comma - 1)) <= 2)
+    out->n = (size_t)(comma - p->s);
+  return name_like(out) && (comma || !location_like(d, p));
+}
+
+static bool has_role_words(const piece *p) {
+  return cw__score_words(p->s, p->n, W_TITLE) || cw__score_words(p->s, p->n, W_COMPANY) ||
+         cw__score_words(p->s, p->n, W_INST);
+}
+
+/* The name: the first name-like piece without job or organisation words
+ * ("SOFTWARE ENGINEER" above "Jane Doe"), else the first name-like piece. */
+static int pick_name(cw__doc *d, piece *ps, int np, piece *name) {
+  for (int pass = 0; pass < 2; pass++)
+    for (int k = 0; k < np; k++)
+      if (name_candidate(d, &ps[k], name) && (pass || !has_role_words(name))) return k;
+  return -1;
+}
+
+static bool headline_like(cw__doc *d, const piece *p) {
+  return !is_contactish(d, p) && !location_like(d, p) && cw__word_count(p->s, p->n) <= 10 &&
+         p->n < 100;
+}
+
+/* E-mail, phone, URLs and a labelled location from the header pieces. */
+static void scan_pieces(cw__doc *d, piece *ps, int np, json_t *c, json_t *urls) {
   static const char *const loc_labels[] = {"location", "address", "adresse", "ort", "wohnort",
                                            "based in", "dirección", "city", NULL};
-  json_t *c = json_object(), *urls = json_array();
-  json_object_set_new(c, "name", json_null());
-  json_object_set_new(c, "headline", json_null());
-  json_object_set_new(c, "email", json_null());
-  json_object_set_new(c, "phone", json_null());
-  json_object_set_new(c, "location", json_null());
-  int end = header_end > 0 ? header_end : (d->nlines < 8 ? d->nlines : 8);
-  if (end > 30) end = 30;
-  piece ps[MAX_PIECES];
-  int np = 0;
-  for (int i = 0; i < end && np < MAX_PIECES; i++)
-    np += pieces_of(&d->lines[i], i, ps + np, MAX_PIECES - np);
-  int name_line = -1;
   for (int k = 0; k < np; k++) {
     piece *p = &ps[k];
     size_t b, e;
@@ -198,27 +216,50 @@ json_t *cw__contact(cw__doc *d, int header_end) {
     add_urls(d, p->s, p->n, urls);
     if (json_is_null(json_object_get(c, "location")) && (v = labelled(p, loc_labels)) != NULL)
       json_object_set_new(c, "location", v);
-    piece np_ = *p;
-    const char *comma = memchr(p->s, ',', p->n);
-    /* "FATIMA OKAFOR, RN": post-nominal letters after a comma. */
-    if (comma && p->s + p->n - comma <= 14 && cw__word_count(comma + 1, (size_t)(p->s + p->n - comma - 1)) <= 2)
-      np_.n = (size_t)(comma - p->s);
-    if (name_line < 0 && name_like(&np_) && (comma || !location_like(d, p))) {
-      json_object_set_new(c, "name", name_value(np_.s, np_.n));
-      name_line = p->line;
-      /* The headline is the next piece, on the name's line or the next one. */
-      if (k + 1 < np && ps[k + 1].line <= name_line + 2 && !is_contactish(d, &ps[k + 1]) &&
-          !location_like(d, &ps[k + 1]) && cw__word_count(ps[k + 1].s, ps[k + 1].n) <= 10 &&
-          ps[k + 1].n < 100)
-        json_object_set_new(c, "headline", cw__str(ps[k + 1].s, ps[k + 1].n));
-    }
   }
+}
+
+static void name_and_headline(cw__doc *d, piece *ps, int np, json_t *c, int *name_line) {
+  piece name;
+  int k = pick_name(d, ps, np, &name);
+  *name_line = -1;
+  if (k < 0) return;
+  json_object_set_new(c, "name", name_value(name.s, name.n));
+  *name_line = ps[k].line;
+  /* The headline is the next piece, on the name's line or just below; or a
+   * job title written above the name. */
+  if (k + 1 < np && ps[k + 1].line <= *name_line + 2 && headline_like(d, &ps[k + 1]))
+    json_object_set_new(c, "headline", cw__str(ps[k + 1].s, ps[k + 1].n));
+  else if (k > 0 && ps[k - 1].line == *name_line - 1 && headline_like(d, &ps[k - 1]) &&
+           cw__score_words(ps[k - 1].s, ps[k - 1].n, W_TITLE))
+    json_object_set_new(c, "headline", cw__str(ps[k - 1].s, ps[k - 1].n));
+}
+
+static void location_from_pieces(cw__doc *d, piece *ps, int np, json_t *c, int name_line) {
+  const char *hl = json_string_value(json_object_get(c, "headline"));
   for (int k = 0; k < np && json_is_null(json_object_get(c, "location")); k++) {
     if (ps[k].line == name_line || is_contactish(d, &ps[k])) continue;
-    const char *hl = json_string_value(json_object_get(c, "headline"));
     if (hl && strlen(hl) == ps[k].n && memcmp(hl, ps[k].s, ps[k].n) == 0) continue;
     if (location_like(d, &ps[k])) json_object_set_new(c, "location", cw__str(ps[k].s, ps[k].n));
   }
+}
+
+json_t *cw__contact(cw__doc *d, int header_end) {
+  json_t *c = json_object(), *urls = json_array();
+  json_object_set_new(c, "name", json_null());
+  json_object_set_new(c, "headline", json_null());
+  json_object_set_new(c, "email", json_null());
+  json_object_set_new(c, "phone", json_null());
+  json_object_set_new(c, "location", json_null());
+  int end = header_end > 0 ? header_end : (d->nlines < 8 ? d->nlines : 8);
+  if (end > 30) end = 30;
+  piece ps[MAX_PIECES];
+  int np = 0, name_line;
+  for (int i = 0; i < end && np < MAX_PIECES; i++)
+    np += pieces_of(&d->lines[i], i, ps + np, MAX_PIECES - np);
+  scan_pieces(d, ps, np, c, urls);
+  name_and_headline(d, ps, np, c, &name_line);
+  location_from_pieces(d, ps, np, c, name_line);
   /* URLs listed in a "Contact"/"Links" section. */
   for (int i = end; i < d->nlines; i++) {
     if (d->lines[i].heading != SEC_CONTACT) continue;

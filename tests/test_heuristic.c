@@ -540,6 +540,19 @@ START_TEST(test_contacts_international_and_invisible_chars) {
 }
 END_TEST
 
+START_TEST(test_job_title_above_the_name) {
+  json_t *d = parse_text("SOFTWARE ENGINEER\nJane Doe\njane@example.com\n\nExperience\n"
+                         "Engineer, Acme Inc  2019 - 2020\n");
+  ASSERT_FIELD(d, "contact.name", "Jane Doe");
+  ASSERT_FIELD(d, "contact.headline", "SOFTWARE ENGINEER");
+  json_decref(d);
+  /* A surname that is also a job word is still a name when nothing else is. */
+  d = parse_text("Anna Baker\nanna@example.com\n\nSkills\nBaking\n");
+  ASSERT_FIELD(d, "contact.name", "Anna Baker");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_empty_and_garbage) {
   json_t *d = NULL;
   ck_assert_int_eq(cw_heuristic_parse(h, "", 0, &d), 0);
@@ -644,6 +657,7 @@ int main(void) {
   tcase_add_test(tc, test_no_invented_employer);
   tcase_add_test(tc, test_volunteer_not_work_and_headings_variants);
   tcase_add_test(tc, test_contacts_international_and_invisible_chars);
+  tcase_add_test(tc, test_job_title_above_the_name);
   tcase_add_test(tc, test_empty_and_garbage);
   tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_bounded_output_on_huge_input);
