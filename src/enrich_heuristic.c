@@ -38,6 +38,9 @@ static const char *const exec_words[] = {"ceo", "cto", "cfo", "coo", "cio", "chi
                                          "director", "owner", "partner", "head", NULL};
 static const char *const lead_words[] = {"lead", "manager", "principal", "staff", "architect",
                                          "supervisor", "leiter", "responsable", "jefe", NULL};
+/* Titles that manage people rather than lead technically. */
+static const char *const people_words[] = {"manager", "head", "director", "supervisor",
+                                           "leiter", "leiterin", "gerente", "jefe", NULL};
 static const char *const senior_words[] = {"senior", "sr", "sr.", "expert", NULL};
 static const char *const junior_words[] = {"junior", "jr", "jr.", "associate", "assistant", NULL};
 static const char *const entry_words[] = {"intern", "internship", "trainee", "apprentice",
@@ -206,7 +209,7 @@ static json_t *simple_enrichment(const cw_skills *skills, json_t *e, const char 
 }
 
 typedef struct {
-  int years, roles, lead_titles, lead_verbs, scope_marks, tech_skills, all_skills;
+  int years, roles, lead_titles, people_titles, lead_verbs, scope_marks, tech_skills, all_skills;
   enum level top;
   const char *name, *last_title, *last_company, *first_title;
   int first_year, last_year;
@@ -259,6 +262,7 @@ static void gather(const json_t *doc, int now, evidence *ev) {
     enum level lv = level_of(str_or(e, "title", ""));
     if (lv > ev->top) ev->top = lv;
     if (lv >= LV_LEAD) ev->lead_titles++;
+    if (any_word(str_or(e, "title", ""), people_words)) ev->people_titles++;
     const char *desc = str_or(e, "description", "");
     ev->lead_verbs += count_marks(desc, lead_verbs);
     ev->scope_marks += count_marks(desc, scope_marks);
@@ -297,7 +301,7 @@ static json_t *career(const evidence *ev) {
   int depth = clamp(10 + ev->tech_skills * 4 + (ev->top == LV_SENIOR || ev->top == LV_LEAD ? 15 : 0));
   const char *arch, *persona;
   if (ev->top == LV_EXEC) arch = "Executive / Founder";
-  else if (ev->top == LV_LEAD) arch = lead >= 50 ? "People Leader" : "Technical Lead";
+  else if (ev->top == LV_LEAD) arch = ev->people_titles || lead >= 50 ? "People Leader" : "Technical Lead";
   else if (ev->top == LV_ENTRY || ev->roles == 0) arch = "Early-Career Professional";
   else arch = depth >= 50 ? "Specialist Individual Contributor" : "Generalist Individual Contributor";
   persona = lead >= 60 ? "leader" : depth >= 60 ? "specialist" : scope >= 60 ? "operator" : "builder";
@@ -382,6 +386,24 @@ static json_t *narratives(const json_t *doc, const evidence *ev) {
   return arr;
 }
 
+/* The role before entry i: the latest start date before its own, or (no
+ * dates) the next entry, as resumes list the newest first. */
+static json_t *previous_role(json_t *work, size_t i) {
+  json_t *e = json_array_get(work, i), *best = NULL;
+  int mine = months_of(json_string_value(json_object_get(e, "start_date")), false), best_m = -1;
+  if (mine < 0) return json_array_get(work, i + 1);
+  size_t j;
+  json_t *o;
+  json_array_foreach(work, j, o) {
+    int m = months_of(json_string_value(json_object_get(o, "start_date")), false);
+    if (j != i && m >= 0 && m < mine && m > best_m) {
+      best = o;
+      best_m = m;
+    }
+  }
+  return best;
+}
+
 int cw_heuristic_enrich(const json_t *document, const char *document_date,
                         const cw_skills *skills, json_t **result) {
   if (!json_is_object(document) || !result) return -EINVAL;
@@ -390,11 +412,7 @@ int cw_heuristic_enrich(const json_t *document, const char *document_date,
   json_t *work = json_object_get(document, "work_experience");
   size_t i;
   json_t *e;
-  json_array_foreach(work, i, e) {
-    /* Entries are newest first in most resumes: the next one is older. */
-    json_t *older = json_array_get(work, i + 1);
-    json_array_append_new(entries, work_enrichment(skills, e, i, older, now));
-  }
+  json_array_foreach(work, i, e) json_array_append_new(entries, work_enrichment(skills, e, i, previous_role(work, i), now));
   json_array_foreach(json_object_get(document, "education"), i, e)
     json_array_append_new(entries, simple_enrichment(skills, e, "education", i));
   json_array_foreach(json_object_get(document, "projects"), i, e)

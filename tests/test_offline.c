@@ -172,6 +172,39 @@ START_TEST(test_enrich_scores_and_narratives) {
 }
 END_TEST
 
+START_TEST(test_enrich_progression_by_dates_not_order) {
+  /* Listed oldest first: progression still compares with the earlier role. */
+  json_error_t err;
+  json_t *doc = json_loads(
+      "{\"contact\": {\"name\": null}, \"summary\": null, \"education\": [], \"skills\": [],"
+      " \"projects\": [], \"certifications\": [], \"languages\": [],"
+      " \"work_experience\": ["
+      "  {\"company\": \"A\", \"title\": \"Junior Developer\", \"start_date\": \"2015-01\","
+      "   \"end_date\": \"2017-12\", \"is_current\": false, \"description\": null},"
+      "  {\"company\": \"B\", \"title\": \"Engineering Manager\", \"start_date\": \"2018-01\","
+      "   \"end_date\": null, \"is_current\": true, \"description\": \"Led 6 engineers; hired 3.\"}]}",
+      0, &err);
+  ck_assert_msg(doc != NULL, "%s", err.text);
+  json_t *r = NULL;
+  ck_assert_int_eq(cw_heuristic_enrich(doc, "2024-01-15", NULL, &r), 0);
+  json_t *entries = json_object_get(r, "entries");
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(entries, 0), "career_progression")),
+                   "first_recorded_role");
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(entries, 0), "experience_level")),
+                   "junior");
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(entries, 1), "career_progression")),
+                   "promotion");
+  const char *growth = json_string_value(
+      json_object_get(json_array_get(json_object_get(r, "narratives"), 2), "narrative_text"));
+  ck_assert_str_eq(growth, "Progressed from Junior Developer (2015) to Engineering Manager (2018).");
+  json_t *c = json_object_get(r, "career");
+  ck_assert_str_eq(json_string_value(json_object_get(c, "role_archetype")), "People Leader");
+  ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(c, "scope_explanation")), "9 year(s)"));
+  json_decref(r);
+  json_decref(doc);
+}
+END_TEST
+
 START_TEST(test_cancel_reports_ecanceled) {
   probe p = {0};
   cw_provider_req r = req_of(resume);
@@ -247,6 +280,7 @@ int main(void) {
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_parse_is_deferred_and_shaped);
   tcase_add_test(tc, test_enrich_scores_and_narratives);
+  tcase_add_test(tc, test_enrich_progression_by_dates_not_order);
   tcase_add_test(tc, test_cancel_reports_ecanceled);
   tcase_add_test(tc, test_close_with_calls_in_flight);
   tcase_add_test(tc, test_many_calls_complete);
