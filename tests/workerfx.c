@@ -292,7 +292,11 @@ void wfx_done(wfx *f) {
     }
     PQfinish(a);
   }
-  nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  /* WFX_KEEP=1 keeps configs and logs for a look after a passing run */
+  if (!getenv("WFX_KEEP"))
+    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  else
+    fprintf(stderr, "workerfx: kept %s\n", f->dir);
   free(f->dir);
   free(f->conninfo);
 }
