@@ -367,6 +367,7 @@ struct cand {
   uint64_t hash;
   int page;
   int idx;
+  bool numbered; /* carries its page's number: a footer like "Jane Doe - 2/3" */
 };
 
 static const char BULLET[] = "\xE2\x80\xA2";
@@ -407,8 +408,9 @@ static size_t tidy_line(char *p, size_t n, bool *bullet_only) {
 /* Hash of a line for header/footer matching: case-folded, and a number
  * equal to the page's own number or the page count ("Jane Doe - 2/3") is
  * folded too; other numbers (years in dates) must match exactly. */
-static uint64_t line_key(const char *p, size_t n, int page_no, int npages) {
+static uint64_t line_key(const char *p, size_t n, int page_no, int npages, bool *numbered) {
   uint64_t h = 1469598103934665603ULL;
+  *numbered = false;
   for (size_t i = 0; i < n;) {
     unsigned char c = (unsigned char)p[i];
     if (c >= '0' && c <= '9') {
@@ -417,6 +419,7 @@ static uint64_t line_key(const char *p, size_t n, int page_no, int npages) {
       while (j < n && p[j] >= '0' && p[j] <= '9' && j - i < 9)
         v = v * 10 + (p[j++] - '0');
       if (v == page_no || v == npages) {
+        *numbered |= v == page_no;
         h = (h ^ '#') * 1099511628211ULL;
       } else {
         for (size_t k = i; k < j; k++)
@@ -510,7 +513,9 @@ static int drop_running_lines(struct line *L, size_t nl, int npages) {
         l->drop = true;
         continue;
       }
-      c[nc++] = (struct cand){line_key(l->p, l->n, l->page + 1, npages), l->page, (int)picked[q]};
+      bool numbered;
+      uint64_t key = line_key(l->p, l->n, l->page + 1, npages, &numbered);
+      c[nc++] = (struct cand){key, l->page, (int)picked[q], numbered};
     }
     start = end;
   }
@@ -518,14 +523,18 @@ static int drop_running_lines(struct line *L, size_t nl, int npages) {
   for (size_t i = 0; i < nc;) {
     size_t j = i;
     int pages = 0, last = -1;
+    bool numbered = false;
     while (j < nc && c[j].hash == c[i].hash) {
       if (c[j].page != last)
         pages++, last = c[j].page;
+      numbered |= c[j].numbered;
       j++;
     }
+    /* A repeated line is kept where it first appears (the name heading
+     * page 1), unless it carries page numbers: then it is pure furniture. */
     if (pages >= 2)
       for (size_t k = i; k < j; k++)
-        if (c[k].page != c[i].page)
+        if (numbered || c[k].page != c[i].page)
           L[c[k].idx].drop = true;
     i = j;
   }

@@ -40,7 +40,9 @@
  *   - page headers and footers: among the first two and the last two lines of
  *     each page, a line found on two or more pages (case-insensitive; a
  *     number equal to the page number or the page count matches any such
- *     number) is kept on its first page only; page-number lines ("3", "Page 3 of 4", "3/4",
+ *     number) is kept on its first page only, or dropped everywhere when it
+ *     carries the page's own number ("Jane Doe - 2/3"); page-number lines
+ *     ("3", "Page 3 of 4", "3/4",
  *     "- 3 -") there are dropped when the text has several pages
  *   - pages are joined with LF, runs of blank lines become one blank line,
  *     leading and trailing blank lines are removed.
