@@ -27,6 +27,21 @@ void bench_print_command(void) {
   printf("\n");
 }
 
+void bench_load(char *out, size_t n) {
+  char buf[128] = "";
+  FILE *f = fopen("/proc/loadavg", "re");
+  if (f) {
+    if (!fgets(buf, sizeof buf, f))
+      buf[0] = 0;
+    fclose(f);
+  }
+  double a = 0, b = 0, c = 0;
+  if (sscanf(buf, "%lf %lf %lf", &a, &b, &c) == 3)
+    snprintf(out, n, "%.2f %.2f %.2f", a, b, c);
+  else
+    snprintf(out, n, "?");
+}
+
 double bench_now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -88,6 +103,15 @@ double bench_value_d(PGconn *c, const char *sql) {
   double d = atof(v);
   free(v);
   return d;
+}
+
+char *bench_value_f(PGconn *c, const char *fmt, ...) {
+  char sql[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(sql, sizeof sql, fmt, ap);
+  va_end(ap);
+  return bench_value(c, sql);
 }
 
 static int run_wait(pid_t pid) {
@@ -317,15 +341,13 @@ long bench_proc_hwm_kb(pid_t pid) {
   return kb;
 }
 
-void bench_enqueue(const bench_pg *pg, const char *root, char **files, int n) {
+void bench_enqueue(const bench_pg *pg, const char *root, const char *user, char **files, int n) {
   const char **argv = calloc((size_t)n + 8, sizeof *argv);
   int k = 0;
   argv[k++] = "careeros-worker";
   argv[k++] = "enqueue";
   argv[k++] = "--user";
-  argv[k++] = BENCH_USER;
-  argv[k++] = "--stream";
-  argv[k++] = BENCH_STREAM;
+  argv[k++] = user;
   for (int i = 0; i < n; i++)
     argv[k++] = files[i];
   argv[k] = NULL;
@@ -356,7 +378,7 @@ int bench_pipeline_env(const char *root, const char **env, int n) {
     snprintf(s_helper, sizeof s_helper, "CAREEROS_EXTRACT_HELPER=%s", path);
     env[n++] = s_helper;
   }
-  snprintf(path, sizeof path, "%s/config/skills.txt", bench_source_root());
+  snprintf(path, sizeof path, "%s/config/skills.ini", bench_source_root());
   if (access(path, R_OK) == 0) {
     snprintf(s_skills, sizeof s_skills, "CAREEROS_PROVIDER_SKILLS_FILE=%s", path);
     env[n++] = s_skills;

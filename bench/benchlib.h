@@ -33,6 +33,10 @@ typedef struct {
   pid_t postmaster;
 } bench_pg;
 
+/* "a b c" load averages (1/5/15 min) from /proc/loadavg: the machine may
+ * be shared, and a busy one moves every figure, so every bench prints it. */
+void bench_load(char *out, size_t n);
+
 /* Program arguments, for the "command:" line. */
 void bench_set_argv(int argc, char **argv);
 void bench_print_command(void);
@@ -49,6 +53,7 @@ void bench_exec(PGconn *c, const char *sql);
 /* First column of the first row as a newly allocated string. */
 char *bench_value(PGconn *c, const char *sql);
 double bench_value_d(PGconn *c, const char *sql);
+char *bench_value_f(PGconn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Spawns `careeros-worker run` with extra NAME=VALUE environment entries
  * (NULL-terminated).  stderr goes to *err_fd (a pipe, when err_fd != NULL)
@@ -57,9 +62,9 @@ pid_t bench_worker_start(const bench_pg *pg, const char *const *env, int *err_fd
                          const char *log_path);
 int bench_worker_stop(pid_t pid); /* SIGTERM, wait; returns the exit status */
 
-/* `careeros-worker enqueue FILE... --user BENCH_USER --stream BENCH_STREAM`
- * into storage root; the version ids are printed by enqueue (discarded). */
-void bench_enqueue(const bench_pg *pg, const char *root, char **files, int n);
+/* `careeros-worker enqueue FILE... --user USER` into storage root (the
+ * user's default stream); the user must exist in auth.users. */
+void bench_enqueue(const bench_pg *pg, const char *root, const char *user, char **files, int n);
 
 /* Environment for a worker running the real offline pipeline: storage root,
  * extract helper and skills file when they exist.  Appends NAME=VALUE

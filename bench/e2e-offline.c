@@ -3,7 +3,8 @@
  * complete (the merge) with one worker process.
  *
  *   e2e-offline [--resumes N] [--concurrency N] [--batch N] [--pool N]
- *               [--files DIR] [--pgdir DIR | --conninfo STR] [--log FILE]
+ *               [--per-user N] [--files DIR] [--pgdir DIR | --conninfo STR]
+ *               [--log FILE]
  *
  * The resumes are synthetic and all different (bench_write_resume), or the
  * files of --files DIR, cycled.  They are enqueued before the worker starts;
@@ -24,7 +25,7 @@
 
 int main(int argc, char **argv) {
   bench_set_argv(argc, argv);
-  int n = 1000, concurrency = 16, batch = 64, pool = 2;
+  int n = 1000, concurrency = 16, batch = 64, pool = 2, per_user = 2;
   const char *log = NULL, *files_dir = NULL;
   bench_pg pg = {0};
   static const struct option opts[] = {
@@ -32,7 +33,7 @@ int main(int argc, char **argv) {
       {"batch", required_argument, NULL, 'b'},   {"pool", required_argument, NULL, 'p'},
       {"files", required_argument, NULL, 'f'},   {"pgdir", required_argument, NULL, 'd'},
       {"conninfo", required_argument, NULL, 'C'}, {"log", required_argument, NULL, 'l'},
-      {NULL, 0, NULL, 0}};
+      {"per-user", required_argument, NULL, 'u'}, {NULL, 0, NULL, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     switch (c) {
@@ -44,9 +45,10 @@ int main(int argc, char **argv) {
     case 'd': pg.pgdir = optarg; break;
     case 'C': pg.conninfo = optarg; break;
     case 'l': log = optarg; break;
+    case 'u': per_user = atoi(optarg) > 0 ? atoi(optarg) : 1; break;
     default:
       fprintf(stderr, "usage: %s [--resumes N] [--concurrency N] [--batch N] [--pool N] "
-                      "[--files DIR] [--pgdir DIR | --conninfo STR] [--log FILE]\n", argv[0]);
+                      "[--per-user N] [--files DIR] [--pgdir DIR | --conninfo STR] [--log FILE]\n", argv[0]);
       return 2;
     }
   }
@@ -101,13 +103,35 @@ int main(int argc, char **argv) {
       bytes += bench_write_resume(files[i], (unsigned)i + 1);
     }
   }
-  double t = bench_now();
-  for (int i = 0; i < n; i += 500)
-    bench_enqueue(&pg, root, files + i, n - i < 500 ? n - i : 500);
-  fprintf(stderr, "enqueued %d resumes (%ld bytes) in %.1f s\n", n, bytes, bench_now() - t);
-
+  /* Every user uploads --per-user versions: the merge compares a version
+   * with its user's earlier ones, so one user with all N would measure
+   * something no user does. */
   PGconn *db = bench_connect(pg.admin);
+  int users = (n + per_user - 1) / per_user;
+  char sql[512];
+  snprintf(sql, sizeof sql,
+           "INSERT INTO auth.users (id, email) SELECT md5('u' || g)::uuid, 'u' || g || "
+           "'@example.com' FROM generate_series(1, %d) g",
+           users);
+  bench_exec(db, sql);
+  double t = bench_now();
+  for (int u = 0; u < users; u++) {
+    char *id = bench_value_f(db, "SELECT md5('u' || %d)::uuid", u + 1);
+    int first = u * per_user, k = n - first < per_user ? n - first : per_user;
+    bench_enqueue(&pg, root, id, files + first, k);
+    free(id);
+  }
+  fprintf(stderr, "enqueued %d resumes (%ld bytes) of %d users in %.1f s\n", n, bytes, users,
+          bench_now() - t);
+
   bench_exec(db, "VACUUM ANALYZE public.resume_versions");
+  /* Where Postgres spends its share: per-function times of the worker's
+   * sessions (they inherit the database setting). */
+  char sqlset[256];
+  snprintf(sqlset, sizeof sqlset, "ALTER DATABASE %s SET track_functions = 'pl'", pg.dbname);
+  bench_exec(db, sqlset);
+  char load0[64];
+  bench_load(load0, sizeof load0);
 
   const char *env[32];
   int ne = 0;
@@ -115,7 +139,7 @@ int main(int argc, char **argv) {
   snprintf(e_conc, sizeof e_conc, "CAREEROS_WORKER_CONCURRENCY=%d", concurrency);
   snprintf(e_batch, sizeof e_batch, "CAREEROS_WORKER_CLAIM_BATCH=%d", batch);
   snprintf(e_pool, sizeof e_pool, "CAREEROS_DATABASE_POOL_SIZE=%d", pool);
-  env[ne++] = "CAREEROS_LOG_LEVEL=notice";
+  env[ne++] = log ? "CAREEROS_LOG_LEVEL=info" : "CAREEROS_LOG_LEVEL=notice";
   env[ne++] = "CAREEROS_WORKER_NOOP_STAGES=false";
   env[ne++] = e_conc;
   env[ne++] = e_batch;
@@ -146,7 +170,10 @@ int main(int argc, char **argv) {
   }
   double pg_cpu = bench_pg_cpu(&pg) - pg_cpu0;
   long hwm = bench_proc_hwm_kb(worker);
+  char load1[64];
+  bench_load(load1, sizeof load1);
   int st = bench_worker_stop(worker);
+  usleep(200000); /* the worker's backends flush their statistics on exit */
 
   double span = bench_value_d(db,
       "SELECT extract(epoch FROM max(updated_at) - "
@@ -167,6 +194,11 @@ int main(int argc, char **argv) {
       "min(array_position(ARRAY['upload','parse','enrich','complete'], s.key)) AS o "
       "FROM public.resume_versions rv, jsonb_each(rv.processing_telemetry -> 'stages') s "
       "GROUP BY 1) x");
+  char *funcs = bench_value(db,
+      "SELECT coalesce(string_agg(format('%s.%s %s ms (%s ms own, %s calls)', schemaname, funcname, "
+      "round(total_time::numeric), round(self_time::numeric), calls), E'\\n  ' "
+      "ORDER BY total_time DESC), '(none: track_functions off?)') FROM (SELECT * FROM "
+      "pg_stat_user_functions ORDER BY total_time DESC LIMIT 6) f");
   PQfinish(db);
 
   double total = worker_cpu + pg_cpu;
@@ -174,7 +206,8 @@ int main(int argc, char **argv) {
          files_dir ? "given" : "synthetic text");
   printf("resumes: %d (%ld bytes), completed: %s, failed: %s%s%s, entity rows: %s, worker exit: %d\n",
          n, bytes, done, failed, *codes ? ", errors: " : "", codes, ents, st);
-  printf("concurrency %d, claim_batch %d, pool_size %d\n", concurrency, batch, pool);
+  printf("concurrency %d, claim_batch %d, pool_size %d, %d version(s) per user\n", concurrency,
+         batch, pool, per_user);
   printf("first claim -> last completion: %.3f s = %.1f resumes/s\n", span, (double)n / span);
   printf("mean stage time (as the worker measured it): %s\n", stage_ms);
   printf("CPU seconds: worker %.2f (%.0f%%), postgres %.2f (%.0f%%) of %.2f; "
@@ -182,6 +215,8 @@ int main(int argc, char **argv) {
          worker_cpu, total > 0 ? 100 * worker_cpu / total : 0, pg_cpu,
          total > 0 ? 100 * pg_cpu / total : 0, total, t_done - t0,
          sysconf(_SC_NPROCESSORS_ONLN), hwm);
+  printf("Postgres time by function (total incl. nested calls):\n  %s\n", funcs);
+  printf("load average %s at start, %s at end (1/5/15 min)\n", load0, load1);
   bench_print_command();
   char rm[700];
   snprintf(rm, sizeof rm, "rm -rf '%s'", work);

@@ -12,7 +12,14 @@
  * CLOCK_MONOTONIC, so no clock agreement is needed; the figure includes the
  * COMMIT itself (its round trip is printed too) and the pipe hop from the
  * worker, so it slightly overstates what the worker adds.  After the job
- * ends (job.end) the bench waits --gap-ms so the worker is idle again. */
+ * ends (job.end) the bench waits --gap-ms so the worker is idle again.
+ *
+ * To show where the time goes, the bench also LISTENs on the queue's
+ * channel itself: COMMIT -> notification received (what Postgres and the
+ * kernel take, the same for any listener) and notification -> stage
+ * started (what the worker takes: wake-up, claim round trip, job start).
+ * The claim's own execution time comes from pg_stat_user_functions
+ * (track_functions is switched on for the bench database). */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -117,9 +124,17 @@ int main(int argc, char **argv) {
   snprintf(file, sizeof file, "%s/resume.txt", work);
   bench_write_resume(file, 1);
   char *files[] = {file};
-  bench_enqueue(&pg, root, files, 1);
+  bench_enqueue(&pg, root, BENCH_USER, files, 1);
 
   PGconn *db = bench_connect(pg.admin);
+  char sqlset[256];
+  snprintf(sqlset, sizeof sqlset, "ALTER DATABASE %s SET track_functions = 'pl'", pg.dbname);
+  bench_exec(db, sqlset);
+  PGconn *lis = bench_connect(pg.admin);
+  bench_exec(lis, "LISTEN careeros_jobs");
+  int lisfd = PQsocket(lis);
+  char load0[64];
+  bench_load(load0, sizeof load0);
   char *tmpl = bench_value(db, "SELECT id FROM public.resume_versions LIMIT 1");
 
   const char *env[32];
@@ -149,6 +164,8 @@ int main(int argc, char **argv) {
   int total = warmup + samples;
   double *lat = calloc((size_t)samples, sizeof *lat);
   double *commit = calloc((size_t)samples, sizeof *commit);
+  double *to_notify = calloc((size_t)samples, sizeof *to_notify);
+  double *in_worker = calloc((size_t)samples, sizeof *in_worker);
   int failed = 0, got = 0;
   char sql[1024];
   for (int i = 0; i < total; i++) {
@@ -161,18 +178,31 @@ int main(int argc, char **argv) {
              i + 2, tmpl);
     char *id = bench_value(db, sql);
     struct sample s = {.id = id, .stage = noop ? "noop" : "upload"};
-    double t0 = bench_now(), t_ack = 0;
+    double t0 = bench_now(), t_ack = 0, t_notify = 0;
     if (!PQsendQuery(db, "COMMIT"))
       bench_die("COMMIT: %s", PQerrorMessage(db));
     int pgfd = PQsocket(db);
     deadline = t0 + 30;
-    while ((t_ack == 0 || s.t_end == 0) && !lb.eof && bench_now() < deadline) {
-      struct pollfd p[2] = {{.fd = errfd, .events = POLLIN}, {.fd = pgfd, .events = POLLIN}};
-      if (poll(p, t_ack == 0 ? 2 : 1, 1000) <= 0)
+    while ((t_ack == 0 || t_notify == 0 || s.t_end == 0) && !lb.eof && bench_now() < deadline) {
+      struct pollfd p[3] = {{.fd = errfd, .events = POLLIN},
+                            {.fd = lisfd, .events = t_notify == 0 ? POLLIN : 0},
+                            {.fd = pgfd, .events = POLLIN}};
+      if (poll(p, t_ack == 0 ? 3 : 2, 1000) <= 0)
         continue;
       if (p[0].revents)
         read_lines(&lb, on_line, &s);
-      if (t_ack == 0 && p[1].revents) {
+      if (p[1].revents) {
+        double t = bench_now();
+        if (!PQconsumeInput(lis))
+          bench_die("LISTEN: %s", PQerrorMessage(lis));
+        PGnotify *nt;
+        while ((nt = PQnotifies(lis))) {
+          if (t_notify == 0)
+            t_notify = t;
+          PQfreemem(nt);
+        }
+      }
+      if (t_ack == 0 && p[2].revents) {
         if (!PQconsumeInput(db))
           bench_die("COMMIT: %s", PQerrorMessage(db));
         if (!PQisBusy(db)) {
@@ -196,16 +226,34 @@ int main(int argc, char **argv) {
     if (i >= warmup) {
       lat[got] = (s.t_stage - t0) * 1e3;
       commit[got] = (t_ack - t0) * 1e3;
+      to_notify[got] = (t_notify - t0) * 1e3;
+      in_worker[got] = (s.t_stage - t_notify) * 1e3;
       got++;
     }
     free(id);
     usleep((useconds_t)gap_ms * 1000);
   }
+  char load1[64];
+  bench_load(load1, sizeof load1);
   int st = bench_worker_stop(worker);
+  PQfinish(lis);
+  /* The worker's backends flushed their function statistics on exit. */
+  usleep(200000);
+  PGresult *fr = PQexec(db, "SELECT calls, total_time / nullif(calls, 0) FROM pg_stat_user_functions "
+                            "WHERE schemaname = 'queue' AND funcname = 'claim'");
+  double claim_ms = -1;
+  long claim_calls = 0;
+  if (PQresultStatus(fr) == PGRES_TUPLES_OK && PQntuples(fr) == 1) {
+    claim_calls = atol(PQgetvalue(fr, 0, 0));
+    claim_ms = atof(PQgetvalue(fr, 0, 1));
+  }
+  PQclear(fr);
   PQfinish(db);
 
   bench_sort(lat, (size_t)got);
   bench_sort(commit, (size_t)got);
+  bench_sort(to_notify, (size_t)got);
+  bench_sort(in_worker, (size_t)got);
   printf("pickup latency, INSERT commit -> %s stage started (idle worker, %s pipeline)\n",
          noop ? "noop" : "upload", noop ? "no-op" : "offline");
   printf("samples: %d (after %d warm-up), jobs not completed: %d, worker exit: %d\n", got, warmup,
@@ -215,8 +263,15 @@ int main(int argc, char **argv) {
          bench_pct(lat, (size_t)got, 99), lat[got - 1]);
   printf("COMMIT round trip (included above): p50 %.3f ms  p99 %.3f ms\n",
          bench_pct(commit, (size_t)got, 50), bench_pct(commit, (size_t)got, 99));
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  printf("machine: %ld online CPU(s)\n", cores);
+  printf("  COMMIT sent -> notification at a second listener: p50 %.3f ms  p99 %.3f ms\n",
+         bench_pct(to_notify, (size_t)got, 50), bench_pct(to_notify, (size_t)got, 99));
+  printf("  notification -> stage started (the worker's share): p50 %.3f ms  p99 %.3f ms\n",
+         bench_pct(in_worker, (size_t)got, 50), bench_pct(in_worker, (size_t)got, 99));
+  if (claim_ms >= 0)
+    printf("  queue.claim execution in Postgres: %.3f ms mean over %ld calls (idle re-claims included)\n",
+           claim_ms, claim_calls);
+  printf("machine: %ld online CPUs, load average %s at start, %s at end (1/5/15 min)\n",
+         sysconf(_SC_NPROCESSORS_ONLN), load0, load1);
   bench_print_command();
   char rm[700];
   snprintf(rm, sizeof rm, "rm -rf '%s'", work);
@@ -224,6 +279,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench: could not remove %s\n", work);
   free(lat);
   free(commit);
+  free(to_notify);
+  free(in_worker);
   free(tmpl);
   return 0;
 }
