@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "heuristic_int.h"
 
@@ -309,8 +310,51 @@ static bool entry_like(cw__doc *d, int i) {
   return false;
 }
 
+/* The first item of a list names a spoken language ("English, German"
+ * rather than "Python, C++"). */
+static bool spoken_language(const char *s) {
+  static const char *const names[] = {
+      "english", "german", "french", "spanish", "italian", "portuguese", "dutch", "polish",
+      "russian", "ukrainian", "chinese", "mandarin", "cantonese", "japanese", "korean", "hindi",
+      "arabic", "turkish", "swedish", "norwegian", "danish", "finnish", "greek", "hebrew",
+      "czech", "hungarian", "romanian", "bulgarian", "croatian", "serbian", "vietnamese",
+      "thai", "indonesian", "malay", "tagalog", "swahili", "persian", "farsi", "urdu", "bengali",
+      "tamil", "telugu", "punjabi", "catalan", "basque", "irish", "welsh", "yoruba", "igbo",
+      "deutsch", "englisch", "französisch", "spanisch", "anglais", "allemand", "espagnol",
+      "français", "inglés", "alemán", "francés", "español", NULL};
+  size_t n = 0;
+  while (s[n] && (isalpha((unsigned char)s[n]) || (unsigned char)s[n] >= 0x80)) n++;
+  for (int i = 0; names[i]; i++)
+    if (strlen(names[i]) == n && strncasecmp(names[i], s, n) == 0) return true;
+  return false;
+}
+
+/* "Skills: Python, Go" or "Languages: English, German" as one line: a
+ * heading with its content.  "Languages:" inside a skills section is a
+ * category of programming languages, not a heading. */
+static bool inline_heading(cw__doc *d, cw__line *l, enum cw__sec cur) {
+  (void)d;
+  const char *colon = memchr(l->text, ':', l->len);
+  if (!colon || colon == l->text || (size_t)(colon - l->text) > 40) return false;
+  enum cw__sec k = cw__heading_kind(l->text, (size_t)(colon - l->text), true);
+  if (k != SEC_SKILLS && k != SEC_LANGUAGES && k != SEC_CERTS) return false;
+  const char *rest = colon + 1;
+  while (*rest == ' ') rest++;
+  if (!*rest || k == cur) return false;
+  if (cur == SEC_SKILLS && !(k == SEC_LANGUAGES && spoken_language(rest))) return false;
+  l->heading = k;
+  l->inline_content = true;
+  l->len -= (size_t)(rest - l->text);
+  l->text = (char *)rest;
+  l->ncells = 1;
+  l->cell_b[0] = 0;
+  l->cell_e[0] = l->len;
+  return true;
+}
+
 static void mark_headings(cw__doc *d) {
   bool seen = false, caps_style = false;
+  enum cw__sec cur = SEC_NONE, resume = SEC_NONE;
   /* Unknown ALL-CAPS lines count as headings only in documents whose known
    * headings are ALL-CAPS too ("EXPERIENCE"); elsewhere "BS" or "NVIDIA" on
    * a line of its own is content. */
@@ -336,10 +380,22 @@ static void mark_headings(cw__doc *d) {
         letters >= 4 && cw__word_count(l->text, l->len) <= 4 && (i == 0 || !d->lines[i - 1].len) &&
         !entry_like(d, i))
       k = SEC_OTHER; /* a heading of a section we do not parse */
+    if (k == SEC_NONE && inline_heading(d, l, cur)) {
+      /* The section it interrupted goes on at the next line. */
+      resume = cur;
+      seen = true;
+      cur = l->heading;
+      continue;
+    }
     if (k != SEC_NONE) {
       l->heading = k;
+      cur = k;
       seen = true;
+    } else if (resume != SEC_NONE) {
+      l->heading = cur = resume;
+      l->inline_content = true;
     }
+    resume = SEC_NONE;
   }
 }
 
@@ -392,16 +448,17 @@ static json_t *assemble(cw__doc *d) {
   json_object_set_new(doc, "contact", cw__contact(d, first));
   for (int i = first; i < d->nlines;) {
     int end = section_end(d, i);
+    int from = d->lines[i].inline_content ? i : i + 1; /* "Skills: a, b" */
     switch (d->lines[i].heading) {
     case SEC_SUMMARY:
-      if (!summary) summary = summary_of(d, i + 1, end);
+      if (!summary) summary = summary_of(d, from, end);
       break;
-    case SEC_WORK: extend(work, cw__entries(d, SEC_WORK, i + 1, end)); break;
-    case SEC_EDUCATION: extend(edu, cw__entries(d, SEC_EDUCATION, i + 1, end)); break;
-    case SEC_PROJECTS: extend(proj, cw__entries(d, SEC_PROJECTS, i + 1, end)); break;
-    case SEC_SKILLS: cw__skills_section(d, i + 1, end, skills); break;
-    case SEC_CERTS: cw__certs_section(d, i + 1, end, certs); break;
-    case SEC_LANGUAGES: cw__languages_section(d, i + 1, end, langs); break;
+    case SEC_WORK: extend(work, cw__entries(d, SEC_WORK, from, end)); break;
+    case SEC_EDUCATION: extend(edu, cw__entries(d, SEC_EDUCATION, from, end)); break;
+    case SEC_PROJECTS: extend(proj, cw__entries(d, SEC_PROJECTS, from, end)); break;
+    case SEC_SKILLS: cw__skills_section(d, from, end, skills); break;
+    case SEC_CERTS: cw__certs_section(d, from, end, certs); break;
+    case SEC_LANGUAGES: cw__languages_section(d, from, end, langs); break;
     default: break;
     }
     i = end;

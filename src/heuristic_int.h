@@ -32,6 +32,7 @@ typedef struct {
   int ncells;       /* cells split by runs of 3+ spaces */
   size_t cell_b[CW__MAX_CELLS], cell_e[CW__MAX_CELLS];
   enum cw__sec heading; /* SEC_NONE unless the line is a section heading */
+  bool inline_content;  /* "Skills: a, b": text holds the content after the colon */
 } cw__line;
 
 enum cw__re { RE_EMAIL, RE_PHONE, RE_URL, RE_LOCATION, RE_DURATION, RE_DURATION_ANY, RE_GPA, RE_FOOTER, RE__COUNT };

@@ -138,6 +138,17 @@ static bool fold(const char *s, size_t n, char *out, size_t cap) {
     out[o++] = (char)tolower(c);
   }
   out[o] = 0;
+  /* Letter-spaced headings: "E X P E R I E N C E" -> "experience". */
+  if (o >= 7) {
+    bool spaced = true;
+    for (size_t i = 1; i < o; i += 2)
+      if (out[i] != ' ' || out[i - 1] == ' ') spaced = false;
+    if (spaced) {
+      size_t w = 0;
+      for (size_t i = 0; i < o; i += 2) out[w++] = out[i];
+      out[w] = 0;
+    }
+  }
   /* "education and training" -> "education & training" */
   char *a = strstr(out, " and ");
   if (a) {

@@ -540,6 +540,29 @@ START_TEST(test_contacts_international_and_invisible_chars) {
 }
 END_TEST
 
+START_TEST(test_inline_and_letter_spaced_headings) {
+  json_t *d = parse_text("Ana Ruiz\nana@example.com\n\nE X P E R I E N C E\nEngineer, Acme Inc   2019 - 2021\n"
+                         "- Built it.\n\nEducation\nUniversity of Leeds, BA History, 2016\n"
+                         "Skills: Python, SQL, Docker\nLanguages: Spanish (native), English (C2)\n");
+  ASSERT_FIELD(d, "work_experience.0.company", "Acme Inc");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ck_assert_uint_eq(count(d, "skills"), 3);
+  ASSERT_FIELD(d, "skills.2.name", "Docker");
+  ck_assert_uint_eq(count(d, "languages"), 2);
+  ASSERT_FIELD(d, "languages.0.name", "Spanish");
+  ASSERT_FIELD(d, "languages.1.proficiency", "C2");
+  json_decref(d);
+  /* Inside a skills section "Languages:" is spoken only when it lists
+   * spoken languages; the skills section goes on after it. */
+  d = parse_text("Skills\nLanguages: English, German\nTools: Git, Vim\n");
+  ck_assert_uint_eq(count(d, "languages"), 2);
+  ck_assert_uint_eq(count(d, "skills"), 2);
+  ASSERT_FIELD(d, "skills.0.name", "Git");
+  ASSERT_FIELD(d, "skills.0.category", "Tools");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_job_title_above_the_name) {
   json_t *d = parse_text("SOFTWARE ENGINEER\nJane Doe\njane@example.com\n\nExperience\n"
                          "Engineer, Acme Inc  2019 - 2020\n");
@@ -658,6 +681,7 @@ int main(void) {
   tcase_add_test(tc, test_volunteer_not_work_and_headings_variants);
   tcase_add_test(tc, test_contacts_international_and_invisible_chars);
   tcase_add_test(tc, test_job_title_above_the_name);
+  tcase_add_test(tc, test_inline_and_letter_spaced_headings);
   tcase_add_test(tc, test_empty_and_garbage);
   tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_bounded_output_on_huge_input);
