@@ -4,7 +4,7 @@
  *   fake-llm [--port N] [--threads N] [--latency-ms N] [--jitter-ms N]
  *            [--fault SPEC]... [--model NAME] [--api-key KEY] [--rpm N] [--tpm N]
  *            [--hang-ms N] [--drip-ms N] [--drip-bytes N]
- *            [--retry-after S] [--retry-after-ms N]
+ *            [--retry-after S] [--retry-after-ms N] [--record DIR]
  *
  * Prints the bound port on stdout when ready (use --port 0).  Endpoints:
  *   POST /v1/chat/completions, POST /chat/completions,
@@ -58,6 +58,7 @@ static struct {
   long hang_ms, drip_ms, drip_bytes;
   const char *retry_after;
   long retry_after_ms;
+  const char *record_dir; /* --record DIR: every chat request body is saved there */
 } opt = {.port = 0, .threads = 4, .model = "gpt-4o-mini-2024-07-18", .hang_ms = 600000, .drip_ms = 200,
          .drip_bytes = 16, .retry_after = "1", .retry_after_ms = 50};
 
@@ -691,6 +692,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     record_chat();
     if (st->body)
       st->body[st->len] = '\0';
+    if (opt.record_dir) {
+      char path[1024];
+      snprintf(path, sizeof path, "%s/%06ld.json", opt.record_dir, (long)n_chat);
+      FILE *rf = fopen(path, "wb");
+      if (rf) {
+        fwrite(st->body ? st->body : "", 1, st->len, rf);
+        fclose(rf);
+      }
+    }
     /* remember the request for /last (credentials left out) */
     json_t *hd = json_object();
     MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, hd);
@@ -802,6 +812,9 @@ int main(int argc, char **argv) {
       i++;
     } else if (!strcmp(a, "--api-key") && v) {
       opt.api_key = v;
+      i++;
+    } else if (!strcmp(a, "--record") && v) {
+      opt.record_dir = v;
       i++;
     } else if (!strcmp(a, "--retry-after") && v) {
       opt.retry_after = v;
