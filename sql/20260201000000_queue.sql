@@ -117,10 +117,19 @@ $$;
 -- the ids still held; a job missing from the answer was taken over.
 CREATE OR REPLACE FUNCTION queue.heartbeat(p_ids uuid[], p_tokens uuid[], p_lease_ms integer)
 RETURNS SETOF uuid LANGUAGE sql SET search_path = '' AS $$
+  -- Rows are locked in id order, like finish_stages does, so that a
+  -- heartbeat and a stage commit of the same process cannot deadlock.
+  WITH mine AS (
+    SELECT rv.id FROM public.resume_versions rv
+      JOIN unnest(p_ids, p_tokens) AS t(id, token) ON rv.id = t.id AND rv.lease_token = t.token
+     WHERE rv.processing_status = 'processing'
+     ORDER BY rv.id
+       FOR NO KEY UPDATE OF rv
+  )
   UPDATE public.resume_versions rv
      SET lease_expires_at = now() + make_interval(secs => p_lease_ms / 1000.0)
-    FROM unnest(p_ids, p_tokens) AS t(id, token)
-   WHERE rv.id = t.id AND rv.lease_token = t.token AND rv.processing_status = 'processing'
+    FROM mine
+   WHERE rv.id = mine.id
   RETURNING rv.id
 $$;
 
@@ -236,6 +245,20 @@ DECLARE
   v_next text;
   v_tel jsonb;
 BEGIN
+  -- Lock order, the same in every queue function: first the per-user merge
+  -- locks (sorted), then the batch's rows (by id).  Merges of one user's
+  -- versions serialise on the first, so two workers folding resumes into
+  -- the same profile cannot deadlock on its entity rows.
+  PERFORM pg_advisory_xact_lock(k)
+     FROM (SELECT DISTINCT hashtextextended(rv.user_id::text, 7391) AS k
+             FROM jsonb_array_elements(p_items) e
+             JOIN public.resume_versions rv ON rv.id = (e ->> 'id')::uuid
+            WHERE e ->> 'stage' = 'complete') u
+    ORDER BY k;
+  PERFORM 1 FROM public.resume_versions rv
+    WHERE rv.id IN (SELECT (e ->> 'id')::uuid FROM jsonb_array_elements(p_items) e)
+    ORDER BY rv.id
+      FOR NO KEY UPDATE;
   IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_items) e WHERE e ->> 'stage' = 'noop') THEN
     BEGIN
       WITH items AS (
@@ -286,7 +309,7 @@ BEGIN
         FROM public.resume_versions rv
        WHERE rv.id = v_id AND rv.lease_token = (it ->> 'token')::uuid
          AND rv.processing_status = 'processing'
-         FOR UPDATE;
+         FOR NO KEY UPDATE;
       IF NOT FOUND THEN
         id := v_id; result := 'fenced'; message := NULL;
         RETURN NEXT;
@@ -340,7 +363,7 @@ BEGIN
   SELECT rv.attempts, rv.max_attempts INTO rv_attempts, rv_max
     FROM public.resume_versions rv
    WHERE rv.id = p_id AND rv.lease_token = p_token AND rv.processing_status = 'processing'
-     FOR UPDATE;
+     FOR NO KEY UPDATE;
   IF NOT FOUND THEN
     RETURN 'fenced';
   END IF;
@@ -383,8 +406,12 @@ BEGIN
     processing_stages = queue.stage_mark(rv.processing_stages, rv.current_stage,
       jsonb_build_object('status', 'pending', 'started_at', NULL)),
     locked_by = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-  FROM unnest(p_ids, p_tokens) AS t(id, token)
-  WHERE rv.id = t.id AND rv.lease_token = t.token AND rv.processing_status = 'processing';
+  FROM (SELECT r.id FROM public.resume_versions r
+          JOIN unnest(p_ids, p_tokens) AS t(id, token) ON r.id = t.id AND r.lease_token = t.token
+         WHERE r.processing_status = 'processing'
+         ORDER BY r.id
+           FOR NO KEY UPDATE OF r) t
+  WHERE rv.id = t.id;
   GET DIAGNOSTICS n = ROW_COUNT;
   IF n > 0 THEN
     PERFORM pg_notify('careeros_jobs', '');

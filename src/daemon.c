@@ -22,6 +22,7 @@
 #define CHANNEL "careeros_jobs"
 #define STATUS_INTERVAL_MS 5000
 #define MAX_UNCERTAIN 4096
+#define FORCE_GRACE_MS 500 /* after the drain deadline, for cancellations to land */
 
 struct lease {
   char id[37];
@@ -50,6 +51,8 @@ typedef struct {
   bool claiming;      /* a claim is in flight */
   bool claim_again;   /* something asked for a claim meanwhile */
   bool heartbeating;
+  struct lease *hb_sent; /* the leases the heartbeat in flight renews */
+  int hb_n;
   bool stopping;
   bool closing;
   int pending_closes;
@@ -197,25 +200,30 @@ static void on_health(void *arg, bool up, bool listening) {
 
 static void on_poll_timer(uv_timer_t *t) { claim(t->data); }
 
-static void on_heartbeat_done(void *arg, int status, char (*ids)[37], int n) {
-  daemon_t *d = arg;
+/* The leases one heartbeat asked to extend.  Only these can be judged from
+ * its answer: a job claimed while the heartbeat was in flight is not in it. */
+struct heartbeat {
+  daemon_t *d;
+  int n;
+  char (*ids)[37];
+};
+
+static void on_heartbeat_done(void *arg, int status, char (*held)[37], int n) {
+  struct heartbeat *hb = arg;
+  daemon_t *d = hb->d;
   d->heartbeating = false;
-  if (status < 0 || d->closing)
-    return;
-  /* A job we hold that the heartbeat did not renew was taken over. */
-  int max = cw_pipeline_inflight(d->pipeline);
-  char(*mine)[37] = malloc((size_t)(max ? max : 1) * 37);
-  char(*tok)[37] = malloc((size_t)(max ? max : 1) * 37);
-  int m = mine && tok ? cw_pipeline_leases(d->pipeline, mine, tok, max) : 0;
-  for (int i = 0; i < m; i++) {
-    bool held = false;
-    for (int k = 0; k < n && !held; k++)
-      held = strcmp(mine[i], ids[k]) == 0;
-    if (!held)
-      cw_pipeline_lost(d->pipeline, mine[i]);
+  if (status == 0 && !d->closing) {
+    /* A job we asked about that the heartbeat did not renew was taken over. */
+    for (int i = 0; i < hb->n; i++) {
+      bool renewed = false;
+      for (int k = 0; k < n && !renewed; k++)
+        renewed = strcmp(hb->ids[i], held[k]) == 0;
+      if (!renewed)
+        cw_pipeline_lost(d->pipeline, hb->ids[i]);
+    }
   }
-  free(mine);
-  free(tok);
+  free(hb->ids);
+  free(hb);
 }
 
 static void on_heartbeat_timer(uv_timer_t *t) {
@@ -223,16 +231,23 @@ static void on_heartbeat_timer(uv_timer_t *t) {
   int max = cw_pipeline_inflight(d->pipeline);
   if (max == 0 || d->heartbeating || !cw_db_is_up(d->db))
     return;
-  char(*ids)[37] = malloc((size_t)max * 37);
+  struct heartbeat *hb = calloc(1, sizeof *hb);
   char(*tokens)[37] = malloc((size_t)max * 37);
-  if (ids && tokens) {
-    int n = cw_pipeline_leases(d->pipeline, ids, tokens, max);
+  if (hb)
+    hb->ids = malloc((size_t)max * 37);
+  if (hb && hb->ids && tokens) {
+    hb->d = d;
+    hb->n = cw_pipeline_leases(d->pipeline, hb->ids, tokens, max);
     d->heartbeating = true;
-    if (cw_queue_heartbeat(d->queue, ids, tokens, n, d->cfg->worker.lease_ms, on_heartbeat_done,
-                           d) < 0)
+    if (cw_queue_heartbeat(d->queue, hb->ids, tokens, hb->n, d->cfg->worker.lease_ms,
+                           on_heartbeat_done, hb) == 0)
+      hb = NULL;
+    else
       d->heartbeating = false;
   }
-  free(ids);
+  if (hb)
+    free(hb->ids);
+  free(hb);
   free(tokens);
 }
 
@@ -339,11 +354,26 @@ static void maybe_finish_shutdown(daemon_t *d) {
   close_all(d);
 }
 
+/* Jobs still in flight shortly after the deadline are waiting on the
+ * database (a commit blocked on a lock, say), which cannot be interrupted
+ * politely: closing the connections aborts their transactions, and their
+ * leases expire so that another worker takes them over. */
+static void on_force(uv_timer_t *t) {
+  daemon_t *d = t->data;
+  if (d->closing)
+    return;
+  cw_log_warn("daemon.abandon", "in_flight=%d reason=\"waiting on the database past the deadline\"",
+              cw_pipeline_inflight(d->pipeline));
+  close_all(d);
+}
+
 static void on_deadline(uv_timer_t *t) {
   daemon_t *d = t->data;
   cw_log_warn("daemon.drain_deadline", "in_flight=%d", cw_pipeline_inflight(d->pipeline));
   cw_pipeline_cancel_all(d->pipeline);
   maybe_finish_shutdown(d);
+  if (!d->closing)
+    uv_timer_start(&d->deadline_timer, on_force, FORCE_GRACE_MS, 0);
 }
 
 static void stop(daemon_t *d, const char *why) {
@@ -511,6 +541,7 @@ int cw_daemon_run(cw_config *cfg) {
   int lc = uv_loop_close(&d->loop);
   if (lc != 0)
     cw_log_err("daemon.loop_not_empty", "error=%d", lc);
+  free(d->hb_sent);
   free(d);
   return rc < 0 ? rc : lc;
 }

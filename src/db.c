@@ -566,8 +566,8 @@ int cw_db_start(cw_db *db) {
   return 0;
 }
 
-int cw_db_query(cw_db *db, const char *sql, int nparams, const char *const *params, cw_db_cb cb,
-                void *arg) {
+static int enqueue(cw_db *db, bool first, const char *sql, int nparams,
+                   const char *const *params, cw_db_cb cb, void *arg) {
   if (db->closing)
     return -ECANCELED;
   struct query *q = calloc(1, sizeof *q);
@@ -581,14 +581,31 @@ int cw_db_query(cw_db *db, const char *sql, int nparams, const char *const *para
   for (int i = 0; i < nparams; i++)
     if (params[i])
       q->params[i] = strdup(params[i]);
-  if (db->tail)
-    db->tail->next = q;
-  else
+  if (first) {
+    q->next = db->head;
     db->head = q;
-  db->tail = q;
+    if (!db->tail)
+      db->tail = q;
+  } else {
+    if (db->tail)
+      db->tail->next = q;
+    else
+      db->head = q;
+    db->tail = q;
+  }
   db->queued++;
   dispatch(db);
   return 0;
+}
+
+int cw_db_query(cw_db *db, const char *sql, int nparams, const char *const *params, cw_db_cb cb,
+                void *arg) {
+  return enqueue(db, false, sql, nparams, params, cb, arg);
+}
+
+int cw_db_query_first(cw_db *db, const char *sql, int nparams, const char *const *params,
+                      cw_db_cb cb, void *arg) {
+  return enqueue(db, true, sql, nparams, params, cb, arg);
 }
 
 static void db_freed(cw_db *db) {

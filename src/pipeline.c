@@ -154,6 +154,17 @@ static void accumulate(job *j, json_t *tel) {
 static void run_stage(job *j);
 static void stage_failed(job *j, cw_errcode code, const char *msg, long retry_after_ms);
 
+/* The database's refusal, by SQLSTATE (the message starts with it): class
+ * 40 (deadlock, serialization) and lock timeouts are transient; anything
+ * else is about the data. */
+static cw_errcode refusal_code(const job *j, const char *message) {
+  if (message && (strncmp(message, "40", 2) == 0 || strncmp(message, "55P03", 5) == 0))
+    return CW_ERR_DB_CONFLICT;
+  if (j->stage >= 0 && strcmp(stage_name(j), "complete") == 0)
+    return CW_ERR_MERGE_FAILED;
+  return CW_ERR_OUTPUT_REJECTED;
+}
+
 static void on_finished(void *arg, int result, const char *message) {
   job *j = arg;
   j->waiting_db = false;
@@ -170,11 +181,9 @@ static void on_finished(void *arg, int result, const char *message) {
     return;
   }
   if (result == CW_FINISH_REFUSED) {
-    bool merge = j->stage >= 0 && strcmp(stage_name(j), "complete") == 0;
     cw_log_warn("job.output_refused", "job=%s stage=%s reason=\"%s\"", j->row.id, stage_name(j),
                 message ? message : "");
-    stage_failed(j, merge ? CW_ERR_MERGE_FAILED : CW_ERR_OUTPUT_REJECTED,
-                 message ? message : "refused", -1);
+    stage_failed(j, refusal_code(j, message), message ? message : "refused", -1);
     return;
   }
   cw_metrics_stage_duration(stage_name(j), ms_since(j->stage_t0) / 1000.0);

@@ -134,12 +134,24 @@ static struct pending_finish *take_waiting(struct pending_finish **list, const c
 struct finish_ctx {
   cw_queue *q;
   struct pending_finish *sent;
+  uint64_t t0;
+  int items;
 };
+
+/* Slow queue calls are worth a warning: they eat into leases. */
+#define SLOW_CALL_MS 1000
+
+static void note_slow(const char *what, uint64_t t0, int items) {
+  double ms = (double)(uv_hrtime() - t0) / 1e6;
+  if (ms >= SLOW_CALL_MS)
+    cw_log_warn("queue.slow_call", "call=%s items=%d ms=%.0f", what, items, ms);
+}
 
 static void on_finish(void *arg, int status, const PGresult *res, const char *msg) {
   struct finish_ctx *ctx = arg;
   cw_queue *q = ctx->q;
   struct pending_finish *sent = ctx->sent;
+  note_slow("finish_stages", ctx->t0, ctx->items);
   free(ctx);
   if (status == 0) {
     for (int i = 0; i < PQntuples(res); i++) {
@@ -179,6 +191,8 @@ static void flush_finishes(cw_queue *q) {
     return;
   }
   ctx->q = q;
+  ctx->t0 = uv_hrtime();
+  ctx->items = (int)json_array_size(q->batch);
   ctx->sent = q->waiting;
   q->waiting = NULL;
   json_array_clear(q->batch);
@@ -290,11 +304,14 @@ int cw_queue_release(cw_queue *q, char (*ids)[37], char (*tokens)[37], int n, cw
 struct ids_ctx {
   cw_queue_ids_cb cb;
   void *arg;
+  uint64_t t0;
+  int items;
 };
 
 static void on_ids(void *arg, int status, const PGresult *res, const char *msg) {
   struct ids_ctx *ctx = arg;
   (void)msg;
+  note_slow("heartbeat", ctx->t0, ctx->items);
   int n = status == 0 ? PQntuples(res) : 0;
   char(*ids)[37] = n ? calloc((size_t)n, 37) : NULL;
   for (int i = 0; i < n && ids; i++)
@@ -314,9 +331,11 @@ int cw_queue_heartbeat(cw_queue *q, char (*ids)[37], char (*tokens)[37], int n, 
   if (ctx && a && b) {
     ctx->cb = cb;
     ctx->arg = arg;
+    ctx->t0 = uv_hrtime();
+    ctx->items = n;
     const char *p[] = {a, b, lease};
-    rc = cw_db_query(q->db, "SELECT * FROM queue.heartbeat($1::uuid[], $2::uuid[], $3)", 3, p,
-                     on_ids, ctx);
+    rc = cw_db_query_first(q->db, "SELECT * FROM queue.heartbeat($1::uuid[], $2::uuid[], $3)",
+                           3, p, on_ids, ctx);
   }
   if (rc < 0)
     free(ctx);

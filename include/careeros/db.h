@@ -40,6 +40,10 @@ int cw_db_start(cw_db *db);
  * connection.  Parameters are copied. */
 int cw_db_query(cw_db *db, const char *sql, int nparams, const char *const *params, cw_db_cb cb,
                 void *arg);
+/* The same, ahead of everything queued: for heartbeats, which must not
+ * wait behind a backlog of stage commits while leases run out. */
+int cw_db_query_first(cw_db *db, const char *sql, int nparams, const char *const *params,
+                      cw_db_cb cb, void *arg);
 bool cw_db_is_up(const cw_db *db);
 bool cw_db_is_listening(const cw_db *db);
 /* Number of queries queued or running. */

@@ -14,6 +14,7 @@
 #define CW_ERROR_CATALOGUE(X) \
   X(INTERNAL,               true,  "Unexpected internal error in the worker") \
   X(DB_UNAVAILABLE,         true,  "The database connection was lost during the stage") \
+  X(DB_CONFLICT,            true,  "A deadlock, serialization failure or lock timeout aborted the stage's commit") \
   X(LEASE_EXPIRED,          true,  "The job's lease expired (worker died or hung); another worker took it over") \
   X(SHUTDOWN,               true,  "The worker shut down before the stage finished; the job was released") \
   X(STORAGE_PATH_INVALID,   false, "file_path is absolute, contains '..', or resolves outside the storage root") \
