@@ -355,87 +355,79 @@ typedef struct {
   int b, e; /* token indexes [b, e) */
 } match;
 
+static void set_range(match *m, ymd start, ymd end, bool has_end, bool current, int e) {
+  m->start = start;
+  m->end = end;
+  m->has_start = m->range = true;
+  m->has_end = has_end;
+  m->current = current;
+  m->e = e;
+}
+
+/* "Jan – Mar 2020": a bare month takes the year of the end date. */
+static bool bare_month_range(const tok *t, int j, int n, match *m) {
+  if (t[j].kind != T_MONTH || j + 2 >= n || is_year(&t[j + 1])) return false;
+  int s2 = separator(t, j + 1, n);
+  ymd end;
+  int used = s2 > j + 1 ? one_date(t, s2, n, &end) : 0;
+  if (!used || !end.month || t[j].val > end.month) return false;
+  set_range(m, (ymd){end.year, t[j].val}, end, true, false, s2 + used);
+  return true;
+}
+
+/* Academic years: "2015/16", "2015/2016", "Winter 2020/21". */
+static bool academic_year(const tok *t, int k, int n, ymd d, match *m) {
+  if (d.month || k + 1 >= n || t[k].kind != T_SLASH || !glued(&t[k]) || !glued(&t[k + 1]) ||
+      t[k + 1].kind != T_NUM)
+    return false;
+  if (!((t[k + 1].ndigits == 2 && t[k + 1].val == (d.year + 1) % 100) ||
+        (t[k + 1].ndigits == 4 && t[k + 1].val == d.year + 1)))
+    return false;
+  set_range(m, d, (ymd){d.year + 1, 0}, true, false, k + 2);
+  return true;
+}
+
+/* "d1 – d2", "d1 – Present", "2018–20", or "2019 –" at the very end. */
+static bool dash_range(const tok *t, int k, int n, ymd d, match *m) {
+  int s = separator(t, k, n);
+  if (s == k) return false;
+  ymd end = {0, 0};
+  bool cur = false;
+  int u2 = range_end(t, s, n, d, &end, &cur);
+  if (u2) {
+    set_range(m, d, end, !cur, cur, s + u2);
+    return true;
+  }
+  if (s == n && t[k].kind == T_DASH) { /* open range: the lexer is at the end of input */
+    set_range(m, d, end, false, true, s);
+    return true;
+  }
+  return false;
+}
+
 /* Tries every pattern starting at token i. */
 static bool match_at(const tok *t, int i, int n, match *m) {
   memset(m, 0, sizeof *m);
+  m->b = i;
   int j = i;
-  bool since = false, expected = false;
-  if (t[j].kind == T_SINCE) {
-    since = true;
-    j++;
-  } else if (t[j].kind == T_EXPECTED) {
-    expected = true;
-    j++;
-  }
+  bool since = t[j].kind == T_SINCE, expected = t[j].kind == T_EXPECTED;
+  if (since || expected) j++;
   if (j >= n) return false;
-  /* "Jan – Mar 2020": a bare month takes the year of the end date. */
-  if (t[j].kind == T_MONTH && j + 2 < n) {
-    int s2 = separator(t, j + 1, n);
-    ymd end;
-    int used = s2 > j + 1 ? one_date(t, s2, n, &end) : 0;
-    if (used && end.month && !(j + 1 < n && is_year(&t[j + 1])) && t[j].val <= end.month) {
-      m->start = (ymd){end.year, t[j].val};
-      m->end = end;
-      m->has_start = m->has_end = m->range = true;
-      m->b = i;
-      m->e = s2 + used;
-      return true;
-    }
-  }
+  if (bare_month_range(t, j, n, m)) return true;
   ymd d;
   int used = one_date(t, j, n, &d);
   if (!used) return false;
-  m->b = i;
   m->e = j + used;
-  /* Academic years: "2015/16", "2015/2016", "Winter 2020/21". */
-  int k = j + used;
-  if (d.month == 0 && k + 1 < n && t[k].kind == T_SLASH && glued(&t[k]) && glued(&t[k + 1]) &&
-      t[k + 1].kind == T_NUM &&
-      ((t[k + 1].ndigits == 2 && t[k + 1].val == (d.year + 1) % 100) ||
-       (t[k + 1].ndigits == 4 && t[k + 1].val == d.year + 1))) {
-    m->start = d;
-    m->end = (ymd){d.year + 1, 0};
-    m->has_start = m->has_end = m->range = true;
-    m->e = k + 2;
-    return true;
-  }
-  int s = separator(t, j + used, n);
-  if (s > j + used) {
-    ymd end = {0, 0};
-    bool cur = false;
-    int u2 = range_end(t, s, n, d, &end, &cur);
-    if (u2) {
-      m->start = d;
-      m->has_start = true;
-      m->end = end;
-      m->has_end = !cur;
-      m->current = cur;
-      m->range = true;
-      m->e = s + u2;
-      return true;
-    }
-    if (s == n || t[s].kind == T_OTHER) {
-      /* "2019 –" at the end: an open range. */
-      if (s == n && t[j + used].kind == T_DASH) {
-        m->start = d;
-        m->has_start = m->current = m->range = true;
-        m->e = s;
-        return true;
-      }
-    }
-  }
+  if (academic_year(t, j + used, n, d, m) || dash_range(t, j + used, n, d, m)) return true;
   if (since) {
-    m->start = d;
-    m->has_start = m->current = m->range = true;
-    return true;
-  }
-  if (expected) {
+    set_range(m, d, (ymd){0, 0}, false, true, j + used);
+  } else if (expected) {
     m->end = d;
     m->has_end = m->expected = true;
-    return true;
+  } else {
+    m->start = d;
+    m->has_start = true;
   }
-  m->start = d;
-  m->has_start = true;
   return true;
 }
 

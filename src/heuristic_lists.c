@@ -222,63 +222,71 @@ void cw__languages_section(cw__doc *d, int from, int to, json_t *out) {
 
 /* ---- certifications ----------------------------------------------------------- */
 
+/* The certificate's date (end of a range, else the single date), blanked
+ * out of t together with brackets it leaves empty. */
+static json_t *cert_date(char *t, size_t n) {
+  cw_date_range r;
+  if (cw_dates_find(t, n, &r) != 0) return json_null();
+  const char *v = r.end[0] ? r.end : r.start;
+  json_t *date = *v ? json_string(v) : json_null();
+  size_t b = r.begin, e = r.end_off;
+  if (b > 0 && t[b - 1] == '(' && e < n && t[e] == ')') b--, e++;
+  memset(t + b, ' ', e - b);
+  return date;
+}
+
+/* "Name — Issuer", "Name, Issuer", "Name (Issuer)", "Name | Issuer": the
+ * issuer follows the last separator ("AWS Certified Solutions Architect –
+ * Professional, Amazon Web Services"). */
+static void split_issuer(char *t, size_t n, size_t *name_n, const char **issuer, size_t *issuer_n) {
+  static const char *const seps[] = {" \xe2\x80\x94 ", " \xe2\x80\x93 ", " - ", " | ", ", ",
+                                     " by ", " (", NULL};
+  char *hit = NULL;
+  int which = -1;
+  *name_n = n;
+  *issuer = NULL;
+  for (int s = 0; seps[s]; s++) {
+    for (char *q = strstr(t, seps[s]); q; q = strstr(q + 1, seps[s])) {
+      const char *rest = q + strlen(seps[s]);
+      size_t rest_n = n - (size_t)(rest - t);
+      cw__trim(&rest, &rest_n);
+      if (rest_n && *rest != ')' && (!hit || q > hit)) {
+        hit = q;
+        which = s;
+      }
+    }
+  }
+  if (!hit) return;
+  *name_n = (size_t)(hit - t);
+  const char *is = hit + strlen(seps[which]);
+  size_t in = n - (size_t)(is - t);
+  while (in && (is[in - 1] == ')' || is[in - 1] == ' ')) in--;
+  cw__trim(&is, &in);
+  const char *paren = memchr(is, '(', in);
+  if (paren) in = (size_t)(paren - is);
+  *issuer = is;
+  *issuer_n = in;
+}
+
 void cw__certs_section(cw__doc *d, int from, int to, json_t *out) {
+  (void)d;
   for (int i = from; i < to && json_array_size(out) < 50; i++) {
     const cw__line *l = &d->lines[i];
     if (!l->len || l->len > 300) continue;
     char *t = strndup(l->text, l->len);
     if (!t) return;
     size_t n = l->len;
-    json_t *date = json_null();
-    cw_date_range r;
-    if (cw_dates_find(t, n, &r) == 0) {
-      json_decref(date);
-      date = json_string(r.end[0] ? r.end : r.start[0] ? r.start : "");
-      if (!*json_string_value(date)) {
-        json_decref(date);
-        date = json_null();
-      }
-      memset(t + r.begin, ' ', r.end_off - r.begin);
-    }
-    /* "Name — Issuer", "Name, Issuer", "Name (Issuer)", "Name | Issuer" */
-    static const char *const seps[] = {" \xe2\x80\x94 ", " \xe2\x80\x93 ", " - ", " | ", ", ",
-                                       " by ", " (", NULL};
-    const char *name = t, *issuer = NULL;
-    size_t name_n = n, issuer_n = 0;
+    json_t *date = cert_date(t, n);
     while (n && strchr(" ,;|", t[n - 1])) t[--n] = 0; /* what the date left behind */
-    name_n = n;
-    /* The issuer follows the last separator: "AWS Certified Solutions
-     * Architect – Professional, Amazon Web Services". */
-    char *hit = NULL;
-    int which = -1;
-    for (int s = 0; seps[s]; s++) {
-      for (char *q = strstr(t, seps[s]); q; q = strstr(q + 1, seps[s])) {
-        const char *rest = q + strlen(seps[s]);
-        size_t rest_n = n - (size_t)(rest - t);
-        cw__trim(&rest, &rest_n);
-        if (rest_n && *rest != ')' && (!hit || q > hit)) {
-          hit = q;
-          which = s;
-        }
-      }
-    }
-    if (hit) {
-      name_n = (size_t)(hit - t);
-      issuer = hit + strlen(seps[which]);
-      issuer_n = n - (size_t)(issuer - t);
-      while (issuer_n && (issuer[issuer_n - 1] == ')' || issuer[issuer_n - 1] == ' '))
-        issuer_n--;
-      cw__trim(&issuer, &issuer_n);
-      const char *paren = memchr(issuer, '(', issuer_n);
-      if (paren) issuer_n = (size_t)(paren - issuer);
-    }
+    size_t name_n, issuer_n = 0;
+    const char *issuer;
+    split_issuer(t, n, &name_n, &issuer, &issuer_n);
     json_t *o = json_object();
-    json_object_set_new(o, "name", cw__str(name, name_n));
+    json_object_set_new(o, "name", cw__str(t, name_n));
     json_object_set_new(o, "issuer", issuer ? cw__str(issuer, issuer_n) : json_null());
     json_object_set_new(o, "date", date);
     if (json_is_null(json_object_get(o, "name"))) json_decref(o);
     else json_array_append_new(out, o);
     free(t);
   }
-  (void)d;
 }

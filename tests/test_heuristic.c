@@ -208,6 +208,13 @@ START_TEST(test_title_at_company_expected_and_short_year) {
   ASSERT_FIELD(d, "certifications.0.issuer", "Google");
   ASSERT_FIELD(d, "certifications.0.date", "2021");
   json_decref(d);
+  d = parse_text("Certifications\nAWS Solutions Architect (2021) - Amazon Web Services\nCKA, CNCF, 2022\n");
+  ASSERT_FIELD(d, "certifications.0.name", "AWS Solutions Architect");
+  ASSERT_FIELD(d, "certifications.0.issuer", "Amazon Web Services");
+  ASSERT_FIELD(d, "certifications.0.date", "2021");
+  ASSERT_FIELD(d, "certifications.1.name", "CKA");
+  ASSERT_FIELD(d, "certifications.1.issuer", "CNCF");
+  json_decref(d);
 }
 END_TEST
 
