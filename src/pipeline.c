@@ -37,6 +37,7 @@ struct job {
   cw_extract_job *extract;
   cw_provider_call *call;
   bool waiting_db;
+  bool input_loaded;    /* stage_input was fetched for this stage */
   bool lost;            /* heartbeat says another worker has it */
   bool cancelled;       /* shutdown deadline */
 };
@@ -193,6 +194,7 @@ static void on_finished(void *arg, int result, const char *message) {
     return;
   }
   j->stage++;
+  j->input_loaded = false;
   run_stage(j);
 }
 
@@ -274,6 +276,7 @@ static void on_input(void *arg, int status, json_t *v) {
   json_t *doc = json_object_get(v, "document");
   if (json_is_object(doc) && !j->document)
     j->document = json_incref(doc);
+  j->input_loaded = true;
   run_stage(j);
 }
 
@@ -281,10 +284,8 @@ static void on_input(void *arg, int status, json_t *v) {
 static bool need_input(job *j) {
   bool want_text = !j->text;
   bool want_doc = strcmp(stage_name(j), "enrich") == 0 && !j->document;
-  if (!want_text && !want_doc)
-    return false;
-  if (j->waiting_db) /* second pass after a fetch that brought nothing */
-    return false;
+  if ((!want_text && !want_doc) || j->input_loaded)
+    return false; /* a fetch that brought nothing: the stage reports it */
   j->waiting_db = true;
   if (cw_queue_stage_input(j->p->ctx.queue, j->row.id, stage_name(j), on_input, j) < 0)
     on_input(j, -EIO, NULL);
