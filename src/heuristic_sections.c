@@ -155,12 +155,12 @@ static bool fold(const char *s, size_t n, char *out, size_t cap) {
     a[1] = '&';
     memmove(a + 2, a + 4, strlen(a + 4) + 1);
   }
-  /* Upper-case accented letters are not folded by tolower: fold the few
-   * that start heading words. */
-  char *p;
-  while ((p = strstr(out, "\xc3\x89")) != NULL) p[1] = (char)0xa9; /* É -> é */
-  while ((p = strstr(out, "\xc3\x9c")) != NULL) p[1] = (char)0xbc; /* Ü -> ü */
-  while ((p = strstr(out, "\xc3\x84")) != NULL) p[1] = (char)0xa4; /* Ä -> ä */
+  /* tolower() leaves UTF-8 alone: fold the Latin-1 capitals (À..Þ except ×),
+   * "FORMACIÓN ACADÉMICA" -> "formación académica". */
+  for (size_t i = 0; i + 1 < o; i++) {
+    unsigned char a = (unsigned char)out[i], b = (unsigned char)out[i + 1];
+    if (a == 0xC3 && b >= 0x80 && b <= 0x9E && b != 0x97) out[i + 1] = (char)(b + 0x20);
+  }
   return true;
 }
 

@@ -43,7 +43,14 @@ static const char *const title_words[] = {
     "attendant", "advocate", "solicitor", "barrister", "notary", "counsel", "generalist",
     "expert", "evangelist", "resident", "scholar", "proprietor", "entrepreneur", "webmaster",
     "sysadmin", "hygienist", "optometrist", "psychologist", "psychiatrist", "midwife",
-    "technologist", "scientist", "researcher", "editor", "ta", NULL};
+    "technologist", "scientist", "researcher", "editor", "ta",
+    /* feminine and other Romance forms */
+    "ingeniera", "desarrolladora", "programadora", "consultora", "directora", "jefa",
+    "becaria", "diseñador", "diseñadora", "técnico", "técnica", "coordinador", "coordinadora",
+    "administrativo", "administrativa", "asistente", "ingénieure", "consultante", "cheffe",
+    "conseillère", "conseiller", "assistante", "vendeur", "vendeuse", "ingegnere",
+    "sviluppatore", "responsabile", "engenheiro", "engenheira", "desenvolvedor",
+    "desenvolvedora", "gerente", "analista", NULL};
 
 static const char *const company_words[] = {
     "inc", "llc", "ltd", "limited", "gmbh", "ag", "corp", "corporation", "company", "co",
@@ -61,7 +68,8 @@ static const char *const company_words[] = {
     "broadcasting", "airport", "railway", "railways", "county", "federal", "commission",
     "authority", "board", "trust", "association", "society", "club", "union", "federation",
     "league", "cooperative", "partnership", "llp", "nhs", "gmbh", "ag", "llc", "ltd", "inc",
-    "corp", "co", "kg", "oy", "spa", "s.p.a.", "k.k.", "pty", "pvt", NULL};
+    "corp", "co", "kg", "oy", "spa", "s.p.a.", "k.k.", "pty", "pvt", "s.l.", "sl", "s.a.",
+    "s.a.s.", "s.r.l.", "s.l.u.", "ltda", "sarl", "b.v.", "n.v.", "aps", "a/s", "sas", NULL};
 
 static const char *const inst_words[] = {
     "university", "universität", "universitat", "université", "universidad", "universidade",

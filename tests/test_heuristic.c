@@ -461,6 +461,32 @@ START_TEST(test_title_then_company_place_dates_line) {
 }
 END_TEST
 
+START_TEST(test_spanish_cv_accented_capital_headings) {
+  json_t *d = parse_fixture("spanish_cv.txt");
+  ASSERT_FIELD(d, "contact.name", "Lucía Fernández García");
+  ASSERT_FIELD(d, "contact.headline", "Ingeniera de Software");
+  ASSERT_FIELD(d, "contact.location", "Madrid, España");
+  ASSERT_FIELD(d, "contact.phone", "+34 612 345 678");
+  ck_assert_ptr_nonnull(get(d, "summary"));
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Pagos Rápidos S.L.");
+  ASSERT_FIELD(d, "work_experience.0.title", "Ingeniera de Software Senior");
+  ASSERT_FIELD(d, "work_experience.0.location", "Madrid");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2021-01");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Tienda Sol S.A.");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2017-09");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2020-12");
+  ck_assert_uint_eq(count(d, "education"), 1); /* "FORMACIÓN ACADÉMICA" */
+  ASSERT_FIELD(d, "education.0.institution", "Universidad Politécnica de Madrid");
+  ASSERT_FIELD(d, "education.0.degree", "Grado");
+  ck_assert_uint_eq(count(d, "skills"), 5);
+  ck_assert_uint_eq(count(d, "languages"), 3);
+  ASSERT_FIELD(d, "languages.1.name", "Inglés");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_date_column_on_first_bullet) {
   /* Date and duration in a right-hand column on the bullet lines. */
   json_t *d = parse_text(
@@ -683,6 +709,7 @@ int main(void) {
   tcase_add_test(tc, test_place_and_dates_after_bullets_reading_order);
   tcase_add_test(tc, test_date_first_pipes_and_degree_abbreviations);
   tcase_add_test(tc, test_title_then_company_place_dates_line);
+  tcase_add_test(tc, test_spanish_cv_accented_capital_headings);
   tcase_add_test(tc, test_date_column_on_first_bullet);
   tcase_add_test(tc, test_no_invented_employer);
   tcase_add_test(tc, test_volunteer_not_work_and_headings_variants);
