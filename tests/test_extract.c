@@ -390,6 +390,24 @@ START_TEST(pdf_right_aligned_dates_stay_on_their_row) {
                 o.r.text);
   ck_assert(strstr(o.r.text, "Intern, Initech\t2015\nWrote tests") != NULL);
   free(o.r.text);
+  /* the hard variant: every date has the same width, so their left edges
+   * line up like a column's would */
+  char c2[8192] = "";
+  for (int i = 0; i < 9; i++) {
+    double y = 700 - 16.0 * i;
+    if (i % 3 == 0) {
+      dg_text(c2, sizeof c2, 50, y, 10, i == 0 ? "Staff Engineer, Acme" : i == 3 ? "Engineer, Globex" : "Intern, Initech");
+      dg_text(c2, sizeof c2, 470, y, 10, i == 0 ? "01/2020 - 03/2024" : i == 3 ? "02/2016 - 12/2019" : "06/2015 - 09/2015");
+    } else {
+      dg_text(c2, sizeof c2, 60, y, 10, "Shipped a thing that mattered to customers");
+    }
+  }
+  const char *cs2[] = {c2};
+  dg_pdf(P("dates2.pdf"), 1, cs2, 1, NULL, NULL, 0);
+  o = extract(P("dates2.pdf"), "application/pdf");
+  EXPECT_OK(o);
+  ck_assert_msg(strstr(o.r.text, "Engineer, Globex\t02/2016 - 12/2019\nShipped") != NULL, "%s", o.r.text);
+  free(o.r.text);
 }
 END_TEST
 

@@ -214,6 +214,25 @@ static void emit_plain(page_ctx *pc, seg_t **s, size_t n) {
     xbuf_adds(pc->out, "\n\n");
 }
 
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Most values within one 6pt window (sorts v): how many edges line up.
+ * O(n log n), so a page of a million tiny segments cannot stall us here. */
+static size_t densest(double *v, size_t n) {
+  qsort(v, n, sizeof *v, cmp_double);
+  size_t best = 0, b = 0;
+  for (size_t a = 0; a < n; a++) {
+    while (v[a] - v[b] > 6)
+      b++;
+    if (a - b + 1 > best)
+      best = a - b + 1;
+  }
+  return best;
+}
+
 /* 4. Finds a gutter in the segments' x extent; returns false if none. */
 static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *gx2) {
   if (n < 6)
@@ -291,24 +310,12 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
   if (ok) {
     /* How aligned are the right side's left edges and right edges (+-3pt)?
      * A column is left-aligned; right-aligned dates are not a column. */
-    size_t best1 = 0, best2 = 0;
     double *rx2 = malloc(nrx * sizeof *rx2);
     size_t k2 = 0;
     for (size_t q = 0; q < n && rx2; q++)
-      if (s[q]->b.x1 >= best_b - 0.5)
+      if (s[q]->b.x1 >= best_b - 0.5 && k2 < nrx)
         rx2[k2++] = s[q]->b.x2;
-    for (size_t a = 0; a < nrx; a++) {
-      size_t c1 = 0, c2 = 0;
-      for (size_t b = 0; b < nrx; b++) {
-        c1 += fabs(rx[a] - rx[b]) <= 3;
-        if (rx2 && k2 == nrx)
-          c2 += fabs(rx2[a] - rx2[b]) <= 3;
-      }
-      if (c1 > best1)
-        best1 = c1;
-      if (c2 > best2)
-        best2 = c2;
-    }
+    size_t best1 = densest(rx, nrx), best2 = rx2 && k2 == nrx ? densest(rx2, k2) : 0;
     free(rx2);
     ok = best1 * 10 >= nrx * 4 && best2 <= best1;
   }
@@ -318,6 +325,10 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
      * whose every row is paired stays row by row. */
     double lc = (double)(left_chars ? left_chars : 1), rc = (double)right_chars;
     ok = fmin(lc, rc) / fmax(lc, rc) >= 0.15 && left_only + right_only >= 1;
+    /* Short right-hand segments that all sit beside left-hand text are
+     * dates or places of the entries on their left, not a column. */
+    if (ok && right_only == 0 && right_chars <= 25 * right)
+      ok = false;
   }
   free(rx);
   if (!ok)
