@@ -45,13 +45,42 @@ static void split_paren(const char **s, size_t *n, json_t **prof, json_t **years
   cw__trim(s, n);
 }
 
+static void scan_cb(void *arg, const char *canonical, const char *category) {
+  json_t *skills = arg;
+  if (json_array_size(skills) < CW__MAX_SKILLS && !have_skill(skills, canonical, strlen(canonical)))
+    add_skill(skills, canonical, strlen(canonical), json_string(category), NULL, NULL);
+}
+
+/* "experienced with AWS", "knowledge of Linux": prose, not a skill name. */
+static bool phrase_like(const char *s, size_t n) {
+  static const char *const words[] = {"with", "in", "using", "experienced", "experience",
+                                      "proficient", "knowledge", "familiar", "including",
+                                      "strong", "excellent", "good", "basic", "advanced", NULL};
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && s[i] == ' ') i++;
+    size_t b = i;
+    while (i < n && s[i] != ' ') i++;
+    for (int k = 0; words[k] && i > b; k++)
+      if (strlen(words[k]) == i - b && strncasecmp(words[k], s + b, i - b) == 0) return true;
+  }
+  return false;
+}
+
 static void add_item(cw__doc *d, json_t *skills, const char *s, size_t n, const char *cat,
                      size_t cat_n, json_t *cat_prof) {
   if (json_array_size(skills) >= CW__MAX_SKILLS || ++d->skill_items > CW__MAX_SKILL_ITEMS) return;
   cw__trim(&s, &n);
   while (n && s[n - 1] == '.') n--;
   if (n > 3 && strncasecmp(s, "and ", 4) == 0) s += 4, n -= 4;
-  if (!n || n > 60 || cw__word_count(s, n) > 5) return;
+  if (!n) return;
+  if (n > 60 || cw__word_count(s, n) > 3 || phrase_like(s, n)) {
+    /* A phrase ("Proficient in Python and SQL"): the dictionary's skills in it. */
+    char *tmp = strndup(s, n);
+    if (tmp) cw_skills_scan(d->h->skills, tmp, n, scan_cb, skills);
+    free(tmp);
+    return;
+  }
   json_t *prof = NULL, *years = NULL;
   split_paren(&s, &n, &prof, &years);
   if (!n || have_skill(skills, s, n)) {
@@ -159,11 +188,6 @@ void cw__skills_section(cw__doc *d, int from, int to, json_t *skills) {
   }
 }
 
-static void scan_cb(void *arg, const char *canonical, const char *category) {
-  json_t *skills = arg;
-  if (json_array_size(skills) < CW__MAX_SKILLS && !have_skill(skills, canonical, strlen(canonical)))
-    add_skill(skills, canonical, strlen(canonical), json_string(category), NULL, NULL);
-}
 
 void cw__skills_scan_text(cw__doc *d, json_t *skills) {
   cw_skills_scan(d->h->skills, d->norm, d->norm_len, scan_cb, skills);

@@ -342,6 +342,18 @@ START_TEST(test_caps_employer_with_several_roles) {
 }
 END_TEST
 
+START_TEST(test_skills_written_as_sentences) {
+  json_t *d = parse_text("Skills\nProficient in Python and SQL; experienced with AWS.\n"
+                         "Neural architecture search, Public Speaking\n");
+  ck_assert_uint_eq(count(d, "skills"), 5);
+  ASSERT_FIELD(d, "skills.0.name", "Python");
+  ASSERT_FIELD(d, "skills.2.name", "AWS");
+  ASSERT_FIELD(d, "skills.2.category", "Cloud & DevOps");
+  ASSERT_FIELD(d, "skills.3.name", "Neural architecture search");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_dictionary_scan_skips_ordinary_words) {
   /* No skills section: dictionary skills found in running text, but words
    * such as "Spring", "excel" or "Go" are only taken from a skills list. */
@@ -706,6 +718,7 @@ int main(void) {
   tcase_add_test(tc, test_latex_rows_title_date_then_org_place);
   tcase_add_test(tc, test_academic_positions_and_inline_markup);
   tcase_add_test(tc, test_dictionary_scan_skips_ordinary_words);
+  tcase_add_test(tc, test_skills_written_as_sentences);
   tcase_add_test(tc, test_place_and_dates_after_bullets_reading_order);
   tcase_add_test(tc, test_date_first_pipes_and_degree_abbreviations);
   tcase_add_test(tc, test_title_then_company_place_dates_line);
