@@ -43,8 +43,10 @@ BEGIN
   END IF;
   ALTER TABLE public.interview_transcripts_default ENABLE ROW LEVEL SECURITY;
   REVOKE ALL ON public.interview_transcripts_default FROM PUBLIC, anon, authenticated;
-  -- 2026-01 .. 2027-12; operators extend it with the function above (cron).
-  PERFORM public.create_interview_transcript_partitions('2026-01-01', 24);
+  -- From 2026-01 to at least 2027-12 and at least a year ahead of today;
+  -- operators extend it with the function above (e.g. from pg_cron).
+  PERFORM public.create_interview_transcript_partitions('2026-01-01', least(120, greatest(24,
+    ((pg_catalog.date_part('year', now()) - 2026) * 12 + pg_catalog.date_part('month', now()) + 12)::integer)));
 END
 $parts$;
 
