@@ -157,7 +157,10 @@ static size_t utf8_len(const unsigned char *p, size_t left) {
  * and control characters into spaces, replacing invalid UTF-8 with '?' and
  * removing markdown bold markers. */
 static char *normalise(const char *s, size_t len, size_t *out_len) {
-  char *o = malloc(len * 3 + 1);
+  size_t tabs = 0; /* the only character that grows (to a three-space gap) */
+  for (const char *t = memchr(s, '\t', len); t; t = memchr(t + 1, '\t', len - (size_t)(t + 1 - s)))
+    tabs++;
+  char *o = malloc(len + 2 * tabs + 1);
   if (!o) return NULL;
   size_t j = 0;
   for (size_t i = 0; i < len;) {
