@@ -73,6 +73,28 @@ static char *id_of(const char *path) {
   return id;
 }
 
+/* Writes OUT/<id>.json in the resume-gt/v1 shape; returns 0 or 1. */
+static int write_candidate(const char *out_dir, const char *path, json_t *doc) {
+  char *id = id_of(path);
+  char file[4096];
+  snprintf(file, sizeof file, "%s/%s.json", out_dir, id ? id : "unknown");
+  to_gt_shape(doc);
+  json_object_set_new(doc, "id", json_string(id ? id : "unknown"));
+  free(id);
+  return json_dump_file(doc, file, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0;
+}
+
+static void print_document(json_t *doc, const cw_skills *skills, bool enrich) {
+  json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  putchar('\n');
+  json_t *r = NULL;
+  if (enrich && cw_heuristic_enrich(doc, NULL, skills, &r) == 0) {
+    json_dumpf(r, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    putchar('\n');
+  }
+  json_decref(r);
+}
+
 int main(int argc, char **argv) {
   const char *skills_path = NULL, *out_dir = NULL;
   bool enrich = false;
@@ -109,26 +131,8 @@ int main(int argc, char **argv) {
       doc = json_object(); /* an empty candidate is still scored */
       status = 1;
     }
-    if (out_dir) {
-      char *id = id_of(argv[i]);
-      char path[4096];
-      snprintf(path, sizeof path, "%s/%s.json", out_dir, id);
-      to_gt_shape(doc);
-      json_object_set_new(doc, "id", json_string(id));
-      if (json_dump_file(doc, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) status = 1;
-      free(id);
-    } else {
-      json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-      putchar('\n');
-      if (enrich) {
-        json_t *r = NULL;
-        if (cw_heuristic_enrich(doc, NULL, skills, &r) == 0) {
-          json_dumpf(r, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-          putchar('\n');
-        }
-        json_decref(r);
-      }
-    }
+    if (out_dir) status |= write_candidate(out_dir, argv[i], doc);
+    else print_document(doc, skills, enrich);
     json_decref(doc);
     free(text);
   }
