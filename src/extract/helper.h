@@ -54,6 +54,12 @@ void xfail(xresult *r, const char *code, const char *fmt, ...) __attribute__((fo
 void cw_x_zip(const unsigned char *data, size_t len, const xlimits *l, xbuf *out, xresult *r);
 /* One WordprocessingML (or, with odf, OpenDocument) XML part; for fuzzing. */
 void cw_x_walk_xml(const char *xml, size_t len, bool odf, xbuf *out, xresult *r);
+typedef struct {
+  double x1, y1, x2, y2; /* page coordinates, y growing downwards */
+} xrect;
+/* Reading order of one page: text holds the page's characters (UTF-8),
+ * rects one box per character (glib's character count).  Appends lines. */
+void cw_x_layout(const char *text, const xrect *rects, size_t nrects, xbuf *out);
 /* PDF through poppler-glib, with column-aware reading order. */
 void cw_x_pdf(const unsigned char *data, size_t len, const xlimits *l, xbuf *out, xresult *r);
 /* HTML: libxml2's HTML parser, text of the body, blocks on their own lines. */

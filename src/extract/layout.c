@@ -1,0 +1,451 @@
+/* Reading order of a PDF page from its characters' boxes, keeping columns
+ * apart.
+ *
+ * poppler gives every character of a page with its box
+ * (poppler_page_get_text_layout).  We rebuild the layout ourselves instead
+ * of trusting the content stream order:
+ *   1. characters -> words (split at spaces and at horizontal jumps);
+ *   2. words -> rows (vertical overlap of their boxes), sorted left to right;
+ *   3. rows -> segments: a gap wider than ~1.2 x the font height inside a
+ *      row separates segments (a right-aligned date, the other column);
+ *   4. a column gutter is a vertical band of the region that no segment
+ *      crosses (or only a few full-width ones do), with left-aligned text
+ *      on its right and rows that exist only on one side, on both sides; a
+ *      right-aligned date column is therefore not a gutter;
+ *   5. rows that cross the gutter (a centred name, a full-width heading)
+ *      split the region into bands; in each band the left column is written
+ *      before the right one, each recursively (three columns work too).
+ * Within a column, segments of one row are joined with TAB, rows with LF,
+ * and a vertical gap larger than ~1.5 rows adds a blank line.
+ *
+ * Pure code over the caller's arrays (no poppler here), so that it can be
+ * fuzzed: tests/fuzz/fuzz_layout.c feeds it synthetic boxes. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helper.h"
+
+typedef struct {
+  double x1, y1, x2, y2;
+} box_t;
+
+typedef struct {
+  const char *s; /* into the page text */
+  size_t n;
+  box_t b;
+} word_t;
+
+typedef struct {
+  int row;
+  size_t w0, nw; /* words[w0 .. w0+nw) of the row (sorted by x) */
+  box_t b;
+} seg_t;
+
+typedef struct {
+  box_t b;
+  double h;
+} row_t;
+
+typedef struct {
+  word_t *words;
+  size_t nwords;
+  row_t *rows;
+  size_t nrows;
+  seg_t *segs;
+  size_t nsegs;
+  xbuf *out;
+} page_ctx;
+
+static int cmp_word_y(const void *a, const void *b) {
+  const word_t *x = a, *y = b;
+  double cx = (x->b.y1 + x->b.y2) / 2, cy = (y->b.y1 + y->b.y2) / 2;
+  if (cx != cy)
+    return cx < cy ? -1 : 1;
+  return x->b.x1 < y->b.x1 ? -1 : x->b.x1 > y->b.x1;
+}
+
+static int cmp_word_x(const void *a, const void *b) {
+  const word_t *x = a, *y = b;
+  return x->b.x1 < y->b.x1 ? -1 : x->b.x1 > y->b.x1;
+}
+
+static void box_add(box_t *b, const xrect *r) {
+  if (r->x1 < b->x1) b->x1 = r->x1;
+  if (r->y1 < b->y1) b->y1 = r->y1;
+  if (r->x2 > b->x2) b->x2 = r->x2;
+  if (r->y2 > b->y2) b->y2 = r->y2;
+}
+
+/* 1. characters -> words */
+/* glib's g_utf8_skip rule, so that our character count matches poppler's
+ * (one box per g_utf8_strlen() character). */
+static size_t u8_len(unsigned char c) {
+  return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF8 ? 4 : c < 0xFC ? 5 : c < 0xFE ? 6 : 1;
+}
+
+static bool u8_space(const char *p, size_t n) {
+  unsigned char c = (unsigned char)p[0];
+  if (n == 1)
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  if (n == 2)
+    return c == 0xC2 && ((unsigned char)p[1] == 0xA0 || (unsigned char)p[1] == 0x85);
+  if (n == 3 && c == 0xE2 && (unsigned char)p[1] == 0x80)
+    return (unsigned char)p[2] <= 0x8A || (unsigned char)p[2] == 0xA8 ||
+           (unsigned char)p[2] == 0xA9 || (unsigned char)p[2] == 0xAF;
+  if (n == 3 && c == 0xE3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x80)
+    return true;
+  return false;
+}
+
+static size_t build_words(const char *text, const xrect *rects, size_t nrects, word_t *words) {
+  size_t nw = 0;
+  const char *p = text;
+  size_t i = 0;
+  word_t cur = {0};
+  bool open = false;
+  double prev_x2 = 0, prev_h = 0, prev_y1 = 0;
+  while (*p && i < nrects) {
+    size_t cl = u8_len((unsigned char)*p);
+    for (size_t k = 1; k < cl; k++)
+      if (!p[k]) {
+        cl = k; /* truncated sequence at the end of the string */
+        break;
+      }
+    const char *next = p + cl;
+    const xrect *r = &rects[i];
+    bool space = u8_space(p, cl);
+    double h = fabs(r->y2 - r->y1);
+    bool jump = open && (r->x1 - prev_x2 > (prev_h > 0 ? prev_h : h) * 0.6 ||
+                         r->x1 < prev_x2 - (prev_h > 0 ? prev_h : h) * 2 ||
+                         fabs(r->y1 - prev_y1) > (prev_h > 0 ? prev_h : h) * 0.7);
+    if ((space || jump) && open) {
+      words[nw++] = cur;
+      open = false;
+    }
+    if (!space) {
+      if (!open) {
+        cur.s = p;
+        cur.n = 0;
+        cur.b = (box_t){r->x1, r->y1, r->x2, r->y2};
+        open = true;
+      }
+      cur.n += (size_t)(next - p);
+      box_add(&cur.b, r);
+      prev_x2 = r->x2;
+      prev_h = h;
+      prev_y1 = r->y1;
+    }
+    p = next;
+    i++;
+  }
+  if (open)
+    words[nw++] = cur;
+  return nw;
+}
+
+/* 2 + 3. words -> rows -> segments */
+static bool build_rows(page_ctx *pc) {
+  qsort(pc->words, pc->nwords, sizeof *pc->words, cmp_word_y);
+  pc->rows = calloc(pc->nwords ? pc->nwords : 1, sizeof *pc->rows);
+  pc->segs = calloc(pc->nwords ? pc->nwords : 1, sizeof *pc->segs);
+  if (!pc->rows || !pc->segs)
+    return false;
+  size_t i = 0;
+  while (i < pc->nwords) {
+    size_t j = i + 1;
+    box_t rb = pc->words[i].b;
+    while (j < pc->nwords) {
+      box_t wb = pc->words[j].b;
+      double ov = fmin(rb.y2, wb.y2) - fmax(rb.y1, wb.y1);
+      double hmin = fmin(rb.y2 - rb.y1, wb.y2 - wb.y1);
+      if (ov < hmin * 0.5)
+        break;
+      if (wb.y1 < rb.y1) rb.y1 = wb.y1;
+      if (wb.y2 > rb.y2) rb.y2 = wb.y2;
+      j++;
+    }
+    qsort(pc->words + i, j - i, sizeof *pc->words, cmp_word_x);
+    size_t ri = pc->nrows++;
+    double h = rb.y2 - rb.y1;
+    /* Row height from the median-ish word height: a tall glyph (an icon)
+     * must not widen the gap threshold for the whole row. */
+    double hs = 0;
+    for (size_t k = i; k < j; k++)
+      hs += pc->words[k].b.y2 - pc->words[k].b.y1;
+    double hw = hs / (double)(j - i);
+    pc->rows[ri] = (row_t){rb, h};
+    seg_t *sg = NULL;
+    for (size_t k = i; k < j; k++) {
+      word_t *w = &pc->words[k];
+      if (!sg || w->b.x1 - sg->b.x2 > hw * 1.2) {
+        sg = &pc->segs[pc->nsegs++];
+        *sg = (seg_t){(int)ri, k, 0, w->b};
+      }
+      sg->nw++;
+      if (w->b.x2 > sg->b.x2) sg->b.x2 = w->b.x2;
+      if (w->b.y1 < sg->b.y1) sg->b.y1 = w->b.y1;
+      if (w->b.y2 > sg->b.y2) sg->b.y2 = w->b.y2;
+    }
+    i = j;
+  }
+  return true;
+}
+
+static void emit_row_segs(page_ctx *pc, seg_t **s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (i)
+      xbuf_adds(pc->out, "\t");
+    for (size_t k = 0; k < s[i]->nw; k++) {
+      if (k)
+        xbuf_adds(pc->out, " ");
+      word_t *w = &pc->words[s[i]->w0 + k];
+      xbuf_add(pc->out, w->s, w->n);
+    }
+  }
+}
+
+/* Writes segments (sorted by row, then x) as lines. */
+static void emit_plain(page_ctx *pc, seg_t **s, size_t n) {
+  size_t i = 0;
+  double last_y2 = -1, last_h = 0;
+  while (i < n) {
+    size_t j = i;
+    while (j < n && s[j]->row == s[i]->row)
+      j++;
+    row_t *row = &pc->rows[s[i]->row];
+    if (last_y2 >= 0) {
+      double gap = row->b.y1 - last_y2;
+      xbuf_adds(pc->out, gap > fmax(last_h, row->h) * 0.9 ? "\n\n" : "\n");
+    }
+    emit_row_segs(pc, s + i, j - i);
+    last_y2 = row->b.y2;
+    last_h = row->h;
+    i = j;
+  }
+  if (n)
+    xbuf_adds(pc->out, "\n\n");
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Most values within one 6pt window (sorts v): how many edges line up.
+ * O(n log n), so a page of a million tiny segments cannot stall us here. */
+static size_t densest(double *v, size_t n) {
+  qsort(v, n, sizeof *v, cmp_double);
+  size_t best = 0, b = 0;
+  for (size_t a = 0; a < n; a++) {
+    while (v[a] - v[b] > 6)
+      b++;
+    if (a - b + 1 > best)
+      best = a - b + 1;
+  }
+  return best;
+}
+
+/* 4. Finds a gutter in the segments' x extent; returns false if none. */
+static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *gx2) {
+  if (n < 6)
+    return false;
+  double minx = 1e9, maxx = -1e9;
+  for (size_t i = 0; i < n; i++) {
+    minx = fmin(minx, s[i]->b.x1);
+    maxx = fmax(maxx, s[i]->b.x2);
+  }
+  int nb = (int)ceil(maxx - minx) + 1;
+  if (nb < 20 || nb > 20000)
+    return false;
+  int *cov = calloc((size_t)nb, sizeof *cov);
+  if (!cov)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    int a = (int)floor(s[i]->b.x1 - minx), b = (int)ceil(s[i]->b.x2 - minx);
+    for (int x = a < 0 ? 0 : a; x < b && x < nb; x++)
+      cov[x]++;
+  }
+  /* A few full-width rows may cross a real gutter. */
+  int allowed = (int)(n / 20);
+  double best_w = 0, best_a = 0, best_b = 0;
+  int x = 0;
+  while (x < nb) {
+    if (cov[x] > allowed) {
+      x++;
+      continue;
+    }
+    int a = x;
+    while (x < nb && cov[x] <= allowed)
+      x++;
+    double w = x - a;
+    /* not at the edges: a gutter has content on both sides */
+    if (a > 0 && x < nb && w > best_w) {
+      best_w = w;
+      best_a = minx + a;
+      best_b = minx + x;
+    }
+  }
+  free(cov);
+  if (best_w < 8)
+    return false;
+  /* Validate: enough text on both sides, rows that exist on one side only,
+   * and a left-aligned right side (a column, not right-aligned dates). */
+  size_t left = 0, right = 0, right_chars = 0, left_chars = 0;
+  double *rx = malloc(n * sizeof *rx);
+  if (!rx)
+    return false;
+  size_t nrx = 0;
+  int left_only = 0, right_only = 0;
+  size_t i = 0;
+  while (i < n) {
+    size_t j = i;
+    bool l = false, r = false;
+    while (j < n && s[j]->row == s[i]->row) {
+      if (s[j]->b.x2 <= best_a + 0.5) {
+        l = true, left++;
+        for (size_t k = 0; k < s[j]->nw; k++)
+          left_chars += pc->words[s[j]->w0 + k].n;
+      }
+      else if (s[j]->b.x1 >= best_b - 0.5) {
+        r = true, right++;
+        rx[nrx++] = s[j]->b.x1;
+        for (size_t k = 0; k < s[j]->nw; k++)
+          right_chars += pc->words[s[j]->w0 + k].n;
+      }
+      j++;
+    }
+    left_only += l && !r;
+    right_only += r && !l;
+    i = j;
+  }
+  bool ok = left >= 3 && right >= 3 && right_chars >= 20;
+  if (ok) {
+    /* How aligned are the right side's left edges and right edges (+-3pt)?
+     * A column is left-aligned; right-aligned dates are not a column. */
+    double *rx2 = malloc(nrx * sizeof *rx2);
+    size_t k2 = 0;
+    for (size_t q = 0; q < n && rx2; q++)
+      if (s[q]->b.x1 >= best_b - 0.5 && k2 < nrx)
+        rx2[k2++] = s[q]->b.x2;
+    size_t best1 = densest(rx, nrx), best2 = rx2 && k2 == nrx ? densest(rx2, k2) : 0;
+    free(rx2);
+    ok = best1 * 10 >= nrx * 4 && best2 <= best1;
+  }
+  if (ok && !(left_only >= 2 && right_only >= 2)) {
+    /* Baselines that line up on both sides: still columns when both carry
+     * real text and at least one row has no partner; a two-column table
+     * whose every row is paired stays row by row. */
+    double lc = (double)(left_chars ? left_chars : 1), rc = (double)right_chars;
+    ok = fmin(lc, rc) / fmax(lc, rc) >= 0.15 && left_only + right_only >= 1;
+    /* Short right-hand segments that all sit beside left-hand text are
+     * dates or places of the entries on their left, not a column. */
+    if (ok && right_only == 0 && right_chars <= 25 * right)
+      ok = false;
+  }
+  free(rx);
+  if (!ok)
+    return false;
+  *gx1 = best_a;
+  *gx2 = best_b;
+  return true;
+}
+
+/* 5. Writes a region: bands split by gutter-crossing rows, left then right. */
+static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
+  double g1, g2;
+  if (n == 0)
+    return;
+  if (depth > 4 || !find_gutter(pc, s, n, &g1, &g2)) {
+    emit_plain(pc, s, n);
+    return;
+  }
+  seg_t **lft = malloc(n * sizeof *lft), **rgt = malloc(n * sizeof *rgt);
+  if (!lft || !rgt) {
+    free(lft);
+    free(rgt);
+    emit_plain(pc, s, n);
+    return;
+  }
+  /* Rows above the columns (a name, a title line) sit on one side only,
+   * before the other side starts, set off by a vertical gap: they come
+   * first, not inside the column they happen to overlap. */
+  size_t i = 0;
+  {
+    int side0 = 0;
+    double hmax = 0;
+    size_t k = 0;
+    for (int rows = 0; k < n && rows < 4; rows++) {
+      size_t j = k;
+      bool l = false, r = false;
+      while (j < n && s[j]->row == s[k]->row) {
+        if (s[j]->b.x2 <= g1 + 0.5)
+          l = true;
+        else if (s[j]->b.x1 >= g2 - 0.5)
+          r = true;
+        else
+          l = r = true;
+        j++;
+      }
+      int side = l && r ? 3 : l ? 1 : 2;
+      if (side == 3 || (rows && side != side0))
+        break;
+      side0 = side;
+      row_t *row = &pc->rows[s[k]->row];
+      hmax = fmax(hmax, row->h);
+      if (j < n && pc->rows[s[j]->row].b.y1 - row->b.y2 >= 1.2 * hmax) {
+        emit_plain(pc, s, j);
+        i = j;
+        break;
+      }
+      k = j;
+    }
+  }
+  size_t nl = 0, nr = 0;
+  while (i < n) {
+    size_t j = i;
+    bool crosses = false;
+    while (j < n && s[j]->row == s[i]->row) {
+      crosses |= s[j]->b.x1 < g2 - 0.5 && s[j]->b.x2 > g1 + 0.5;
+      j++;
+    }
+    if (crosses) {
+      emit_region(pc, lft, nl, depth + 1);
+      emit_region(pc, rgt, nr, depth + 1);
+      nl = nr = 0;
+      emit_plain(pc, s + i, j - i);
+    } else {
+      for (size_t k = i; k < j; k++) {
+        if (s[k]->b.x2 <= g1 + 0.5)
+          lft[nl++] = s[k];
+        else
+          rgt[nr++] = s[k];
+      }
+    }
+    i = j;
+  }
+  emit_region(pc, lft, nl, depth + 1);
+  emit_region(pc, rgt, nr, depth + 1);
+  free(lft);
+  free(rgt);
+}
+
+void cw_x_layout(const char *text, const xrect *rects, size_t nrects, xbuf *out) {
+  page_ctx pc = {.out = out};
+  pc.words = calloc(nrects ? nrects : 1, sizeof *pc.words);
+  if (pc.words) {
+    pc.nwords = build_words(text, rects, nrects, pc.words);
+    if (build_rows(&pc)) {
+      seg_t **s = malloc((pc.nsegs ? pc.nsegs : 1) * sizeof *s);
+      if (s) {
+        for (size_t i = 0; i < pc.nsegs; i++)
+          s[i] = &pc.segs[i];
+        emit_region(&pc, s, pc.nsegs, 0);
+        free(s);
+      }
+    }
+  }
+  free(pc.words);
+  free(pc.rows);
+  free(pc.segs);
+}
