@@ -120,8 +120,8 @@ END_TEST
 
 /* ---- 5. lost notifications ----------------------------------------------- */
 
-#define LISTEN_BACKENDS                                                                   \
-  "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "        \
+#define LISTEN_BACKENDS                                                                            \
+  "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "                  \
   "application_name = 'careeros-worker' AND query LIKE 'LISTEN%%'"
 
 /* Terminates the worker's LISTEN connection and waits until the backend is
@@ -231,11 +231,13 @@ START_TEST(sigterm_drains_releases_unfinished_jobs_and_exits_0) {
 
   /* released: pending, no lease, claimable now, the attempt not counted,
    * positioned at the first stage that did not complete */
-  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
-                                 "processing_status = 'pending' AND locked_by IS NULL AND "
-                                 "lease_token IS NULL AND lease_expires_at IS NULL AND "
-                                 "run_after <= now() AND attempts = 0 AND current_stage = " WFX_FIRST_OPEN_STAGE),
-                   n);
+  ck_assert_int_eq(
+      wfx_count(&f,
+                "SELECT count(*) FROM public.resume_versions WHERE "
+                "processing_status = 'pending' AND locked_by IS NULL AND "
+                "lease_token IS NULL AND lease_expires_at IS NULL AND "
+                "run_after <= now() AND attempts = 0 AND current_stage = " WFX_FIRST_OPEN_STAGE),
+      n);
   ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
                                  "processing_stages->'upload'->>'status' = 'completed'"),
                    n);
@@ -484,8 +486,9 @@ START_TEST(sighup_reloads_concurrency_and_log_level_without_restart) {
   /* level notice: no info lines so far */
   ck_assert_int_eq(wfx_log_count(w, "<6>"), 0);
 
-  wfx_write_ini(&f, w, "[worker]\nconcurrency = 4\nlease_ms = 120000\nheartbeat_ms = 60000\n"
-                          "[log]\nlevel = info\n");
+  wfx_write_ini(&f, w,
+                "[worker]\nconcurrency = 4\nlease_ms = 120000\nheartbeat_ms = 60000\n"
+                "[log]\nlevel = info\n");
   wfx_signal(w, SIGHUP);
   ck_assert(wfx_wait_log(w, "daemon.reloaded concurrency=4", 1, 5000));
   /* four in flight now, same process */

@@ -155,14 +155,14 @@ END_TEST
 
 /* ---- 3. SIGSTOP: the paused worker's late writes are fenced ---------------------- */
 
-#define OUTPUT_COUNTS                                                                        \
-  "SELECT (SELECT count(*) FROM public.parsed_resume_entities) || '/' || "                  \
-  "(SELECT count(*) FROM public.entry_enrichment) || '/' || "                               \
-  "(SELECT count(*) FROM public.career_enrichment) || '/' || "                              \
-  "(SELECT count(*) FROM public.career_narratives) || '/' || "                              \
-  "(SELECT count(*) FROM public.resume_version_texts) || '/' || "                           \
-  "(SELECT count(*) FROM public.merge_decisions) || '/' || "                                \
-  "(SELECT string_agg(id || processing_status || attempts || updated_at, ',' ORDER BY id) " \
+#define OUTPUT_COUNTS                                                                              \
+  "SELECT (SELECT count(*) FROM public.parsed_resume_entities) || '/' || "                         \
+  "(SELECT count(*) FROM public.entry_enrichment) || '/' || "                                      \
+  "(SELECT count(*) FROM public.career_enrichment) || '/' || "                                     \
+  "(SELECT count(*) FROM public.career_narratives) || '/' || "                                     \
+  "(SELECT count(*) FROM public.resume_version_texts) || '/' || "                                  \
+  "(SELECT count(*) FROM public.merge_decisions) || '/' || "                                       \
+  "(SELECT string_agg(id || processing_status || attempts || updated_at, ',' ORDER BY id) "        \
   "FROM public.resume_versions)"
 
 START_TEST(sigstopped_worker_taken_over_is_fenced_after_sigcont) {
@@ -206,7 +206,8 @@ START_TEST(sigstopped_worker_taken_over_is_fenced_after_sigcont) {
       wfx_dump_logs(&f);
     ck_assert_msg(wfx_log_count(a, end) == 1, "A never noticed it lost %s", ids[i]);
   }
-  ck_assert_int_gt(wfx_log_count(a, "job.fenced job=") + wfx_log_count(a, "job.lease_lost job="), 0);
+  ck_assert_int_gt(wfx_log_count(a, "job.fenced job=") + wfx_log_count(a, "job.lease_lost job="),
+                   0);
   ck_assert_int_gt(wfx_log_count(a, "job."), lines_before);
   ck_assert_int_eq(wfx_log_count(a, "outcome=completed"), 0);
   /* late writes refused: not one row more, no status change */
@@ -259,9 +260,10 @@ START_TEST(postgres_restart_mid_run_workers_reconnect_and_everything_completes) 
   char conninfo[256];
   snprintf(conninfo, sizeof conninfo, "host=127.0.0.1 port=%d user=postgres dbname=careeros", port);
   /* the project's migrations, through our own migrate command */
-  snprintf(cmd, sizeof cmd,
-           "env -u CAREEROS_CONFIG CAREEROS_DATABASE_CONNINFO='%s' '%s' migrate --dir '%s/sql' 2>&1",
-           conninfo, wfx_binary(), cw_test_source_root());
+  snprintf(
+      cmd, sizeof cmd,
+      "env -u CAREEROS_CONFIG CAREEROS_DATABASE_CONNINFO='%s' '%s' migrate --dir '%s/sql' 2>&1",
+      conninfo, wfx_binary(), cw_test_source_root());
   free(run_capture(cmd));
   fprintf(stderr, "restart: private cluster ready in %ld ms\n", wfx_now_ms() - t0);
 
@@ -453,7 +455,8 @@ START_TEST(retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_
                                  "processing_stages->'parse'->>'status' = 'completed' AND "
                                  "processing_stages->'enrich'->>'status' = 'completed'"),
                    n);
-  char *texts = wfx_value(&f, "SELECT string_agg(resume_version_id::text || created_at::text, ',' ORDER BY 1) "
+  char *texts = wfx_value(&f, "SELECT string_agg(resume_version_id::text || created_at::text, ',' "
+                              "ORDER BY resume_version_id) "
                               "FROM public.resume_version_texts");
   long entities = wfx_count(&f, "SELECT count(*) FROM public.parsed_resume_entities");
   long enrich = wfx_count(&f, "SELECT count(*) FROM public.entry_enrichment");
@@ -476,8 +479,9 @@ START_TEST(retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_
     snprintf(want, sizeof want, "job.start job=%s stage=complete attempt=1", ids[i]);
     ck_assert_msg(wfx_log_count(w, want) == 1, "no '%s'", want);
   }
-  char *texts_after = wfx_value(&f, "SELECT string_agg(resume_version_id::text || created_at::text, ',' ORDER "
-                                    "BY 1) FROM public.resume_version_texts");
+  char *texts_after =
+      wfx_value(&f, "SELECT string_agg(resume_version_id::text || created_at::text, ',' ORDER "
+                    "BY resume_version_id) FROM public.resume_version_texts");
   ck_assert_str_eq(texts_after, texts);
   ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.parsed_resume_entities"), entities);
   ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.entry_enrichment"), enrich);
@@ -492,7 +496,6 @@ START_TEST(retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_
 }
 END_TEST
 
-
 /* ---- 6b. the LLM down: LLM_UNAVAILABLE retried, then failed; requeue resumes -------- */
 
 START_TEST(llm_outage_retries_to_max_attempts_and_requeue_resumes_at_parse) {
@@ -506,7 +509,8 @@ START_TEST(llm_outage_retries_to_max_attempts_and_requeue_resumes_at_parse) {
   char ini[2048], llm[1024];
   wfx_llm_ini(&down, llm, sizeof llm);
   snprintf(ini, sizeof ini,
-           "%s[worker]\npoll_interval_ms = 100\nbackoff_base_ms = 400\nbackoff_max_ms = 5000\n", llm);
+           "%s[worker]\npoll_interval_ms = 100\nbackoff_base_ms = 400\nbackoff_max_ms = 5000\n",
+           llm);
   wfx_worker *w = wfx_start(&f, "llm1", ini);
   long left = wfx_wait_count(&f, 0, 20000, WFX_UNFINISHED);
   if (left)
@@ -540,7 +544,7 @@ START_TEST(llm_outage_retries_to_max_attempts_and_requeue_resumes_at_parse) {
   ck_assert_int_eq(wfx_llm_stat(&down, "chat_requests"), 3 * n);
   ck_assert_int_eq(wfx_stop(w, 15000), 0);
   char *texts = wfx_value(&f, "SELECT string_agg(resume_version_id::text || created_at::text, ',' "
-                              "ORDER BY 1) FROM public.resume_version_texts");
+                              "ORDER BY resume_version_id) FROM public.resume_version_texts");
   ck_assert_ptr_nonnull(texts);
 
   /* the API is back (a healthy server); requeue what failed on it */
@@ -568,7 +572,7 @@ START_TEST(llm_outage_retries_to_max_attempts_and_requeue_resumes_at_parse) {
   }
   ck_assert_int_eq(wfx_log_count(w2, "stage=upload"), 0);
   char *texts_after = wfx_value(&f, "SELECT string_agg(resume_version_id::text || "
-                                    "created_at::text, ',' ORDER BY 1) FROM "
+                                    "created_at::text, ',' ORDER BY resume_version_id) FROM "
                                     "public.resume_version_texts");
   ck_assert_str_eq(texts_after, texts);
   /* at most three calls per resume */
@@ -618,9 +622,10 @@ START_TEST(kill_9_during_an_llm_call_does_not_pay_for_the_committed_parse_again)
     in_enrich += strcmp(value_of(stage_at_kill, ids[i]), "enrich") == 0;
   ck_assert_msg(in_enrich > 0, "no job was inside its enrich call: %s", stage_at_kill);
   ck_assert_int_eq(wfx_log_count(a, "call=parse"), n);
-  char *entities = wfx_value(&f, "SELECT string_agg(resume_version_id::text || ':' || c, ',' "
-                                 "ORDER BY 1) FROM (SELECT resume_version_id, count(*) c FROM "
-                                 "public.parsed_resume_entities GROUP BY 1) x");
+  char *entities =
+      wfx_value(&f, "SELECT string_agg(resume_version_id::text || ':' || c, ',' "
+                    "ORDER BY resume_version_id) FROM (SELECT resume_version_id, count(*) c FROM "
+                    "public.parsed_resume_entities GROUP BY 1) x");
 
   wfx_worker *b = wfx_start(&f, "llmkillB", ini);
   long left = wfx_wait_count(&f, 0, 30000, WFX_UNFINISHED);
@@ -639,9 +644,10 @@ START_TEST(kill_9_during_an_llm_call_does_not_pay_for_the_committed_parse_again)
   /* B paid for no parse call: the committed one counts */
   ck_assert_int_eq(wfx_log_count(b, "call=parse"), 0);
   ck_assert_int_gt(wfx_log_count(b, "call=enrich"), 0);
-  char *entities_after = wfx_value(&f, "SELECT string_agg(resume_version_id::text || ':' || c, "
-                                       "',' ORDER BY 1) FROM (SELECT resume_version_id, count(*) "
-                                       "c FROM public.parsed_resume_entities GROUP BY 1) x");
+  char *entities_after =
+      wfx_value(&f, "SELECT string_agg(resume_version_id::text || ':' || c, "
+                    "',' ORDER BY resume_version_id) FROM (SELECT resume_version_id, count(*) "
+                    "c FROM public.parsed_resume_entities GROUP BY 1) x");
   ck_assert_str_eq(entities_after, entities);
   ck_assert_int_ge(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
                                  "processing_errors->0->>'code' = 'LEASE_EXPIRED' AND "

@@ -2,10 +2,10 @@
 
 #include <check.h>
 #include <curl/curl.h>
-#include <jansson.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -148,27 +148,33 @@ void wfx_write_file(wfx *f, const char *rel, const void *data, size_t len) {
   ck_assert_int_eq(fclose(fp), 0);
 }
 
-static const char *first_names[] = {"Jane", "Omar", "Mei", "Lucas", "Amara", "Pavel", "Sofia",
+static const char *first_names[] = {"Jane",  "Omar",  "Mei",   "Lucas",  "Amara", "Pavel", "Sofia",
                                     "Kenji", "Nadia", "Diego", "Ingrid", "Tariq", "Chloe"};
-static const char *last_names[] = {"Doe", "Haddad", "Lin", "Moreau", "Okafor", "Novak", "Rossi",
-                                   "Tanaka", "Petrova", "Alvarez", "Berg", "Khan", "Martin"};
-static const char *titles[] = {"Software Engineer", "Data Scientist", "Product Manager",
-                               "DevOps Engineer", "Backend Developer", "Engineering Manager",
-                               "Frontend Developer", "Site Reliability Engineer"};
-static const char *companies[] = {"Acme Corp", "Globex", "Initech", "Umbrella Health",
-                                  "Stark Industries", "Wayne Logistics", "Hooli", "Vandelay Imports",
-                                  "Soylent Foods", "Cyberdyne Systems", "Tyrell Labs"};
-static const char *schools[] = {"University of Washington", "Stanford University",
-                                "University of Toronto", "Technical University of Munich",
-                                "MIT", "University of Edinburgh", "National University of Singapore"};
-static const char *degrees[] = {"B.Sc. Computer Science", "M.Sc. Data Science",
-                                "B.A. Economics", "M.Eng. Software Engineering",
-                                "B.Sc. Mathematics"};
+static const char *last_names[] = {"Doe",   "Haddad", "Lin",    "Moreau",  "Okafor",
+                                   "Novak", "Rossi",  "Tanaka", "Petrova", "Alvarez",
+                                   "Berg",  "Khan",   "Martin"};
+static const char *titles[] = {
+    "Software Engineer", "Data Scientist",      "Product Manager",    "DevOps Engineer",
+    "Backend Developer", "Engineering Manager", "Frontend Developer", "Site Reliability Engineer"};
+static const char *companies[] = {
+    "Acme Corp",       "Globex", "Initech",          "Umbrella Health", "Stark Industries",
+    "Wayne Logistics", "Hooli",  "Vandelay Imports", "Soylent Foods",   "Cyberdyne Systems",
+    "Tyrell Labs"};
+static const char *schools[] = {"University of Washington",
+                                "Stanford University",
+                                "University of Toronto",
+                                "Technical University of Munich",
+                                "MIT",
+                                "University of Edinburgh",
+                                "National University of Singapore"};
+static const char *degrees[] = {"B.Sc. Computer Science", "M.Sc. Data Science", "B.A. Economics",
+                                "M.Eng. Software Engineering", "B.Sc. Mathematics"};
 static const char *cities[] = {"San Francisco, CA", "Berlin, Germany", "Toronto, ON",
-                               "London, UK", "Austin, TX", "Singapore", "Lisbon, Portugal"};
-static const char *skills[] = {"Python", "Go", "PostgreSQL", "Kubernetes", "AWS", "Docker",
-                               "React", "TypeScript", "Java", "Terraform", "Kafka", "Rust",
-                               "SQL", "Linux", "GraphQL", "Redis"};
+                               "London, UK",        "Austin, TX",      "Singapore",
+                               "Lisbon, Portugal"};
+static const char *skills[] = {
+    "Python", "Go",        "PostgreSQL", "Kubernetes", "AWS", "Docker", "React",   "TypeScript",
+    "Java",   "Terraform", "Kafka",      "Rust",       "SQL", "Linux",  "GraphQL", "Redis"};
 static const char *months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 static const char *bullets[] = {
@@ -233,7 +239,8 @@ char *wfx_resume_text(int i) {
   sb_printf(&b, "SKILLS\n%s, %s, %s, %s, %s\n", PICK(skills, i), PICK(skills, i + 3),
             PICK(skills, i + 7), PICK(skills, i + 11), PICK(skills, i + 2));
   if (i % 5 == 0)
-    sb_printf(&b, "\nCERTIFICATIONS\nAWS Certified Solutions Architect, Amazon, %d\n", 2015 + i % 9);
+    sb_printf(&b, "\nCERTIFICATIONS\nAWS Certified Solutions Architect, Amazon, %d\n",
+              2015 + i % 9);
   return b.s;
 }
 
@@ -359,7 +366,8 @@ void wfx_insert_version(wfx *f, int user, const char *rel_path, long size, const
   snprintf(sz, sizeof sz, "%ld", size);
   snprintf(ma, sizeof ma, "%d", max_attempts > 0 ? max_attempts : 5);
   const char *base = strrchr(rel_path, '/') ? strrchr(rel_path, '/') + 1 : rel_path;
-  const char *p[] = {f->streams[user], f->users[user], *base ? base : "x", rel_path, sz, sha256, ma};
+  const char *p[] = {
+      f->streams[user], f->users[user], *base ? base : "x", rel_path, sz, sha256, ma};
   PGresult *r = PQexecParams(f->c,
                              "INSERT INTO public.resume_versions (stream_id, user_id, file_name, "
                              "file_path, file_size, file_hash, mime_type, max_attempts) VALUES "

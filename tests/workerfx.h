@@ -16,23 +16,23 @@
 #define WFX_MAX_USERS 128
 
 typedef struct {
-  char name[32];     /* also the worker id (worker.id) */
+  char name[32]; /* also the worker id (worker.id) */
   char ini[512];
-  char log[512];     /* stdout and stderr */
+  char log[512]; /* stdout and stderr */
   pid_t pid;
   bool running;
-  int status;        /* exit code, or 128+signal, once reaped */
+  int status; /* exit code, or 128+signal, once reaped */
 } wfx_worker;
 
 typedef struct {
-  char *conninfo;    /* the test's own database */
-  char *dir;         /* temporary directory: configs, logs, storage root */
-  char root[512];    /* storage root (dir/root) */
-  PGconn *c;         /* superuser connection to the test database */
+  char *conninfo; /* the test's own database */
+  char *dir;      /* temporary directory: configs, logs, storage root */
+  char root[512]; /* storage root (dir/root) */
+  PGconn *c;      /* superuser connection to the test database */
   int nusers;
   char users[WFX_MAX_USERS][37];
   char streams[WFX_MAX_USERS][37];
-  int nfiles;        /* resumes generated so far (names stay unique) */
+  int nfiles; /* resumes generated so far (names stay unique) */
   wfx_worker w[WFX_MAX_WORKERS];
   int nw;
 } wfx;
@@ -106,19 +106,19 @@ PGconn *wfx_block_table(wfx *f, const char *table);
 void wfx_unblock(PGconn *c);
 
 /* 1 while any worker backend of the test database waits on a lock. */
-#define WFX_LOCK_WAITERS                                                                    \
-  "SELECT least(count(*), 1) FROM pg_stat_activity WHERE datname = current_database() AND " \
+#define WFX_LOCK_WAITERS                                                                           \
+  "SELECT least(count(*), 1) FROM pg_stat_activity WHERE datname = current_database() AND "        \
   "application_name = 'careeros-worker' AND wait_event_type = 'Lock'"
-#define WFX_WORKER_BACKENDS                                                                 \
-  "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "           \
+#define WFX_WORKER_BACKENDS                                                                        \
+  "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "                  \
   "application_name = 'careeros-worker'"
-#define WFX_UNFINISHED                                                                      \
-  "SELECT count(*) FROM public.resume_versions WHERE processing_status NOT IN ('completed', " \
+#define WFX_UNFINISHED                                                                             \
+  "SELECT count(*) FROM public.resume_versions WHERE processing_status NOT IN ('completed', "      \
   "'failed')"
 /* SQL expression: the first stage of a version that is not completed. */
-#define WFX_FIRST_OPEN_STAGE                                                                \
-  "CASE WHEN processing_stages->'upload'->>'status' <> 'completed' THEN 'upload' "         \
-  "WHEN processing_stages->'parse'->>'status' <> 'completed' THEN 'parse' "                \
+#define WFX_FIRST_OPEN_STAGE                                                                       \
+  "CASE WHEN processing_stages->'upload'->>'status' <> 'completed' THEN 'upload' "                 \
+  "WHEN processing_stages->'parse'->>'status' <> 'completed' THEN 'parse' "                        \
   "WHEN processing_stages->'enrich'->>'status' <> 'completed' THEN 'enrich' ELSE 'complete' END"
 
 /* All n versions completed, every stage's output exactly once (one text
