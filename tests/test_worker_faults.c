@@ -86,7 +86,10 @@ START_TEST(kill_9_mid_stage_jobs_are_rescued_and_resume_at_the_right_stage) {
                                  "processing_status = 'processing' AND locked_by = 'killA'"),
                    n);
 
-  wfx_worker *b = wfx_start(&f, "killB", SHORT_LEASE);
+  int mport = wfx_free_port();
+  char bcfg[256];
+  snprintf(bcfg, sizeof bcfg, "%s[metrics]\nlisten = 127.0.0.1:%d\n", SHORT_LEASE, mport);
+  wfx_worker *b = wfx_start(&f, "killB", bcfg);
   wfx_unblock(blk);
   left = wfx_wait_count(&f, 0, 20000, WFX_UNFINISHED);
   long ms = wfx_now_ms() - t_kill_ms;
@@ -95,6 +98,7 @@ START_TEST(kill_9_mid_stage_jobs_are_rescued_and_resume_at_the_right_stage) {
   ck_assert_msg(left == 0, "%ld versions not rescued", left);
   fprintf(stderr, "kill: %d jobs rescued and completed %ld ms after kill -9\n", n, ms);
   wfx_assert_outputs_once(&f, n);
+  ck_assert_int_eq((long)wfx_metric(mport, "careeros_lease_rescues_total"), n);
 
   for (int i = 0; i < n; i++) {
     char stage[32];
@@ -171,7 +175,10 @@ START_TEST(sigstopped_worker_taken_over_is_fenced_after_sigcont) {
   wfx_init(&f, "wstop", 2, NULL);
   PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
   char(*ids)[37] = wfx_enqueue(&f, n, 0);
-  wfx_worker *a = wfx_start(&f, "stopA", SHORT_LEASE);
+  int mport = wfx_free_port();
+  char acfg[256];
+  snprintf(acfg, sizeof acfg, "%s[metrics]\nlisten = 127.0.0.1:%d\n", SHORT_LEASE, mport);
+  wfx_worker *a = wfx_start(&f, "stopA", acfg);
   ck_assert_int_eq(wfx_wait_count(&f, n, 10000,
                                   "SELECT count(*) FROM public.resume_versions WHERE "
                                   "processing_status = 'processing' AND locked_by = 'stopA'"),
@@ -210,6 +217,11 @@ START_TEST(sigstopped_worker_taken_over_is_fenced_after_sigcont) {
                    0);
   ck_assert_int_gt(wfx_log_count(a, "job."), lines_before);
   ck_assert_int_eq(wfx_log_count(a, "outcome=completed"), 0);
+  /* the refused writes are counted */
+  double fenced = wfx_metric(mport, "careeros_fenced_writes_total");
+  fprintf(stderr, "stop: A's fenced_writes_total = %.0f\n", fenced);
+  ck_assert_msg(fenced >= 1 || wfx_log_count(a, "job.lease_lost job=") > 0,
+                "no fenced write counted (%.0f) and no lease loss logged", fenced);
   /* late writes refused: not one row more, no status change */
   wfx_sleep_ms(1000);
   char *after = wfx_value(&f, OUTPUT_COUNTS);

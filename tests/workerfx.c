@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <jansson.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -715,6 +717,57 @@ long wfx_llm_stat(const wfx_llm *l, const char *key) {
   free(buf);
   long v = j ? (long)json_integer_value(json_object_get(j, key)) : -1;
   json_decref(j);
+  return v;
+}
+
+int wfx_free_port(void) {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  ck_assert_int_ge(s, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof a;
+  ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
+  ck_assert_int_eq(getsockname(s, (struct sockaddr *)&a, &len), 0);
+  close(s);
+  return ntohs(a.sin_port);
+}
+
+static char *http_get(const char *url) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&buf, &len);
+  CURL *c = curl_easy_init();
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, mem);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+  CURLcode rc = curl_easy_perform(c);
+  curl_easy_cleanup(c);
+  fclose(mem);
+  if (rc != CURLE_OK) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
+}
+
+double wfx_metric(int port, const char *name) {
+  char url[128];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", port);
+  char *body = http_get(url);
+  if (!body)
+    return -1;
+  double v = -1;
+  size_t n = strlen(name);
+  for (char *line = body; line && *line;) {
+    if (strncmp(line, name, n) == 0 && line[n] == ' ') {
+      v = atof(line + n + 1);
+      break;
+    }
+    line = strchr(line, '\n');
+    if (line)
+      line++;
+  }
+  free(body);
   return v;
 }
 

@@ -144,6 +144,12 @@ long wfx_llm_stat(const wfx_llm *l, const char *key);
 /* INI lines selecting the openai provider against it (max_retries 0). */
 void wfx_llm_ini(const wfx_llm *l, char *buf, size_t n);
 
+/* A TCP port on 127.0.0.1 that was free a moment ago (for metrics.listen). */
+int wfx_free_port(void);
+/* The value of an unlabelled sample ("careeros_fenced_writes_total") from
+ * http://127.0.0.1:port/metrics; -1 when it cannot be read. */
+double wfx_metric(int port, const char *name);
+
 /* Milliseconds on the monotonic clock. */
 long wfx_now_ms(void);
 void wfx_sleep_ms(int ms);
