@@ -250,7 +250,7 @@ static char *run_capture(const char *cmd) {
 }
 
 START_TEST(postgres_restart_mid_run_workers_reconnect_and_everything_completes) {
-  const int n = 300;
+  const int n = 400;
   const char *script = getenv("CW_PGCLUSTER");
   char def[1024];
   if (!script || !*script) {
@@ -303,19 +303,37 @@ START_TEST(postgres_restart_mid_run_workers_reconnect_and_everything_completes) 
   ck_assert_int_eq(PQstatus(f.c), CONNECTION_OK);
   long before = done;
 
+  /* and then an outage of two seconds: down, not just restarted */
+  t1 = wfx_now_ms();
+  while ((done = wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                               "processing_status = 'completed'")) < before + 100 &&
+         wfx_now_ms() - t1 < 30000)
+    wfx_sleep_ms(20);
+  ck_assert_int_lt(done, n);
+  snprintf(cmd, sizeof cmd, "sh '%s' stop '%s' 2>&1", script, dir);
+  free(run_capture(cmd));
+  wfx_sleep_ms(2000);
+  snprintf(cmd, sizeof cmd, "sh '%s' start '%s' 2>&1", script, dir);
+  free(run_capture(cmd));
+  PQreset(f.c);
+  ck_assert_int_eq(PQstatus(f.c), CONNECTION_OK);
+  long before_outage = done;
+
   long left = wfx_wait_count(&f, 0, 60000, WFX_UNFINISHED);
   if (left)
     wfx_dump_logs(&f);
   ck_assert_msg(left == 0, "%ld versions unfinished after the restart", left);
-  fprintf(stderr, "restart: %ld completed before, all %d done %ld ms after the restart\n", before,
-          n, wfx_now_ms() - t_restart);
+  fprintf(stderr,
+          "restart: %ld completed before the restart, %ld before the outage, all %d done %ld ms "
+          "after the restart\n",
+          before, before_outage, n, wfx_now_ms() - t_restart);
   wfx_assert_outputs_once(&f, n);
   ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
                                  "processing_status = 'failed'"),
                    0);
   /* both reconnected and listen again */
-  ck_assert_int_ge(wfx_log_count(w1, "db.listening"), 2);
-  ck_assert_int_ge(wfx_log_count(w2, "db.listening"), 2);
+  ck_assert_int_ge(wfx_log_count(w1, "db.listening"), 3);
+  ck_assert_int_ge(wfx_log_count(w2, "db.listening"), 3);
   ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
                                  "'careeros-worker' AND query LIKE 'LISTEN%%'"),
                    2);
