@@ -73,6 +73,7 @@ START_TEST(kill_9_mid_stage_jobs_are_rescued_and_resume_at_the_right_stage) {
   /* What the dead worker had committed, per version. */
   char *stage_at_kill = per_version(&f, WFX_FIRST_OPEN_STAGE);
   char *upload_done = per_version(&f, "processing_stages->'upload'->>'completed_at'");
+  char *upload_tel = per_version(&f, "md5(processing_telemetry->'stages'->>'upload')");
   char *text_made = per_version(&f, "(SELECT t.created_at FROM public.resume_version_texts t "
                                     "WHERE t.resume_version_id = resume_versions.id)");
   char *entities = per_version(&f, "(SELECT count(*) FROM public.parsed_resume_entities p "
@@ -122,6 +123,7 @@ START_TEST(kill_9_mid_stage_jobs_are_rescued_and_resume_at_the_right_stage) {
   }
   /* stages committed before the kill were not redone */
   char *upload_after = per_version(&f, "processing_stages->'upload'->>'completed_at'");
+  char *upload_tel_after = per_version(&f, "md5(processing_telemetry->'stages'->>'upload')");
   char *text_after = per_version(&f, "(SELECT t.created_at FROM public.resume_version_texts t "
                                      "WHERE t.resume_version_id = resume_versions.id)");
   char *entities_after = per_version(&f, "(SELECT count(*) FROM public.parsed_resume_entities p "
@@ -132,6 +134,9 @@ START_TEST(kill_9_mid_stage_jobs_are_rescued_and_resume_at_the_right_stage) {
       char before[128];
       snprintf(before, sizeof before, "%s", value_of(upload_done, ids[i]));
       ck_assert_str_eq(value_of(upload_after, ids[i]), before);
+      /* the upload stage's telemetry is the dead worker's, not a second run's */
+      snprintf(before, sizeof before, "%s", value_of(upload_tel, ids[i]));
+      ck_assert_str_eq(value_of(upload_tel_after, ids[i]), before);
       snprintf(before, sizeof before, "%s", value_of(text_made, ids[i]));
       ck_assert_str_eq(value_of(text_after, ids[i]), before);
       char want[128];
@@ -147,6 +152,8 @@ START_TEST(kill_9_mid_stage_jobs_are_rescued_and_resume_at_the_right_stage) {
   ck_assert_int_eq(wfx_stop(b, 15000), 0);
   free(stage_at_kill);
   free(upload_done);
+  free(upload_tel);
+  free(upload_tel_after);
   free(text_made);
   free(entities);
   free(upload_after);
