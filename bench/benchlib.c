@@ -366,6 +366,32 @@ void bench_enqueue(const bench_pg *pg, const char *root, const char *user, char 
     bench_die("enqueue of %d file(s) failed", n);
 }
 
+void bench_enqueue_spread(const bench_pg *pg, const char *root, char **files, int n, int per_user) {
+  for (int i = 0; i < n; i += 500)
+    bench_enqueue(pg, root, BENCH_USER, files + i, n - i < 500 ? n - i : 500);
+  int users = (n + per_user - 1) / per_user;
+  PGconn *c = bench_connect(pg->admin);
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "INSERT INTO auth.users (id, email) SELECT md5('u' || g)::uuid, 'u' || g || "
+           "'@example.com' FROM generate_series(1, %d) g",
+           users);
+  bench_exec(c, sql);
+  snprintf(sql, sizeof sql,
+           "INSERT INTO public.resume_streams (id, user_id, name) SELECT md5('s' || g)::uuid, "
+           "md5('u' || g)::uuid, 'bench' FROM generate_series(1, %d) g",
+           users);
+  bench_exec(c, sql);
+  snprintf(sql, sizeof sql,
+           "UPDATE public.resume_versions rv SET user_id = md5('u' || x.k)::uuid, "
+           "stream_id = md5('s' || x.k)::uuid FROM (SELECT id, (row_number() OVER (ORDER BY "
+           "version_number) - 1) / %d + 1 AS k FROM public.resume_versions WHERE user_id = '"
+           BENCH_USER "') x WHERE rv.id = x.id",
+           per_user);
+  bench_exec(c, sql);
+  PQfinish(c);
+}
+
 int bench_pipeline_env(const char *root, const char **env, int n) {
   static char s_root[700], s_helper[700], s_skills[700];
   snprintf(s_root, sizeof s_root, "CAREEROS_STORAGE_ROOT=%s", root);

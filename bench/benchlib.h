@@ -66,6 +66,12 @@ int bench_worker_stop(pid_t pid); /* SIGTERM, wait; returns the exit status */
  * user's default stream); the user must exist in auth.users. */
 void bench_enqueue(const bench_pg *pg, const char *root, const char *user, char **files, int n);
 
+/* Enqueues n files as versions of ceil(n / per_user) different users
+ * (users and streams md5('u' || k) / md5('s' || k), k = 1..): one enqueue
+ * run per 500 files for BENCH_USER, then the rows are handed to their
+ * users in one UPDATE, which is much faster than an enqueue run per user. */
+void bench_enqueue_spread(const bench_pg *pg, const char *root, char **files, int n, int per_user);
+
 /* Environment for a worker running the real offline pipeline: storage root,
  * extract helper and skills file when they exist.  Appends NAME=VALUE
  * strings to env (static storage) and returns the new count. */

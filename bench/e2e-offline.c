@@ -107,22 +107,9 @@ int main(int argc, char **argv) {
    * with its user's earlier ones, so one user with all N would measure
    * something no user does. */
   PGconn *db = bench_connect(pg.admin);
-  int users = (n + per_user - 1) / per_user;
-  char sql[512];
-  snprintf(sql, sizeof sql,
-           "INSERT INTO auth.users (id, email) SELECT md5('u' || g)::uuid, 'u' || g || "
-           "'@example.com' FROM generate_series(1, %d) g",
-           users);
-  bench_exec(db, sql);
   double t = bench_now();
-  for (int u = 0; u < users; u++) {
-    char *id = bench_value_f(db, "SELECT md5('u' || %d)::uuid", u + 1);
-    int first = u * per_user, k = n - first < per_user ? n - first : per_user;
-    bench_enqueue(&pg, root, id, files + first, k);
-    free(id);
-  }
-  fprintf(stderr, "enqueued %d resumes (%ld bytes) of %d users in %.1f s\n", n, bytes, users,
-          bench_now() - t);
+  bench_enqueue_spread(&pg, root, files, n, per_user);
+  fprintf(stderr, "enqueued %d resumes, %d per user, in %.1f s\n", n, per_user, bench_now() - t);
 
   bench_exec(db, "VACUUM ANALYZE public.resume_versions");
   /* Where Postgres spends its share: per-function times of the worker's

@@ -84,6 +84,8 @@ int main(int argc, char **argv) {
                        e_conc, e_batch, e_pool, NULL};
   /* Stale statistics say "all pending": keep the polling on the indexes. */
   bench_exec(db, "SET enable_seqscan = off");
+  char load0[64], load1[64];
+  bench_load(load0, sizeof load0);
   double pg_cpu0 = bench_pg_cpu(&pg);
   double t0 = bench_now();
   pid_t worker = bench_worker_start(&pg, env, NULL, log);
@@ -106,6 +108,7 @@ int main(int argc, char **argv) {
   }
   double pg_cpu = bench_pg_cpu(&pg) - pg_cpu0;
   long hwm = bench_proc_hwm_kb(worker);
+  bench_load(load1, sizeof load1);
   int st = bench_worker_stop(worker);
 
   double span = bench_value_d(db,
@@ -125,8 +128,15 @@ int main(int argc, char **argv) {
   printf("first claim -> last completion: %.3f s = %.0f jobs/s (target >= 10000)\n", span,
          (double)jobs / span);
   printf("bench wall (worker start -> all done seen, 100 ms polling): %.3f s\n", t_done - t0);
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  double per_job = (worker_cpu + pg_cpu) / jobs;
   printf("CPU seconds: worker %.2f, postgres %.2f (over %.2f s wall, %ld CPUs); worker VmHWM %ld kB\n",
-         worker_cpu, pg_cpu, t_done - t0, sysconf(_SC_NPROCESSORS_ONLN), hwm);
+         worker_cpu, pg_cpu, t_done - t0, cpus, hwm);
+  printf("CPU per job: %.1f us (worker %.1f, postgres %.1f); %ld CPUs / that = %.0f jobs/s if "
+         "the machine were ours alone\n",
+         per_job * 1e6, worker_cpu / jobs * 1e6, pg_cpu / jobs * 1e6, cpus,
+         per_job > 0 ? (double)cpus / per_job : 0);
+  printf("load average %s at start, %s at end (1/5/15 min)\n", load0, load1);
   bench_print_command();
   free(done);
   free(other);
