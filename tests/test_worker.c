@@ -69,13 +69,24 @@ static void pool_run(int nworkers) {
               "[worker]\nconcurrency = 16\nclaim_batch = 16\npoll_interval_ms = 500\n"
               "lease_ms = 10000\nheartbeat_ms = 3000\n");
   }
-  long left = wfx_wait_count(&f, 0, 240000, WFX_UNFINISHED);
+  /* while they run: no process ever holds more jobs than its concurrency */
+  long left, most = 0;
+  while ((left = wfx_unfinished(&f)) > 0 && wfx_now_ms() - t0 < 240000) {
+    long held = wfx_count(&f, "SELECT coalesce(max(c), 0) FROM (SELECT count(*) c FROM "
+                              "public.resume_versions WHERE processing_status = 'processing' "
+                              "GROUP BY locked_by) x");
+    if (held > most)
+      most = held;
+    wfx_sleep_ms(20);
+  }
   long ms = wfx_now_ms() - t0;
   if (left != 0)
     wfx_dump_logs(&f);
   ck_assert_msg(left == 0, "%ld versions unfinished after %ld ms", left, ms);
   for (int i = 0; i < nworkers; i++)
     ck_assert_int_eq(wfx_stop(&f.w[i], 15000), 0);
+  ck_assert_msg(most <= 16, "a worker held %ld jobs at once (concurrency 16)", most);
+  ck_assert_int_gt(most, 0);
 
   assert_all_completed_once(&f, n);
   /* each version was claimed once: one attempt, never rescued */
@@ -107,8 +118,10 @@ static void pool_run(int nworkers) {
   for (int i = 1; i < nids; i++)
     ck_assert_msg(strcmp(ids[i - 1], ids[i]) != 0, "version %s completed twice", ids[i]);
   free(ids);
-  fprintf(stderr, "pool: %d workers, %d versions in %.2f s (%.0f versions/s)\n", nworkers, n,
-          ms / 1000.0, n * 1000.0 / (double)(ms ? ms : 1));
+  fprintf(stderr,
+          "pool: %d workers, %d versions in %.2f s (%.0f versions/s), at most %ld in flight "
+          "per worker\n",
+          nworkers, n, ms / 1000.0, n * 1000.0 / (double)(ms ? ms : 1), most);
   wfx_done(&f);
 }
 
