@@ -25,7 +25,7 @@
   X(FILE_TOO_LARGE,         false, "The file is larger than storage.max_file_bytes") \
   X(FILE_SIZE_MISMATCH,     false, "The file size differs from resume_versions.file_size") \
   X(FILE_HASH_MISMATCH,     false, "The file's sha256 differs from resume_versions.file_hash") \
-  X(FILE_TYPE_UNSUPPORTED,  false, "The content is not an allowed type (PDF, DOCX, ODT, TXT/MD, RTF)") \
+  X(FILE_TYPE_UNSUPPORTED,  false, "The content is not an allowed type (PDF, DOCX, ODT, TXT/MD, RTF, HTML)") \
   X(FILE_CORRUPT,           false, "The file is truncated or malformed") \
   X(PDF_ENCRYPTED,          false, "The PDF is encrypted") \
   X(PDF_NO_TEXT,            false, "The PDF has no text layer (and OCR is disabled or unavailable)") \
