@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "careeros/entities.h"
 #include "careeros/llm.h"
 #include "careeros/log.h"
 #include "careeros/metrics.h"
@@ -789,6 +790,12 @@ static void semantic_checks(exchange *e, json_t *ans, json_t *errors) {
         if (json_is_true(json_object_get(g, "is_current")) && !json_is_null(json_object_get(g, "end_date")))
           json_object_set_new(g, "end_date", json_null());
       }
+    }
+    /* the parsed-entity contract both providers share (entities.c) */
+    char err[200];
+    if (cw_entities_validate_document(ans, err, sizeof err) < 0) {
+      snprintf(m, sizeof m, "$: %.190s", err);
+      json_array_append_new(errors, json_string(m));
     }
   }
 }
