@@ -292,6 +292,7 @@ static const fault_case faults[] = {
     {"[[fault:azure429x1]]", NULL, NULL, -1, 0, 1, NULL, 2, NULL, 900, 5000},
     {"[[fault:azure500x1]]", NULL, NULL, -1, 0, 1, NULL, 2, NULL, 0, 5000},
     {"[[fault:openrouter]]", NULL, NULL, 1, 0, 0, "LLM_UNAVAILABLE", 2, NULL, 0, 5000},
+    {"[[fault:azurefilter]]", NULL, NULL, -1, 0, 0, "LLM_CONTENT_FILTER", 1, NULL, 0, 2000},
     {"[[fault:timeout]]", NULL, NULL, 1, 400, 0, "LLM_UNAVAILABLE", 2, NULL, 700, 5000},
     {"[[fault:timeoutx1]]", NULL, NULL, 1, 400, 1, NULL, 2, NULL, 350, 5000},
     {"[[fault:resetx1]]", NULL, NULL, -1, 0, 1, NULL, 2, NULL, 0, 5000},
@@ -370,6 +371,34 @@ START_TEST(test_rate_limited_keeps_advice) {
   ck_assert_int_eq(r.o.code, CW_ERR_LLM_RATE_LIMITED);
   ck_assert_int_eq(r.o.retry_after_ms, 3000); /* the job layer waits as long as the server asked */
   result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+/* error bodies of OpenAI, Azure and OpenRouter end up in the outcome message */
+START_TEST(test_error_bodies) {
+  static const struct {
+    const char *marker, *code, *needle;
+  } cases[] = {
+      {"[[fault:500]]", "LLM_UNAVAILABLE", "HTTP 500: The server had an error"},
+      {"[[fault:400]]", "LLM_BAD_REQUEST", "HTTP 400 invalid_schema: Invalid schema"},
+      {"[[fault:azure500]]", "LLM_UNAVAILABLE", "HTTP 500 InternalServerError: The service is temporarily"},
+      {"[[fault:azure429]]", "LLM_RATE_LIMITED", "HTTP 429 429: Requests to the ChatCompletions_Create"},
+      {"[[fault:openrouter]]", "LLM_UNAVAILABLE", "HTTP 502 502: Provider returned error"},
+      {"[[fault:quota]]", "LLM_QUOTA_EXCEEDED", "HTTP 429 insufficient_quota: You exceeded your current quota"},
+  };
+  env e;
+  env_start_fake(&e, NULL);
+  e.cfg.llm.max_retries = 0;
+  env_open(&e, false);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *text = with_marker(cases[i].marker);
+    result r = run_call(&e, text, false, NULL);
+    free(text);
+    ck_assert_str_eq(cw_error_name(r.o.code), cases[i].code);
+    ck_assert_msg(strstr(r.o.message, cases[i].needle), "%s: message \"%s\"", cases[i].marker, r.o.message);
+    result_free(&r);
+  }
   env_close(&e);
 }
 END_TEST
@@ -918,6 +947,7 @@ static Suite *suite(void) {
   tcase_add_test(f, test_quota_reschedules_long);
   tcase_add_test(f, test_rate_limited_keeps_advice);
   tcase_add_test(f, test_hallucinated_employer_dropped);
+  tcase_add_test(f, test_error_bodies);
   tcase_add_test(f, test_enrich_fault_in_one_call);
   tcase_add_test(f, test_fallback_offline);
   suite_add_tcase(s, f);

@@ -19,7 +19,8 @@
  * of the three calls.  NAMEs:
  *   429 (retry-after seconds), 429ms (retry-after-ms), 429date (HTTP-date),
  *   quota (429 insufficient_quota), 500, 503, 500noretry (x-should-retry: false),
- *   400, 401, azure429 / azure500 (Azure error shape), openrouter (502, OpenRouter shape),
+ *   400, 401, azure429 / azure500 (Azure error shape), azurefilter (Azure's 400 content_filter),
+ *   openrouter (502, OpenRouter shape),
  *   timeout (no answer), reset (connection reset), badbody (HTTP body not JSON),
  *   malformed (answer not JSON), length (finish_reason length), refusal,
  *   filter (content_filter), schema (answer breaks the schema),
@@ -490,6 +491,15 @@ static void plan_chat(req_state *st, long *delay_ms) {
       json_decref(o);
       if (r)
         add_hdr(st, "retry-after", "1");
+    } else if (!strcmp(f, "azurefilter")) {
+      st->status = 400;
+      json_t *o = json_pack("{s:{s:s,s:s,s:n,s:i,s:{s:s}}}", "error", "code", "content_filter", "message",
+                            "The response was filtered due to the prompt triggering Azure OpenAI's content "
+                            "management policy.",
+                            "param", "status", 400, "innererror", "code", "ResponsibleAIPolicyViolation");
+      st->resp = json_dumps(o, JSON_COMPACT);
+      st->resp_len = strlen(st->resp);
+      json_decref(o);
     } else if (!strcmp(f, "openrouter")) {
       st->status = 502;
       json_t *o = json_pack("{s:{s:i,s:s,s:{s:s}}}", "error", "code", 502, "message", "Provider returned error",
