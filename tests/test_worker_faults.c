@@ -42,7 +42,7 @@ static const char *value_of(const char *map, const char *id) {
   return v;
 }
 
-/* ---- 2. kill -9 in the middle of a stage --------------------------------------- */
+/* ---- kill -9 in the middle of a stage --------------------------------------- */
 
 START_TEST(kill_9_mid_stage_jobs_are_rescued_and_resume_at_the_right_stage) {
   const int n = 6;
@@ -164,7 +164,7 @@ START_TEST(kill_9_mid_stage_jobs_are_rescued_and_resume_at_the_right_stage) {
 }
 END_TEST
 
-/* ---- 3. SIGSTOP: the paused worker's late writes are fenced ---------------------- */
+/* ---- SIGSTOP: the paused worker's late writes are fenced ---------------------- */
 
 #define OUTPUT_COUNTS                                                                              \
   "SELECT (SELECT count(*) FROM public.parsed_resume_entities) || '/' || "                         \
@@ -243,7 +243,7 @@ START_TEST(sigstopped_worker_taken_over_is_fenced_after_sigcont) {
 }
 END_TEST
 
-/* ---- 4. PostgreSQL restarted mid-run (private cluster) -------------------------- */
+/* ---- PostgreSQL restarted mid-run (private cluster) -------------------------- */
 
 static char *run_capture(const char *cmd) {
   FILE *p = popen(cmd, "r");
@@ -353,7 +353,7 @@ START_TEST(postgres_restart_mid_run_workers_reconnect_and_everything_completes) 
 }
 END_TEST
 
-/* ---- 6. retries, backoff, max attempts, permanent failure, requeue --------------- */
+/* ---- retries, backoff, max attempts, permanent failure, requeue --------------- */
 
 START_TEST(permanent_errors_fail_at_once_and_requeue_after_the_fix_completes) {
   wfx f;
@@ -533,7 +533,7 @@ START_TEST(retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_
 }
 END_TEST
 
-/* ---- 6b. the LLM down: LLM_UNAVAILABLE retried, then failed; requeue resumes -------- */
+/* ---- the LLM down: LLM_UNAVAILABLE retried, then failed; requeue resumes -------- */
 
 START_TEST(llm_outage_retries_to_max_attempts_and_requeue_resumes_at_parse) {
   const int n = 2;
@@ -628,7 +628,7 @@ START_TEST(llm_outage_retries_to_max_attempts_and_requeue_resumes_at_parse) {
 }
 END_TEST
 
-/* ---- 2b. kill -9 while an LLM call is in flight: the paid parse is not repeated ---- */
+/* ---- kill -9 while an LLM call is in flight: the paid parse is not repeated ---- */
 
 START_TEST(kill_9_during_an_llm_call_does_not_pay_for_the_committed_parse_again) {
   const int n = 2;
