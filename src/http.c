@@ -598,7 +598,12 @@ int cw_http_request(cw_http *h, const cw_http_request_opts *o, cw_http_req **out
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-  curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+  /* Waiting for a connection to show whether it multiplexes only pays off
+   * with TLS, where ALPN answers during the handshake.  On cleartext HTTP/1.1
+   * libcurl learns it only from the first response, so every other request
+   * to the host would queue behind that whole first exchange. */
+  if (strncasecmp(o->url, "https:", 6) == 0)
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
   if (o->ca_file)

@@ -327,6 +327,33 @@ START_TEST(test_many_concurrent) {
 }
 END_TEST
 
+/* Concurrent requests to one cleartext HTTP/1.1 host run side by side: none
+ * waits for another's answer to find out whether the connection could be
+ * shared (libcurl's PIPEWAIT would make them queue behind the first). */
+START_TEST(test_concurrent_requests_do_not_queue) {
+  setup_with((const char *const[]){"--latency-ms", "1000", NULL});
+  enum { N = 40 };
+  static rq qs[N];
+  memset(qs, 0, sizeof qs);
+  uint64_t t0 = uv_hrtime();
+  for (int i = 0; i < N; i++)
+    start(&qs[i], "/v1/chat/completions", "", (cw_http_request_opts){0});
+  int done = 0;
+  while (done < N) {
+    uv_run(&loop, UV_RUN_ONCE);
+    done = 0;
+    for (int i = 0; i < N; i++)
+      done += qs[i].done;
+  }
+  double ms = (double)(uv_hrtime() - t0) / 1e6;
+  for (int i = 0; i < N; i++)
+    free(qs[i].body);
+  ck_assert_msg(ms < 1800, "40 concurrent 1 s requests took %.0f ms", ms);
+  ck_assert_int_eq(fake_llm_stat(&fake, "max_concurrent", 60000), N + 0);
+  teardown_all();
+}
+END_TEST
+
 START_TEST(test_close_with_pending) {
   setup_with(NULL);
   rq a = {0}, b = {0};
@@ -375,6 +402,7 @@ int main(void) {
   tcase_add_test(t, test_body_limit);
   tcase_add_test(t, test_cancel);
   tcase_add_test(t, test_many_concurrent);
+  tcase_add_test(t, test_concurrent_requests_do_not_queue);
   tcase_add_test(t, test_close_with_pending);
   tcase_add_test(t, test_bad_options);
   suite_add_tcase(s, t);
