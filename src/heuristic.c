@@ -68,6 +68,16 @@ void cw_heuristic_free(cw_heuristic *h) {
   free(h);
 }
 
+char *cw__dup_padded(const char *s, size_t n) {
+  /* PCRE2's JIT reads whole vector words near the end of a subject; zeroed
+   * slack keeps those reads on initialised memory (and valgrind quiet). */
+  char *o = malloc(n + 32);
+  if (!o) return NULL;
+  memcpy(o, s, n);
+  memset(o + n, 0, 32);
+  return o;
+}
+
 bool cw__re_find(cw_heuristic *h, enum cw__re re, const char *s, size_t len, size_t *b,
                  size_t *e) {
   int rc = pcre2_match(h->re[re], (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, h->md, NULL);
@@ -486,7 +496,7 @@ int cw_heuristic_parse(cw_heuristic *h, const char *text, size_t len, json_t **d
   cw__doc d = {.h = h};
   size_t nlen = 0;
   char *norm = normalise(text ? text : "", len, &nlen);
-  char *buf = norm ? strdup(norm) : NULL;
+  char *buf = norm ? cw__dup_padded(norm, nlen) : NULL;
   if (!norm || !buf) {
     free(norm);
     free(buf);

@@ -53,6 +53,7 @@ typedef struct {
 } cw__doc;
 
 /* heuristic.c helpers */
+char *cw__dup_padded(const char *s, size_t n); /* NUL-terminated copy with zeroed slack */
 bool cw__re_find(cw_heuristic *h, enum cw__re re, const char *s, size_t len, size_t *b, size_t *e);
 json_t *cw__str(const char *s, size_t n); /* trimmed string or null when empty */
 void cw__trim(const char **s, size_t *n);

@@ -140,7 +140,7 @@ static void classify(cw__doc *d, cw__eline *el, const cw__eline *prev_desc, size
   const cw__line *l = el->l;
   el->kind = L_BLANK;
   if (!l->len) return;
-  el->res = strndup(l->text, l->len);
+  el->res = cw__dup_padded(l->text, l->len);
   if (!el->res) return;
   el->res_len = l->len;
   for (int c = 0; c < l->ncells && l->ncells > 1; c++)
