@@ -14,7 +14,7 @@ static const char *const patterns[RE__COUNT] = {
     /* International and national formats: +49 30 1234567, (912) 555-4321,
      * 0044 20 7946 0958, +1-415-555-0100, 06 12 34 56 78. */
     [RE_PHONE] = "(?<![\\w.+/])(?:(?:\\+|00)\\d{1,3}[\\s.-]?)?(?:\\(\\d{1,5}\\)[\\s.-]?)?"
-                 "\\d{1,5}(?:[\\s.-]?\\d{2,5}){1,5}(?![\\w/])",
+                 "\\d{1,5}(?:(?:[\\s.-]|/\\s?)?\\d{2,5}){1,5}(?![\\w/])",
     [RE_URL] = "(?i)(?:https?://[^\\s|,;<>()]+|www\\.[^\\s|,;<>()]+|"
                "(?<![@\\w.])(?:[a-z0-9-]+\\.)*(?:linkedin\\.com|github\\.com|gitlab\\.com|"
                "twitter\\.com|x\\.com|bitbucket\\.org|medium\\.com|behance\\.net|dribbble\\.com|"

@@ -621,6 +621,30 @@ START_TEST(test_job_title_above_the_name) {
 }
 END_TEST
 
+START_TEST(test_phone_formats) {
+  static const char *const ok[][2] = {
+      {"+1-415-555-0100", "+1-415-555-0100"}, {"415.555.0100", "415.555.0100"},
+      {"+49 (0) 30 1234567", "+49 (0) 30 1234567"}, {"0151 2345 6789", "0151 2345 6789"},
+      {"+971 50 123 4567", "+971 50 123 4567"}, {"Tel.: 030/1234567", "030/1234567"},
+      {"+44 (0)20 7946 0958", "+44 (0)20 7946 0958"}};
+  char buf[128];
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    snprintf(buf, sizeof buf, "Jane Doe\n%s\n", ok[i][0]);
+    json_t *d = parse_text(buf);
+    ASSERT_FIELD(d, "contact.phone", ok[i][1]);
+    json_decref(d);
+  }
+  static const char *const no[] = {"2019 - 2021", "01/2019 - 03/2021", "GPA 3.97/4.00",
+                                   "ID 12345678901234567", "Zip 94115"};
+  for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+    snprintf(buf, sizeof buf, "Jane Doe\n%s\n", no[i]);
+    json_t *d = parse_text(buf);
+    ASSERT_FIELD(d, "contact.phone", NULL);
+    json_decref(d);
+  }
+}
+END_TEST
+
 START_TEST(test_empty_and_garbage) {
   json_t *d = NULL;
   ck_assert_int_eq(cw_heuristic_parse(h, "", 0, &d), 0);
@@ -729,6 +753,7 @@ int main(void) {
   tcase_add_test(tc, test_contacts_international_and_invisible_chars);
   tcase_add_test(tc, test_job_title_above_the_name);
   tcase_add_test(tc, test_inline_and_letter_spaced_headings);
+  tcase_add_test(tc, test_phone_formats);
   tcase_add_test(tc, test_empty_and_garbage);
   tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_bounded_output_on_huge_input);
