@@ -94,38 +94,47 @@ static int count_marks(const char *s, const char *const *ws) {
   return n;
 }
 
-typedef struct {
-  const cw_skills *skills;
-  json_t *found;
-} skill_acc;
+static void add_unique(json_t *found, const char *name) {
+  size_t k;
+  json_t *w;
+  json_array_foreach(found, k, w) if (strcasecmp(json_string_value(w), name) == 0) return;
+  json_array_append_new(found, json_string(name));
+}
 
 static void skill_cb(void *arg, const char *canonical, const char *category) {
   (void)category;
-  skill_acc *a = arg;
-  json_array_append_new(a->found, json_string(canonical));
+  add_unique(arg, canonical);
 }
 
-static json_t *entry_skills(const cw_skills *skills, json_t *e) {
-  skill_acc a = {skills, json_array()};
+/* Whole-word, case-insensitive occurrence of w in s. */
+static bool mentions(const char *s, const char *w) {
+  size_t n = strlen(w);
+  if (!n) return false;
+  for (const char *p = s; (p = strcasestr(p, w)) != NULL; p++) {
+    bool l = p == s || !isalnum((unsigned char)p[-1]);
+    bool r = !isalnum((unsigned char)p[n]) && p[n] != '+' && p[n] != '#';
+    if (l && r) return true;
+  }
+  return false;
+}
+
+/* Dictionary skills in the entry's text, plus the resume's own listed
+ * skills that the entry mentions. */
+static json_t *entry_skills(const cw_skills *skills, json_t *e, json_t *listed) {
+  json_t *found = json_array();
   const char *keys[] = {"title", "description", "degree", "field_of_study", "name", NULL};
   for (int i = 0; keys[i]; i++) {
     const char *s = json_string_value(json_object_get(e, keys[i]));
     if (!s) continue;
-    json_t *tmp = json_array();
-    skill_acc b = {skills, tmp};
-    cw_skills_scan(skills, s, strlen(s), skill_cb, &b);
+    cw_skills_scan(skills, s, strlen(s), skill_cb, found);
     size_t j;
-    json_t *v;
-    json_array_foreach(tmp, j, v) {
-      bool dup = false;
-      size_t k;
-      json_t *w;
-      json_array_foreach(a.found, k, w) dup |= strcmp(json_string_value(w), json_string_value(v)) == 0;
-      if (!dup) json_array_append(a.found, v);
+    json_t *sk;
+    json_array_foreach(listed, j, sk) {
+      const char *name = json_string_value(json_object_get(sk, "name"));
+      if (name && json_array_size(found) < 50 && mentions(s, name)) add_unique(found, name);
     }
-    json_decref(tmp);
   }
-  return a.found;
+  return found;
 }
 
 static json_t *fmt_str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -143,15 +152,15 @@ static const char *str_or(json_t *o, const char *k, const char *def) {
   return s && *s ? s : def;
 }
 
-static json_t *work_enrichment(const cw_skills *skills, json_t *e, size_t i, json_t *older,
-                               int now) {
+static json_t *work_enrichment(const cw_skills *skills, json_t *listed, json_t *e, size_t i,
+                               json_t *older, int now) {
   json_t *o = json_object();
   char path[48];
   snprintf(path, sizeof path, "work_experience.%zu", i);
   const char *title = str_or(e, "title", "");
   enum level lv = level_of(title);
   int months = duration_months(e, now);
-  json_t *sk = entry_skills(skills, e);
+  json_t *sk = entry_skills(skills, e, listed);
   const char *desc = str_or(e, "description", "");
   int bullets = *desc ? 1 + count_marks(desc, (const char *const[]){"\n", NULL}) : 0;
   json_t *insights = json_array(), *recs = json_array();
@@ -188,14 +197,15 @@ static json_t *work_enrichment(const cw_skills *skills, json_t *e, size_t i, jso
   return o;
 }
 
-static json_t *simple_enrichment(const cw_skills *skills, json_t *e, const char *sec, size_t i) {
+static json_t *simple_enrichment(const cw_skills *skills, json_t *listed, json_t *e, const char *sec,
+                                 size_t i) {
   json_t *o = json_object();
   char path[48];
   snprintf(path, sizeof path, "%s.%zu", sec, i);
   json_object_set_new(o, "path", json_string(path));
   json_object_set(o, "parsed_structure", e);
   json_object_set_new(o, "insights", json_array());
-  json_object_set_new(o, "skills_identified", entry_skills(skills, e));
+  json_object_set_new(o, "skills_identified", entry_skills(skills, e, listed));
   json_object_set_new(o, "recommendations", json_array());
   bool edu = strcmp(sec, "education") == 0;
   const char *deg = str_or(e, "degree", "");
@@ -409,14 +419,15 @@ int cw_heuristic_enrich(const json_t *document, const char *document_date,
   if (!json_is_object(document) || !result) return -EINVAL;
   int now = today_months(document_date);
   json_t *entries = json_array();
+  json_t *listed = json_object_get(document, "skills");
   json_t *work = json_object_get(document, "work_experience");
   size_t i;
   json_t *e;
-  json_array_foreach(work, i, e) json_array_append_new(entries, work_enrichment(skills, e, i, previous_role(work, i), now));
+  json_array_foreach(work, i, e) json_array_append_new(entries, work_enrichment(skills, listed, e, i, previous_role(work, i), now));
   json_array_foreach(json_object_get(document, "education"), i, e)
-    json_array_append_new(entries, simple_enrichment(skills, e, "education", i));
+    json_array_append_new(entries, simple_enrichment(skills, listed, e, "education", i));
   json_array_foreach(json_object_get(document, "projects"), i, e)
-    json_array_append_new(entries, simple_enrichment(skills, e, "projects", i));
+    json_array_append_new(entries, simple_enrichment(skills, listed, e, "projects", i));
   evidence ev;
   gather(document, now, &ev);
   json_t *r = json_object();
