@@ -232,67 +232,73 @@ static bool is_month_num(const tok *t) {
 }
 static bool glued(const tok *t) { return !t->space_before; }
 
-/* One date at t[i..n): returns tokens consumed (0: none). */
-static int one_date(const tok *t, int i, int n, ymd *d) {
+/* "Jan 2020", "March, 2015", "Aug '19", "Summer 2022", "Q3 2019". */
+static int named_date(const tok *t, int i, int k, ymd *d) {
   const tok *a = &t[i];
-  int k = n - i;
-  if (a->kind == T_MONTH) {
-    int j = 1;
-    if (j < k && t[i + j].kind == T_COMMA) j++;
-    if (j < k && is_year(&t[i + j])) {
-      *d = (ymd){t[i + j].val, a->val};
-      return j + 1;
-    }
-    if (j + 1 < k && t[i + j].kind == T_APOS && t[i + j + 1].kind == T_NUM &&
-        t[i + j + 1].ndigits == 2) {
-      int y = t[i + j + 1].val;
-      *d = (ymd){y < 50 ? 2000 + y : 1900 + y, a->val};
-      return j + 2;
-    }
-    return 0;
+  int j = 1;
+  if (j < k && t[i + j].kind == T_COMMA) j++;
+  int month = a->kind == T_MONTH ? a->val : 0; /* seasons keep year precision */
+  if (j < k && is_year(&t[i + j])) {
+    *d = (ymd){t[i + j].val, month};
+    return j + 1;
   }
-  if (a->kind == T_SEASON) {
-    int j = 1;
-    if (j < k && t[i + j].kind == T_COMMA) j++;
-    if (j < k && is_year(&t[i + j])) {
-      *d = (ymd){t[i + j].val, 0};
-      return j + 1;
-    }
-    return 0;
+  if (a->kind == T_MONTH && j + 1 < k && t[i + j].kind == T_APOS && t[i + j + 1].kind == T_NUM &&
+      t[i + j + 1].ndigits == 2) {
+    int y = t[i + j + 1].val;
+    *d = (ymd){y < 50 ? 2000 + y : 1900 + y, month};
+    return j + 2;
   }
-  if (a->kind != T_NUM) return 0;
-  /* D.M.YYYY or M/D/YYYY (month precision is all we keep). */
+  return 0;
+}
+
+static bool date_sep(const tok *t) {
+  return (t->kind == T_SLASH || t->kind == T_DOT || t->kind == T_DASH) && glued(t);
+}
+
+/* D.M.YYYY or M/D/YYYY (month precision is all we keep), MM/YYYY,
+ * MM.YYYY, MM-YYYY. */
+static int month_first(const tok *t, int i, int k, ymd *d) {
+  const tok *a = &t[i];
   if (k >= 5 && a->ndigits <= 2 && (t[i + 1].kind == T_DOT || t[i + 1].kind == T_SLASH) &&
       t[i + 2].kind == T_NUM && t[i + 2].ndigits <= 2 && t[i + 3].kind == t[i + 1].kind &&
       is_year(&t[i + 4]) && glued(&t[i + 1]) && glued(&t[i + 2]) && glued(&t[i + 4])) {
-    int x = a->val, y = t[i + 2].val, mon;
-    if (t[i + 1].kind == T_DOT || x > 12) mon = y;
-    else mon = x;
+    int x = a->val, y = t[i + 2].val;
+    int mon = t[i + 1].kind == T_DOT || x > 12 ? y : x;
     if (mon < 1 || mon > 12 || x < 1 || y < 1 || x > 31 || y > 31) return 0;
     *d = (ymd){t[i + 4].val, mon};
     return 5;
   }
-  /* MM/YYYY, MM.YYYY, MM-YYYY */
-  if (k >= 3 && is_month_num(a) &&
-      (t[i + 1].kind == T_SLASH || t[i + 1].kind == T_DOT || t[i + 1].kind == T_DASH) &&
-      glued(&t[i + 1]) && glued(&t[i + 2]) && is_year(&t[i + 2])) {
+  if (k >= 3 && is_month_num(a) && date_sep(&t[i + 1]) && glued(&t[i + 2]) && is_year(&t[i + 2])) {
     *d = (ymd){t[i + 2].val, a->val};
     return 3;
   }
-  if (!is_year(a)) return 0;
-  /* YYYY-MM(-DD), YYYY/MM, YYYY.MM */
-  if (k >= 3 && (t[i + 1].kind == T_SLASH || t[i + 1].kind == T_DASH || t[i + 1].kind == T_DOT) &&
-      glued(&t[i + 1]) && glued(&t[i + 2]) && t[i + 2].kind == T_NUM && t[i + 2].ndigits == 2 &&
-      is_month_num(&t[i + 2])) {
+  return 0;
+}
+
+/* YYYY-MM(-DD), YYYY/MM, YYYY.MM, or the year alone. */
+static int year_first(const tok *t, int i, int k, ymd *d) {
+  const tok *a = &t[i];
+  if (k >= 3 && date_sep(&t[i + 1]) && glued(&t[i + 2]) && t[i + 2].kind == T_NUM &&
+      t[i + 2].ndigits == 2 && is_month_num(&t[i + 2])) {
     *d = (ymd){a->val, t[i + 2].val};
-    int used = 3;
     if (k >= 5 && t[i + 3].kind == t[i + 1].kind && glued(&t[i + 3]) && t[i + 4].kind == T_NUM &&
         t[i + 4].ndigits <= 2 && glued(&t[i + 4]))
-      used = 5;
-    return used;
+      return 5;
+    return 3;
   }
   *d = (ymd){a->val, 0};
   return 1;
+}
+
+/* One date at t[i..n): returns tokens consumed (0: none). */
+static int one_date(const tok *t, int i, int n, ymd *d) {
+  const tok *a = &t[i];
+  int k = n - i;
+  if (a->kind == T_MONTH || a->kind == T_SEASON) return named_date(t, i, k, d);
+  if (a->kind != T_NUM) return 0;
+  int used = month_first(t, i, k, d);
+  if (used) return used;
+  return is_year(a) ? year_first(t, i, k, d) : 0;
 }
 
 static void fmt_ymd(char out[8], ymd d) {
