@@ -1,11 +1,13 @@
 /* Flattener (DESIGN.md paths) and document validator. */
 #include <check.h>
 #include <errno.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "careeros/entities.h"
+#include "careeros/heuristic.h"
 
 static json_t *sample_doc(void) {
   json_error_t e;
@@ -118,6 +120,44 @@ START_TEST(test_confidence_and_labels) {
 }
 END_TEST
 
+START_TEST(test_every_path_follows_the_design_grammar) {
+  /* DESIGN.md paths, checked on the sample document and on a parsed one. */
+  regex_t re;
+  ck_assert_int_eq(regcomp(&re,
+      "^(contact\\.(name|headline|email|phone|location|urls\\.[0-9]+)|summary|"
+      "work_experience\\.[0-9]+(\\.(company|title|location|start_date|end_date|is_current|date_text|description))?|"
+      "education\\.[0-9]+(\\.(institution|degree|field_of_study|start_date|end_date|is_current|date_text|gpa))?|"
+      "skills\\.[0-9]+(\\.(name|category|proficiency_level|years_of_experience))?|"
+      "projects\\.[0-9]+(\\.(name|role|url|start_date|end_date|is_current|date_text|description))?|"
+      "certifications\\.[0-9]+(\\.(name|issuer|date))?|languages\\.[0-9]+(\\.(name|proficiency))?)$",
+      REG_EXTENDED | REG_NOSUB), 0);
+  cw_heuristic *h = NULL;
+  ck_assert_int_eq(cw_heuristic_new(NULL, &h), 0);
+  const char *text = "Ana Lima\nana@example.com | github.com/ana\n\nExperience\n"
+                     "Engineer, Acme Inc   2019 - Present\n- Built it\n\nEducation\n"
+                     "University of Porto, BSc Physics, 2018\n\nProjects\nOrbit (2020)\n\n"
+                     "Skills\nGo, SQL\n\nCertifications\nCKA, CNCF, 2022\n\nLanguages\nPortuguese (native)\n";
+  json_t *docs[2] = {sample_doc(), NULL};
+  ck_assert_int_eq(cw_heuristic_parse(h, text, strlen(text), &docs[1]), 0);
+  for (int k = 0; k < 2; k++) {
+    json_t *rows = NULL;
+    ck_assert_int_eq(cw_entities_flatten(docs[k], "heuristic", "heuristic-v1", 0.6, &rows), 0);
+    size_t i, n = 0;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+      const char *f = json_string_value(json_object_get(r, "field_name"));
+      ck_assert_msg(regexec(&re, f, 0, NULL, 0) == 0, "path %s", f);
+      n++;
+    }
+    ck_assert_uint_gt(n, 30);
+    json_decref(rows);
+    json_decref(docs[k]);
+  }
+  cw_heuristic_free(h);
+  regfree(&re);
+}
+END_TEST
+
 START_TEST(test_flatten_rejects_non_object) {
   json_t *rows = NULL, *a = json_array();
   ck_assert_int_eq(cw_entities_flatten(a, "x", "y", 0.5, &rows), -EINVAL);
@@ -187,6 +227,7 @@ int main(void) {
   tcase_add_test(tc, test_flatten_paths_and_values);
   tcase_add_test(tc, test_entry_rows_hold_compact_json);
   tcase_add_test(tc, test_confidence_and_labels);
+  tcase_add_test(tc, test_every_path_follows_the_design_grammar);
   tcase_add_test(tc, test_flatten_rejects_non_object);
   tcase_add_test(tc, test_validate_accepts_good);
   tcase_add_test(tc, test_validate_rejects_bad);
