@@ -202,6 +202,8 @@ CREATE TABLE IF NOT EXISTS public.parsed_resume_entities (
   updated_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT parsed_resume_entities_pkey PRIMARY KEY (id),
   CONSTRAINT parsed_resume_entities_version_field_key UNIQUE (resume_version_id, field_name),
+  -- target of the children's (user_id, parsed_entity_id) foreign keys
+  CONSTRAINT parsed_resume_entities_user_id_id_key UNIQUE (user_id, id),
   CONSTRAINT parsed_resume_entities_version_fkey FOREIGN KEY (user_id, resume_version_id)
     REFERENCES public.resume_versions (user_id, id) ON DELETE CASCADE,
   CONSTRAINT parsed_resume_entities_field_name_format CHECK (field_name ~ '^[a-z_]+(\.[a-z0-9_]+)*$'),
@@ -236,17 +238,26 @@ CREATE TABLE IF NOT EXISTS public.entry_enrichment (
   CONSTRAINT entry_enrichment_parsed_entity_key UNIQUE (parsed_entity_id),
   CONSTRAINT entry_enrichment_version_fkey FOREIGN KEY (user_id, resume_version_id)
     REFERENCES public.resume_versions (user_id, id) ON DELETE CASCADE,
-  CONSTRAINT entry_enrichment_parsed_entity_fkey FOREIGN KEY (parsed_entity_id)
-    REFERENCES public.parsed_resume_entities (id) ON DELETE CASCADE,
+  -- (user_id, ...) so that an enrichment cannot point at another user's entity
+  CONSTRAINT entry_enrichment_parsed_entity_fkey FOREIGN KEY (user_id, parsed_entity_id)
+    REFERENCES public.parsed_resume_entities (user_id, id) ON DELETE CASCADE,
   CONSTRAINT entry_enrichment_insights_array CHECK (jsonb_typeof(insights) = 'array'),
   CONSTRAINT entry_enrichment_skills_identified_array CHECK (jsonb_typeof(skills_identified) = 'array'),
   CONSTRAINT entry_enrichment_recommendations_array CHECK (jsonb_typeof(recommendations) = 'array'),
   CONSTRAINT entry_enrichment_metadata_object CHECK (jsonb_typeof(enrichment_metadata) = 'object'),
   CONSTRAINT entry_enrichment_confidence_range CHECK (confidence_score BETWEEN 0 AND 1),
   CONSTRAINT entry_enrichment_source_type_check CHECK (source_type IN
-    ('openai_function_call', 'openai_json_schema', 'heuristic', 'manual', 'interview'))
+    ('openai_function_call', 'openai_json_schema', 'heuristic', 'manual', 'interview')),
+  -- The union of what the enrich providers write: the LLM schema
+  -- (config/llm/enrich_entries.v1.schema.json) and the offline provider give
+  -- work entries entry..executive; the offline provider also labels education
+  -- entries by degree (undergraduate, graduate, doctorate) and other entries 'n/a'.
+  CONSTRAINT entry_enrichment_experience_level_check CHECK (experience_level IN
+    ('entry', 'junior', 'mid', 'senior', 'lead', 'executive', 'undergraduate', 'graduate', 'doctorate', 'n/a')),
+  CONSTRAINT entry_enrichment_market_relevance_check CHECK (market_relevance IN ('low', 'medium', 'high'))
 );
 CREATE INDEX IF NOT EXISTS entry_enrichment_user_id_version_idx ON public.entry_enrichment (user_id, resume_version_id);
+CREATE INDEX IF NOT EXISTS entry_enrichment_user_id_parsed_entity_idx ON public.entry_enrichment (user_id, parsed_entity_id);
 CREATE INDEX IF NOT EXISTS entry_enrichment_insights_gin ON public.entry_enrichment USING gin (insights);
 
 CREATE TABLE IF NOT EXISTS public.career_enrichment (
@@ -343,6 +354,14 @@ CREATE TABLE IF NOT EXISTS public.normalized_entities (
 CREATE INDEX IF NOT EXISTS normalized_entities_name_trgm_gist
   ON public.normalized_entities USING gist (normalized_name extensions.gist_trgm_ops);
 CREATE INDEX IF NOT EXISTS normalized_entities_aliases_gin ON public.normalized_entities USING gin (normalized_aliases);
+-- review_status: the users' read policy keeps 'approved' rows, which are nearly
+-- all rows, so an index on it would never be chosen for them (they find
+-- entries through the name and alias indexes above and filter on the way).
+-- The rows that are selective are the review queue: admins listing pending
+-- or flagged entries and the worker's update policy (review_status =
+-- 'pending').  A partial index holds exactly those and stays small.
+CREATE INDEX IF NOT EXISTS normalized_entities_review_queue_idx
+  ON public.normalized_entities (review_status, entity_type) WHERE review_status <> 'approved';
 
 -- pgvector where available (Supabase: schema extensions); skipped elsewhere.
 DO $vector$
@@ -608,8 +627,8 @@ CREATE TABLE IF NOT EXISTS public.resume_entity_links (
   CONSTRAINT resume_entity_links_parsed_normalized_key UNIQUE (parsed_entity_id, normalized_entity_id),
   CONSTRAINT resume_entity_links_version_fkey FOREIGN KEY (user_id, resume_version_id)
     REFERENCES public.resume_versions (user_id, id) ON DELETE CASCADE,
-  CONSTRAINT resume_entity_links_parsed_entity_fkey FOREIGN KEY (parsed_entity_id)
-    REFERENCES public.parsed_resume_entities (id) ON DELETE CASCADE,
+  CONSTRAINT resume_entity_links_parsed_entity_fkey FOREIGN KEY (user_id, parsed_entity_id)
+    REFERENCES public.parsed_resume_entities (user_id, id) ON DELETE CASCADE,
   CONSTRAINT resume_entity_links_normalized_entity_fkey FOREIGN KEY (normalized_entity_id)
     REFERENCES public.normalized_entities (id) ON DELETE CASCADE,
   CONSTRAINT resume_entity_links_match_method_check CHECK (match_method IN
@@ -617,7 +636,8 @@ CREATE TABLE IF NOT EXISTS public.resume_entity_links (
   CONSTRAINT resume_entity_links_match_score_range CHECK (match_score BETWEEN 0 AND 1),
   CONSTRAINT resume_entity_links_confidence_range CHECK (confidence_score BETWEEN 0 AND 1)
 );
-CREATE INDEX IF NOT EXISTS resume_entity_links_parsed_entity_id_idx ON public.resume_entity_links (parsed_entity_id);
+CREATE INDEX IF NOT EXISTS resume_entity_links_user_id_parsed_entity_idx
+  ON public.resume_entity_links (user_id, parsed_entity_id);
 CREATE INDEX IF NOT EXISTS resume_entity_links_normalized_entity_id_idx ON public.resume_entity_links (normalized_entity_id);
 CREATE INDEX IF NOT EXISTS resume_entity_links_user_id_version_idx
   ON public.resume_entity_links (user_id, resume_version_id);
@@ -643,15 +663,16 @@ CREATE TABLE IF NOT EXISTS public.merge_decisions (
   CONSTRAINT merge_decisions_version_path_key UNIQUE (resume_version_id, source_path),
   CONSTRAINT merge_decisions_version_fkey FOREIGN KEY (user_id, resume_version_id)
     REFERENCES public.resume_versions (user_id, id) ON DELETE CASCADE,
-  CONSTRAINT merge_decisions_parsed_entity_fkey FOREIGN KEY (parsed_entity_id)
-    REFERENCES public.parsed_resume_entities (id) ON DELETE CASCADE,
+  -- parsed_entity_id may be NULL (MATCH SIMPLE: then nothing is checked)
+  CONSTRAINT merge_decisions_parsed_entity_fkey FOREIGN KEY (user_id, parsed_entity_id)
+    REFERENCES public.parsed_resume_entities (user_id, id) ON DELETE CASCADE,
   CONSTRAINT merge_decisions_entity_type_check CHECK (entity_type IN
     ('work_experience', 'education', 'skill', 'project', 'certification')),
   CONSTRAINT merge_decisions_decision_check CHECK (decision IN ('inserted', 'new_version', 'unchanged', 'skipped')),
   CONSTRAINT merge_decisions_details_object CHECK (jsonb_typeof(details) = 'object')
 );
 CREATE INDEX IF NOT EXISTS merge_decisions_user_id_version_idx ON public.merge_decisions (user_id, resume_version_id);
-CREATE INDEX IF NOT EXISTS merge_decisions_parsed_entity_id_idx ON public.merge_decisions (parsed_entity_id);
+CREATE INDEX IF NOT EXISTS merge_decisions_user_id_parsed_entity_idx ON public.merge_decisions (user_id, parsed_entity_id);
 
 -- ------------------------------------------------------------ interviews ----
 
@@ -767,6 +788,26 @@ CREATE TABLE IF NOT EXISTS public.security_audit_log (
 );
 CREATE INDEX IF NOT EXISTS security_audit_log_user_id_idx ON public.security_audit_log (user_id);
 CREATE INDEX IF NOT EXISTS security_audit_log_created_at_idx ON public.security_audit_log (created_at);
+
+-- ------------------------------------------------------------ monitoring ----
+
+-- Column statistics for the admins' performance_monitoring view.  pg_stats
+-- hides every table with RLS from a caller under RLS (its histograms hold
+-- real values), so a signed-in admin sees nothing there.  The owner copies
+-- the value-free figures (no most-common values, no histograms) here with
+-- public.refresh_performance_monitoring(); admins read them through RLS.
+CREATE TABLE IF NOT EXISTS public.monitoring_column_stats (
+  tablename text NOT NULL,
+  attname text NOT NULL,
+  n_distinct real,
+  correlation real,
+  null_frac real,
+  avg_width integer,
+  captured_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT monitoring_column_stats_pkey PRIMARY KEY (tablename, attname)
+);
+COMMENT ON TABLE public.monitoring_column_stats IS
+  'Snapshot of pg_stats for schema public (no values), refreshed by refresh_performance_monitoring(); admins only.';
 
 -- ------------------------------------------------------------ triggers ----
 

@@ -196,12 +196,46 @@ BEGIN
 END
 $$;
 
+-- Copies the value-free column statistics of schema public from pg_stats
+-- into public.monitoring_column_stats.  SECURITY DEFINER because pg_stats
+-- shows a table under RLS only to its owner (or to a role bypassing RLS);
+-- executable by the service role only (and the migration owner), never by
+-- the API roles, so no signed-in user can run code with the owner's rights.
+-- Schedule it after (auto)analyze, e.g. hourly from pg_cron.
+CREATE OR REPLACE FUNCTION public.refresh_performance_monitoring()
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  n integer;
+BEGIN
+  DELETE FROM public.monitoring_column_stats WHERE true;
+  -- a partitioned table has only whole-tree (inherited) statistics; a plain
+  -- table only its own; an inheritance parent both: keep the whole tree's
+  INSERT INTO public.monitoring_column_stats (tablename, attname, n_distinct, correlation, null_frac, avg_width)
+  SELECT DISTINCT ON (s.tablename, s.attname)
+         s.tablename, s.attname, s.n_distinct, s.correlation, s.null_frac, s.avg_width
+    FROM pg_catalog.pg_stats s
+   WHERE s.schemaname = 'public'
+   ORDER BY s.tablename, s.attname, s.inherited DESC;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END
+$$;
+
 -- Monitoring views: security_invoker, so the caller's own privileges apply;
--- they show rows only to admins.
+-- they show rows only to admins.  performance_monitoring: one row per
+-- column with statistics (from the last refresh above), or one row with
+-- attname NULL for a table not analysed yet, plus the table's live activity
+-- from pg_stat_user_tables (which holds no row data and is readable by all).
 CREATE OR REPLACE VIEW public.performance_monitoring WITH (security_invoker = true) AS
-SELECT s.schemaname, s.tablename, s.attname, s.n_distinct, s.correlation, s.null_frac, s.avg_width
-FROM pg_catalog.pg_stats s
-WHERE s.schemaname = 'public' AND (SELECT public.is_admin());
+SELECT t.schemaname, t.relname AS tablename, s.attname::name AS attname, s.n_distinct, s.correlation, s.null_frac,
+       s.avg_width, t.n_live_tup, t.n_dead_tup, t.seq_scan, t.idx_scan,
+       greatest(t.last_analyze, t.last_autoanalyze) AS last_analyzed_at, s.captured_at AS stats_captured_at
+FROM pg_catalog.pg_stat_user_tables t
+LEFT JOIN public.monitoring_column_stats s ON s.tablename = t.relname
+WHERE t.schemaname = 'public' AND (SELECT public.is_admin());
 
 CREATE OR REPLACE VIEW public.table_sizes WITH (security_invoker = true) AS
 SELECT t.schemaname, t.tablename,

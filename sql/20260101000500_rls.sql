@@ -29,7 +29,8 @@ DECLARE
   all_tables text[];
   pol record;
 BEGIN
-  all_tables := user_tables || output_tables || ARRAY['profiles', 'normalized_entities', 'security_audit_log'];
+  all_tables := user_tables || output_tables || ARRAY['profiles', 'normalized_entities', 'security_audit_log',
+                                                         'monitoring_column_stats'];
 
   -- Re-application replaces this file's policies (by name) and leaves any
   -- policy an operator added alone.
@@ -121,6 +122,9 @@ BEGIN
 
   -- security_audit_log: admins read; the worker appends rows in its own name.
   CREATE POLICY security_audit_log_select ON public.security_audit_log FOR SELECT TO authenticated
+    USING ((select public.is_admin()));
+  -- monitoring_column_stats: admins read (written by its SECURITY DEFINER refresh).
+  CREATE POLICY monitoring_column_stats_select ON public.monitoring_column_stats FOR SELECT TO authenticated
     USING ((select public.is_admin()));
   CREATE POLICY security_audit_log_worker_insert ON public.security_audit_log FOR INSERT TO careeros_worker
     WITH CHECK (actor = current_user);

@@ -14,7 +14,7 @@ DECLARE
   entity_tables constant text[] := ARRAY['work_experience', 'education', 'skill', 'project', 'certification'];
   all_tables constant text[] := user_tables || output_tables ||
     ARRAY['resume_versions', 'merge_decisions', 'normalized_entities', 'security_audit_log',
-          'performance_monitoring', 'table_sizes', 'user_career_stats'];
+          'performance_monitoring', 'table_sizes', 'user_career_stats', 'monitoring_column_stats'];
 BEGIN
   FOREACH t IN ARRAY all_tables LOOP
     EXECUTE pg_catalog.format('REVOKE ALL ON public.%I FROM PUBLIC, anon, authenticated, careeros_worker', t);
@@ -26,7 +26,7 @@ BEGIN
     EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON public.%I TO authenticated', t);
   END LOOP;
   FOREACH t IN ARRAY output_tables || ARRAY['merge_decisions', 'security_audit_log',
-                                            'performance_monitoring', 'table_sizes'] LOOP
+                                            'performance_monitoring', 'table_sizes', 'monitoring_column_stats'] LOOP
     EXECUTE pg_catalog.format('GRANT SELECT ON public.%I TO authenticated', t);
   END LOOP;
   GRANT SELECT, INSERT, UPDATE, DELETE ON public.normalized_entities TO authenticated;

@@ -1,14 +1,15 @@
 -- Structure: tables, keys, columns the other components rely on, indexes
 -- on foreign keys, RLS everywhere, roles and function hygiene.
 BEGIN;
-SELECT plan(95);
+SELECT plan(101);
 
 SELECT has_table('public', t, 'table public.' || t || ' exists')
   FROM unnest(ARRAY['profiles', 'career_profile', 'user_sessions', 'resume_streams', 'resume_versions',
                     'resume_version_texts', 'parsed_resume_entities', 'entry_enrichment', 'career_enrichment',
                     'career_narratives', 'normalized_entities', 'resume_entity_links', 'merge_decisions',
                     'work_experience', 'education', 'skill', 'project', 'certification', 'interview_sessions',
-                    'interview_contexts', 'interview_transcripts', 'security_audit_log']) t;   -- 22
+                    'interview_contexts', 'interview_transcripts', 'security_audit_log',
+                    'monitoring_column_stats']) t;                                                     -- 23
 
 SELECT is((SELECT count(*)::int FROM pg_class c
             WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
@@ -99,10 +100,11 @@ SELECT is((SELECT count(*)::int FROM pg_proc p WHERE p.pronamespace = 'public'::
 SELECT is((SELECT array_agg(proname::text ORDER BY proname) FROM pg_proc p
             WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')),
-          ARRAY['refresh_user_career_stats', 'tg_versioned_entity_owner'],
-          'SECURITY DEFINER only for the stats refresh and the entity-owner trigger');
+          ARRAY['refresh_performance_monitoring', 'refresh_user_career_stats', 'tg_versioned_entity_owner'],
+          'SECURITY DEFINER only for the two stats refreshes and the entity-owner trigger');
 SELECT ok(NOT has_function_privilege('authenticated', f, 'EXECUTE'), 'authenticated cannot execute ' || f)
-  FROM unnest(ARRAY['public.refresh_user_career_stats()', 'public.tg_versioned_entity_owner()']) f;
+  FROM unnest(ARRAY['public.refresh_performance_monitoring()', 'public.refresh_user_career_stats()',
+                    'public.tg_versioned_entity_owner()']) f;                                          -- 3
 SELECT ok(has_function_privilege('careeros_worker', 'public.merge_resume_version(uuid)', 'EXECUTE'),
   'careeros_worker can execute merge_resume_version');
 SELECT function_returns('public', 'merge_resume_version', ARRAY['uuid'], 'jsonb', 'merge_resume_version(uuid) returns jsonb');
@@ -112,6 +114,20 @@ SELECT is((SELECT count(*)::int FROM pg_proc p WHERE p.pronamespace = 'public'::
 SELECT ok(coalesce((SELECT 'security_invoker=true' = ANY (reloptions) FROM pg_class WHERE oid = ('public.' || v)::regclass), false),
   v || ' is security_invoker')
   FROM unnest(ARRAY['table_sizes', 'performance_monitoring']) v;                                      -- 2
+
+
+-- children of parsed_resume_entities reference it through (user_id, id), so
+-- they cannot point at another user's entity
+SELECT fk_ok('public', t, ARRAY['user_id', 'parsed_entity_id'], 'public', 'parsed_resume_entities', ARRAY['user_id', 'id'],
+             t || ' -> parsed_resume_entities is keyed by (user_id, parsed_entity_id)')
+  FROM unnest(ARRAY['entry_enrichment', 'resume_entity_links', 'merge_decisions']) t;                  -- 3
+
+-- the review queue of normalized_entities (pending/flagged) is indexed
+SET LOCAL enable_seqscan = off;
+SELECT ok((SELECT string_agg(l, ' ') FROM tests.explain_lines(
+             $q$SELECT id FROM public.normalized_entities WHERE review_status = 'pending' AND entity_type = 'company'$q$) l)
+          ~ 'normalized_entities_review_queue_idx', 'pending normalized entities are found through the review-queue index');
+RESET enable_seqscan;
 
 SELECT * FROM finish();
 ROLLBACK;

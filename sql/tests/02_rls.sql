@@ -3,7 +3,7 @@
 -- app_metadata reads; a user who writes {"user_role":"admin"} (or "role")
 -- into their own user metadata gains nothing.
 BEGIN;
-SELECT plan(299);
+SELECT plan(309);
 
 CREATE TEMP TABLE ids AS
 SELECT tests.create_user('a@example.com') AS a,
@@ -59,7 +59,18 @@ SELECT is(tests.try_count(t, 'id', NULL), -1::bigint, 'anon cannot select from '
 SELECT throws_ok('SELECT public.calculate_profile_completeness(''' || b || ''')', '42501', NULL,
   'anon cannot call calculate_profile_completeness') FROM ids;
 SELECT throws_ok('SELECT * FROM public.table_sizes', '42501', NULL, 'anon cannot read table_sizes');
+SELECT throws_ok('SELECT * FROM public.performance_monitoring', '42501', NULL, 'anon cannot read performance_monitoring');
+SELECT throws_ok('SELECT public.refresh_performance_monitoring()', '42501', NULL,
+  'anon cannot call refresh_performance_monitoring');
 RESET ROLE;
+
+-- statistics for performance_monitoring: analyse a table that has rows, and
+-- snapshot them as the service role would (e.g. from pg_cron)
+ANALYZE public.resume_versions;
+SET LOCAL ROLE service_role;
+CREATE TEMP TABLE mon AS SELECT public.refresh_performance_monitoring() AS n;
+RESET ROLE;
+SELECT ok((SELECT n FROM mon) > 0, 'service_role snapshots column statistics for performance_monitoring');
 
 -- admin by app_metadata
 SELECT tests.login_as(adm) FROM ids;
@@ -67,7 +78,13 @@ SELECT ok(tests.try_count(tbl, col, (SELECT b FROM ids)) > 0, 'admin (app_metada
 SELECT ok(tests.try_delete(tbl, col, (SELECT b FROM ids)) <= 0, 'admin cannot delete B''s rows in ' || tbl) FROM tt;
 SELECT ok((SELECT count(*) FROM public.security_audit_log) > 0, 'admin reads the audit log');
 SELECT ok((SELECT count(*) FROM public.table_sizes) > 0, 'admin reads table_sizes');
-SELECT ok((SELECT count(*) FROM public.performance_monitoring) >= 0, 'admin reads performance_monitoring');
+SELECT is((SELECT count(*)::int FROM public.performance_monitoring
+            WHERE tablename = 'resume_versions' AND attname = 'user_id' AND null_frac IS NOT NULL AND n_distinct IS NOT NULL),
+          1, 'admin reads the column statistics of resume_versions in performance_monitoring');
+SELECT ok((SELECT count(DISTINCT tablename) FROM public.performance_monitoring
+            WHERE tablename IN ('resume_versions', 'parsed_resume_entities', 'entry_enrichment', 'normalized_entities')) = 4,
+          'admin sees each table''s activity in performance_monitoring');
+SELECT ok((SELECT count(*) FROM public.monitoring_column_stats) > 0, 'admin reads monitoring_column_stats');
 SELECT lives_ok($$INSERT INTO public.normalized_entities (entity_type, canonical_name, review_status)
                   VALUES ('company', 'Admin Corp', 'pending')$$, 'admin inserts into normalized_entities');
 SELECT is((SELECT count(*)::int FROM public.normalized_entities WHERE canonical_name = 'Admin Corp'), 1,
@@ -85,6 +102,8 @@ SELECT is(tests.try_count(tbl, col, (SELECT b FROM ids)), 0::bigint,
   'user_metadata "admin" cannot select B''s rows in ' || tbl) FROM tt;
 SELECT is((SELECT count(*)::int FROM public.security_audit_log), 0, 'user_metadata "admin" reads no audit log');
 SELECT is((SELECT count(*)::int FROM public.table_sizes), 0, 'user_metadata "admin" sees no table sizes');
+SELECT is((SELECT count(*)::int FROM public.performance_monitoring), 0, 'user_metadata "admin" gets no performance_monitoring rows');
+SELECT is((SELECT count(*)::int FROM public.monitoring_column_stats), 0, 'user_metadata "admin" reads no monitoring_column_stats');
 SELECT throws_ok($$INSERT INTO public.normalized_entities (entity_type, canonical_name) VALUES ('company', 'Fake Corp')$$,
   '42501', NULL, 'user_metadata "admin" cannot write normalized_entities');
 SELECT throws_ok('SELECT public.calculate_profile_completeness(''' || b || ''')', '42501', NULL,
@@ -102,6 +121,10 @@ SELECT is((SELECT count(*)::int FROM public.normalized_entities WHERE review_sta
 SELECT throws_ok($$INSERT INTO public.normalized_entities (entity_type, canonical_name) VALUES ('company', 'Mine')$$,
   '42501', NULL, 'users cannot write normalized_entities');
 SELECT is((SELECT count(*)::int FROM public.security_audit_log), 0, 'users read no audit log');
+SELECT is((SELECT count(*)::int FROM public.performance_monitoring), 0, 'users get no performance_monitoring rows');
+SELECT is((SELECT count(*)::int FROM public.monitoring_column_stats), 0, 'users read no monitoring_column_stats');
+SELECT throws_ok('SELECT public.refresh_performance_monitoring()', '42501', NULL,
+  'users cannot call refresh_performance_monitoring');
 SELECT is((public.calculate_profile_completeness(a) ->> 'work_experience_count')::int, 1,
   'A computes own completeness') FROM ids;
 SELECT throws_ok('SELECT public.calculate_profile_completeness(''' || b || ''')', '42501', NULL,

@@ -1,7 +1,7 @@
 -- Bad input is refused by name: every enumerated column, score and
 -- confidence has a named CHECK, and the stage uniques hold.
 BEGIN;
-SELECT plan(26);
+SELECT plan(44);
 
 CREATE TEMP TABLE c AS SELECT u, tests.create_version(u) AS v FROM (SELECT tests.create_user('c@example.com') AS u) s;
 INSERT INTO public.parsed_resume_entities (resume_version_id, user_id, field_name, raw_value)
@@ -47,8 +47,29 @@ SELECT throws_ok(format(q, (SELECT v FROM c), (SELECT u FROM c)), '23514',
    ('INSERT INTO public.interview_sessions (user_id, status) SELECT %2$L, ''sleeping'' WHERE %1$L IS NOT NULL',
     'interview_sessions', 'interview_sessions_status_check'),
    ('INSERT INTO public.interview_sessions (user_id, completion_percentage) SELECT %2$L, 140 WHERE %1$L IS NOT NULL',
-    'interview_sessions', 'interview_sessions_completion_range')
+    'interview_sessions', 'interview_sessions_completion_range'),
+   ('INSERT INTO public.entry_enrichment (resume_version_id, user_id, parsed_entity_id, experience_level) SELECT %L, %L, id, ''wizard'' FROM public.parsed_resume_entities WHERE field_name = ''work_experience.0''',
+    'entry_enrichment', 'entry_enrichment_experience_level_check'),
+   ('INSERT INTO public.entry_enrichment (resume_version_id, user_id, parsed_entity_id, market_relevance) SELECT %L, %L, id, ''huge'' FROM public.parsed_resume_entities WHERE field_name = ''work_experience.0''',
+    'entry_enrichment', 'entry_enrichment_market_relevance_check')
   ) t(q, rel, con);
+
+-- A child of parsed_resume_entities cannot point at another user's entity,
+-- even with its own (user_id, resume_version_id) being consistent.
+CREATE TEMP TABLE d AS SELECT u, tests.create_version(u) AS v FROM (SELECT tests.create_user('d@example.com') AS u) s;
+INSERT INTO public.normalized_entities (entity_type, canonical_name) VALUES ('company', 'Cross Corp');
+SELECT throws_ok(format(q, (SELECT u FROM d), (SELECT v FROM d),
+                        (SELECT p.id FROM c JOIN public.parsed_resume_entities p ON p.resume_version_id = c.v
+                          WHERE p.field_name = 'work_experience.0')),
+                 '23503', format('insert or update on table "%s" violates foreign key constraint "%s_parsed_entity_fkey"', rel, rel),
+                 rel || ': a row of user D cannot reference user C''s parsed entity')
+  FROM (VALUES
+   ('INSERT INTO public.entry_enrichment (user_id, resume_version_id, parsed_entity_id) VALUES (%L, %L, %L)', 'entry_enrichment'),
+   ('INSERT INTO public.resume_entity_links (user_id, resume_version_id, parsed_entity_id, normalized_entity_id, match_method, match_score)
+     SELECT %L, %L, %L, id, ''exact'', 1 FROM public.normalized_entities WHERE canonical_name = ''Cross Corp''', 'resume_entity_links'),
+   ('INSERT INTO public.merge_decisions (user_id, resume_version_id, parsed_entity_id, source_path, entity_type, decision)
+     VALUES (%L, %L, %L, ''work_experience.0'', ''work_experience'', ''inserted'')', 'merge_decisions')
+  ) t(q, rel);
 
 -- stage uniques
 INSERT INTO public.parsed_resume_entities (resume_version_id, user_id, field_name) SELECT v, u, 'summary' FROM c;
@@ -71,6 +92,15 @@ SELECT lives_ok($$INSERT INTO public.career_narratives (resume_version_id, user_
                   SELECT v, u, 'key_strengths', 'z' FROM c
                   ON CONFLICT (resume_version_id, narrative_type) DO UPDATE SET narrative_text = EXCLUDED.narrative_text$$,
   'narratives upsert on (resume_version_id, narrative_type)');
+-- every experience_level and market_relevance the enrich providers write is
+-- accepted: the LLM schema's enums and the offline provider's labels
+SELECT lives_ok(format('UPDATE public.entry_enrichment SET experience_level = %L WHERE user_id = %L', lv, (SELECT u FROM c)),
+                'accepted: experience_level ' || lv)
+  FROM unnest(ARRAY['entry', 'junior', 'mid', 'senior', 'lead', 'executive',
+                    'undergraduate', 'graduate', 'doctorate', 'n/a']) lv;                                -- 10
+SELECT lives_ok(format('UPDATE public.entry_enrichment SET market_relevance = %L WHERE user_id = %L', mr, (SELECT u FROM c)),
+                'accepted: market_relevance ' || mr)
+  FROM unnest(ARRAY['low', 'medium', 'high']) mr;                                                      -- 3
 SELECT throws_ok($$INSERT INTO public.merge_decisions (user_id, resume_version_id, source_path, entity_type, decision)
                    SELECT u, v, 'skills.0', 'skill', 'maybe' FROM c$$, '23514', NULL, 'merge decision values are enumerated');
 SELECT throws_ok($$INSERT INTO public.resume_version_texts (resume_version_id, user_id, content, char_count)

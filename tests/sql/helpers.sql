@@ -211,3 +211,9 @@ BEGIN
 END $$;
 
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA tests TO PUBLIC;
+
+-- The plan of a query, one line per row (for index-usage assertions).
+CREATE OR REPLACE FUNCTION tests.explain_lines(p_query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || p_query;
+END $$;
