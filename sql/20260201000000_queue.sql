@@ -17,8 +17,12 @@ REVOKE ALL ON SCHEMA queue FROM PUBLIC;
 CREATE INDEX IF NOT EXISTS resume_versions_queue_pending_idx
   ON public.resume_versions (priority DESC, run_after)
   WHERE processing_status = 'pending';
-CREATE INDEX IF NOT EXISTS resume_versions_queue_lease_idx
-  ON public.resume_versions (lease_expires_at)
+-- Jobs in flight, for the rescue of expired leases.  Keyed on locked_by,
+-- which does not change while a job runs, so that heartbeats (which move
+-- lease_expires_at) stay HOT updates; the rows in flight are few.
+DROP INDEX IF EXISTS public.resume_versions_queue_lease_idx;
+CREATE INDEX IF NOT EXISTS resume_versions_queue_inflight_idx
+  ON public.resume_versions (locked_by)
   WHERE processing_status = 'processing';
 
 -- One notification per statement (and Postgres folds identical ones within a
@@ -80,14 +84,18 @@ BEGIN
       processing_status = CASE WHEN p.rescued AND rv.attempts >= rv.max_attempts
                                THEN 'failed' ELSE 'processing' END,
       attempts = rv.attempts + CASE WHEN p.rescued AND rv.attempts >= rv.max_attempts THEN 0 ELSE 1 END,
-      locked_by = p_worker,
-      lease_token = gen_random_uuid(),
-      lease_expires_at = now() + make_interval(secs => p_lease_ms / 1000.0),
+      -- A rescue that gives up leaves no lease and marks the stage failed.
+      locked_by = CASE WHEN p.rescued AND rv.attempts >= rv.max_attempts THEN NULL ELSE p_worker END,
+      lease_token = CASE WHEN p.rescued AND rv.attempts >= rv.max_attempts THEN NULL ELSE gen_random_uuid() END,
+      lease_expires_at = CASE WHEN p.rescued AND rv.attempts >= rv.max_attempts THEN NULL
+                              ELSE now() + make_interval(secs => p_lease_ms / 1000.0) END,
       -- queue.stage_mark written out: a function with SET search_path is
       -- never inlined, and calling it per row is a tenth of the claim's cost.
       processing_stages = jsonb_set(rv.processing_stages, ARRAY[rv.current_stage],
         coalesce(rv.processing_stages -> rv.current_stage, '{}'::jsonb)
-          || jsonb_build_object('status', 'running', 'started_at', now(), 'error', NULL), true),
+          || CASE WHEN p.rescued AND rv.attempts >= rv.max_attempts
+                  THEN jsonb_build_object('status', 'failed', 'error', 'MAX_ATTEMPTS')
+                  ELSE jsonb_build_object('status', 'running', 'started_at', now(), 'error', NULL) END, true),
       processing_errors = CASE WHEN p.rescued THEN
         coalesce(rv.processing_errors, '[]'::jsonb) || jsonb_build_array(jsonb_build_object(
           'stage', rv.current_stage, 'code', 'LEASE_EXPIRED',
@@ -400,15 +408,18 @@ BEGIN
 END;
 $$;
 
--- Gives jobs back at shutdown: claimable at once, and the attempt does not
--- count, since the job did nothing wrong.
-CREATE OR REPLACE FUNCTION queue.release(p_ids uuid[], p_tokens uuid[])
+-- Gives jobs back: claimable at once.  At shutdown (p_refund) the attempt
+-- does not count, since the job did nothing wrong; a job whose last write
+-- had an unknown outcome (the connection died under it) keeps the attempt,
+-- so that a job which kills connections still reaches max_attempts.
+DROP FUNCTION IF EXISTS queue.release(uuid[], uuid[]);
+CREATE OR REPLACE FUNCTION queue.release(p_ids uuid[], p_tokens uuid[], p_refund boolean)
 RETURNS integer LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE n integer;
 BEGIN
   UPDATE public.resume_versions rv SET
     processing_status = 'pending', run_after = now(),
-    attempts = greatest(rv.attempts - 1, 0),
+    attempts = CASE WHEN p_refund THEN greatest(rv.attempts - 1, 0) ELSE rv.attempts END,
     processing_stages = queue.stage_mark(rv.processing_stages, rv.current_stage,
       jsonb_build_object('status', 'pending', 'started_at', NULL)),
     locked_by = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = now()
@@ -427,7 +438,9 @@ END;
 $$;
 
 -- Puts failed versions back in the queue: those named (p_ids), or those
--- whose last error has code p_code, or all failed ones when both are null.
+-- whose last error has code p_code (the error before a final MAX_ATTEMPTS
+-- counts too: that is what was repeated), or all failed ones when both are
+-- null.
 -- Stages that completed stay completed: the job resumes where it failed.
 CREATE OR REPLACE FUNCTION queue.requeue(p_ids uuid[], p_code text)
 RETURNS integer LANGUAGE plpgsql SET search_path = '' AS $$
@@ -440,9 +453,12 @@ BEGIN
     updated_at = now()
   WHERE rv.processing_status = 'failed'
     AND (p_ids IS NULL OR rv.id = ANY (p_ids))
-    AND (p_code IS NULL OR EXISTS (
-          SELECT 1 FROM jsonb_array_elements(coalesce(rv.processing_errors, '[]'::jsonb)) e
-           WHERE e ->> 'code' = p_code));
+    AND (p_code IS NULL OR p_code = rv.processing_errors -> -1 ->> 'code' OR p_code = (
+          SELECT e ->> 'code'
+            FROM jsonb_array_elements(coalesce(rv.processing_errors, '[]'::jsonb))
+                 WITH ORDINALITY AS x(e, o)
+           WHERE e ->> 'code' <> 'MAX_ATTEMPTS'
+           ORDER BY o DESC LIMIT 1));
   GET DIAGNOSTICS n = ROW_COUNT;
   IF n > 0 THEN
     PERFORM pg_notify('careeros_jobs', '');

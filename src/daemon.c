@@ -62,6 +62,7 @@ typedef struct {
    * their lease to expire. */
   struct lease uncertain[MAX_UNCERTAIN];
   int n_uncertain;
+  int n_releasing; /* how many of them the release in flight covers */
   bool releasing;
 
   unsigned long done, failed, retried;
@@ -98,8 +99,7 @@ static void on_claimed(void *arg, int status, cw_claimed *rows, int n) {
   d->claim_again = false;
   if (n > 0 || asked)
     claim(d);
-  else
-    maybe_finish_shutdown(d);
+  maybe_finish_shutdown(d);
 }
 
 /* Never claims more than the process can start right now. */
@@ -129,8 +129,12 @@ static void on_uncertain_released(void *arg, int status, const char *result) {
   d->releasing = false;
   if (status == 0) {
     cw_log_info("queue.released", "count=%s reason=uncertain", result ? result : "0");
-    d->n_uncertain = 0;
+    /* Entries added while the release was in flight stay for the next one. */
+    d->n_uncertain -= d->n_releasing;
+    memmove(d->uncertain, d->uncertain + d->n_releasing,
+            (size_t)d->n_uncertain * sizeof d->uncertain[0]);
   }
+  d->n_releasing = 0;
   maybe_finish_shutdown(d);
 }
 
@@ -145,7 +149,9 @@ static void release_uncertain(daemon_t *d) {
       memcpy(tokens[i], d->uncertain[i].token, 37);
     }
     d->releasing = true;
-    if (cw_queue_release(d->queue, ids, tokens, d->n_uncertain, on_uncertain_released, d) < 0)
+    d->n_releasing = d->n_uncertain;
+    if (cw_queue_release(d->queue, ids, tokens, d->n_uncertain, false, on_uncertain_released,
+                         d) < 0)
       d->releasing = false;
   }
   free(ids);
@@ -167,6 +173,8 @@ static void on_job_end(void *arg, const char *id, const char *token, cw_job_end 
     break;
   default: break;
   }
+  if (how == CW_JOB_UNCERTAIN)
+    release_uncertain(d); /* a no-op until the database is back */
   if (d->stopping)
     maybe_finish_shutdown(d);
   else
@@ -198,7 +206,10 @@ static void on_health(void *arg, bool up, bool listening) {
 
 /* ---- timers ------------------------------------------------------------- */
 
-static void on_poll_timer(uv_timer_t *t) { claim(t->data); }
+static void on_poll_timer(uv_timer_t *t) {
+  release_uncertain(t->data);
+  claim(t->data);
+}
 
 /* The leases one heartbeat asked to extend.  Only these can be judged from
  * its answer: a job claimed while the heartbeat was in flight is not in it. */
@@ -206,6 +217,7 @@ struct heartbeat {
   daemon_t *d;
   int n;
   char (*ids)[37];
+  char (*tokens)[37];
 };
 
 static void on_heartbeat_done(void *arg, int status, char (*held)[37], int n) {
@@ -219,10 +231,11 @@ static void on_heartbeat_done(void *arg, int status, char (*held)[37], int n) {
       for (int k = 0; k < n && !renewed; k++)
         renewed = strcmp(hb->ids[i], held[k]) == 0;
       if (!renewed)
-        cw_pipeline_lost(d->pipeline, hb->ids[i]);
+        cw_pipeline_lost(d->pipeline, hb->ids[i], hb->tokens[i]);
     }
   }
   free(hb->ids);
+  free(hb->tokens);
   free(hb);
 }
 
@@ -232,23 +245,25 @@ static void on_heartbeat_timer(uv_timer_t *t) {
   if (max == 0 || d->heartbeating || !cw_db_is_up(d->db))
     return;
   struct heartbeat *hb = calloc(1, sizeof *hb);
-  char(*tokens)[37] = malloc((size_t)max * 37);
-  if (hb)
+  if (hb) {
     hb->ids = malloc((size_t)max * 37);
-  if (hb && hb->ids && tokens) {
+    hb->tokens = malloc((size_t)max * 37);
+  }
+  if (hb && hb->ids && hb->tokens) {
     hb->d = d;
-    hb->n = cw_pipeline_leases(d->pipeline, hb->ids, tokens, max);
+    hb->n = cw_pipeline_leases(d->pipeline, hb->ids, hb->tokens, max);
     d->heartbeating = true;
-    if (cw_queue_heartbeat(d->queue, hb->ids, tokens, hb->n, d->cfg->worker.lease_ms,
+    if (cw_queue_heartbeat(d->queue, hb->ids, hb->tokens, hb->n, d->cfg->worker.lease_ms,
                            on_heartbeat_done, hb) == 0)
       hb = NULL;
     else
       d->heartbeating = false;
   }
-  if (hb)
+  if (hb) {
     free(hb->ids);
+    free(hb->tokens);
+  }
   free(hb);
-  free(tokens);
 }
 
 /* WATCHDOG=1 only while the loop turns (this timer fires) and the database
@@ -334,6 +349,8 @@ static void close_all(daemon_t *d) {
     d->pending_closes++;
     cw_http_close(d->http, on_closed, d);
   }
+  if (d->queue)
+    cw_queue_detach(d->queue); /* late job callbacks must not reach the closing db */
   if (d->db) {
     d->pending_closes++;
     cw_db_close(d->db, on_closed, d);

@@ -117,7 +117,7 @@ static void on_released(void *arg, int status, const char *result) {
 
 static void job_release(job *j) {
   j->waiting_db = true;
-  if (cw_queue_release(j->p->ctx.queue, &j->row.id, &j->row.token, 1, on_released, j) < 0)
+  if (cw_queue_release(j->p->ctx.queue, &j->row.id, &j->row.token, 1, true, on_released, j) < 0)
     on_released(j, -EIO, NULL);
 }
 
@@ -169,6 +169,12 @@ static cw_errcode refusal_code(const job *j, const char *message) {
 static void on_finished(void *arg, int result, const char *message) {
   job *j = arg;
   j->waiting_db = false;
+  if (result == -EIO) {
+    /* The call failed as a whole on a live connection (a statement or lock
+     * timeout, say): rolled back, nothing written; retry it as a job. */
+    stage_failed(j, CW_ERR_DB_CONFLICT, message ? message : "stage commit failed", -1);
+    return;
+  }
   if (result < 0) {
     cw_log_warn("job.finish_unknown", "job=%s stage=%s reason=\"%s\"", j->row.id, stage_name(j),
                 message ? message : "");
@@ -264,6 +270,10 @@ static void stage_failed(job *j, cw_errcode code, const char *msg, long retry_af
 static void on_input(void *arg, int status, json_t *v) {
   job *j = arg;
   j->waiting_db = false;
+  if (status == -EIO || status == -EBADMSG) {
+    stage_failed(j, CW_ERR_DB_CONFLICT, "cannot load the stage's input", -1);
+    return;
+  }
   if (status < 0 || !v) {
     job_end(j, CW_JOB_UNCERTAIN);
     return;
@@ -338,10 +348,12 @@ static void on_extracted(void *arg, cw_extract_result *res) {
 static void on_fetched(void *arg, cw_storage_result *res) {
   job *j = arg;
   j->fetch = NULL;
-  if (job_interrupted(j) || j->cancelled || res->status == -ECANCELED) {
+  if (j->lost || j->cancelled || res->status == -ECANCELED) {
     if (res->status == 0)
       close(res->fd);
-    if (!j->lost)
+    if (j->lost)
+      job_end(j, CW_JOB_FENCED);
+    else
       job_release(j);
     return;
   }
@@ -467,6 +479,10 @@ static void run_complete(job *j) { stage_done(j, json_object(), NULL); }
 /* ---- driving ------------------------------------------------------------ */
 
 static void run_stage(job *j) {
+  if (j->lost) {
+    job_end(j, CW_JOB_FENCED); /* never start (and pay for) a stage that is fenced */
+    return;
+  }
   if (j->p->draining || j->cancelled) {
     job_release(j);
     return;
@@ -544,9 +560,9 @@ static void interrupt(job *j) {
     cw_provider_cancel(p->ctx.provider, j->call);
 }
 
-void cw_pipeline_lost(cw_pipeline *p, const char *id) {
+void cw_pipeline_lost(cw_pipeline *p, const char *id, const char *token) {
   for (job *j = p->jobs; j; j = j->next)
-    if (strcmp(j->row.id, id) == 0 && !j->lost) {
+    if (strcmp(j->row.id, id) == 0 && strcmp(j->row.token, token) == 0 && !j->lost) {
       cw_log_warn("job.lease_lost", "job=%s stage=%s", j->row.id, stage_name(j));
       j->lost = true;
       interrupt(j);

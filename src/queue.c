@@ -6,6 +6,14 @@
 #include "careeros/log.h"
 #include "careeros/queue.h"
 
+/* After cw_queue_detach() every call fails at once instead of touching the
+ * database handle, which is being closed. */
+#define DB_OR_CANCEL(q) \
+  do {                     \
+    if (!(q)->db)          \
+      return -ECANCELED;   \
+  } while (0)
+
 struct pending_finish {
   struct pending_finish *next;
   char id[37];
@@ -31,6 +39,8 @@ int cw_queue_new(cw_db *db, const char *worker_id, cw_queue **out) {
   *out = q;
   return 0;
 }
+
+void cw_queue_detach(cw_queue *q) { q->db = NULL; }
 
 void cw_queue_free(cw_queue *q) {
   if (!q)
@@ -102,6 +112,7 @@ static void on_claim(void *arg, int status, const PGresult *res, const char *msg
 }
 
 int cw_queue_claim(cw_queue *q, int limit, int lease_ms, cw_queue_claim_cb cb, void *arg) {
+  DB_OR_CANCEL(q);
   struct claim_ctx *ctx = malloc(sizeof *ctx);
   if (!ctx)
     return -ENOMEM;
@@ -181,7 +192,7 @@ static void on_finish(void *arg, int status, const PGresult *res, const char *ms
 }
 
 static void flush_finishes(cw_queue *q) {
-  if (q->in_flight || json_array_size(q->batch) == 0)
+  if (!q->db || q->in_flight || json_array_size(q->batch) == 0)
     return;
   char *body = json_dumps(q->batch, JSON_COMPACT);
   struct finish_ctx *ctx = malloc(sizeof *ctx);
@@ -208,6 +219,7 @@ static void flush_finishes(cw_queue *q) {
 }
 
 int cw_queue_finish(cw_queue *q, json_t *item, cw_queue_finish_cb cb, void *arg) {
+  DB_OR_CANCEL(q);
   struct pending_finish *p = calloc(1, sizeof *p);
   if (!p) {
     json_decref(item);
@@ -256,6 +268,7 @@ static int call_text(cw_queue *q, const char *sql, int n, const char *const *p, 
 }
 
 int cw_queue_fail(cw_queue *q, const cw_queue_failure *f, cw_queue_fail_cb cb, void *arg) {
+  DB_OR_CANCEL(q);
   char after[24], base[16], max[16];
   snprintf(after, sizeof after, "%ld", f->retry_after_ms);
   snprintf(base, sizeof base, "%d", f->backoff_base_ms);
@@ -290,11 +303,13 @@ static char *uuid_array(char (*v)[37], int n) {
   return s;
 }
 
-int cw_queue_release(cw_queue *q, char (*ids)[37], char (*tokens)[37], int n, cw_queue_fail_cb cb,
-                     void *arg) {
+int cw_queue_release(cw_queue *q, char (*ids)[37], char (*tokens)[37], int n, bool refund,
+                     cw_queue_fail_cb cb, void *arg) {
+  DB_OR_CANCEL(q);
   char *a = uuid_array(ids, n), *b = uuid_array(tokens, n);
-  const char *p[] = {a, b};
-  int rc = a && b ? call_text(q, "SELECT queue.release($1::uuid[], $2::uuid[])", 2, p, cb, arg)
+  const char *p[] = {a, b, refund ? "true" : "false"};
+  int rc = a && b ? call_text(q, "SELECT queue.release($1::uuid[], $2::uuid[], $3::boolean)", 3,
+                              p, cb, arg)
                   : -ENOMEM;
   free(a);
   free(b);
@@ -323,6 +338,7 @@ static void on_ids(void *arg, int status, const PGresult *res, const char *msg) 
 
 int cw_queue_heartbeat(cw_queue *q, char (*ids)[37], char (*tokens)[37], int n, int lease_ms,
                        cw_queue_ids_cb cb, void *arg) {
+  DB_OR_CANCEL(q);
   struct ids_ctx *ctx = malloc(sizeof *ctx);
   char *a = uuid_array(ids, n), *b = uuid_array(tokens, n);
   char lease[16];
@@ -367,6 +383,7 @@ static void on_json(void *arg, int status, const PGresult *res, const char *msg)
 
 int cw_queue_stage_input(cw_queue *q, const char *id, const char *stage, cw_queue_json_cb cb,
                          void *arg) {
+  DB_OR_CANCEL(q);
   struct json_ctx *ctx = malloc(sizeof *ctx);
   if (!ctx)
     return -ENOMEM;

@@ -278,7 +278,7 @@ START_TEST(bulk_insert_sends_one_notification_and_release_requeue_notify) {
 
   PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 1, 60000)");
   char sql[512];
-  snprintf(sql, sizeof sql, "SELECT queue.release(ARRAY['%s']::uuid[], ARRAY['%s']::uuid[])",
+  snprintf(sql, sizeof sql, "SELECT queue.release(ARRAY['%s']::uuid[], ARRAY['%s']::uuid[], true)",
            PQgetvalue(c, 0, 0), PQgetvalue(c, 0, 1));
   ck_assert_int_eq(cw_test_scalar_long(db, sql), 1);
   ck_assert_int_eq(count_notifies(l, 500), 1);
@@ -300,6 +300,45 @@ START_TEST(bulk_insert_sends_one_notification_and_release_requeue_notify) {
   ck_assert_int_eq(cw_test_scalar_long(db, "SELECT queue.requeue(NULL, NULL)"), 1);
   ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_versions WHERE processing_status='failed'"), 0);
   PQfinish(l);
+}
+END_TEST
+
+START_TEST(release_of_an_uncertain_job_keeps_its_attempt) {
+  enqueue(1, 0);
+  PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 1, 60000)");
+  char sql[512];
+  snprintf(sql, sizeof sql, "SELECT queue.release(ARRAY['%s']::uuid[], ARRAY['%s']::uuid[], false)",
+           PQgetvalue(c, 0, 0), PQgetvalue(c, 0, 1));
+  PQclear(c);
+  ck_assert_int_eq(cw_test_scalar_long(db, sql), 1);
+  /* A job whose writes kill the connection must still run out of attempts. */
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT attempts FROM resume_versions"), 1);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_versions WHERE "
+                                           "processing_status = 'pending' AND lease_token IS NULL"), 1);
+}
+END_TEST
+
+START_TEST(requeue_by_code_looks_at_the_last_error_only) {
+  enqueue(1, 0);
+  cw_test_exec(db, "UPDATE resume_versions SET max_attempts = 5");
+  free(fail_job("STORAGE_UNAVAILABLE", "true"));   /* retried ... */
+  free(fail_job("FILE_CORRUPT", "false"));         /* ... then failed for another reason */
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT queue.requeue(NULL, 'STORAGE_UNAVAILABLE')"), 0);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT queue.requeue(NULL, 'FILE_CORRUPT')"), 1);
+}
+END_TEST
+
+START_TEST(rescue_that_gives_up_leaves_no_running_stage) {
+  enqueue(1, 0);
+  cw_test_exec(db, "UPDATE resume_versions SET max_attempts = 1");
+  PQclear(q(db, "SELECT * FROM queue.claim('w1', 1, 60000)"));
+  cw_test_exec(db, "UPDATE resume_versions SET lease_expires_at = now() - interval '1 second'");
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM queue.claim('w2', 1, 60000)"), 0);
+  char *s = cw_test_scalar(db, "SELECT (processing_stages->'upload'->>'status') || ':' || "
+                               "coalesce(lease_token::text, 'no-lease') || ':' || coalesce(locked_by, 'nobody') "
+                               "FROM resume_versions");
+  ck_assert_str_eq(s, "failed:no-lease:nobody");
+  free(s);
 }
 END_TEST
 
@@ -347,6 +386,9 @@ int main(void) {
   tcase_add_test(tc, rescue_past_max_attempts_fails_the_job);
   tcase_add_test(tc, heartbeat_extends_only_leases_still_held);
   tcase_add_test(tc, bulk_insert_sends_one_notification_and_release_requeue_notify);
+  tcase_add_test(tc, release_of_an_uncertain_job_keeps_its_attempt);
+  tcase_add_test(tc, requeue_by_code_looks_at_the_last_error_only);
+  tcase_add_test(tc, rescue_that_gives_up_leaves_no_running_stage);
   tcase_add_test(tc, claim_uses_the_partial_index_with_many_finished_rows);
   tcase_add_test(tc, queue_schema_is_for_the_worker_role_only);
   suite_add_tcase(s, tc);

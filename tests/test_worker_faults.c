@@ -243,6 +243,50 @@ START_TEST(sigstopped_worker_taken_over_is_fenced_after_sigcont) {
 }
 END_TEST
 
+/* ---- a query connection killed under a stage commit ----------------------------- */
+
+/* The commit's outcome is unknown to the worker (the connection died under
+ * it): the job must be released as soon as the database answers again,
+ * not left to a two-minute lease. */
+START_TEST(killed_commit_connection_releases_jobs_without_waiting_for_the_lease) {
+  const int n = 3;
+  wfx f;
+  wfx_init(&f, "wconn", 1, NULL);
+  PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
+  char(*ids)[37] = wfx_enqueue(&f, n, 0);
+  wfx_worker *a = wfx_start(&f, "connA", "[worker]\nlease_ms = 120000\nheartbeat_ms = 60000\n");
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
+  /* the backend running the blocked commit dies: its transaction rolls back */
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) AS ok "
+                                 "FROM pg_stat_activity WHERE datname = current_database() AND "
+                                 "application_name = 'careeros-worker' AND wait_event_type = "
+                                 "'Lock') t WHERE ok"),
+                   1);
+  wfx_unblock(blk);
+  long t0 = wfx_now_ms();
+  long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
+  long ms = wfx_now_ms() - t0;
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_msg(left == 0, "%ld versions still waiting (lease 120 s)", left);
+  fprintf(stderr, "conn: %d versions completed %ld ms after their commit's connection died\n", n,
+          ms);
+  wfx_assert_outputs_once(&f, n);
+  /* released, not rescued: no lease expiry.  The job whose commit died
+   * keeps that attempt (a job that kills connections must still run out of
+   * attempts); the others were never touched by the failure. */
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                                 "processing_errors <> '[]'::jsonb OR attempts > 2"),
+                   0);
+  ck_assert_int_ge(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE attempts = 2"),
+                   1);
+  ck_assert_int_ge(wfx_log_count(a, "reason=uncertain"), 1);
+  ck_assert_int_eq(wfx_stop(a, 15000), 0);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
 /* ---- PostgreSQL restarted mid-run (private cluster) -------------------------- */
 
 static char *run_capture(const char *cmd) {
@@ -707,6 +751,7 @@ int main(int argc, char **argv) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, kill_9_mid_stage_jobs_are_rescued_and_resume_at_the_right_stage);
   tcase_add_test(tc, sigstopped_worker_taken_over_is_fenced_after_sigcont);
+  tcase_add_test(tc, killed_commit_connection_releases_jobs_without_waiting_for_the_lease);
   tcase_add_test(tc, postgres_restart_mid_run_workers_reconnect_and_everything_completes);
   tcase_add_test(tc, permanent_errors_fail_at_once_and_requeue_after_the_fix_completes);
   tcase_add_test(tc,

@@ -55,8 +55,9 @@ int cw_pipeline_inflight(const cw_pipeline *p);
 
 /* Copies the (id, token) of every job in flight; returns how many (<= max). */
 int cw_pipeline_leases(const cw_pipeline *p, char (*ids)[37], char (*tokens)[37], int max);
-/* The heartbeat found this job taken over: stop it without writing. */
-void cw_pipeline_lost(cw_pipeline *p, const char *id);
+/* The heartbeat found this lease taken over: stop the job without writing.
+ * The token matters: the same version may have been claimed again since. */
+void cw_pipeline_lost(cw_pipeline *p, const char *id, const char *token);
 
 /* Draining: jobs finish their current stage, then are released instead of
  * starting the next.  cancel_all: interrupt what is running and release. */

@@ -8,6 +8,7 @@
 #define CAREEROS_QUEUE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "careeros/db.h"
@@ -43,6 +44,9 @@ typedef void (*cw_queue_json_cb)(void *arg, int status, json_t *value);
 
 int cw_queue_new(cw_db *db, const char *worker_id, cw_queue **out);
 void cw_queue_free(cw_queue *q);
+/* Cuts the queue off its database (which is about to close): from now on
+ * every call fails with -ECANCELED without touching it. */
+void cw_queue_detach(cw_queue *q);
 
 int cw_queue_claim(cw_queue *q, int limit, int lease_ms, cw_queue_claim_cb cb, void *arg);
 void cw_claimed_clear(cw_claimed *c);
@@ -62,7 +66,9 @@ int cw_queue_fail(cw_queue *q, const cw_queue_failure *f, cw_queue_fail_cb cb, v
 /* ids/tokens: n pairs.  heartbeat answers the ids still held. */
 int cw_queue_heartbeat(cw_queue *q, char (*ids)[37], char (*tokens)[37], int n, int lease_ms,
                        cw_queue_ids_cb cb, void *arg);
-int cw_queue_release(cw_queue *q, char (*ids)[37], char (*tokens)[37], int n,
+/* refund: the attempt does not count (shutdown); false for jobs whose last
+ * write had an unknown outcome. */
+int cw_queue_release(cw_queue *q, char (*ids)[37], char (*tokens)[37], int n, bool refund,
                      cw_queue_fail_cb cb, void *arg);
 /* {"text": ..., "document": ...} for the stage about to run. */
 int cw_queue_stage_input(cw_queue *q, const char *id, const char *stage, cw_queue_json_cb cb,
