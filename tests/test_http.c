@@ -258,6 +258,50 @@ START_TEST(test_tls_verification_on) {
 }
 END_TEST
 
+/* A real TLS server (self-signed certificate for 127.0.0.1): trusted through
+ * ca_file it answers; without it, verification refuses the peer. */
+START_TEST(test_tls_with_trust_anchor) {
+  char dir[] = "/tmp/cw-http-tls-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char cmd[1024], cert[128], key[128];
+  snprintf(cert, sizeof cert, "%s/cert.pem", dir);
+  snprintf(key, sizeof key, "%s/key.pem", dir);
+  snprintf(cmd, sizeof cmd,
+           "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s -out %s -days 2 -subj /CN=127.0.0.1 "
+           "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
+           key, cert);
+  ck_assert_msg(system(cmd) == 0, "openssl could not make a test certificate");
+  setup_with((const char *const[]){"--tls-cert", cert, "--tls-key", key, NULL});
+  char url[96];
+  snprintf(url, sizeof url, "https://127.0.0.1:%d/stats", fake.port);
+  rq a = {0}, b = {0}, c = {0};
+  ck_assert_int_eq(cw_http_request(http, &(cw_http_request_opts){.url = url, .ca_file = cert, .on_done = on_done,
+                                                                   .arg = &a},
+                                   NULL),
+                   0);
+  wait_for(&a);
+  ck_assert_msg(a.status == 0, "status %d", a.status);
+  ck_assert_int_eq(a.http_status, 200);
+  ck_assert_ptr_nonnull(strstr(a.body, "max_concurrent"));
+  ck_assert_int_eq(cw_http_request(http, &(cw_http_request_opts){.url = url, .ca_file = cert, .on_done = on_done,
+                                                                   .arg = &b},
+                                   NULL),
+                   0);
+  wait_for(&b);
+  ck_assert_int_eq(b.http_status, 200);
+  ck_assert(b.reused); /* the TLS connection is kept */
+  ck_assert_int_eq(cw_http_request(http, &(cw_http_request_opts){.url = url, .on_done = on_done, .arg = &c}, NULL), 0);
+  wait_for(&c);
+  ck_assert_int_eq(c.status, -EPROTO); /* self-signed, not in the system store */
+  free(a.body);
+  free(b.body);
+  free(c.body);
+  teardown_all();
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(test_body_limit) {
   setup_with(NULL);
   rq q = {0};
@@ -399,6 +443,7 @@ int main(void) {
   tcase_add_test(t, test_timeouts);
   tcase_add_test(t, test_refused_and_reset);
   tcase_add_test(t, test_tls_verification_on);
+  tcase_add_test(t, test_tls_with_trust_anchor);
   tcase_add_test(t, test_body_limit);
   tcase_add_test(t, test_cancel);
   tcase_add_test(t, test_many_concurrent);

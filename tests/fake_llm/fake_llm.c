@@ -5,6 +5,7 @@
  *            [--fault SPEC]... [--model NAME] [--api-key KEY] [--rpm N] [--tpm N]
  *            [--hang-ms N] [--drip-ms N] [--drip-bytes N]
  *            [--retry-after S] [--retry-after-ms N] [--record DIR]
+ *            [--tls-cert PEM --tls-key PEM]
  *
  * Prints the bound port on stdout when ready (use --port 0).  Endpoints:
  *   POST /v1/chat/completions, POST /chat/completions,
@@ -60,6 +61,7 @@ static struct {
   const char *retry_after;
   long retry_after_ms;
   const char *record_dir; /* --record DIR: every chat request body is saved there */
+  const char *tls_cert, *tls_key; /* --tls-cert/--tls-key PEM files: serve HTTPS */
 } opt = {.port = 0, .threads = 4, .model = "gpt-4o-mini-2024-07-18", .hang_ms = 600000, .drip_ms = 200,
          .drip_bytes = 16, .retry_after = "1", .retry_after_ms = 50};
 
@@ -788,6 +790,17 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
   *con_cls = NULL;
 }
 
+static char *slurp(const char *path) {
+  FILE *f = path ? fopen(path, "rb") : NULL;
+  if (!f)
+    return NULL;
+  char *b = calloc(1, 1 << 16);
+  size_t n = fread(b, 1, (1 << 16) - 1, f);
+  fclose(f);
+  b[n] = '\0';
+  return b;
+}
+
 static void on_signal(int sig) {
   (void)sig;
   _exit(0); /* suspended "timeout" connections would block a clean stop */
@@ -823,6 +836,12 @@ int main(int argc, char **argv) {
     } else if (!strcmp(a, "--api-key") && v) {
       opt.api_key = v;
       i++;
+    } else if (!strcmp(a, "--tls-cert") && v) {
+      opt.tls_cert = v;
+      i++;
+    } else if (!strcmp(a, "--tls-key") && v) {
+      opt.tls_key = v;
+      i++;
     } else if (!strcmp(a, "--record") && v) {
       opt.record_dir = v;
       i++;
@@ -847,8 +866,25 @@ int main(int argc, char **argv) {
   struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port)};
   sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+  static char *pem_cert, *pem_key;
+  if (opt.tls_cert || opt.tls_key) {
+    pem_cert = slurp(opt.tls_cert);
+    pem_key = slurp(opt.tls_key);
+    if (!pem_cert || !pem_key || MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+      fprintf(stderr, "fake-llm: cannot serve TLS (files unreadable or libmicrohttpd without TLS)\n");
+      return 1;
+    }
+    flags |= MHD_USE_TLS;
+  }
+  /* the TLS options are only valid with MHD_USE_TLS */
+  struct MHD_OptionItem tls_opts[] = {
+      {MHD_OPTION_HTTPS_MEM_CERT, 0, pem_cert},
+      {MHD_OPTION_HTTPS_MEM_KEY, 0, pem_key},
+      {MHD_OPTION_END, 0, NULL},
+  };
   struct MHD_Daemon *d =
       MHD_start_daemon(flags, (uint16_t)opt.port, NULL, NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+                       MHD_OPTION_ARRAY, pem_cert ? tls_opts : &tls_opts[2],
                        MHD_OPTION_THREAD_POOL_SIZE, opt.threads, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)20000, MHD_OPTION_LISTEN_BACKLOG_SIZE,
                        (unsigned)4096, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)0, MHD_OPTION_END);
