@@ -252,6 +252,49 @@ START_TEST(test_enrich_two_calls) {
 }
 END_TEST
 
+START_TEST(test_enrich_without_entries_and_long_payload) {
+  env e;
+  env_start_fake(&e, NULL);
+  e.cfg.llm.max_input_tokens = 2000;
+  env_open(&e, false);
+  /* no entries: only the career call */
+  json_t *empty = json_pack("{s:{s:s,s:n,s:n,s:n,s:n,s:[]},s:n,s:[],s:[],s:[],s:[],s:[],s:[]}", "contact", "name",
+                            "Jane Doe", "headline", "email", "phone", "location", "urls", "summary",
+                            "work_experience", "education", "skills", "projects", "certifications", "languages");
+  result r = run_call(&e, RESUME, true, empty);
+  ck_assert_msg(r.o.status == 0, "%s", r.o.message);
+  ck_assert_int_eq(json_array_size(json_object_get(r.o.result, "entries")), 0);
+  ck_assert_int_eq(json_integer_value(json_object_get(r.o.telemetry, "total_llm_calls")), 1);
+  ck_assert_str_eq(json_string_value(json_object_get(call_tel(&r, 0), "call")), "enrich_career");
+  result_free(&r);
+  /* a document larger than the budget: long descriptions are shortened, recorded */
+  json_t *doc = json_deep_copy(empty);
+  char *longdesc = malloc(30001);
+  memset(longdesc, 'x', 30000);
+  longdesc[30000] = '\0';
+  for (int i = 0; i < 3; i++)
+    json_array_append_new(json_object_get(doc, "work_experience"),
+                          json_pack("{s:s,s:s,s:n,s:s,s:n,s:b,s:s,s:s,s:f}", "company", "Acme", "title", "Engineer",
+                                    "location", "start_date", "2019", "end_date", "is_current", 1, "date_text",
+                                    "2019 - Present", "description", longdesc, "confidence", 0.9));
+  free(longdesc);
+  r = run_call(&e, RESUME, true, doc);
+  ck_assert_msg(r.o.status == 0, "%s", r.o.message);
+  ck_assert(json_is_true(json_object_get(r.o.telemetry, "input_truncated")));
+  ck_assert(json_is_true(json_object_get(call_tel(&r, 0), "input_truncated")));
+  ck_assert_int_le(tel_int(&r, 0, "prompt_tokens"), 2600);
+  ck_assert_int_eq(json_array_size(json_object_get(r.o.result, "entries")), 3);
+  /* parsed_structure keeps the full entry, not the shortened one */
+  const char *d = json_string_value(json_object_get(
+      json_object_get(json_array_get(json_object_get(r.o.result, "entries"), 0), "parsed_structure"), "description"));
+  ck_assert_int_eq(strlen(d), 30000);
+  result_free(&r);
+  json_decref(doc);
+  json_decref(empty);
+  env_close(&e);
+}
+END_TEST
+
 START_TEST(test_enrich_tools_mode) {
   env e;
   env_start_fake(&e, NULL);
@@ -934,6 +977,7 @@ static Suite *suite(void) {
   tcase_add_test(t, test_parse_tools_mode);
   tcase_add_test(t, test_enrich_two_calls);
   tcase_add_test(t, test_enrich_tools_mode);
+  tcase_add_test(t, test_enrich_without_entries_and_long_payload);
   tcase_add_test(t, test_azure_style_and_headers);
   tcase_add_test(t, test_openai_bearer_and_wrong_key);
   tcase_add_test(t, test_empty_text_never_sent);
