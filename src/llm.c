@@ -1360,6 +1360,30 @@ static char *str_printf(const char *fmt, ...) {
   return s;
 }
 
+static const char *prompt_dir_of(const cw_config *cfg) {
+  return cfg->llm.prompt_dir && cfg->llm.prompt_dir[0] ? cfg->llm.prompt_dir : CW_DATADIR "/llm";
+}
+
+int cw_llm_check_prompts(const cw_config *cfg) {
+  llm_provider *p = calloc(1, sizeof *p);
+  if (!p)
+    return -ENOMEM;
+  p->cfg = cfg;
+  const char *dir = prompt_dir_of(cfg);
+  static const char *bases[N_CALLS] = {"parse", "enrich_entries", "enrich_career"};
+  int rc = 0;
+  for (int k = 0; k < N_CALLS && rc == 0; k++)
+    rc = load_spec(p, dir, k, bases[k]);
+  char err[600], name[64];
+  snprintf(name, sizeof name, "repair.%s.prompt.md", CW_LLM_PROMPT_VERSION);
+  if (rc == 0 && !(p->repair = read_file(dir, name, err, sizeof err))) {
+    cw_log_err("llm.prompt_missing", "file=\"%s\"", err);
+    rc = -EINVAL;
+  }
+  free_provider(p);
+  return rc;
+}
+
 int cw_llm_provider_new(uv_loop_t *loop, const cw_config *cfg, cw_http *http, cw_provider *fallback,
                         cw_provider **out) {
   if (!loop || !cfg || !http || !out)
@@ -1375,7 +1399,7 @@ int cw_llm_provider_new(uv_loop_t *loop, const cw_config *cfg, cw_http *http, cw
   p->rng = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid() ^ 0x9E3779B97F4A7C15ull;
   p->tools = cfg->llm.output_mode && !strcmp(cfg->llm.output_mode, "tools");
   p->azure = cfg->llm.api_style && !strcmp(cfg->llm.api_style, "azure");
-  const char *dir = cfg->llm.prompt_dir && cfg->llm.prompt_dir[0] ? cfg->llm.prompt_dir : CW_DATADIR "/llm";
+  const char *dir = prompt_dir_of(cfg);
   static const char *bases[N_CALLS] = {"parse", "enrich_entries", "enrich_career"};
   for (int k = 0; k < N_CALLS; k++)
     if (load_spec(p, dir, k, bases[k]) < 0)

@@ -795,6 +795,7 @@ START_TEST(test_schema_must_be_strict) {
   json_dump_file(s, path, 0);
   json_decref(s);
   ck_assert_int_eq(cw_llm_provider_new(&e.loop, &e.cfg, e.http, NULL, &e.prov), -EINVAL);
+  ck_assert_int_eq(cw_llm_check_prompts(&e.cfg), -EINVAL);
   /* neither is an open object */
   copy_prompts(src, tmpl);
   s = json_load_file(path, 0, NULL);
@@ -810,6 +811,7 @@ START_TEST(test_schema_must_be_strict) {
   ck_assert_int_eq(cw_llm_provider_new(&e.loop, &e.cfg, e.http, NULL, &e.prov), -EINVAL);
   /* the shipped files pass */
   copy_prompts(src, tmpl);
+  ck_assert_int_eq(cw_llm_check_prompts(&e.cfg), 0);
   ck_assert_int_eq(cw_llm_provider_new(&e.loop, &e.cfg, e.http, NULL, &e.prov), 0);
   env_close(&e);
   snprintf(cmd, sizeof cmd, "rm -rf %s", tmpl);

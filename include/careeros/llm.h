@@ -35,6 +35,11 @@
 int cw_llm_provider_new(uv_loop_t *loop, const cw_config *cfg, cw_http *http, cw_provider *fallback,
                         cw_provider **out);
 
+/* Loads and checks the prompt and schema files of llm.prompt_dir as
+ * cw_llm_provider_new() does (for check-config): 0, or -EINVAL with every
+ * problem logged (file and reason). */
+int cw_llm_check_prompts(const cw_config *cfg);
+
 /* ---- helpers, exposed for the tests ------------------------------------ */
 
 /* Go duration as in x-ratelimit-reset-*: "6m0s", "1.5s", "12ms", "1h2m3s",
