@@ -42,6 +42,7 @@ static const struct key keys[] = {
     SECRET("database", "password_file", database.password_file, "", database.password),
     INT("database", "pool_size", database.pool_size, "2", 1, 32),
     INT("database", "connect_timeout_ms", database.connect_timeout_ms, "10000", 100, 600000),
+    INT("database", "query_timeout_ms", database.query_timeout_ms, "0", 0, 3600000),
     INT("database", "reconnect_min_ms", database.reconnect_min_ms, "100", 10, 60000),
     INT("database", "reconnect_max_ms", database.reconnect_max_ms, "10000", 100, 600000),
 
@@ -326,6 +327,15 @@ static void cross_checks(struct loader *L) {
       !strstr(c->llm.base_url, "localhost"))
     report(L, 0, find_key("llm", "api_key_file"), NULL, NULL,
            "provider openai needs llm.api_key_file (local servers may do without)");
+  /* 0: half the lease, at most 30 s. */
+  if (c->database.query_timeout_ms == 0) {
+    c->database.query_timeout_ms = c->worker.lease_ms / 2;
+    if (c->database.query_timeout_ms > 30000)
+      c->database.query_timeout_ms = 30000;
+  } else if (c->database.query_timeout_ms >= c->worker.lease_ms) {
+    report(L, 0, find_key("database", "query_timeout_ms"), NULL, NULL,
+           "must be below worker.lease_ms, or a hung query outlives the lease it protects");
+  }
   if (c->database.reconnect_max_ms < c->database.reconnect_min_ms)
     report(L, 0, find_key("database", "reconnect_max_ms"), NULL, NULL,
            "must not be below database.reconnect_min_ms");

@@ -36,6 +36,9 @@ struct conn {
   uv_timer_t timer;   /* reconnect backoff and connect timeout */
   uv_getaddrinfo_t gai;
   bool gai_active;
+  char hosts[8][256];            /* the host list being resolved */
+  char addrs[8][INET6_ADDRSTRLEN];
+  int nhosts, res_idx;
   int backoff_ms;
   bool ever_up;
   struct query *q;    /* in flight */
@@ -226,8 +229,12 @@ static void connected(struct conn *c) {
       return;
     }
     c->state = C_SETUP;
-    PQflush(c->pg);
-    poll_watch(c, UV_READABLE);
+    int f = PQflush(c->pg);
+    if (f < 0 || poll_watch(c, f == 1 ? UV_READABLE | UV_WRITABLE : UV_READABLE) < 0) {
+      conn_fail(c, "cannot send LISTEN");
+      return;
+    }
+    uv_timer_start(&c->timer, on_connect_timeout, (uint64_t)db->cfg->database.connect_timeout_ms, 0);
     return;
   }
   c->state = C_IDLE;
@@ -293,21 +300,29 @@ static PGconn *start_params(const cw_config *cfg, const char *hostaddr, bool asy
     kw[n] = "password";
     val[n++] = cfg->database.password;
   }
-  kw[n] = "application_name";
-  val[n++] = "careeros-worker";
-  kw[n] = NULL;
-  val[n] = NULL;
-  /* Later keywords win in libpq, so our application_name only applies when
-   * the conninfo has none: put it first instead. */
-  const char *kw2[64], *val2[64];
-  kw2[0] = kw[n - 1];
-  val2[0] = val[n - 1];
-  for (int i = 0; i < n - 1; i++) {
-    kw2[i + 1] = kw[i];
-    val2[i + 1] = val[i];
+  /* Our defaults go first: later keywords win in libpq, so the conninfo's
+   * own settings override them.  Keepalives and tcp_user_timeout make a
+   * half-open connection (a partition, a frozen host) fail instead of
+   * hanging a query forever. */
+  char user_timeout[16];
+  snprintf(user_timeout, sizeof user_timeout, "%d", cfg->database.query_timeout_ms);
+  const char *defaults[][2] = {
+      {"application_name", "careeros-worker"}, {"keepalives", "1"},
+      {"keepalives_idle", "30"}, {"keepalives_interval", "10"}, {"keepalives_count", "3"},
+      {"tcp_user_timeout", user_timeout},
+  };
+  const int nd = (int)(sizeof defaults / sizeof defaults[0]);
+  const char *kw2[72], *val2[72];
+  for (int i = 0; i < nd; i++) {
+    kw2[i] = defaults[i][0];
+    val2[i] = defaults[i][1];
   }
-  kw2[n] = NULL;
-  val2[n] = NULL;
+  for (int i = 0; i < n; i++) {
+    kw2[nd + i] = kw[i];
+    val2[nd + i] = val[i];
+  }
+  kw2[nd + n] = NULL;
+  val2[nd + n] = NULL;
   PGconn *pg = async ? PQconnectStartParams(kw2, val2, 0) : PQconnectdbParams(kw2, val2, 0);
   PQconninfoFree(opts);
   return pg;
@@ -335,38 +350,14 @@ static void begin_connect(struct conn *c, const char *hostaddr) {
   continue_connect(c);
 }
 
-static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
-  struct conn *c = req->data;
-  c->gai_active = false;
-  if (c->db->closing) {
-    uv_freeaddrinfo(res);
-    handle_released(c->db);
-    return;
-  }
-  c->db->open_handles--; /* the request counted as a handle while active */
-  char buf[INET6_ADDRSTRLEN] = "";
-  if (status == 0 && res) {
-    if (res->ai_family == AF_INET)
-      inet_ntop(AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, buf, sizeof buf);
-    else
-      inet_ntop(AF_INET6, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, buf, sizeof buf);
-  }
-  uv_freeaddrinfo(res);
-  if (!*buf) {
-    conn_fail(c, "cannot resolve database host");
-    return;
-  }
-  begin_connect(c, buf);
-}
+#define MAX_HOSTS 8
 
-/* Host names are resolved with uv_getaddrinfo (libpq would block on DNS);
- * IP addresses, socket directories and an explicit hostaddr go straight in. */
-static void conn_connect(struct conn *c) {
-  cw_db *db = c->db;
-  if (db->closing)
-    return;
+/* The host list libpq will use: the conninfo's, else $PGHOST (libpq reads
+ * the environment too).  NULL when libpq needs no name resolution: no host,
+ * an explicit hostaddr, or only IP addresses and socket directories. */
+static char *hosts_needing_dns(const cw_config *cfg) {
   char *err = NULL;
-  PQconninfoOption *opts = PQconninfoParse(db->cfg->database.conninfo, &err);
+  PQconninfoOption *opts = PQconninfoParse(cfg->database.conninfo, &err);
   PQfreemem(err);
   const char *host = NULL;
   bool has_hostaddr = false;
@@ -376,32 +367,125 @@ static void conn_connect(struct conn *c) {
     if (strcmp(o->keyword, "hostaddr") == 0 && o->val && *o->val)
       has_hostaddr = true;
   }
+  if (!host && !has_hostaddr)
+    host = getenv("PGHOST");
+  if (!has_hostaddr && !getenv("PGHOSTADDR") && host && *host) {
+    char *copy = strdup(host);
+    PQconninfoFree(opts);
+    return copy;
+  }
+  PQconninfoFree(opts);
+  return NULL;
+}
+
+static bool is_literal_host(const char *h) {
   unsigned char tmp[16];
-  bool needs_dns = host && !has_hostaddr && host[0] != '/' && !strchr(host, ',') &&
-                   inet_pton(AF_INET, host, tmp) != 1 && inet_pton(AF_INET6, host, tmp) != 1;
-  if (needs_dns) {
+  return !*h || h[0] == '/' || inet_pton(AF_INET, h, tmp) == 1 || inet_pton(AF_INET6, h, tmp) == 1;
+}
+
+static void resolve_next(struct conn *c);
+
+static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
+  struct conn *c = req->data;
+  c->gai_active = false;
+  if (c->db->closing) {
+    uv_freeaddrinfo(res);
+    handle_released(c->db);
+    return;
+  }
+  c->db->open_handles--; /* the request counted as a handle while active */
+  char *buf = c->addrs[c->res_idx];
+  buf[0] = 0;
+  if (status == 0 && res) {
+    if (res->ai_family == AF_INET)
+      inet_ntop(AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, buf, INET6_ADDRSTRLEN);
+    else
+      inet_ntop(AF_INET6, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, buf, INET6_ADDRSTRLEN);
+  }
+  uv_freeaddrinfo(res);
+  if (!*buf) {
+    cw_log_warn("db.resolve_failed", "conn=%d host=%s reason=\"%s\"", c->index,
+                c->hosts[c->res_idx], status ? uv_strerror(status) : "no address");
+    /* Leave it to libpq's own list handling: an unresolvable entry in a
+     * list must not stop the others from being tried. */
+  }
+  c->res_idx++;
+  resolve_next(c);
+}
+
+/* Resolves the host list one entry at a time, then connects with a
+ * matching hostaddr list, so that libpq itself never calls getaddrinfo. */
+static void resolve_next(struct conn *c) {
+  while (c->res_idx < c->nhosts && is_literal_host(c->hosts[c->res_idx])) {
+    snprintf(c->addrs[c->res_idx], INET6_ADDRSTRLEN, "%s",
+             c->hosts[c->res_idx][0] == '/' ? "" : c->hosts[c->res_idx]);
+    c->res_idx++;
+  }
+  if (c->res_idx < c->nhosts) {
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
     c->state = C_RESOLVING;
     c->gai.data = c;
-    int rc = uv_getaddrinfo(db->loop, &c->gai, on_resolved, host, NULL, &hints);
-    PQconninfoFree(opts);
+    int rc = uv_getaddrinfo(c->db->loop, &c->gai, on_resolved, c->hosts[c->res_idx], NULL, &hints);
     if (rc < 0) {
       conn_fail(c, uv_strerror(rc));
-    } else {
-      c->gai_active = true;
-      db->open_handles++;
+      return;
     }
+    c->gai_active = true;
+    c->db->open_handles++;
     return;
   }
-  PQconninfoFree(opts);
-  begin_connect(c, NULL);
+  char list[MAX_HOSTS * (INET6_ADDRSTRLEN + 1)] = "";
+  bool any = false;
+  for (int i = 0; i < c->nhosts; i++) {
+    if (i)
+      strcat(list, ",");
+    strcat(list, c->addrs[i]);
+    any |= c->addrs[i][0] != 0;
+  }
+  if (!any) {
+    conn_fail(c, "cannot resolve database host");
+    return;
+  }
+  begin_connect(c, list);
+}
+
+/* Host names are resolved with uv_getaddrinfo (libpq would block the loop
+ * on DNS); IP addresses, socket directories and an explicit hostaddr go
+ * straight in. */
+static void conn_connect(struct conn *c) {
+  cw_db *db = c->db;
+  if (db->closing)
+    return;
+  char *hosts = hosts_needing_dns(db->cfg);
+  c->nhosts = 0;
+  c->res_idx = 0;
+  bool needs_dns = false;
+  for (char *save = NULL, *h = hosts ? strtok_r(hosts, ",", &save) : NULL; h && c->nhosts < MAX_HOSTS;
+       h = strtok_r(NULL, ",", &save)) {
+    snprintf(c->hosts[c->nhosts], sizeof c->hosts[0], "%s", h);
+    needs_dns |= !is_literal_host(h);
+    c->nhosts++;
+  }
+  free(hosts);
+  if (!needs_dns) {
+    begin_connect(c, NULL);
+    return;
+  }
+  resolve_next(c);
 }
 
 /* ---- queries ---------------------------------------------------------- */
 
+static void on_query_timeout(uv_timer_t *t) {
+  /* The server may still run it; the caller treats the outcome as unknown,
+   * and the job's lease fence keeps a late commit harmless. */
+  conn_fail(t->data, "query timeout");
+}
+
 static void send_query(struct conn *c, struct query *q) {
   c->q = q;
   c->state = C_BUSY;
+  uv_timer_start(&c->timer, on_query_timeout, (uint64_t)c->db->cfg->database.query_timeout_ms, 0);
   if (!PQsendQueryParams(c->pg, q->sql, q->nparams, NULL, (const char *const *)q->params, NULL,
                          NULL, 0)) {
     conn_fail(c, PQerrorMessage(c->pg));
@@ -468,6 +552,7 @@ static void collect(struct conn *c) {
       conn_fail(c, PQerrorMessage(c->pg));
       return;
     }
+    uv_timer_stop(&c->timer);
     c->state = C_IDLE;
     cw_log_info("db.listening", "channel=%s", c->db->channel);
     report_health(c->db);
@@ -480,6 +565,7 @@ static void collect(struct conn *c) {
     PQclear(r);
     return;
   }
+  uv_timer_stop(&c->timer);
   c->q = NULL;
   c->state = C_IDLE;
   ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;

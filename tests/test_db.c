@@ -61,12 +61,20 @@ static bool run_until(struct state *s, bool (*cond)(struct state *)) {
   return cond(s);
 }
 
-static struct state *start(void) {
+/* host_override: replaces "host=127.0.0.1" in the conninfo (NULL: keep). */
+static struct state *start_with(const char *host_override) {
   struct state *s = calloc(1, sizeof *s);
   uv_loop_init(&s->loop);
   uv_timer_init(&s->loop, &s->timer);
   s->timer.data = s;
   char *ci = cw_test_fresh_db("db");
+  if (host_override) {
+    char *rest = strstr(ci, " port=");
+    char *alt;
+    ck_assert_int_ge(asprintf(&alt, "host=%s%s", host_override, rest), 0);
+    free(ci);
+    ci = alt;
+  }
   setenv("CAREEROS_DATABASE_CONNINFO", ci, 1);
   setenv("CAREEROS_DATABASE_RECONNECT_MIN_MS", "20", 1);
   setenv("CAREEROS_DATABASE_POOL_SIZE", "2", 1);
@@ -77,6 +85,8 @@ static struct state *start(void) {
   cw_db_start(s->db);
   return s;
 }
+
+static struct state *start(void) { return start_with(NULL); }
 
 static void on_db_closed(void *arg) { ((struct state *)arg)->closed = true; }
 
@@ -184,6 +194,43 @@ START_TEST(queued_queries_are_cancelled_at_close) {
 }
 END_TEST
 
+/* Names are resolved with uv_getaddrinfo, a list entry at a time, and the
+ * connections work with the resulting hostaddr list. */
+START_TEST(a_host_name_list_is_resolved_off_the_loop) {
+  struct state *s = start_with("localhost,127.0.0.1");
+  ck_assert(run_until(s, is_listening));
+  const char *p[] = {"7"};
+  for (int i = 0; i < 3; i++)
+    cw_db_query(s->db, "SELECT $1::int * 6", 1, p, on_answer, s);
+  ck_assert(run_until(s, got_answers_3));
+  ck_assert_str_eq(s->last, "42");
+  stop(s);
+}
+END_TEST
+
+START_TEST(a_hung_query_times_out_and_the_pool_recovers) {
+  setenv("CAREEROS_DATABASE_QUERY_TIMEOUT_MS", "300", 1);
+  struct state *s = start();
+  unsetenv("CAREEROS_DATABASE_QUERY_TIMEOUT_MS");
+  ck_assert_int_eq(s->cfg.database.query_timeout_ms, 300);
+  ck_assert(run_until(s, is_listening));
+  uint64_t t0 = uv_now(&s->loop);
+  cw_db_query(s->db, "SELECT pg_sleep(10)", 0, NULL, on_answer, s);
+  ck_assert(run_until(s, got_error_or_answer));
+  ck_assert_int_eq(s->errors, 1);
+  char want[16];
+  snprintf(want, sizeof want, "%d", -ECONNRESET);
+  ck_assert_str_eq(s->last, want);
+  ck_assert_uint_lt(uv_now(&s->loop) - t0, 3000);
+  s->answers = 0;
+  for (int i = 0; i < 3; i++)
+    cw_db_query(s->db, "SELECT 'after'", 0, NULL, on_answer, s);
+  ck_assert(run_until(s, got_answers_3));
+  ck_assert_str_eq(s->last, "after");
+  stop(s);
+}
+END_TEST
+
 int main(void) {
   Suite *su = suite_create("db");
   TCase *tc = tcase_create("async");
@@ -193,6 +240,8 @@ int main(void) {
   tcase_add_test(tc, killed_connections_reconnect_and_listen_again);
   tcase_add_test(tc, a_query_on_a_dying_connection_fails_with_econnreset);
   tcase_add_test(tc, queued_queries_are_cancelled_at_close);
+  tcase_add_test(tc, a_host_name_list_is_resolved_off_the_loop);
+  tcase_add_test(tc, a_hung_query_times_out_and_the_pool_recovers);
   suite_add_tcase(su, tc);
   SRunner *sr = srunner_create(su);
   srunner_run_all(sr, CK_NORMAL);

@@ -103,7 +103,10 @@ const char *cw_test_build_root(void) {
 
 char *cw_test_tmpdir(const char *prefix) {
   char *t;
-  if (asprintf(&t, "/tmp/cwtest-%s-XXXXXX", prefix) < 0 || !mkdtemp(t))
+  const char *base = getenv("TMPDIR");
+  if (!base || !*base)
+    base = "/tmp";
+  if (asprintf(&t, "%s/cwtest-%s-XXXXXX", base, prefix) < 0 || !mkdtemp(t))
     die("mkdtemp", strerror(errno));
   return t;
 }

@@ -22,6 +22,7 @@ struct cw_config {
     char *password_file;
     int pool_size;         /* query connections (plus one LISTEN connection) */
     int connect_timeout_ms;
+    int query_timeout_ms;  /* a query running longer drops its connection */
     int reconnect_min_ms;
     int reconnect_max_ms;
   } database;
