@@ -38,6 +38,7 @@ typedef struct {
   json_t *file;       /* {name, description, strict, schema} as on disk */
   json_t *schema;     /* borrowed from file: what answers are checked against */
   json_t *api_format; /* json_schema object sent (local keywords stripped) */
+  size_t api_bytes;   /* its size, for token estimates */
   const char *name;
 } spec;
 
@@ -311,17 +312,16 @@ static char *payload_within(json_t *v, size_t budget, bool *truncated) {
   return s;
 }
 
-static size_t json_dumps_size_impl(const json_t *v) {
+static size_t json_dumps_size(const json_t *v) {
   char *s = json_dumps(v, JSON_COMPACT);
   size_t n = s ? strlen(s) : 0;
   free(s);
   return n;
 }
-#define json_dumps_size json_dumps_size_impl
 
 static size_t input_budget(llm_provider *p, int kind) {
   long tokens = p->cfg->llm.max_input_tokens - est_tokens(strlen(p->specs[kind].prompt)) -
-                est_tokens(json_dumps_size(p->specs[kind].api_format)) - 64;
+                est_tokens(p->specs[kind].api_bytes) - 64;
   if (tokens < 256)
     tokens = 256;
   return (size_t)tokens * 4;
@@ -1095,7 +1095,7 @@ static void ex_init(job_call *c, int slot, int kind, char *user, bool truncated)
   e->messages = json_pack("[{s:s,s:s},{s:s,s:s}]", "role", "system", "content", p->specs[kind].prompt, "role",
                           "user", "content", user ? user : "");
   e->est_prompt_tokens = est_tokens(strlen(p->specs[kind].prompt) + (user ? strlen(user) : 0) +
-                                    json_dumps_size(p->specs[kind].api_format));
+                                    p->specs[kind].api_bytes);
   c->n_ex = slot + 1;
 }
 
@@ -1346,6 +1346,7 @@ static int load_spec(llm_provider *p, const char *dir, int kind, const char *bas
     return -EINVAL;
   }
   s->api_format = cw__schema_for_api(s->file);
+  s->api_bytes = json_dumps_size(s->api_format);
   return 0;
 }
 
