@@ -311,7 +311,7 @@ static json_t *career(const evidence *ev) {
   int depth = clamp(10 + ev->tech_skills * 4 + (ev->top == LV_SENIOR || ev->top == LV_LEAD ? 15 : 0));
   const char *arch, *persona;
   if (ev->top == LV_EXEC) arch = "Executive / Founder";
-  else if (ev->top == LV_LEAD) arch = ev->people_titles || lead >= 50 ? "People Leader" : "Technical Lead";
+  else if (ev->top == LV_LEAD) arch = ev->people_titles ? "People Leader" : "Technical Lead";
   else if (ev->top == LV_ENTRY || ev->roles == 0) arch = "Early-Career Professional";
   else arch = depth >= 50 ? "Specialist Individual Contributor" : "Generalist Individual Contributor";
   persona = lead >= 60 ? "leader" : depth >= 60 ? "specialist" : scope >= 60 ? "operator" : "builder";
