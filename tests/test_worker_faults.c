@@ -185,15 +185,19 @@ START_TEST(sigstopped_worker_taken_over_is_fenced_after_sigcont) {
   PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
   char(*ids)[37] = wfx_enqueue(&f, n, 0);
   int mport = wfx_free_port();
-  char acfg[256];
-  snprintf(acfg, sizeof acfg, "%s[metrics]\nlisten = 127.0.0.1:%d\n", SHORT_LEASE, mport);
+  char acfg[512];
+  /* (a query timeout that outlasts the wait below: the commit is still in
+   * flight when the process stops) */
+  snprintf(acfg, sizeof acfg,
+           "%s[metrics]\nlisten = 127.0.0.1:%d\n[database]\nquery_timeout_ms = 1400\n", SHORT_LEASE,
+           mport);
   wfx_worker *a = wfx_start(&f, "stopA", acfg);
   ck_assert_int_eq(wfx_wait_count(&f, n, 10000,
                                   "SELECT count(*) FROM public.resume_versions WHERE "
                                   "processing_status = 'processing' AND locked_by = 'stopA'"),
                    n);
   ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
-  wfx_sleep_ms(300);
+  wfx_sleep_ms(200);
 
   /* Paused with its parse commit in flight; the commit then goes through
    * while it sleeps, so on waking it carries on with a lease it lost. */
