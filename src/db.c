@@ -417,7 +417,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
  * matching hostaddr list, so that libpq itself never calls getaddrinfo. */
 static void resolve_next(struct conn *c) {
   while (c->res_idx < c->nhosts && is_literal_host(c->hosts[c->res_idx])) {
-    snprintf(c->addrs[c->res_idx], INET6_ADDRSTRLEN, "%s",
+    snprintf(c->addrs[c->res_idx], INET6_ADDRSTRLEN, "%.*s", INET6_ADDRSTRLEN - 1,
              c->hosts[c->res_idx][0] == '/' ? "" : c->hosts[c->res_idx]);
     c->res_idx++;
   }
