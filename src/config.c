@@ -40,7 +40,7 @@ struct key {
 static const struct key keys[] = {
     STR("database", "conninfo", database.conninfo, "dbname=careeros"),
     SECRET("database", "password_file", database.password_file, "", database.password),
-    INT("database", "pool_size", database.pool_size, "2", 1, 32),
+    INT("database", "pool_size", database.pool_size, "4", 1, 32),
     INT("database", "connect_timeout_ms", database.connect_timeout_ms, "10000", 100, 600000),
     INT("database", "query_timeout_ms", database.query_timeout_ms, "0", 0, 3600000),
     INT("database", "reconnect_min_ms", database.reconnect_min_ms, "100", 10, 60000),

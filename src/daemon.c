@@ -49,10 +49,9 @@ typedef struct {
   uint64_t watchdog_usec;
 
   bool claiming;      /* a claim is in flight */
+  int claim_want;     /* how many it asked for: a full answer means there may be more */
   bool claim_again;   /* something asked for a claim meanwhile */
   bool heartbeating;
-  struct lease *hb_sent; /* the leases the heartbeat in flight renews */
-  int hb_n;
   bool stopping;
   bool closing;
   int pending_closes;
@@ -94,10 +93,10 @@ static void on_claimed(void *arg, int status, cw_claimed *rows, int n) {
   if (rescued)
     cw_metrics_lease_rescued(rescued);
   /* A full batch means there may be more: claim until the queue is empty
-   * or our slots are. */
-  int asked = d->claim_again ? 1 : 0;
+   * or our slots are.  A short one means the queue is empty for now. */
+  bool asked = d->claim_again;
   d->claim_again = false;
-  if (n > 0 || asked)
+  if (n == d->claim_want || asked)
     claim(d);
   maybe_finish_shutdown(d);
 }
@@ -116,6 +115,7 @@ static void claim(daemon_t *d) {
   if (want > d->cfg->worker.claim_batch)
     want = d->cfg->worker.claim_batch;
   d->claiming = true;
+  d->claim_want = want;
   if (cw_queue_claim(d->queue, want, d->cfg->worker.lease_ms, on_claimed, d) < 0)
     d->claiming = false;
 }
@@ -476,7 +476,7 @@ static int start_modules(daemon_t *d) {
   cw_db_events ev = {.on_notify = on_notify, .on_listening = on_listening,
                      .on_health = on_health, .arg = d};
   if ((rc = cw_db_new(&d->loop, cfg, CHANNEL, &ev, &d->db)) < 0 ||
-      (rc = cw_queue_new(d->db, d->worker_id, &d->queue)) < 0)
+      (rc = cw_queue_new(d->db, d->worker_id, cfg->database.pool_size, &d->queue)) < 0)
     return rc;
   cw_pipeline_ctx pctx = {.loop = &d->loop, .cfg = cfg, .queue = d->queue,
                           .provider = d->provider, .storage = d->storage,
@@ -558,7 +558,6 @@ int cw_daemon_run(cw_config *cfg) {
   int lc = uv_loop_close(&d->loop);
   if (lc != 0)
     cw_log_err("daemon.loop_not_empty", "error=%d", lc);
-  free(d->hb_sent);
   free(d);
   return rc < 0 ? rc : lc;
 }

@@ -230,6 +230,7 @@ static void on_failed(void *arg, int status, const char *result) {
   if (status < 0 || !result) {
     job_end(j, CW_JOB_UNCERTAIN);
   } else if (strcmp(result, "fenced") == 0) {
+    cw_log_warn("job.fenced", "job=%s stage=%s", j->row.id, stage_name(j));
     cw_metrics_fenced_write();
     job_end(j, CW_JOB_FENCED);
   } else if (strcmp(result, "retry") == 0) {

@@ -26,14 +26,18 @@ struct cw_queue {
   char *worker_id;
   json_t *batch;                 /* items waiting for the next call */
   struct pending_finish *waiting; /* their callbacks */
-  bool in_flight;
+  int in_flight;                 /* finish_stages calls running */
+  int max_in_flight;             /* leave one pool connection for claims and heartbeats */
 };
 
-int cw_queue_new(cw_db *db, const char *worker_id, cw_queue **out) {
+int cw_queue_new(cw_db *db, const char *worker_id, int pool_size, cw_queue **out) {
   cw_queue *q = calloc(1, sizeof *q);
   if (!q)
     return -ENOMEM;
   q->db = db;
+  /* Several stage commits run at once on a bigger pool (their locks are
+   * taken in one global order, so they cannot deadlock each other). */
+  q->max_in_flight = pool_size > 1 ? pool_size - 1 : 1;
   q->worker_id = strdup(worker_id);
   q->batch = json_array();
   *out = q;
@@ -186,35 +190,58 @@ static void on_finish(void *arg, int status, const PGresult *res, const char *ms
     sent = n;
   }
   if (q) {
-    q->in_flight = false;
+    q->in_flight--;
     flush_finishes(q);
   }
 }
 
+/* Items per finish_stages call.  Each item is a subtransaction, and past
+ * 64 of them in one transaction Postgres' snapshots overflow and every
+ * backend in the cluster slows down; bigger backlogs go in several calls. */
+#define MAX_BATCH 60
+#define MAX_NOOP_BATCH 1024
+
 static void flush_finishes(cw_queue *q) {
-  if (!q->db || q->in_flight || json_array_size(q->batch) == 0)
-    return;
-  char *body = json_dumps(q->batch, JSON_COMPACT);
-  struct finish_ctx *ctx = malloc(sizeof *ctx);
-  if (!body || !ctx) {
+  while (q->db && q->in_flight < q->max_in_flight && json_array_size(q->batch) > 0) {
+    size_t total = json_array_size(q->batch);
+    /* No-op items (benchmarks) are finished set-based, without
+     * subtransactions, so they need no cap of that kind. */
+    const char *stage = json_string_value(json_object_get(json_array_get(q->batch, 0), "stage"));
+    size_t cap = stage && strcmp(stage, "noop") == 0 ? MAX_NOOP_BATCH : MAX_BATCH;
+    size_t k = total < cap ? total : cap;
+    json_t *part = json_array();
+    for (size_t i = 0; i < k; i++)
+      json_array_append(part, json_array_get(q->batch, i));
+    char *body = json_dumps(part, JSON_COMPACT);
+    json_decref(part);
+    struct finish_ctx *ctx = malloc(sizeof *ctx);
+    if (!body || !ctx) {
+      free(body);
+      free(ctx);
+      return;
+    }
+    /* The waiting list is in item order: its first k entries go along. */
+    struct pending_finish **cut = &q->waiting;
+    for (size_t i = 0; i < k && *cut; i++)
+      cut = &(*cut)->next;
+    ctx->q = q;
+    ctx->t0 = uv_hrtime();
+    ctx->items = (int)k;
+    ctx->sent = q->waiting;
+    q->waiting = *cut;
+    *cut = NULL;
+    for (size_t i = 0; i < k; i++)
+      json_array_remove(q->batch, 0);
+    q->in_flight++;
+    const char *p[] = {body};
+    int rc = cw_db_query(q->db, "SELECT * FROM queue.finish_stages($1::jsonb)", 1, p, on_finish, ctx);
     free(body);
-    free(ctx);
-    return;
-  }
-  ctx->q = q;
-  ctx->t0 = uv_hrtime();
-  ctx->items = (int)json_array_size(q->batch);
-  ctx->sent = q->waiting;
-  q->waiting = NULL;
-  json_array_clear(q->batch);
-  q->in_flight = true;
-  const char *p[] = {body};
-  int rc = cw_db_query(q->db, "SELECT * FROM queue.finish_stages($1::jsonb)", 1, p, on_finish, ctx);
-  free(body);
-  if (rc < 0) {
-    ctx->q = NULL;
-    q->in_flight = false;
-    on_finish(ctx, rc, NULL, "database closed");
+    if (rc < 0) {
+      ctx->q = NULL;
+      q->in_flight--;
+      on_finish(ctx, rc, NULL, "database closed");
+      return;
+    }
   }
 }
 

@@ -1,9 +1,9 @@
 /* The C side of the job queue (sql/20260201000000_queue.sql).
  *
- * Stage finishes are batched: while one finish_stages call is in flight,
- * new finishes wait and then go together in the next call, so a busy worker
- * commits many jobs' stages per round trip without adding latency to an
- * idle one. */
+ * Stage finishes are batched: while the finish_stages calls allowed at once
+ * are in flight, new finishes wait and then go together in the next call,
+ * so a busy worker commits many jobs' stages per round trip without adding
+ * latency to an idle one. */
 #ifndef CAREEROS_QUEUE_H
 #define CAREEROS_QUEUE_H
 
@@ -42,7 +42,9 @@ typedef void (*cw_queue_fail_cb)(void *arg, int status, const char *result);
 typedef void (*cw_queue_ids_cb)(void *arg, int status, char (*ids)[37], int n);
 typedef void (*cw_queue_json_cb)(void *arg, int status, json_t *value);
 
-int cw_queue_new(cw_db *db, const char *worker_id, cw_queue **out);
+/* pool_size: the db's query connections; up to pool_size - 1 stage-commit
+ * batches run at once. */
+int cw_queue_new(cw_db *db, const char *worker_id, int pool_size, cw_queue **out);
 void cw_queue_free(cw_queue *q);
 /* Cuts the queue off its database (which is about to close): from now on
  * every call fails with -ECANCELED without touching it. */
