@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "careeros/cli.h"
+#include "careeros/llm.h"
 #include "careeros/daemon.h"
 #include "careeros/log.h"
 #include "careeros/migrate.h"
@@ -246,6 +247,12 @@ static int check_environment(const cw_config *cfg) {
     bad += check_dir(origin, "llm.prompt_dir", cfg->llm.prompt_dir, R_OK | X_OK);
   if (*cfg->extract.helper)
     bad += check_file(origin, "extract.helper", cfg->extract.helper, X_OK);
+  /* The LLM's prompts and schemas get the same checks as at start-up. */
+  if (strcmp(cfg->provider.name, "openai") == 0 && cw_llm_check_prompts(cfg) < 0) {
+    fprintf(stderr, "%s: llm.prompt_dir: prompts or schemas are missing or not strict (see above)\n",
+            origin);
+    bad++;
+  }
   if (*cfg->metrics.listen) {
     const char *colon = strrchr(cfg->metrics.listen, ':');
     char *end = NULL;

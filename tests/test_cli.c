@@ -213,6 +213,38 @@ START_TEST(bad_config_exits_3_naming_file_and_line) {
 }
 END_TEST
 
+/* With the LLM provider, check-config loads the prompts and schemas the
+ * way start-up does: a directory without them is a configuration error. */
+START_TEST(check_config_checks_llm_prompts) {
+  char *d = cw_test_tmpdir("cliprompt");
+  char ini_text[2048];
+  snprintf(ini_text, sizeof ini_text,
+           "[provider]\nname = openai\n[llm]\nbase_url = http://127.0.0.1:9/v1\n"
+           "prompt_dir = %s\n[storage]\nroot = %s\n",
+           d, d);
+  char *ini = tmpfile_with(d, "llm.ini", ini_text);
+  const char *a[] = {"--config", ini, "check-config", NULL};
+  cw_cli_result r = cw_cli_run(NULL, a);
+  ck_assert_msg(r.code == 3, "exit %d: %s", r.code, r.err);
+  ck_assert_msg(strstr(r.err, "llm.prompt_dir"), "stderr: %s", r.err);
+  cw_cli_result_free(&r);
+  /* The shipped prompts pass. */
+  char good[2048];
+  snprintf(good, sizeof good,
+           "[provider]\nname = openai\n[llm]\nbase_url = http://127.0.0.1:9/v1\n"
+           "prompt_dir = %s/config/llm\n[storage]\nroot = %s\n",
+           cw_test_source_root(), d);
+  char *ini2 = tmpfile_with(d, "llm-good.ini", good);
+  const char *a2[] = {"--config", ini2, "check-config", NULL};
+  r = cw_cli_run(NULL, a2);
+  ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+  cw_cli_result_free(&r);
+  free(ini);
+  free(ini2);
+  free(d);
+}
+END_TEST
+
 START_TEST(check_config_ok_prints_config_without_secrets) {
   struct fx f;
   fx_init(&f);
@@ -497,6 +529,7 @@ int main(int argc, char **argv) {
   tcase_add_test(u, unknown_command_is_a_usage_error);
   tcase_add_test(u, help_and_version);
   tcase_add_test(u, bad_config_exits_3_naming_file_and_line);
+  tcase_add_test(u, check_config_checks_llm_prompts);
   suite_add_tcase(s, u);
   TCase *db = tcase_create("database");
   tcase_set_timeout(db, 60);
