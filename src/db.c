@@ -162,6 +162,20 @@ static int poll_watch(struct conn *c, int events) {
 
 /* ---- connection life cycle -------------------------------------------- */
 
+/* Lets go of the libpq side of a connection: its poll, the PGconn, any
+ * half-collected result. */
+static void conn_drop_pg(struct conn *c) {
+  poll_drop(c);
+  if (c->pg) {
+    PQfinish(c->pg);
+    c->pg = NULL;
+  }
+  if (c->last) {
+    PQclear(c->last);
+    c->last = NULL;
+  }
+}
+
 static void on_retry_timer(uv_timer_t *t) {
   struct conn *c = t->data;
   conn_connect(c);
@@ -187,15 +201,7 @@ static void conn_fail(struct conn *c, const char *why) {
   bool was_up = c->state == C_IDLE || c->state == C_BUSY;
   cw_log(db->closing ? CW_LOG_DEBUG : CW_LOG_WARNING, "db.connection_lost",
          "conn=%d state=%d reason=\"%s\"", c->index, c->state, why ? why : "");
-  poll_drop(c);
-  if (c->pg) {
-    PQfinish(c->pg);
-    c->pg = NULL;
-  }
-  if (c->last) {
-    PQclear(c->last);
-    c->last = NULL;
-  }
+  conn_drop_pg(c);
   uv_timer_stop(&c->timer);
   c->state = db->closing ? C_CLOSING : C_DOWN;
   struct query *q = c->q;
@@ -709,15 +715,7 @@ static void conn_close(struct conn *c) {
     uv_cancel((uv_req_t *)&c->gai);
     c->gai_active = false;
   }
-  poll_drop(c);
-  if (c->pg) {
-    PQfinish(c->pg);
-    c->pg = NULL;
-  }
-  if (c->last) {
-    PQclear(c->last);
-    c->last = NULL;
-  }
+  conn_drop_pg(c);
   if (c->q) {
     c->q->cb(c->q->arg, -ECANCELED, NULL, "shutting down");
     query_free(c->q);

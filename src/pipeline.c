@@ -403,6 +403,14 @@ static bool provider_failed(job *j, cw_provider_outcome *o) {
   return false;
 }
 
+/* The stage's telemetry: what the provider measured, and who answered. */
+static json_t *labelled_telemetry(cw_provider_outcome *o) {
+  json_t *tel = o->telemetry ? o->telemetry : json_object();
+  json_object_set(tel, "source_type", json_object_get(o->result, "source_type"));
+  json_object_set(tel, "model_version", json_object_get(o->result, "model_version"));
+  return tel;
+}
+
 static void on_parsed(void *arg, cw_provider_outcome *o) {
   job *j = arg;
   if (provider_failed(j, o))
@@ -420,9 +428,7 @@ static void on_parsed(void *arg, cw_provider_outcome *o) {
     return;
   }
   j->document = json_incref(doc);
-  json_t *tel = o->telemetry ? o->telemetry : json_object();
-  json_object_set(tel, "source_type", json_object_get(o->result, "source_type"));
-  json_object_set(tel, "model_version", json_object_get(o->result, "model_version"));
+  json_t *tel = labelled_telemetry(o);
   json_object_set_new(tel, "fields", json_integer((json_int_t)json_array_size(rows)));
   json_decref(o->result);
   stage_done(j, json_pack("{s:o}", "rows", rows), tel);
@@ -452,11 +458,10 @@ static void on_enriched(void *arg, cw_provider_outcome *o) {
   if (provider_failed(j, o))
     return;
   json_t *out = o->result;
-  json_t *tel = o->telemetry ? o->telemetry : json_object();
+  json_t *tel = labelled_telemetry(o);
   json_object_del(out, "telemetry");
-  json_object_set(tel, "source_type", json_object_get(out, "source_type"));
-  json_object_set(tel, "model_version", json_object_get(out, "model_version"));
-  json_object_set_new(tel, "entries", json_integer((json_int_t)json_array_size(json_object_get(out, "entries"))));
+  json_object_set_new(tel, "entries",
+                      json_integer((json_int_t)json_array_size(json_object_get(out, "entries"))));
   stage_done(j, out, tel);
 }
 
