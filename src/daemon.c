@@ -50,6 +50,7 @@ typedef struct {
 
   bool claiming;      /* a claim is in flight */
   int claim_want;     /* how many it asked for: a full answer means there may be more */
+  bool more_work;     /* the last claim came back full, or we were woken since */
   bool claim_again;   /* something asked for a claim meanwhile */
   bool heartbeating;
   bool stopping;
@@ -68,6 +69,7 @@ typedef struct {
 } daemon_t;
 
 static void claim(daemon_t *d);
+static void wake(daemon_t *d);
 static void maybe_finish_shutdown(daemon_t *d);
 
 /* ---- claiming ----------------------------------------------------------- */
@@ -96,9 +98,18 @@ static void on_claimed(void *arg, int status, cw_claimed *rows, int n) {
    * or our slots are.  A short one means the queue is empty for now. */
   bool asked = d->claim_again;
   d->claim_again = false;
-  if (n == d->claim_want || asked)
+  d->more_work = n == d->claim_want || asked;
+  if (d->more_work)
     claim(d);
   maybe_finish_shutdown(d);
+}
+
+/* Something says there may be work (a notification, the poll timer, a
+ * reconnect): claim, and keep claiming as slots free up until a claim
+ * comes back short. */
+static void wake(daemon_t *d) {
+  d->more_work = true;
+  claim(d);
 }
 
 /* Never claims more than the process can start right now. */
@@ -177,8 +188,8 @@ static void on_job_end(void *arg, const char *id, const char *token, cw_job_end 
     release_uncertain(d); /* a no-op until the database is back */
   if (d->stopping)
     maybe_finish_shutdown(d);
-  else
-    claim(d);
+  else if (d->more_work)
+    claim(d); /* a slot is free and the queue was not empty last time we looked */
 }
 
 /* ---- database events ------------------------------------------------------ */
@@ -186,13 +197,13 @@ static void on_job_end(void *arg, const char *id, const char *token, cw_job_end 
 static void on_notify(void *arg, const char *channel, const char *payload) {
   (void)channel;
   (void)payload;
-  claim(arg);
+  wake(arg);
 }
 
 static void on_listening(void *arg) {
   daemon_t *d = arg;
   release_uncertain(d);
-  claim(d); /* notifications sent while we were away are lost */
+  wake(d); /* notifications sent while we were away are lost */
 }
 
 static void on_health(void *arg, bool up, bool listening) {
@@ -200,7 +211,7 @@ static void on_health(void *arg, bool up, bool listening) {
   (void)listening;
   if (up) {
     release_uncertain(d);
-    claim(d);
+    wake(d);
   }
 }
 
@@ -208,7 +219,7 @@ static void on_health(void *arg, bool up, bool listening) {
 
 static void on_poll_timer(uv_timer_t *t) {
   release_uncertain(t->data);
-  claim(t->data);
+  wake(t->data);
 }
 
 /* The leases one heartbeat asked to extend.  Only these can be judged from
@@ -431,7 +442,7 @@ static void reload(daemon_t *d) {
   cw_log_notice("daemon.reloaded", "concurrency=%d poll_interval_ms=%d log_level=%d",
                 d->cfg->worker.concurrency, d->cfg->worker.poll_interval_ms, d->cfg->log.level);
   cw_notify_ready();
-  claim(d);
+  wake(d);
 }
 
 static void on_signal(uv_signal_t *s, int signum) {
