@@ -25,7 +25,7 @@
 
 int main(int argc, char **argv) {
   bench_set_argv(argc, argv);
-  int n = 1000, concurrency = 16, batch = 64, pool = 2, per_user = 2;
+  int n = 1000, concurrency = 16, batch = 64, pool = 4, per_user = 2;
   const char *log = NULL, *files_dir = NULL;
   bench_pg pg = {0};
   static const struct option opts[] = {

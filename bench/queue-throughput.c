@@ -20,7 +20,7 @@
 
 int main(int argc, char **argv) {
   bench_set_argv(argc, argv);
-  int jobs = 100000, concurrency = 512, batch = 256, pool = 2, users = 1000;
+  int jobs = 100000, concurrency = 512, batch = 256, pool = 4, users = 1000;
   const char *log = NULL;
   bench_pg pg = {0};
   static const struct option opts[] = {

@@ -166,7 +166,10 @@ CREATE TABLE IF NOT EXISTS public.resume_versions (
 -- Room on each page for the new row versions of queue updates, so that they
 -- stay HOT (same page, no index writes) instead of spreading the table.
 ALTER TABLE public.resume_versions SET (fillfactor = 70);
-CREATE INDEX IF NOT EXISTS resume_versions_user_id_idx ON public.resume_versions (user_id);
+-- The unique (user_id, id) and (user_id, stream_id) both lead with user_id
+-- and serve its foreign key and lookups by user; an index on user_id alone
+-- would only tax every queue update.
+DROP INDEX IF EXISTS public.resume_versions_user_id_idx;
 CREATE INDEX IF NOT EXISTS resume_versions_user_id_stream_id_idx ON public.resume_versions (user_id, stream_id);
 
 -- Extracted text, one row per version, out of the hot queue row.

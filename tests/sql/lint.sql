@@ -126,7 +126,8 @@ SELECT 'unindexed_foreign_keys', 'INFO', format('foreign key %I on %s has no cov
  WHERE ct.contype = 'f' AND ct.connamespace = 'public'::regnamespace
    AND NOT EXISTS (SELECT 1 FROM pg_index i
                     WHERE i.indrelid = ct.conrelid AND i.indpred IS NULL AND i.indisvalid
-                      AND string_to_array(i.indkey::text, ' ')::smallint[] = ct.conkey)
+                      -- as splinter: an index whose leading columns are the key's serves it
+                      AND (string_to_array(i.indkey::text, ' ')::smallint[])[1:cardinality(ct.conkey)] = ct.conkey)
 UNION ALL
 SELECT 'no_primary_key', 'INFO', format('table public.%I has no primary key', relname)
   FROM lint_tables t
