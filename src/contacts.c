@@ -31,6 +31,7 @@ static int pieces_of(const cw__line *l, int line, piece *out, int max) {
         if (end - q >= 2 && memcmp(q, "\xc2\xb7", 2) == 0) { sep = q; sl = 2; break; }
         if (end - q >= 5 && q[0] == ' ' && q[4] == ' ' && memcmp(q + 1, "\xe2\x80", 2) == 0 &&
             (q[3] == '\x93' || q[3] == '\x94')) { sep = q; sl = 5; break; }
+        if (end - q >= 3 && memcmp(q, " - ", 3) == 0) { sep = q; sl = 3; break; }
       }
       const char *ps = s;
       size_t pn = (size_t)(sep - s);
@@ -235,13 +236,27 @@ static void name_and_headline(cw__doc *d, piece *ps, int np, json_t *c, int *nam
     json_object_set_new(c, "headline", cw__str(ps[k - 1].s, ps[k - 1].n));
 }
 
+/* A bare city among the contact details ("Product Designer - Prague -
+ * tomas@example.com"): short, capitalised, no digits, no job words, on a
+ * line that also holds an e-mail, phone or URL. */
+static bool bare_city(cw__doc *d, piece *ps, int np, const piece *p) {
+  if (cw__word_count(p->s, p->n) > 3 || !isupper((unsigned char)p->s[0]) || has_digit(p->s, p->n) ||
+      has_role_words(p) || memchr(p->s, ':', p->n) || is_contactish(d, p))
+    return false;
+  for (int k = 0; k < np; k++)
+    if (ps[k].line == p->line && &ps[k] != p && is_contactish(d, &ps[k])) return true;
+  return false;
+}
+
 static void location_from_pieces(cw__doc *d, piece *ps, int np, json_t *c, int name_line) {
   const char *hl = json_string_value(json_object_get(c, "headline"));
-  for (int k = 0; k < np && json_is_null(json_object_get(c, "location")); k++) {
-    if (ps[k].line == name_line || is_contactish(d, &ps[k])) continue;
-    if (hl && strlen(hl) == ps[k].n && memcmp(hl, ps[k].s, ps[k].n) == 0) continue;
-    if (location_like(d, &ps[k])) json_object_set_new(c, "location", cw__str(ps[k].s, ps[k].n));
-  }
+  for (int pass = 0; pass < 2; pass++)
+    for (int k = 0; k < np && json_is_null(json_object_get(c, "location")); k++) {
+      if (ps[k].line == name_line || is_contactish(d, &ps[k])) continue;
+      if (hl && strlen(hl) == ps[k].n && memcmp(hl, ps[k].s, ps[k].n) == 0) continue;
+      if (pass == 0 ? location_like(d, &ps[k]) : bare_city(d, ps, np, &ps[k]))
+        json_object_set_new(c, "location", cw__str(ps[k].s, ps[k].n));
+    }
 }
 
 json_t *cw__contact(cw__doc *d, int header_end) {
@@ -251,12 +266,19 @@ json_t *cw__contact(cw__doc *d, int header_end) {
   json_object_set_new(c, "email", json_null());
   json_object_set_new(c, "phone", json_null());
   json_object_set_new(c, "location", json_null());
-  int end = header_end > 0 ? header_end : (d->nlines < 8 ? d->nlines : 8);
+  /* The lines before the first heading; or, when the resume opens with a
+   * "Contact" section (LinkedIn exports), that section and the lines up to
+   * the next heading. */
+  int end = header_end;
+  if (end == 0 && d->nlines && d->lines[0].heading == SEC_CONTACT) {
+    end = 1;
+    while (end < d->nlines && d->lines[end].heading == SEC_NONE) end++;
+  }
   if (end > 30) end = 30;
   piece ps[MAX_PIECES];
   int np = 0, name_line;
   for (int i = 0; i < end && np < MAX_PIECES; i++)
-    np += pieces_of(&d->lines[i], i, ps + np, MAX_PIECES - np);
+    if (d->lines[i].heading == SEC_NONE) np += pieces_of(&d->lines[i], i, ps + np, MAX_PIECES - np);
   scan_pieces(d, ps, np, c, urls);
   name_and_headline(d, ps, np, c, &name_line);
   location_from_pieces(d, ps, np, c, name_line);

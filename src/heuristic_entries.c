@@ -16,6 +16,7 @@ typedef struct {
   size_t n;
   int line;      /* header line number inside the entry */
   bool split_by_comma, used, loc;
+  bool with_date;  /* cut from the line that held the entry's date ("Mar 2021 - Present, London") */
   int title, company, inst, degree;
 } part;
 
@@ -112,7 +113,7 @@ static int parts_of(cw__doc *d, cw__eline *el, const cw__group *g, part *p, bool
   for (int h = 0; h < g->nhdr; h++) {
     const cw__eline *e = &el[g->hdr[h]];
     const char *s = e->res, *end = e->res + e->res_len, *q = s;
-    int depth = 0;
+    int depth = 0, first = np;
     while (q < end) {
       if (*q == '(') depth++;
       if (*q == ')' && depth) depth--;
@@ -126,6 +127,7 @@ static int parts_of(cw__doc *d, cw__eline *el, const cw__group *g, part *p, bool
       }
     }
     split_commas(d, p, &np, s, (size_t)(end - s), h);
+    for (int k = first; k < np; k++) p[k].with_date = g->hdr[h] == g->date_line;
   }
   return np;
 }
@@ -173,9 +175,12 @@ static part *place_name(part *p, int np, const part *company, const part *title)
   for (int i = np - 1; i >= 0; i--) {
     part *x = &p[i];
     if (x->used || x->title || x->company || x->inst || x->degree || x->n > 40) continue;
-    if ((!company || x->line != company->line || x < company) &&
-        (!title || x->line != title->line || x < title))
-      continue;
+    bool after_company = company && x->line == company->line && x > company;
+    bool after_title = title && x->line == title->line && x > title;
+    /* ... or alone beside the dates: "Mar 2021 - Present, London" */
+    bool by_date = x->with_date && (!company || x->line != company->line) &&
+                   (!title || x->line != title->line);
+    if (!after_company && !after_title && !by_date) continue;
     if (cw__word_count(x->s, x->n) > 3 || !isupper((unsigned char)x->s[0])) continue;
     bool ok = true;
     for (size_t k = 0; k < x->n; k++)

@@ -645,6 +645,26 @@ START_TEST(test_phone_formats) {
 }
 END_TEST
 
+START_TEST(test_bare_cities_beside_contacts_and_dates) {
+  json_t *d = parse_text("Tomas Novak\nProduct Designer - Prague - tomas.novak@example.com - +420 601 234 567\n"
+                         "Experience\nSenior Data Engineer, Northwind Analytics\nMar 2021 - Present, London\n"
+                         "- Built streaming pipelines\n");
+  ASSERT_FIELD(d, "contact.headline", "Product Designer");
+  ASSERT_FIELD(d, "contact.location", "Prague");
+  ASSERT_FIELD(d, "contact.phone", "+420 601 234 567");
+  ASSERT_FIELD(d, "work_experience.0.company", "Northwind Analytics");
+  ASSERT_FIELD(d, "work_experience.0.location", "London");
+  ASSERT_FIELD(d, "work_experience.0.description", "Built streaming pipelines");
+  json_decref(d);
+  /* A resume that opens with a section has no contact block to guess from. */
+  d = parse_text("Work Experience\nSenator\n\nUnited States Senate\nJanuary 2005 - November 2008\n");
+  ASSERT_FIELD(d, "contact.name", NULL);
+  ASSERT_FIELD(d, "work_experience.0.title", "Senator");
+  ASSERT_FIELD(d, "work_experience.0.company", "United States Senate");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_empty_and_garbage) {
   json_t *d = NULL;
   ck_assert_int_eq(cw_heuristic_parse(h, "", 0, &d), 0);
@@ -754,6 +774,7 @@ int main(void) {
   tcase_add_test(tc, test_job_title_above_the_name);
   tcase_add_test(tc, test_inline_and_letter_spaced_headings);
   tcase_add_test(tc, test_phone_formats);
+  tcase_add_test(tc, test_bare_cities_beside_contacts_and_dates);
   tcase_add_test(tc, test_empty_and_garbage);
   tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_bounded_output_on_huge_input);
