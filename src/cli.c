@@ -168,6 +168,16 @@ PGconn *cw_cli_connect(const cw_config *cfg) {
   return conn;
 }
 
+PGconn *cw_cli_open_db(const cw_cli_ctx *ctx, int *rc) {
+  cw_config cfg;
+  *rc = cw_cli_load_config(ctx, &cfg);
+  PGconn *conn = *rc == CW_EXIT_OK ? cw_cli_connect(&cfg) : NULL;
+  cw_config_free(&cfg);
+  if (*rc == CW_EXIT_OK && !conn)
+    *rc = CW_EXIT_FAILURE;
+  return conn;
+}
+
 void cw_cli_pg_error(const char *what, PGconn *conn, const PGresult *res) {
   const char *msg = res ? PQresultErrorMessage(res) : NULL;
   if (!msg || !*msg)
@@ -354,16 +364,10 @@ int cw_cmd_migrate(const cw_cli_ctx *ctx, int argc, char **argv) {
     fprintf(stderr, "careeros-worker migrate: unexpected argument '%s'\n", argv[optind]);
     return CW_EXIT_USAGE;
   }
-  cw_config cfg;
-  int rc = cw_cli_load_config(ctx, &cfg);
-  if (rc != CW_EXIT_OK) {
-    cw_config_free(&cfg);
-    return rc;
-  }
-  PGconn *conn = cw_cli_connect(&cfg);
-  cw_config_free(&cfg);
+  int rc;
+  PGconn *conn = cw_cli_open_db(ctx, &rc);
   if (!conn)
-    return CW_EXIT_FAILURE;
+    return rc;
   if (status) {
     rc = cw_migrate_status(conn, dir, stdout) == 0 ? CW_EXIT_OK : CW_EXIT_FAILURE;
   } else {

@@ -61,18 +61,11 @@ int cw_cmd_requeue(const cw_cli_ctx *ctx, int argc, char **argv) {
     *p++ = '}';
     *p = 0;
   }
-  cw_config cfg;
-  int rc = cw_cli_load_config(ctx, &cfg);
-  if (rc != CW_EXIT_OK) {
-    cw_config_free(&cfg);
-    free(ids);
-    return rc;
-  }
-  PGconn *conn = cw_cli_connect(&cfg);
-  cw_config_free(&cfg);
+  int rc;
+  PGconn *conn = cw_cli_open_db(ctx, &rc);
   if (!conn) {
     free(ids);
-    return CW_EXIT_FAILURE;
+    return rc;
   }
   const char *params[2] = {ids, code};
   PGresult *r = PQexecParams(conn, "SELECT queue.requeue($1::uuid[], $2::text)", 2, NULL, params, NULL, NULL, 0);

@@ -183,16 +183,10 @@ int cw_cmd_status(const cw_cli_ctx *ctx, int argc, char **argv) {
     fprintf(stderr, "careeros-worker status: unexpected argument '%s'\n", argv[optind]);
     return CW_EXIT_USAGE;
   }
-  cw_config cfg;
-  int rc = cw_cli_load_config(ctx, &cfg);
-  if (rc != CW_EXIT_OK) {
-    cw_config_free(&cfg);
-    return rc;
-  }
-  PGconn *conn = cw_cli_connect(&cfg);
-  cw_config_free(&cfg);
+  int rc;
+  PGconn *conn = cw_cli_open_db(ctx, &rc);
   if (!conn)
-    return CW_EXIT_FAILURE;
+    return rc;
   /* One snapshot, so that the numbers add up with each other. */
   PGresult *begin = PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   PQclear(begin);

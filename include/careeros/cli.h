@@ -44,6 +44,10 @@ int cw_cli_load_config(const cw_cli_ctx *ctx, cw_config *cfg);
  * conninfo string.  On failure prints the libpq message and returns NULL. */
 PGconn *cw_cli_connect(const cw_config *cfg);
 
+/* Both of the above, for the commands that only need the database: the
+ * connection, or NULL with *rc set to the exit code. */
+PGconn *cw_cli_open_db(const cw_cli_ctx *ctx, int *rc);
+
 /* Prints "careeros-worker: <what>: <libpq message>" for a failed result. */
 void cw_cli_pg_error(const char *what, PGconn *conn, const PGresult *res);
 
