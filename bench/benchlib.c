@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -495,4 +496,32 @@ long bench_write_resume(const char *path, unsigned seed) {
   long size = ftell(f);
   fclose(f);
   return size;
+}
+
+double bench_wait_drained(PGconn *db, pid_t worker, bool with_children, int poll_ms,
+                          double t0, double timeout_s, double *worker_cpu) {
+  for (;;) {
+    usleep((useconds_t)poll_ms * 1000);
+    double w = bench_proc_cpu(worker, with_children);
+    if (w >= 0)
+      *worker_cpu = w;
+    char *left = bench_value(db, BENCH_LEFT_SQL);
+    int k = atoi(left);
+    free(left);
+    if (k == 0)
+      return bench_now();
+    if (bench_now() - t0 > timeout_s)
+      bench_die("not done after %.0f s (%d left)", timeout_s, k);
+  }
+}
+
+void bench_workdir(const char *prefix, char work[600], char root[600], char in[600]) {
+  snprintf(work, 600, "%s.XXXXXX", prefix);
+  if (!mkdtemp(work))
+    bench_die("mkdtemp: %s", strerror(errno));
+  chmod(work, 0755);
+  snprintf(root, 600, "%.580s/uploads", work);
+  snprintf(in, 600, "%.580s/in", work);
+  mkdir(root, 0755);
+  mkdir(in, 0755);
 }

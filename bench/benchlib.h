@@ -89,6 +89,18 @@ double bench_pg_cpu(const bench_pg *pg);
 /* Peak resident set (VmHWM) in kB, -1 if unknown. */
 long bench_proc_hwm_kb(pid_t pid);
 
+/* Polls every poll_ms until BENCH_LEFT_SQL counts nothing left, sampling
+ * the worker's CPU seconds (with its children when with_children) into
+ * *worker_cpu; dies after timeout_s.  Returns the time it saw the queue
+ * drained (bench_now() clock). */
+double bench_wait_drained(PGconn *db, pid_t worker, bool with_children, int poll_ms,
+                          double t0, double timeout_s, double *worker_cpu);
+
+/* A fresh work directory PREFIX.XXXXXX (0755) holding uploads/ (the
+ * storage root) and in/ (the input files); the three paths go to the
+ * buffers, each of 600 bytes. */
+void bench_workdir(const char *prefix, char work[600], char root[600], char in[600]);
+
 /* Writes a synthetic plain-text resume, different for every seed (name,
  * contacts, 2-5 jobs with dates, education, skills); returns its size. */
 long bench_write_resume(const char *path, unsigned seed);

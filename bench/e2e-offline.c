@@ -55,15 +55,8 @@ int main(int argc, char **argv) {
   pg.dbname = "careeros_bench_e2e";
   bench_pg_setup(&pg);
 
-  char work[] = "/tmp/cw-bench-e2e.XXXXXX";
-  if (!mkdtemp(work))
-    bench_die("mkdtemp: %s", strerror(errno));
-  chmod(work, 0755);
-  char root[600], in[600];
-  snprintf(root, sizeof root, "%s/uploads", work);
-  snprintf(in, sizeof in, "%s/in", work);
-  mkdir(root, 0755);
-  mkdir(in, 0755);
+  char work[600], root[600], in[600];
+  bench_workdir("/tmp/cw-bench-e2e", work, root, in);
 
   /* The inputs: synthetic, or copies of --files cycled. */
   char **given = NULL;
@@ -139,22 +132,8 @@ int main(int argc, char **argv) {
   double pg_cpu0 = bench_pg_cpu(&pg);
   double t0 = bench_now();
   pid_t worker = bench_worker_start(&pg, env, NULL, log);
-  double worker_cpu = 0, t_done = 0;
-  for (;;) {
-    usleep(100000);
-    double w = bench_proc_cpu(worker, true);
-    if (w >= 0)
-      worker_cpu = w;
-    char *left = bench_value(db, BENCH_LEFT_SQL);
-    int k = atoi(left);
-    free(left);
-    if (k == 0) {
-      t_done = bench_now();
-      break;
-    }
-    if (bench_now() - t0 > 1800)
-      bench_die("not done after 1800 s (%d left)", k);
-  }
+  double worker_cpu = 0;
+  double t_done = bench_wait_drained(db, worker, true, 100, t0, 1800, &worker_cpu);
   double pg_cpu = bench_pg_cpu(&pg) - pg_cpu0;
   long hwm = bench_proc_hwm_kb(worker);
   char load1[64];

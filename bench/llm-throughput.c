@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,15 +76,8 @@ int main(int argc, char **argv) {
   pg.dbname = "careeros_bench_llm";
   bench_pg_setup(&pg);
 
-  char work[] = "/tmp/cw-bench-llm.XXXXXX";
-  if (!mkdtemp(work))
-    bench_die("mkdtemp: %s", strerror(errno));
-  chmod(work, 0755);
-  char root[600], in[600];
-  snprintf(root, sizeof root, "%s/uploads", work);
-  snprintf(in, sizeof in, "%s/in", work);
-  mkdir(root, 0755);
-  mkdir(in, 0755);
+  char work[600], root[600], in[600];
+  bench_workdir("/tmp/cw-bench-llm", work, root, in);
   char **files = calloc((size_t)n, sizeof *files);
   long bytes = 0;
   for (int i = 0; i < n; i++) {
@@ -140,22 +132,8 @@ int main(int argc, char **argv) {
   bench_load(load0, sizeof load0);
   double t0 = bench_now();
   pid_t worker = bench_worker_start(&pg, env, NULL, log);
-  double worker_cpu = 0, t_done = 0;
-  for (;;) {
-    usleep(200000);
-    double w = bench_proc_cpu(worker, true);
-    if (w >= 0)
-      worker_cpu = w;
-    char *left = bench_value(db, BENCH_LEFT_SQL);
-    int k = atoi(left);
-    free(left);
-    if (k == 0) {
-      t_done = bench_now();
-      break;
-    }
-    if (bench_now() - t0 > 1800)
-      bench_die("not done after 1800 s (%d left)", k);
-  }
+  double worker_cpu = 0;
+  double t_done = bench_wait_drained(db, worker, true, 200, t0, 1800, &worker_cpu);
   long hwm = bench_proc_hwm_kb(worker);
   char load1[64];
   bench_load(load1, sizeof load1);

@@ -90,22 +90,8 @@ int main(int argc, char **argv) {
   double t0 = bench_now();
   pid_t worker = bench_worker_start(&pg, env, NULL, log);
 
-  double worker_cpu = 0, t_done = 0;
-  for (;;) {
-    usleep(100000);
-    double w = bench_proc_cpu(worker, false);
-    if (w >= 0)
-      worker_cpu = w;
-    char *left = bench_value(db, BENCH_LEFT_SQL);
-    int n = atoi(left);
-    free(left);
-    if (n == 0) {
-      t_done = bench_now();
-      break;
-    }
-    if (bench_now() - t0 > 600)
-      bench_die("not done after 600 s (%d left)", n);
-  }
+  double worker_cpu = 0;
+  double t_done = bench_wait_drained(db, worker, false, 100, t0, 600, &worker_cpu);
   double pg_cpu = bench_pg_cpu(&pg) - pg_cpu0;
   long hwm = bench_proc_hwm_kb(worker);
   bench_load(load1, sizeof load1);
