@@ -400,7 +400,7 @@ int bench_pipeline_env(const char *root, const char **env, int n) {
   env[n++] = "CAREEROS_STORAGE_BACKEND=local";
   env[n++] = "CAREEROS_PROVIDER_NAME=offline";
   char path[600];
-  snprintf(path, sizeof path, "%s/src/careeros-extract", bench_build_root());
+  snprintf(path, sizeof path, "%s/src/extract/careeros-extract", bench_build_root());
   if (access(path, X_OK) == 0) {
     snprintf(s_helper, sizeof s_helper, "CAREEROS_EXTRACT_HELPER=%s", path);
     env[n++] = s_helper;
