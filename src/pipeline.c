@@ -98,14 +98,21 @@ static void job_end(job *j, cw_job_end how) {
     p->ctx.on_job_end(p->ctx.arg, id, token, how);
 }
 
-/* A job that must stop without writing anything more (lease lost), or be
- * handed back (shutdown). */
-static bool job_interrupted(job *j) {
-  if (j->lost) {
+static void job_release(job *j);
+
+/* After an asynchronous step: was the job interrupted meanwhile (lease
+ * lost, shutdown deadline, or the step itself reports -ECANCELED)? */
+static bool interrupted(const job *j, int step_status) {
+  return j->lost || j->cancelled || step_status == -ECANCELED;
+}
+
+/* Ends an interrupted job: with its lease lost it stops without writing
+ * anything more; otherwise it is handed back to the queue. */
+static void end_interrupted(job *j) {
+  if (j->lost)
     job_end(j, CW_JOB_FENCED);
-    return true;
-  }
-  return false;
+  else
+    job_release(j);
 }
 
 static void on_released(void *arg, int status, const char *result) {
@@ -305,21 +312,12 @@ static bool need_input(job *j) {
 
 /* ---- upload ------------------------------------------------------------- */
 
-struct upload_tel {
-  double fetch_ms;
-  int64_t bytes;
-};
-
 static void on_extracted(void *arg, cw_extract_result *res) {
   job *j = arg;
   j->extract = NULL;
-  if (job_interrupted(j)) {
+  if (interrupted(j, res->status)) {
     free(res->text);
-    return;
-  }
-  if (j->cancelled || res->status == -ECANCELED) {
-    free(res->text);
-    job_release(j);
+    end_interrupted(j);
     return;
   }
   if (res->status < 0) {
@@ -349,13 +347,10 @@ static void on_extracted(void *arg, cw_extract_result *res) {
 static void on_fetched(void *arg, cw_storage_result *res) {
   job *j = arg;
   j->fetch = NULL;
-  if (j->lost || j->cancelled || res->status == -ECANCELED) {
+  if (interrupted(j, res->status)) {
     if (res->status == 0)
       close(res->fd);
-    if (j->lost)
-      job_end(j, CW_JOB_FENCED);
-    else
-      job_release(j);
+    end_interrupted(j);
     return;
   }
   if (res->status < 0) {
@@ -385,13 +380,10 @@ static void run_upload(job *j) {
 static bool provider_failed(job *j, cw_provider_outcome *o) {
   j->call = NULL;
   accumulate(j, o->telemetry);
-  if (j->lost || j->cancelled || o->status == -ECANCELED) {
+  if (interrupted(j, o->status)) {
     json_decref(o->result);
     json_decref(o->telemetry);
-    if (j->lost)
-      job_end(j, CW_JOB_FENCED);
-    else
-      job_release(j);
+    end_interrupted(j);
     return true;
   }
   if (o->status < 0) {
