@@ -1,7 +1,7 @@
 -- Structure: tables, keys, columns the other components rely on, indexes
 -- on foreign keys, RLS everywhere, roles and function hygiene.
 BEGIN;
-SELECT plan(101);
+SELECT plan(105);
 
 SELECT has_table('public', t, 'table public.' || t || ' exists')
   FROM unnest(ARRAY['profiles', 'career_profile', 'user_sessions', 'resume_streams', 'resume_versions',
@@ -100,11 +100,13 @@ SELECT is((SELECT count(*)::int FROM pg_proc p WHERE p.pronamespace = 'public'::
 SELECT is((SELECT array_agg(proname::text ORDER BY proname) FROM pg_proc p
             WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')),
-          ARRAY['refresh_performance_monitoring', 'refresh_user_career_stats', 'tg_versioned_entity_owner'],
-          'SECURITY DEFINER only for the two stats refreshes and the entity-owner trigger');
+          ARRAY['refresh_performance_monitoring', 'refresh_user_career_stats', 'tg_certification_owner',
+                'tg_education_owner', 'tg_project_owner', 'tg_skill_owner', 'tg_work_experience_owner'],
+          'SECURITY DEFINER only for the two stats refreshes and the entity-owner triggers');
 SELECT ok(NOT has_function_privilege('authenticated', f, 'EXECUTE'), 'authenticated cannot execute ' || f)
   FROM unnest(ARRAY['public.refresh_performance_monitoring()', 'public.refresh_user_career_stats()',
-                    'public.tg_versioned_entity_owner()']) f;                                          -- 3
+                    'public.tg_work_experience_owner()', 'public.tg_education_owner()', 'public.tg_skill_owner()',
+                    'public.tg_project_owner()', 'public.tg_certification_owner()']) f;               -- 7
 SELECT ok(has_function_privilege('careeros_worker', 'public.merge_resume_version(uuid)', 'EXECUTE'),
   'careeros_worker can execute merge_resume_version');
 SELECT function_returns('public', 'merge_resume_version', ARRAY['uuid'], 'jsonb', 'merge_resume_version(uuid) returns jsonb');
