@@ -120,6 +120,62 @@ START_TEST(finish_with_a_stale_token_is_fenced_and_writes_nothing) {
 }
 END_TEST
 
+/* A batch commits in one go; when one item fails, the others still commit
+ * and the answers keep the items' order, whatever the ids' order. */
+START_TEST(one_bad_item_in_a_batch_leaves_the_others_committed) {
+  enqueue(3, 0);
+  PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 3, 60000) ORDER BY id DESC");
+  ck_assert_int_eq(PQntuples(c), 3);
+  char sql[2048];
+  /* items in descending id order; the middle one is an upload whose
+   * char_count is not a number */
+  snprintf(sql, sizeof sql,
+           "SELECT string_agg(f.id::text || '=' || f.result, ',' ORDER BY o) FROM ("
+           "SELECT r.*, row_number() OVER () AS o FROM queue.finish_stages(jsonb_build_array("
+           "jsonb_build_object('id', '%s', 'token', '%s', 'stage', 'upload', 'next_stage', 'parse', "
+           "'output', jsonb_build_object('text', 'a', 'char_count', 1)), "
+           "jsonb_build_object('id', '%s', 'token', '%s', 'stage', 'upload', 'next_stage', 'parse', "
+           "'output', jsonb_build_object('text', 'b', 'char_count', 'many')), "
+           "jsonb_build_object('id', '%s', 'token', gen_random_uuid(), 'stage', 'upload', "
+           "'next_stage', 'parse', 'output', jsonb_build_object('text', 'c', 'char_count', 1)))) r) f",
+           PQgetvalue(c, 0, 0), PQgetvalue(c, 0, 1), PQgetvalue(c, 1, 0), PQgetvalue(c, 1, 1),
+           PQgetvalue(c, 2, 0));
+  char *res = cw_test_scalar(db, sql);
+  char want[512];
+  snprintf(want, sizeof want, "%s=ok,%s=error,%s=fenced", PQgetvalue(c, 0, 0), PQgetvalue(c, 1, 0),
+           PQgetvalue(c, 2, 0));
+  ck_assert_str_eq(res, want);
+  free(res);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_version_texts"), 1);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_versions WHERE current_stage = 'parse'"), 1);
+  PQclear(c);
+}
+END_TEST
+
+/* The same job twice in one batch: the items run in order, so the second
+ * stage sees the first one's state. */
+START_TEST(the_same_job_twice_in_a_batch_runs_in_item_order) {
+  enqueue(1, 0);
+  PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 1, 60000)");
+  char sql[2048];
+  snprintf(sql, sizeof sql,
+           "SELECT string_agg(result, ',') FROM queue.finish_stages(jsonb_build_array("
+           "jsonb_build_object('id', '%1$s', 'token', '%2$s', 'stage', 'upload', 'next_stage', 'parse', "
+           "'output', jsonb_build_object('text', 'a', 'char_count', 1)), "
+           "jsonb_build_object('id', '%1$s', 'token', '%2$s', 'stage', 'parse', 'next_stage', NULL, "
+           "'output', jsonb_build_object('rows', '[]'::jsonb))))",
+           PQgetvalue(c, 0, 0), PQgetvalue(c, 0, 1));
+  char *res = cw_test_scalar(db, sql);
+  ck_assert_str_eq(res, "ok,ok");
+  free(res);
+  char *st = cw_test_scalar(db, "SELECT processing_status || ':' || (processing_stages->'upload'->>'status') || ':' "
+                                "|| (processing_stages->'parse'->>'status') FROM resume_versions");
+  ck_assert_str_eq(st, "completed:completed:completed");
+  free(st);
+  PQclear(c);
+}
+END_TEST
+
 START_TEST(bad_output_is_refused_not_clamped) {
   enqueue(1, 0);
   PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 1, 60000)");
@@ -378,6 +434,8 @@ int main(void) {
   tcase_add_test(tc, claim_takes_priority_then_age_and_limit);
   tcase_add_test(tc, claims_in_concurrent_transactions_do_not_overlap);
   tcase_add_test(tc, finish_with_a_stale_token_is_fenced_and_writes_nothing);
+  tcase_add_test(tc, one_bad_item_in_a_batch_leaves_the_others_committed);
+  tcase_add_test(tc, the_same_job_twice_in_a_batch_runs_in_item_order);
   tcase_add_test(tc, bad_output_is_refused_not_clamped);
   tcase_add_test(tc, retryable_errors_retry_until_max_attempts_then_fail);
   tcase_add_test(tc, permanent_error_fails_at_once);
