@@ -275,6 +275,22 @@ START_TEST(html_resume) {
   /* XML that is not HTML stays unsupported */
   write_str("cv.xml", "<?xml version=\"1.0\"?><resume><name>Jane</name></resume>\n");
   EXPECT_CODE(extract(P("cv.xml"), "text/xml"), FILE_TYPE_UNSUPPORTED);
+  /* HTML without a doctype, sent as text: still found to be HTML */
+  write_str("cv.txt", "<html><body><p>Jane Doe</p><p>Berlin</p></body></html>\n");
+  o = extract(P("cv.txt"), "text/plain");
+  EXPECT_OK(o);
+  ck_assert_str_eq(o.r.detected_mime, "text/html");
+  ck_assert_str_eq(o.r.extractor, "html");
+  free(o.r.text);
+}
+END_TEST
+
+/* Text that libmagic's built-in tests call plain but its magic file knows
+ * better: PostScript is not extracted as if it were the resume's text. */
+START_TEST(postscript_is_not_plain_text) {
+  write_str("cv.ps", "%!PS-Adobe-3.0\n%%Title: cv\n/Helvetica findfont 12 scalefont setfont\n"
+                     "72 700 moveto (Jane Doe) show\nshowpage\n");
+  EXPECT_CODE(extract(P("cv.ps"), "text/plain"), FILE_TYPE_UNSUPPORTED);
 }
 END_TEST
 
@@ -864,6 +880,7 @@ int main(void) {
   tcase_add_test(t, hostile_executable_renamed_pdf);
   tcase_add_test(t, hostile_declared_pdf_is_text);
   tcase_add_test(t, html_resume);
+  tcase_add_test(t, postscript_is_not_plain_text);
   tcase_add_test(t, pdf_single_page);
   tcase_add_test(t, pdf_two_columns_do_not_interleave);
   tcase_add_test(t, pdf_sidebar_with_own_spacing);
