@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -49,7 +50,6 @@ int cw_entities_is_partial_date(const char *s) {
 
 typedef struct {
   json_t *rows;
-  const char *source_type, *model_version;
   int err;
 } flat;
 
@@ -103,9 +103,9 @@ static void add_row(flat *f, const char *name, json_t *value /* stolen */, doubl
   }
   if (conf < 0) conf = 0;
   if (conf > 1) conf = 1;
-  json_t *row = json_pack("{s:s, s:o, s:f, s:s, s:s}", "field_name", name, "raw_value", value,
-                          "confidence_score", conf, "source_type", f->source_type,
-                          "model_version", f->model_version);
+  /* Confidences travel with three decimals: the database compares and
+   * shows nothing finer, and short numbers keep the batch small. */
+  json_t *row = json_pack("[s, o, f]", name, value, round(conf * 1000) / 1000);
   if (!row || json_array_append_new(f->rows, row) != 0) f->err = -ENOMEM;
 }
 
@@ -152,11 +152,9 @@ static void flatten_section(flat *f, const section_def *s, json_t *arr, double d
   }
 }
 
-int cw_entities_flatten(json_t *document, const char *source_type, const char *model_version,
-                        double default_confidence, json_t **rows) {
+int cw_entities_flatten(json_t *document, double default_confidence, json_t **rows) {
   if (!json_is_object(document) || !rows) return -EINVAL;
-  flat f = {json_array(), source_type ? source_type : "unknown",
-            model_version ? model_version : "unknown", 0};
+  flat f = {json_array(), 0};
   if (!f.rows) return -ENOMEM;
   flatten_contact(&f, json_object_get(document, "contact"), default_confidence);
   json_t *summary = json_object_get(document, "summary");

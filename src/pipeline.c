@@ -411,9 +411,7 @@ static void on_parsed(void *arg, cw_provider_outcome *o) {
   json_t *doc = json_object_get(o->result, "document");
   json_t *conf = json_object_get(o->result, "confidence");
   if (!json_is_object(doc) ||
-      cw_entities_flatten(doc, json_string_value(json_object_get(o->result, "source_type")),
-                          json_string_value(json_object_get(o->result, "model_version")),
-                          json_is_number(conf) ? json_number_value(conf) : 0.5, &rows) < 0) {
+      cw_entities_flatten(doc, json_is_number(conf) ? json_number_value(conf) : 0.5, &rows) < 0) {
     json_decref(o->result);
     json_decref(o->telemetry);
     stage_failed(j, CW_ERR_LLM_INVALID_OUTPUT, "parse result has no valid document", -1);
@@ -422,8 +420,12 @@ static void on_parsed(void *arg, cw_provider_outcome *o) {
   j->document = json_incref(doc);
   json_t *tel = labelled_telemetry(o);
   json_object_set_new(tel, "fields", json_integer((json_int_t)json_array_size(rows)));
+  const char *st = json_string_value(json_object_get(o->result, "source_type"));
+  const char *mv = json_string_value(json_object_get(o->result, "model_version"));
+  json_t *out = json_pack("{s:o, s:s, s:s}", "rows", rows, "source_type", st ? st : "unknown",
+                          "model_version", mv ? mv : "unknown");
   json_decref(o->result);
-  stage_done(j, json_pack("{s:o}", "rows", rows), tel);
+  stage_done(j, out, tel);
 }
 
 static cw_provider_req provider_req(job *j, char date[11]) {

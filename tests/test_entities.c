@@ -1,5 +1,6 @@
 /* Flattener (DESIGN.md paths) and document validator. */
 #include <check.h>
+#include <math.h>
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
@@ -41,19 +42,19 @@ static json_t *sample_doc(void) {
 static json_t *row(json_t *rows, const char *field) {
   size_t i;
   json_t *r;
-  json_array_foreach(rows, i, r) if (strcmp(json_string_value(json_object_get(r, "field_name")), field) == 0) return r;
+  json_array_foreach(rows, i, r) if (strcmp(json_string_value(json_array_get(r, 0)), field) == 0) return r;
   return NULL;
 }
 
 static const char *raw(json_t *rows, const char *field) {
   json_t *r = row(rows, field);
   ck_assert_msg(r != NULL, "no row %s", field);
-  return json_string_value(json_object_get(r, "raw_value"));
+  return json_string_value(json_array_get(r, 1));
 }
 
 START_TEST(test_flatten_paths_and_values) {
   json_t *d = sample_doc(), *rows = NULL;
-  ck_assert_int_eq(cw_entities_flatten(d, "heuristic", "heuristic-v1", 0.6, &rows), 0);
+  ck_assert_int_eq(cw_entities_flatten(d, 0.6, &rows), 0);
   ck_assert_str_eq(raw(rows, "contact.name"), "Ada Byron");
   ck_assert_ptr_null(raw(rows, "contact.headline"));
   ck_assert_str_eq(raw(rows, "contact.urls.1"), "https://ada.dev");
@@ -76,7 +77,7 @@ END_TEST
 
 START_TEST(test_entry_rows_hold_compact_json) {
   json_t *d = sample_doc(), *rows = NULL;
-  ck_assert_int_eq(cw_entities_flatten(d, "heuristic", "heuristic-v1", 0.6, &rows), 0);
+  ck_assert_int_eq(cw_entities_flatten(d, 0.6, &rows), 0);
   const char *entry = raw(rows, "work_experience.0");
   ck_assert_ptr_null(strchr(entry, '\n')); /* compact */
   json_t *back = json_loads(entry, 0, NULL);
@@ -87,7 +88,7 @@ START_TEST(test_entry_rows_hold_compact_json) {
   size_t i_entry = 0, i_leaf = 0, i_second = 0, i;
   json_t *r;
   json_array_foreach(rows, i, r) {
-    const char *f = json_string_value(json_object_get(r, "field_name"));
+    const char *f = json_string_value(json_array_get(r, 0));
     if (strcmp(f, "work_experience.0") == 0) i_entry = i;
     if (strcmp(f, "work_experience.0.company") == 0) i_leaf = i;
     if (strcmp(f, "work_experience.1") == 0) i_second = i;
@@ -101,20 +102,26 @@ START_TEST(test_entry_rows_hold_compact_json) {
 }
 END_TEST
 
-START_TEST(test_confidence_and_labels) {
+START_TEST(test_confidence_per_entry_in_three_decimals) {
   json_t *d = sample_doc(), *rows = NULL;
-  ck_assert_int_eq(cw_entities_flatten(d, "openai_json_schema", "gpt-4o-mini-2024", 0.6, &rows), 0);
+  ck_assert_int_eq(cw_entities_flatten(d, 0.6, &rows), 0);
   json_t *r = row(rows, "work_experience.0.title");
-  ck_assert(json_real_value(json_object_get(r, "confidence_score")) > 0.79);
-  ck_assert(json_real_value(json_object_get(r, "confidence_score")) < 0.81);
+  ck_assert(json_real_value(json_array_get(r, 2)) > 0.79);
+  ck_assert(json_real_value(json_array_get(r, 2)) < 0.81);
   r = row(rows, "work_experience.1.title");
-  ck_assert(json_real_value(json_object_get(r, "confidence_score")) > 0.59);
-  ck_assert(json_real_value(json_object_get(r, "confidence_score")) < 0.61);
-  ck_assert_str_eq(json_string_value(json_object_get(r, "source_type")), "openai_json_schema");
-  ck_assert_str_eq(json_string_value(json_object_get(r, "model_version")), "gpt-4o-mini-2024");
-  /* Every row has exactly the five keys. */
+  ck_assert(json_real_value(json_array_get(r, 2)) > 0.59);
+  ck_assert(json_real_value(json_array_get(r, 2)) < 0.61);
+  /* Every row is [field_name, raw_value, confidence] with three decimals. */
   size_t i;
-  json_array_foreach(rows, i, r) ck_assert_uint_eq(json_object_size(r), 5);
+  json_array_foreach(rows, i, r) {
+    ck_assert_uint_eq(json_array_size(r), 3);
+    double c = json_real_value(json_array_get(r, 2));
+    ck_assert(c >= 0 && c <= 1);
+    ck_assert(fabs(c * 1000 - round(c * 1000)) < 1e-6);
+  }
+  json_decref(rows);
+  ck_assert_int_eq(cw_entities_flatten(d, 2.0 / 3.0, &rows), 0);
+  ck_assert(fabs(json_real_value(json_array_get(row(rows, "work_experience.1.title"), 2)) - 0.667) < 1e-9);
   json_decref(rows);
   json_decref(d);
 }
@@ -141,11 +148,11 @@ START_TEST(test_every_path_follows_the_design_grammar) {
   ck_assert_int_eq(cw_heuristic_parse(h, text, strlen(text), &docs[1]), 0);
   for (int k = 0; k < 2; k++) {
     json_t *rows = NULL;
-    ck_assert_int_eq(cw_entities_flatten(docs[k], "heuristic", "heuristic-v1", 0.6, &rows), 0);
+    ck_assert_int_eq(cw_entities_flatten(docs[k], 0.6, &rows), 0);
     size_t i, n = 0;
     json_t *r;
     json_array_foreach(rows, i, r) {
-      const char *f = json_string_value(json_object_get(r, "field_name"));
+      const char *f = json_string_value(json_array_get(r, 0));
       ck_assert_msg(regexec(&re, f, 0, NULL, 0) == 0, "path %s", f);
       n++;
     }
@@ -160,8 +167,8 @@ END_TEST
 
 START_TEST(test_flatten_rejects_non_object) {
   json_t *rows = NULL, *a = json_array();
-  ck_assert_int_eq(cw_entities_flatten(a, "x", "y", 0.5, &rows), -EINVAL);
-  ck_assert_int_eq(cw_entities_flatten(NULL, "x", "y", 0.5, &rows), -EINVAL);
+  ck_assert_int_eq(cw_entities_flatten(a, 0.5, &rows), -EINVAL);
+  ck_assert_int_eq(cw_entities_flatten(NULL, 0.5, &rows), -EINVAL);
   json_decref(a);
 }
 END_TEST
@@ -226,7 +233,7 @@ int main(void) {
   TCase *tc = tcase_create("entities");
   tcase_add_test(tc, test_flatten_paths_and_values);
   tcase_add_test(tc, test_entry_rows_hold_compact_json);
-  tcase_add_test(tc, test_confidence_and_labels);
+  tcase_add_test(tc, test_confidence_per_entry_in_three_decimals);
   tcase_add_test(tc, test_every_path_follows_the_design_grammar);
   tcase_add_test(tc, test_flatten_rejects_non_object);
   tcase_add_test(tc, test_validate_accepts_good);

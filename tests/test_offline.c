@@ -104,7 +104,7 @@ START_TEST(test_parse_is_deferred_and_shaped) {
   ck_assert_str_eq(json_string_value(json_object_get(p.out.telemetry, "provider")), "offline");
   /* The flattener takes the document as is. */
   json_t *rows = NULL;
-  ck_assert_int_eq(cw_entities_flatten(doc, "heuristic", "heuristic-v1", conf, &rows), 0);
+  ck_assert_int_eq(cw_entities_flatten(doc, conf, &rows), 0);
   ck_assert_uint_gt(json_array_size(rows), 40);
   json_decref(rows);
   free_outcome(&p.out);

@@ -7,17 +7,18 @@
 #include <jansson.h>
 #include <stddef.h>
 
-/* Flattens document into a new array of rows, in document order:
- *   {"field_name": "work_experience.0.company", "raw_value": "Acme" | null,
- *    "confidence_score": 0..1, "source_type": ..., "model_version": ...}
+/* Flattens document into a new array of rows, in document order, each
+ *   [field_name, raw_value, confidence_score]
+ * e.g. ["work_experience.0.company", "Acme" | null, 0.8] (confidence 0..1,
+ * three decimals); source_type and model_version are the stage output's,
+ * the same for every row.
  * Leaf paths as in DESIGN.md; every entry of work_experience, education,
  * skills, projects, certifications and languages also gets an entry row
  * ("work_experience.0") whose raw_value is the entry as compact JSON text.
  * Booleans and numbers become text ("true", "3.5").  An entry's own
  * "confidence" (0..1) overrides default_confidence for its rows.
  * Returns 0, -EINVAL (document not an object), -ENOMEM. */
-int cw_entities_flatten(json_t *document, const char *source_type, const char *model_version,
-                        double default_confidence, json_t **rows);
+int cw_entities_flatten(json_t *document, double default_confidence, json_t **rows);
 
 /* Checks the document's shape: the eight top-level keys, types of every known
  * field, dates "YYYY" or "YYYY-MM", is_current entries without end_date,

@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_names((const char *)data, size, doc, "education", "institution");
   }
   json_t *rows = NULL;
-  if (cw_entities_flatten(doc, "heuristic", "heuristic-v1", 0.6, &rows) != 0) abort();
+  if (cw_entities_flatten(doc, 0.6, &rows) != 0) abort();
   json_t *enr = NULL;
   if (cw_heuristic_enrich(doc, "2025-01-01", skills, &enr) != 0) abort();
   char *a = json_dumps(rows, JSON_COMPACT), *b = json_dumps(enr, JSON_COMPACT);
