@@ -237,15 +237,20 @@ BEGIN
       FROM public.merge_decisions md WHERE md.resume_version_id = p_resume_version_id);
   END IF;
 
+  -- The entry rows ("skills.3"): string functions first, a regular
+  -- expression only on the few rows they leave.
   FOR r IN
     SELECT p.id, p.field_name, public.try_jsonb(p.raw_value) AS entry, p.confidence_score,
-           m.m[1] AS section, m.m[2]::integer AS idx
-      FROM public.parsed_resume_entities p,
-           LATERAL (SELECT pg_catalog.regexp_match(p.field_name,
-                     '^(work_experience|education|skills|projects|certifications)\.(\d+)$') AS m) m
-     WHERE p.resume_version_id = p_resume_version_id AND m.m IS NOT NULL
+           pg_catalog.split_part(p.field_name, '.', 1) AS section
+      FROM public.parsed_resume_entities p
+     WHERE p.resume_version_id = p_resume_version_id
+       AND pg_catalog.split_part(p.field_name, '.', 1) IN ('work_experience', 'education', 'skills', 'projects',
+                                                          'certifications')
+       AND pg_catalog.length(p.field_name) - pg_catalog.length(pg_catalog.replace(p.field_name, '.', '')) = 1
+       AND pg_catalog.split_part(p.field_name, '.', 2) ~ '^[0-9]{1,9}$'
      ORDER BY pg_catalog.array_position(ARRAY['work_experience', 'education', 'skills', 'projects', 'certifications'],
-                                        m.m[1]), m.m[2]::integer
+                                        pg_catalog.split_part(p.field_name, '.', 1)),
+              pg_catalog.split_part(p.field_name, '.', 2)::integer
   LOOP
     v_table := CASE r.section WHEN 'work_experience' THEN 'work_experience' WHEN 'education' THEN 'education'
                               WHEN 'skills' THEN 'skill' WHEN 'projects' THEN 'project' ELSE 'certification' END;
@@ -580,6 +585,7 @@ DECLARE
   v_res text[];
   v_msg text[];
   v_user uuid;
+  v_owners jsonb;
   it jsonb;
   ord bigint;
   f record;
@@ -604,15 +610,18 @@ BEGIN
       -- A batch of no-op items only (benchmarks) skips the lock pass and the
       -- writes: its UPDATE takes the same row locks.
       IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_items) e WHERE e ->> 'stage' IS DISTINCT FROM 'noop') THEN
-        PERFORM 1 FROM public.resume_versions rv
-          WHERE rv.id IN (SELECT (e ->> 'id')::uuid FROM jsonb_array_elements(p_items) e)
-          ORDER BY rv.id
-            FOR NO KEY UPDATE;
+        -- the rows, locked in id order, and the owner of each one whose
+        -- lease is still ours, by "id token"
+        SELECT coalesce(jsonb_object_agg(l.id::text || ' ' || l.lease_token::text, l.user_id)
+                          FILTER (WHERE l.processing_status = 'processing' AND l.lease_token IS NOT NULL), '{}')
+          INTO v_owners
+          FROM (SELECT rv.id, rv.lease_token, rv.processing_status, rv.user_id FROM public.resume_versions rv
+                 WHERE rv.id IN (SELECT (e ->> 'id')::uuid FROM jsonb_array_elements(p_items) e)
+                 ORDER BY rv.id
+                   FOR NO KEY UPDATE) l;
         FOR it IN SELECT e FROM jsonb_array_elements(p_items) e WHERE e ->> 'stage' <> 'noop' LOOP
-          SELECT rv.user_id INTO v_user FROM public.resume_versions rv
-           WHERE rv.id = (it ->> 'id')::uuid AND rv.lease_token = (it ->> 'token')::uuid
-             AND rv.processing_status = 'processing';
-          IF FOUND THEN
+          v_user := (v_owners ->> (((it ->> 'id')::uuid)::text || ' ' || ((it ->> 'token')::uuid)::text))::uuid;
+          IF v_user IS NOT NULL THEN
             PERFORM queue.write_outputs((it ->> 'id')::uuid, v_user, it ->> 'stage', coalesce(it -> 'output', '{}'::jsonb));
           END IF;
         END LOOP;
