@@ -20,7 +20,12 @@ struct stage {
   const char *name;
   stage_fn run;
   int weight; /* share of processing_progress, in percent */
+  bool ahead; /* may start while the previous stage's commit is out */
 };
+
+/* How a stage that ran ahead ended while its predecessor's commit was out:
+ * the ending waits for that commit's answer. */
+enum held { HELD_NONE, HELD_DONE, HELD_FAILED, HELD_INTERRUPTED };
 
 struct job {
   job *prev, *next;
@@ -40,6 +45,20 @@ struct job {
   bool input_loaded;    /* stage_input was fetched for this stage */
   bool lost;            /* heartbeat says another worker has it */
   bool cancelled;       /* shutdown deadline */
+  /* Running ahead: the stage's LLM call overlaps the previous stage's
+   * commit, whose answer decides whether the stage may end at all. */
+  bool behind;          /* the previous stage's commit is still out */
+  bool queuing;         /* inside cw_queue_finish: an answer now is synchronous */
+  bool answered;        /* ... and it came (answer_result, answer_msg) */
+  bool commit_failed;   /* that commit failed while the call runs */
+  int answer_result;
+  char *answer_msg;
+  uint64_t behind_t0;   /* the previous stage's start */
+  enum held held;
+  json_t *held_out, *held_tel;
+  cw_errcode held_code;
+  char *held_msg;
+  long held_retry_ms;
 };
 
 struct cw_pipeline {
@@ -55,10 +74,10 @@ static void run_enrich(job *j);
 static void run_complete(job *j);
 
 static const struct stage stages[] = {
-    {"upload", run_upload, 20},
-    {"parse", run_parse, 40},
-    {"enrich", run_enrich, 30},
-    {"complete", run_complete, 10},
+    {"upload", run_upload, 20, false},
+    {"parse", run_parse, 40, true},
+    {"enrich", run_enrich, 30, true},
+    {"complete", run_complete, 10, false},
 };
 #define NSTAGES ((int)(sizeof stages / sizeof stages[0]))
 
@@ -90,6 +109,10 @@ static void job_end(job *j, cw_job_end how) {
   memcpy(id, j->row.id, sizeof id);
   memcpy(token, j->row.token, sizeof token);
   cw_claimed_clear(&j->row);
+  json_decref(j->held_out);
+  json_decref(j->held_tel);
+  free(j->held_msg);
+  free(j->answer_msg);
   free(j->text);
   json_decref(j->document);
   json_decref(j->job_tel);
@@ -109,6 +132,10 @@ static bool interrupted(const job *j, int step_status) {
 /* Ends an interrupted job: with its lease lost it stops without writing
  * anything more; otherwise it is handed back to the queue. */
 static void end_interrupted(job *j) {
+  if (j->behind) {
+    j->held = HELD_INTERRUPTED;
+    return;
+  }
   if (j->lost)
     job_end(j, CW_JOB_FENCED);
   else
@@ -161,6 +188,7 @@ static void accumulate(job *j, json_t *tel) {
 
 static void run_stage(job *j);
 static void stage_failed(job *j, cw_errcode code, const char *msg, long retry_after_ms);
+static void stage_done(job *j, json_t *output, json_t *tel);
 
 /* The database's refusal, by SQLSTATE (the message starts with it): class
  * 40 (deadlock, serialization) and lock timeouts are transient; anything
@@ -211,9 +239,110 @@ static void on_finished(void *arg, int result, const char *message) {
   run_stage(j);
 }
 
+/* ---- running ahead of a commit ------------------------------------------ */
+
+/* May the next stage start now, its LLM call overlapping this stage's
+ * commit?  Only a stage whose input is already in memory, and only while
+ * the job is healthy and the worker not draining.  Should the commit then
+ * fail, the stage that ran ahead is cancelled before it writes anything:
+ * at worst one LLM call was made for nothing. */
+static bool can_go_ahead(const job *j) {
+  if (j->stage < 0 || j->stage + 1 >= NSTAGES || !stages[j->stage + 1].ahead)
+    return false;
+  if (j->p->draining || j->lost || j->cancelled || !j->text)
+    return false;
+  return strcmp(stages[j->stage + 1].name, "enrich") != 0 || j->document;
+}
+
+static void drop_held(job *j) {
+  json_decref(j->held_out);
+  json_decref(j->held_tel);
+  free(j->held_msg);
+  j->held_out = j->held_tel = NULL;
+  j->held_msg = NULL;
+  j->held = HELD_NONE;
+}
+
+/* The commit went through: the stage that ran ahead ends as it did. */
+static void release_held(job *j) {
+  enum held h = j->held;
+  json_t *out = j->held_out, *tel = j->held_tel;
+  char *msg = j->held_msg;
+  j->held_out = j->held_tel = NULL;
+  j->held_msg = NULL;
+  j->held = HELD_NONE;
+  if (h == HELD_DONE)
+    stage_done(j, out, tel);
+  else if (h == HELD_FAILED)
+    stage_failed(j, j->held_code, msg, j->held_retry_ms);
+  else if (h == HELD_INTERRUPTED)
+    end_interrupted(j);
+  free(msg);
+}
+
+/* The commit failed: the job goes back to the stage it was for, and that
+ * failure is handled as if nothing had run ahead. */
+static void commit_failed(job *j, int result, const char *message) {
+  drop_held(j);
+  j->stage--;
+  on_finished(j, result, message);
+}
+
+static void on_committed_ahead(void *arg, int result, const char *message) {
+  job *j = arg;
+  if (j->queuing) { /* answered inside cw_queue_finish: commit_ahead takes it */
+    j->answered = true;
+    j->answer_result = result;
+    j->answer_msg = message ? strdup(message) : NULL;
+    return;
+  }
+  j->behind = false;
+  j->waiting_db = false;
+  if (result == CW_FINISH_OK) {
+    cw_metrics_stage_duration(stages[j->stage - 1].name, ms_since(j->behind_t0) / 1000.0);
+    release_held(j);
+  } else if (j->call) { /* cancelled; its callback ends the job (provider_failed) */
+    j->commit_failed = true;
+    j->answer_result = result;
+    j->answer_msg = message ? strdup(message) : NULL;
+    cw_provider_cancel(j->p->ctx.provider, j->call);
+  } else {
+    commit_failed(j, result, message);
+  }
+}
+
+/* Queues the commit and starts the next stage at once. */
+static void commit_ahead(job *j, json_t *item) {
+  j->behind = true;
+  j->queuing = true;
+  int rc = item ? cw_queue_finish(j->p->ctx.queue, item, on_committed_ahead, j) : -ENOMEM;
+  j->queuing = false;
+  if (rc < 0 || j->answered) { /* not queued, or answered already: no overlap */
+    char *msg = j->answer_msg;
+    j->behind = j->answered = false;
+    j->answer_msg = NULL;
+    on_finished(j, rc < 0 ? -ENOMEM : j->answer_result, rc < 0 ? "cannot queue finish" : msg);
+    free(msg);
+    return;
+  }
+  j->behind_t0 = j->stage_t0;
+  j->stage++;
+  j->input_loaded = false;
+  run_stage(j);
+}
+
+/* ---- committing a stage -------------------------------------------------- */
+
 /* Commits the stage: outputs, processing_stages, progress and telemetry in
- * one fenced call.  output and tel are stolen. */
+ * one fenced call.  output and tel are stolen.  A stage that ran ahead
+ * holds its ending until the commit before it has answered. */
 static void stage_done(job *j, json_t *output, json_t *tel) {
+  if (j->behind) {
+    j->held = HELD_DONE;
+    j->held_out = output;
+    j->held_tel = tel;
+    return;
+  }
   if (!tel)
     tel = json_object();
   json_object_set_new(tel, "duration_ms", json_real(ms_since(j->stage_t0)));
@@ -227,7 +356,9 @@ static void stage_done(job *j, json_t *output, json_t *tel) {
                            j->stage < 0 ? 100 : progress, "output", output ? output : json_object(),
                            "telemetry", "stage", tel, "job", job_telemetry(j));
   j->waiting_db = true;
-  if (!item || cw_queue_finish(j->p->ctx.queue, item, on_finished, j) < 0)
+  if (can_go_ahead(j))
+    commit_ahead(j, item);
+  else if (!item || cw_queue_finish(j->p->ctx.queue, item, on_finished, j) < 0)
     on_finished(j, -ENOMEM, "cannot queue finish");
 }
 
@@ -248,6 +379,13 @@ static void on_failed(void *arg, int status, const char *result) {
 }
 
 static void stage_failed(job *j, cw_errcode code, const char *msg, long retry_after_ms) {
+  if (j->behind) {
+    j->held = HELD_FAILED;
+    j->held_code = code;
+    j->held_msg = msg ? strdup(msg) : NULL;
+    j->held_retry_ms = retry_after_ms;
+    return;
+  }
   const cw_config *cfg = j->p->ctx.cfg;
   bool retry = cw_error_retryable(code);
   if (code == CW_ERR_LLM_QUOTA_EXCEEDED && retry_after_ms < cfg->worker.quota_backoff_ms)
@@ -380,6 +518,16 @@ static void run_upload(job *j) {
 static bool provider_failed(job *j, cw_provider_outcome *o) {
   j->call = NULL;
   accumulate(j, o->telemetry);
+  if (j->commit_failed) { /* the commit this stage ran ahead of failed */
+    char *msg = j->answer_msg;
+    j->answer_msg = NULL;
+    j->commit_failed = false;
+    json_decref(o->result);
+    json_decref(o->telemetry);
+    commit_failed(j, j->answer_result, msg);
+    free(msg);
+    return true;
+  }
   if (interrupted(j, o->status)) {
     json_decref(o->result);
     json_decref(o->telemetry);

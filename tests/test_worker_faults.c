@@ -183,7 +183,7 @@ START_TEST(sigstopped_worker_taken_over_is_fenced_after_sigcont) {
   wfx f;
   wfx_init(&f, "wstop", 2, NULL);
   PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
-  char(*ids)[37] = wfx_enqueue(&f, n, 0);
+  char(*first)[37] = wfx_enqueue(&f, 1, 0);
   int mport = wfx_free_port();
   char acfg[512];
   /* (a query timeout that outlasts the wait below: the commit is still in
@@ -192,11 +192,20 @@ START_TEST(sigstopped_worker_taken_over_is_fenced_after_sigcont) {
            "%s[metrics]\nlisten = 127.0.0.1:%d\n[database]\nquery_timeout_ms = 1400\n", SHORT_LEASE,
            mport);
   wfx_worker *a = wfx_start(&f, "stopA", acfg);
+  /* One job's parse commit blocks alone (one commit call at a time with
+   * pool_size 2); the other jobs come after it, so that their commits wait
+   * in the process behind it. */
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
+  char(*rest)[37] = wfx_enqueue(&f, n - 1, 0);
+  char(*ids)[37] = calloc((size_t)n, sizeof *ids);
+  memcpy(ids[0], first[0], sizeof ids[0]);
+  memcpy(ids + 1, rest, (size_t)(n - 1) * sizeof *ids);
+  free(first);
+  free(rest);
   ck_assert_int_eq(wfx_wait_count(&f, n, 10000,
                                   "SELECT count(*) FROM public.resume_versions WHERE "
                                   "processing_status = 'processing' AND locked_by = 'stopA'"),
                    n);
-  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
   wfx_sleep_ms(200);
 
   /* Paused with its parse commit in flight; the commit then goes through
@@ -757,6 +766,99 @@ START_TEST(kill_9_during_an_llm_call_does_not_pay_for_the_committed_parse_again)
 }
 END_TEST
 
+/* ---- a stage running ahead of its predecessor's commit -------------------- */
+
+/* enrich's LLM calls start while the parse commit is still blocked in the
+ * database; their outputs wait for that commit, then land once. */
+START_TEST(enrich_runs_ahead_of_the_parse_commit_and_waits_for_it) {
+  wfx_llm llm;
+  const char *flags[] = {"--latency-ms", "200", NULL};
+  wfx_llm_start(&llm, flags);
+  wfx f;
+  wfx_init(&f, "wahead", 1, NULL);
+  PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
+  char(*ids)[37] = wfx_enqueue(&f, 1, 0);
+  char ini[2048], cfg[1024];
+  wfx_llm_ini(&llm, cfg, sizeof cfg);
+  snprintf(ini, sizeof ini, "%s[worker]\nlease_ms = 60000\n", cfg);
+  wfx_worker *a = wfx_start(&f, "aheadA", ini);
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
+  /* parse, then both enrich calls, with the parse commit still waiting */
+  long t0 = wfx_now_ms();
+  while (wfx_llm_stat(&llm, "chat_requests") < 3 && wfx_now_ms() - t0 < 10000)
+    wfx_sleep_ms(50);
+  ck_assert_int_eq(wfx_llm_stat(&llm, "chat_requests"), 3);
+  wfx_sleep_ms(500); /* the enrich answers are in: held, not written */
+  ck_assert_int_eq(wfx_count(&f, WFX_LOCK_WAITERS), 1);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.entry_enrichment"), 0);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                                 "processing_stages->'parse'->>'status' = 'completed'"),
+                   0);
+  wfx_unblock(blk);
+  long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_int_eq(left, 0);
+  wfx_assert_outputs_once(&f, 1);
+  ck_assert_int_eq(wfx_llm_stat(&llm, "chat_requests"), 3);
+  ck_assert_int_eq(wfx_log_count(a, "outcome=completed"), 1);
+  ck_assert_int_eq(wfx_stop(a, 15000), 0);
+  wfx_llm_stop(&llm);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
+/* The parse commit dies while enrich runs ahead: the enrich calls are
+ * cancelled, nothing of theirs is written, the job goes back as a parse
+ * whose commit is uncertain, and it completes later with one set of
+ * outputs. */
+START_TEST(a_failed_commit_cancels_the_stage_running_ahead) {
+  wfx_llm llm;
+  const char *flags[] = {"--latency-ms", "3000", NULL};
+  wfx_llm_start(&llm, flags);
+  wfx f;
+  wfx_init(&f, "waheadfail", 1, NULL);
+  PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
+  char(*ids)[37] = wfx_enqueue(&f, 1, 0);
+  char ini[2048], cfg[1024];
+  wfx_llm_ini(&llm, cfg, sizeof cfg);
+  snprintf(ini, sizeof ini, "%s[worker]\nlease_ms = 60000\n", cfg);
+  wfx_worker *a = wfx_start(&f, "aheadF", ini);
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 15000, WFX_LOCK_WAITERS), 1);
+  long t0 = wfx_now_ms();
+  /* both enrich calls in flight (the /stats request counts itself) */
+  while (wfx_llm_stat(&llm, "in_flight") - 1 < 2 && wfx_now_ms() - t0 < 10000)
+    wfx_sleep_ms(20);
+  ck_assert_int_eq(wfx_llm_stat(&llm, "in_flight") - 1, 2);
+  ck_assert_int_eq(wfx_llm_stat(&llm, "chat_requests"), 3);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) AS ok "
+                                 "FROM pg_stat_activity WHERE datname = current_database() AND "
+                                 "application_name = 'careeros-worker' AND wait_event_type = "
+                                 "'Lock') t WHERE ok"),
+                   1);
+  char want[160];
+  snprintf(want, sizeof want, "job.end job=%s outcome=uncertain stage=parse", ids[0]);
+  t0 = wfx_now_ms();
+  while (wfx_log_count(a, want) == 0 && wfx_now_ms() - t0 < 2000)
+    wfx_sleep_ms(20);
+  /* ended before its enrich calls could answer (3 s) */
+  ck_assert_msg(wfx_log_count(a, want) == 1, "no '%s'", want);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.entry_enrichment"), 0);
+  wfx_unblock(blk);
+  long left = wfx_wait_count(&f, 0, 30000, WFX_UNFINISHED);
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_int_eq(left, 0);
+  wfx_assert_outputs_once(&f, 1);
+  ck_assert_int_eq(wfx_log_count(a, "outcome=completed"), 1);
+  ck_assert_int_eq(wfx_stop(a, 15000), 0);
+  wfx_llm_stop(&llm);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
 int main(int argc, char **argv) {
   wfx_set_binary(argc, argv);
   Suite *s = suite_create("worker-faults");
@@ -775,6 +877,8 @@ int main(int argc, char **argv) {
   tcase_set_timeout(llm, 120);
   tcase_add_test(llm, llm_outage_retries_to_max_attempts_and_requeue_resumes_at_parse);
   tcase_add_test(llm, kill_9_during_an_llm_call_does_not_pay_for_the_committed_parse_again);
+  tcase_add_test(llm, enrich_runs_ahead_of_the_parse_commit_and_waits_for_it);
+  tcase_add_test(llm, a_failed_commit_cancels_the_stage_running_ahead);
   suite_add_tcase(s, llm);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
