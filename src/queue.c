@@ -19,13 +19,17 @@ struct pending_finish {
   char id[37];
   cw_queue_finish_cb cb;
   void *arg;
+  /* The item as JSON text, until its call is sent: a thousand jobs' items
+   * waiting as text take a third of the memory of jansson trees. */
+  char *json;
+  size_t len;
+  bool noop;
 };
 
 struct cw_queue {
   cw_db *db;
   char *worker_id;
-  json_t *batch;                 /* items waiting for the next call */
-  struct pending_finish *waiting; /* their callbacks */
+  struct pending_finish *waiting; /* items waiting for the next call, in order */
   struct pending_finish **waiting_tail; /* where the next one goes */
   int in_flight;                 /* finish_stages calls running */
   int max_in_flight;             /* leave one pool connection for claims and heartbeats */
@@ -40,7 +44,6 @@ int cw_queue_new(cw_db *db, const char *worker_id, int pool_size, cw_queue **out
    * taken in one global order, so they cannot deadlock each other). */
   q->max_in_flight = pool_size > 1 ? pool_size - 1 : 1;
   q->worker_id = strdup(worker_id);
-  q->batch = json_array();
   q->waiting_tail = &q->waiting;
   *out = q;
   return 0;
@@ -55,10 +58,10 @@ void cw_queue_free(cw_queue *q) {
   while (p) {
     struct pending_finish *n = p->next;
     p->cb(p->arg, -ECANCELED, "shutting down");
+    free(p->json);
     free(p);
     p = n;
   }
-  json_decref(q->batch);
   free(q->worker_id);
   free(q);
 }
@@ -204,27 +207,38 @@ static void on_finish(void *arg, int status, const PGresult *res, const char *ms
 #define MAX_BATCH 60
 #define MAX_NOOP_BATCH 1024
 
+/* The first k waiting items (at most cap) as one JSON array. */
+static char *batch_body(struct pending_finish *first, size_t cap, size_t *k) {
+  size_t len = 2, n = 0;
+  for (struct pending_finish *p = first; p && n < cap; p = p->next, n++)
+    len += p->len + 1;
+  char *body = malloc(len + 1), *w = body;
+  if (!body)
+    return NULL;
+  *w++ = '[';
+  n = 0;
+  for (struct pending_finish *p = first; p && n < cap; p = p->next, n++) {
+    if (n)
+      *w++ = ',';
+    memcpy(w, p->json, p->len);
+    w += p->len;
+    free(p->json);
+    p->json = NULL;
+  }
+  *w++ = ']';
+  *w = '\0';
+  *k = n;
+  return body;
+}
+
 static void flush_finishes(cw_queue *q) {
-  while (q->db && q->in_flight < q->max_in_flight && json_array_size(q->batch) > 0) {
-    size_t total = json_array_size(q->batch);
+  while (q->db && q->in_flight < q->max_in_flight && q->waiting) {
     /* No-op items (benchmarks) are finished set-based, without
      * subtransactions, so they need no cap of that kind. */
-    const char *stage = json_string_value(json_object_get(json_array_get(q->batch, 0), "stage"));
-    size_t cap = stage && strcmp(stage, "noop") == 0 ? MAX_NOOP_BATCH : MAX_BATCH;
-    size_t k = total < cap ? total : cap;
-    /* The first k items go, the rest stay: two arrays built in one pass
-     * (removing from the front of a long backlog moves it every time). */
-    json_t *part = json_array(), *rest = json_array();
-    for (size_t i = 0; i < total; i++)
-      json_array_append(i < k ? part : rest, json_array_get(q->batch, i));
-    /* Nine significant digits: latencies to the microsecond, costs to a
-     * billionth of a dollar, without the 17-digit tails of doubles. */
-    char *body = json_dumps(part, JSON_COMPACT | JSON_REAL_PRECISION(9));
-    json_decref(part);
+    size_t cap = q->waiting->noop ? MAX_NOOP_BATCH : MAX_BATCH, k = 0;
     struct finish_ctx *ctx = malloc(sizeof *ctx);
-    if (!body || !ctx) {
-      json_decref(rest);
-      free(body);
+    char *body = ctx ? batch_body(q->waiting, cap, &k) : NULL;
+    if (!body) {
       free(ctx);
       return;
     }
@@ -240,8 +254,6 @@ static void flush_finishes(cw_queue *q) {
     if (!q->waiting)
       q->waiting_tail = &q->waiting;
     *cut = NULL;
-    json_decref(q->batch);
-    q->batch = rest;
     q->in_flight++;
     const char *p[] = {body};
     int rc = cw_db_query(q->db, "SELECT * FROM queue.finish_stages($1::jsonb)", 1, p, on_finish, ctx);
@@ -266,12 +278,22 @@ int cw_queue_finish(cw_queue *q, json_t *item, cw_queue_finish_cb cb, void *arg)
     return -ENOMEM;
   }
   copy_id(p->id, json_string_value(json_object_get(item, "id")));
+  const char *stage = json_string_value(json_object_get(item, "stage"));
+  p->noop = stage && strcmp(stage, "noop") == 0;
+  /* Nine significant digits: latencies to the microsecond, costs to a
+   * billionth of a dollar, without the 17-digit tails of doubles. */
+  p->json = json_dumps(item, JSON_COMPACT | JSON_REAL_PRECISION(9));
+  json_decref(item);
+  if (!p->json) {
+    free(p);
+    return -ENOMEM;
+  }
+  p->len = strlen(p->json);
   p->cb = cb;
   p->arg = arg;
   /* Append to keep callbacks in submission order. */
   *q->waiting_tail = p;
   q->waiting_tail = &p->next;
-  json_array_append_new(q->batch, item);
   flush_finishes(q);
   return 0;
 }
