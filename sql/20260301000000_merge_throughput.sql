@@ -497,6 +497,18 @@ END
 $$;
 
 -- ---------------------------------------------------- stage commits ----
+-- An item with "chain": true whose next stage is 'complete' runs the
+-- complete stage (the merge) in the same commit, saving the job a round
+-- trip; its answer is then 'completed' instead of 'ok'.  If the merge
+-- fails, the item's own stage still commits ('ok') and the complete stage
+-- is left to run, and fail or not, on its own.
+CREATE OR REPLACE FUNCTION queue.chains_complete(p_item jsonb)
+RETURNS boolean LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
+BEGIN
+  RETURN coalesce(p_item -> 'chain' = 'true'::jsonb AND p_item ->> 'next_stage' = 'complete', false);
+END
+$$;
+
 -- Writes one stage's outputs, after finish_stages' fence check.  A parse
 -- output's rows are [field_name, raw_value, confidence_score] with
 -- source_type and model_version once for all of them (a quarter of the
@@ -580,7 +592,6 @@ RETURNS TABLE (id uuid, result text, message text)
 LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
   v_n integer := jsonb_array_length(p_items);
-  v_done boolean[];
   v_err text;
   v_res text[];
   v_msg text[];
@@ -601,7 +612,7 @@ BEGIN
      FROM (SELECT DISTINCT hashtextextended(rv.user_id::text, 7391) AS k
              FROM jsonb_array_elements(p_items) e
              JOIN public.resume_versions rv ON rv.id = (e ->> 'id')::uuid
-            WHERE e ->> 'stage' = 'complete') u
+            WHERE e ->> 'stage' = 'complete' OR queue.chains_complete(e)) u
     ORDER BY k;
 
   -- The same job twice in a batch is done one item after the other below.
@@ -623,12 +634,16 @@ BEGIN
           v_user := (v_owners ->> (((it ->> 'id')::uuid)::text || ' ' || ((it ->> 'token')::uuid)::text))::uuid;
           IF v_user IS NOT NULL THEN
             PERFORM queue.write_outputs((it ->> 'id')::uuid, v_user, it ->> 'stage', coalesce(it -> 'output', '{}'::jsonb));
+            IF queue.chains_complete(it) THEN
+              PERFORM queue.write_outputs((it ->> 'id')::uuid, v_user, 'complete', '{}'::jsonb);
+            END IF;
           END IF;
         END LOOP;
       END IF;
+      -- (chained: the complete stage ran too, so the job is done)
       WITH items AS (
         SELECT e, o, (e ->> 'id')::uuid AS iid, e ->> 'stage' AS stage, e ->> 'next_stage' AS next,
-               coalesce(e -> 'telemetry' -> 'job', '{}'::jsonb) AS job
+               queue.chains_complete(e) AS chained, coalesce(e -> 'telemetry' -> 'job', '{}'::jsonb) AS job
           FROM jsonb_array_elements(p_items) WITH ORDINALITY AS x(e, o)
       ), upd AS (
         UPDATE public.resume_versions rv SET
@@ -637,19 +652,24 @@ BEGIN
                    jsonb_build_object('status', 'completed', 'completed_at', now(), 'error', NULL))
             ELSE queue.stage_mark(queue.stage_mark(rv.processing_stages, i.stage,
                    jsonb_build_object('status', 'completed', 'completed_at', now(), 'error', NULL)),
-                   i.next, jsonb_build_object('status', 'running', 'started_at', now(), 'error', NULL))
+                   i.next, jsonb_build_object('status', CASE WHEN i.chained THEN 'completed' ELSE 'running' END,
+                                              'started_at', now(), 'error', NULL)
+                           || CASE WHEN i.chained THEN jsonb_build_object('completed_at', now()) ELSE '{}' END)
             END,
           current_stage = coalesce(i.next, rv.current_stage),
-          processing_progress = coalesce((i.e ->> 'progress')::int, rv.processing_progress),
+          processing_progress = CASE WHEN i.chained THEN 100
+                                     ELSE coalesce((i.e ->> 'progress')::int, rv.processing_progress) END,
           processing_telemetry = jsonb_set(
             (coalesce(rv.processing_telemetry, '{}'::jsonb) || i.job)
               || jsonb_build_object('stages', coalesce((coalesce(rv.processing_telemetry, '{}'::jsonb) || i.job)
-                   -> 'stages', '{}'::jsonb)),
+                   -> 'stages', '{}'::jsonb)
+                   || CASE WHEN i.chained THEN jsonb_build_object(i.next, jsonb_build_object('chained', true))
+                           ELSE '{}' END),
             ARRAY['stages', i.stage], coalesce(i.e -> 'telemetry' -> 'stage', '{}'::jsonb), true),
-          processing_status = CASE WHEN i.next IS NULL THEN 'completed' ELSE 'processing' END,
-          locked_by = CASE WHEN i.next IS NULL THEN NULL ELSE rv.locked_by END,
-          lease_token = CASE WHEN i.next IS NULL THEN NULL ELSE rv.lease_token END,
-          lease_expires_at = CASE WHEN i.next IS NULL THEN NULL ELSE rv.lease_expires_at END,
+          processing_status = CASE WHEN i.next IS NULL OR i.chained THEN 'completed' ELSE 'processing' END,
+          locked_by = CASE WHEN i.next IS NULL OR i.chained THEN NULL ELSE rv.locked_by END,
+          lease_token = CASE WHEN i.next IS NULL OR i.chained THEN NULL ELSE rv.lease_token END,
+          lease_expires_at = CASE WHEN i.next IS NULL OR i.chained THEN NULL ELSE rv.lease_expires_at END,
           updated_at = now()
           FROM items i
          -- IS NOT DISTINCT FROM (the column is NOT NULL: same meaning) keeps
@@ -659,16 +679,23 @@ BEGIN
            AND rv.processing_status IS NOT DISTINCT FROM 'processing'
         RETURNING rv.id
       )
-      SELECT array_agg(u.id IS NOT NULL ORDER BY i.o) INTO v_done
+      SELECT array_agg(CASE WHEN u.id IS NULL THEN 'fenced' WHEN i.chained THEN 'completed' ELSE 'ok' END
+                       ORDER BY i.o) INTO v_res
         FROM items i LEFT JOIN upd u ON u.id = i.iid;
     EXCEPTION WHEN OTHERS THEN
-      v_done := NULL;
+      v_res := NULL;
       v_err := SQLSTATE || ': ' || SQLERRM;
     END;
-    IF v_done IS NOT NULL THEN
+    IF v_res IS NOT NULL THEN
       RETURN QUERY
-        SELECT (e ->> 'id')::uuid, CASE WHEN v_done[o] THEN 'ok' ELSE 'fenced' END, NULL::text
+        SELECT (e ->> 'id')::uuid, v_res[o], NULL::text
           FROM jsonb_array_elements(p_items) WITH ORDINALITY AS x(e, o) ORDER BY o;
+      RETURN;
+    END IF;
+    IF v_n = 1 AND queue.chains_complete(p_items -> 0) THEN
+      -- the merge failed, not the stage: commit the stage alone, and the
+      -- complete stage runs (and fails, or not) on its own
+      RETURN QUERY SELECT * FROM queue.finish_stages(jsonb_build_array((p_items -> 0) - 'chain'));
       RETURN;
     END IF;
     IF v_n = 1 THEN
@@ -698,6 +725,8 @@ $$;
 REVOKE ALL ON FUNCTION public.next_entity_version(text, uuid),
   public.insert_merged_entity(text, jsonb, uuid, uuid, integer, double precision, uuid, date, text, date, text)
   FROM PUBLIC, anon, authenticated;
+REVOKE ALL ON FUNCTION queue.chains_complete(jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION queue.chains_complete(jsonb) TO careeros_worker;
 GRANT EXECUTE ON FUNCTION public.next_entity_version(text, uuid),
   public.insert_merged_entity(text, jsonb, uuid, uuid, integer, double precision, uuid, date, text, date, text)
   TO careeros_worker, service_role;

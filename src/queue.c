@@ -179,9 +179,10 @@ static void on_finish(void *arg, int status, const PGresult *res, const char *ms
       if (!p)
         continue;
       const char *r = PQgetvalue(res, i, 1);
-      int result = strcmp(r, "ok") == 0       ? CW_FINISH_OK
-                   : strcmp(r, "fenced") == 0 ? CW_FINISH_FENCED
-                                              : CW_FINISH_REFUSED;
+      int result = strcmp(r, "ok") == 0          ? CW_FINISH_OK
+                   : strcmp(r, "completed") == 0 ? CW_FINISH_DONE
+                   : strcmp(r, "fenced") == 0    ? CW_FINISH_FENCED
+                                                 : CW_FINISH_REFUSED;
       p->cb(p->arg, result, PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2));
       free(p);
     }

@@ -176,6 +176,49 @@ START_TEST(the_same_job_twice_in_a_batch_runs_in_item_order) {
 }
 END_TEST
 
+/* "chain": the complete stage (the merge) runs in the same commit as
+ * enrich and the job is done; when the merge fails, enrich still commits
+ * and the complete stage is left to run on its own. */
+START_TEST(a_chained_item_completes_the_job_in_one_commit) {
+  enqueue(2, 0);
+  PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 2, 60000) ORDER BY id");
+  ck_assert_int_eq(PQntuples(c), 2);
+  char sql[2048];
+  for (int i = 0; i < 2; i++) {
+    snprintf(sql, sizeof sql,
+             "SELECT result FROM queue.finish_stages(jsonb_build_array(jsonb_build_object("
+             "'id', '%s', 'token', '%s', 'stage', 'enrich', 'next_stage', 'complete', 'chain', true, "
+             "'output', '{}'::jsonb)))",
+             PQgetvalue(c, i, 0), PQgetvalue(c, i, 1));
+    if (i == 1) { /* the second one has an entry to merge, and its merge fails */
+      char ins[512];
+      snprintf(ins, sizeof ins,
+               "INSERT INTO public.parsed_resume_entities (resume_version_id, user_id, field_name, "
+               "raw_value, confidence_score, source_type, model_version) VALUES ('%s', '" USER_A "', "
+               "'skills.0', '{\"name\": \"Go\"}', 0.9, 'heuristic', 'h')",
+               PQgetvalue(c, i, 0));
+      cw_test_exec(db, ins);
+      cw_test_exec(db, "ALTER TABLE public.merge_decisions ADD CONSTRAINT cw_test_no_merge CHECK (false) NOT VALID");
+    }
+    char *res = cw_test_scalar(db, sql);
+    ck_assert_str_eq(res, i == 0 ? "completed" : "ok");
+    free(res);
+  }
+  snprintf(sql, sizeof sql,
+           "SELECT string_agg(processing_status || ':' || current_stage || ':' || processing_progress || ':' "
+           "|| (processing_stages->'enrich'->>'status') || ':' || (processing_stages->'complete'->>'status') "
+           "|| ':' || (lease_token IS NULL), ',' ORDER BY id) FROM resume_versions");
+  char *st = cw_test_scalar(db, sql);
+  ck_assert_str_eq(st, "completed:complete:100:completed:completed:true,"
+                       "processing:complete:0:completed:running:false");
+  free(st);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_versions WHERE "
+                                           "processing_telemetry->'stages'->'complete'->>'chained' = 'true'"),
+                   1);
+  PQclear(c);
+}
+END_TEST
+
 START_TEST(bad_output_is_refused_not_clamped) {
   enqueue(1, 0);
   PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 1, 60000)");
@@ -436,6 +479,7 @@ int main(void) {
   tcase_add_test(tc, finish_with_a_stale_token_is_fenced_and_writes_nothing);
   tcase_add_test(tc, one_bad_item_in_a_batch_leaves_the_others_committed);
   tcase_add_test(tc, the_same_job_twice_in_a_batch_runs_in_item_order);
+  tcase_add_test(tc, a_chained_item_completes_the_job_in_one_commit);
   tcase_add_test(tc, bad_output_is_refused_not_clamped);
   tcase_add_test(tc, retryable_errors_retry_until_max_attempts_then_fail);
   tcase_add_test(tc, permanent_error_fails_at_once);

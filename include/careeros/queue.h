@@ -34,8 +34,10 @@ typedef struct {
 /* status < 0: the claim failed (connection lost, SQL error). */
 typedef void (*cw_queue_claim_cb)(void *arg, int status, cw_claimed *rows, int n);
 /* result: 0 ok, 1 fenced (the lease is no longer ours), 2 refused by the
- * database (message says why), negative: connection lost, outcome unknown. */
-enum { CW_FINISH_OK = 0, CW_FINISH_FENCED = 1, CW_FINISH_REFUSED = 2 };
+ * database (message says why), 3 ok and the job is done (an item with
+ * "chain": true ran the complete stage too), negative: connection lost,
+ * outcome unknown. */
+enum { CW_FINISH_OK = 0, CW_FINISH_FENCED = 1, CW_FINISH_REFUSED = 2, CW_FINISH_DONE = 3 };
 typedef void (*cw_queue_finish_cb)(void *arg, int result, const char *message);
 /* For fail(): result "retry", "failed" or "fenced"; status < 0 when unknown. */
 typedef void (*cw_queue_fail_cb)(void *arg, int status, const char *result);
