@@ -240,7 +240,12 @@ START_TEST(sigterm_drains_releases_unfinished_jobs_and_exits_0) {
   ck_assert_msg(ms < 8000 + 2000, "drain took %ld ms", ms);
   ck_assert_int_eq(wfx_log_count(a, "daemon.loop_not_empty"), 0);
   ck_assert_int_eq(wfx_log_count(a, "daemon.drain_deadline"), 0);
-  ck_assert_int_eq(wfx_log_count(a, "outcome=released"), n);
+  /* A stage already running when the drain began (one that started ahead
+   * of the blocked commit) may finish, and its job with it; no stage
+   * starts after it: the others are released. */
+  long done_by_a = wfx_log_count(a, "outcome=completed");
+  ck_assert_int_eq(wfx_log_count(a, "outcome=released") + done_by_a, n);
+  ck_assert_int_lt(done_by_a, n);
 
   /* released: pending, no lease, claimable now, the attempt not counted,
    * positioned at the first stage that did not complete */
@@ -250,13 +255,14 @@ START_TEST(sigterm_drains_releases_unfinished_jobs_and_exits_0) {
                 "processing_status = 'pending' AND locked_by IS NULL AND "
                 "lease_token IS NULL AND lease_expires_at IS NULL AND "
                 "run_after <= now() AND attempts = 0 AND current_stage = " WFX_FIRST_OPEN_STAGE),
-      n);
+      n - done_by_a);
   ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
                                  "processing_stages->'upload'->>'status' = 'completed'"),
                    n);
   long entities = wfx_count(&f, "SELECT count(*) FROM public.parsed_resume_entities");
   ck_assert_int_gt(entities, 0);
-  char *stages_before = wfx_value(&f, "SELECT string_agg(id || ':' || current_stage, ',' ORDER BY "
+  char *stages_before = wfx_value(&f, "SELECT string_agg(id || ':' || CASE WHEN processing_status = "
+                                      "'completed' THEN 'done' ELSE current_stage END, ',' ORDER BY "
                                       "id) FROM public.resume_versions");
 
   /* another worker finishes them at once (the lease would hold them for 2 min) */
@@ -275,6 +281,8 @@ START_TEST(sigterm_drains_releases_unfinished_jobs_and_exits_0) {
     ck_assert_ptr_nonnull(p);
     char stage[16];
     sscanf(p + 37, "%15[a-z]", stage);
+    if (strcmp(stage, "done") == 0)
+      continue;
     snprintf(want, sizeof want, "job.start job=%s stage=%s attempt=1", ids[i], stage);
     ck_assert_msg(wfx_log_count(b, want) == 1, "B did not resume %s at %s", ids[i], stage);
   }
