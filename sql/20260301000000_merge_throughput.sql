@@ -9,7 +9,9 @@
 -- plans each session caches, with expression indexes on the match keys,
 -- with one statement per resume for its merge decisions and one for its
 -- links, and with a stage commit that writes a whole batch in one
--- subtransaction.  Behaviour is unchanged.
+-- subtransaction.  What gets written is unchanged.  Stage commits also
+-- learn two things: parse rows as compact arrays, and an enrich item that
+-- runs the merge (the complete stage) in the same commit ("chain").
 
 -- -------------------------------------------------- name normalising ----
 -- Same result as before, in PL/pgSQL: a SQL function with SET search_path
