@@ -160,10 +160,7 @@ START_TEST(killed_listen_connection_is_reestablished_and_jobs_complete) {
   kill_listen_connection(&f);
   free(wfx_enqueue(&f, 10, 0));
   long t0 = wfx_now_ms();
-  long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
-  if (left)
-    wfx_dump_logs(&f);
-  ck_assert_int_eq(left, 0);
+  wfx_wait_all_finished(&f, 15000);
   fprintf(stderr, "listen: 10 versions completed %ld ms after the lost notification\n",
           wfx_now_ms() - t0);
   /* LISTEN again after the reconnect */
@@ -268,10 +265,7 @@ START_TEST(sigterm_drains_releases_unfinished_jobs_and_exits_0) {
   /* another worker finishes them at once (the lease would hold them for 2 min) */
   t0 = wfx_now_ms();
   wfx_worker *b = wfx_start(&f, "drainB", "");
-  long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
-  if (left)
-    wfx_dump_logs(&f);
-  ck_assert_int_eq(left, 0);
+  wfx_wait_all_finished(&f, 15000);
   ck_assert_int_lt(wfx_now_ms() - t0, 15000);
   assert_all_completed_once(&f, n);
   /* each resumed where it was released: B started it at that stage */
@@ -320,10 +314,7 @@ START_TEST(drain_deadline_bounds_the_shutdown_of_a_stuck_stage) {
   /* nothing stranded: another worker completes both, once (a job it
    * could not release is rescued when its lease expires) */
   wfx_start(&f, "stuckB", "[worker]\nlease_ms = 3000\nheartbeat_ms = 500\n");
-  long left = wfx_wait_count(&f, 0, 20000, WFX_UNFINISHED);
-  if (left)
-    wfx_dump_logs(&f);
-  ck_assert_int_eq(left, 0);
+  wfx_wait_all_finished(&f, 20000);
   wfx_assert_outputs_once(&f, 2);
   ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions, "
                                  "jsonb_array_elements(processing_errors) e WHERE e->>'code' <> "
@@ -445,10 +436,7 @@ START_TEST(file_path_escaping_the_storage_root_is_refused) {
   wfx_insert_version(&f, 0, "ok/cv.txt", (long)len, hex, 5, good);
 
   wfx_worker *w = wfx_start(&f, "esc1", "");
-  long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
-  if (left)
-    wfx_dump_logs(&f);
-  ck_assert_int_eq(left, 0);
+  wfx_wait_all_finished(&f, 15000);
   for (int i = 0; i < nbad; i++) {
     char *row = wfx_value(&f,
                           "SELECT processing_status || ' ' || attempts || ' ' || "
@@ -527,10 +515,7 @@ START_TEST(sighup_reloads_concurrency_and_log_level_without_restart) {
   ck_assert(wfx_wait_log(w, "daemon.reload_failed", 1, 5000));
 
   wfx_unblock(blk);
-  long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
-  if (left)
-    wfx_dump_logs(&f);
-  ck_assert_int_eq(left, 0);
+  wfx_wait_all_finished(&f, 15000);
   assert_all_completed_once(&f, n);
   ck_assert_int_eq(wfx_stop(w, 15000), 0);
   wfx_done(&f);

@@ -279,11 +279,7 @@ START_TEST(killed_commit_connection_releases_jobs_without_waiting_for_the_lease)
   wfx_worker *a = wfx_start(&f, "connA", "[worker]\nlease_ms = 120000\nheartbeat_ms = 60000\n");
   ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
   /* the backend running the blocked commit dies: its transaction rolls back */
-  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) AS ok "
-                                 "FROM pg_stat_activity WHERE datname = current_database() AND "
-                                 "application_name = 'careeros-worker' AND wait_event_type = "
-                                 "'Lock') t WHERE ok"),
-                   1);
+  ck_assert_int_eq(wfx_kill_lock_waiters(&f), 1);
   wfx_unblock(blk);
   long t0 = wfx_now_ms();
   long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
@@ -441,10 +437,7 @@ START_TEST(permanent_errors_fail_at_once_and_requeue_after_the_fix_completes) {
   wfx_insert_version(&f, 0, rel_mismatch, (long)len, hex, 5, mismatch);
 
   wfx_worker *w = wfx_start(&f, "perm1", "[worker]\npoll_interval_ms = 300\n");
-  long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
-  if (left)
-    wfx_dump_logs(&f);
-  ck_assert_int_eq(left, 0);
+  wfx_wait_all_finished(&f, 15000);
   struct {
     const char *id, *code;
   } cases[] = {{missing, "STORAGE_NOT_FOUND"}, {mismatch, "FILE_HASH_MISMATCH"}};
@@ -478,7 +471,7 @@ START_TEST(permanent_errors_fail_at_once_and_requeue_after_the_fix_completes) {
   ck_assert_msg(st == 0, "requeue id: %d %s", st, out);
   free(out);
   /* the NOTIFY of the requeue wakes the running worker */
-  left = wfx_wait_count(&f, 0, 10000,
+  long left = wfx_wait_count(&f, 0, 10000,
                         "SELECT count(*) FROM public.resume_versions WHERE processing_status <> "
                         "'completed'");
   if (left)
@@ -519,10 +512,7 @@ START_TEST(retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_
   wfx_worker *w = wfx_start(&f, "retry1",
                             "[worker]\npoll_interval_ms = 100\nbackoff_base_ms = 400\n"
                             "backoff_max_ms = 5000\n");
-  long left = wfx_wait_count(&f, 0, 20000, WFX_UNFINISHED);
-  if (left)
-    wfx_dump_logs(&f);
-  ck_assert_int_eq(left, 0);
+  wfx_wait_all_finished(&f, 20000);
   for (int i = 0; i < n; i++) {
     char *row = wfx_value(&f,
                           "SELECT processing_status || ' ' || attempts || ' ' || current_stage || "
@@ -570,7 +560,7 @@ START_TEST(retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_
   int st = wfx_cli(&f, w, &out, "requeue", "--code", "MAX_ATTEMPTS", (char *)NULL);
   ck_assert_msg(st == 0, "requeue: %d %s", st, out);
   free(out);
-  left = wfx_wait_count(&f, 0, 10000,
+  long left = wfx_wait_count(&f, 0, 10000,
                         "SELECT count(*) FROM public.resume_versions WHERE processing_status <> "
                         "'completed'");
   if (left)
@@ -615,10 +605,7 @@ START_TEST(llm_outage_retries_to_max_attempts_and_requeue_resumes_at_parse) {
            "%s[worker]\npoll_interval_ms = 100\nbackoff_base_ms = 400\nbackoff_max_ms = 5000\n",
            llm);
   wfx_worker *w = wfx_start(&f, "llm1", ini);
-  long left = wfx_wait_count(&f, 0, 20000, WFX_UNFINISHED);
-  if (left)
-    wfx_dump_logs(&f);
-  ck_assert_int_eq(left, 0);
+  wfx_wait_all_finished(&f, 20000);
   for (int i = 0; i < n; i++) {
     char *row = wfx_value(&f,
                           "SELECT processing_status || ' ' || attempts || ' ' || current_stage || "
@@ -661,7 +648,7 @@ START_TEST(llm_outage_retries_to_max_attempts_and_requeue_resumes_at_parse) {
   int st = wfx_cli(&f, w2, &out, "requeue", "--code", "LLM_UNAVAILABLE", (char *)NULL);
   ck_assert_msg(st == 0, "requeue: %d %s", st, out);
   free(out);
-  left = wfx_wait_count(&f, 0, 20000,
+  long left = wfx_wait_count(&f, 0, 20000,
                         "SELECT count(*) FROM public.resume_versions WHERE processing_status <> "
                         "'completed'");
   if (left)
@@ -731,10 +718,7 @@ START_TEST(kill_9_during_an_llm_call_does_not_pay_for_the_committed_parse_again)
                     "public.parsed_resume_entities GROUP BY 1) x");
 
   wfx_worker *b = wfx_start(&f, "llmkillB", ini);
-  long left = wfx_wait_count(&f, 0, 30000, WFX_UNFINISHED);
-  if (left)
-    wfx_dump_logs(&f);
-  ck_assert_int_eq(left, 0);
+  wfx_wait_all_finished(&f, 30000);
   wfx_assert_outputs_once(&f, n);
   for (int i = 0; i < n; i++) {
     const char *st = value_of(stage_at_kill, ids[i]);
@@ -768,21 +752,32 @@ END_TEST
 
 /* ---- a stage running ahead of its predecessor's commit -------------------- */
 
+/* One version, a worker on the fake LLM (answers after latency_ms), and
+ * the version's parse commit waiting (within wait_ms) on a lock the test
+ * holds (*blk). */
+static wfx_worker *start_with_blocked_parse(wfx *f, wfx_llm *llm, const char *latency_ms, int wait_ms,
+                                            const char *name, PGconn **blk, char (**ids)[37]) {
+  const char *flags[] = {"--latency-ms", latency_ms, NULL};
+  wfx_llm_start(llm, flags);
+  wfx_init(f, name, 1, NULL);
+  *blk = wfx_block_table(f, "public.parsed_resume_entities");
+  *ids = wfx_enqueue(f, 1, 0);
+  char ini[2048], cfg[1024];
+  wfx_llm_ini(llm, cfg, sizeof cfg);
+  snprintf(ini, sizeof ini, "%s[worker]\nlease_ms = 60000\n", cfg);
+  wfx_worker *w = wfx_start(f, name, ini);
+  ck_assert_int_eq(wfx_wait_count(f, 1, wait_ms, WFX_LOCK_WAITERS), 1);
+  return w;
+}
+
 /* enrich's LLM calls start while the parse commit is still blocked in the
  * database; their outputs wait for that commit, then land once. */
 START_TEST(enrich_runs_ahead_of_the_parse_commit_and_waits_for_it) {
   wfx_llm llm;
-  const char *flags[] = {"--latency-ms", "200", NULL};
-  wfx_llm_start(&llm, flags);
   wfx f;
-  wfx_init(&f, "wahead", 1, NULL);
-  PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
-  char(*ids)[37] = wfx_enqueue(&f, 1, 0);
-  char ini[2048], cfg[1024];
-  wfx_llm_ini(&llm, cfg, sizeof cfg);
-  snprintf(ini, sizeof ini, "%s[worker]\nlease_ms = 60000\n", cfg);
-  wfx_worker *a = wfx_start(&f, "aheadA", ini);
-  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
+  PGconn *blk;
+  char(*ids)[37];
+  wfx_worker *a = start_with_blocked_parse(&f, &llm, "200", 10000, "wahead", &blk, &ids);
   /* parse, then both enrich calls, with the parse commit still waiting */
   long t0 = wfx_now_ms();
   while (wfx_llm_stat(&llm, "chat_requests") < 3 && wfx_now_ms() - t0 < 10000)
@@ -795,10 +790,7 @@ START_TEST(enrich_runs_ahead_of_the_parse_commit_and_waits_for_it) {
                                  "processing_stages->'parse'->>'status' = 'completed'"),
                    0);
   wfx_unblock(blk);
-  long left = wfx_wait_count(&f, 0, 15000, WFX_UNFINISHED);
-  if (left)
-    wfx_dump_logs(&f);
-  ck_assert_int_eq(left, 0);
+  wfx_wait_all_finished(&f, 15000);
   wfx_assert_outputs_once(&f, 1);
   ck_assert_int_eq(wfx_llm_stat(&llm, "chat_requests"), 3);
   ck_assert_int_eq(wfx_log_count(a, "outcome=completed"), 1);
@@ -815,41 +807,25 @@ END_TEST
  * outputs. */
 START_TEST(a_failed_commit_cancels_the_stage_running_ahead) {
   wfx_llm llm;
-  const char *flags[] = {"--latency-ms", "3000", NULL};
-  wfx_llm_start(&llm, flags);
   wfx f;
-  wfx_init(&f, "waheadfail", 1, NULL);
-  PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
-  char(*ids)[37] = wfx_enqueue(&f, 1, 0);
-  char ini[2048], cfg[1024];
-  wfx_llm_ini(&llm, cfg, sizeof cfg);
-  snprintf(ini, sizeof ini, "%s[worker]\nlease_ms = 60000\n", cfg);
-  wfx_worker *a = wfx_start(&f, "aheadF", ini);
-  ck_assert_int_eq(wfx_wait_count(&f, 1, 15000, WFX_LOCK_WAITERS), 1);
+  PGconn *blk;
+  char(*ids)[37];
+  wfx_worker *a = start_with_blocked_parse(&f, &llm, "3000", 15000, "waheadfail", &blk, &ids);
   long t0 = wfx_now_ms();
   /* both enrich calls in flight (the /stats request counts itself) */
   while (wfx_llm_stat(&llm, "in_flight") - 1 < 2 && wfx_now_ms() - t0 < 10000)
     wfx_sleep_ms(20);
   ck_assert_int_eq(wfx_llm_stat(&llm, "in_flight") - 1, 2);
   ck_assert_int_eq(wfx_llm_stat(&llm, "chat_requests"), 3);
-  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) AS ok "
-                                 "FROM pg_stat_activity WHERE datname = current_database() AND "
-                                 "application_name = 'careeros-worker' AND wait_event_type = "
-                                 "'Lock') t WHERE ok"),
-                   1);
+  ck_assert_int_eq(wfx_kill_lock_waiters(&f), 1);
   char want[160];
   snprintf(want, sizeof want, "job.end job=%s outcome=uncertain stage=parse", ids[0]);
-  t0 = wfx_now_ms();
-  while (wfx_log_count(a, want) == 0 && wfx_now_ms() - t0 < 2000)
-    wfx_sleep_ms(20);
   /* ended before its enrich calls could answer (3 s) */
-  ck_assert_msg(wfx_log_count(a, want) == 1, "no '%s'", want);
+  ck_assert_msg(wfx_wait_log(a, want, 1, 2000), "no '%s'", want);
+  ck_assert_int_eq(wfx_log_count(a, want), 1);
   ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.entry_enrichment"), 0);
   wfx_unblock(blk);
-  long left = wfx_wait_count(&f, 0, 30000, WFX_UNFINISHED);
-  if (left)
-    wfx_dump_logs(&f);
-  ck_assert_int_eq(left, 0);
+  wfx_wait_all_finished(&f, 30000);
   wfx_assert_outputs_once(&f, 1);
   ck_assert_int_eq(wfx_log_count(a, "outcome=completed"), 1);
   ck_assert_int_eq(wfx_stop(a, 15000), 0);

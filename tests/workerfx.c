@@ -799,3 +799,17 @@ void wfx_on_death(const char *cmd) {
   close(p[0]);
   /* p[1] stays open (close-on-exec) for the life of this process. */
 }
+
+void wfx_wait_all_finished(wfx *f, int timeout_ms) {
+  long left = wfx_wait_count(f, 0, timeout_ms, WFX_UNFINISHED);
+  if (left)
+    wfx_dump_logs(f);
+  ck_assert_msg(left == 0, "%ld versions unfinished after %d ms", left, timeout_ms);
+}
+
+long wfx_kill_lock_waiters(wfx *f) {
+  return wfx_count(f, "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) AS ok FROM "
+                      "pg_stat_activity WHERE datname = current_database() AND "
+                      "application_name = 'careeros-worker' AND wait_event_type = 'Lock') t "
+                      "WHERE ok");
+}

@@ -98,6 +98,12 @@ long wfx_wait_count(wfx *f, long want, int timeout_ms, const char *sql_fmt, ...)
 
 /* Versions not yet completed or failed. */
 long wfx_unfinished(wfx *f);
+/* Waits until every version is completed or failed; on a timeout, prints
+ * the workers' logs and fails the test. */
+void wfx_wait_all_finished(wfx *f, int timeout_ms);
+/* Terminates the workers' backends that wait on a lock (a commit blocked
+ * by wfx_block_table); returns how many. */
+long wfx_kill_lock_waiters(wfx *f);
 
 /* Holds a lock that makes every INSERT into the table wait: a stage whose
  * commit writes there stays in flight, deterministically, until
