@@ -41,7 +41,6 @@ struct job {
   cw_storage_fetch *fetch;
   cw_extract_job *extract;
   cw_provider_call *call;
-  bool waiting_db;
   bool input_loaded;    /* stage_input was fetched for this stage */
   bool lost;            /* heartbeat says another worker has it */
   bool cancelled;       /* shutdown deadline */
@@ -145,12 +144,10 @@ static void end_interrupted(job *j) {
 static void on_released(void *arg, int status, const char *result) {
   job *j = arg;
   (void)result;
-  j->waiting_db = false;
   job_end(j, status < 0 ? CW_JOB_UNCERTAIN : CW_JOB_RELEASED);
 }
 
 static void job_release(job *j) {
-  j->waiting_db = true;
   if (cw_queue_release(j->p->ctx.queue, &j->row.id, &j->row.token, 1, true, on_released, j) < 0)
     on_released(j, -EIO, NULL);
 }
@@ -203,7 +200,6 @@ static cw_errcode refusal_code(const job *j, const char *message) {
 
 static void on_finished(void *arg, int result, const char *message) {
   job *j = arg;
-  j->waiting_db = false;
   if (result == -EIO) {
     /* The call failed as a whole on a live connection (a statement or lock
      * timeout, say): rolled back, nothing written; retry it as a job. */
@@ -299,7 +295,6 @@ static void on_committed_ahead(void *arg, int result, const char *message) {
     return;
   }
   j->behind = false;
-  j->waiting_db = false;
   if (result == CW_FINISH_OK) {
     cw_metrics_stage_duration(stages[j->stage - 1].name, ms_since(j->behind_t0) / 1000.0);
     release_held(j);
@@ -361,7 +356,6 @@ static void stage_done(job *j, json_t *output, json_t *tel) {
    * same commit as the stage before it, saving a round trip. */
   if (item && next && strcmp(next, "complete") == 0)
     json_object_set_new(item, "chain", json_true());
-  j->waiting_db = true;
   if (can_go_ahead(j))
     commit_ahead(j, item);
   else if (!item || cw_queue_finish(j->p->ctx.queue, item, on_finished, j) < 0)
@@ -370,7 +364,6 @@ static void stage_done(job *j, json_t *output, json_t *tel) {
 
 static void on_failed(void *arg, int status, const char *result) {
   job *j = arg;
-  j->waiting_db = false;
   if (status < 0 || !result) {
     job_end(j, CW_JOB_UNCERTAIN);
   } else if (strcmp(result, "fenced") == 0) {
@@ -411,7 +404,6 @@ static void stage_failed(job *j, cw_errcode code, const char *msg, long retry_af
       .retry_after_ms = retry_after_ms, .backoff_base_ms = cfg->worker.backoff_base_ms,
       .backoff_max_ms = cfg->worker.backoff_max_ms, .telemetry = tel,
   };
-  j->waiting_db = true;
   if (cw_queue_fail(j->p->ctx.queue, &f, on_failed, j) < 0)
     on_failed(j, -EIO, NULL);
   json_decref(tel);
@@ -421,7 +413,6 @@ static void stage_failed(job *j, cw_errcode code, const char *msg, long retry_af
 
 static void on_input(void *arg, int status, json_t *v) {
   job *j = arg;
-  j->waiting_db = false;
   if (status == -EIO || status == -EBADMSG) {
     stage_failed(j, CW_ERR_DB_CONFLICT, "cannot load the stage's input", -1);
     return;
@@ -448,7 +439,6 @@ static bool need_input(job *j) {
   bool want_doc = strcmp(stage_name(j), "enrich") == 0 && !j->document;
   if ((!want_text && !want_doc) || j->input_loaded)
     return false; /* a fetch that brought nothing: the stage reports it */
-  j->waiting_db = true;
   if (cw_queue_stage_input(j->p->ctx.queue, j->row.id, stage_name(j), on_input, j) < 0)
     on_input(j, -EIO, NULL);
   return true;
