@@ -24,13 +24,23 @@ struct pending_finish {
   char *json;
   size_t len;
   bool noop;
+  bool ends_job; /* its answer frees a job slot */
+};
+
+/* Waiting items in submission order.  Two lanes: a commit that ends a job
+ * (the last stage, or one the merge rides along with) is what a free slot,
+ * and so the next claim, waits for; the commits of earlier stages are not
+ * (the next stage's call runs ahead of them), so they go second. */
+struct lane {
+  struct pending_finish *head;
+  struct pending_finish **tail;
 };
 
 struct cw_queue {
   cw_db *db;
   char *worker_id;
-  struct pending_finish *waiting; /* items waiting for the next call, in order */
-  struct pending_finish **waiting_tail; /* where the next one goes */
+  struct lane ending; /* items that end their job */
+  struct lane other;  /* the rest */
   int in_flight;                 /* finish_stages calls running */
   int max_in_flight;             /* leave one pool connection for claims and heartbeats */
 };
@@ -44,17 +54,16 @@ int cw_queue_new(cw_db *db, const char *worker_id, int pool_size, cw_queue **out
    * taken in one global order, so they cannot deadlock each other). */
   q->max_in_flight = pool_size > 1 ? pool_size - 1 : 1;
   q->worker_id = strdup(worker_id);
-  q->waiting_tail = &q->waiting;
+  q->ending.tail = &q->ending.head;
+  q->other.tail = &q->other.head;
   *out = q;
   return 0;
 }
 
 void cw_queue_detach(cw_queue *q) { q->db = NULL; }
 
-void cw_queue_free(cw_queue *q) {
-  if (!q)
-    return;
-  struct pending_finish *p = q->waiting;
+static void cancel_lane(struct lane *l) {
+  struct pending_finish *p = l->head;
   while (p) {
     struct pending_finish *n = p->next;
     p->cb(p->arg, -ECANCELED, "shutting down");
@@ -62,6 +71,15 @@ void cw_queue_free(cw_queue *q) {
     free(p);
     p = n;
   }
+  l->head = NULL;
+  l->tail = &l->head;
+}
+
+void cw_queue_free(cw_queue *q) {
+  if (!q)
+    return;
+  cancel_lane(&q->ending);
+  cancel_lane(&q->other);
   free(q->worker_id);
   free(q);
 }
@@ -206,6 +224,10 @@ static void on_finish(void *arg, int status, const PGresult *res, const char *ms
  * Postgres' snapshots overflow and every backend in the cluster slows down;
  * bigger backlogs go in several calls. */
 #define MAX_BATCH 60
+/* A batch answers when its last item is written, and an ending item's job
+ * slot stays taken until then: smaller batches free slots sooner.  Below
+ * about eight, the calls' own cost outweighs it (LLM benchmark). */
+#define MAX_ENDING_BATCH 8
 #define MAX_NOOP_BATCH 1024
 
 /* The first k waiting items (at most cap) as one JSON array. */
@@ -232,40 +254,44 @@ static char *batch_body(struct pending_finish *first, size_t cap, size_t *k) {
   return body;
 }
 
-static void flush_finishes(cw_queue *q) {
-  while (q->db && q->in_flight < q->max_in_flight && q->waiting) {
-    /* No-op items (benchmarks) are finished set-based, without
-     * subtransactions, so they need no cap of that kind. */
-    size_t cap = q->waiting->noop ? MAX_NOOP_BATCH : MAX_BATCH, k = 0;
-    struct finish_ctx *ctx = malloc(sizeof *ctx);
-    char *body = ctx ? batch_body(q->waiting, cap, &k) : NULL;
-    if (!body) {
-      free(ctx);
-      return;
-    }
-    /* The waiting list is in item order: its first k entries go along. */
-    struct pending_finish **cut = &q->waiting;
-    for (size_t i = 0; i < k && *cut; i++)
-      cut = &(*cut)->next;
-    ctx->q = q;
-    ctx->t0 = uv_hrtime();
-    ctx->items = (int)k;
-    ctx->sent = q->waiting;
-    q->waiting = *cut;
-    if (!q->waiting)
-      q->waiting_tail = &q->waiting;
-    *cut = NULL;
-    q->in_flight++;
-    const char *p[] = {body};
-    int rc = cw_db_query(q->db, "SELECT * FROM queue.finish_stages($1::jsonb)", 1, p, on_finish, ctx);
-    free(body);
-    if (rc < 0) {
-      ctx->q = NULL;
-      q->in_flight--;
-      on_finish(ctx, rc, NULL, "database closed");
-      return;
-    }
+/* Moves the first k items (at most cap) of a lane into one call. */
+static int send_batch(cw_queue *q, struct lane *l) {
+  /* No-op items (benchmarks) are finished set-based, without
+   * subtransactions, so they need no cap of that kind. */
+  size_t cap = l->head->noop ? MAX_NOOP_BATCH : l == &q->ending ? MAX_ENDING_BATCH : MAX_BATCH, k = 0;
+  struct finish_ctx *ctx = malloc(sizeof *ctx);
+  char *body = ctx ? batch_body(l->head, cap, &k) : NULL;
+  if (!body) {
+    free(ctx);
+    return -ENOMEM;
   }
+  struct pending_finish **cut = &l->head;
+  for (size_t i = 0; i < k && *cut; i++)
+    cut = &(*cut)->next;
+  ctx->q = q;
+  ctx->t0 = uv_hrtime();
+  ctx->items = (int)k;
+  ctx->sent = l->head;
+  l->head = *cut;
+  if (!l->head)
+    l->tail = &l->head;
+  *cut = NULL;
+  q->in_flight++;
+  const char *p[] = {body};
+  int rc = cw_db_query(q->db, "SELECT * FROM queue.finish_stages($1::jsonb)", 1, p, on_finish, ctx);
+  free(body);
+  if (rc < 0) {
+    ctx->q = NULL;
+    q->in_flight--;
+    on_finish(ctx, rc, NULL, "database closed");
+  }
+  return rc;
+}
+
+static void flush_finishes(cw_queue *q) {
+  while (q->db && q->in_flight < q->max_in_flight && (q->ending.head || q->other.head))
+    if (send_batch(q, q->ending.head ? &q->ending : &q->other) < 0)
+      return;
 }
 
 int cw_queue_finish(cw_queue *q, json_t *item, cw_queue_finish_cb cb, void *arg) {
@@ -281,6 +307,8 @@ int cw_queue_finish(cw_queue *q, json_t *item, cw_queue_finish_cb cb, void *arg)
   copy_id(p->id, json_string_value(json_object_get(item, "id")));
   const char *stage = json_string_value(json_object_get(item, "stage"));
   p->noop = stage && strcmp(stage, "noop") == 0;
+  p->ends_job = json_is_null(json_object_get(item, "next_stage")) || !json_object_get(item, "next_stage") ||
+                json_is_true(json_object_get(item, "chain"));
   /* Nine significant digits: latencies to the microsecond, costs to a
    * billionth of a dollar, without the 17-digit tails of doubles. */
   p->json = json_dumps(item, JSON_COMPACT | JSON_REAL_PRECISION(9));
@@ -292,9 +320,10 @@ int cw_queue_finish(cw_queue *q, json_t *item, cw_queue_finish_cb cb, void *arg)
   p->len = strlen(p->json);
   p->cb = cb;
   p->arg = arg;
-  /* Append to keep callbacks in submission order. */
-  *q->waiting_tail = p;
-  q->waiting_tail = &p->next;
+  /* Appended: a lane's calls go in submission order. */
+  struct lane *l = p->ends_job ? &q->ending : &q->other;
+  *l->tail = p;
+  l->tail = &p->next;
   flush_finishes(q);
   return 0;
 }

@@ -1,12 +1,16 @@
 /* The queue's SQL contract, against a real Postgres: claim order and
  * exclusivity, fencing, retry and failure, lease rescue, heartbeats,
- * release, requeue, notifications and the claim's index. */
+ * release, requeue, notifications and the claim's index.  Then the C
+ * module's order of stage commits. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
 
+#include "careeros/config.h"
+#include "careeros/db.h"
+#include "careeros/queue.h"
 #include "testlib.h"
 
 static char *conninfo;
@@ -469,6 +473,70 @@ START_TEST(queue_schema_is_for_the_worker_role_only) {
 }
 END_TEST
 
+/* ---- the C module: which waiting commit goes first ----------------------- */
+
+struct order {
+  char seen[8];
+  int n;
+};
+
+struct finish_arg {
+  struct order *o;
+  char name;
+};
+
+static void on_item(void *arg, int result, const char *message) {
+  struct finish_arg *a = arg;
+  (void)message;
+  ck_assert_int_eq(result, CW_FINISH_FENCED); /* no such job: fenced, as any stale item */
+  a->o->seen[a->o->n++] = a->name;
+}
+
+/* A stage commit with no job behind it; ends_job: the last stage's. */
+static json_t *item(int i, bool ends_job) {
+  char id[37];
+  snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
+  return json_pack("{s:s,s:s,s:s,s:s?}", "id", id, "token", "00000000-0000-4000-8000-000000000000", "stage",
+                   ends_job ? "enrich" : "parse", "next_stage", ends_job ? NULL : "enrich");
+}
+
+static void on_closed(void *arg) { *(bool *)arg = true; }
+
+START_TEST(commits_that_end_jobs_go_before_earlier_stages) {
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  setenv("CAREEROS_DATABASE_CONNINFO", conninfo, 1);
+  setenv("CAREEROS_DATABASE_POOL_SIZE", "2", 1); /* one stage commit at a time */
+  cw_config cfg;
+  ck_assert_int_eq(cw_config_load(&cfg, NULL), 0);
+  cw_db_events ev = {0};
+  cw_db *dbh;
+  ck_assert_int_eq(cw_db_new(&loop, &cfg, "cw_test", &ev, &dbh), 0);
+  cw_db_start(dbh);
+  cw_queue *qu;
+  ck_assert_int_eq(cw_queue_new(dbh, "test-worker", cfg.database.pool_size, &qu), 0);
+  struct order o = {{0}, 0};
+  /* A takes the one call; B, C and D wait for it.  C ends its job. */
+  struct finish_arg a[] = {{&o, 'A'}, {&o, 'B'}, {&o, 'C'}, {&o, 'D'}};
+  ck_assert_int_eq(cw_queue_finish(qu, item(1, false), on_item, &a[0]), 0);
+  ck_assert_int_eq(cw_queue_finish(qu, item(2, false), on_item, &a[1]), 0);
+  ck_assert_int_eq(cw_queue_finish(qu, item(3, true), on_item, &a[2]), 0);
+  ck_assert_int_eq(cw_queue_finish(qu, item(4, false), on_item, &a[3]), 0);
+  uint64_t t0 = uv_now(&loop);
+  while (o.n < 4 && uv_now(&loop) - t0 < 20000)
+    uv_run(&loop, UV_RUN_ONCE);
+  ck_assert_str_eq(o.seen, "ACBD");
+  cw_queue_detach(qu);
+  cw_queue_free(qu);
+  bool closed = false;
+  cw_db_close(dbh, on_closed, &closed);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ck_assert(closed);
+  ck_assert_int_eq(uv_loop_close(&loop), 0);
+  cw_config_free(&cfg);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("queue");
   TCase *tc = tcase_create("sql");
@@ -494,6 +562,11 @@ int main(void) {
   tcase_add_test(tc, claim_uses_the_partial_index_with_many_finished_rows);
   tcase_add_test(tc, queue_schema_is_for_the_worker_role_only);
   suite_add_tcase(s, tc);
+  TCase *tm = tcase_create("module");
+  tcase_add_checked_fixture(tm, setup, teardown);
+  tcase_set_timeout(tm, 60);
+  tcase_add_test(tm, commits_that_end_jobs_go_before_earlier_stages);
+  suite_add_tcase(s, tm);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);
