@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "careeros/alloc.h"
 #include "careeros/daemon.h"
 #include "careeros/db.h"
 #include "careeros/http.h"
@@ -557,8 +558,8 @@ int cw_daemon_run(cw_config *cfg) {
   if (rc < 0) {
     teardown(d);
   } else {
-    cw_log_notice("daemon.started", "worker=%s version=%s concurrency=%d provider=%s",
-                  d->worker_id, CW_VERSION, cfg->worker.concurrency, cfg->provider.name);
+    cw_log_notice("daemon.started", "worker=%s version=%s concurrency=%d provider=%s allocator=\"%s\"",
+                  d->worker_id, CW_VERSION, cfg->worker.concurrency, cfg->provider.name, cw_allocator());
     cw_db_start(d->db);
     cw_notify_ready();
     uv_run(&d->loop, UV_RUN_DEFAULT);

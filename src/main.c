@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "careeros/alloc.h"
 #include "careeros/cli.h"
 #include "cw_build.h"
 
@@ -26,7 +27,7 @@ int main(int argc, char **argv) {
       cw_cli_usage(stdout);
       return CW_EXIT_OK;
     case 'V':
-      printf("careeros-worker %s\n", CW_VERSION);
+      printf("careeros-worker %s (malloc: %s)\n", CW_VERSION, cw_allocator());
       return CW_EXIT_OK;
     default:
       cw_cli_usage(stderr);
