@@ -40,6 +40,7 @@ typedef struct {
   json_t *api_format; /* json_schema object sent (local keywords stripped) */
   size_t api_bytes;   /* its size, for token estimates */
   const char *name;
+  char *tail;         /* the body's fixed end, as JSON text (see build_body) */
 } spec;
 
 typedef struct llm_provider llm_provider;
@@ -328,26 +329,50 @@ static size_t input_budget(llm_provider *p, int kind) {
 }
 
 
-static char *build_body(llm_provider *p, exchange *e) {
-  const spec *s = &p->specs[e->kind];
-  json_t *msgs = json_deep_copy(e->messages);
-  if (e->extra)
-    json_array_extend(msgs, e->extra);
-  json_t *body = json_pack("{s:s,s:o,s:i,s:f}", "model", p->cfg->llm.model, "messages", msgs, "max_tokens",
-                           (json_int_t)e->max_tokens, "temperature", 0.0);
+/* What follows the messages in every request of this kind: the output mode's
+ * fields (the schema, a few KB) as ",...}", serialised once, not per call. */
+static int make_tail(llm_provider *p, spec *s) {
+  json_t *o;
   if (p->tools) {
     json_t *fn = json_pack("{s:s,s:s,s:b,s:O}", "name", s->name, "description",
                            json_string_value(json_object_get(s->file, "description")) ?: s->name, "strict", 1,
                            "parameters", json_object_get(s->api_format, "schema"));
-    json_object_set_new(body, "tools", json_pack("[{s:s,s:o}]", "type", "function", "function", fn));
-    json_object_set_new(body, "tool_choice", json_pack("{s:s,s:{s:s}}", "type", "function", "function", "name", s->name));
-    json_object_set_new(body, "parallel_tool_calls", json_false());
+    o = json_pack("{s:[{s:s,s:o}],s:{s:s,s:{s:s}},s:b}", "tools", "type", "function", "function", fn, "tool_choice",
+                  "type", "function", "function", "name", s->name, "parallel_tool_calls", 0);
   } else {
-    json_object_set_new(body, "response_format",
-                        json_pack("{s:s,s:O}", "type", "json_schema", "json_schema", s->api_format));
+    o = json_pack("{s:{s:s,s:O}}", "response_format", "type", "json_schema", "json_schema", s->api_format);
   }
-  char *out = json_dumps(body, JSON_COMPACT);
-  json_decref(body);
+  char *txt = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  json_decref(o);
+  if (!txt)
+    return -ENOMEM;
+  txt[0] = ','; /* "{...}" -> ",...}": spliced after the other fields */
+  s->tail = txt;
+  return 0;
+}
+
+/* {"model", "messages", "max_tokens", "temperature", then the tail}. */
+static char *build_body(llm_provider *p, exchange *e) {
+  spec *s = &p->specs[e->kind];
+  if (!s->tail && make_tail(p, s) < 0)
+    return NULL;
+  json_t *msgs = e->messages;
+  if (e->extra) { /* a new array holding references, no copies */
+    msgs = json_array();
+    json_array_extend(msgs, e->messages);
+    json_array_extend(msgs, e->extra);
+  }
+  json_t *model = json_string(p->cfg->llm.model);
+  char *m = json_dumps(msgs, JSON_COMPACT), *mo = json_dumps(model, JSON_COMPACT | JSON_ENCODE_ANY);
+  if (e->extra)
+    json_decref(msgs);
+  json_decref(model);
+  char *out = NULL;
+  if (m && mo && asprintf(&out, "{\"model\":%s,\"messages\":%s,\"max_tokens\":%ld,\"temperature\":0.0%s", mo, m,
+                          e->max_tokens, s->tail) < 0)
+    out = NULL;
+  free(m);
+  free(mo);
   return out;
 }
 
@@ -1269,6 +1294,7 @@ static void free_provider(llm_provider *p) {
     free(p->specs[i].prompt);
     json_decref(p->specs[i].file);
     json_decref(p->specs[i].api_format);
+    free(p->specs[i].tail);
   }
   free(p->repair);
   free(p->url);
