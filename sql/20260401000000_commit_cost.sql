@@ -107,8 +107,10 @@ DECLARE
   v_current boolean;
   v_text text;
   v_num numeric;
-  v_decisions jsonb := '[]';
-  v_new jsonb := '[]';  -- the entities to insert: content columns plus t, id, logical, version, ...
+  -- arrays, appended in place (a jsonb array is copied whole by each ||)
+  v_decisions jsonb[] := '{}';
+  v_new jsonb[] := '{}';  -- the entities to insert: content columns plus t, id, logical, version, ...
+  v_new_all jsonb;
   v_link_entry uuid[] := '{}';
   v_link_leaf text[] := '{}';
   v_link_norm text[] := '{}';
@@ -343,21 +345,21 @@ BEGIN
         END IF;
         -- written after the loop, one statement per table
         v_new_id := pg_catalog.gen_random_uuid();
-        v_new := v_new || (pg_catalog.jsonb_build_object(
+        v_new := pg_catalog.array_append(v_new, pg_catalog.jsonb_build_object(
           't', v_table, 'id', v_new_id, 'logical', v_logical, 'version', v_version, 'conf', r.confidence_score,
           'start_on', v_start_on, 'start_prec', v_start_prec, 'end_on', v_end_on, 'end_prec', v_end_prec) || c);
       END IF;
       v_touched := v_touched || v_logical;
     END IF;
 
-    v_decisions := v_decisions || pg_catalog.jsonb_build_object(
+    v_decisions := pg_catalog.array_append(v_decisions, pg_catalog.jsonb_build_object(
       'parsed_entity_id', r.id, 'source_path', r.field_name, 'entity_type', v_table, 'decision', v_decision,
       'logical_entity_id', v_logical, 'entity_id', v_new_id,
       'previous_entity_id', CASE WHEN v_decision = 'new_version' THEN v_old ->> 'id' END,
       'previous_version', v_old -> 'version',
       'new_version', CASE WHEN v_decision IN ('inserted', 'new_version') THEN v_version END,
       'match_key', v_key, 'reason', v_reason,
-      'details', CASE WHEN v_dropped = '{}'::jsonb THEN '{}'::jsonb ELSE pg_catalog.jsonb_build_object('dropped', v_dropped) END);
+      'details', CASE WHEN v_dropped = '{}'::jsonb THEN '{}'::jsonb ELSE pg_catalog.jsonb_build_object('dropped', v_dropped) END));
     -- names to link to the shared knowledge base
     IF v_reason IS NULL AND v_norm IS NOT NULL THEN
       v_link_entry := v_link_entry || r.id;
@@ -372,60 +374,61 @@ BEGIN
   -- per-statement set-up of a table with its indexes and triggers cost
   -- more than the row).  Nothing above reads them back: an entry never
   -- matches an entity this resume already touched.
-  IF v_new @> '[{"t": "work_experience"}]' THEN
+  v_new_all := pg_catalog.to_jsonb(v_new);
+  IF v_new_all @> '[{"t": "work_experience"}]' THEN
     INSERT INTO public.work_experience AS t (id, user_id, logical_entity_id, version, is_active, source,
            source_confidence, source_resume_version_id, company, title, location, start_date, end_date, date_text,
            is_current, description, start_on, start_precision, end_on, end_precision)
     SELECT n.id, v_user, n.logical, n.version, true, 'upload', n.conf, p_resume_version_id, n.company, n.title,
            n.location, n.start_date, n.end_date, n.date_text, n.is_current, n.description, n.start_on,
            n.start_prec, n.end_on, n.end_prec
-      FROM pg_catalog.jsonb_to_recordset(v_new) AS n(t text, id uuid, logical uuid, version integer,
+      FROM pg_catalog.jsonb_to_recordset(v_new_all) AS n(t text, id uuid, logical uuid, version integer,
              conf double precision, start_on date, start_prec text, end_on date, end_prec text, company text,
              title text, location text, start_date text, end_date text, date_text text, is_current boolean,
              description text)
      WHERE n.t = 'work_experience';
   END IF;
-  IF v_new @> '[{"t": "education"}]' THEN
+  IF v_new_all @> '[{"t": "education"}]' THEN
     INSERT INTO public.education AS t (id, user_id, logical_entity_id, version, is_active, source,
            source_confidence, source_resume_version_id, institution, degree, field_of_study, start_date, end_date,
            date_text, is_current, gpa, start_on, start_precision, end_on, end_precision)
     SELECT n.id, v_user, n.logical, n.version, true, 'upload', n.conf, p_resume_version_id, n.institution,
            n.degree, n.field_of_study, n.start_date, n.end_date, n.date_text, n.is_current, n.gpa, n.start_on,
            n.start_prec, n.end_on, n.end_prec
-      FROM pg_catalog.jsonb_to_recordset(v_new) AS n(t text, id uuid, logical uuid, version integer,
+      FROM pg_catalog.jsonb_to_recordset(v_new_all) AS n(t text, id uuid, logical uuid, version integer,
              conf double precision, start_on date, start_prec text, end_on date, end_prec text, institution text,
              degree text, field_of_study text, start_date text, end_date text, date_text text, is_current boolean,
              gpa text)
      WHERE n.t = 'education';
   END IF;
-  IF v_new @> '[{"t": "skill"}]' THEN
+  IF v_new_all @> '[{"t": "skill"}]' THEN
     INSERT INTO public.skill AS t (id, user_id, logical_entity_id, version, is_active, source, source_confidence,
            source_resume_version_id, name, category, proficiency_level, years_of_experience)
     SELECT n.id, v_user, n.logical, n.version, true, 'upload', n.conf, p_resume_version_id, n.name, n.category,
            n.proficiency_level, n.years_of_experience
-      FROM pg_catalog.jsonb_to_recordset(v_new) AS n(t text, id uuid, logical uuid, version integer,
+      FROM pg_catalog.jsonb_to_recordset(v_new_all) AS n(t text, id uuid, logical uuid, version integer,
              conf double precision, name text, category text, proficiency_level text, years_of_experience integer)
      WHERE n.t = 'skill';
   END IF;
-  IF v_new @> '[{"t": "project"}]' THEN
+  IF v_new_all @> '[{"t": "project"}]' THEN
     INSERT INTO public.project AS t (id, user_id, logical_entity_id, version, is_active, source, source_confidence,
            source_resume_version_id, name, role, url, start_date, end_date, date_text, is_current, description,
            start_on, start_precision, end_on, end_precision)
     SELECT n.id, v_user, n.logical, n.version, true, 'upload', n.conf, p_resume_version_id, n.name, n.role, n.url,
            n.start_date, n.end_date, n.date_text, n.is_current, n.description, n.start_on, n.start_prec, n.end_on,
            n.end_prec
-      FROM pg_catalog.jsonb_to_recordset(v_new) AS n(t text, id uuid, logical uuid, version integer,
+      FROM pg_catalog.jsonb_to_recordset(v_new_all) AS n(t text, id uuid, logical uuid, version integer,
              conf double precision, start_on date, start_prec text, end_on date, end_prec text, name text,
              role text, url text, start_date text, end_date text, date_text text, is_current boolean,
              description text)
      WHERE n.t = 'project';
   END IF;
-  IF v_new @> '[{"t": "certification"}]' THEN
+  IF v_new_all @> '[{"t": "certification"}]' THEN
     INSERT INTO public.certification AS t (id, user_id, logical_entity_id, version, is_active, source,
            source_confidence, source_resume_version_id, name, issuer, issued_date, issued_on, issued_precision)
     SELECT n.id, v_user, n.logical, n.version, true, 'upload', n.conf, p_resume_version_id, n.name, n.issuer,
            n.issued_date, n.start_on, n.start_prec
-      FROM pg_catalog.jsonb_to_recordset(v_new) AS n(t text, id uuid, logical uuid, version integer,
+      FROM pg_catalog.jsonb_to_recordset(v_new_all) AS n(t text, id uuid, logical uuid, version integer,
              conf double precision, start_on date, start_prec text, name text, issuer text, issued_date text)
      WHERE n.t = 'certification';
   END IF;
@@ -436,7 +439,7 @@ BEGIN
   SELECT v_user, p_resume_version_id, d.parsed_entity_id, d.source_path, d.entity_type, d.decision,
          d.logical_entity_id, d.entity_id, d.previous_entity_id, d.previous_version, d.new_version,
          d.match_key, d.reason, d.details
-    FROM pg_catalog.jsonb_to_recordset(v_decisions) AS d(parsed_entity_id uuid, source_path text, entity_type text,
+    FROM pg_catalog.jsonb_to_recordset(pg_catalog.to_jsonb(v_decisions)) AS d(parsed_entity_id uuid, source_path text, entity_type text,
            decision text, logical_entity_id uuid, entity_id uuid, previous_entity_id uuid, previous_version integer,
            new_version integer, match_key text, reason text, details jsonb)
   ON CONFLICT ON CONSTRAINT merge_decisions_version_path_key DO NOTHING;
