@@ -347,8 +347,8 @@ static void stage_done(job *j, json_t *output, json_t *tel) {
   for (int i = 0; i <= j->stage && j->stage >= 0; i++)
     progress += stages[i].weight;
   const char *next = j->stage >= 0 && j->stage + 1 < NSTAGES ? stages[j->stage + 1].name : NULL;
-  json_t *item = json_pack("{s:s, s:s, s:s, s:o, s:i, s:o, s:{s:o, s:o}}", "id", j->row.id, "token",
-                           j->row.token, "stage", stage_name(j), "next_stage",
+  json_t *item = json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:o, s:{s:o, s:o}}", "id", j->row.id, "token",
+                           j->row.token, "user_id", j->row.user_id, "stage", stage_name(j), "next_stage",
                            next ? json_string(next) : json_null(), "progress",
                            j->stage < 0 ? 100 : progress, "output", output ? output : json_object(),
                            "telemetry", "stage", tel, "job", job_telemetry(j));

@@ -25,6 +25,7 @@ struct pending_finish {
   size_t len;
   bool noop;
   bool ends_job; /* its answer frees a job slot */
+  char user[37]; /* the job's user ("user_id" of the item), "" if not given */
 };
 
 /* Waiting items in submission order.  Two lanes: a commit that ends a job
@@ -41,6 +42,12 @@ struct cw_queue {
   char *worker_id;
   struct lane ending; /* items that end their job */
   struct lane other;  /* the rest */
+  /* Users with an ending item in a call now running.  An ending item runs
+   * the merge, which takes its user's lock: a second item of that user in
+   * another call would wait for the whole first call, and hold up every
+   * item of its own.  It waits here instead, for a later call. */
+  char (*busy)[37];
+  size_t n_busy, cap_busy;
   int in_flight;                 /* finish_stages calls running */
   int max_in_flight;             /* leave one pool connection for claims and heartbeats */
 };
@@ -80,6 +87,7 @@ void cw_queue_free(cw_queue *q) {
     return;
   cancel_lane(&q->ending);
   cancel_lane(&q->other);
+  free(q->busy);
   free(q->worker_id);
   free(q);
 }
@@ -174,7 +182,41 @@ struct finish_ctx {
   struct pending_finish *sent;
   uint64_t t0;
   int items;
+  bool ending; /* its items' users are in q->busy */
 };
+
+static bool user_busy(const cw_queue *q, const char *user) {
+  for (size_t i = 0; user[0] && i < q->n_busy; i++)
+    if (strcmp(q->busy[i], user) == 0)
+      return true;
+  return false;
+}
+
+static int mark_busy(cw_queue *q, const struct pending_finish *sent) {
+  for (const struct pending_finish *p = sent; p; p = p->next) {
+    if (!p->user[0] || user_busy(q, p->user))
+      continue;
+    if (q->n_busy == q->cap_busy) {
+      size_t cap = q->cap_busy ? 2 * q->cap_busy : 64;
+      char(*b)[37] = realloc(q->busy, cap * sizeof *b);
+      if (!b)
+        return -ENOMEM;
+      q->busy = b;
+      q->cap_busy = cap;
+    }
+    memcpy(q->busy[q->n_busy++], p->user, 37);
+  }
+  return 0;
+}
+
+static void unmark_busy(cw_queue *q, const struct pending_finish *sent) {
+  for (const struct pending_finish *p = sent; p; p = p->next)
+    for (size_t i = 0; p->user[0] && i < q->n_busy; i++)
+      if (strcmp(q->busy[i], p->user) == 0) {
+        memcpy(q->busy[i], q->busy[--q->n_busy], 37);
+        break;
+      }
+}
 
 /* Slow queue calls are worth a warning: they eat into leases. */
 #define SLOW_CALL_MS 1000
@@ -190,6 +232,8 @@ static void on_finish(void *arg, int status, const PGresult *res, const char *ms
   cw_queue *q = ctx->q;
   struct pending_finish *sent = ctx->sent;
   note_slow("finish_stages", ctx->t0, ctx->items);
+  if (q && ctx->ending)
+    unmark_busy(q, sent);
   free(ctx);
   if (status == 0) {
     for (int i = 0; i < PQntuples(res); i++) {
@@ -210,6 +254,7 @@ static void on_finish(void *arg, int status, const PGresult *res, const char *ms
   while (sent) {
     struct pending_finish *n = sent->next;
     sent->cb(sent->arg, status < 0 ? status : -EIO, msg ? msg : "no result for item");
+    free(sent->json); /* NULL unless the call could not be built */
     free(sent);
     sent = n;
   }
@@ -254,44 +299,77 @@ static char *batch_body(struct pending_finish *first, size_t cap, size_t *k) {
   return body;
 }
 
-/* Moves the first k items (at most cap) of a lane into one call. */
+/* Takes up to cap items off a lane, in order, as the list of one call.
+ * From the ending lane it passes over items whose user is busy. */
+static struct pending_finish *pick(cw_queue *q, struct lane *l, size_t cap, size_t *k) {
+  struct pending_finish *first = NULL, **last = &first;
+  bool ending = l == &q->ending;
+  *k = 0;
+  for (struct pending_finish **pp = &l->head; *pp && *k < cap;) {
+    struct pending_finish *p = *pp;
+    if (ending && user_busy(q, p->user)) {
+      pp = &p->next;
+      continue;
+    }
+    *pp = p->next;
+    p->next = NULL;
+    *last = p;
+    last = &p->next;
+    (*k)++;
+  }
+  l->tail = &l->head;
+  while (*l->tail)
+    l->tail = &(*l->tail)->next;
+  return first;
+}
+
+/* Sends one call with items of a lane; 1 if it sent one, 0 if every item
+ * there must wait, negative on error. */
 static int send_batch(cw_queue *q, struct lane *l) {
   /* No-op items (benchmarks) are finished set-based, without
    * subtransactions, so they need no cap of that kind. */
   size_t cap = l->head->noop ? MAX_NOOP_BATCH : l == &q->ending ? MAX_ENDING_BATCH : MAX_BATCH, k = 0;
   struct finish_ctx *ctx = malloc(sizeof *ctx);
-  char *body = ctx ? batch_body(l->head, cap, &k) : NULL;
-  if (!body) {
-    free(ctx);
+  if (!ctx)
     return -ENOMEM;
+  struct pending_finish *sent = pick(q, l, cap, &k);
+  if (!sent) {
+    free(ctx);
+    return 0;
   }
-  struct pending_finish **cut = &l->head;
-  for (size_t i = 0; i < k && *cut; i++)
-    cut = &(*cut)->next;
+  char *body = batch_body(sent, k, &k);
   ctx->q = q;
   ctx->t0 = uv_hrtime();
   ctx->items = (int)k;
-  ctx->sent = l->head;
-  l->head = *cut;
-  if (!l->head)
-    l->tail = &l->head;
-  *cut = NULL;
+  ctx->sent = sent;
+  ctx->ending = l == &q->ending;
+  if (ctx->ending && mark_busy(q, sent) < 0) {
+    unmark_busy(q, sent); /* none of them was busy before: pick() saw to it */
+    ctx->ending = false;
+  }
   q->in_flight++;
   const char *p[] = {body};
-  int rc = cw_db_query(q->db, "SELECT * FROM queue.finish_stages($1::jsonb)", 1, p, on_finish, ctx);
+  int rc = body ? cw_db_query(q->db, "SELECT * FROM queue.finish_stages($1::jsonb)", 1, p, on_finish, ctx) : -ENOMEM;
   free(body);
   if (rc < 0) {
-    ctx->q = NULL;
     q->in_flight--;
-    on_finish(ctx, rc, NULL, "database closed");
+    if (ctx->ending)
+      unmark_busy(q, sent);
+    ctx->ending = false;
+    ctx->q = NULL;
+    on_finish(ctx, rc, NULL, body ? "database closed" : "out of memory");
   }
-  return rc;
+  return rc < 0 ? rc : 1;
 }
 
 static void flush_finishes(cw_queue *q) {
-  while (q->db && q->in_flight < q->max_in_flight && (q->ending.head || q->other.head))
-    if (send_batch(q, q->ending.head ? &q->ending : &q->other) < 0)
+  while (q->db && q->in_flight < q->max_in_flight) {
+    int rc = q->ending.head ? send_batch(q, &q->ending) : 0;
+    if (rc == 0 && q->other.head)
+      rc = send_batch(q, &q->other);
+    if (rc <= 0)
       return;
+  }
 }
 
 int cw_queue_finish(cw_queue *q, json_t *item, cw_queue_finish_cb cb, void *arg) {
@@ -309,6 +387,7 @@ int cw_queue_finish(cw_queue *q, json_t *item, cw_queue_finish_cb cb, void *arg)
   p->noop = stage && strcmp(stage, "noop") == 0;
   p->ends_job = json_is_null(json_object_get(item, "next_stage")) || !json_object_get(item, "next_stage") ||
                 json_is_true(json_object_get(item, "chain"));
+  copy_id(p->user, json_string_value(json_object_get(item, "user_id")));
   /* Nine significant digits: latencies to the microsecond, costs to a
    * billionth of a dollar, without the 17-digit tails of doubles. */
   p->json = json_dumps(item, JSON_COMPACT | JSON_REAL_PRECISION(9));

@@ -488,52 +488,108 @@ struct finish_arg {
 static void on_item(void *arg, int result, const char *message) {
   struct finish_arg *a = arg;
   (void)message;
-  ck_assert_int_eq(result, CW_FINISH_FENCED); /* no such job: fenced, as any stale item */
+  ck_assert_int_eq(result, CW_FINISH_FENCED); /* no lease of ours: fenced, as any stale item */
   a->o->seen[a->o->n++] = a->name;
 }
 
-/* A stage commit with no job behind it; ends_job: the last stage's. */
-static json_t *item(int i, bool ends_job) {
+/* A stage commit with no lease behind it; n: its job id's last digits (or
+ * id itself); ends_job: the last stage's. */
+static json_t *item_for(const char *id, const char *user, bool ends_job) {
+  return json_pack("{s:s,s:s,s:s,s:s,s:s?}", "id", id, "token", "00000000-0000-4000-8000-000000000000",
+                   "user_id", user, "stage", ends_job ? "enrich" : "parse", "next_stage", ends_job ? NULL : "enrich");
+}
+
+static json_t *item(int n, bool ends_job) {
   char id[37];
-  snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
-  return json_pack("{s:s,s:s,s:s,s:s?}", "id", id, "token", "00000000-0000-4000-8000-000000000000", "stage",
-                   ends_job ? "enrich" : "parse", "next_stage", ends_job ? NULL : "enrich");
+  snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", n);
+  return item_for(id, USER_A, ends_job);
+}
+
+struct module {
+  uv_loop_t loop;
+  cw_config cfg;
+  cw_db *db;
+  cw_queue *q;
+};
+
+/* pool: the database pool size; stage commits run pool - 1 at a time. */
+static void module_start(struct module *m, const char *pool) {
+  uv_loop_init(&m->loop);
+  setenv("CAREEROS_DATABASE_CONNINFO", conninfo, 1);
+  setenv("CAREEROS_DATABASE_POOL_SIZE", pool, 1);
+  ck_assert_int_eq(cw_config_load(&m->cfg, NULL), 0);
+  cw_db_events ev = {0};
+  ck_assert_int_eq(cw_db_new(&m->loop, &m->cfg, "cw_test", &ev, &m->db), 0);
+  cw_db_start(m->db);
+  ck_assert_int_eq(cw_queue_new(m->db, "test-worker", m->cfg.database.pool_size, &m->q), 0);
+}
+
+static void run_until_seen(struct module *m, struct order *o, int n) {
+  uint64_t t0 = uv_now(&m->loop);
+  while (o->n < n && uv_now(&m->loop) - t0 < 20000)
+    uv_run(&m->loop, UV_RUN_ONCE);
 }
 
 static void on_closed(void *arg) { *(bool *)arg = true; }
 
+static void module_stop(struct module *m) {
+  cw_queue_detach(m->q);
+  cw_queue_free(m->q);
+  bool closed = false;
+  cw_db_close(m->db, on_closed, &closed);
+  uv_run(&m->loop, UV_RUN_DEFAULT);
+  ck_assert(closed);
+  ck_assert_int_eq(uv_loop_close(&m->loop), 0);
+  cw_config_free(&m->cfg);
+}
+
 START_TEST(commits_that_end_jobs_go_before_earlier_stages) {
-  uv_loop_t loop;
-  uv_loop_init(&loop);
-  setenv("CAREEROS_DATABASE_CONNINFO", conninfo, 1);
-  setenv("CAREEROS_DATABASE_POOL_SIZE", "2", 1); /* one stage commit at a time */
-  cw_config cfg;
-  ck_assert_int_eq(cw_config_load(&cfg, NULL), 0);
-  cw_db_events ev = {0};
-  cw_db *dbh;
-  ck_assert_int_eq(cw_db_new(&loop, &cfg, "cw_test", &ev, &dbh), 0);
-  cw_db_start(dbh);
-  cw_queue *qu;
-  ck_assert_int_eq(cw_queue_new(dbh, "test-worker", cfg.database.pool_size, &qu), 0);
+  struct module m;
+  module_start(&m, "2"); /* one stage commit at a time */
   struct order o = {{0}, 0};
   /* A takes the one call; B, C and D wait for it.  C ends its job. */
   struct finish_arg a[] = {{&o, 'A'}, {&o, 'B'}, {&o, 'C'}, {&o, 'D'}};
-  ck_assert_int_eq(cw_queue_finish(qu, item(1, false), on_item, &a[0]), 0);
-  ck_assert_int_eq(cw_queue_finish(qu, item(2, false), on_item, &a[1]), 0);
-  ck_assert_int_eq(cw_queue_finish(qu, item(3, true), on_item, &a[2]), 0);
-  ck_assert_int_eq(cw_queue_finish(qu, item(4, false), on_item, &a[3]), 0);
-  uint64_t t0 = uv_now(&loop);
-  while (o.n < 4 && uv_now(&loop) - t0 < 20000)
-    uv_run(&loop, UV_RUN_ONCE);
+  ck_assert_int_eq(cw_queue_finish(m.q, item(1, false), on_item, &a[0]), 0);
+  ck_assert_int_eq(cw_queue_finish(m.q, item(2, false), on_item, &a[1]), 0);
+  ck_assert_int_eq(cw_queue_finish(m.q, item(3, true), on_item, &a[2]), 0);
+  ck_assert_int_eq(cw_queue_finish(m.q, item(4, false), on_item, &a[3]), 0);
+  run_until_seen(&m, &o, 4);
   ck_assert_str_eq(o.seen, "ACBD");
-  cw_queue_detach(qu);
-  cw_queue_free(qu);
-  bool closed = false;
-  cw_db_close(dbh, on_closed, &closed);
-  uv_run(&loop, UV_RUN_DEFAULT);
-  ck_assert(closed);
-  ck_assert_int_eq(uv_loop_close(&loop), 0);
-  cw_config_free(&cfg);
+  module_stop(&m);
+}
+END_TEST
+
+START_TEST(a_users_second_ending_commit_waits_for_the_first) {
+  enqueue(1, 0);
+  char *id = cw_test_scalar(db, "SELECT id FROM public.resume_versions");
+  /* Another session holds A's row: A's call blocks on it. */
+  PGconn *holder = cw_test_connect(conninfo);
+  cw_test_exec(holder, "BEGIN");
+  char sql[200];
+  snprintf(sql, sizeof sql, "SELECT 1 FROM public.resume_versions WHERE id = '%s' FOR UPDATE", id);
+  PQclear(q(holder, sql));
+  struct module m;
+  module_start(&m, "3"); /* two stage commits at a time */
+  struct order o = {{0}, 0};
+  struct finish_arg a[] = {{&o, 'A'}, {&o, 'B'}, {&o, 'C'}};
+  /* A and B end jobs of the same user, C of another. */
+  ck_assert_int_eq(cw_queue_finish(m.q, item_for(id, USER_A, true), on_item, &a[0]), 0);
+  ck_assert_int_eq(cw_queue_finish(m.q, item(2, true), on_item, &a[1]), 0);
+  ck_assert_int_eq(cw_queue_finish(m.q, item_for("00000000-0000-4000-8000-000000000003",
+                                                 "33333333-3333-4333-8333-333333333333", true),
+                                    on_item, &a[2]), 0);
+  run_until_seen(&m, &o, 1);
+  ck_assert_str_eq(o.seen, "C"); /* C went in the second call; B waits for A's */
+  uv_sleep(300);
+  for (int i = 0; i < 20; i++)
+    uv_run(&m.loop, UV_RUN_NOWAIT);
+  ck_assert_str_eq(o.seen, "C");
+  cw_test_exec(holder, "COMMIT");
+  run_until_seen(&m, &o, 3);
+  ck_assert_str_eq(o.seen, "CAB");
+  module_stop(&m);
+  PQfinish(holder);
+  free(id);
 }
 END_TEST
 
@@ -566,6 +622,7 @@ int main(void) {
   tcase_add_checked_fixture(tm, setup, teardown);
   tcase_set_timeout(tm, 60);
   tcase_add_test(tm, commits_that_end_jobs_go_before_earlier_stages);
+  tcase_add_test(tm, a_users_second_ending_commit_waits_for_the_first);
   suite_add_tcase(s, tm);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -55,7 +55,9 @@ void cw_queue_detach(cw_queue *q);
 int cw_queue_claim(cw_queue *q, int limit, int lease_ms, cw_queue_claim_cb cb, void *arg);
 void cw_claimed_clear(cw_claimed *c);
 
-/* item: {id, token, stage, next_stage, progress, output, telemetry}; stolen. */
+/* item: {id, token, user_id, stage, next_stage, progress, output, telemetry,
+ * chain}; stolen.  Items that end a job go first; one whose user already has
+ * such an item in a running call waits for it (user_id may be absent). */
 int cw_queue_finish(cw_queue *q, json_t *item, cw_queue_finish_cb cb, void *arg);
 
 typedef struct {
