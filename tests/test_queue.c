@@ -492,8 +492,8 @@ static void on_item(void *arg, int result, const char *message) {
   a->o->seen[a->o->n++] = a->name;
 }
 
-/* A stage commit with no lease behind it; n: its job id's last digits (or
- * id itself); ends_job: the last stage's. */
+/* A stage commit of job id and user with no lease behind it; ends_job:
+ * the last stage's.  item(n, ...): job ...0n of USER_A. */
 static json_t *item_for(const char *id, const char *user, bool ends_job) {
   return json_pack("{s:s,s:s,s:s,s:s,s:s?}", "id", id, "token", "00000000-0000-4000-8000-000000000000",
                    "user_id", user, "stage", ends_job ? "enrich" : "parse", "next_stage", ends_job ? NULL : "enrich");
