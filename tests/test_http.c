@@ -3,10 +3,18 @@
  * before the body, connection reuse, timeouts, low-speed limit, refused and
  * reset connections, body limits, aborts, cancel, TLS verification, many
  * concurrent transfers, and a clean close with requests pending. */
+#include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "careeros/http.h"
@@ -29,6 +37,7 @@ typedef struct {
   bool saw_body;
   cw_http_req *self;
   bool cancel_in_body;
+  int http_version;
 } rq;
 
 static void on_done(void *arg, const cw_http_response *r) {
@@ -39,6 +48,7 @@ static void on_done(void *arg, const cw_http_response *r) {
   q->body_len = r->body_len;
   q->body_bytes = r->body_bytes;
   q->reused = r->connection_reused;
+  q->http_version = r->http_version;
   free(q->body);
   q->body = r->body ? strndup(r->body, r->body_len) : NULL;
   const char *rid = cw_http_response_header(r, "X-Request-Id");
@@ -436,6 +446,75 @@ START_TEST(test_bad_options) {
 }
 END_TEST
 
+/* A server that offers HTTP/2 (nghttpd, TLS with ALPN) gets it. */
+START_TEST(test_http2_when_offered) {
+  const char *nghttpd = "/usr/sbin/nghttpd";
+  ck_assert_msg(access(nghttpd, X_OK) == 0, "%s missing: scripts/deps.sh installs nghttp2-server", nghttpd);
+  char dir[] = "/tmp/cw-http-h2-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char cmd[1024], cert[128], key[128], file[128];
+  snprintf(cert, sizeof cert, "%s/cert.pem", dir);
+  snprintf(key, sizeof key, "%s/key.pem", dir);
+  snprintf(file, sizeof file, "%s/hello.txt", dir);
+  snprintf(cmd, sizeof cmd,
+           "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s -out %s -days 2 -subj /CN=127.0.0.1 "
+           "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
+           key, cert);
+  ck_assert_msg(system(cmd) == 0, "openssl could not make a test certificate");
+  FILE *f = fopen(file, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("hello over h2\n", f);
+  fclose(f);
+  /* a free port: bound, read, released */
+  int sfd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t sl = sizeof sa;
+  ck_assert_int_eq(bind(sfd, (struct sockaddr *)&sa, sizeof sa), 0);
+  ck_assert_int_eq(getsockname(sfd, (struct sockaddr *)&sa, &sl), 0);
+  int port = ntohs(sa.sin_port);
+  close(sfd);
+  char portstr[16];
+  snprintf(portstr, sizeof portstr, "%d", port);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execl(nghttpd, "nghttpd", "-a", "127.0.0.1", "-d", dir, portstr, key, cert, (char *)NULL);
+    _exit(127);
+  }
+  ck_assert_int_gt(pid, 0);
+  bool up = false;
+  for (int i = 0; i < 100 && !up; i++) { /* until it listens, 5 s at most */
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    up = connect(c, (struct sockaddr *)&sa, sizeof sa) == 0;
+    close(c);
+    if (!up)
+      usleep(50000);
+  }
+  ck_assert_msg(up, "nghttpd did not start on port %d", port);
+  setup_with(NULL);
+  char url[96];
+  snprintf(url, sizeof url, "https://127.0.0.1:%d/hello.txt", port);
+  rq a = {0};
+  ck_assert_int_eq(cw_http_request(http, &(cw_http_request_opts){.url = url, .ca_file = cert, .on_done = on_done,
+                                                                   .arg = &a},
+                                   NULL),
+                   0);
+  wait_for(&a);
+  kill(pid, SIGTERM);
+  waitpid(pid, NULL, 0);
+  ck_assert_msg(a.status == 0, "status %d", a.status);
+  ck_assert_int_eq(a.http_status, 200);
+  ck_assert_int_eq(a.http_version, 2);
+  ck_assert_str_eq(a.body, "hello over h2\n");
+  free(a.body);
+  teardown_all();
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("http");
   TCase *t = tcase_create("http");
@@ -448,6 +527,7 @@ int main(void) {
   tcase_add_test(t, test_refused_and_reset);
   tcase_add_test(t, test_tls_verification_on);
   tcase_add_test(t, test_tls_with_trust_anchor);
+  tcase_add_test(t, test_http2_when_offered);
   tcase_add_test(t, test_body_limit);
   tcase_add_test(t, test_cancel);
   tcase_add_test(t, test_many_concurrent);
