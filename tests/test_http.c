@@ -272,19 +272,32 @@ START_TEST(test_tls_verification_on) {
 }
 END_TEST
 
-/* A real TLS server (self-signed certificate for 127.0.0.1): trusted through
- * ca_file it answers; without it, verification refuses the peer. */
-START_TEST(test_tls_with_trust_anchor) {
-  char dir[] = "/tmp/cw-http-tls-XXXXXX";
+/* A temporary directory (dir, from a mkdtemp template) holding a
+ * self-signed certificate for 127.0.0.1 and its key. */
+static void make_test_cert(char *dir, char cert[128], char key[128]) {
   ck_assert_ptr_nonnull(mkdtemp(dir));
-  char cmd[1024], cert[128], key[128];
-  snprintf(cert, sizeof cert, "%s/cert.pem", dir);
-  snprintf(key, sizeof key, "%s/key.pem", dir);
+  snprintf(cert, 128, "%s/cert.pem", dir);
+  snprintf(key, 128, "%s/key.pem", dir);
+  char cmd[512];
   snprintf(cmd, sizeof cmd,
            "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s -out %s -days 2 -subj /CN=127.0.0.1 "
            "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
            key, cert);
   ck_assert_msg(system(cmd) == 0, "openssl could not make a test certificate");
+}
+
+static void remove_dir(const char *dir) {
+  char cmd[160];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+
+/* A real TLS server (self-signed certificate for 127.0.0.1): trusted through
+ * ca_file it answers; without it, verification refuses the peer. */
+START_TEST(test_tls_with_trust_anchor) {
+  char dir[] = "/tmp/cw-http-tls-XXXXXX";
+  char cert[128], key[128];
+  make_test_cert(dir, cert, key);
   setup_with((const char *const[]){"--tls-cert", cert, "--tls-key", key, NULL});
   char url[96];
   snprintf(url, sizeof url, "https://127.0.0.1:%d/stats", fake.port);
@@ -311,8 +324,7 @@ START_TEST(test_tls_with_trust_anchor) {
   free(b.body);
   free(c.body);
   teardown_all();
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  ck_assert_int_eq(system(cmd), 0);
+  remove_dir(dir);
 }
 END_TEST
 
@@ -451,16 +463,9 @@ START_TEST(test_http2_when_offered) {
   const char *nghttpd = "/usr/sbin/nghttpd";
   ck_assert_msg(access(nghttpd, X_OK) == 0, "%s missing: scripts/deps.sh installs nghttp2-server", nghttpd);
   char dir[] = "/tmp/cw-http-h2-XXXXXX";
-  ck_assert_ptr_nonnull(mkdtemp(dir));
-  char cmd[1024], cert[128], key[128], file[128];
-  snprintf(cert, sizeof cert, "%s/cert.pem", dir);
-  snprintf(key, sizeof key, "%s/key.pem", dir);
+  char cert[128], key[128], file[128];
+  make_test_cert(dir, cert, key);
   snprintf(file, sizeof file, "%s/hello.txt", dir);
-  snprintf(cmd, sizeof cmd,
-           "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s -out %s -days 2 -subj /CN=127.0.0.1 "
-           "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
-           key, cert);
-  ck_assert_msg(system(cmd) == 0, "openssl could not make a test certificate");
   FILE *f = fopen(file, "w");
   ck_assert_ptr_nonnull(f);
   fputs("hello over h2\n", f);
@@ -510,8 +515,7 @@ START_TEST(test_http2_when_offered) {
   ck_assert_str_eq(a.body, "hello over h2\n");
   free(a.body);
   teardown_all();
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  ck_assert_int_eq(system(cmd), 0);
+  remove_dir(dir);
 }
 END_TEST
 
