@@ -92,6 +92,16 @@ static double ms_since(uint64_t t0) { return (double)((uv_hrtime() - t0) / 1000)
 
 /* ---- job life cycle ------------------------------------------------------ */
 
+/* Forgets the ending a stage that ran ahead was holding. */
+static void drop_held(job *j) {
+  json_decref(j->held_out);
+  json_decref(j->held_tel);
+  free(j->held_msg);
+  j->held_out = j->held_tel = NULL;
+  j->held_msg = NULL;
+  j->held = HELD_NONE;
+}
+
 static void job_end(job *j, cw_job_end how) {
   cw_pipeline *p = j->p;
   if (j->prev)
@@ -108,9 +118,7 @@ static void job_end(job *j, cw_job_end how) {
   memcpy(id, j->row.id, sizeof id);
   memcpy(token, j->row.token, sizeof token);
   cw_claimed_clear(&j->row);
-  json_decref(j->held_out);
-  json_decref(j->held_tel);
-  free(j->held_msg);
+  drop_held(j);
   free(j->answer_msg);
   free(j->text);
   json_decref(j->document);
@@ -250,15 +258,6 @@ static bool can_go_ahead(const job *j) {
   if (j->p->draining || j->lost || j->cancelled || !j->text)
     return false;
   return strcmp(stages[j->stage + 1].name, "enrich") != 0 || j->document;
-}
-
-static void drop_held(job *j) {
-  json_decref(j->held_out);
-  json_decref(j->held_tel);
-  free(j->held_msg);
-  j->held_out = j->held_tel = NULL;
-  j->held_msg = NULL;
-  j->held = HELD_NONE;
 }
 
 /* The commit went through: the stage that ran ahead ends as it did. */
