@@ -311,15 +311,14 @@ static struct pending_finish *pick(cw_queue *q, struct lane *l, size_t cap, size
       pp = &p->next;
       continue;
     }
+    if (!p->next)
+      l->tail = pp; /* the lane's last item goes: its slot is the new end */
     *pp = p->next;
     p->next = NULL;
     *last = p;
     last = &p->next;
     (*k)++;
   }
-  l->tail = &l->head;
-  while (*l->tail)
-    l->tail = &(*l->tail)->next;
   return first;
 }
 
