@@ -85,20 +85,9 @@ int main(int argc, char **argv) {
     snprintf(files[i], 700, "%s/resume-%05d.txt", in, i);
     bytes += bench_write_resume(files[i], (unsigned)i + 1);
   }
+  /* two versions per user, enqueued in file order (as e2e-offline) */
+  bench_enqueue_spread(&pg, root, files, n, 2);
   PGconn *db = bench_connect(pg.admin);
-  int per_user = 2, users = (n + per_user - 1) / per_user;
-  char sql[512];
-  snprintf(sql, sizeof sql,
-           "INSERT INTO auth.users (id, email) SELECT md5('u' || g)::uuid, 'u' || g || "
-           "'@example.com' FROM generate_series(1, %d) g",
-           users);
-  bench_exec(db, sql);
-  for (int u = 0; u < users; u++) {
-    char *id = bench_value_f(db, "SELECT md5('u' || %d)::uuid", u + 1);
-    int first = u * per_user, k = n - first < per_user ? n - first : per_user;
-    bench_enqueue(&pg, root, id, files + first, k);
-    free(id);
-  }
   bench_exec(db, "VACUUM ANALYZE public.resume_versions");
   bench_exec(db, "SET enable_seqscan = off");
 
