@@ -331,12 +331,14 @@ static void commit_ahead(job *j, json_t *item) {
 
 /* Commits the stage: outputs, processing_stages, progress and telemetry in
  * one fenced call.  output and tel are stolen.  A stage that ran ahead
- * holds its ending until the commit before it has answered. */
+ * holds its ending until the commit before it has answered, and moves that
+ * commit up: the job now waits for it. */
 static void stage_done(job *j, json_t *output, json_t *tel) {
   if (j->behind) {
     j->held = HELD_DONE;
     j->held_out = output;
     j->held_tel = tel;
+    cw_queue_hurry(j->p->ctx.queue, j->row.id);
     return;
   }
   if (!tel)
@@ -382,6 +384,7 @@ static void stage_failed(job *j, cw_errcode code, const char *msg, long retry_af
     j->held_code = code;
     j->held_msg = msg ? strdup(msg) : NULL;
     j->held_retry_ms = retry_after_ms;
+    cw_queue_hurry(j->p->ctx.queue, j->row.id);
     return;
   }
   const cw_config *cfg = j->p->ctx.cfg;

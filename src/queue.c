@@ -31,7 +31,8 @@ struct pending_finish {
 /* Waiting items in submission order.  Two lanes: a commit that ends a job
  * (the last stage, or one the merge rides along with) is what a free slot,
  * and so the next claim, waits for; the commits of earlier stages are not
- * (the next stage's call runs ahead of them), so they go second. */
+ * (the next stage's call runs ahead of them), so they go second, unless
+ * that call has answered meanwhile (cw_queue_hurry). */
 struct lane {
   struct pending_finish *head;
   struct pending_finish **tail;
@@ -194,7 +195,7 @@ static bool user_busy(const cw_queue *q, const char *user) {
 
 static int mark_busy(cw_queue *q, const struct pending_finish *sent) {
   for (const struct pending_finish *p = sent; p; p = p->next) {
-    if (!p->user[0] || user_busy(q, p->user))
+    if (!p->ends_job || !p->user[0] || user_busy(q, p->user))
       continue;
     if (q->n_busy == q->cap_busy) {
       size_t cap = q->cap_busy ? 2 * q->cap_busy : 64;
@@ -211,7 +212,7 @@ static int mark_busy(cw_queue *q, const struct pending_finish *sent) {
 
 static void unmark_busy(cw_queue *q, const struct pending_finish *sent) {
   for (const struct pending_finish *p = sent; p; p = p->next)
-    for (size_t i = 0; p->user[0] && i < q->n_busy; i++)
+    for (size_t i = 0; p->ends_job && p->user[0] && i < q->n_busy; i++)
       if (strcmp(q->busy[i], p->user) == 0) {
         memcpy(q->busy[i], q->busy[--q->n_busy], 37);
         break;
@@ -307,7 +308,7 @@ static struct pending_finish *pick(cw_queue *q, struct lane *l, size_t cap, size
   *k = 0;
   for (struct pending_finish **pp = &l->head; *pp && *k < cap;) {
     struct pending_finish *p = *pp;
-    if (ending && user_busy(q, p->user)) {
+    if (ending && p->ends_job && user_busy(q, p->user)) {
       pp = &p->next;
       continue;
     }
@@ -404,6 +405,25 @@ int cw_queue_finish(cw_queue *q, json_t *item, cw_queue_finish_cb cb, void *arg)
   l->tail = &p->next;
   flush_finishes(q);
   return 0;
+}
+
+/* A job whose next stage ran ahead and is done now waits for this commit
+ * as it would for an ending one: the commit moves to the ending lane. */
+int cw_queue_hurry(cw_queue *q, const char *id) {
+  for (struct pending_finish **pp = &q->other.head; *pp; pp = &(*pp)->next) {
+    struct pending_finish *p = *pp;
+    if (strcmp(p->id, id) != 0)
+      continue;
+    *pp = p->next;
+    if (!*pp)
+      q->other.tail = pp;
+    p->next = NULL;
+    *q->ending.tail = p;
+    q->ending.tail = &p->next;
+    flush_finishes(q);
+    return 0;
+  }
+  return -ENOENT;
 }
 
 /* ---- fail, release, heartbeat, input ------------------------------------ */

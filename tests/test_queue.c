@@ -3,6 +3,7 @@
  * release, requeue, notifications and the claim's index.  Then the C
  * module's order of stage commits. */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -559,6 +560,24 @@ START_TEST(commits_that_end_jobs_go_before_earlier_stages) {
 }
 END_TEST
 
+START_TEST(a_commit_that_a_job_is_waiting_for_goes_with_the_ending_ones) {
+  struct module m;
+  module_start(&m, "2"); /* one stage commit at a time */
+  struct order o = {{0}, 0};
+  /* A takes the one call; B and C wait for it, neither ends its job.  Then
+   * C's job has nothing left to do but wait for C. */
+  struct finish_arg a[] = {{&o, 'A'}, {&o, 'B'}, {&o, 'C'}};
+  ck_assert_int_eq(cw_queue_finish(m.q, item(1, false), on_item, &a[0]), 0);
+  ck_assert_int_eq(cw_queue_finish(m.q, item(2, false), on_item, &a[1]), 0);
+  ck_assert_int_eq(cw_queue_finish(m.q, item(3, false), on_item, &a[2]), 0);
+  ck_assert_int_eq(cw_queue_hurry(m.q, "00000000-0000-4000-8000-000000000003"), 0);
+  ck_assert_int_eq(cw_queue_hurry(m.q, "00000000-0000-4000-8000-000000000001"), -ENOENT); /* sent */
+  run_until_seen(&m, &o, 3);
+  ck_assert_str_eq(o.seen, "ACB");
+  module_stop(&m);
+}
+END_TEST
+
 START_TEST(a_users_second_ending_commit_waits_for_the_first) {
   enqueue(1, 0);
   char *id = cw_test_scalar(db, "SELECT id FROM public.resume_versions");
@@ -623,6 +642,7 @@ int main(void) {
   tcase_set_timeout(tm, 60);
   tcase_add_test(tm, commits_that_end_jobs_go_before_earlier_stages);
   tcase_add_test(tm, a_users_second_ending_commit_waits_for_the_first);
+  tcase_add_test(tm, a_commit_that_a_job_is_waiting_for_goes_with_the_ending_ones);
   suite_add_tcase(s, tm);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -59,6 +59,10 @@ void cw_claimed_clear(cw_claimed *c);
  * chain}; stolen.  Items that end a job go first; one whose user already has
  * such an item in a running call waits for it (user_id may be absent). */
 int cw_queue_finish(cw_queue *q, json_t *item, cw_queue_finish_cb cb, void *arg);
+/* The job's waiting item, if any, goes with the items that end jobs: the
+ * job has nothing left to do until it is written.  -ENOENT if none waits
+ * (its call is running or answered). */
+int cw_queue_hurry(cw_queue *q, const char *id);
 
 typedef struct {
   const char *id, *token, *stage, *code, *message;
