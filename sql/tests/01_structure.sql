@@ -1,7 +1,7 @@
 -- Structure: tables, keys, columns the other components rely on, indexes
 -- on foreign keys, RLS everywhere, roles and function hygiene.
 BEGIN;
-SELECT plan(105);
+SELECT plan(106);
 
 SELECT has_table('public', t, 'table public.' || t || ' exists')
   FROM unnest(ARRAY['profiles', 'career_profile', 'user_sessions', 'resume_streams', 'resume_versions',
@@ -46,6 +46,21 @@ SELECT col_not_null('public', 'resume_versions', c, 'resume_versions.' || c || '
 SELECT col_default_is('public', 'resume_versions', 'max_attempts', '5', 'max_attempts defaults to 5');
 SELECT ok((SELECT 'fillfactor=70' = ANY (reloptions) FROM pg_class WHERE oid = 'public.resume_versions'::regclass),
   'resume_versions leaves room for HOT updates (fillfactor 70)');
+CREATE FUNCTION pg_temp.server_has_lz4() RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('default_toast_compression', 'lz4', true);
+  PERFORM set_config('default_toast_compression', 'pglz', true);
+  RETURN true;
+EXCEPTION WHEN invalid_parameter_value THEN
+  RETURN false;
+END
+$$;
+SELECT is((SELECT string_agg(attname || '=' || attcompression::text, ', ' ORDER BY attname)
+             FROM pg_attribute WHERE attrelid = 'public.resume_versions'::regclass
+              AND attname IN ('processing_telemetry', 'processing_stages')),
+          CASE WHEN pg_temp.server_has_lz4() THEN 'processing_stages=l, processing_telemetry=l'
+               ELSE 'processing_stages=, processing_telemetry=' END,
+          'the columns every stage commit rewrites are compressed with lz4 where the server has it');
 SELECT col_default_is('public', 'resume_versions', 'processing_status', 'pending'::text, 'status defaults to pending');
 
 -- resume_version_texts: the extractor's contract
