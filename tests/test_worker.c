@@ -208,13 +208,16 @@ START_TEST(sigterm_drains_releases_unfinished_jobs_and_exits_0) {
   const int n = 6;
   wfx f;
   wfx_init(&f, "wdrain", 2, NULL);
-  PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
+  /* The first upload commit waits on our lock, and every other commit
+   * waits behind it (one call at a time).  The parse stages run ahead and
+   * are done, each held until its upload commit answers. */
+  PGconn *blk = wfx_block_table(&f, "public.resume_version_texts");
   char(*ids)[37] = wfx_enqueue(&f, n, 0);
   /* A long lease: the released jobs must not depend on its expiry. */
   wfx_worker *a = wfx_start(&f, "drainA",
                             "[worker]\nconcurrency = 8\nlease_ms = 120000\nheartbeat_ms = 60000\n"
                             "shutdown_deadline_ms = 8000\n");
-  /* every job claimed, and the parse commit waiting on our lock */
+  /* every job claimed, and the upload commit waiting on our lock */
   ck_assert_int_eq(wfx_wait_count(&f, n, 10000,
                                   "SELECT count(*) FROM public.resume_versions WHERE "
                                   "processing_status = 'processing' AND locked_by = 'drainA'"),
