@@ -138,8 +138,11 @@ static char *stats_json(long window_ms) {
   return s;
 }
 
+/* The last chat request, for GET /last.  Kept as a tree and written out
+ * only when asked for: escaping every body into a JSON string cost more
+ * than answering it. */
 static pthread_mutex_t last_mu = PTHREAD_MUTEX_INITIALIZER;
-static char *last_request;
+static json_t *last_request;
 
 /* ---- per-conversation fault counters ----------------------------------- */
 
@@ -687,7 +690,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
   }
   if (!strcmp(method, "GET") && !strcmp(url, "/last")) {
     pthread_mutex_lock(&last_mu);
-    char *s = strdup(last_request ? last_request : "{}");
+    char *s = last_request ? json_dumps(last_request, JSON_COMPACT) : NULL;
+    if (!s)
+      s = strdup("{}");
     pthread_mutex_unlock(&last_mu);
     return send_plain(c, 200, s, "application/json");
   }
@@ -719,11 +724,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     const char *apiv = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "api-version");
     json_t *lr = json_pack("{s:s,s:s?,s:o,s:s#}", "path", url, "api_version", apiv, "headers", hd, "body",
                            st->body ? st->body : "", (int)st->len);
-    char *s = json_dumps(lr, JSON_COMPACT);
-    json_decref(lr);
     pthread_mutex_lock(&last_mu);
-    free(last_request);
-    last_request = s;
+    json_decref(last_request);
+    last_request = lr;
     pthread_mutex_unlock(&last_mu);
     long delay = 0;
     if (!authorized(c, azure)) {
