@@ -116,19 +116,91 @@ json_t *cw__schema_for_api(const json_t *schema) {
   return json_deep_copy(schema);
 }
 
+/* Where a value sits ("$.skills[2].name"), as a chain from the value up to
+ * the root: written out only for an error, since most answers have none. */
+typedef struct vpath {
+  const struct vpath *up; /* NULL: the root, "$" */
+  const char *key;        /* a property, or NULL for the array index idx */
+  size_t idx;
+} vpath;
+
+#define PATH_MAX_LEN 512
+
+static void path_str(const vpath *p, char *buf, size_t n) {
+  if (!p->up) {
+    snprintf(buf, n, "$");
+    return;
+  }
+  path_str(p->up, buf, n);
+  size_t l = strlen(buf);
+  if (p->key)
+    snprintf(buf + l, n - l, ".%.100s", p->key);
+  else
+    snprintf(buf + l, n - l, "[%zu]", p->idx);
+}
+
+/* Compiled "pattern"s, for one answer: its date fields share one. */
+#define MAX_PATTERNS 8
+typedef struct {
+  struct {
+    const char *src;
+    pcre2_code *re;
+    pcre2_match_data *md;
+  } e[MAX_PATTERNS];
+  size_t n;
+} patterns;
+
 typedef struct {
   json_t *errors;
   size_t max;
+  patterns *pats;
 } vctx;
 
-static void add_err(vctx *c, const char *path, const char *fmt, const char *a) {
+static void add_err(vctx *c, const vpath *path, const char *fmt, const char *a) {
   if (json_array_size(c->errors) >= c->max)
     return;
+  char where[PATH_MAX_LEN];
+  path_str(path, where, sizeof where);
   char msg[600];
   char detail[300];
   snprintf(detail, sizeof detail, fmt, a ? a : "");
-  snprintf(msg, sizeof msg, "%s: %s", path, detail);
+  if (snprintf(msg, sizeof msg, "%s: %s", where, detail) < 0) /* (cut to fit, as a path may be long) */
+    return;
   json_array_append_new(c->errors, json_string(msg));
+}
+
+/* -1 if the pattern does not compile (it is then not checked, as before),
+ * else whether s matches it. */
+static int pattern_matches(patterns *pats, const char *src, const char *s, size_t len) {
+  size_t i = 0;
+  while (i < pats->n && strcmp(pats->e[i].src, src) != 0)
+    i++;
+  pcre2_code *re;
+  pcre2_match_data *md;
+  if (i < pats->n) {
+    re = pats->e[i].re;
+    md = pats->e[i].md;
+  } else {
+    int err;
+    PCRE2_SIZE off;
+    re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err, &off, NULL);
+    if (!re)
+      return -1;
+    md = pcre2_match_data_create_from_pattern(re, NULL);
+    if (pats->n < MAX_PATTERNS) {
+      pats->e[pats->n].src = src;
+      pats->e[pats->n].re = re;
+      pats->e[pats->n].md = md;
+      pats->n++;
+      i = pats->n - 1;
+    }
+  }
+  int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+  if (i >= pats->n) { /* not kept */
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+  }
+  return rc >= 0;
 }
 
 static const char *type_name(const json_t *v) {
@@ -164,7 +236,7 @@ static size_t utf8_chars(const char *s, size_t n) {
   return c;
 }
 
-static void validate(vctx *c, const json_t *s, const json_t *v, const char *path) {
+static void validate(vctx *c, const json_t *s, const json_t *v, const vpath *path) {
   if (json_array_size(c->errors) >= c->max)
     return;
   json_t *type = json_object_get(s, "type");
@@ -225,20 +297,9 @@ static void validate(vctx *c, const json_t *s, const json_t *v, const char *path
       add_err(c, path, "longer than %s characters", b);
     }
     json_t *pat = json_object_get(s, "pattern");
-    if (json_is_string(pat)) {
-      int err;
-      PCRE2_SIZE off;
-      pcre2_code *re = pcre2_compile((PCRE2_SPTR)json_string_value(pat), PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err,
-                                     &off, NULL);
-      if (re) {
-        pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-        int rc = pcre2_match(re, (PCRE2_SPTR)json_string_value(v), json_string_length(v), 0, 0, md, NULL);
-        if (rc < 0)
-          add_err(c, path, "does not match the pattern %s", json_string_value(pat));
-        pcre2_match_data_free(md);
-        pcre2_code_free(re);
-      }
-    }
+    if (json_is_string(pat) &&
+        pattern_matches(c->pats, json_string_value(pat), json_string_value(v), json_string_length(v)) == 0)
+      add_err(c, path, "does not match the pattern %s", json_string_value(pat));
   }
   if (json_is_array(v)) {
     json_t *mn = json_object_get(s, "minItems"), *mx = json_object_get(s, "maxItems");
@@ -256,9 +317,8 @@ static void validate(vctx *c, const json_t *s, const json_t *v, const char *path
       size_t i;
       json_t *e;
       json_array_foreach((json_t *)v, i, e) {
-        char p[512];
-        snprintf(p, sizeof p, "%s[%zu]", path, i);
-        validate(c, items, e, p);
+        vpath p = {path, NULL, i};
+        validate(c, items, e, &p);
       }
     }
   }
@@ -275,14 +335,13 @@ static void validate(vctx *c, const json_t *s, const json_t *v, const char *path
     json_t *x;
     json_object_foreach((json_t *)v, k, x) {
       json_t *ps = json_object_get(props, k);
-      char p[512];
-      snprintf(p, sizeof p, "%s.%.100s", path, k);
       if (!ps) {
         if (json_is_false(json_object_get(s, "additionalProperties")))
           add_err(c, path, "unknown property \"%.100s\"", k);
         continue;
       }
-      validate(c, ps, x, p);
+      vpath p = {path, k, 0};
+      validate(c, ps, x, &p);
     }
   }
   json_t *anyof = json_object_get(s, "anyOf");
@@ -291,7 +350,7 @@ static void validate(vctx *c, const json_t *s, const json_t *v, const char *path
     json_t *alt;
     bool ok = false;
     json_array_foreach(anyof, i, alt) {
-      vctx sub = {json_array(), 1};
+      vctx sub = {json_array(), 1, c->pats};
       validate(&sub, alt, v, path);
       if (json_array_size(sub.errors) == 0)
         ok = true;
@@ -303,7 +362,13 @@ static void validate(vctx *c, const json_t *s, const json_t *v, const char *path
 }
 
 size_t cw__schema_validate(const json_t *schema, const json_t *inst, json_t *errors, size_t max_errors) {
-  vctx c = {errors, max_errors};
-  validate(&c, schema, inst, "$");
+  patterns pats = {.n = 0};
+  vctx c = {errors, max_errors, &pats};
+  vpath root = {NULL, NULL, 0};
+  validate(&c, schema, inst, &root);
+  for (size_t i = 0; i < pats.n; i++) {
+    pcre2_match_data_free(pats.e[i].md);
+    pcre2_code_free(pats.e[i].re);
+  }
   return json_array_size(errors);
 }

@@ -715,6 +715,37 @@ END_TEST
 
 /* ---- parsing helpers ----------------------------------------------------------- */
 
+size_t cw__schema_validate(const json_t *schema, const json_t *inst, json_t *errors, size_t max_errors);
+
+START_TEST(test_schema_errors_name_the_path) {
+  json_t *schema = json_loads(
+      "{\"type\": \"object\", \"additionalProperties\": false, \"required\": [\"name\", \"items\"],"
+      " \"properties\": {\"name\": {\"type\": \"string\"}, \"items\": {\"type\": \"array\", \"items\":"
+      " {\"type\": \"object\", \"additionalProperties\": false, \"required\": [\"date\"], \"properties\":"
+      " {\"date\": {\"type\": [\"string\", \"null\"], \"pattern\": \"^[0-9]{4}$\"}}}}}}",
+      0, NULL);
+  ck_assert_ptr_nonnull(schema);
+  json_t *good = json_loads("{\"name\": \"a\", \"items\": [{\"date\": \"2020\"}, {\"date\": null},"
+                            " {\"date\": \"1999\"}]}", 0, NULL);
+  json_t *errors = json_array();
+  ck_assert_uint_eq(cw__schema_validate(schema, good, errors, 10), 0);
+  /* the same pattern on three values of one answer: each is checked */
+  json_t *bad = json_loads("{\"name\": 5, \"items\": [{\"date\": \"2020\"}, {\"date\": \"20x0\"},"
+                           " {\"date\": \"21\", \"extra\": 1}]}", 0, NULL);
+  ck_assert_uint_eq(cw__schema_validate(schema, bad, errors, 10), 4);
+  ck_assert_str_eq(json_string_value(json_array_get(errors, 0)), "$.name: expected string, got integer");
+  ck_assert_str_eq(json_string_value(json_array_get(errors, 1)),
+                   "$.items[1].date: does not match the pattern ^[0-9]{4}$");
+  ck_assert_str_eq(json_string_value(json_array_get(errors, 2)),
+                   "$.items[2].date: does not match the pattern ^[0-9]{4}$");
+  ck_assert_str_eq(json_string_value(json_array_get(errors, 3)), "$.items[2]: unknown property \"extra\"");
+  json_decref(errors);
+  json_decref(good);
+  json_decref(bad);
+  json_decref(schema);
+}
+END_TEST
+
 START_TEST(test_go_durations) {
   ck_assert_int_eq(cw_llm_parse_go_duration("6m0s"), 360000);
   ck_assert_int_eq(cw_llm_parse_go_duration("12ms"), 12);
@@ -1007,6 +1038,7 @@ static Suite *suite(void) {
   suite_add_tcase(s, p);
   TCase *u = tcase_create("units");
   tcase_add_test(u, test_go_durations);
+  tcase_add_test(u, test_schema_errors_name_the_path);
   tcase_add_test(u, test_retry_after_units);
   tcase_add_test(u, test_redact_patterns);
   tcase_add_test(u, test_redact_end_to_end);
