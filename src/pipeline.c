@@ -138,9 +138,11 @@ static bool interrupted(const job *j, int step_status) {
 
 /* Ends an interrupted job: with its lease lost it stops without writing
  * anything more; otherwise it is handed back to the queue. */
+static void hold(job *j, enum held h);
+
 static void end_interrupted(job *j) {
   if (j->behind) {
-    j->held = HELD_INTERRUPTED;
+    hold(j, HELD_INTERRUPTED);
     return;
   }
   if (j->lost)
@@ -260,6 +262,14 @@ static bool can_go_ahead(const job *j) {
   return strcmp(stages[j->stage + 1].name, "enrich") != 0 || j->document;
 }
 
+/* The stage that ran ahead has ended (h) and its ending waits for the commit
+ * before it; the job has nothing else to do, so that commit moves up.  Last
+ * in its caller: a commit that fails at once is answered in here. */
+static void hold(job *j, enum held h) {
+  j->held = h;
+  cw_queue_hurry(j->p->ctx.queue, j->row.id);
+}
+
 /* The commit went through: the stage that ran ahead ends as it did. */
 static void release_held(job *j) {
   enum held h = j->held;
@@ -331,14 +341,12 @@ static void commit_ahead(job *j, json_t *item) {
 
 /* Commits the stage: outputs, processing_stages, progress and telemetry in
  * one fenced call.  output and tel are stolen.  A stage that ran ahead
- * holds its ending until the commit before it has answered, and moves that
- * commit up: the job now waits for it. */
+ * holds its ending until the commit before it has answered (hold). */
 static void stage_done(job *j, json_t *output, json_t *tel) {
   if (j->behind) {
-    j->held = HELD_DONE;
     j->held_out = output;
     j->held_tel = tel;
-    cw_queue_hurry(j->p->ctx.queue, j->row.id);
+    hold(j, HELD_DONE);
     return;
   }
   if (!tel)
@@ -380,11 +388,10 @@ static void on_failed(void *arg, int status, const char *result) {
 
 static void stage_failed(job *j, cw_errcode code, const char *msg, long retry_after_ms) {
   if (j->behind) {
-    j->held = HELD_FAILED;
     j->held_code = code;
     j->held_msg = msg ? strdup(msg) : NULL;
     j->held_retry_ms = retry_after_ms;
-    cw_queue_hurry(j->p->ctx.queue, j->row.id);
+    hold(j, HELD_FAILED);
     return;
   }
   const cw_config *cfg = j->p->ctx.cfg;
