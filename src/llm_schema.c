@@ -164,43 +164,39 @@ static void add_err(vctx *c, const vpath *path, const char *fmt, const char *a) 
   char msg[600];
   char detail[300];
   snprintf(detail, sizeof detail, fmt, a ? a : "");
-  if (snprintf(msg, sizeof msg, "%s: %s", where, detail) < 0) /* (cut to fit, as a path may be long) */
+  /* (a long path cuts the message at sizeof msg, as it always did; the
+   * test of the result tells the compiler that is meant) */
+  if (snprintf(msg, sizeof msg, "%s: %s", where, detail) < 0)
     return;
   json_array_append_new(c->errors, json_string(msg));
 }
 
 /* -1 if the pattern does not compile (it is then not checked, as before),
- * else whether s matches it. */
+ * else whether s matches it.  Past MAX_PATTERNS a pattern is compiled for
+ * the one value. */
 static int pattern_matches(patterns *pats, const char *src, const char *s, size_t len) {
   size_t i = 0;
   while (i < pats->n && strcmp(pats->e[i].src, src) != 0)
     i++;
-  pcre2_code *re;
-  pcre2_match_data *md;
-  if (i < pats->n) {
-    re = pats->e[i].re;
-    md = pats->e[i].md;
-  } else {
+  if (i == pats->n) {
     int err;
     PCRE2_SIZE off;
-    re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err, &off, NULL);
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err, &off, NULL);
     if (!re)
       return -1;
-    md = pcre2_match_data_create_from_pattern(re, NULL);
-    if (pats->n < MAX_PATTERNS) {
-      pats->e[pats->n].src = src;
-      pats->e[pats->n].re = re;
-      pats->e[pats->n].md = md;
-      pats->n++;
-      i = pats->n - 1;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    if (i == MAX_PATTERNS) {
+      int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+      pcre2_match_data_free(md);
+      pcre2_code_free(re);
+      return rc >= 0;
     }
+    pats->e[i].src = src;
+    pats->e[i].re = re;
+    pats->e[i].md = md;
+    pats->n++;
   }
-  int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
-  if (i >= pats->n) { /* not kept */
-    pcre2_match_data_free(md);
-    pcre2_code_free(re);
-  }
-  return rc >= 0;
+  return pcre2_match(pats->e[i].re, (PCRE2_SPTR)s, len, 0, 0, pats->e[i].md, NULL) >= 0;
 }
 
 static const char *type_name(const json_t *v) {
