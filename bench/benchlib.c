@@ -124,11 +124,10 @@ static int run_wait(pid_t pid) {
 }
 
 static void start_cluster(bench_pg *pg) {
-  /* A cluster left running by an earlier run is reused. */
-  char cmd[1024], pidfile[600];
-  snprintf(pidfile, sizeof pidfile, "%s/data/postmaster.pid", pg->pgdir);
-  snprintf(cmd, sizeof cmd, "sh '%s/tests/pgcluster.sh' %s '%s'", bench_source_root(),
-           access(pidfile, F_OK) == 0 ? "env" : "start", pg->pgdir);
+  /* "start" reuses a cluster left running by an earlier run. */
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "sh '%s/tests/pgcluster.sh' start '%s'", bench_source_root(),
+           pg->pgdir);
   FILE *f = popen(cmd, "r");
   if (!f)
     bench_die("cannot run %s", cmd);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # A throwaway PostgreSQL 15 cluster for the tests and the demo.
 #
-#   tests/pgcluster.sh start DIR [PORT]   initdb (if needed) and start; prints env lines
+#   tests/pgcluster.sh start DIR [PORT]   initdb and start as needed; prints env lines
 #   tests/pgcluster.sh stop DIR           stop fast
 #   tests/pgcluster.sh restart DIR        restart (used by the Postgres-restart test)
 #   tests/pgcluster.sh env DIR            print the env lines again
@@ -59,7 +59,10 @@ log_min_error_statement = panic
 CONF
     if [ "$(id -u)" = 0 ]; then chown postgres "$dir/port"; fi
   fi
-  as_pg "'$bindir/pg_ctl' -D '$dir/data' -l '$dir/server.log' -w -t 60 start >/dev/null"
+  # A server already running on DIR is reused; a pid file left by a crash or
+  # a reboot is not a running server, and pg_ctl start deals with it.
+  as_pg "'$bindir/pg_ctl' -D '$dir/data' status >/dev/null 2>&1" ||
+    as_pg "'$bindir/pg_ctl' -D '$dir/data' -l '$dir/server.log' -w -t 60 start >/dev/null"
   p=$(cat "$dir/port")
   i=0
   until "$bindir/pg_isready" -q -h 127.0.0.1 -p "$p"; do
