@@ -300,16 +300,25 @@ static void shorten_strings(json_t *v, size_t limit) {
   }
 }
 
-/* The JSON payload for an enrich call, shortened to the input budget. */
-static char *payload_within(json_t *v, size_t budget, bool *truncated) {
+/* The JSON payload for an enrich call, shortened to the input budget.  v
+ * is left as it is: only a payload over the budget is copied to be cut. */
+static char *payload_within(const json_t *v, size_t budget, bool *truncated) {
   static const size_t limits[] = {4000, 1500, 500, 200, 80};
   char *s = json_dumps(v, JSON_COMPACT);
-  for (size_t i = 0; s && strlen(s) > budget && i < sizeof limits / sizeof limits[0]; i++) {
+  if (!s || strlen(s) <= budget)
+    return s;
+  json_t *copy = json_deep_copy(v);
+  for (size_t i = 0; copy && s && strlen(s) > budget && i < sizeof limits / sizeof limits[0]; i++) {
     free(s);
-    shorten_strings(v, limits[i]);
+    shorten_strings(copy, limits[i]);
     *truncated = true;
-    s = json_dumps(v, JSON_COMPACT);
+    s = json_dumps(copy, JSON_COMPACT);
   }
+  if (!copy) {
+    free(s);
+    s = NULL;
+  }
+  json_decref(copy);
   return s;
 }
 
@@ -1217,9 +1226,7 @@ static int llm_enrich(cw_provider *base, const cw_provider_req *req, cw_provider
   if (json_array_size(c->entries_sent) > 0) {
     bool trunc = false;
     json_t *payload = json_pack("{s:O}", "entries", c->entries_sent);
-    json_t *copy = json_deep_copy(payload);
-    char *js = payload_within(copy, input_budget(p, CALL_ENTRIES), &trunc);
-    json_decref(copy);
+    char *js = payload_within(payload, input_budget(p, CALL_ENTRIES), &trunc);
     json_decref(payload);
     char *user = js ? fmt_user(c->date, "Entries (JSON):\n", js, strlen(js), "") : NULL;
     free(js);
@@ -1232,9 +1239,7 @@ static int llm_enrich(cw_provider *base, const cw_provider_req *req, cw_provider
     free(user);
   }
   bool trunc = false;
-  json_t *copy = json_deep_copy(c->doc);
-  char *js = payload_within(copy, input_budget(p, CALL_CAREER), &trunc);
-  json_decref(copy);
+  char *js = payload_within(c->doc, input_budget(p, CALL_CAREER), &trunc);
   char *user = js ? fmt_user(c->date, "Resume (JSON):\n", js, strlen(js), "") : NULL;
   free(js);
   if (!user) {
