@@ -499,6 +499,11 @@ long bench_write_resume(const char *path, unsigned seed) {
 
 double bench_wait_drained(PGconn *db, pid_t worker, bool with_children, int poll_ms,
                           double t0, double timeout_s, double *worker_cpu) {
+  return bench_wait_drained_window(db, worker, with_children, poll_ms, t0, timeout_s, worker_cpu, NULL);
+}
+
+double bench_wait_drained_window(PGconn *db, pid_t worker, bool with_children, int poll_ms,
+                                 double t0, double timeout_s, double *worker_cpu, bench_window *win) {
   for (;;) {
     usleep((useconds_t)poll_ms * 1000);
     double w = bench_proc_cpu(worker, with_children);
@@ -507,8 +512,19 @@ double bench_wait_drained(PGconn *db, pid_t worker, bool with_children, int poll
     char *left = bench_value(db, BENCH_LEFT_SQL);
     int k = atoi(left);
     free(left);
+    double now = bench_now();
+    if (win && !win->seen_from && k <= win->from_left) {
+      win->seen_from = true;
+      win->t_from = now;
+      win->cpu_from = *worker_cpu;
+    }
+    if (win && !win->seen_to && k <= win->to_left) {
+      win->seen_to = true;
+      win->t_to = now;
+      win->cpu_to = *worker_cpu;
+    }
     if (k == 0)
-      return bench_now();
+      return now;
     if (bench_now() - t0 > timeout_s)
       bench_die("not done after %.0f s (%d left)", timeout_s, k);
   }

@@ -96,6 +96,19 @@ long bench_proc_hwm_kb(pid_t pid);
 double bench_wait_drained(PGconn *db, pid_t worker, bool with_children, int poll_ms,
                           double t0, double timeout_s, double *worker_cpu);
 
+/* A stretch of a run between two counts of jobs left: the time and the
+ * worker's CPU seconds at the first poll that saw at most from_left, then
+ * at most to_left, jobs left. */
+typedef struct {
+  int from_left, to_left;
+  double t_from, cpu_from, t_to, cpu_to;
+  bool seen_from, seen_to;
+} bench_window;
+
+/* bench_wait_drained, also filling *win (its two counts set by the caller). */
+double bench_wait_drained_window(PGconn *db, pid_t worker, bool with_children, int poll_ms,
+                                 double t0, double timeout_s, double *worker_cpu, bench_window *win);
+
 /* A fresh work directory PREFIX.XXXXXX (0755) holding uploads/ (the
  * storage root) and in/ (the input files); the three paths go to the
  * buffers, each of 600 bytes. */

@@ -124,7 +124,8 @@ int main(int argc, char **argv) {
   double t0 = bench_now();
   pid_t worker = bench_worker_start(&pg, env, NULL, log);
   double worker_cpu = 0;
-  double t_done = bench_wait_drained(db, worker, true, 200, t0, 1800, &worker_cpu);
+  bench_window win = {.from_left = n - inflight, .to_left = inflight};
+  double t_done = bench_wait_drained_window(db, worker, true, 100, t0, 1800, &worker_cpu, &win);
   /* CPU seconds vary less than wall time on a shared machine: per resume,
    * they show what a change costs or saves whatever the run's luck */
   double pg_cpu = bench_pg_cpu(&pg) - pg_cpu0, fake_cpu = bench_proc_cpu(fake, false) - fake_cpu0;
@@ -148,6 +149,23 @@ int main(int argc, char **argv) {
       "SELECT extract(epoch FROM max(updated_at) - "
       "min((processing_stages -> 'upload' ->> 'started_at')::timestamptz)) "
       "FROM public.resume_versions");
+  /* Little's law holds for a steady state: from the L-th completion (the
+   * first wave is through) to the (N - L)-th (the queue runs dry: the
+   * worker can no longer keep L jobs), the worker holds L jobs all along.
+   * Before it the first wave ramps up with no completion for W seconds;
+   * after it the last wave drains, with fewer than L jobs in flight, for as
+   * long as its commits take. */
+  double steady = 0;
+  if (n > 2 * inflight) {
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT extract(epoch FROM max(t) FILTER (WHERE k = %d) - max(t) FILTER (WHERE k = %d)) "
+             "FROM (SELECT updated_at AS t, row_number() OVER (ORDER BY updated_at) AS k "
+             "FROM public.resume_versions WHERE processing_status = 'completed') c",
+             n - inflight, inflight);
+    double d = bench_value_d(db, sql);
+    steady = d > 0 ? (n - 2.0 * inflight) / d : 0;
+  }
   char *done = bench_value(db, "SELECT count(*) FROM public.resume_versions WHERE processing_status = 'completed'");
   char *failed = bench_value(db, "SELECT count(*) FROM public.resume_versions WHERE processing_status = 'failed'");
   char *codes = bench_value(db, "SELECT coalesce(string_agg(code || ' x' || k, ', '), '') FROM "
@@ -179,6 +197,14 @@ int main(int argc, char **argv) {
   printf("first claim -> last completion: %.2f s = %.1f resumes/s = %.0f%% of the ideal "
          "(ideal span with ramp-up and drain: %.2f s -> %.0f%%)\n",
          span, rate, ideal > 0 ? 100 * rate / ideal : 0, ideal_span, span > 0 ? 100 * ideal_span / span : 0);
+  if (steady > 0) {
+    double ws = win.t_to - win.t_from;
+    printf("steady state, completion %d -> %d (%d jobs in flight throughout): %.1f resumes/s = %.0f%% of the ideal; "
+           "worker CPU %.1f%% of one core\n",
+           inflight, n - inflight, inflight, steady, ideal > 0 ? 100 * steady / ideal : 0,
+           ws > 0 ? 100 * (win.cpu_to - win.cpu_from) / ws : 0);
+  } else
+    printf("steady state: not measured (needs more than 2 x %d resumes)\n", inflight);
   printf("mean stage time: %s\n", stage_ms);
   printf("worker CPU: %.2f s over %.2f s wall = %.1f%% of one core; worker peak RSS (VmHWM): %ld kB\n", worker_cpu,
          wall, wall > 0 ? 100 * worker_cpu / wall : 0, hwm);
