@@ -198,13 +198,17 @@ int main(int argc, char **argv) {
          "(ideal span with ramp-up and drain: %.2f s -> %.0f%%)\n",
          span, rate, ideal > 0 ? 100 * rate / ideal : 0, ideal_span, span > 0 ? 100 * ideal_span / span : 0);
   if (steady > 0) {
-    double ws = win.t_to - win.t_from;
-    printf("steady state, completion %d -> %d (%d jobs in flight throughout): %.1f resumes/s = %.0f%% of the ideal; "
-           "worker CPU %.1f%% of one core\n",
-           inflight, n - inflight, inflight, steady, ideal > 0 ? 100 * steady / ideal : 0,
-           ws > 0 ? 100 * (win.cpu_to - win.cpu_from) / ws : 0);
-  } else
-    printf("steady state: not measured (needs more than 2 x %d resumes)\n", inflight);
+    double ws = win.seen_from && win.seen_to ? win.t_to - win.t_from : 0;
+    printf("steady state, completion %d -> %d (%d jobs in flight throughout): %.1f resumes/s = %.0f%% of the ideal",
+           inflight, n - inflight, inflight, steady, ideal > 0 ? 100 * steady / ideal : 0);
+    if (ws > 0)
+      printf("; worker CPU %.1f%% of one core\n", 100 * (win.cpu_to - win.cpu_from) / ws);
+    else
+      printf("; worker CPU not sampled (too short)\n");
+  } else {
+    printf("steady state: not measured (needs more than 2 x %d resumes, at least %d of them completed)\n", inflight,
+           n - inflight);
+  }
   printf("mean stage time: %s\n", stage_ms);
   printf("worker CPU: %.2f s over %.2f s wall = %.1f%% of one core; worker peak RSS (VmHWM): %ld kB\n", worker_cpu,
          wall, wall > 0 ? 100 * worker_cpu / wall : 0, hwm);
