@@ -40,6 +40,7 @@ typedef struct {
   json_t *api_format; /* json_schema object sent (local keywords stripped) */
   size_t api_bytes;   /* its size, for token estimates */
   const char *name;
+  char *head;         /* the body's fixed start, as JSON text (see build_body) */
   char *tail;         /* the body's fixed end, as JSON text (see build_body) */
 } spec;
 
@@ -49,7 +50,7 @@ typedef struct cw_provider_call job_call;
 typedef struct {
   job_call *owner;
   int kind;
-  json_t *messages;      /* system + user */
+  json_t *messages;      /* the user's message (the system one is in the spec's head) */
   json_t *extra;         /* repair round: the answer and the complaint */
   long max_tokens;
   long est_prompt_tokens;
@@ -360,10 +361,27 @@ static int make_tail(llm_provider *p, spec *s) {
   return 0;
 }
 
+/* What precedes the user's message in every request of this kind: the
+ * model and the system message (the prompt, a kilobyte or two) as
+ * '{"model":...,"messages":[{system},', serialised once, not per call. */
+static int make_head(llm_provider *p, spec *s) {
+  json_t *o = json_pack("{s:s,s:[{s:s,s:s}]}", "model", p->cfg->llm.model, "messages", "role", "system", "content",
+                        s->prompt);
+  char *txt = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  json_decref(o);
+  if (!txt)
+    return -ENOMEM;
+  size_t n = strlen(txt); /* ends "}]}": the array and the object stay open */
+  txt[n - 2] = ',';
+  txt[n - 1] = '\0';
+  s->head = txt;
+  return 0;
+}
+
 /* {"model", "messages", "max_tokens", "temperature", then the tail}. */
 static char *build_body(llm_provider *p, exchange *e) {
   spec *s = &p->specs[e->kind];
-  if (!s->tail && make_tail(p, s) < 0)
+  if ((!s->tail && make_tail(p, s) < 0) || (!s->head && make_head(p, s) < 0))
     return NULL;
   json_t *msgs = e->messages;
   if (e->extra) { /* a new array holding references, no copies */
@@ -371,17 +389,13 @@ static char *build_body(llm_provider *p, exchange *e) {
     json_array_extend(msgs, e->messages);
     json_array_extend(msgs, e->extra);
   }
-  json_t *model = json_string(p->cfg->llm.model);
-  char *m = json_dumps(msgs, JSON_COMPACT), *mo = json_dumps(model, JSON_COMPACT | JSON_ENCODE_ANY);
+  char *m = json_dumps(msgs, JSON_COMPACT); /* "[{user},...]": its '[' is in the head */
   if (e->extra)
     json_decref(msgs);
-  json_decref(model);
   char *out = NULL;
-  if (m && mo && asprintf(&out, "{\"model\":%s,\"messages\":%s,\"max_tokens\":%ld,\"temperature\":0.0%s", mo, m,
-                          e->max_tokens, s->tail) < 0)
+  if (m && asprintf(&out, "%s%s,\"max_tokens\":%ld,\"temperature\":0.0%s", s->head, m + 1, e->max_tokens, s->tail) < 0)
     out = NULL;
   free(m);
-  free(mo);
   return out;
 }
 
@@ -1126,8 +1140,7 @@ static void ex_init(job_call *c, int slot, int kind, char *user, bool truncated)
   e->kind = kind;
   e->input_truncated = truncated;
   e->max_tokens = p->cfg->llm.max_output_tokens;
-  e->messages = json_pack("[{s:s,s:s},{s:s,s:s}]", "role", "system", "content", p->specs[kind].prompt, "role",
-                          "user", "content", user ? user : "");
+  e->messages = json_pack("[{s:s,s:s}]", "role", "user", "content", user ? user : "");
   e->est_prompt_tokens = est_tokens(strlen(p->specs[kind].prompt) + (user ? strlen(user) : 0) +
                                     p->specs[kind].api_bytes);
   c->n_ex = slot + 1;
@@ -1299,6 +1312,7 @@ static void free_provider(llm_provider *p) {
     free(p->specs[i].prompt);
     json_decref(p->specs[i].file);
     json_decref(p->specs[i].api_format);
+    free(p->specs[i].head);
     free(p->specs[i].tail);
   }
   free(p->repair);

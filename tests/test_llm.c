@@ -199,6 +199,45 @@ START_TEST(test_parse_json_schema) {
 }
 END_TEST
 
+/* A repair round resends the whole conversation: the system prompt exactly
+ * as the file holds it, the resume, the answer, then the complaint. */
+START_TEST(test_repair_request_carries_the_conversation) {
+  env e;
+  env_init(&e, NULL);
+  char *text = with_marker("[[fault:schemax1]]");
+  result r = run_call(&e, text, false, NULL);
+  free(text);
+  ck_assert_msg(r.o.status == 0, "%s", r.o.message);
+  ck_assert(json_is_true(json_object_get(call_tel(&r, 0), "repair_round")));
+  json_t *last = fake_llm_get(&e.fake, "/last");
+  json_t *body = json_loads(json_string_value(json_object_get(last, "body")), 0, NULL);
+  ck_assert_ptr_nonnull(body);
+  ck_assert_str_eq(json_string_value(json_object_get(body, "model")), e.cfg.llm.model);
+  json_t *msgs = json_object_get(body, "messages");
+  static const char *const roles[] = {"system", "user", "assistant", "user"};
+  ck_assert_int_eq(json_array_size(msgs), 4);
+  for (size_t i = 0; i < 4; i++)
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(msgs, i), "role")), roles[i]);
+  char path[1200];
+  snprintf(path, sizeof path, "%s/parse.%s.prompt.md", e.cfg.llm.prompt_dir, CW_LLM_PROMPT_VERSION);
+  FILE *f = fopen(path, "rb");
+  ck_assert_ptr_nonnull(f);
+  static char prompt[65536];
+  size_t n = fread(prompt, 1, sizeof prompt - 1, f);
+  fclose(f);
+  prompt[n] = '\0';
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(msgs, 0), "content")), prompt);
+  ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_array_get(msgs, 1), "content")),
+                               "Senior Engineer at Acme Corp"));
+  ck_assert(json_is_integer(json_object_get(body, "max_tokens")));
+  ck_assert_ptr_nonnull(json_object_get(body, "response_format"));
+  json_decref(body);
+  json_decref(last);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
 START_TEST(test_parse_tools_mode) {
   env e;
   env_start_fake(&e, NULL);
@@ -1008,6 +1047,7 @@ static Suite *suite(void) {
   tcase_set_timeout(t, 60);
   tcase_add_test(t, test_parse_json_schema);
   tcase_add_test(t, test_parse_tools_mode);
+  tcase_add_test(t, test_repair_request_carries_the_conversation);
   tcase_add_test(t, test_enrich_two_calls);
   tcase_add_test(t, test_enrich_tools_mode);
   tcase_add_test(t, test_enrich_without_entries_and_long_payload);
