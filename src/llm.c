@@ -1224,7 +1224,9 @@ static int llm_enrich(cw_provider *base, const cw_provider_req *req, cw_provider
     fail_early(c, CW_ERR_INTERNAL, -EINVAL, "no parsed document to enrich");
     return 0;
   }
-  c->doc = json_deep_copy(req->parsed);
+  /* shared with the caller and read only: a payload over the input
+   * budget is cut in a copy of its own (payload_within) */
+  c->doc = json_incref(req->parsed);
   c->entries_sent = json_array();
   for (size_t l = 0; l < sizeof entry_lists / sizeof entry_lists[0]; l++) {
     size_t i;

@@ -327,6 +327,9 @@ START_TEST(test_enrich_without_entries_and_long_payload) {
   const char *d = json_string_value(json_object_get(
       json_object_get(json_array_get(json_object_get(r.o.result, "entries"), 0), "parsed_structure"), "description"));
   ck_assert_int_eq(strlen(d), 30000);
+  /* and the caller's document, which the call shares, is left as it was */
+  d = json_string_value(json_object_get(json_array_get(json_object_get(doc, "work_experience"), 2), "description"));
+  ck_assert_int_eq(strlen(d), 30000);
   result_free(&r);
   json_decref(doc);
   json_decref(empty);
