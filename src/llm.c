@@ -957,9 +957,9 @@ static void build_enrich_result(job_call *c) {
       json_array_foreach(got, j, g) {
         if (strcmp(json_string_value(json_object_get(g, "path")) ?: "", path) != 0)
           continue;
-        json_t *o = json_deep_copy(g);
-        json_object_set(o, "parsed_structure", json_object_get(want, "entry"));
-        json_array_append_new(entries, o);
+        /* the answer is ours and read no more: its entry goes out as is */
+        json_object_set(g, "parsed_structure", json_object_get(want, "entry"));
+        json_array_append(entries, g);
         break;
       }
     }
