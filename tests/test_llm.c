@@ -143,6 +143,14 @@ static char *with_marker(const char *marker) {
   return s;
 }
 
+/* A parse call on RESUME with a marker line appended. */
+static result run_marked(env *e, const char *marker) {
+  char *text = with_marker(marker);
+  result r = run_call(e, text, false, NULL);
+  free(text);
+  return r;
+}
+
 static json_t *call_tel(const result *r, int i) {
   return json_array_get(json_object_get(r->o.telemetry, "llm_calls"), (size_t)i);
 }
@@ -204,9 +212,7 @@ END_TEST
 START_TEST(test_repair_request_carries_the_conversation) {
   env e;
   env_init(&e, NULL);
-  char *text = with_marker("[[fault:schemax1]]");
-  result r = run_call(&e, text, false, NULL);
-  free(text);
+  result r = run_marked(&e, "[[fault:schemax1]]");
   ck_assert_msg(r.o.status == 0, "%s", r.o.message);
   ck_assert(json_is_true(json_object_get(call_tel(&r, 0), "repair_round")));
   json_t *last = fake_llm_get(&e.fake, "/last");
@@ -406,9 +412,7 @@ START_TEST(test_fault) {
   if (fc->timeout_ms)
     e.cfg.llm.timeout_ms = fc->timeout_ms;
   env_open(&e, false);
-  char *text = with_marker(fc->marker);
-  result r = run_call(&e, text, false, NULL);
-  free(text);
+  result r = run_marked(&e, fc->marker);
   if (fc->status_ok) {
     ck_assert_msg(r.o.status == 0, "%s: status %d %s", fc->marker, r.o.status, r.o.message);
     ck_assert_ptr_nonnull(json_object_get(r.o.result, "document"));
@@ -434,9 +438,7 @@ END_TEST
 START_TEST(test_quota_reschedules_long) {
   env e;
   env_init(&e, NULL);
-  char *text = with_marker("[[fault:quota]]");
-  result r = run_call(&e, text, false, NULL);
-  free(text);
+  result r = run_marked(&e, "[[fault:quota]]");
   ck_assert_int_eq(r.o.code, CW_ERR_LLM_QUOTA_EXCEEDED);
   ck_assert_int_eq(r.o.retry_after_ms, 3600000);
   ck_assert_ptr_nonnull(strstr(r.o.message, "insufficient_quota"));
@@ -450,9 +452,7 @@ START_TEST(test_rate_limited_keeps_advice) {
   env_start_fake(&e, (const char *const[]){"--retry-after", "3", NULL});
   e.cfg.llm.max_retries = 0;
   env_open(&e, false);
-  char *text = with_marker("[[fault:429]]");
-  result r = run_call(&e, text, false, NULL);
-  free(text);
+  result r = run_marked(&e, "[[fault:429]]");
   ck_assert_int_eq(r.o.code, CW_ERR_LLM_RATE_LIMITED);
   ck_assert_int_eq(r.o.retry_after_ms, 3000); /* the job layer waits as long as the server asked */
   result_free(&r);
@@ -477,9 +477,7 @@ START_TEST(test_error_bodies) {
   e.cfg.llm.max_retries = 0;
   env_open(&e, false);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    char *text = with_marker(cases[i].marker);
-    result r = run_call(&e, text, false, NULL);
-    free(text);
+    result r = run_marked(&e, cases[i].marker);
     ck_assert_str_eq(cw_error_name(r.o.code), cases[i].code);
     ck_assert_msg(strstr(r.o.message, cases[i].needle), "%s: message \"%s\"", cases[i].marker, r.o.message);
     result_free(&r);
@@ -491,9 +489,7 @@ END_TEST
 START_TEST(test_hallucinated_employer_dropped) {
   env e;
   env_init(&e, NULL);
-  char *text = with_marker("[[fault:hallucinate]]");
-  result r = run_call(&e, text, false, NULL);
-  free(text);
+  result r = run_marked(&e, "[[fault:hallucinate]]");
   ck_assert_int_eq(r.o.status, 0);
   json_t *work = json_object_get(json_object_get(r.o.result, "document"), "work_experience");
   size_t i;
@@ -536,9 +532,7 @@ START_TEST(test_fallback_offline) {
   e.cfg.llm.max_retries = 1;
   e.cfg.provider.fallback_offline = true;
   env_open(&e, true);
-  char *text = with_marker("[[fault:503]]");
-  result r = run_call(&e, text, false, NULL);
-  free(text);
+  result r = run_marked(&e, "[[fault:503]]");
   ck_assert_msg(r.o.status == 0, "%s", r.o.message);
   ck_assert_str_eq(json_string_value(json_object_get(r.o.result, "source_type")), CW_HEURISTIC_SOURCE);
   ck_assert_str_eq(json_string_value(json_object_get(r.o.result, "fallback_from")), "openai");
@@ -547,9 +541,7 @@ START_TEST(test_fallback_offline) {
   ck_assert_int_eq(tel_int(&r, 0, "attempts"), 2);
   result_free(&r);
   /* permanent errors do not fall back */
-  text = with_marker("[[fault:refusal]]");
-  r = run_call(&e, text, false, NULL);
-  free(text);
+  r = run_marked(&e, "[[fault:refusal]]");
   ck_assert_int_eq(r.o.code, CW_ERR_LLM_REFUSED);
   result_free(&r);
   env_close(&e);
@@ -645,9 +637,7 @@ START_TEST(test_key_never_logged) {
   env_open(&e, false);
   const char *markers[] = {"", "[[fault:500]]", "[[fault:401]]", "[[fault:schema]]", "[[fault:400]]"};
   for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++) {
-    char *text = with_marker(markers[i]);
-    result r = run_call(&e, text, false, NULL);
-    free(text);
+    result r = run_marked(&e, markers[i]);
     ck_assert_ptr_null(strstr(r.o.message, SECRET_KEY));
     ck_assert_ptr_null(strstr(r.o.message, "SECRETKEY"));
     char *t = json_dumps(r.o.telemetry, 0);
@@ -987,9 +977,7 @@ START_TEST(test_headers_pause_everyone) {
   env e;
   env_start_fake(&e, NULL);
   env_open(&e, false);
-  char *text = with_marker("[[fault:ratelow]]");
-  result r = run_call(&e, text, false, NULL);
-  free(text);
+  result r = run_marked(&e, "[[fault:ratelow]]");
   ck_assert_int_eq(r.o.status, 0);
   result_free(&r);
   result r2 = run_call(&e, RESUME, false, NULL);
