@@ -168,14 +168,37 @@ int cw_queue_claim(cw_queue *q, int limit, int lease_ms, cw_queue_claim_cb cb, v
 
 static void flush_finishes(cw_queue *q);
 
-static struct pending_finish *take_waiting(struct pending_finish **list, const char *id) {
+/* The link to the item of job id in a list, or NULL. */
+static struct pending_finish **find_waiting(struct pending_finish **list, const char *id) {
   for (struct pending_finish **pp = list; *pp; pp = &(*pp)->next)
-    if (strcmp((*pp)->id, id) == 0) {
-      struct pending_finish *p = *pp;
-      *pp = p->next;
-      return p;
-    }
+    if (strcmp((*pp)->id, id) == 0)
+      return pp;
   return NULL;
+}
+
+static struct pending_finish *take_waiting(struct pending_finish **list, const char *id) {
+  struct pending_finish **pp = find_waiting(list, id);
+  if (!pp)
+    return NULL;
+  struct pending_finish *p = *pp;
+  *pp = p->next;
+  return p;
+}
+
+/* A lane keeps its end: items are appended there and taken from anywhere. */
+static void lane_push(struct lane *l, struct pending_finish *p) {
+  p->next = NULL;
+  *l->tail = p;
+  l->tail = &p->next;
+}
+
+static struct pending_finish *lane_unlink(struct lane *l, struct pending_finish **pp) {
+  struct pending_finish *p = *pp;
+  if (!p->next)
+    l->tail = pp; /* the lane's last item goes: its slot is the new end */
+  *pp = p->next;
+  p->next = NULL;
+  return p;
 }
 
 struct finish_ctx {
@@ -303,24 +326,18 @@ static char *batch_body(struct pending_finish *first, size_t cap, size_t *k) {
 /* Takes up to cap items off a lane, in order, as the list of one call.
  * From the ending lane it passes over items whose user is busy. */
 static struct pending_finish *pick(cw_queue *q, struct lane *l, size_t cap, size_t *k) {
-  struct pending_finish *first = NULL, **last = &first;
+  struct lane call = {NULL, &call.head};
   bool ending = l == &q->ending;
   *k = 0;
   for (struct pending_finish **pp = &l->head; *pp && *k < cap;) {
-    struct pending_finish *p = *pp;
-    if (ending && p->ends_job && user_busy(q, p->user)) {
-      pp = &p->next;
+    if (ending && (*pp)->ends_job && user_busy(q, (*pp)->user)) {
+      pp = &(*pp)->next;
       continue;
     }
-    if (!p->next)
-      l->tail = pp; /* the lane's last item goes: its slot is the new end */
-    *pp = p->next;
-    p->next = NULL;
-    *last = p;
-    last = &p->next;
+    lane_push(&call, lane_unlink(l, pp));
     (*k)++;
   }
-  return first;
+  return call.head;
 }
 
 /* Sends one call with items of a lane; 1 if it sent one, 0 if every item
@@ -400,9 +417,7 @@ int cw_queue_finish(cw_queue *q, json_t *item, cw_queue_finish_cb cb, void *arg)
   p->cb = cb;
   p->arg = arg;
   /* Appended: a lane's calls go in submission order. */
-  struct lane *l = p->ends_job ? &q->ending : &q->other;
-  *l->tail = p;
-  l->tail = &p->next;
+  lane_push(p->ends_job ? &q->ending : &q->other, p);
   flush_finishes(q);
   return 0;
 }
@@ -410,20 +425,12 @@ int cw_queue_finish(cw_queue *q, json_t *item, cw_queue_finish_cb cb, void *arg)
 /* A job whose next stage ran ahead and is done now waits for this commit
  * as it would for an ending one: the commit moves to the ending lane. */
 int cw_queue_hurry(cw_queue *q, const char *id) {
-  for (struct pending_finish **pp = &q->other.head; *pp; pp = &(*pp)->next) {
-    struct pending_finish *p = *pp;
-    if (strcmp(p->id, id) != 0)
-      continue;
-    *pp = p->next;
-    if (!*pp)
-      q->other.tail = pp;
-    p->next = NULL;
-    *q->ending.tail = p;
-    q->ending.tail = &p->next;
-    flush_finishes(q);
-    return 0;
-  }
-  return -ENOENT;
+  struct pending_finish **pp = find_waiting(&q->other.head, id);
+  if (!pp)
+    return -ENOENT;
+  lane_push(&q->ending, lane_unlink(&q->other, pp));
+  flush_finishes(q);
+  return 0;
 }
 
 /* ---- fail, release, heartbeat, input ------------------------------------ */
