@@ -735,9 +735,12 @@ static void on_http_done(void *arg, const cw_http_response *r) {
     return;
   }
   if (r->http_status >= 200 && r->http_status < 300) {
+    /* read before handle_answer: a length retry or a repair round it
+     * starts may be admitted at once and charge its own estimate */
+    long charged = e->charged;
     handle_answer(e, r);
     long used = e->prompt_tokens + e->completion_tokens - before;
-    cw__lim_release(&p->lim, used > 0 ? used - e->charged : 0);
+    cw__lim_release(&p->lim, used > 0 ? used - charged : 0);
     return;
   }
   /* decide first, give the slot back after: a 429 must pause the limiter
@@ -1327,6 +1330,9 @@ static void free_provider(llm_provider *p) {
   cw_redactor_free(p->redactor);
   free(p);
 }
+
+/* For tests: the TPM bucket's level now. */
+double cw__llm_tpm_level(cw_provider *base) { return cw__lim_level(&((llm_provider *)base)->lim); }
 
 static void lim_closed(uv_handle_t *h) {
   llm_provider *p = (llm_provider *)((char *)h - offsetof(llm_provider, lim) - offsetof(cw__limiter, timer));

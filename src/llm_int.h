@@ -54,6 +54,8 @@ void cw__lim_pause(cw__limiter *l, long ms);
 /* Steering from x-ratelimit-remaining-* / reset-* (values < 0: absent). */
 void cw__lim_observe(cw__limiter *l, long remaining_requests, long reset_requests_ms, long remaining_tokens,
                      long reset_tokens_ms);
+/* The TPM bucket's level now, in tokens (tests). */
+double cw__lim_level(cw__limiter *l);
 void cw__lim_close(cw__limiter *l, uv_close_cb cb);
 
 #endif

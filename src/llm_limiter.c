@@ -138,6 +138,12 @@ void cw__lim_observe(cw__limiter *l, long remaining_requests, long reset_request
     cw__lim_pause(l, reset_tokens_ms);
 }
 
+double cw__lim_level(cw__limiter *l) {
+  uv_update_time(l->loop);
+  refill(l, uv_now(l->loop));
+  return l->tokens;
+}
+
 void cw__lim_close(cw__limiter *l, uv_close_cb cb) {
   uv_timer_stop(&l->timer);
   uv_close((uv_handle_t *)&l->timer, cb);

@@ -972,6 +972,32 @@ START_TEST(test_tpm_bucket) {
 }
 END_TEST
 
+double cw__llm_tpm_level(cw_provider *base);
+
+/* A length retry may be admitted while the truncated answer still holds
+ * its slot; the answer's refund must come from its own charge, not the
+ * retry's larger one.  After the call the bucket is down by exactly what
+ * the two answers used (plus the little it refilled meanwhile). */
+START_TEST(test_tpm_refund_after_a_length_retry) {
+  env e;
+  env_start_fake(&e, NULL);
+  e.cfg.llm.tpm = 200000;
+  e.cfg.llm.max_in_flight = 4;
+  e.cfg.llm.max_output_tokens = 8000;
+  env_open(&e, false);
+  result r = run_marked(&e, "[[fault:lengthx1]]");
+  ck_assert_msg(r.o.status == 0, "%s", r.o.message);
+  ck_assert_int_eq(tel_int(&r, 0, "attempts"), 2);
+  double used = (double)(tel_int(&r, 0, "prompt_tokens") + tel_int(&r, 0, "completion_tokens"));
+  double level = cw__llm_tpm_level(e.prov), want = 200000.0 - used;
+  double refill = (r.ms + 5) * 200000.0 / 60000.0;
+  ck_assert_msg(level >= want - 1 && level <= want + refill, "bucket at %.0f, want %.0f (+ up to %.0f refilled)",
+                level, want, refill);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
 START_TEST(test_headers_pause_everyone) {
   /* remaining-requests 0 with reset 1s: nobody is admitted for a second */
   env e;
@@ -1064,6 +1090,7 @@ static Suite *suite(void) {
   tcase_add_test(p, test_rpm_never_exceeded);
   tcase_add_test(p, test_in_flight_cap);
   tcase_add_test(p, test_tpm_bucket);
+  tcase_add_test(p, test_tpm_refund_after_a_length_retry);
   tcase_add_test(p, test_headers_pause_everyone);
   tcase_add_test(p, test_429_pauses_the_bucket);
   suite_add_tcase(s, p);
