@@ -6,6 +6,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,10 +236,70 @@ START_TEST(test_repair_request_carries_the_conversation) {
   ck_assert_str_eq(json_string_value(json_object_get(json_array_get(msgs, 0), "content")), prompt);
   ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_array_get(msgs, 1), "content")),
                                "Senior Engineer at Acme Corp"));
+  /* the answer as the model gave it (the fake's wrong type), then what is
+   * wrong with it, by path */
+  json_t *answer = json_loads(json_string_value(json_object_get(json_array_get(msgs, 2), "content")), 0, NULL);
+  ck_assert_ptr_nonnull(answer);
+  ck_assert_str_eq(json_string_value(json_object_get(answer, "work_experience")), "not an array");
+  json_decref(answer);
+  const char *complaint = json_string_value(json_object_get(json_array_get(msgs, 3), "content"));
+  ck_assert_ptr_nonnull(complaint);
+  ck_assert_ptr_nonnull(strstr(complaint, "$.work_experience: expected array, got string"));
+  ck_assert_ptr_nonnull(strstr(complaint, "unknown property \"unexpected_field\""));
   ck_assert(json_is_integer(json_object_get(body, "max_tokens")));
   ck_assert_ptr_nonnull(json_object_get(body, "response_format"));
   json_decref(body);
   json_decref(last);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+/* A truncated answer is asked for again once, with twice the output
+ * tokens on the wire, and the call's telemetry says so. */
+START_TEST(test_length_retry_doubles_max_tokens) {
+  env e;
+  env_init(&e, NULL);
+  result r = run_marked(&e, "[[fault:lengthx1]]");
+  ck_assert_msg(r.o.status == 0, "%s", r.o.message);
+  json_t *last = fake_llm_get(&e.fake, "/last");
+  json_t *body = json_loads(json_string_value(json_object_get(last, "body")), 0, NULL);
+  ck_assert_ptr_nonnull(body);
+  ck_assert_int_eq(json_integer_value(json_object_get(body, "max_tokens")), 2 * e.cfg.llm.max_output_tokens);
+  ck_assert_int_eq(tel_int(&r, 0, "max_tokens"), 2 * e.cfg.llm.max_output_tokens);
+  ck_assert_int_eq(tel_int(&r, 0, "attempts"), 2);
+  json_decref(body);
+  json_decref(last);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+/* The cost of a call from the default price table (gpt-4o-mini per 1M
+ * tokens: $0.15 input, $0.075 cached input, $0.60 output), with cached
+ * prompt tokens (the fake reports some for prompts of 1,024 tokens or more)
+ * priced as such. */
+START_TEST(test_cost_from_the_price_table) {
+  env e;
+  env_init(&e, NULL);
+  ck_assert(e.cfg.llm.price_input == 0.15 && e.cfg.llm.price_cached_input == 0.075 &&
+            e.cfg.llm.price_output == 0.60);
+  char *text = malloc(16384);
+  size_t n = (size_t)snprintf(text, 16384, "%s\nPROJECTS\n", RESUME);
+  for (int i = 0; n < 9000; i++)
+    n += (size_t)snprintf(text + n, 16384 - n, "- Built tool number %d for the data platform team.\n", i);
+  result r = run_call(&e, text, false, NULL);
+  free(text);
+  ck_assert_msg(r.o.status == 0, "%s", r.o.message);
+  long pt = tel_int(&r, 0, "prompt_tokens"), cached = tel_int(&r, 0, "cached_tokens"),
+       ct = tel_int(&r, 0, "completion_tokens");
+  ck_assert_int_ge(pt, 1024);
+  ck_assert_int_gt(cached, 0);
+  ck_assert_int_lt(cached, pt);
+  double want = ((double)(pt - cached) * 0.15 + (double)cached * 0.075 + (double)ct * 0.60) / 1e6;
+  double got = json_real_value(json_object_get(call_tel(&r, 0), "cost_usd"));
+  ck_assert_msg(fabs(got - want) < 1e-12, "cost %.10f, want %.10f", got, want);
+  ck_assert(fabs(json_real_value(json_object_get(r.o.telemetry, "total_cost_usd")) - want) < 1e-12);
   result_free(&r);
   env_close(&e);
 }
@@ -638,6 +699,8 @@ START_TEST(test_key_never_logged) {
   const char *markers[] = {"", "[[fault:500]]", "[[fault:401]]", "[[fault:schema]]", "[[fault:400]]"};
   for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++) {
     result r = run_marked(&e, markers[i]);
+    if (i == 0) /* the key goes out as "Authorization: Bearer" and is taken */
+      ck_assert_msg(r.o.status == 0, "with the right key: %s", r.o.message);
     ck_assert_ptr_null(strstr(r.o.message, SECRET_KEY));
     ck_assert_ptr_null(strstr(r.o.message, "SECRETKEY"));
     char *t = json_dumps(r.o.telemetry, 0);
@@ -774,6 +837,60 @@ START_TEST(test_schema_errors_name_the_path) {
   json_decref(errors);
   json_decref(good);
   json_decref(bad);
+  json_decref(schema);
+}
+END_TEST
+
+/* Every keyword the validator applies to an answer before anything is
+ * written, one violation each, in document order; then the error cap. */
+START_TEST(test_schema_keywords_each_reject) {
+  json_t *schema = json_loads(
+      "{\"type\": \"object\", \"additionalProperties\": false,"
+      " \"required\": [\"kind\", \"score\", \"ratio\", \"note\", \"tags\", \"when\", \"gone\"],"
+      " \"properties\": {"
+      "  \"kind\": {\"type\": \"string\", \"enum\": [\"a\", \"b\"]},"
+      "  \"score\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 100},"
+      "  \"ratio\": {\"type\": \"number\", \"minimum\": 0, \"maximum\": 1},"
+      "  \"note\": {\"type\": [\"string\", \"null\"], \"x-cw-maxLength\": 3},"
+      "  \"tags\": {\"type\": \"array\", \"minItems\": 1, \"maxItems\": 2, \"items\": {\"type\": \"string\"}},"
+      "  \"when\": {\"anyOf\": [{\"type\": \"null\"}, {\"type\": \"string\", \"pattern\": \"^[0-9]{4}$\"}]},"
+      "  \"gone\": {\"type\": \"boolean\"}}}",
+      0, NULL);
+  ck_assert_ptr_nonnull(schema);
+  json_t *errors = json_array();
+  /* at the limits, with UTF-8 counted in characters, not bytes */
+  json_t *good = json_loads("{\"kind\": \"a\", \"score\": 100, \"ratio\": 0, \"note\": \"\u00e9\u00e9\u00e9\","
+                            " \"tags\": [\"x\", \"y\"], \"when\": \"2024\", \"gone\": true}", 0, NULL);
+  ck_assert_uint_eq(cw__schema_validate(schema, good, errors, 20), 0);
+  json_t *bad = json_loads("{\"kind\": \"c\", \"score\": 101, \"ratio\": -0.5, \"note\": \"abcd\","
+                           " \"tags\": [\"x\", \"y\", \"z\"], \"when\": \"24\"}", 0, NULL);
+  const char *const want[] = {
+      "$: missing required property \"gone\"",
+      "$.kind: value is not one of the allowed values",
+      "$.score: above the maximum 100",
+      "$.ratio: below the minimum 0",
+      "$.note: longer than 3 characters",
+      "$.tags: more than 2 items",
+      "$.when: matches none of the alternatives",
+  };
+  size_t nwant = sizeof want / sizeof want[0];
+  ck_assert_uint_eq(cw__schema_validate(schema, bad, errors, 20), nwant);
+  for (size_t i = 0; i < nwant; i++)
+    ck_assert_str_eq(json_string_value(json_array_get(errors, i)), want[i]);
+  json_t *few = json_loads("{\"kind\": \"b\", \"score\": 1.5, \"ratio\": 1, \"note\": null,"
+                           " \"tags\": [], \"when\": null, \"gone\": false}", 0, NULL);
+  json_array_clear(errors);
+  ck_assert_uint_eq(cw__schema_validate(schema, few, errors, 20), 2);
+  ck_assert_str_eq(json_string_value(json_array_get(errors, 0)), "$.score: expected integer, got number");
+  ck_assert_str_eq(json_string_value(json_array_get(errors, 1)), "$.tags: fewer than 1 items");
+  /* a runaway answer does not make a runaway repair prompt */
+  json_array_clear(errors);
+  ck_assert_uint_le(cw__schema_validate(schema, bad, errors, 3), 3);
+  ck_assert_uint_le(json_array_size(errors), 3);
+  json_decref(few);
+  json_decref(bad);
+  json_decref(good);
+  json_decref(errors);
   json_decref(schema);
 }
 END_TEST
@@ -1065,6 +1182,8 @@ static Suite *suite(void) {
   tcase_add_test(t, test_parse_json_schema);
   tcase_add_test(t, test_parse_tools_mode);
   tcase_add_test(t, test_repair_request_carries_the_conversation);
+  tcase_add_test(t, test_length_retry_doubles_max_tokens);
+  tcase_add_test(t, test_cost_from_the_price_table);
   tcase_add_test(t, test_enrich_two_calls);
   tcase_add_test(t, test_enrich_tools_mode);
   tcase_add_test(t, test_enrich_without_entries_and_long_payload);
@@ -1097,6 +1216,7 @@ static Suite *suite(void) {
   TCase *u = tcase_create("units");
   tcase_add_test(u, test_go_durations);
   tcase_add_test(u, test_schema_errors_name_the_path);
+  tcase_add_test(u, test_schema_keywords_each_reject);
   tcase_add_test(u, test_retry_after_units);
   tcase_add_test(u, test_redact_patterns);
   tcase_add_test(u, test_redact_end_to_end);
