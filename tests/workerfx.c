@@ -385,7 +385,7 @@ void wfx_insert_version(wfx *f, int user, const char *rel_path, long size, const
 void wfx_write_ini(wfx *f, wfx_worker *w, const char *extra) {
   char skills[1024], helper[1024];
   snprintf(skills, sizeof skills, "%s/config/skills.ini", cw_test_source_root());
-  snprintf(helper, sizeof helper, "%s/src/careeros-extract", cw_test_build_root());
+  snprintf(helper, sizeof helper, "%s/src/extract/careeros-extract", cw_test_build_root());
   FILE *fp = fopen(w->ini, "w");
   ck_assert_msg(fp != NULL, "cannot write %s", w->ini);
   fprintf(fp,

@@ -52,6 +52,7 @@ static enum section heading(const char *line, size_t n) {
   static const struct { const char *t; enum section s; } map[] = {
       {"SUMMARY", S_SUMMARY},       {"PROFILE", S_SUMMARY},           {"EXPERIENCE", S_WORK},
       {"WORK EXPERIENCE", S_WORK},  {"PROFESSIONAL EXPERIENCE", S_WORK}, {"EMPLOYMENT", S_WORK},
+      {"EMPLOYMENT HISTORY", S_WORK}, {"PROFESSIONAL SUMMARY", S_SUMMARY},
       {"EDUCATION", S_EDU},         {"SKILLS", S_SKILLS},             {"TECHNICAL SKILLS", S_SKILLS},
       {"PROJECTS", S_PROJECTS},     {"CERTIFICATIONS", S_CERTS},      {"CERTIFICATES", S_CERTS},
       {"LANGUAGES", S_LANGS},
@@ -162,6 +163,56 @@ static void append_desc(json_t *entry, const char *l, size_t n) {
   free(nb);
 }
 
+/* A job line, in one of three layouts: "Title at Company, Place (dates)";
+ * "Title - Company, Place  dates" (or an em dash); "Company | Title |
+ * Place | dates".  The last two need a date on the line, and their
+ * separator before it (a date range has a dash too).  NULL for any other
+ * line (a description). */
+static json_t *work_entry(const char *l, size_t n) {
+  const char *end = l + n, *title, *company, *rest;
+  size_t tl, cl;
+  char d[8];
+  const char *past = find_date(l, end, d);
+  size_t head = past ? (size_t)(past - strlen(d) - l) : 0;
+  const char *at = memmem(l, n, " at ", 4);
+  const char *dash = memmem(l, head, " - ", 3);
+  size_t dash_len = 3;
+  if (!dash) {
+    dash = memmem(l, head, " \xE2\x80\x94 ", 5);
+    dash_len = 5;
+  }
+  const char *pipe = memmem(l, head, " | ", 3);
+  if (at || dash) {
+    const char *sep = at ? at : dash;
+    title = l;
+    tl = (size_t)(sep - l);
+    company = sep + (at ? 4 : dash_len);
+    cl = span_until(company, (size_t)(end - company), ",(|");
+    rest = company + cl;
+  } else if (pipe) {
+    company = l;
+    cl = (size_t)(pipe - l);
+    title = pipe + 3;
+    tl = span_until(title, (size_t)(end - title), "|(");
+    rest = title + tl;
+  } else {
+    return NULL;
+  }
+  json_t *o = json_object();
+  json_object_set_new(o, "title", jstr_or_null(dupn(title, tl)));
+  json_object_set_new(o, "company", jstr_or_null(dupn(company, cl)));
+  if (rest < end && (*rest == ',' || *rest == '|')) {
+    size_t ll = span_until(rest + 1, (size_t)(end - rest - 1), "(|");
+    json_object_set_new(o, "location", jstr_or_null(dupn(rest + 1, ll)));
+  } else {
+    json_object_set_new(o, "location", json_null());
+  }
+  line_dates(l, n, o);
+  json_object_set_new(o, "description", json_null());
+  json_object_set_new(o, "confidence", json_real(0.9));
+  return o;
+}
+
 json_t *fake_parse_answer(const char *text, size_t len, bool hallucinate) {
   json_t *contact = json_object();
   json_t *urls = json_array();
@@ -236,23 +287,10 @@ json_t *fake_parse_answer(const char *text, size_t len, bool hallucinate) {
       json_array_append_new(summary_lines, jstr_or_null(dupn(l, n)));
       break;
     case S_WORK: {
-      const char *at = memmem(l, n, " at ", 4);
-      if (!bullet && at) {
-        cur_entry = json_object();
-        json_object_set_new(cur_entry, "title", jstr_or_null(dupn(l, (size_t)(at - l))));
-        const char *c = at + 4;
-        size_t cl = span_until(c, (size_t)(l + n - c), ",(|");
-        json_object_set_new(cur_entry, "company", jstr_or_null(dupn(c, cl)));
-        const char *rest = c + cl;
-        if (rest < l + n && *rest == ',') {
-          size_t ll = span_until(rest + 1, (size_t)(l + n - rest - 1), "(|");
-          json_object_set_new(cur_entry, "location", jstr_or_null(dupn(rest + 1, ll)));
-        } else
-          json_object_set_new(cur_entry, "location", json_null());
-        line_dates(l, n, cur_entry);
-        json_object_set_new(cur_entry, "description", json_null());
-        json_object_set_new(cur_entry, "confidence", json_real(0.9));
-        json_array_append_new(work, cur_entry);
+      json_t *job = bullet ? NULL : work_entry(l, n);
+      if (job) {
+        cur_entry = job;
+        json_array_append_new(work, job);
       } else if (cur_entry) {
         append_desc(cur_entry, l + skip, n - skip);
       }
