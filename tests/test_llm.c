@@ -18,6 +18,7 @@
 #include "careeros/config.h"
 #include "careeros/http.h"
 #include "careeros/llm.h"
+#include "careeros/metrics.h"
 #include "careeros/log.h"
 #include "careeros/offline.h"
 #include "careeros/provider.h"
@@ -300,6 +301,38 @@ START_TEST(test_cost_from_the_price_table) {
   double got = json_real_value(json_object_get(call_tel(&r, 0), "cost_usd"));
   ck_assert_msg(fabs(got - want) < 1e-12, "cost %.10f, want %.10f", got, want);
   ck_assert(fabs(json_real_value(json_object_get(r.o.telemetry, "total_cost_usd")) - want) < 1e-12);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+/* The value of one sample line of the metrics text, or -1. */
+static double metric(const char *text, const char *series) {
+  size_t n = strlen(series);
+  for (const char *p = text; (p = strstr(p, series)) != NULL; p += n)
+    if ((p == text || p[-1] == '\n') && p[n] == ' ')
+      return strtod(p + n + 1, NULL);
+  return -1;
+}
+
+/* What the calls did shows in /metrics: requests by status, the latency
+ * histogram, tokens by kind and the cost, as the telemetry has them. */
+START_TEST(test_metrics_follow_the_calls) {
+  env e;
+  env_init(&e, NULL);
+  result r = run_marked(&e, "[[fault:500x1]]");
+  ck_assert_msg(r.o.status == 0, "%s", r.o.message);
+  char *m = cw_metrics_render();
+  ck_assert_ptr_nonnull(m);
+  ck_assert(metric(m, "careeros_llm_requests_total{status=\"500\"}") == 1);
+  ck_assert(metric(m, "careeros_llm_requests_total{status=\"200\"}") == 1);
+  ck_assert(metric(m, "careeros_llm_request_duration_seconds_count") == 2);
+  ck_assert(metric(m, "careeros_llm_tokens_total{kind=\"prompt\"}") == (double)tel_int(&r, 0, "prompt_tokens"));
+  ck_assert(metric(m, "careeros_llm_tokens_total{kind=\"completion\"}") ==
+            (double)tel_int(&r, 0, "completion_tokens"));
+  double cost = json_real_value(json_object_get(call_tel(&r, 0), "cost_usd"));
+  ck_assert(cost > 0 && fabs(metric(m, "careeros_llm_cost_usd_total") - cost) < 1e-12);
+  free(m);
   result_free(&r);
   env_close(&e);
 }
@@ -1131,6 +1164,23 @@ START_TEST(test_headers_pause_everyone) {
 }
 END_TEST
 
+START_TEST(test_token_headers_pause_everyone) {
+  /* remaining-tokens 10, less than any request we send, with reset 1.5s:
+   * nobody is admitted until the tokens are back */
+  env e;
+  env_start_fake(&e, NULL);
+  env_open(&e, false);
+  result r = run_marked(&e, "[[fault:tokenslow]]");
+  ck_assert_int_eq(r.o.status, 0);
+  result_free(&r);
+  result r2 = run_call(&e, RESUME, false, NULL);
+  ck_assert_int_eq(r2.o.status, 0);
+  ck_assert_msg(r2.ms >= 1300, "the next request went out after %.0f ms", r2.ms);
+  result_free(&r2);
+  env_close(&e);
+}
+END_TEST
+
 START_TEST(test_429_pauses_the_bucket) {
   /* one request gets 429 with retry-after 1 s: the others wait too, instead
    * of hammering the API */
@@ -1184,6 +1234,7 @@ static Suite *suite(void) {
   tcase_add_test(t, test_repair_request_carries_the_conversation);
   tcase_add_test(t, test_length_retry_doubles_max_tokens);
   tcase_add_test(t, test_cost_from_the_price_table);
+  tcase_add_test(t, test_metrics_follow_the_calls);
   tcase_add_test(t, test_enrich_two_calls);
   tcase_add_test(t, test_enrich_tools_mode);
   tcase_add_test(t, test_enrich_without_entries_and_long_payload);
@@ -1211,6 +1262,7 @@ static Suite *suite(void) {
   tcase_add_test(p, test_tpm_bucket);
   tcase_add_test(p, test_tpm_refund_after_a_length_retry);
   tcase_add_test(p, test_headers_pause_everyone);
+  tcase_add_test(p, test_token_headers_pause_everyone);
   tcase_add_test(p, test_429_pauses_the_bucket);
   suite_add_tcase(s, p);
   TCase *u = tcase_create("units");

@@ -5,7 +5,8 @@
  * paths, entry rows as JSON objects with their leaves beside them, partial
  * ISO dates, labels of who produced the values, one enrichment row per
  * entry, the career scores and the three narratives, the calls (three at
- * most) and their cost in the telemetry. */
+ * most) and their cost in the telemetry.  And an exhausted quota, which
+ * reschedules the job instead of retrying the call. */
 #include <check.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -191,12 +192,50 @@ START_TEST(llm_provider_completes_the_sample_resumes_with_rows_per_the_contract)
 }
 END_TEST
 
+/* insufficient_quota: one call, no retry within the job; the job goes back
+ * to pending an hour out (worker.quota_backoff_ms) with the error on the
+ * row, and its upload stays committed. */
+START_TEST(quota_exhausted_reschedules_the_job_an_hour_out) {
+  wfx_llm llm;
+  wfx_llm_start(&llm, NULL);
+  wfx f;
+  wfx_init(&f, "wllmquota", 1, NULL);
+  const char text[] = "Jane Doe\nEXPERIENCE\nEngineer at Globex (2015 - 2019)\n[[fault:quota]]\n";
+  char hex[65], id[37];
+  wfx_write_file(&f, "quota.txt", text, sizeof text - 1);
+  wfx_sha256_hex(text, sizeof text - 1, hex);
+  wfx_insert_version(&f, 0, "quota.txt", (long)(sizeof text - 1), hex, 5, id);
+  char ini[1024];
+  wfx_llm_ini(&llm, ini, sizeof ini);
+  wfx_worker *w = wfx_start(&f, "quota", ini);
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 20000,
+                                  "SELECT count(*) FROM public.resume_versions WHERE "
+                                  "jsonb_array_length(processing_errors) > 0 AND processing_status <> "
+                                  "'processing'"),
+                   1);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                                 "processing_status = 'pending' AND attempts = 1 AND "
+                                 "run_after > now() + interval '59 minutes' AND run_after < now() + "
+                                 "interval '61 minutes' AND processing_errors -> 0 ->> 'stage' = 'parse' "
+                                 "AND processing_errors -> 0 ->> 'code' = 'LLM_QUOTA_EXCEEDED' "
+                                 "AND processing_errors -> 0 ->> 'message' LIKE '%%insufficient_quota%%'"),
+                   1);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_version_texts"), 1);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.parsed_resume_entities"), 0);
+  ck_assert_int_eq(wfx_llm_stat(&llm, "chat_requests"), 1);
+  ck_assert_int_eq(wfx_stop(w, 15000), 0);
+  wfx_llm_stop(&llm);
+  wfx_done(&f);
+}
+END_TEST
+
 int main(int argc, char **argv) {
   wfx_set_binary(argc, argv);
   Suite *s = suite_create("worker-llm");
   TCase *tc = tcase_create("end-to-end");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, llm_provider_completes_the_sample_resumes_with_rows_per_the_contract);
+  tcase_add_test(tc, quota_exhausted_reschedules_the_job_an_hour_out);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -26,7 +26,8 @@
  *   malformed (answer not JSON), length (finish_reason length), refusal,
  *   filter (content_filter), schema (answer breaks the schema),
  *   hallucinate (an employer not in the text), drip (slow body),
- *   ratelow (success, but x-ratelimit-remaining-requests 0 / reset 1s).
+ *   ratelow (success, but x-ratelimit-remaining-requests 0 / reset 1s),
+ *   tokenslow (success, but x-ratelimit-remaining-tokens 10 / reset 1.5s).
  * "[[latency:MS]]" adds latency to one request. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -443,11 +444,12 @@ static void plan_chat(req_state *st, long *delay_ms) {
   bool ratelow = f && strcmp(f, "ratelow") == 0;
   snprintf(buf, sizeof buf, "%ld", ratelow ? 0 : rem_r);
   add_hdr(st, "x-ratelimit-remaining-requests", buf);
-  snprintf(buf, sizeof buf, "%ld", rem_t - prompt_tokens > 0 ? rem_t - prompt_tokens : 0);
+  bool tokenslow = f && strcmp(f, "tokenslow") == 0;
+  snprintf(buf, sizeof buf, "%ld", tokenslow ? 10 : rem_t - prompt_tokens > 0 ? rem_t - prompt_tokens : 0);
   add_hdr(st, "x-ratelimit-remaining-tokens", buf);
   go_duration(ratelow ? 1000 : 60000 / (limit_r ? limit_r : 1), buf, sizeof buf);
   add_hdr(st, "x-ratelimit-reset-requests", buf);
-  add_hdr(st, "x-ratelimit-reset-tokens", "6m0s");
+  add_hdr(st, "x-ratelimit-reset-tokens", tokenslow ? "1.5s" : "6m0s");
 
   if (opt.rpm && used > opt.rpm) {
     set_error(st, 429, "Rate limit reached for requests", "requests", "rate_limit_exceeded");
