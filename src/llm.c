@@ -185,89 +185,6 @@ static char *read_file(const char *dir, const char *name, char *err, size_t errl
   return b;
 }
 
-/* ---- grounding ---------------------------------------------------------- */
-
-/* Lower case, dashes unified, punctuation dropped, whitespace collapsed: how
- * names are compared with the resume text. */
-static char *ground_norm(const char *s, size_t n) {
-  char *o = malloc(n + 1);
-  if (!o)
-    return NULL;
-  size_t k = 0;
-  bool space = true;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] >= 0x90 &&
-        (unsigned char)s[i + 2] <= 0x95) {
-      c = '-';
-      i += 2;
-    } else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x88 && (unsigned char)s[i + 2] == 0x92) {
-      c = '-';
-      i += 2;
-    }
-    if (c == '.' || c == ',' || c == '\'' || c == '"' || c == '(' || c == ')')
-      continue;
-    if (isspace(c)) {
-      if (!space)
-        o[k++] = ' ';
-      space = true;
-      continue;
-    }
-    o[k++] = (char)tolower(c);
-    space = false;
-  }
-  while (k > 0 && o[k - 1] == ' ')
-    k--;
-  o[k] = '\0';
-  return o;
-}
-
-static const struct {
-  const char *list, *field;
-} grounded_fields[] = {
-    {"work_experience", "company"},
-    {"education", "institution"},
-    {"projects", "name"},
-    {"certifications", "name"},
-};
-
-/* Drops entries whose name is not in the text; returns the telemetry. */
-static json_t *ground(json_t *doc, const char *text, size_t len) {
-  char *nt = ground_norm(text, len);
-  json_t *t = json_pack("{s:i,s:i,s:[]}", "checked", 0, "dropped", 0, "dropped_fields");
-  if (!nt)
-    return t;
-  long checked = 0, dropped = 0;
-  for (size_t f = 0; f < sizeof grounded_fields / sizeof grounded_fields[0]; f++) {
-    json_t *arr = json_object_get(doc, grounded_fields[f].list);
-    for (size_t i = 0; i < json_array_size(arr);) {
-      json_t *name = json_object_get(json_array_get(arr, i), grounded_fields[f].field);
-      if (!json_is_string(name) || json_string_length(name) == 0) {
-        i++;
-        continue;
-      }
-      checked++;
-      char *nn = ground_norm(json_string_value(name), json_string_length(name));
-      bool ok = nn && (!*nn || strstr(nt, nn));
-      free(nn);
-      if (ok) {
-        i++;
-        continue;
-      }
-      /* not written as fact: the entry goes, the count stays */
-      dropped++;
-      char label[96];
-      snprintf(label, sizeof label, "%s.%s", grounded_fields[f].list, grounded_fields[f].field);
-      json_array_append_new(json_object_get(t, "dropped_fields"), json_string(label));
-      json_array_remove(arr, i);
-    }
-  }
-  free(nt);
-  json_object_set_new(t, "checked", json_integer(checked));
-  json_object_set_new(t, "dropped", json_integer(dropped));
-  return t;
-}
-
 /* ---- request building --------------------------------------------------- */
 
 /* Cuts text at the byte budget on a line (or UTF-8) boundary. */
@@ -937,7 +854,7 @@ static void build_parse_result(job_call *c, json_t *tel) {
                                   (json_int_t)json_array_size(json_object_get(f, "urls")), "handles",
                                   (json_int_t)json_array_size(json_object_get(f, "handles"))));
   }
-  json_t *g = ground(doc, c->text, c->text_len);
+  json_t *g = cw__ground(doc, c->text, c->text_len);
   json_object_set_new(tel, "total_grounding_dropped", json_integer(json_integer_value(json_object_get(g, "dropped"))));
   json_object_set_new(tel, "grounding", g);
   c->out.result = json_pack("{s:s,s:s,s:f,s:o}", "source_type", source_type(p), "model_version",

@@ -17,6 +17,13 @@ json_t *cw__schema_for_api(const json_t *schema);
 /* Appends up to max_errors messages to errors; returns how many there are. */
 size_t cw__schema_validate(const json_t *schema, const json_t *inst, json_t *errors, size_t max_errors);
 
+/* ---- grounding (llm_ground.c) ------------------------------------------ */
+
+/* Drops from doc the entries whose name (employer, school, project,
+ * certification) does not occur in the text; returns the telemetry
+ * {checked, dropped, dropped_fields}. */
+json_t *cw__ground(json_t *doc, const char *text, size_t len);
+
 /* ---- admission: in-flight cap, RPM and TPM (llm_limiter.c) -------------- */
 
 typedef struct cw__lim_waiter {

@@ -928,6 +928,36 @@ START_TEST(test_schema_keywords_each_reject) {
 }
 END_TEST
 
+json_t *cw__ground(json_t *doc, const char *text, size_t len);
+
+/* A name is grounded when it occurs in the text once case (any script),
+ * dashes, punctuation and spacing are set aside; otherwise its entry goes
+ * and the telemetry counts it. */
+START_TEST(test_grounding_folds_case_dashes_and_space) {
+  const char text[] = "Engineer at ACME  Corp., Berlin\nIntern, Hewlett\xe2\x80\x93Packard\n"
+                      "\xc3\x89" "COLE POLYTECHNIQUE F\xc3\x89" "D\xc3\x89" "RALE (EPFL)\nMIT, 2011\n";
+  json_t *doc = json_loads("{\"work_experience\": [{\"company\": \"acme corp\"}, {\"company\": \"Hewlett-Packard\"},"
+                           " {\"company\": \"Initrode\"}], \"education\": [{\"institution\":"
+                           " \"\u00c9cole Polytechnique F\u00e9d\u00e9rale\"}, {\"institution\": \"M.I.T.\"},"
+                           " {\"institution\": \"\u00c9cole Normale\"}]}",
+                           0, NULL);
+  ck_assert_ptr_nonnull(doc);
+  json_t *t = cw__ground(doc, text, sizeof text - 1);
+  ck_assert_int_eq(json_integer_value(json_object_get(t, "checked")), 6);
+  ck_assert_int_eq(json_integer_value(json_object_get(t, "dropped")), 2);
+  json_t *work = json_object_get(doc, "work_experience"), *edu = json_object_get(doc, "education");
+  ck_assert_uint_eq(json_array_size(work), 2);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(work, 1), "company")), "Hewlett-Packard");
+  ck_assert_uint_eq(json_array_size(edu), 2);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(edu, 1), "institution")), "M.I.T.");
+  json_t *fields = json_object_get(t, "dropped_fields");
+  ck_assert_str_eq(json_string_value(json_array_get(fields, 0)), "work_experience.company");
+  ck_assert_str_eq(json_string_value(json_array_get(fields, 1)), "education.institution");
+  json_decref(t);
+  json_decref(doc);
+}
+END_TEST
+
 START_TEST(test_go_durations) {
   ck_assert_int_eq(cw_llm_parse_go_duration("6m0s"), 360000);
   ck_assert_int_eq(cw_llm_parse_go_duration("12ms"), 12);
@@ -1269,6 +1299,7 @@ static Suite *suite(void) {
   tcase_add_test(u, test_go_durations);
   tcase_add_test(u, test_schema_errors_name_the_path);
   tcase_add_test(u, test_schema_keywords_each_reject);
+  tcase_add_test(u, test_grounding_folds_case_dashes_and_space);
   tcase_add_test(u, test_retry_after_units);
   tcase_add_test(u, test_redact_patterns);
   tcase_add_test(u, test_redact_end_to_end);
