@@ -236,6 +236,40 @@ START_TEST(test_timeouts) {
 }
 END_TEST
 
+/* connect_timeout_ms bounds the TCP handshake alone: a listener whose
+ * accept queue is full drops further SYNs, so the connect hangs until the
+ * timeout cuts it, long before the total timeout. */
+START_TEST(test_connect_timeout) {
+  setup_with(NULL);
+  int l = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t al = sizeof a;
+  ck_assert_int_eq(bind(l, (struct sockaddr *)&a, sizeof a), 0);
+  ck_assert_int_eq(listen(l, 0), 0);
+  ck_assert_int_eq(getsockname(l, (struct sockaddr *)&a, &al), 0);
+  int filler = socket(AF_INET, SOCK_STREAM, 0); /* takes the one place in the queue */
+  ck_assert_int_eq(connect(filler, (struct sockaddr *)&a, sizeof a), 0);
+  char url[64];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/v1/x", ntohs(a.sin_port));
+  rq q = {0};
+  uint64_t t0 = uv_hrtime();
+  ck_assert_int_eq(cw_http_request(http,
+                                   &(cw_http_request_opts){.url = url, .connect_timeout_ms = 300,
+                                                           .timeout_ms = 10000, .on_done = on_done, .arg = &q},
+                                   NULL),
+                   0);
+  wait_for(&q);
+  double ms = (double)(uv_hrtime() - t0) / 1e6;
+  ck_assert_int_eq(q.status, -ETIMEDOUT);
+  ck_assert_int_eq(q.http_status, 0);
+  ck_assert_msg(ms >= 280 && ms < 2000, "connect cut after %.0f ms", ms);
+  free(q.body);
+  close(filler);
+  close(l);
+  teardown_all();
+}
+END_TEST
+
 START_TEST(test_refused_and_reset) {
   setup_with(NULL);
   rq q = {0};
@@ -528,6 +562,7 @@ int main(void) {
   tcase_add_test(t, test_connection_reuse);
   tcase_add_test(t, test_streaming_body);
   tcase_add_test(t, test_timeouts);
+  tcase_add_test(t, test_connect_timeout);
   tcase_add_test(t, test_refused_and_reset);
   tcase_add_test(t, test_tls_verification_on);
   tcase_add_test(t, test_tls_with_trust_anchor);
