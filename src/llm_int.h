@@ -24,6 +24,10 @@ size_t cw__schema_validate(const json_t *schema, const json_t *inst, json_t *err
  * {checked, dropped, dropped_fields}. */
 json_t *cw__ground(json_t *doc, const char *text, size_t len);
 
+/* For tests: the provider's TPM bucket level now, in tokens (llm.c). */
+struct cw_provider;
+double cw__llm_tpm_level(struct cw_provider *base);
+
 /* ---- admission: in-flight cap, RPM and TPM (llm_limiter.c) -------------- */
 
 typedef struct cw__lim_waiter {
