@@ -958,6 +958,21 @@ START_TEST(test_grounding_folds_case_dashes_and_space) {
 }
 END_TEST
 
+/* What the provider does with no configuration: the OpenAI SDKs' two
+ * retries, gpt-4o-mini in strict json_schema mode, TLS to the public API. */
+START_TEST(test_defaults) {
+  cw_config c;
+  ck_assert_int_eq(cw_config_load(&c, NULL), 0);
+  ck_assert_int_eq(c.llm.max_retries, 2);
+  ck_assert_str_eq(c.llm.model, "gpt-4o-mini");
+  ck_assert_str_eq(c.llm.output_mode, "json_schema");
+  ck_assert_str_eq(c.llm.api_style, "openai");
+  ck_assert_str_eq(c.llm.base_url, "https://api.openai.com/v1");
+  ck_assert(c.llm.price_input == 0.15 && c.llm.price_cached_input == 0.075 && c.llm.price_output == 0.60);
+  cw_config_free(&c);
+}
+END_TEST
+
 START_TEST(test_go_durations) {
   ck_assert_int_eq(cw_llm_parse_go_duration("6m0s"), 360000);
   ck_assert_int_eq(cw_llm_parse_go_duration("12ms"), 12);
@@ -1297,6 +1312,7 @@ static Suite *suite(void) {
   tcase_add_test(p, test_429_pauses_the_bucket);
   suite_add_tcase(s, p);
   TCase *u = tcase_create("units");
+  tcase_add_test(u, test_defaults);
   tcase_add_test(u, test_go_durations);
   tcase_add_test(u, test_schema_errors_name_the_path);
   tcase_add_test(u, test_schema_keywords_each_reject);
