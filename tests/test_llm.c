@@ -209,6 +209,15 @@ START_TEST(test_parse_json_schema) {
 }
 END_TEST
 
+/* The JSON body of the last request the fake server received. */
+static json_t *last_body(env *e) {
+  json_t *last = fake_llm_get(&e->fake, "/last");
+  json_t *body = json_loads(json_string_value(json_object_get(last, "body")), 0, NULL);
+  json_decref(last);
+  ck_assert_ptr_nonnull(body);
+  return body;
+}
+
 /* A repair round resends the whole conversation: the system prompt exactly
  * as the file holds it, the resume, the answer, then the complaint. */
 START_TEST(test_repair_request_carries_the_conversation) {
@@ -217,9 +226,7 @@ START_TEST(test_repair_request_carries_the_conversation) {
   result r = run_marked(&e, "[[fault:schemax1]]");
   ck_assert_msg(r.o.status == 0, "%s", r.o.message);
   ck_assert(json_is_true(json_object_get(call_tel(&r, 0), "repair_round")));
-  json_t *last = fake_llm_get(&e.fake, "/last");
-  json_t *body = json_loads(json_string_value(json_object_get(last, "body")), 0, NULL);
-  ck_assert_ptr_nonnull(body);
+  json_t *body = last_body(&e);
   ck_assert_str_eq(json_string_value(json_object_get(body, "model")), e.cfg.llm.model);
   json_t *msgs = json_object_get(body, "messages");
   static const char *const roles[] = {"system", "user", "assistant", "user"};
@@ -250,7 +257,6 @@ START_TEST(test_repair_request_carries_the_conversation) {
   ck_assert(json_is_integer(json_object_get(body, "max_tokens")));
   ck_assert_ptr_nonnull(json_object_get(body, "response_format"));
   json_decref(body);
-  json_decref(last);
   result_free(&r);
   env_close(&e);
 }
@@ -263,14 +269,11 @@ START_TEST(test_length_retry_doubles_max_tokens) {
   env_init(&e, NULL);
   result r = run_marked(&e, "[[fault:lengthx1]]");
   ck_assert_msg(r.o.status == 0, "%s", r.o.message);
-  json_t *last = fake_llm_get(&e.fake, "/last");
-  json_t *body = json_loads(json_string_value(json_object_get(last, "body")), 0, NULL);
-  ck_assert_ptr_nonnull(body);
+  json_t *body = last_body(&e);
   ck_assert_int_eq(json_integer_value(json_object_get(body, "max_tokens")), 2 * e.cfg.llm.max_output_tokens);
   ck_assert_int_eq(tel_int(&r, 0, "max_tokens"), 2 * e.cfg.llm.max_output_tokens);
   ck_assert_int_eq(tel_int(&r, 0, "attempts"), 2);
   json_decref(body);
-  json_decref(last);
   result_free(&r);
   env_close(&e);
 }
@@ -346,15 +349,13 @@ START_TEST(test_parse_tools_mode) {
   result r = run_call(&e, RESUME, false, NULL);
   ck_assert_msg(r.o.status == 0, "status %d %s", r.o.status, r.o.message);
   ck_assert_str_eq(json_string_value(json_object_get(r.o.result, "source_type")), "openai_function_call");
-  json_t *last = fake_llm_get(&e.fake, "/last");
-  json_t *body = json_loads(json_string_value(json_object_get(last, "body")), 0, NULL);
+  json_t *body = last_body(&e);
   ck_assert(json_is_false(json_object_get(body, "parallel_tool_calls")));
   ck_assert_str_eq(
       json_string_value(json_object_get(json_object_get(json_object_get(body, "tool_choice"), "function"), "name")),
       "resume_parse");
   ck_assert_ptr_null(json_object_get(body, "response_format"));
   json_decref(body);
-  json_decref(last);
   result_free(&r);
   env_close(&e);
 }
