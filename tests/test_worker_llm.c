@@ -36,6 +36,15 @@ static char *read_all(const char *path, size_t *len) {
   return buf;
 }
 
+/* Writes the bytes under the storage root and inserts a version of user
+ * that names them, with their true size and hash. */
+static void add_version(wfx *f, int user, const char *rel, const char *data, size_t len, int max_attempts) {
+  char hex[65], id[37];
+  wfx_write_file(f, rel, data, len);
+  wfx_sha256_hex(data, len, hex);
+  wfx_insert_version(f, user, rel, (long)len, hex, max_attempts, id);
+}
+
 /* Copies every file of samples/ into the storage root and inserts a
  * version for each (one user each), with the mime type a browser would
  * declare.  Returns how many. */
@@ -50,15 +59,13 @@ static int enqueue_samples(wfx *f) {
     if (de->d_name[0] == '.')
       continue;
     ck_assert_int_lt(n, f->nusers);
-    char path[1536], rel[512], hex[65], id[37];
+    char path[1536], rel[512];
     snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
     snprintf(rel, sizeof rel, "samples/%s", de->d_name);
     size_t len;
     char *data = read_all(path, &len);
-    wfx_write_file(f, rel, data, len);
-    wfx_sha256_hex(data, len, hex);
+    add_version(f, n, rel, data, len, 3);
     free(data);
-    wfx_insert_version(f, n, rel, (long)len, hex, 3, id);
     n++;
   }
   closedir(d);
@@ -201,10 +208,7 @@ START_TEST(quota_exhausted_reschedules_the_job_an_hour_out) {
   wfx f;
   wfx_init(&f, "wllmquota", 1, NULL);
   const char text[] = "Jane Doe\nEXPERIENCE\nEngineer at Globex (2015 - 2019)\n[[fault:quota]]\n";
-  char hex[65], id[37];
-  wfx_write_file(&f, "quota.txt", text, sizeof text - 1);
-  wfx_sha256_hex(text, sizeof text - 1, hex);
-  wfx_insert_version(&f, 0, "quota.txt", (long)(sizeof text - 1), hex, 5, id);
+  add_version(&f, 0, "quota.txt", text, sizeof text - 1, 5);
   char ini[1024];
   wfx_llm_ini(&llm, ini, sizeof ini);
   wfx_worker *w = wfx_start(&f, "quota", ini);
