@@ -374,7 +374,8 @@ int cw_cmd_migrate(const cw_cli_ctx *ctx, int argc, char **argv) {
     cw_migrate_stats st;
     int r = cw_migrate_apply(conn, dir, stdout, &st);
     if (r == 0)
-      printf("migrations: %d applied, %d already applied\n", st.applied, st.skipped);
+      printf("migrations: %d applied, %d already applied; definitions: %d applied, %d unchanged\n",
+             st.applied, st.skipped, st.defined, st.unchanged);
     else
       fprintf(stderr, "careeros-worker: migrate failed (%d applied before the failure)\n", st.applied);
     rc = r == 0 ? CW_EXIT_OK : CW_EXIT_FAILURE;

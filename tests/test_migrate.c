@@ -1,6 +1,7 @@
 /* `careeros-worker migrate`: run as a subprocess against scratch databases
  * that start empty (migrate must work from nothing), with small migration
- * directories written by each test plus the project's own sql/. */
+ * directories written by each test (flat, or migrations/ + definitions/ as
+ * the project's) plus the project's own sql/. */
 #include <check.h>
 #include <errno.h>
 #include <libpq-fe.h>
@@ -203,6 +204,139 @@ START_TEST(concurrent_runs_apply_each_file_once) {
 }
 END_TEST
 
+/* The project's layout: DIR/migrations (ordered, immutable) and
+ * DIR/definitions (re-applied when changed).  Each definition appends to
+ * t_log, so the log shows every time a file was applied. */
+static char *layout_dir(void) {
+  char *d = cw_test_tmpdir("mig"), sub[512];
+  snprintf(sub, sizeof sub, "%s/migrations", d);
+  mkdir(sub, 0700);
+  snprintf(sub, sizeof sub, "%s/definitions", d);
+  mkdir(sub, 0700);
+  snprintf(sub, sizeof sub, "%s/definitions/10_functions", d);
+  mkdir(sub, 0700);
+  snprintf(sub, sizeof sub, "%s/definitions/20_views", d);
+  mkdir(sub, 0700);
+  put(d, "migrations/20260101000000_base.sql", "CREATE TABLE t_log (what text);\n");
+  put(d, "definitions/10_functions/f.sql",
+      "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n"
+      "INSERT INTO t_log VALUES ('f1');\n");
+  /* a SQL function naming one that a later file defines */
+  put(d, "definitions/10_functions/a.sql",
+      "CREATE OR REPLACE FUNCTION a() RETURNS int LANGUAGE sql AS $$ SELECT g() $$;\n"
+      "INSERT INTO t_log VALUES ('a');\n");
+  put(d, "definitions/10_functions/g.sql",
+      "CREATE OR REPLACE FUNCTION g() RETURNS int LANGUAGE sql AS $$ SELECT 7 $$;\n"
+      "INSERT INTO t_log VALUES ('g');\n");
+  put(d, "definitions/20_views/v.sql",
+      "CREATE OR REPLACE VIEW v AS SELECT f() AS x;\nINSERT INTO t_log VALUES ('v');\n");
+  return d;
+}
+
+static char *log_of(PGconn *c) {
+  return cw_test_scalar(c, "SELECT string_agg(what, ',' ORDER BY ctid) FROM t_log");
+}
+
+START_TEST(definitions_follow_migrations_in_path_order_and_rerun_when_changed) {
+  char *ci = scratch_db(), *d = layout_dir();
+  cw_cli_result r = migrate(ci, d, NULL);
+  ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+  ck_assert_ptr_nonnull(strstr(r.out, "applied 20260101000000_base.sql\ndefined 10_functions/a.sql\n"
+                                      "defined 10_functions/f.sql\ndefined 10_functions/g.sql\n"
+                                      "defined 20_views/v.sql\n"));
+  ck_assert_ptr_nonnull(strstr(r.out, "migrations: 1 applied, 0 already applied; definitions: 4 applied, 0 unchanged"));
+  cw_cli_result_free(&r);
+  PGconn *c = cw_test_connect(ci);
+  char *log = log_of(c);
+  ck_assert_str_eq(log, "a,f1,g,v");
+  free(log);
+  ck_assert_int_eq(cw_test_scalar_long(c, "SELECT a() + (SELECT x FROM v)"), 8);
+  char p[512], sha[65];
+  snprintf(p, sizeof p, "%s/definitions/20_views/v.sql", d);
+  size_t len;
+  char *text = cw_cli_slurp(p, &len);
+  ck_assert_int_eq(cw_sha256_hex(text, len, sha), 0);
+  char *stored = cw_test_scalar(c, "SELECT sha256 FROM careeros_meta.schema_definitions WHERE name = '20_views/v.sql'");
+  ck_assert_str_eq(stored, sha);
+  free(stored);
+  free(text);
+
+  /* unchanged: nothing runs again */
+  r = migrate(ci, d, NULL);
+  ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+  ck_assert_ptr_nonnull(strstr(r.out, "migrations: 0 applied, 1 already applied; definitions: 0 applied, 4 unchanged"));
+  cw_cli_result_free(&r);
+  log = log_of(c);
+  ck_assert_str_eq(log, "a,f1,g,v");
+  free(log);
+
+  /* one file changed: only that one runs, and the database has its new text */
+  put(d, "definitions/10_functions/f.sql",
+      "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$;\n"
+      "INSERT INTO t_log VALUES ('f2');\n");
+  r = migrate(ci, d, "--status");
+  ck_assert_int_eq(r.code, 0);
+  ck_assert_ptr_nonnull(strstr(r.out, "changed  10_functions/f.sql"));
+  ck_assert_ptr_nonnull(strstr(r.out, "current  10_functions/g.sql"));
+  ck_assert_ptr_nonnull(strstr(r.out, "4 definitions: 3 current, 1 to apply (0 new, 1 changed)"));
+  cw_cli_result_free(&r);
+  r = migrate(ci, d, NULL);
+  ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+  ck_assert_ptr_nonnull(strstr(r.out, "defined 10_functions/f.sql\nmigrations: 0 applied, 1 already applied; "
+                                      "definitions: 1 applied, 3 unchanged"));
+  cw_cli_result_free(&r);
+  log = log_of(c);
+  ck_assert_str_eq(log, "a,f1,g,v,f2");
+  free(log);
+  ck_assert_int_eq(cw_test_scalar_long(c, "SELECT x FROM v"), 2);
+
+  /* a new migration may drop what definitions attach to: all run again */
+  put(d, "migrations/20260102000000_more.sql", "DROP VIEW v;\n");
+  r = migrate(ci, d, NULL);
+  ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+  ck_assert_ptr_nonnull(strstr(r.out, "migrations: 1 applied, 1 already applied; definitions: 4 applied, 0 unchanged"));
+  cw_cli_result_free(&r);
+  log = log_of(c);
+  ck_assert_str_eq(log, "a,f1,g,v,f2,a,f2,g,v");
+  free(log);
+  ck_assert_int_eq(cw_test_scalar_long(c, "SELECT x FROM v"), 2);
+  PQfinish(c);
+  free(d);
+  free(ci);
+}
+END_TEST
+
+/* A failing definition undoes every definition of that run (they are one
+ * transaction), names the file and line, and keeps the recorded checksums,
+ * so the next run tries the same files again. */
+START_TEST(failing_definition_rolls_back_all_definitions_of_the_run) {
+  char *ci = scratch_db(), *d = layout_dir();
+  cw_cli_result r = migrate(ci, d, NULL);
+  ck_assert_int_eq(r.code, 0);
+  cw_cli_result_free(&r);
+  put(d, "definitions/10_functions/f.sql",
+      "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 3 $$;\n"
+      "INSERT INTO t_log VALUES ('f3');\n");
+  put(d, "definitions/20_views/v.sql", "INSERT INTO t_log VALUES ('v2');\n\nSELECT no_such_column FROM t_log;\n");
+  r = migrate(ci, d, NULL);
+  ck_assert_int_eq(r.code, 1);
+  ck_assert_msg(strstr(r.err, "20_views/v.sql:3:") != NULL, "stderr: %s", r.err);
+  cw_cli_result_free(&r);
+  PGconn *c = cw_test_connect(ci);
+  char *log = log_of(c);
+  ck_assert_str_eq(log, "a,f1,g,v");
+  free(log);
+  ck_assert_int_eq(cw_test_scalar_long(c, "SELECT f()"), 1);
+  r = migrate(ci, d, "--status");
+  ck_assert_ptr_nonnull(strstr(r.out, "changed  10_functions/f.sql"));
+  ck_assert_ptr_nonnull(strstr(r.out, "changed  20_views/v.sql"));
+  cw_cli_result_free(&r);
+  PQfinish(c);
+  free(d);
+  free(ci);
+}
+END_TEST
+
 /* The project's own migrations apply to an empty PostgreSQL 15 database,
  * and a second run is a no-op. */
 START_TEST(project_sql_applies_to_empty_database) {
@@ -214,11 +348,13 @@ START_TEST(project_sql_applies_to_empty_database) {
   cw_cli_result_free(&r);
   r = migrate(ci, dir, NULL);
   ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
-  ck_assert_ptr_nonnull(strstr(r.out, " 0 applied,"));
+  ck_assert_ptr_nonnull(strstr(r.out, "migrations: 0 applied,"));
+  ck_assert_ptr_nonnull(strstr(r.out, "definitions: 0 applied,"));
   cw_cli_result_free(&r);
   r = migrate(ci, dir, "--status");
   ck_assert_int_eq(r.code, 0);
   ck_assert_ptr_nonnull(strstr(r.out, " 0 pending, 0 changed"));
+  ck_assert_ptr_nonnull(strstr(r.out, " 0 to apply (0 new, 0 changed); 0 applied without a file"));
   cw_cli_result_free(&r);
   free(ci);
 }
@@ -248,6 +384,8 @@ int main(int argc, char **argv) {
   tcase_add_test(tc, changed_file_is_refused_and_nothing_applied);
   tcase_add_test(tc, failing_file_rolls_back_and_names_file_and_line);
   tcase_add_test(tc, concurrent_runs_apply_each_file_once);
+  tcase_add_test(tc, definitions_follow_migrations_in_path_order_and_rerun_when_changed);
+  tcase_add_test(tc, failing_definition_rolls_back_all_definitions_of_the_run);
   tcase_add_test(tc, project_sql_applies_to_empty_database);
   tcase_add_test(tc, missing_dir_and_bad_connection_fail);
   suite_add_tcase(s, tc);

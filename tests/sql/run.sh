@@ -1,10 +1,13 @@
 #!/bin/sh
-# Database test suite: migrations (twice), Supabase-compat paths, schema
-# lints, pgTAP tests (pg_prove), EXPLAIN checks on generated data and the
-# JSON Resume validation.
+# Database test suite: the schema applied as a Supabase migrations folder
+# (scripts/supabase-migrations, twice), that folder and an upgrade from the
+# pre-squash migrations compared with `careeros-worker migrate`, Supabase-
+# compat paths, schema lints, pgTAP tests (pg_prove), EXPLAIN checks on
+# generated data and the JSON Resume validation.
 #
 # Connection from the usual PG* variables; PGUSER must be a superuser (it
-# creates scratch databases and roles).  Example:
+# creates scratch databases and roles).  The binary is taken from
+# $CW_BUILD_ROOT (meson sets it) or ./build.  Example:
 #   eval "$(tests/pgcluster.sh start /tmp/pg)" && export PGHOST PGPORT PGUSER && tests/sql/run.sh
 # Exit status is non-zero when any part fails.
 set -u
@@ -12,6 +15,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 sqldir="$root/sql"
+bin="${CW_BUILD_ROOT:-$root/build}/src/careeros-worker"
 
 if [ -z "${PGHOST:-}" ]; then
   echo "Bail out! PGHOST is not set: start a cluster (tests/pgcluster.sh start DIR) and export PGHOST/PGPORT/PGUSER" >&2
@@ -26,6 +30,8 @@ db="cw_sql_$tag"
 supa="cw_sql_supa_$tag"
 lintdb="cw_sql_lint_$tag"
 perfdb="cw_sql_perf_$tag"
+migdb="cw_sql_mig_$tag"
+olddb="cw_sql_old_$tag"
 work=$(mktemp -d)
 failed=0
 passed=0
@@ -35,14 +41,21 @@ ok() { passed=$((passed + 1)); echo "ok - $*"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
 
 cleanup() {
-  for d in "$db" "$supa" "$lintdb" "$perfdb"; do
+  for d in "$db" "$supa" "$lintdb" "$perfdb" "$migdb" "$olddb"; do
     dropdb --if-exists "$d" >/dev/null 2>&1 || true
   done
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
 
-migrations=$(ls "$sqldir"/[0-9]*_*.sql | sort)
+# The schema as a Supabase project gets it (see README "Supabase").
+supafolder="$work/supabase-migrations"
+if ! sh "$root/scripts/supabase-migrations" "$supafolder" >/dev/null; then
+  echo "Bail out! scripts/supabase-migrations failed"
+  exit 1
+fi
+migrations=$(ls "$supafolder"/[0-9]*_*.sql | sort)
+baseline=$(ls "$sqldir"/migrations/*_baseline.sql)
 
 apply_all() { # db [user]
   for f in $migrations; do
@@ -54,12 +67,21 @@ apply_all() { # db [user]
   done
 }
 
-echo "# migrations: $(echo "$migrations" | wc -l) files"
+catalog() { # db: the catalog dump of tests/sql/catalog.sql
+  psql_q -d "$1" -f "$here/catalog.sql"
+}
+
+migrate_to() { # db dir
+  CAREEROS_DATABASE_CONNINFO="host=$PGHOST port=${PGPORT:-5432} user=$PGUSER dbname=$1" \
+    "$bin" migrate --dir "$2" >"$work/migrate.log" 2>&1 || { sed 's/^/# /' "$work/migrate.log"; return 1; }
+}
+
+echo "# Supabase migrations folder: $(echo "$migrations" | wc -l) files"
 
 # 1. Plain PostgreSQL path (objects absent), applied twice.
 createdb "$db" || { echo "Bail out! cannot create database $db"; exit 1; }
-if apply_all "$db"; then ok "migrations apply on plain PostgreSQL"; else not_ok "migrations apply on plain PostgreSQL"; fi
-if apply_all "$db"; then ok "migrations apply a second time (idempotent)"; else not_ok "migrations apply a second time (idempotent)"; fi
+if apply_all "$db"; then ok "Supabase migrations folder applies with psql on plain PostgreSQL"; else not_ok "Supabase migrations folder applies with psql on plain PostgreSQL"; fi
+if apply_all "$db"; then ok "Supabase migrations folder applies a second time (idempotent)"; else not_ok "Supabase migrations folder applies a second time (idempotent)"; fi
 if psql_q -d "$db" -tAc "SELECT 1" >/dev/null && \
    [ "$(psql_q -d "$db" -tAc "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = 'resume_versions'")" = 1 ]; then
   ok "schema present"
@@ -71,7 +93,7 @@ fi
 # says it was skipped where it is not (Debian 12).
 if [ "$(psql_q -d "$db" -tAc "SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'")" = 0 ]; then
   if PGOPTIONS="-c client_min_messages=notice" psql_q -d "$db" --single-transaction \
-       -f "$sqldir/20260101000200_tables.sql" 2>&1 | grep -q 'NOTICE:  pgvector (extension "vector") is not available'; then
+       -f "$baseline" 2>&1 | grep -q 'NOTICE:  pgvector (extension "vector") is not available'; then
     ok "pgvector unavailable: embedding_vector skipped with a NOTICE"
   else
     not_ok "pgvector unavailable but no NOTICE"
@@ -82,6 +104,56 @@ else
   else
     not_ok "pgvector available but embedding_vector missing"
   fi
+fi
+
+# 1b. The same schema three ways: `careeros-worker migrate` on an empty
+#     database, the Supabase folder above with psql, and an upgrade of a
+#     database made by the pre-squash migrations (main at b3a4b4a, read from
+#     git) by `careeros-worker migrate`.  Their catalog dumps must be equal.
+createdb "$migdb"
+if migrate_to "$migdb" "$sqldir"; then
+  catalog "$migdb" >"$work/cat-migrate.txt"
+  catalog "$db" >"$work/cat-supabase.txt"
+  if [ "$(wc -l <"$work/cat-migrate.txt")" -gt 500 ] && cmp -s "$work/cat-migrate.txt" "$work/cat-supabase.txt"; then
+    ok "Supabase migrations folder gives the same catalog as careeros-worker migrate ($(wc -l <"$work/cat-migrate.txt") lines)"
+  else
+    diff "$work/cat-migrate.txt" "$work/cat-supabase.txt" | head -n 20 | sed 's/^/# /'
+    not_ok "Supabase migrations folder and careeros-worker migrate differ"
+  fi
+else
+  not_ok "careeros-worker migrate on an empty database"
+fi
+old_rev=b3a4b4a
+if git -C "$root" cat-file -e "$old_rev^{commit}" 2>/dev/null; then
+  mkdir "$work/old"
+  for f in $(git -C "$root" ls-tree --name-only "$old_rev" sql/ | grep -E '^sql/[0-9]+_.*\.sql$'); do
+    git -C "$root" show "$old_rev:$f" >"$work/old/$(basename "$f")"
+  done
+  createdb "$olddb"
+  user_id=00000000-0000-4000-8000-00000000b3a4
+  if migrate_to "$olddb" "$work/old" &&
+     psql_q -d "$olddb" -c "INSERT INTO auth.users (id, email) VALUES ('$user_id', 'old@example.com');
+                            INSERT INTO public.profiles (id, full_name) VALUES ('$user_id', 'Old Layout')" >/dev/null &&
+     migrate_to "$olddb" "$sqldir"; then
+    catalog "$olddb" >"$work/cat-upgraded.txt"
+    if cmp -s "$work/cat-migrate.txt" "$work/cat-upgraded.txt"; then
+      ok "a database made by the $(ls "$work/old" | wc -l) migrations of $old_rev upgrades to the same catalog as a fresh install"
+    else
+      diff "$work/cat-migrate.txt" "$work/cat-upgraded.txt" | head -n 20 | sed 's/^/# /'
+      not_ok "upgrade from $old_rev differs from a fresh install"
+    fi
+    if [ "$(psql_q -d "$olddb" -tAc "SELECT string_agg(name, ',') FROM careeros_meta.schema_migrations")" = \
+         "$(basename "$baseline")" ] &&
+       [ "$(psql_q -d "$olddb" -tAc "SELECT full_name FROM public.profiles WHERE id = '$user_id'")" = "Old Layout" ]; then
+      ok "upgrade: the old history is replaced by the baseline's row, the data stays"
+    else
+      not_ok "upgrade: bookkeeping or data not as expected"
+    fi
+  else
+    not_ok "upgrade from $old_rev: migrate failed"
+  fi
+else
+  ok "upgrade from $old_rev # SKIP no git history here"
 fi
 
 # 2. Lints (splinter-style), then the lints' self-test on a broken copy.

@@ -1,5 +1,223 @@
+-- CareerOS baseline: every table, type, index, column, role and schema, as
+-- of the squash of the unreleased history (the thirteen migrations
+-- 20260101000000_supabase_compat.sql .. 20260501000000_queue_column_compression.sql).
+--
+-- Functions, views, triggers and policies are not here: each lives in one
+-- file under sql/definitions/, which `careeros-worker migrate` re-applies
+-- after the migrations whenever the file changes.  The exceptions are
+-- public.normalize_name() and public.normalize_names(): generated columns,
+-- a CHECK and expression indexes use them, so they are part of the tables,
+-- and changing them takes a migration that also rebuilds what depends on
+-- them.
+--
+-- Idempotent (IF NOT EXISTS and catalog guards): on a database made by the
+-- squashed migrations it changes nothing, and at its end it drops their
+-- thirteen rows from careeros_meta.schema_migrations.
+
+-- Supabase compatibility shim.
+--
+-- On a Supabase project everything below already exists (schema auth owned by
+-- supabase_auth_admin, the API roles, schema extensions) and Supabase refuses
+-- CREATE in auth, so every statement is guarded by an existence check and this
+-- file creates nothing there.  On a plain PostgreSQL 15 it creates the minimum
+-- the later migrations rely on, with the same names and semantics:
+--   schemas auth, extensions; table auth.users; auth.uid(), auth.jwt(),
+--   auth.role(), auth.email() reading request.jwt.claims (PostgREST >= 9) and
+--   the older per-claim settings request.jwt.claim.sub/role/email;
+--   roles anon, authenticated, service_role (BYPASSRLS), authenticator.
+-- Guards use the catalogs and not IF NOT EXISTS, because CREATE SCHEMA IF NOT
+-- EXISTS still checks the CREATE privilege on the database first.
+
+DO $compat$
+BEGIN
+  -- API roles (cluster-wide: may exist from another database already).
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'anon') THEN
+    CREATE ROLE anon NOLOGIN NOINHERIT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'authenticated') THEN
+    CREATE ROLE authenticated NOLOGIN NOINHERIT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'service_role') THEN
+    CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'authenticator') THEN
+    CREATE ROLE authenticator LOGIN NOINHERIT;
+    GRANT anon, authenticated, service_role TO authenticator;
+  END IF;
+
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'extensions') THEN
+    CREATE SCHEMA extensions;
+    GRANT USAGE ON SCHEMA extensions TO anon, authenticated, service_role;
+  END IF;
+
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'auth') THEN
+    CREATE SCHEMA auth;
+    GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
+  END IF;
+END
+$compat$;
+
+-- auth.users: the columns CareerOS and Supabase tooling touch.  Only created
+-- where absent (never on Supabase).
+DO $users$
+BEGIN
+  IF pg_catalog.to_regclass('auth.users') IS NULL THEN
+    CREATE TABLE auth.users (
+      instance_id uuid,
+      id uuid NOT NULL PRIMARY KEY,
+      aud varchar(255),
+      role varchar(255),
+      email varchar(255),
+      encrypted_password varchar(255),
+      email_confirmed_at timestamptz,
+      invited_at timestamptz,
+      confirmation_token varchar(255),
+      recovery_token varchar(255),
+      last_sign_in_at timestamptz,
+      raw_app_meta_data jsonb DEFAULT '{}'::jsonb,
+      raw_user_meta_data jsonb DEFAULT '{}'::jsonb,
+      is_super_admin boolean,
+      phone text UNIQUE DEFAULT NULL,
+      phone_confirmed_at timestamptz,
+      banned_until timestamptz,
+      is_sso_user boolean NOT NULL DEFAULT false,
+      is_anonymous boolean NOT NULL DEFAULT false,
+      deleted_at timestamptz,
+      created_at timestamptz DEFAULT now(),
+      updated_at timestamptz DEFAULT now()
+    );
+    CREATE INDEX users_instance_id_email_idx ON auth.users (instance_id, lower(email::text));
+    -- Nobody but the owner and service_role reads auth.users (password hashes, tokens).
+    REVOKE ALL ON auth.users FROM PUBLIC;
+    GRANT ALL ON auth.users TO service_role;
+  END IF;
+END
+$users$;
+
+-- The request helpers, with Supabase's semantics: a non-empty per-claim
+-- setting (request.jwt.claim.sub, set by old PostgREST versions) wins, then
+-- the JSON setting request.jwt.claims (PostgREST >= 9).
+DO $fns$
+BEGIN
+  IF pg_catalog.to_regprocedure('auth.uid()') IS NULL THEN
+    CREATE FUNCTION auth.uid() RETURNS uuid
+      LANGUAGE sql STABLE SET search_path = ''
+    AS $f$
+      SELECT coalesce(
+        nullif(pg_catalog.current_setting('request.jwt.claim.sub', true), ''),
+        (nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+      )::uuid
+    $f$;
+  END IF;
+  IF pg_catalog.to_regprocedure('auth.role()') IS NULL THEN
+    CREATE FUNCTION auth.role() RETURNS text
+      LANGUAGE sql STABLE SET search_path = ''
+    AS $f$
+      SELECT coalesce(
+        nullif(pg_catalog.current_setting('request.jwt.claim.role', true), ''),
+        (nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
+      )::text
+    $f$;
+  END IF;
+  IF pg_catalog.to_regprocedure('auth.email()') IS NULL THEN
+    CREATE FUNCTION auth.email() RETURNS text
+      LANGUAGE sql STABLE SET search_path = ''
+    AS $f$
+      SELECT coalesce(
+        nullif(pg_catalog.current_setting('request.jwt.claim.email', true), ''),
+        (nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
+      )::text
+    $f$;
+  END IF;
+  IF pg_catalog.to_regprocedure('auth.jwt()') IS NULL THEN
+    CREATE FUNCTION auth.jwt() RETURNS jsonb
+      LANGUAGE sql STABLE SET search_path = ''
+    AS $f$
+      SELECT coalesce(
+        nullif(pg_catalog.current_setting('request.jwt.claim', true), ''),
+        nullif(pg_catalog.current_setting('request.jwt.claims', true), '')
+      )::jsonb
+    $f$;
+  END IF;
+END
+$fns$;
+
+-- Trigram matching for merge_resume_version().  Supabase keeps extensions in
+-- schema "extensions"; we do the same so that nothing lands in public.
+DO $ext$
+DECLARE
+  v_schema name;
+BEGIN
+  SELECT n.nspname INTO v_schema
+    FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+   WHERE e.extname = 'pg_trgm';
+  IF v_schema IS NULL THEN
+    CREATE EXTENSION pg_trgm WITH SCHEMA extensions;
+  ELSIF v_schema <> 'extensions' THEN
+    RAISE EXCEPTION 'pg_trgm is installed in schema %, CareerOS expects it in schema extensions', v_schema
+      USING HINT = 'ALTER EXTENSION pg_trgm SET SCHEMA extensions;';
+  END IF;
+END
+$ext$;
+
+-- The worker's login role.  Least privilege: no superuser, no BYPASSRLS
+-- (row access comes from policies TO careeros_worker), no CREATEDB/CREATEROLE,
+-- owns nothing (so it can drop, truncate or grant nothing).  Its table
+-- privileges are granted at the end of this file.  Set its password
+-- outside of migrations:  ALTER ROLE careeros_worker PASSWORD '...';
+DO $role$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'careeros_worker') THEN
+    CREATE ROLE careeros_worker LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS;
+    COMMENT ON ROLE careeros_worker IS
+      'careeros-worker daemon: reads pending resume versions, writes pipeline outputs and merged entities';
+  END IF;
+END
+$role$;
+
+-- The worker's queue functions live in schema "queue", which PostgREST does
+-- not expose; only careeros_worker may use it.
+CREATE SCHEMA IF NOT EXISTS queue;
+REVOKE ALL ON SCHEMA queue FROM PUBLIC;
+
+-- ------------------------------------------------- name normalisation ----
+-- Name normalisation for matching: lower case, accents kept, punctuation and
+-- runs of white space folded, common legal suffixes of companies untouched
+-- (the trigram match absorbs them).  PL/pgSQL and not SQL: a SQL function
+-- with SET search_path cannot be inlined, and Postgres parses and plans its
+-- body again for every statement that evaluates it (each merge insert,
+-- through the match-key indexes below); PL/pgSQL keeps its plan for the
+-- session.
+CREATE OR REPLACE FUNCTION public.normalize_name(p_name text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
+SET search_path = ''
+AS $$
+BEGIN
+  RETURN nullif(pg_catalog.btrim(pg_catalog.regexp_replace(
+           pg_catalog.regexp_replace(pg_catalog.lower(p_name), '[^[:alnum:]+#]+', ' ', 'g'),
+           '\s+', ' ', 'g')), '');
+END
+$$;
+
+CREATE OR REPLACE FUNCTION public.normalize_names(p_names text[])
+RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
+SET search_path = ''
+AS $$
+  SELECT coalesce(pg_catalog.array_agg(n ORDER BY n), '{}')
+    FROM (SELECT DISTINCT public.normalize_name(a) AS n FROM pg_catalog.unnest(p_names) AS a) s
+   WHERE n IS NOT NULL
+$$;
+
+-- Evaluated with the caller's rights (generated columns, index expressions).
+REVOKE ALL ON FUNCTION public.normalize_name(text), public.normalize_names(text[])
+  FROM PUBLIC, anon, authenticated, careeros_worker, service_role;
+GRANT EXECUTE ON FUNCTION public.normalize_name(text), public.normalize_names(text[])
+  TO authenticated, careeros_worker, service_role;
+
 -- The CareerOS tables.  Conventions:
---  * every table has a primary key and RLS (enabled in 20260101000400_rls.sql);
+--  * every table has a primary key and RLS (enabled below; policies in sql/definitions/40_policies);
 --  * user-owned rows carry user_id; child rows reference their parent through
 --    (user_id, parent_id), so the database itself guarantees a child belongs
 --    to the same user as its parent, and deleting the parent cascades;
@@ -169,7 +387,6 @@ ALTER TABLE public.resume_versions SET (fillfactor = 70);
 -- The unique (user_id, id) and (user_id, stream_id) both lead with user_id
 -- and serve its foreign key and lookups by user; an index on user_id alone
 -- would only tax every queue update.
-DROP INDEX IF EXISTS public.resume_versions_user_id_idx;
 CREATE INDEX IF NOT EXISTS resume_versions_user_id_stream_id_idx ON public.resume_versions (user_id, stream_id);
 
 -- Extracted text, one row per version, out of the hot queue row.
@@ -813,51 +1030,202 @@ COMMENT ON TABLE public.monitoring_column_stats IS
   'Snapshot of pg_stats for schema public (no values), refreshed by refresh_performance_monitoring(); admins only.';
 
 -- ------------------------------------------------------------ triggers ----
+-- ---------------------------------------------------------------- queue ----
+-- Served by the claim: only unfinished rows are indexed, so a million
+-- completed rows cost nothing.
+CREATE INDEX IF NOT EXISTS resume_versions_queue_pending_idx
+  ON public.resume_versions (priority DESC, run_after)
+  WHERE processing_status = 'pending';
+-- Jobs in flight, by worker.  Keyed on locked_by, which does not change
+-- while a job runs, so that heartbeats (which move lease_expires_at) stay
+-- HOT updates; the rows in flight are few.
+CREATE INDEX IF NOT EXISTS resume_versions_queue_inflight_idx
+  ON public.resume_versions (locked_by)
+  WHERE processing_status = 'processing';
+-- The leases of jobs in flight, for the claim's rescue of expired ones
+-- (without it, a claim read every job in flight to find none expired).
+CREATE INDEX IF NOT EXISTS resume_versions_queue_lease_idx
+  ON public.resume_versions (lease_expires_at) WHERE processing_status = 'processing';
 
-DO $triggers$
+-- Every stage commit rewrites a job's processing_telemetry (about 2.5 kB of
+-- JSON, compressed in line) and processing_stages.  With the default pglz,
+-- compressing them was a fifth of the cost of that UPDATE: 2,000 enrich
+-- commits took 175 us per row with pglz, 142 us with lz4.  lz4 applies to
+-- values written from now on; older rows keep theirs and read as before.
+--
+-- A server built without lz4 keeps pglz: the baseline says so and goes on.
+DO $compression$
+BEGIN
+  ALTER TABLE public.resume_versions
+    ALTER COLUMN processing_telemetry SET COMPRESSION lz4,
+    ALTER COLUMN processing_stages SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+  RAISE NOTICE 'this server has no lz4: resume_versions keeps pglz compression';
+END
+$compression$;
+
+-- ----------------------------------------------------------- match keys ----
+-- The merge looks up the user's active entity by these exact expressions.
+CREATE INDEX IF NOT EXISTS work_experience_user_match_key
+  ON public.work_experience (user_id, (public.normalize_name(company) || ' @ ' || public.normalize_name(title)))
+  WHERE is_active;
+CREATE INDEX IF NOT EXISTS education_user_match_key
+  ON public.education (user_id, (public.normalize_name(institution) || ' | ' || coalesce(public.normalize_name(degree), '')))
+  WHERE is_active;
+CREATE INDEX IF NOT EXISTS skill_user_match_key
+  ON public.skill (user_id, public.normalize_name(name)) WHERE is_active;
+CREATE INDEX IF NOT EXISTS project_user_match_key
+  ON public.project (user_id, public.normalize_name(name)) WHERE is_active;
+CREATE INDEX IF NOT EXISTS certification_user_match_key
+  ON public.certification (user_id, (public.normalize_name(name) || ' | ' || coalesce(public.normalize_name(issuer), '')))
+  WHERE is_active;
+
+-- ------------------------------------------------ transcript partitions ----
+-- The default partition; monthly ones come from
+-- public.create_interview_transcript_partitions() (sql/definitions).  Each
+-- partition has RLS on (it is reachable by name in schema public; with no
+-- policy of its own, only the owner reads it directly) and no privileges
+-- for the API roles.
+DO $parts$
+BEGIN
+  IF pg_catalog.to_regclass('public.interview_transcripts_default') IS NULL THEN
+    CREATE TABLE public.interview_transcripts_default PARTITION OF public.interview_transcripts DEFAULT;
+  END IF;
+  ALTER TABLE public.interview_transcripts_default ENABLE ROW LEVEL SECURITY;
+  REVOKE ALL ON public.interview_transcripts_default FROM PUBLIC, anon, authenticated;
+END
+$parts$;
+
+-- Career statistics on the normalised dates.  A role's duration runs to its
+-- end month, or to today when current; roles without a start are not
+-- averaged.  Backend analytics only: not selectable by the API roles.
+CREATE MATERIALIZED VIEW IF NOT EXISTS public.user_career_stats AS
+SELECT
+  w.user_id,
+  count(DISTINCT w.logical_entity_id) AS total_roles,
+  count(DISTINCT w.logical_entity_id) FILTER (WHERE w.is_current) AS current_roles,
+  round(avg(
+    (CASE WHEN w.is_current THEN current_date
+          WHEN w.end_on IS NOT NULL THEN
+            CASE w.end_precision WHEN 'year' THEN (w.end_on + interval '1 year')::date
+                                 WHEN 'month' THEN (w.end_on + interval '1 month')::date
+                                 ELSE w.end_on END
+     END - w.start_on) / 365.25
+  )::numeric, 2) AS avg_role_duration_years,
+  min(w.start_on) AS first_role_start,
+  max(w.start_on) AS latest_role_start,
+  now() AS refreshed_at
+FROM public.work_experience w
+WHERE w.is_active
+GROUP BY w.user_id;
+CREATE UNIQUE INDEX IF NOT EXISTS user_career_stats_user_id_key ON public.user_career_stats (user_id);
+
+-- ---------------------------------------------------------------- RLS ----
+-- Row Level Security on every table in public (policies: sql/definitions/40_policies).
+DO $rls$
 DECLARE
   t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['profiles', 'career_profile', 'user_sessions', 'resume_streams', 'resume_versions',
-                           'parsed_resume_entities', 'entry_enrichment', 'career_enrichment', 'career_narratives',
-                           'normalized_entities', 'resume_entity_links', 'interview_sessions', 'interview_contexts',
-                           'work_experience', 'education', 'skill', 'project', 'certification'] LOOP
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
-                    WHERE tgrelid = pg_catalog.format('public.%I', t)::regclass AND tgname = 'set_updated_at') THEN
-      EXECUTE pg_catalog.format(
-        'CREATE TRIGGER set_updated_at BEFORE UPDATE ON public.%I FOR EACH ROW EXECUTE FUNCTION public.tg_set_updated_at()', t);
-    END IF;
+  FOREACH t IN ARRAY ARRAY['career_profile', 'user_sessions', 'resume_streams', 'resume_versions',
+    'work_experience', 'education', 'skill', 'project', 'certification',
+    'interview_sessions', 'interview_contexts', 'interview_transcripts',
+    'resume_version_texts', 'parsed_resume_entities', 'entry_enrichment',
+    'career_enrichment', 'career_narratives', 'resume_entity_links', 'merge_decisions',
+    'profiles', 'normalized_entities', 'security_audit_log', 'monitoring_column_stats'] LOOP
+    EXECUTE pg_catalog.format('ALTER TABLE public.%I ENABLE ROW LEVEL SECURITY', t);
+  END LOOP;
+END
+$rls$;
+
+-- ----------------------------------------------------------- privileges ----
+-- Supabase's default privileges hand every new table and function in public
+-- to anon and authenticated; we revoke everything first and grant exactly
+-- what each role needs.  RLS then narrows rows.  (Each function's and view's
+-- privileges are in its definition file.)
+
+DO $grants$
+DECLARE
+  t text;
+  user_tables constant text[] := ARRAY['profiles', 'career_profile', 'user_sessions', 'resume_streams',
+    'work_experience', 'education', 'skill', 'project', 'certification',
+    'interview_sessions', 'interview_contexts', 'interview_transcripts'];
+  output_tables constant text[] := ARRAY['resume_version_texts', 'parsed_resume_entities', 'entry_enrichment',
+    'career_enrichment', 'career_narratives', 'resume_entity_links'];
+  entity_tables constant text[] := ARRAY['work_experience', 'education', 'skill', 'project', 'certification'];
+  all_tables constant text[] := user_tables || output_tables ||
+    ARRAY['resume_versions', 'merge_decisions', 'normalized_entities', 'security_audit_log',
+          'user_career_stats', 'monitoring_column_stats'];
+BEGIN
+  FOREACH t IN ARRAY all_tables LOOP
+    EXECUTE pg_catalog.format('REVOKE ALL ON public.%I FROM PUBLIC, anon, authenticated, careeros_worker', t);
+    EXECUTE pg_catalog.format('GRANT ALL ON public.%I TO service_role', t);
   END LOOP;
 
-  FOREACH t IN ARRAY ARRAY['work_experience', 'education', 'skill', 'project', 'certification'] LOOP
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
-                    WHERE tgrelid = pg_catalog.format('public.%I', t)::regclass AND tgname = 'versioned_immutable') THEN
-      EXECUTE pg_catalog.format(
-        'CREATE TRIGGER versioned_immutable BEFORE UPDATE ON public.%I FOR EACH ROW EXECUTE FUNCTION public.tg_versioned_entity_immutable()', t);
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
-                    WHERE tgrelid = pg_catalog.format('public.%I', t)::regclass AND tgname = 'versioned_owner') THEN
-      EXECUTE pg_catalog.format(
-        'CREATE TRIGGER versioned_owner BEFORE INSERT ON public.%I FOR EACH ROW EXECUTE FUNCTION public.tg_versioned_entity_owner()', t);
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
-                    WHERE tgrelid = pg_catalog.format('public.%I', t)::regclass AND tgname = 'versioned_supersede') THEN
-      EXECUTE pg_catalog.format(
-        'CREATE TRIGGER versioned_supersede BEFORE INSERT ON public.%I FOR EACH ROW EXECUTE FUNCTION public.tg_versioned_entity_supersede()', t);
-    END IF;
+  -- signed-in users (rows limited by RLS)
+  FOREACH t IN ARRAY user_tables LOOP
+    EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON public.%I TO authenticated', t);
   END LOOP;
+  FOREACH t IN ARRAY output_tables || ARRAY['merge_decisions', 'security_audit_log',
+                                            'monitoring_column_stats'] LOOP
+    EXECUTE pg_catalog.format('GRANT SELECT ON public.%I TO authenticated', t);
+  END LOOP;
+  GRANT SELECT, INSERT, UPDATE, DELETE ON public.normalized_entities TO authenticated;
+  -- the web app uploads (pending rows) and deletes versions; the queue
+  -- columns are the worker's
+  GRANT SELECT, DELETE ON public.resume_versions TO authenticated;
+  GRANT INSERT (id, stream_id, user_id, version_number, file_name, file_path, file_size, file_hash, mime_type,
+                upload_metadata, resume_metadata) ON public.resume_versions TO authenticated;
+  GRANT UPDATE (file_name, resume_metadata) ON public.resume_versions TO authenticated;
 
-  FOREACH t IN ARRAY ARRAY['work_experience', 'education', 'project'] LOOP
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
-                    WHERE tgrelid = pg_catalog.format('public.%I', t)::regclass AND tgname = 'normalise_dates') THEN
-      EXECUTE pg_catalog.format(
-        'CREATE TRIGGER normalise_dates BEFORE INSERT OR UPDATE ON public.%I FOR EACH ROW EXECUTE FUNCTION public.tg_normalise_partial_dates(''start'', ''end'')', t);
-    END IF;
+  -- the worker
+  GRANT SELECT ON public.resume_versions TO careeros_worker;
+  GRANT UPDATE (processing_status, processing_progress, current_stage, processing_stages, processing_errors,
+                processing_telemetry, resume_metadata, attempts, run_after, locked_by, lease_token,
+                lease_expires_at, updated_at) ON public.resume_versions TO careeros_worker;
+  FOREACH t IN ARRAY output_tables LOOP
+    EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON public.%I TO careeros_worker', t);
   END LOOP;
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
-                  WHERE tgrelid = 'public.certification'::regclass AND tgname = 'normalise_dates') THEN
-    CREATE TRIGGER normalise_dates BEFORE INSERT OR UPDATE ON public.certification
-      FOR EACH ROW EXECUTE FUNCTION public.tg_normalise_partial_dates('issued', 'expires');
+  GRANT SELECT, INSERT ON public.merge_decisions TO careeros_worker;
+  FOREACH t IN ARRAY entity_tables LOOP
+    EXECUTE pg_catalog.format('GRANT SELECT, INSERT ON public.%I TO careeros_worker', t);
+    EXECUTE pg_catalog.format('GRANT UPDATE (is_active, updated_at) ON public.%I TO careeros_worker', t);
+  END LOOP;
+  GRANT SELECT ON public.normalized_entities TO careeros_worker;
+  GRANT INSERT (entity_type, canonical_name, aliases, confidence_score, review_status, metadata),
+        UPDATE (aliases, confidence_score, metadata, updated_at)
+    ON public.normalized_entities TO careeros_worker;
+  GRANT INSERT (user_id, action, resource_type, resource_id, details) ON public.security_audit_log TO careeros_worker;
+END
+$grants$;
+
+-- Schema access for the worker.  On Supabase, postgres holds these with
+-- grant option; where it does not, say so instead of failing the migration.
+DO $schemas$
+BEGIN
+  GRANT USAGE ON SCHEMA public TO careeros_worker;
+  BEGIN
+    GRANT USAGE ON SCHEMA extensions TO careeros_worker;
+  EXCEPTION WHEN insufficient_privilege THEN
+    RAISE NOTICE 'could not grant USAGE on schema extensions to careeros_worker: grant it as the schema owner (merge_resume_version needs pg_trgm)';
+  END;
+END
+$schemas$;
+GRANT USAGE ON SCHEMA queue TO careeros_worker;
+
+-- ---------------------------------------------------------------- squash ----
+-- A database made by the squashed migrations already has everything above;
+-- their bookkeeping rows go, this file's row (written by migrate) stands for
+-- them.  (Applied with psql or the Supabase CLI there is no such table.)
+DO $squash$
+BEGIN
+  IF pg_catalog.to_regclass('careeros_meta.schema_migrations') IS NOT NULL THEN
+    DELETE FROM careeros_meta.schema_migrations
+     WHERE name IN ('20260101000000_supabase_compat.sql', '20260101000100_helpers.sql',
+                    '20260101000200_tables.sql', '20260101000300_functions.sql',
+                    '20260101000400_worker_role.sql', '20260101000500_rls.sql', '20260101000700_merge.sql',
+                    '20260101000800_jsonresume.sql', '20260101000900_grants.sql', '20260201000000_queue.sql',
+                    '20260301000000_merge_throughput.sql', '20260401000000_commit_cost.sql',
+                    '20260501000000_queue_column_compression.sql');
   END IF;
 END
-$triggers$;
+$squash$;

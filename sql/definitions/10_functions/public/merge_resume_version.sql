@@ -1,76 +1,22 @@
--- Cost of stage commits, continued.
+-- The complete stage's merge: folds one resume version's parsed entries
+-- (parsed_resume_entities rows "work_experience.0", "education.1", ... whose
+-- raw_value is the entry as a JSON object, DESIGN.md) into the user's
+-- versioned entities, links names to normalized_entities and records every
+-- decision in merge_decisions.
 --
--- Measured on the LLM benchmark (1,000 jobs in flight on two cores), where
--- the commits that end jobs are what freed slots wait for, and on the
--- merge alone (500 resumes in one session):
---
--- * The merge inserted each new entity with a statement of its own, through
---   a PL/pgSQL helper.  Setting up an INSERT on a table with seven indexes
---   and four triggers cost more than the row; the merge now collects the
---   new entities and writes them with one statement per table.
--- * Per entry, the merge ran up to five statements besides its lookup: the
---   trimmed values (now computed for all entries by the query that reads
---   them), each date (now a plain function call) and the content check
---   (now only when an active entity was found).
--- * Each entity row ran two PL/pgSQL triggers, each with a query.  The
---   owner check now runs once per statement over its new rows (transition
---   table), and the supersede trigger only for a version that can have a
---   predecessor (active, version > 1; a new entity starts at 1, and a
---   second active version 1 is refused by the unique index anyway).
--- * Every claim also looks for expired leases.  It read every job in flight
---   to find none (2 ms of a 3 ms claim with 1,000 in flight, and a worker
---   claims each time a few slots free up); an index on the leases of jobs
---   in flight answers at once.
--- * resume_versions keeps free space in its pages (fillfactor 70), so a
---   stage commit that leaves the queue columns alone is a HOT update: none
---   of the table's five indexes gets a new entry.
---
--- What the merge writes and decides is unchanged.
+--  * match on normalised keys: company+title, institution+degree, skill name,
+--    project name, certification name+issuer, among the user's active rows;
+--  * unchanged -> nothing written ("unchanged"); changed -> a new version with
+--    the same logical_entity_id, the old one inactive ("new_version"); no
+--    match -> a new logical entity ("inserted"); unusable entry -> "skipped";
+--  * entities absent from this resume stay active (a resume is a selection);
+--  * two entries of one resume never collapse onto the same entity;
+--  * idempotent: decisions are unique per (resume version, entry path) and a
+--    version that has decisions is not merged again; the second call returns
+--    the first call's summary with "already_merged": true.
+-- SECURITY INVOKER: runs with the caller's rights (careeros_worker or
+-- service_role); RLS and column privileges bound what it can touch.
 
-ALTER TABLE public.resume_versions SET (fillfactor = 70);
-CREATE INDEX IF NOT EXISTS resume_versions_queue_lease_idx
-  ON public.resume_versions (lease_expires_at) WHERE processing_status = 'processing';
-
--- ------------------------------------- versioned-entity triggers ----
--- Same checks, same messages as before; the owner check stays SECURITY
--- DEFINER (it must see other users' rows through RLS).
-DO $versioned$
-DECLARE
-  t text;
-BEGIN
-  FOREACH t IN ARRAY ARRAY['work_experience', 'education', 'skill', 'project', 'certification'] LOOP
-    EXECUTE pg_catalog.format($fn$
-      CREATE OR REPLACE FUNCTION public.%1$I() RETURNS trigger
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $body$
-      DECLARE
-        v_logical uuid;
-      BEGIN
-        -- an index probe per new row (a join plan could read the table)
-        SELECT n.logical_entity_id INTO v_logical
-          FROM new_rows n
-         CROSS JOIN LATERAL (SELECT 1 FROM public.%2$I x
-                              WHERE x.logical_entity_id = n.logical_entity_id AND x.user_id <> n.user_id
-                              LIMIT 1) other
-         LIMIT 1;
-        IF FOUND THEN
-          RAISE EXCEPTION 'logical_entity_owner_mismatch: logical entity %% belongs to another user', v_logical
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'logical_entity_owner_mismatch';
-        END IF;
-        RETURN NULL;
-      END
-      $body$;
-      DROP TRIGGER versioned_owner ON public.%2$I;
-      CREATE TRIGGER versioned_owner AFTER INSERT ON public.%2$I REFERENCING NEW TABLE AS new_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION public.%1$I();
-      DROP TRIGGER versioned_supersede ON public.%2$I;
-      CREATE TRIGGER versioned_supersede BEFORE INSERT ON public.%2$I
-        FOR EACH ROW WHEN (NEW.is_active AND NEW.version > 1) EXECUTE FUNCTION public.%3$I();
-      $fn$, 'tg_' || t || '_owner', t, 'tg_' || t || '_supersede');
-  END LOOP;
-END
-$versioned$;
-
--- ------------------------------------------------------------ merge ----
 CREATE OR REPLACE FUNCTION public.merge_resume_version(p_resume_version_id uuid)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY INVOKER
@@ -484,6 +430,8 @@ BEGIN
 END
 $$;
 
--- The per-entity helper is no longer called.
-DROP FUNCTION IF EXISTS public.insert_merged_entity(text, jsonb, uuid, uuid, integer, double precision, uuid, date,
-                                                    text, date, text);
+COMMENT ON FUNCTION public.merge_resume_version(uuid) IS
+  'Complete stage: merge a version''s parsed entries into the user''s versioned entities. Idempotent. Returns {inserted,new_version,unchanged,skipped,links,already_merged}.';
+
+REVOKE ALL ON FUNCTION public.merge_resume_version(uuid) FROM PUBLIC, anon, authenticated, careeros_worker, service_role;
+GRANT EXECUTE ON FUNCTION public.merge_resume_version(uuid) TO careeros_worker, service_role;

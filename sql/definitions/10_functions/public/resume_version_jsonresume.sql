@@ -3,42 +3,6 @@
 -- languages, meta), built from the version's parsed entities.  SECURITY
 -- INVOKER: a user gets only their own versions, an admin any.
 
-CREATE OR REPLACE FUNCTION public.try_jsonb(p_text text)
-RETURNS jsonb
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
-SET search_path = ''
-AS $$
-BEGIN
-  RETURN p_text::jsonb;
-EXCEPTION WHEN invalid_text_representation THEN
-  RETURN NULL;
-END
-$$;
-
--- A multi-line description (bullets joined by newlines) becomes JSON Resume
--- "highlights", one per line without its bullet; a one-line one stays a summary.
-CREATE OR REPLACE FUNCTION public.jsonresume_highlights(p_text text)
-RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
-SET search_path = ''
-AS $$
-  SELECT CASE WHEN pg_catalog.strpos(btrim(p_text), E'\n') > 0 THEN
-    (SELECT pg_catalog.jsonb_agg(l ORDER BY n)
-       FROM (SELECT nullif(btrim(pg_catalog.regexp_replace(x, '^\s*([-*•·–]|\d+[.)])\s+', '')), '') AS l, n
-               FROM pg_catalog.regexp_split_to_table(btrim(p_text), E'\n') WITH ORDINALITY AS t(x, n)) s
-      WHERE l IS NOT NULL)
-  END
-$$;
-
--- JSON Resume dates: YYYY, YYYY-MM or YYYY-MM-DD, or absent.
-CREATE OR REPLACE FUNCTION public.jsonresume_date(p_text text)
-RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
-SET search_path = ''
-AS $$
-  SELECT public.format_partial_date(pd.on_date, pd.date_precision) FROM public.parse_partial_date(p_text) pd
-$$;
-
 CREATE OR REPLACE FUNCTION public.resume_version_jsonresume(p_resume_version_id uuid)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY INVOKER
@@ -178,5 +142,9 @@ BEGIN
   ));
 END
 $$;
+
 COMMENT ON FUNCTION public.resume_version_jsonresume(uuid) IS
   'The version''s parsed resume as a JSON Resume v1.0.0 document (https://jsonresume.org/schema).';
+
+REVOKE ALL ON FUNCTION public.resume_version_jsonresume(uuid) FROM PUBLIC, anon, authenticated, careeros_worker, service_role;
+GRANT EXECUTE ON FUNCTION public.resume_version_jsonresume(uuid) TO authenticated, careeros_worker, service_role;

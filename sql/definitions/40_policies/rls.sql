@@ -1,4 +1,4 @@
--- Row Level Security on every table in public.
+-- The policies of every table in public (the baseline migration enables RLS).
 --
 -- Signed-in users (role authenticated) reach their own rows through user_id,
 -- which every user-owned table carries and which the foreign keys
@@ -40,10 +40,6 @@ BEGIN
                       'select', 'insert', 'update', 'delete', 'worker_select', 'worker_insert',
                       'worker_update', 'worker_delete']) x) LOOP
     EXECUTE pg_catalog.format('DROP POLICY %I ON public.%I', pol.policyname, pol.tablename);
-  END LOOP;
-
-  FOREACH t IN ARRAY all_tables LOOP
-    EXECUTE pg_catalog.format('ALTER TABLE public.%I ENABLE ROW LEVEL SECURITY', t);
   END LOOP;
 
   -- profiles: keyed by id = auth.users.id
