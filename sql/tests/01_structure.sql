@@ -105,8 +105,8 @@ SELECT ok(NOT rolsuper AND NOT rolbypassrls, r || ' does not bypass RLS')
 -- functions
 SELECT is((SELECT count(*)::int FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
-            AND NOT coalesce('search_path=""' = ANY (p.proconfig), false)),
-          0, 'every function in public runs with search_path = ''''');
+            AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)),
+          0, 'every function in public runs with search_path = pg_catalog, pg_temp');
 SELECT is((SELECT count(*)::int FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
             AND (has_function_privilege('anon', p.oid, 'EXECUTE')

@@ -217,3 +217,47 @@ CREATE OR REPLACE FUNCTION tests.explain_lines(p_query text) RETURNS SETOF text 
 BEGIN
   RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || p_query;
 END $$;
+
+-- An attacker's session: objects in pg_temp that shadow the types and the
+-- tables our functions use.  Every shadow calls pg_temp.spy(), which records
+-- who ran it in pg_temp.spy_log: a domain's CHECK runs whenever a value is
+-- cast to it, a view's select list whenever it is read.  Plant them as the
+-- attacking role, first thing in the session (PL/pgSQL caches the types it
+-- resolved), and keep the session's own search_path with pg_temp last so
+-- that only code that does not say where to look can fall for them.
+CREATE OR REPLACE FUNCTION tests.plant_pg_temp_shadows() RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  t text;
+  n integer := 0;
+BEGIN
+  CREATE TABLE pg_temp.spy_log (who text, via text);
+  GRANT ALL ON pg_temp.spy_log TO PUBLIC;
+  CREATE FUNCTION pg_temp.spy(p_via text) RETURNS boolean LANGUAGE plpgsql AS $f$
+  BEGIN
+    INSERT INTO pg_temp.spy_log VALUES (current_user, p_via);
+    RETURN true;
+  END $f$;
+  FOREACH t IN ARRAY ARRAY['uuid', 'text', 'jsonb', 'json', 'date', 'timestamptz', 'timestamp', 'int2', 'int4',
+                           'int8', 'bool', 'float8', 'numeric', 'varchar', 'bpchar', 'interval', 'regclass', 'name',
+                           'bytea', 'inet', 'oid'] LOOP
+    EXECUTE format('CREATE DOMAIN pg_temp.%I AS pg_catalog.%I CHECK (pg_temp.spy(%L))', t, t, 'type ' || t);
+    n := n + 1;
+  END LOOP;
+  FOR t IN SELECT c.relname FROM pg_class c
+            WHERE c.relnamespace IN ('public'::regnamespace, 'queue'::regnamespace, 'auth'::regnamespace)
+              AND c.relkind IN ('r', 'p', 'v', 'm') LOOP
+    EXECUTE format('CREATE VIEW pg_temp.%I AS SELECT pg_temp.spy(%L) AS spy', t, 'relation ' || t);
+    n := n + 1;
+  END LOOP;
+  RETURN n;
+END $$;
+GRANT EXECUTE ON FUNCTION tests.plant_pg_temp_shadows() TO PUBLIC;
+
+-- What pg_temp.spy() recorded, one "who via" per line (NULL: nothing).
+CREATE OR REPLACE FUNCTION tests.spy_report() RETURNS text
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN (SELECT string_agg(DISTINCT who || ' via ' || via, '; ') FROM pg_temp.spy_log);
+END $$;
+GRANT EXECUTE ON FUNCTION tests.spy_report() TO PUBLIC;

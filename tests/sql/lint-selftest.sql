@@ -13,6 +13,8 @@ CREATE POLICY p3 ON public.lint_bad2 FOR UPDATE TO authenticated USING (true);
 CREATE TABLE public.lint_bad3 (id int PRIMARY KEY);
 CREATE POLICY p4 ON public.lint_bad3 FOR SELECT TO authenticated USING (true);
 CREATE FUNCTION public.lint_bad_fn() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'SELECT 1';
+CREATE FUNCTION queue.lint_bad_definer() RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = '' AS 'SELECT 1';
+CREATE FUNCTION public.lint_bad_empty_path() RETURNS int LANGUAGE sql SET search_path = '' AS 'SELECT 1';
 CREATE VIEW public.lint_bad_view AS SELECT id, email FROM auth.users;
 GRANT SELECT ON public.lint_bad_view TO authenticated;
 CREATE MATERIALIZED VIEW public.lint_bad_mv AS SELECT 1 AS x;

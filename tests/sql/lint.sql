@@ -24,8 +24,16 @@ SELECT p.polname, c.relname, n.nspname, c.relrowsecurity, p.polpermissive, p.pol
 CREATE TEMP VIEW lint_functions AS
 SELECT p.oid, p.oid::regprocedure AS sig, p.prosecdef, p.proconfig, p.prosrc
   FROM pg_proc p
- WHERE p.pronamespace = 'public'::regnamespace
+ WHERE p.pronamespace IN ('public'::regnamespace, 'queue'::regnamespace)
    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e');
+
+-- The search_path a function sets, as its list of schemas ('' when it sets
+-- none or an empty one).
+CREATE TEMP VIEW lint_function_paths AS
+SELECT f.sig, f.prosecdef,
+       coalesce((SELECT replace(replace(substr(c, length('search_path=') + 1), '"', ''), ' ', '')
+                   FROM unnest(f.proconfig) c WHERE c LIKE 'search_path=%'), '') AS path
+  FROM lint_functions f;
 
 CREATE TEMP VIEW lint_results AS
 -- RLS must be on for every table the API can reach.
@@ -79,9 +87,20 @@ SELECT 'function_search_path_mutable', 'WARN', format('function %s has no fixed 
   FROM lint_functions
  WHERE NOT coalesce(EXISTS (SELECT 1 FROM unnest(proconfig) c WHERE c LIKE 'search_path=%'), false)
 UNION ALL
-SELECT 'function_search_path_not_empty', 'WARN', format('function %s: search_path is not empty', sig)
-  FROM lint_functions
- WHERE EXISTS (SELECT 1 FROM unnest(proconfig) c WHERE c LIKE 'search_path=%' AND c NOT IN ('search_path=""', 'search_path='))
+-- A SECURITY DEFINER function must name pg_temp last: otherwise PostgreSQL
+-- searches the caller's pg_temp first for relations and types (even with an
+-- empty search_path), and a pg_temp.uuid domain runs the caller's code with
+-- the owner's rights.  Splinter's search_path = '' passes this; we do not.
+SELECT 'security_definer_search_path_pg_temp_not_last', 'ERROR',
+       format('SECURITY DEFINER function %s: search_path "%s" does not end with pg_temp', sig, path)
+  FROM lint_function_paths
+ WHERE prosecdef AND path !~ '(^|,)pg_temp$'
+UNION ALL
+-- Every other function of ours too, and exactly pg_catalog first.
+SELECT 'function_search_path_not_catalog_temp', 'WARN',
+       format('function %s: search_path is "%s", not pg_catalog, pg_temp', sig, path)
+  FROM lint_function_paths
+ WHERE path <> 'pg_catalog,pg_temp'
 UNION ALL
 SELECT 'security_definer_view', 'ERROR', format('view public.%I is not security_invoker', c.relname)
   FROM pg_class c

@@ -142,8 +142,8 @@ if git -C "$root" cat-file -e "$old_rev^{commit}" 2>/dev/null; then
       diff "$work/cat-migrate.txt" "$work/cat-upgraded.txt" | head -n 20 | sed 's/^/# /'
       not_ok "upgrade from $old_rev differs from a fresh install"
     fi
-    if [ "$(psql_q -d "$olddb" -tAc "SELECT string_agg(name, ',') FROM careeros_meta.schema_migrations")" = \
-         "$(basename "$baseline")" ] &&
+    if [ "$(psql_q -d "$olddb" -tAc "SELECT string_agg(name, ',' ORDER BY name) FROM careeros_meta.schema_migrations")" = \
+         "$(cd "$sqldir/migrations" && ls [0-9]*_*.sql | LC_ALL=C sort | paste -sd, -)" ] &&
        [ "$(psql_q -d "$olddb" -tAc "SELECT full_name FROM public.profiles WHERE id = '$user_id'")" = "Old Layout" ]; then
       ok "upgrade: the old history is replaced by the baseline's row, the data stays"
     else
@@ -169,7 +169,8 @@ missing=""
 for l in rls_disabled_in_public auth_rls_initplan rls_references_user_metadata multiple_permissive_policies \
          rls_policy_always_true function_search_path_mutable security_definer_view auth_users_exposed \
          materialized_view_in_api extension_in_public unindexed_foreign_keys no_primary_key duplicate_index \
-         anon_security_definer_function_executable authenticated_security_definer_function_executable; do
+         anon_security_definer_function_executable authenticated_security_definer_function_executable \
+         security_definer_search_path_pg_temp_not_last function_search_path_not_catalog_temp; do
   grep -q "| $l |" "$work/lint-self.out" || missing="$missing $l"
 done
 if [ -z "$missing" ]; then ok "lint self-test: every lint fires on a deliberately broken schema"

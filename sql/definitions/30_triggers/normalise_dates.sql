@@ -5,7 +5,7 @@
 CREATE OR REPLACE FUNCTION public.tg_normalise_partial_dates()
 RETURNS trigger
 LANGUAGE plpgsql SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   j jsonb := pg_catalog.to_jsonb(NEW);

@@ -1,7 +1,7 @@
 -- One notification per statement (and Postgres folds identical ones within a
 -- transaction), so a bulk insert of thousands of versions wakes the pool once.
 CREATE OR REPLACE FUNCTION queue.notify_pending() RETURNS trigger
-LANGUAGE plpgsql SET search_path = '' AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM new_rows WHERE processing_status = 'pending') THEN
     PERFORM pg_notify('careeros_jobs', '');

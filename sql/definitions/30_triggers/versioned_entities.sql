@@ -11,7 +11,7 @@
 CREATE OR REPLACE FUNCTION public.tg_versioned_entity_immutable()
 RETURNS trigger
 LANGUAGE plpgsql SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF (pg_catalog.to_jsonb(NEW) - '{is_active,updated_at,source_resume_version_id}'::text[])
@@ -45,7 +45,7 @@ BEGIN
       CREATE OR REPLACE TRIGGER versioned_immutable BEFORE UPDATE ON public.%2$I
         FOR EACH ROW EXECUTE FUNCTION public.tg_versioned_entity_immutable();
       CREATE OR REPLACE FUNCTION public.%1$I() RETURNS trigger
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $body$
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
       DECLARE
         v_logical uuid;
       BEGIN
@@ -64,7 +64,7 @@ BEGIN
       END
       $body$;
       CREATE OR REPLACE FUNCTION public.%3$I() RETURNS trigger
-      LANGUAGE plpgsql SECURITY INVOKER SET search_path = '' AS $body$
+      LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $body$
       BEGIN
         IF NEW.is_active THEN
           UPDATE public.%2$I x SET is_active = false

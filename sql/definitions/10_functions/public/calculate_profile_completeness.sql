@@ -5,7 +5,7 @@
 CREATE OR REPLACE FUNCTION public.calculate_profile_completeness(p_user_id uuid)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_uid uuid := auth.uid();

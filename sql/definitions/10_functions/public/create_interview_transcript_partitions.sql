@@ -4,7 +4,7 @@
 CREATE OR REPLACE FUNCTION public.create_interview_transcript_partitions(p_from date, p_months integer)
 RETURNS integer
 LANGUAGE plpgsql SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   i integer;

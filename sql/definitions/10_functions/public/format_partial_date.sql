@@ -3,7 +3,7 @@
 CREATE OR REPLACE FUNCTION public.format_partial_date(p_on date, p_precision text)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT CASE p_precision
            WHEN 'year' THEN pg_catalog.to_char(p_on, 'YYYY')

@@ -4,7 +4,7 @@
 CREATE OR REPLACE FUNCTION public.get_complete_profile(p_user_id uuid DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE sql STABLE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
   WITH u AS (SELECT coalesce(p_user_id, auth.uid()) AS id)
   SELECT pg_catalog.jsonb_build_object(

@@ -4,7 +4,7 @@
 CREATE OR REPLACE FUNCTION public.is_admin()
 RETURNS boolean
 LANGUAGE sql STABLE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT coalesce((auth.jwt() -> 'app_metadata' ->> 'role') = 'admin', false)
 $$;

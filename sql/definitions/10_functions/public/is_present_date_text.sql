@@ -1,7 +1,7 @@
 CREATE OR REPLACE FUNCTION public.is_present_date_text(p_text text)
 RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT coalesce(pg_catalog.lower(btrim(p_text)) IN ('present', 'current', 'now', 'today', 'ongoing'), false)
 $$;

@@ -2,7 +2,7 @@
 CREATE OR REPLACE FUNCTION public.jsonb_clean_text(p_obj jsonb, p_key text)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT nullif(btrim(p_obj ->> p_key), '')
 $$;

@@ -2,7 +2,7 @@
 CREATE OR REPLACE FUNCTION public.jsonresume_date(p_text text)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT public.format_partial_date(pd.on_date, pd.date_precision) FROM public.parse_partial_date(p_text) pd
 $$;

@@ -3,7 +3,7 @@
 CREATE OR REPLACE FUNCTION public.jsonresume_highlights(p_text text)
 RETURNS jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT CASE WHEN pg_catalog.strpos(btrim(p_text), E'\n') > 0 THEN
     (SELECT pg_catalog.jsonb_agg(l ORDER BY n)

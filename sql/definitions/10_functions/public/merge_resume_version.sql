@@ -20,7 +20,7 @@
 CREATE OR REPLACE FUNCTION public.merge_resume_version(p_resume_version_id uuid)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   -- links scoring below this need a human look

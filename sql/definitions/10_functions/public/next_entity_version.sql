@@ -3,7 +3,7 @@
 CREATE OR REPLACE FUNCTION public.next_entity_version(p_table text, p_logical uuid)
 RETURNS integer
 LANGUAGE plpgsql STABLE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RETURN CASE p_table

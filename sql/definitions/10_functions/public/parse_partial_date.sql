@@ -4,7 +4,7 @@
 -- keeps what was printed).
 CREATE OR REPLACE FUNCTION public.parse_partial_date(p_text text, OUT on_date date, OUT date_precision text)
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   t text := pg_catalog.lower(btrim(coalesce(p_text, '')));

@@ -7,7 +7,7 @@
 CREATE OR REPLACE FUNCTION public.refresh_performance_monitoring()
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   n integer;

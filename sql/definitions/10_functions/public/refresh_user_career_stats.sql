@@ -3,7 +3,7 @@
 CREATE OR REPLACE FUNCTION public.refresh_user_career_stats()
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   REFRESH MATERIALIZED VIEW CONCURRENTLY public.user_career_stats;

@@ -6,7 +6,7 @@
 CREATE OR REPLACE FUNCTION public.resume_version_jsonresume(p_resume_version_id uuid)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_updated timestamptz;

@@ -9,7 +9,7 @@
 CREATE OR REPLACE FUNCTION public.rls_admin_bound(p_upper boolean)
 RETURNS uuid
 LANGUAGE sql STABLE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT CASE WHEN public.is_admin() THEN
            CASE WHEN p_upper THEN 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid

@@ -1,7 +1,7 @@
 CREATE OR REPLACE FUNCTION public.try_jsonb(p_text text)
 RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SECURITY INVOKER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RETURN p_text::jsonb;

@@ -4,7 +4,7 @@
 -- fails, the item's own stage still commits ('ok') and the complete stage
 -- is left to run, and fail or not, on its own.
 CREATE OR REPLACE FUNCTION queue.chains_complete(p_item jsonb)
-RETURNS boolean LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
+RETURNS boolean LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   RETURN coalesce(p_item -> 'chain' = 'true'::jsonb AND p_item ->> 'next_stage' = 'complete', false);
 END

@@ -18,7 +18,7 @@ RETURNS TABLE (id uuid, lease_token uuid, attempts integer, max_attempts integer
                current_stage text, user_id uuid, file_path text, file_name text,
                file_size bigint, file_hash text, mime_type text, created_at timestamptz,
                rescued boolean)
-LANGUAGE plpgsql SET search_path = '' AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   RETURN QUERY
   WITH ready AS (

@@ -5,7 +5,7 @@ CREATE OR REPLACE FUNCTION queue.fail(p_id uuid, p_token uuid, p_stage text, p_c
                                       p_message text, p_retryable boolean,
                                       p_retry_after_ms bigint, p_backoff_base_ms integer,
                                       p_backoff_max_ms integer, p_telemetry jsonb)
-RETURNS text LANGUAGE plpgsql SET search_path = '' AS $$
+RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   rv_attempts integer;
   rv_max integer;

@@ -12,7 +12,7 @@
 -- a transaction) is left to the uncommon case.
 CREATE OR REPLACE FUNCTION queue.finish_stages(p_items jsonb)
 RETURNS TABLE (id uuid, result text, message text)
-LANGUAGE plpgsql SET search_path = '' AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   v_n integer := jsonb_array_length(p_items);
   v_err text;

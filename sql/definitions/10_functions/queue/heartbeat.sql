@@ -1,7 +1,7 @@
 -- Extends the leases of all of a process's jobs in one statement.  Returns
 -- the ids still held; a job missing from the answer was taken over.
 CREATE OR REPLACE FUNCTION queue.heartbeat(p_ids uuid[], p_tokens uuid[], p_lease_ms integer)
-RETURNS SETOF uuid LANGUAGE sql SET search_path = '' AS $$
+RETURNS SETOF uuid LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
   -- Rows are locked in id order, like finish_stages does, so that a
   -- heartbeat and a stage commit of the same process cannot deadlock.
   WITH mine AS (

@@ -1,5 +1,5 @@
 CREATE OR REPLACE FUNCTION queue.release(p_ids uuid[], p_tokens uuid[], p_refund boolean)
-RETURNS integer LANGUAGE plpgsql SET search_path = '' AS $$
+RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE n integer;
 BEGIN
   UPDATE public.resume_versions rv SET

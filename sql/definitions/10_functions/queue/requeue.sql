@@ -4,7 +4,7 @@
 -- null.
 -- Stages that completed stay completed: the job resumes where it failed.
 CREATE OR REPLACE FUNCTION queue.requeue(p_ids uuid[], p_code text)
-RETURNS integer LANGUAGE plpgsql SET search_path = '' AS $$
+RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE n integer;
 BEGIN
   UPDATE public.resume_versions rv SET

@@ -1,7 +1,7 @@
 -- What a stage needs to run: the extracted text (parse, enrich) and the
 -- parsed document rebuilt from the entity rows (enrich).
 CREATE OR REPLACE FUNCTION queue.stage_input(p_id uuid, p_stage text)
-RETURNS jsonb LANGUAGE sql STABLE SET search_path = '' AS $$
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
   WITH p AS (
     SELECT field_name, raw_value FROM public.parsed_resume_entities
      WHERE resume_version_id = p_id AND p_stage = 'enrich'

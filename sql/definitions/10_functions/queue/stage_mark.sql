@@ -1,6 +1,6 @@
 -- Marks one stage in processing_stages.
 CREATE OR REPLACE FUNCTION queue.stage_mark(p_stages jsonb, p_stage text, p_patch jsonb)
-RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
+RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
   SELECT jsonb_set(coalesce(p_stages, '{}'::jsonb), ARRAY[p_stage],
                    coalesce(p_stages -> p_stage, '{}'::jsonb) || p_patch, true)
 $$;

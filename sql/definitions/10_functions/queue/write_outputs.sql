@@ -3,7 +3,7 @@
 -- source_type and model_version once for all of them (a quarter of the
 -- bytes of one object per row, to build, send and parse).
 CREATE OR REPLACE FUNCTION queue.write_outputs(p_id uuid, p_user uuid, p_stage text, p_out jsonb)
-RETURNS void LANGUAGE plpgsql SET search_path = '' AS $$
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF p_stage = 'upload' THEN
     INSERT INTO public.resume_version_texts (resume_version_id, user_id, content, char_count,
