@@ -15,7 +15,7 @@ CREATE TEMP TABLE seeded AS SELECT tests.seed_user(a) AS va, tests.seed_user(b) 
 CREATE TEMP TABLE tt (tbl text, col text, setcol text, kind text);
 INSERT INTO tt VALUES
   ('profiles', 'id', 'updated_at', 'user'), ('career_profile', 'user_id', 'updated_at', 'user'),
-  ('user_sessions', 'user_id', 'updated_at', 'user'), ('resume_streams', 'user_id', 'updated_at', 'user'),
+  ('user_sessions', 'user_id', 'updated_at', 'output'), ('resume_streams', 'user_id', 'updated_at', 'user'),
   ('resume_versions', 'user_id', 'file_name', 'user'), ('work_experience', 'user_id', 'updated_at', 'user'),
   ('education', 'user_id', 'updated_at', 'user'), ('skill', 'user_id', 'updated_at', 'user'),
   ('project', 'user_id', 'updated_at', 'user'), ('certification', 'user_id', 'updated_at', 'user'),
@@ -45,7 +45,7 @@ SELECT ok(tests.try_update(tbl, setcol, col, (SELECT b FROM ids)) <= 0, 'A canno
 SELECT ok(tests.try_delete(tbl, col, (SELECT b FROM ids)) <= 0, 'A cannot delete B''s rows in ' || tbl) FROM tt;
 SELECT ok(tests.try_update(tbl, setcol, col, (SELECT a FROM ids)) > 0, 'A can update own rows in ' || tbl)
   FROM tt WHERE kind = 'user';
-SELECT is(tests.try_update(tbl, setcol, col, (SELECT a FROM ids)), -1::bigint, 'A cannot update pipeline output ' || tbl)
+SELECT is(tests.try_update(tbl, setcol, col, (SELECT a FROM ids)), -1::bigint, 'A cannot update ' || tbl || ' (written by the worker or the backend)')
   FROM tt WHERE kind = 'output';
 RESET ROLE;
 SELECT is(tests.try_count(b.tbl, b.col, (SELECT b FROM ids)), b.n, 'B''s rows in ' || b.tbl || ' are intact') FROM baseline b;

@@ -20,7 +20,7 @@ DECLARE
   -- public.rls_admin_bound)
   own_or_admin constant text := '(user_id BETWEEN coalesce((select public.rls_admin_bound(false)), (select auth.uid()))'
                                 || ' AND coalesce((select public.rls_admin_bound(true)), (select auth.uid())))';
-  user_tables constant text[] := ARRAY['career_profile', 'user_sessions', 'resume_streams', 'resume_versions',
+  user_tables constant text[] := ARRAY['career_profile', 'resume_streams', 'resume_versions',
     'work_experience', 'education', 'skill', 'project', 'certification',
     'interview_sessions', 'interview_contexts', 'interview_transcripts'];
   output_tables constant text[] := ARRAY['resume_version_texts', 'parsed_resume_entities', 'entry_enrichment',
@@ -29,8 +29,8 @@ DECLARE
   all_tables text[];
   pol record;
 BEGIN
-  all_tables := user_tables || output_tables || ARRAY['profiles', 'normalized_entities', 'security_audit_log',
-                                                         'monitoring_column_stats'];
+  all_tables := user_tables || output_tables || ARRAY['profiles', 'user_sessions', 'normalized_entities',
+                                                         'security_audit_log', 'monitoring_column_stats'];
 
   -- Re-application replaces this file's policies (by name) and leaves any
   -- policy an operator added alone.
@@ -64,6 +64,10 @@ BEGIN
     EXECUTE pg_catalog.format('CREATE POLICY %I ON public.%I FOR DELETE TO authenticated USING (%s)',
       t || '_delete', t, own);
   END LOOP;
+
+  -- Sessions: written by the backend (service_role); users read theirs.
+  EXECUTE pg_catalog.format('CREATE POLICY user_sessions_select ON public.user_sessions FOR SELECT TO authenticated USING %s',
+    own_or_admin);
 
   -- Pipeline outputs: users read theirs; only the worker writes them.
   FOREACH t IN ARRAY output_tables LOOP
