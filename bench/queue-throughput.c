@@ -68,8 +68,9 @@ int main(int argc, char **argv) {
            "INSERT INTO public.resume_versions (stream_id, user_id, version_number, file_name, "
            "file_path, file_size, file_hash, mime_type) "
            "SELECT md5('s' || (g %% %d + 1))::uuid, md5('u' || (g %% %d + 1))::uuid, g, 'r.txt', "
-           "'u/r.txt', 10, repeat('0', 64), 'text/plain' FROM generate_series(1, %d) g",
-           users, users, jobs);
+           "md5('u' || (g %% %d + 1))::uuid || '/r.txt', 10, repeat('0', 64), 'text/plain' "
+           "FROM generate_series(1, %d) g",
+           users, users, users, jobs);
   bench_exec(db, sql);
   bench_exec(db, "VACUUM ANALYZE public.resume_versions");
   fprintf(stderr, "preloaded %d pending versions in %.1f s\n", jobs, bench_now() - t);

@@ -512,7 +512,8 @@ static void on_fetched(void *arg, cw_storage_result *res) {
 
 static void run_upload(job *j) {
   cw_storage_req req = {.job_id = j->row.id, .file_path = j->row.file_path,
-                        .expected_size = j->row.file_size, .expected_sha256 = j->row.file_hash};
+                        .expected_size = j->row.file_size, .expected_sha256 = j->row.file_hash,
+                        .owner = j->row.user_id};
   if (cw_storage_fetch_start(j->p->ctx.storage, &req, on_fetched, j, &j->fetch) < 0)
     stage_failed(j, CW_ERR_INTERNAL, "cannot start fetch", -1);
 }

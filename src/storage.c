@@ -141,6 +141,18 @@ static bool path_acceptable(const char *p) {
   return true;
 }
 
+/* A version may only name a file in its owner's folder, "<user_id>/...",
+ * as Supabase Storage lays out a bucket.  The database refuses other paths
+ * too; this catches rows from before that constraint (it is NOT VALID)
+ * before anything is opened or requested, so that the error a user reads
+ * says nothing about another user's file. */
+static bool path_in_owner_folder(const char *p, const char *owner) {
+  if (!owner)
+    return true;
+  size_t n = strlen(owner);
+  return n > 0 && strncmp(p, owner, n) == 0 && p[n] == '/' && p[n + 1] != 0;
+}
+
 /* ---- opening beneath the root --------------------------------------------- */
 
 static int finish_open(int fd) {
@@ -687,7 +699,12 @@ int cw_storage_fetch_start(cw_storage *s, const cw_storage_req *req, cw_storage_
   s->n_fetches++;
 
   int rc;
-  if (s->backend == BACKEND_LOCAL) {
+  if (path_acceptable(f->file_path) && !path_in_owner_folder(f->file_path, req->owner)) {
+    set_error(&f->res, -EPERM, CW_ERR_STORAGE_PATH_NOT_OWNED,
+              "file_path is not in the folder of the version's owner");
+    f->work.data = f;
+    rc = uv_queue_work(s->loop, &f->work, nothing_work, local_after);
+  } else if (s->backend == BACKEND_LOCAL) {
     f->work.data = f;
     rc = uv_queue_work(s->loop, &f->work, local_work, local_after);
   } else if (!path_acceptable(f->file_path)) {

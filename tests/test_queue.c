@@ -40,7 +40,7 @@ static void enqueue(int n, int priority) {
            "INSERT INTO public.resume_versions (stream_id, user_id, version_number, file_name, "
            "file_path, file_size, file_hash, mime_type, priority) "
            "SELECT '" STREAM "', '" USER_A "', coalesce((SELECT max(version_number) FROM "
-           "public.resume_versions), 0) + g, 'r.txt', 'u/r.txt', 10, "
+           "public.resume_versions), 0) + g, 'r.txt', '" USER_A "/r.txt', 10, "
            "repeat('0', 64), 'text/plain', %d FROM generate_series(1, %d) g",
            priority, n);
   cw_test_exec(db, sql);

@@ -50,6 +50,9 @@ static void setup_tree(void) {
   snprintf(p, sizeof p, "%s/user1", root);
   mkdir(p, 0755);
   write_file(root, "user1/cv.txt", "hello resume\n", 13);
+  snprintf(p, sizeof p, "%s/user2", root);
+  mkdir(p, 0755);
+  write_file(root, "user2/cv.txt", "hello resume\n", 13);
   write_file(root, "empty.txt", "", 0);
   write_file(outside, "secret.txt", "top secret\n", 11);
   char t[512];
@@ -149,7 +152,7 @@ static void init_cfg(const char *backend) {
   cfg.storage.timeout_ms = 400;
 }
 
-static fetch_out fetch_local(const char *path, int64_t size, const char *sha) {
+static fetch_out fetch_local_as(const char *owner, const char *path, int64_t size, const char *sha) {
   uv_loop_t loop;
   uv_loop_init(&loop);
   init_cfg("local");
@@ -157,7 +160,7 @@ static fetch_out fetch_local(const char *path, int64_t size, const char *sha) {
   ck_assert_int_eq(cw_storage_new(&loop, &cfg, NULL, &s), 0);
   fetch_out o = {0};
   cw_storage_req rq = {.job_id = "t", .file_path = path, .expected_size = size,
-                       .expected_sha256 = sha};
+                       .expected_sha256 = sha, .owner = owner};
   ck_assert_int_eq(cw_storage_fetch_start(s, &rq, on_fetch, &o, NULL), 0);
   ck_assert_int_eq(o.done, 0); /* never synchronous */
   uv_run(&loop, UV_RUN_DEFAULT);
@@ -170,6 +173,10 @@ static fetch_out fetch_local(const char *path, int64_t size, const char *sha) {
   ck_assert_int_eq(uv_loop_close(&loop), 0);
   cw_config_free(&cfg);
   return o;
+}
+
+static fetch_out fetch_local(const char *path, int64_t size, const char *sha) {
+  return fetch_local_as(NULL, path, size, sha);
 }
 
 #define EXPECT_CODE(o, c)                                                                  \
@@ -217,6 +224,30 @@ START_TEST(local_refusals) {
   write_file(root, "big.txt", big, sizeof big);
   EXPECT_CODE(fetch_local("big.txt", 1001, NULL), FILE_TOO_LARGE);
   ck_assert(!cw_error_retryable(CW_ERR_STORAGE_PATH_INVALID));
+}
+END_TEST
+
+/* A version names a file of its owner's folder or nothing is opened: the
+ * refusal is the same whether another user's file exists, and with which
+ * size, so it tells the version's owner nothing about it. */
+START_TEST(local_refuses_files_outside_the_owners_folder) {
+  char sha[65];
+  sha256_hex("hello resume\n", 13, sha);
+  fetch_out o = fetch_local_as("user1", "user1/cv.txt", 13, sha);
+  ck_assert_msg(o.res.status == 0, "%s", o.res.message);
+  const char *other[] = {"user2/cv.txt", "user2/missing.txt", "user1x/cv.txt", "user1/", "cv.txt", "empty.txt"};
+  char first[256] = "";
+  for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+    o = fetch_local_as("user1", other[i], 13, sha);
+    EXPECT_CODE(o, STORAGE_PATH_NOT_OWNED);
+    if (i == 0)
+      snprintf(first, sizeof first, "%s", o.res.message);
+    ck_assert_str_eq(o.res.message, first);
+    ck_assert_ptr_null(strstr(o.res.message, "13"));
+  }
+  /* path rules come first, as before */
+  EXPECT_CODE(fetch_local_as("user1", "user1/../user2/cv.txt", 13, sha), STORAGE_PATH_INVALID);
+  ck_assert(!cw_error_retryable(CW_ERR_STORAGE_PATH_NOT_OWNED));
 }
 END_TEST
 
@@ -460,6 +491,7 @@ int main(void) {
   tcase_add_test(t, open_beneath_rules);
   tcase_add_test(t, local_ok);
   tcase_add_test(t, local_refusals);
+  tcase_add_test(t, local_refuses_files_outside_the_owners_folder);
   tcase_add_test(t, local_many_concurrent_and_cancel);
   tcase_add_test(t, local_bad_root_fails_at_startup);
   suite_add_tcase(s, t);

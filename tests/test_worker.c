@@ -381,9 +381,15 @@ START_TEST(run_with_bad_config_exits_3_naming_file_line_key_and_reason) {
 }
 END_TEST
 
+/* Paths out of the root, and a path into another user's folder: every one
+ * fails at the upload stage without reading the file, and the error says
+ * nothing about it.  The database refuses such rows now
+ * (resume_versions_file_path_in_owner_folder, NOT VALID): the test drops
+ * the constraint to stand for rows from before it. */
 START_TEST(file_path_escaping_the_storage_root_is_refused) {
   wfx f;
-  wfx_init(&f, "wescape", 1, NULL);
+  wfx_init(&f, "wescape", 2, NULL);
+  wfx_exec(&f, "ALTER TABLE public.resume_versions DROP CONSTRAINT resume_versions_file_path_in_owner_folder");
   /* a readable resume OUTSIDE the root, with its true size and hash */
   char *text = wfx_resume_text(7);
   size_t len = strlen(text);
@@ -403,11 +409,20 @@ START_TEST(file_path_escaping_the_storage_root_is_refused) {
   fp = fopen(inner, "w");
   fputs(text, fp);
   fclose(fp);
-  /* symlinks inside the root that point out of it */
-  char link[1100];
-  snprintf(link, sizeof link, "%s/link.txt", f.root);
+  /* the other user's resume, inside the root */
+  char rel_other[128];
+  snprintf(rel_other, sizeof rel_other, "%s/cv.txt", f.users[1]);
+  wfx_write_file(&f, rel_other, text, len);
+  /* symlinks in user 0's folder that point out of the root */
+  char rel_link[128], rel_dirlink[128], rel_dotdot[128], rel_good[128], link[1100];
+  snprintf(rel_link, sizeof rel_link, "%s/link.txt", f.users[0]);
+  snprintf(rel_dirlink, sizeof rel_dirlink, "%s/dirlink/cv.txt", f.users[0]);
+  snprintf(rel_dotdot, sizeof rel_dotdot, "%s/../../outside.txt", f.users[0]);
+  snprintf(rel_good, sizeof rel_good, "%s/cv.txt", f.users[0]);
+  wfx_write_file(&f, rel_good, text, len);
+  snprintf(link, sizeof link, "%s/%s", f.root, rel_link);
   ck_assert_int_eq(symlink(outside, link), 0);
-  snprintf(link, sizeof link, "%s/dirlink", f.root);
+  snprintf(link, sizeof link, "%s/%s/dirlink", f.root, f.users[0]);
   ck_assert_int_eq(symlink(subdir, link), 0);
   /* /etc/passwd with its real size and hash */
   FILE *pw = fopen("/etc/passwd", "rb");
@@ -422,21 +437,22 @@ START_TEST(file_path_escaping_the_storage_root_is_refused) {
     const char *path;
     long size;
     const char *hash;
+    const char *code;
     char id[37];
   } bad[] = {
-      {"../outside.txt", (long)len, hex, ""},
-      {"/etc/passwd", (long)pwlen, pwhex, ""},
-      {"link.txt", (long)len, hex, ""},
-      {"dirlink/cv.txt", (long)len, hex, ""},
-      {"ok/../../outside.txt", (long)len, hex, ""},
+      {"../outside.txt", (long)len, hex, "STORAGE_PATH_INVALID", ""},
+      {"/etc/passwd", (long)pwlen, pwhex, "STORAGE_PATH_INVALID", ""},
+      {rel_link, (long)len, hex, "STORAGE_PATH_INVALID", ""},
+      {rel_dirlink, (long)len, hex, "STORAGE_PATH_INVALID", ""},
+      {rel_dotdot, (long)len, hex, "STORAGE_PATH_INVALID", ""},
+      {rel_other, (long)len, hex, "STORAGE_PATH_NOT_OWNED", ""},
   };
   const int nbad = (int)(sizeof bad / sizeof bad[0]);
   for (int i = 0; i < nbad; i++)
     wfx_insert_version(&f, 0, bad[i].path, bad[i].size, bad[i].hash, 5, bad[i].id);
-  /* a control inside the root completes */
-  wfx_write_file(&f, "ok/cv.txt", text, len);
+  /* a control in the owner's folder completes */
   char good[37];
-  wfx_insert_version(&f, 0, "ok/cv.txt", (long)len, hex, 5, good);
+  wfx_insert_version(&f, 0, rel_good, (long)len, hex, 5, good);
 
   wfx_worker *w = wfx_start(&f, "esc1", "");
   wfx_wait_all_finished(&f, 15000);
@@ -450,9 +466,9 @@ START_TEST(file_path_escaping_the_storage_root_is_refused) {
                           "(processing_stages->'upload'->>'error') "
                           "FROM public.resume_versions WHERE id = '%s'",
                           bad[i].id);
-    ck_assert_msg(row && strcmp(row, "failed 1 1 STORAGE_PATH_INVALID false failed "
-                                     "STORAGE_PATH_INVALID") == 0,
-                  "%s: %s", bad[i].path, row ? row : "(null)");
+    char want[160];
+    snprintf(want, sizeof want, "failed 1 1 %s false failed %s", bad[i].code, bad[i].code);
+    ck_assert_msg(row && strcmp(row, want) == 0, "%s: %s", bad[i].path, row ? row : "(null)");
     free(row);
     ck_assert_int_eq(wfx_count(&f,
                                "SELECT count(*) FROM public.resume_version_texts WHERE "
@@ -460,6 +476,13 @@ START_TEST(file_path_escaping_the_storage_root_is_refused) {
                                bad[i].id),
                      0);
   }
+  /* nothing about the other user's file: no size, no hash, no path */
+  char *msg = wfx_value(&f, "SELECT processing_errors::text FROM public.resume_versions WHERE id = '%s'",
+                        bad[nbad - 1].id);
+  char size_text[32];
+  snprintf(size_text, sizeof size_text, "%ld", (long)len);
+  ck_assert_msg(msg && !strstr(msg, size_text) && !strstr(msg, hex) && !strstr(msg, f.users[1]), "%s", msg);
+  free(msg);
   ck_assert_int_eq(wfx_count(&f,
                              "SELECT count(*) FROM public.resume_versions WHERE id = '%s' AND "
                              "processing_status = 'completed'",

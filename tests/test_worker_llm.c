@@ -36,10 +36,11 @@ static char *read_all(const char *path, size_t *len) {
   return buf;
 }
 
-/* Writes the bytes under the storage root and inserts a version of user
- * that names them, with their true size and hash. */
-static void add_version(wfx *f, int user, const char *rel, const char *data, size_t len, int max_attempts) {
-  char hex[65], id[37];
+/* Writes the bytes under the storage root, in user's folder, and inserts a
+ * version of user that names them, with their true size and hash. */
+static void add_version(wfx *f, int user, const char *name, const char *data, size_t len, int max_attempts) {
+  char hex[65], id[37], rel[600];
+  snprintf(rel, sizeof rel, "%s/%s", f->users[user], name);
   wfx_write_file(f, rel, data, len);
   wfx_sha256_hex(data, len, hex);
   wfx_insert_version(f, user, rel, (long)len, hex, max_attempts, id);

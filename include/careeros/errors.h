@@ -18,6 +18,7 @@
   X(LEASE_EXPIRED,          true,  "The job's lease expired (worker died or hung); another worker took it over") \
   X(SHUTDOWN,               true,  "The worker shut down before the stage finished; the job was released") \
   X(STORAGE_PATH_INVALID,   false, "file_path is absolute, contains '..', or resolves outside the storage root") \
+  X(STORAGE_PATH_NOT_OWNED, false, "file_path is not in the folder of the version's owner (user_id/...)") \
   X(STORAGE_NOT_FOUND,      false, "The file does not exist in storage (missing file, HTTP 404)") \
   X(STORAGE_FORBIDDEN,      false, "Storage refused access (HTTP 401/403)") \
   X(STORAGE_UNAVAILABLE,    true,  "Storage failed transiently (HTTP 5xx, timeout, connection error)") \

@@ -21,6 +21,8 @@ typedef struct {
   const char *file_path;     /* resume_versions.file_path, relative to the root/bucket */
   int64_t expected_size;     /* resume_versions.file_size */
   const char *expected_sha256; /* resume_versions.file_hash, hex */
+  const char *owner;         /* resume_versions.user_id: file_path must start with "<owner>/";
+                                NULL: not checked (CLI, tests) */
 } cw_storage_req;
 
 typedef struct {

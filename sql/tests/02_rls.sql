@@ -134,11 +134,11 @@ SELECT is(jsonb_array_length(public.get_complete_profile() -> 'work_experience')
 SELECT throws_ok($$SELECT 1 FROM auth.users$$, '42501', NULL, 'users cannot read auth.users');
 -- uploads: own stream only; queue columns are not the user's
 SELECT throws_ok(format($$INSERT INTO public.resume_versions (stream_id, user_id, file_name, file_path, file_size, file_hash, mime_type)
-                          VALUES (%L, %L, 'x.pdf', 'p', 1, 'h', 'application/pdf')$$,
-                        (SELECT stream_id FROM baseline, LATERAL jsonb_to_record(img) AS r(stream_id uuid) WHERE tbl = 'resume_versions'), a),
+                          VALUES (%L, %L, 'x.pdf', %L || '/x.pdf', 1, 'h', 'application/pdf')$$,
+                        (SELECT stream_id FROM baseline, LATERAL jsonb_to_record(img) AS r(stream_id uuid) WHERE tbl = 'resume_versions'), a, a),
   '23503', NULL, 'A cannot attach a version to B''s stream (stream owner must match)') FROM ids;
 SELECT lives_ok(format($$INSERT INTO public.resume_versions (stream_id, user_id, file_name, file_path, file_size, file_hash, mime_type)
-                         SELECT id, %L, 'x.pdf', 'p', 1, 'h', 'application/pdf' FROM public.resume_streams WHERE user_id = %L$$, a, a),
+                         SELECT id, %L, 'x.pdf', %L || '/x.pdf', 1, 'h', 'application/pdf' FROM public.resume_streams WHERE user_id = %L$$, a, a, a),
   'A uploads a version into own stream') FROM ids;
 SELECT throws_ok($$UPDATE public.resume_versions SET processing_status = 'completed'$$, '42501', NULL,
   'users cannot change processing_status');

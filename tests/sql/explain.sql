@@ -13,7 +13,7 @@ SELECT id, row_number() OVER (ORDER BY email) AS n FROM auth.users WHERE email L
 INSERT INTO public.resume_streams (user_id, name) SELECT id, 'Main' FROM us;
 INSERT INTO public.resume_versions (stream_id, user_id, version_number, file_name, file_path, file_size, file_hash,
                                     mime_type, processing_status, current_stage)
-SELECT s.id, s.user_id, k, 'cv.pdf', 'u/' || s.user_id || '/' || k, 1000, md5(s.user_id::text || k), 'application/pdf',
+SELECT s.id, s.user_id, k, 'cv.pdf', s.user_id || '/' || k, 1000, md5(s.user_id::text || k), 'application/pdf',
        CASE WHEN k = 2 AND us.n % 20 = 0 THEN 'pending' ELSE 'completed' END,
        CASE WHEN k = 2 AND us.n % 20 = 0 THEN 'upload' ELSE 'complete' END
   FROM public.resume_streams s JOIN us ON us.id = s.user_id, generate_series(1, 2) k;

@@ -51,7 +51,7 @@ BEGIN
   INSERT INTO public.resume_streams (user_id, name) VALUES (p_user, 'Main') RETURNING id INTO s;
   INSERT INTO public.resume_versions (stream_id, user_id, file_name, file_path, file_size, file_hash, mime_type,
                                       processing_status)
-  VALUES (s, p_user, 'cv.pdf', 'u/' || p_user || '/cv.pdf', 1234, repeat('a', 64), 'application/pdf', p_status)
+  VALUES (s, p_user, 'cv.pdf', p_user || '/cv.pdf', 1234, repeat('a', 64), 'application/pdf', p_status)
   RETURNING id INTO v;
   RETURN v;
 END $$;
