@@ -474,6 +474,66 @@ START_TEST(queue_schema_is_for_the_worker_role_only) {
 }
 END_TEST
 
+/* SQLSTATE of a statement on c ("" when it succeeded). */
+static void exec_state(PGconn *c, const char *sql, char out[6]) {
+  PGresult *r = PQexec(c, sql);
+  const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  snprintf(out, 6, "%s", PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK
+                             ? "" : (st ? st : "?"));
+  PQclear(r);
+}
+
+/* A signed-in user (another one) takes every lock it can reach for USER_A's
+ * merges: the advisory keys the merge used to take, the lock table, the
+ * lock function.  USER_A's merge still goes through at once; and a worker
+ * that does hold USER_A's merge lock does make it wait, so the merge takes
+ * the lock. */
+START_TEST(an_api_role_cannot_stall_another_users_merge) {
+  enqueue(1, 0);
+  char *v = cw_test_scalar(db, "SELECT id FROM public.resume_versions LIMIT 1");
+  PGconn *api = cw_test_connect(conninfo), *worker = cw_test_connect(conninfo),
+         *holder = cw_test_connect(conninfo);
+  char st[6];
+  cw_test_exec(api, "BEGIN");
+  cw_test_exec(api, "SELECT set_config('request.jwt.claims', '{\"sub\":\"33333333-3333-4333-8333-333333333333\","
+                    "\"role\":\"authenticated\"}', true)");
+  cw_test_exec(api, "SET LOCAL ROLE authenticated");
+  cw_test_exec(api, "SELECT pg_advisory_xact_lock(hashtextextended('" USER_A "', 7391)), "
+                    "pg_advisory_xact_lock(hashtextextended('careeros.merge:" USER_A "', 0))");
+  exec_state(api, "SAVEPOINT s; SELECT queue.lock_merges(ARRAY['" USER_A "'::uuid])", st);
+  ck_assert_str_eq(st, "42501");
+  cw_test_exec(api, "ROLLBACK TO SAVEPOINT s");
+  exec_state(api, "SAVEPOINT s; SELECT 1 FROM queue.merge_locks FOR UPDATE", st);
+  ck_assert_str_eq(st, "42501");
+  cw_test_exec(api, "ROLLBACK TO SAVEPOINT s");
+
+  char sql[256];
+  snprintf(sql, sizeof sql, "SELECT public.merge_resume_version('%s')", v);
+  cw_test_exec(worker, "SET lock_timeout = '10s'");
+  cw_test_exec(worker, "BEGIN");
+  cw_test_exec(worker, "SET LOCAL ROLE careeros_worker");
+  exec_state(worker, sql, st);
+  ck_assert_msg(st[0] == 0, "the merge waited for the API role's locks: %s", st);
+  cw_test_exec(worker, "ROLLBACK");
+
+  cw_test_exec(holder, "BEGIN");
+  cw_test_exec(holder, "SET LOCAL ROLE careeros_worker");
+  cw_test_exec(holder, "SELECT queue.lock_merges(ARRAY['" USER_A "'::uuid])");
+  cw_test_exec(worker, "SET lock_timeout = '200ms'");
+  cw_test_exec(worker, "BEGIN");
+  cw_test_exec(worker, "SET LOCAL ROLE careeros_worker");
+  exec_state(worker, sql, st);
+  ck_assert_str_eq(st, "55P03");
+  cw_test_exec(worker, "ROLLBACK");
+  cw_test_exec(holder, "ROLLBACK");
+  cw_test_exec(api, "ROLLBACK");
+  PQfinish(api);
+  PQfinish(worker);
+  PQfinish(holder);
+  free(v);
+}
+END_TEST
+
 /* ---- the C module: which waiting commit goes first ----------------------- */
 
 struct order {
@@ -636,6 +696,7 @@ int main(void) {
   tcase_add_test(tc, rescue_that_gives_up_leaves_no_running_stage);
   tcase_add_test(tc, claim_uses_the_partial_index_with_many_finished_rows);
   tcase_add_test(tc, queue_schema_is_for_the_worker_role_only);
+  tcase_add_test(tc, an_api_role_cannot_stall_another_users_merge);
   suite_add_tcase(s, tc);
   TCase *tm = tcase_create("module");
   tcase_add_checked_fixture(tm, setup, teardown);

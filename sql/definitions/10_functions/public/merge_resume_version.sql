@@ -74,8 +74,9 @@ BEGIN
   END IF;
 
   -- One merge per user at a time: two versions merged concurrently would
-  -- otherwise race for the same logical entities.
-  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('careeros.merge:' || v_user::text, 0));
+  -- otherwise race for the same logical entities.  (A lock no API role can
+  -- take or hold: see queue.lock_merges.)
+  PERFORM queue.lock_merges(ARRAY[v_user]);
 
   IF EXISTS (SELECT 1 FROM public.merge_decisions md WHERE md.resume_version_id = p_resume_version_id) THEN
     RETURN (

@@ -31,12 +31,10 @@ BEGIN
   -- locks (sorted), then the batch's rows (by id).  Merges of one user's
   -- versions serialise on the first, so two workers folding resumes into
   -- the same profile cannot deadlock on its entity rows.
-  PERFORM pg_advisory_xact_lock(k)
-     FROM (SELECT DISTINCT hashtextextended(rv.user_id::text, 7391) AS k
-             FROM jsonb_array_elements(p_items) e
-             JOIN public.resume_versions rv ON rv.id = (e ->> 'id')::uuid
-            WHERE e ->> 'stage' = 'complete' OR queue.chains_complete(e)) u
-    ORDER BY k;
+  PERFORM queue.lock_merges(ARRAY(
+    SELECT rv.user_id FROM jsonb_array_elements(p_items) e
+      JOIN public.resume_versions rv ON rv.id = (e ->> 'id')::uuid
+     WHERE e ->> 'stage' = 'complete' OR queue.chains_complete(e)));
 
   -- The same job twice in a batch is done one item after the other below.
   IF (SELECT count(DISTINCT e ->> 'id') FROM jsonb_array_elements(p_items) e) = v_n THEN
