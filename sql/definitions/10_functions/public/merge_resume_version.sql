@@ -7,9 +7,10 @@
 -- profile"):
 --
 --  * an entry is looked up among all the user's versions of its kind,
---    history included, by keys that ignore spelling (company_key, title_key,
---    degree_key); within one company a title whose trigram similarity
---    reaches 0.5 and whose start lies within a year is the same job;
+--    history included, by keys that ignore spelling (merge_entity_keys:
+--    company_key, title_key, degree_key, skill_key, issuer_key); within one
+--    company a title whose trigram similarity reaches 0.5 is the same job;
+--    a job matches only when the starts lie within a year (merge_find_entity);
 --  * what the user retired (no active version left) or deleted (a
 --    tombstone) is not written again; what the user renamed is found
 --    through its history, and the profile's spelling of names stays;
@@ -19,7 +20,9 @@
 --    one with the resume's non-null values laid over it (dates as a whole);
 --  * entries whose confidence is below 0.6 are proposed, never written;
 --  * entities absent from this resume stay active (a resume is a selection);
---  * two entries of one resume never collapse onto the same entity;
+--  * two entries of one resume never collapse onto the same entity; an
+--    entry that repeats an earlier one (same key, starts within a year) is
+--    skipped as a duplicate;
 --  * idempotent: decisions are unique per (resume version, entry path) and a
 --    version that has decisions is not merged again; the second call returns
 --    the first call's summary with "already_merged": true.
@@ -28,6 +31,7 @@
 
 -- One decision per entry, each with the rule that made it:
 --   invalid_entry    skipped     the entry is unusable (reason says why)
+--   duplicate_entry  skipped     an earlier entry of this resume is the same
 --   removed_by_user  suppressed  the user retired or deleted this entity
 --   same_values      unchanged   the resume adds nothing to the entity
 --   manual_wins      proposed    the entity's active version is the user's
@@ -46,9 +50,9 @@ DECLARE
   c_min_similarity constant double precision := 0.3;
   -- entries less certain than this are proposed, not merged
   c_min_confidence constant double precision := 0.6;
-  -- two titles at one company at least this similar (pg_trgm) are one job
-  c_title_similarity constant double precision := 0.5;
-  -- ... if their starts are at most this many days apart (or one is unknown)
+  -- two entries of one resume with one key are one entity if their starts
+  -- are at most this many days apart (or one is unknown), as in
+  -- merge_find_entity
   c_start_days constant integer := 366;
   v_user uuid;
   r record;
@@ -76,6 +80,12 @@ DECLARE
   v_rule text;
   v_dropped jsonb;
   v_touched uuid[] := '{}';
+  -- this resume's entries so far: key, start, path, logical entity
+  v_seen_key text[] := '{}';
+  v_seen_start date[] := '{}';
+  v_seen_path text[] := '{}';
+  v_seen_logical uuid[] := '{}';
+  v_dup text;     -- the path of the earlier entry this one repeats
   v_logical uuid;
   v_version integer;
   v_new_id uuid;
@@ -210,9 +220,7 @@ BEGIN
         END IF;
         v_norm := public.normalize_name(c ->> 'company');
         v_leaf := 'company';
-        v_gkey := public.company_key(c ->> 'company');
-        v_nkey := coalesce(public.title_key(c ->> 'title'), '');
-        v_key := v_gkey || ' @ ' || nullif(v_nkey, '');
+        SELECT k.gkey, k.nkey INTO v_gkey, v_nkey FROM public.merge_entity_keys(v_table, c ->> 'company', c ->> 'title') k;
         v_ident := '{company,title}';
       WHEN 'education' THEN
         c := pg_catalog.jsonb_build_object(
@@ -223,9 +231,7 @@ BEGIN
         END IF;
         v_norm := public.normalize_name(c ->> 'institution');
         v_leaf := 'institution';
-        v_gkey := public.company_key(c ->> 'institution');
-        v_nkey := coalesce(public.degree_key(c ->> 'degree'), '');
-        v_key := v_gkey || ' | ' || v_nkey;
+        SELECT k.gkey, k.nkey INTO v_gkey, v_nkey FROM public.merge_entity_keys(v_table, c ->> 'institution', c ->> 'degree') k;
         v_ident := '{institution,degree}';
       WHEN 'skills' THEN
         v_text := pg_catalog.lower(x ->> 'proficiency_level');
@@ -252,8 +258,7 @@ BEGIN
         END IF;
         v_norm := public.normalize_name(c ->> 'name');
         v_leaf := 'name';
-        v_gkey := v_norm;
-        v_key := v_norm;
+        SELECT k.gkey, k.nkey INTO v_gkey, v_nkey FROM public.merge_entity_keys(v_table, c ->> 'name', NULL) k;
         v_ident := '{name}';
       WHEN 'projects' THEN
         c := pg_catalog.jsonb_build_object(
@@ -261,8 +266,7 @@ BEGIN
         IF c ->> 'name' IS NULL THEN
           v_reason := 'name_required';
         END IF;
-        v_gkey := public.normalize_name(c ->> 'name');
-        v_key := v_gkey;
+        SELECT k.gkey, k.nkey INTO v_gkey, v_nkey FROM public.merge_entity_keys(v_table, c ->> 'name', NULL) k;
         v_ident := '{name}';
       ELSE
         c := pg_catalog.jsonb_build_object('name', x -> 'name', 'issuer', x -> 'issuer');
@@ -279,11 +283,10 @@ BEGIN
         END IF;
         v_norm := public.normalize_name(c ->> 'name');
         v_leaf := 'name';
-        v_gkey := v_norm;
-        v_nkey := coalesce(public.company_key(c ->> 'issuer'), '');
-        v_key := v_gkey || ' | ' || v_nkey;
+        SELECT k.gkey, k.nkey INTO v_gkey, v_nkey FROM public.merge_entity_keys(v_table, c ->> 'name', c ->> 'issuer') k;
         v_ident := '{name,issuer}';
       END CASE;
+      v_key := public.merge_join_key(v_table, v_gkey, v_nkey);
       IF v_reason IS NULL AND v_key IS NULL THEN
         v_reason := 'name_has_no_letters_or_digits';
       END IF;
@@ -297,60 +300,40 @@ BEGIN
     v_sim := NULL;
     v_proposal := NULL;
     v_changed := NULL;
+    v_dup := NULL;
+    IF v_reason IS NULL THEN
+      -- An entry that repeats an earlier one of this resume (the same key,
+      -- starts at most a year apart) is not a second entity.
+      FOR i IN 1 .. coalesce(pg_catalog.array_length(v_seen_key, 1), 0) LOOP
+        IF v_seen_key[i] = v_table || ':' || v_key
+           AND (v_seen_start[i] IS NULL OR v_start_on IS NULL OR abs(v_seen_start[i] - v_start_on) <= c_start_days) THEN
+          v_dup := v_seen_path[i];
+          v_logical := v_seen_logical[i];
+          EXIT;
+        END IF;
+      END LOOP;
+    END IF;
+    IF v_reason IS NULL AND v_dup IS NULL THEN
+      v_seen_key := v_seen_key || (v_table || ':' || v_key);
+      v_seen_start := v_seen_start || v_start_on;
+      v_seen_path := v_seen_path || r.field_name;
+    END IF;
+
     IF v_reason IS NOT NULL THEN
       v_decision := 'skipped';
       v_rule := 'invalid_entry';
       n_skipped := n_skipped + 1;
+    ELSIF v_dup IS NOT NULL THEN
+      v_decision := 'skipped';
+      v_rule := 'duplicate_entry';
+      v_reason := 'duplicate_entry';
+      n_skipped := n_skipped + 1;
     ELSE
-      -- The user's versions with this key, history included, that no
-      -- earlier entry of this resume took: the exact key first, active
-      -- before inactive, then (work) the most similar title.
-      CASE v_table
-      WHEN 'work_experience' THEN
-        SELECT pg_catalog.to_jsonb(t), s.exact, s.sim INTO v_hit, v_how, v_sim
-          FROM public.work_experience t
-         CROSS JOIN LATERAL (SELECT public.title_key(t.title) AS tk) k
-         CROSS JOIN LATERAL (SELECT CASE WHEN k.tk = v_nkey THEN 'key' ELSE 'similar_title' END AS exact,
-                                    extensions.similarity(k.tk, v_nkey)::double precision AS sim) s
-         WHERE t.user_id = v_user AND public.company_key(t.company) = v_gkey
-           AND t.logical_entity_id <> ALL (v_touched)
-           AND (k.tk = v_nkey
-                OR (s.sim >= c_title_similarity
-                    AND (t.start_on IS NULL OR v_start_on IS NULL
-                         OR abs(t.start_on - v_start_on) <= c_start_days)))
-         ORDER BY s.exact = 'key' DESC, t.is_active DESC, s.sim DESC, t.created_at, t.id
-         LIMIT 1;
-      WHEN 'education' THEN
-        -- a degree that one side lacks does not tell two entries apart
-        SELECT pg_catalog.to_jsonb(t), 'key' INTO v_hit, v_how FROM public.education t
-         WHERE t.user_id = v_user AND public.company_key(t.institution) = v_gkey
-           AND t.logical_entity_id <> ALL (v_touched)
-           AND (coalesce(public.degree_key(t.degree), '') = v_nkey OR v_nkey = '' OR t.degree IS NULL)
-         ORDER BY coalesce(public.degree_key(t.degree), '') = v_nkey DESC, t.is_active DESC, t.created_at, t.id
-         LIMIT 1;
-      WHEN 'skill' THEN
-        SELECT pg_catalog.to_jsonb(t), 'key' INTO v_hit, v_how FROM public.skill t
-         WHERE t.user_id = v_user AND public.normalize_name(t.name) = v_gkey
-           AND t.logical_entity_id <> ALL (v_touched)
-         ORDER BY t.is_active DESC, t.created_at, t.id
-         LIMIT 1;
-      WHEN 'project' THEN
-        SELECT pg_catalog.to_jsonb(t), 'key' INTO v_hit, v_how FROM public.project t
-         WHERE t.user_id = v_user AND public.normalize_name(t.name) = v_gkey
-           AND t.logical_entity_id <> ALL (v_touched)
-         ORDER BY t.is_active DESC, t.created_at, t.id
-         LIMIT 1;
-      ELSE
-        SELECT pg_catalog.to_jsonb(t), 'key' INTO v_hit, v_how FROM public.certification t
-         WHERE t.user_id = v_user AND public.normalize_name(t.name) = v_gkey
-           AND t.logical_entity_id <> ALL (v_touched)
-           AND (coalesce(public.company_key(t.issuer), '') = v_nkey OR v_nkey = '' OR t.issuer IS NULL)
-         ORDER BY coalesce(public.company_key(t.issuer), '') = v_nkey DESC, t.is_active DESC, t.created_at, t.id
-         LIMIT 1;
-      END CASE;
-
+      -- The user's entity (merge_find_entity: history included, no logical
+      -- entity an earlier entry of this resume took, then the tombstones).
+      SELECT f.hit, f.how, f.sim, f.logical INTO v_hit, v_how, v_sim, v_logical
+        FROM public.merge_find_entity(v_user, v_table, v_gkey, v_nkey, v_start_on, v_touched, v_tombstones) f;
       IF v_hit IS NOT NULL THEN
-        v_logical := (v_hit ->> 'logical_entity_id')::uuid;
         IF (v_hit ->> 'is_active')::boolean THEN
           v_old := v_hit;
         ELSE
@@ -359,21 +342,8 @@ BEGIN
           v_how := 'history';
           v_old := public.active_entity_version(v_table, v_logical);
         END IF;
-      ELSIF v_tombstones THEN
-        -- deleted by the user?
-        SELECT tb.logical_entity_id, 'tombstone' INTO v_logical, v_how FROM public.merge_tombstones tb
-         WHERE tb.user_id = v_user AND tb.entity_type = v_table
-           AND (tb.logical_entity_id IS NULL OR tb.logical_entity_id <> ALL (v_touched))
-           AND (tb.match_key = v_key
-                OR (v_table = 'work_experience'
-                    AND pg_catalog.split_part(tb.match_key, ' @ ', 1) = v_gkey
-                    AND extensions.similarity(pg_catalog.split_part(tb.match_key, ' @ ', 2), v_nkey) >= c_title_similarity
-                    AND (tb.start_on IS NULL OR v_start_on IS NULL OR abs(tb.start_on - v_start_on) <= c_start_days)))
-         ORDER BY tb.match_key = v_key DESC, tb.created_at
-         LIMIT 1;
-        IF v_how = 'tombstone' AND v_logical IS NOT NULL THEN
-          v_old := public.active_entity_version(v_table, v_logical);
-        END IF;
+      ELSIF v_how = 'tombstone' AND v_logical IS NOT NULL THEN
+        v_old := public.active_entity_version(v_table, v_logical);
       END IF;
 
       IF v_how IN ('history', 'tombstone') AND v_old IS NULL THEN
@@ -442,6 +412,7 @@ BEGIN
       IF v_logical IS NOT NULL THEN
         v_touched := v_touched || v_logical;
       END IF;
+      v_seen_logical := v_seen_logical || v_logical;
     END IF;
 
     v_decisions := pg_catalog.array_append(v_decisions, pg_catalog.jsonb_build_object(
@@ -455,7 +426,7 @@ BEGIN
                     v_proposal || pg_catalog.jsonb_build_object('source_confidence', r.confidence_score) END,
       'proposal_status', CASE WHEN v_proposal IS NOT NULL THEN 'open' END,
       'details', pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                   'dropped', CASE WHEN v_dropped <> '{}'::jsonb THEN v_dropped END,
+                   'dropped', CASE WHEN v_dropped <> '{}'::jsonb THEN v_dropped END, 'duplicate_of', v_dup,
                    'matched_by', v_how, 'title_similarity', CASE WHEN v_how = 'similar_title' THEN v_sim END,
                    'matched_version', CASE WHEN v_how = 'history' THEN v_hit -> 'version' END,
                    'active_source', v_old -> 'source', 'changed', pg_catalog.to_jsonb(v_changed),
