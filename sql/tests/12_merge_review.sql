@@ -3,7 +3,7 @@
 -- resume added the entity, and the spelling variants of skills, degrees and
 -- certification issuers.
 BEGIN;
-SELECT plan(37);
+SELECT plan(38);
 
 -- ---------------------------------------------------------------- keys ----
 SELECT is(public.skill_key('Postgres'), public.skill_key('PostgreSQL'), 'Postgres is PostgreSQL');
@@ -34,6 +34,7 @@ SELECT isnt(public.issuer_key('Google'), public.issuer_key('Microsoft'), 'two is
 CREATE TEMP TABLE m AS
 SELECT u, tests.create_version(u, 'processing') AS v1, tests.create_version(u, 'processing') AS v2,
        tests.create_version(u, 'processing') AS v3, tests.create_version(u, 'processing') AS v4,
+       tests.create_version(u, 'processing') AS v5, tests.create_version(u, 'processing') AS v6,
        tests.create_user('eve@example.com') AS other
   FROM (SELECT tests.create_user('ada@example.com') AS u) s;
 GRANT SELECT ON m TO PUBLIC;
@@ -142,6 +143,24 @@ SELECT results_eq($$SELECT version, source, proficiency_level, category FROM pub
   $$VALUES (3, 'manual', 'beginner', 'Languages')$$,
   'accepted over the user''s version, the new version stays the user''s (a later resume proposes again)');
 RESET ROLE;
+
+-- ------------------------------------------- dates a resume leaves out ----
+SELECT tests.add_parsed(v5, $${"work_experience": [
+  {"company": "Acme", "title": "Analyst", "start_date": "2015-01", "end_date": "2016-06", "date_text": "2015 - 2016"},
+  {"company": "Initech", "title": "Developer", "start_date": "2010-01", "end_date": "2010-06"}]}$$::jsonb) FROM m;
+SELECT tests.add_parsed(v6, $${"work_experience": [
+  {"company": "Acme", "title": "Analyst", "start_date": "2015-01", "description": "Reports"},
+  {"company": "Initech", "title": "Developer", "start_date": "2010-09"}]}$$::jsonb) FROM m;
+SELECT tests.as_worker();
+SELECT public.merge_resume_version(v5) FROM m;
+SELECT public.merge_resume_version(v6) FROM m;
+RESET ROLE;
+SELECT results_eq($$SELECT company, version, start_date, end_date, end_on, date_text, is_current, description
+                     FROM public.work_experience WHERE user_id = (SELECT u FROM m) AND is_active
+                      AND company IN ('Acme', 'Initech') ORDER BY company$$,
+  $$VALUES ('Acme', 2, '2015-01', '2016-06', '2016-06-01'::date, '2015 - 2016', false, 'Reports'),
+           ('Initech', 2, '2010-09', NULL, NULL::date, NULL, false, NULL)$$,
+  'a start without an end keeps the profile''s end; one that would end before its start replaces the dates');
 
 -- ------------------------------------------------------------- rights ----
 SELECT tests.login_as(other) FROM m;

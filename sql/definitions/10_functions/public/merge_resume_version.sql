@@ -17,7 +17,8 @@
 --  * a resume only replaces values that a resume wrote: when the active
 --    version is the user's (manual, interview) the merge records a proposal;
 --  * fields a resume lacks never erase a value: a new version is the active
---    one with the resume's non-null values laid over it (dates as a whole);
+--    one with the resume's non-null values laid over it (an end date only
+--    when the resume gives one or says "current");
 --  * entries whose confidence is below 0.6 are proposed, never written;
 --  * entities absent from this resume stay active (a resume is a selection);
 --  * two entries of one resume never collapse onto the same entity; an
@@ -61,6 +62,7 @@ DECLARE
   x jsonb;        -- the entry with every value trimmed, blanks as null
   c jsonb;        -- content columns as the resume gives them
   dt jsonb;       -- the entry's date columns (text and normalised), when it gives dates
+  v_dt jsonb;     -- those of them that the entry gives
   g jsonb;        -- what the resume says about a matched entity: its non-null values
   v_changed text[];
   v_ident text[]; -- columns that name the entity: the profile's spelling stays
@@ -373,7 +375,27 @@ BEGIN
         v_logical := (v_old ->> 'logical_entity_id')::uuid;
         g := pg_catalog.jsonb_strip_nulls(c);
         IF v_dates_given THEN
+          -- the dates it gives: a start, an end or "current", the printed
+          -- text; what it leaves out stays (a range "2015 -" does not erase
+          -- the profile's end), unless the range would then end before it
+          -- starts: then the entry's dates replace the entity's as a whole
           g := g || dt;
+          IF r.section <> 'certifications' THEN
+            v_dt := dt;
+            IF x ->> 'start_date' IS NULL THEN
+              v_dt := v_dt - '{start_date,start_on,start_precision}'::text[];
+            END IF;
+            IF x ->> 'end_date' IS NULL AND NOT v_current THEN
+              v_dt := v_dt - '{end_date,end_on,end_precision,is_current}'::text[];
+            END IF;
+            IF x ->> 'date_text' IS NULL THEN
+              v_dt := v_dt - 'date_text';
+            END IF;
+            IF NOT (((v_old || v_dt) ->> 'end_on')::date < ((v_old || v_dt) ->> 'start_on')::date) THEN
+              g := (g - '{start_date,start_on,start_precision,end_date,end_on,end_precision,is_current,date_text}'::text[])
+                   || v_dt;
+            END IF;
+          END IF;
         END IF;
         FOREACH v_k IN ARRAY v_ident LOOP
           IF v_old ->> v_k IS NOT NULL THEN
