@@ -3,7 +3,8 @@
 --
 --  * rule duplicate_entry: an entry that repeats an earlier entry of the same
 --    resume (same key, starts at most a year apart) is skipped instead of
---    becoming a second entity;
+--    becoming a second entity; rule already_proposed: a proposal the user
+--    has open or dismissed is not made again;
 --  * skill_key: skills match on a key that ignores case, spaces and dots
 --    and folds a short, fixed list of common aliases ("Postgres" =
 --    "PostgreSQL", "JS" = "JavaScript", "k8s" = "Kubernetes"); anything else
@@ -21,7 +22,7 @@ ALTER TABLE public.merge_decisions DROP CONSTRAINT IF EXISTS merge_decisions_rul
 ALTER TABLE public.merge_decisions
   ADD CONSTRAINT merge_decisions_rule_check CHECK (rule IN
     ('new_entity', 'resume_update', 'same_values', 'manual_wins', 'low_confidence', 'removed_by_user',
-     'invalid_entry', 'duplicate_entry') OR rule IS NULL AND decision IN ('inserted', 'new_version', 'unchanged', 'skipped'));
+     'invalid_entry', 'duplicate_entry', 'already_proposed') OR rule IS NULL AND decision IN ('inserted', 'new_version', 'unchanged', 'skipped'));
 
 CREATE OR REPLACE FUNCTION public.skill_key(p_name text)
 RETURNS text

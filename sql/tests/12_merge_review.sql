@@ -3,7 +3,7 @@
 -- resume added the entity, and the spelling variants of skills, degrees and
 -- certification issuers.
 BEGIN;
-SELECT plan(38);
+SELECT plan(39);
 
 -- ---------------------------------------------------------------- keys ----
 SELECT is(public.skill_key('Postgres'), public.skill_key('PostgreSQL'), 'Postgres is PostgreSQL');
@@ -35,6 +35,7 @@ CREATE TEMP TABLE m AS
 SELECT u, tests.create_version(u, 'processing') AS v1, tests.create_version(u, 'processing') AS v2,
        tests.create_version(u, 'processing') AS v3, tests.create_version(u, 'processing') AS v4,
        tests.create_version(u, 'processing') AS v5, tests.create_version(u, 'processing') AS v6,
+       tests.create_version(u, 'processing') AS v7,
        tests.create_user('eve@example.com') AS other
   FROM (SELECT tests.create_user('ada@example.com') AS u) s;
 GRANT SELECT ON m TO PUBLIC;
@@ -191,6 +192,20 @@ SELECT throws_ok(format('SELECT public.dismiss_merge_proposal(%L)', id), '55000'
 SELECT throws_ok(format($$UPDATE public.merge_decisions SET proposal_status = 'open' WHERE id = %L$$, id),
   '23514', NULL, 'nor reopened by hand') FROM pid;
 RESET ROLE;
+
+-- what the user dismissed is not proposed again; a different value is
+SELECT tests.add_parsed(v7, $${"education": [{"institution": "MIT", "degree": "BA"}, {"institution": "Harvard", "degree": "MBA"}]}$$::jsonb)
+  FROM m;
+UPDATE public.parsed_resume_entities SET confidence_score = 0.4
+ WHERE resume_version_id = (SELECT v7 FROM m) AND field_name IN ('education.0', 'education.1');
+SELECT tests.as_worker();
+SELECT public.merge_resume_version(v7) FROM m;
+RESET ROLE;
+SELECT results_eq($$SELECT source_path, decision, rule, details ->> 'proposal_status' FROM public.merge_decisions
+                     WHERE resume_version_id = (SELECT v7 FROM m) ORDER BY source_path$$,
+  $$VALUES ('education.0', 'unchanged', 'already_proposed', 'dismissed'),
+           ('education.1', 'proposed', 'low_confidence', NULL)$$,
+  'the dismissed proposal (a BA from MIT) is not made again');
 
 SELECT * FROM finish();
 ROLLBACK;

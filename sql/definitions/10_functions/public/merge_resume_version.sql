@@ -20,6 +20,7 @@
 --    one with the resume's non-null values laid over it (an end date only
 --    when the resume gives one or says "current");
 --  * entries whose confidence is below 0.6 are proposed, never written;
+--  * a proposal the user has open or dismissed is not made again;
 --  * entities absent from this resume stay active (a resume is a selection);
 --  * two entries of one resume never collapse onto the same entity; an
 --    entry that repeats an earlier one (same key, starts within a year) is
@@ -35,6 +36,7 @@
 --   duplicate_entry  skipped     an earlier entry of this resume is the same
 --   removed_by_user  suppressed  the user retired or deleted this entity
 --   same_values      unchanged   the resume adds nothing to the entity
+--   already_proposed unchanged   the same proposal is open or was dismissed
 --   manual_wins      proposed    the entity's active version is the user's
 --   low_confidence   proposed    the entry's confidence is below 0.6
 --   resume_update    new_version the active version came from a resume
@@ -88,6 +90,8 @@ DECLARE
   v_seen_path text[] := '{}';
   v_seen_logical uuid[] := '{}';
   v_dup text;     -- the path of the earlier entry this one repeats
+  v_prev_id uuid; -- the same proposal made before, and its status
+  v_prev_status text;
   v_logical uuid;
   v_version integer;
   v_new_id uuid;
@@ -303,6 +307,8 @@ BEGIN
     v_proposal := NULL;
     v_changed := NULL;
     v_dup := NULL;
+    v_prev_id := NULL;
+    v_prev_status := NULL;
     IF v_reason IS NULL THEN
       -- An entry that repeats an earlier one of this resume (the same key,
       -- starts at most a year apart) is not a second entity.
@@ -423,6 +429,25 @@ BEGIN
         END IF;
       END IF;
 
+      IF v_decision = 'proposed' THEN
+        -- the user has this very proposal open, or dismissed it: not again
+        SELECT md.id, md.proposal_status INTO v_prev_id, v_prev_status FROM public.merge_decisions md
+         WHERE md.user_id = v_user AND md.entity_type = v_table AND md.decision = 'proposed'
+           AND md.proposal_status IN ('open', 'dismissed')
+           AND CASE WHEN v_logical IS NULL THEN md.logical_entity_id IS NULL AND md.match_key = v_key
+                    ELSE md.logical_entity_id = v_logical END
+           AND md.proposal - 'source_confidence' = v_proposal
+         ORDER BY md.created_at DESC
+         LIMIT 1;
+        IF FOUND THEN
+          v_decision := 'unchanged';
+          v_rule := 'already_proposed';
+          v_proposal := NULL;
+          n_proposed := n_proposed - 1;
+          n_unchanged := n_unchanged + 1;
+        END IF;
+      END IF;
+
       IF v_decision IN ('inserted', 'new_version') THEN
         -- written after the loop, one statement per table
         v_new_id := pg_catalog.gen_random_uuid();
@@ -449,6 +474,8 @@ BEGIN
       'proposal_status', CASE WHEN v_proposal IS NOT NULL THEN 'open' END,
       'details', pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
                    'dropped', CASE WHEN v_dropped <> '{}'::jsonb THEN v_dropped END, 'duplicate_of', v_dup,
+                   'proposed_before', CASE WHEN v_rule = 'already_proposed' THEN v_prev_id END,
+                   'proposal_status', CASE WHEN v_rule = 'already_proposed' THEN v_prev_status END,
                    'matched_by', v_how, 'title_similarity', CASE WHEN v_how = 'similar_title' THEN v_sim END,
                    'matched_version', CASE WHEN v_how = 'history' THEN v_hit -> 'version' END,
                    'active_source', v_old -> 'source', 'changed', pg_catalog.to_jsonb(v_changed),
