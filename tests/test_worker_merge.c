@@ -156,12 +156,76 @@ START_TEST(second_version_respects_hand_edits_corrections_and_removals) {
 }
 END_TEST
 
+/* A resume that lists a job twice and a skill in two spellings, then a
+ * second resume that spells the skills and the degree differently: one
+ * job, one skill per spelling family, and the repeats are recorded as
+ * duplicate_entry. */
+static const char *SPELLED_1 = "Ada Lovelace\nSoftware Engineer\n"
+                               "ada.lovelace@example.com | +1 415 555 0101 | Boston, MA\n\n"
+                               "EXPERIENCE\n"
+                               "Google - Software Engineer\nMar 2019 - Present\n"
+                               "- Built search ranking for the web index.\n- Ran ranking experiments.\n\n"
+                               "Google - Software Engineer\nMar 2019 - Present\n"
+                               "- Built search ranking for the web index.\n- Ran ranking experiments.\n\n"
+                               "EDUCATION\nB.Sc. Computer Science, MIT, 2014 - 2018\n\n"
+                               "SKILLS\nPostgreSQL, Python, Postgres, JavaScript, Java\n";
+static const char *SPELLED_2 = "Ada Lovelace\nSoftware Engineer\n"
+                               "ada.lovelace@example.com | +1 415 555 0101 | Boston, MA\n\n"
+                               "EXPERIENCE\n"
+                               "Google LLC - Software Engineer\nMar 2019 - Present\n"
+                               "- Built search ranking for the web index.\n- Ran ranking experiments.\n\n"
+                               "EDUCATION\nB.S. Computer Science, MIT, 2014 - 2018\n\n"
+                               "SKILLS\npostgres, python, JS, Java, Golang\n";
+
+START_TEST(spelling_variants_and_repeated_entries_stay_one_entity) {
+  wfx f;
+  wfx_init(&f, "merge", 1, NULL);
+  char v1[37], v2[37];
+  add_version(&f, "cv-1.txt", SPELLED_1, v1);
+  wfx_worker *w = wfx_start(&f, "m2", NULL);
+  wait_completed(&f, v1);
+  const char *u = f.users[0];
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.work_experience WHERE user_id = '%s'", u), 1);
+  ck_assert_int_eq(wfx_count(&f,
+                             "SELECT count(*) FROM public.merge_decisions WHERE resume_version_id = '%s' "
+                             "AND rule = 'duplicate_entry'",
+                             v1),
+                   2);
+
+  add_version(&f, "cv-2.txt", SPELLED_2, v2);
+  wait_completed(&f, v2);
+  /* one entity per key, the first resume's spelling kept */
+  ck_assert_int_eq(wfx_count(&f,
+                             "SELECT count(*) FROM (SELECT public.skill_key(name) FROM public.skill "
+                             "WHERE user_id = '%s' GROUP BY 1 HAVING count(DISTINCT logical_entity_id) > 1) d",
+                             u),
+                   0);
+  ck_assert_int_eq(wfx_count(&f,
+                             "SELECT count(*) FROM public.skill WHERE user_id = '%s' AND is_active "
+                             "AND name IN ('PostgreSQL', 'Python', 'JavaScript', 'Java', 'Golang')",
+                             u),
+                   5);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.skill WHERE user_id = '%s'", u), 5);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.work_experience WHERE user_id = '%s'", u), 1);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.education WHERE user_id = '%s'", u), 1);
+  ck_assert_int_eq(wfx_count(&f,
+                             "SELECT count(*) FROM public.merge_decisions WHERE resume_version_id = '%s' "
+                             "AND decision IN ('inserted', 'new_version')",
+                             v2),
+                   1);
+
+  ck_assert_int_eq(wfx_stop(w, 15000), 0);
+  wfx_done(&f);
+}
+END_TEST
+
 int main(int argc, char **argv) {
   wfx_set_binary(argc, argv);
   Suite *s = suite_create("worker-merge");
   TCase *tc = tcase_create("merge");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, second_version_respects_hand_edits_corrections_and_removals);
+  tcase_add_test(tc, spelling_variants_and_repeated_entries_stay_one_entity);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
