@@ -3,7 +3,7 @@
 -- resume added the entity, and the spelling variants of skills, degrees and
 -- certification issuers.
 BEGIN;
-SELECT plan(39);
+SELECT plan(40);
 
 -- ---------------------------------------------------------------- keys ----
 SELECT is(public.skill_key('Postgres'), public.skill_key('PostgreSQL'), 'Postgres is PostgreSQL');
@@ -164,6 +164,23 @@ SELECT results_eq($$SELECT company, version, start_date, end_date, end_on, date_
   'a start without an end keeps the profile''s end; one that would end before its start replaces the dates');
 
 -- ------------------------------------------------------------- rights ----
+-- a tombstone naming another user's entity reveals nothing of it
+CREATE TEMP TABLE m2 AS SELECT tests.create_version(other, 'processing') AS ve,
+  (SELECT logical_entity_id FROM public.skill WHERE user_id = m.u AND name = 'Java' AND is_active) AS java
+  FROM m;
+GRANT SELECT ON m2 TO PUBLIC;
+SELECT tests.add_parsed(ve, $${"skills": [{"name": "Java", "proficiency_level": "expert"}]}$$::jsonb) FROM m2;
+SELECT tests.login_as(other) FROM m;
+INSERT INTO public.merge_tombstones (user_id, entity_type, match_key, logical_entity_id)
+SELECT other, 'skill', 'java', java FROM m, m2;
+RESET ROLE;
+SELECT tests.as_worker();
+SELECT public.merge_resume_version(ve) FROM m2;
+RESET ROLE;
+SELECT results_eq($$SELECT decision, rule, logical_entity_id, previous_entity_id, details ? 'active_source'
+                     FROM public.merge_decisions WHERE resume_version_id = (SELECT ve FROM m2)$$,
+  $$VALUES ('suppressed', 'removed_by_user', NULL::uuid, NULL::uuid, false)$$,
+  'a tombstone that names another user''s entity only suppresses the key: no comparison with it, no id of it');
 SELECT tests.login_as(other) FROM m;
 SELECT is((SELECT count(*)::int FROM public.merge_find_entity(u, 'skill', 'java', '', NULL, '{}', true) f
             WHERE f.logical IS NOT NULL), 0, 'another user finds nothing of the user''s through merge_find_entity')

@@ -352,6 +352,13 @@ BEGIN
         END IF;
       ELSIF v_how = 'tombstone' AND v_logical IS NOT NULL THEN
         v_old := public.active_entity_version(v_table, v_logical);
+        -- users write their own tombstones: one that names another user's
+        -- entity says only that the key is deleted (never compare with,
+        -- copy or reveal that entity)
+        IF (v_old ->> 'user_id')::uuid <> v_user THEN
+          v_old := NULL;
+          v_logical := NULL;
+        END IF;
       END IF;
 
       IF v_how IN ('history', 'tombstone') AND v_old IS NULL THEN
