@@ -119,6 +119,50 @@ static void add_row(flat *f, const char *name, json_t *value /* stolen */, doubl
   if (json_array_append_new(f->rows, row) != 0) f->err = -ENOMEM;
 }
 
+static bool blank_string(const char *p) {
+  while (*p && isspace((unsigned char)*p)) p++;
+  return *p == 0;
+}
+
+/* No value: missing, null, an empty or blank string, a list without text. */
+static bool is_blank(json_t *v) {
+  if (!v || json_is_null(v)) return true;
+  if (json_is_string(v)) return blank_string(json_string_value(v));
+  if (json_is_array(v)) {
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x) if (json_is_string(x) && !blank_string(json_string_value(x))) return false;
+    return true;
+  }
+  return false;
+}
+
+/* A leaf row, only for a field that has a value (DESIGN.md). */
+static void add_leaf(flat *f, const char *name, json_t *v, double conf) {
+  if (!is_blank(v)) add_row(f, name, as_text(v), conf);
+}
+
+/* The entry row's value: the entry as compact JSON with every field of its
+ * section in contract order, null where absent or blank; scalars keep their
+ * JSON type, a description given as a list is one "\n"-joined string. */
+static json_t *entry_json(const section_def *s, json_t *e) {
+  json_t *o = json_object();
+  if (!o) return NULL;
+  for (int k = 0; s->fields[k]; k++) {
+    json_t *v = json_object_get(e, s->fields[k]);
+    json_t *x = is_blank(v) ? json_null() : json_is_array(v) ? as_text(v) : json_incref(v);
+    if (json_object_set_new(o, s->fields[k], x) != 0) { /* takes x, even NULL */
+      json_decref(o);
+      return NULL;
+    }
+  }
+  char *dump = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  json_decref(o);
+  json_t *t = dump ? json_string(dump) : NULL;
+  free(dump);
+  return t;
+}
+
 static double conf_of(json_t *o, double def) {
   json_t *c = json_object_get(o, "confidence");
   return json_is_number(c) ? json_number_value(c) : def;
@@ -128,17 +172,17 @@ static void flatten_contact(flat *f, json_t *c, double conf) {
   if (!json_is_object(c)) return;
   char path[64];
   for (int i = 0; contact_fields[i]; i++) {
-    json_t *v = json_object_get(c, contact_fields[i]);
-    if (!v) continue;
     snprintf(path, sizeof path, "contact.%s", contact_fields[i]);
-    add_row(f, path, as_text(v), conf);
+    add_leaf(f, path, json_object_get(c, contact_fields[i]), conf);
   }
+  /* URLs keep their index in the list (contact.urls.{j}), so a blank one
+   * leaves a gap rather than renumbering the others. */
   json_t *urls = json_object_get(c, "urls");
   size_t j;
   json_t *u;
   json_array_foreach(urls, j, u) {
     snprintf(path, sizeof path, "contact.urls.%zu", j);
-    add_row(f, path, as_text(u), conf);
+    add_leaf(f, path, u, conf);
   }
 }
 
@@ -150,14 +194,10 @@ static void flatten_section(flat *f, const section_def *s, json_t *arr, double d
     if (!json_is_object(e)) continue;
     double conf = conf_of(e, def);
     snprintf(path, sizeof path, "%s.%zu", s->name, i);
-    char *dump = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    add_row(f, path, dump ? json_string(dump) : NULL, conf);
-    free(dump);
+    add_row(f, path, entry_json(s, e), conf);
     for (int k = 0; s->fields[k]; k++) {
-      json_t *v = json_object_get(e, s->fields[k]);
-      if (!v) continue;
       snprintf(path, sizeof path, "%s.%zu.%s", s->name, i, s->fields[k]);
-      add_row(f, path, as_text(v), conf);
+      add_leaf(f, path, json_object_get(e, s->fields[k]), conf);
     }
   }
 }
@@ -167,8 +207,7 @@ int cw_entities_flatten(json_t *document, double default_confidence, json_t **ro
   flat f = {json_array(), 0};
   if (!f.rows) return -ENOMEM;
   flatten_contact(&f, json_object_get(document, "contact"), default_confidence);
-  json_t *summary = json_object_get(document, "summary");
-  if (summary) add_row(&f, "summary", as_text(summary), default_confidence);
+  add_leaf(&f, "summary", json_object_get(document, "summary"), default_confidence);
   for (int s = 0; sections[s].name; s++)
     flatten_section(&f, &sections[s], json_object_get(document, sections[s].name),
                     default_confidence);

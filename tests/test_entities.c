@@ -56,13 +56,13 @@ START_TEST(test_flatten_paths_and_values) {
   json_t *d = sample_doc(), *rows = NULL;
   ck_assert_int_eq(cw_entities_flatten(d, 0.6, &rows), 0);
   ck_assert_str_eq(raw(rows, "contact.name"), "Ada Byron");
-  ck_assert_ptr_null(raw(rows, "contact.headline"));
+  ck_assert_ptr_null(row(rows, "contact.headline")); /* null: no row */
   ck_assert_str_eq(raw(rows, "contact.urls.1"), "https://ada.dev");
   ck_assert_str_eq(raw(rows, "summary"), "Engineer.");
   ck_assert_str_eq(raw(rows, "work_experience.0.company"), "Analytical Engines Ltd");
   ck_assert_str_eq(raw(rows, "work_experience.0.is_current"), "true");
   ck_assert_str_eq(raw(rows, "work_experience.1.is_current"), "false");
-  ck_assert_ptr_null(raw(rows, "work_experience.0.end_date"));
+  ck_assert_ptr_null(row(rows, "work_experience.0.end_date"));
   ck_assert_str_eq(raw(rows, "work_experience.1.location"), "London");
   ck_assert_str_eq(raw(rows, "education.0.gpa"), "3.9/4.0");
   ck_assert_str_eq(raw(rows, "skills.0.years_of_experience"), "7");
@@ -82,7 +82,26 @@ START_TEST(test_entry_rows_hold_compact_json) {
   ck_assert_ptr_null(strchr(entry, '\n')); /* compact */
   json_t *back = json_loads(entry, 0, NULL);
   ck_assert_ptr_nonnull(back);
-  ck_assert(json_equal(back, json_array_get(json_object_get(d, "work_experience"), 0)));
+  /* every field of the section, in contract order, null where absent;
+   * nothing else (the entry's confidence is the row's) */
+  const char *keys[] = {"company", "title", "location", "start_date", "end_date",
+                        "is_current", "date_text", "description"};
+  ck_assert_uint_eq(json_object_size(back), 8);
+  const char *k;
+  json_t *v;
+  size_t n = 0;
+  json_object_foreach(back, k, v) ck_assert_str_eq(k, keys[n++]);
+  ck_assert_str_eq(json_string_value(json_object_get(back, "company")), "Analytical Engines Ltd");
+  ck_assert(json_is_null(json_object_get(back, "location")));
+  ck_assert(json_is_null(json_object_get(back, "end_date")));
+  ck_assert(json_is_true(json_object_get(back, "is_current")));
+  json_decref(back);
+  /* a description given as a list is one string there too */
+  back = json_loads(raw(rows, "projects.0"), 0, NULL);
+  ck_assert_ptr_nonnull(back);
+  ck_assert_str_eq(json_string_value(json_object_get(back, "description")), "a\nb");
+  ck_assert(json_is_false(json_object_get(back, "is_current")));
+  ck_assert(json_is_null(json_object_get(back, "role")));
   json_decref(back);
   /* Entry rows come before their leaves, in document order. */
   size_t i_entry = 0, i_leaf = 0, i_second = 0, i;
@@ -97,6 +116,38 @@ START_TEST(test_entry_rows_hold_compact_json) {
   ck_assert_uint_lt(i_leaf, i_second);
   ck_assert_ptr_nonnull(row(rows, "skills.0"));
   ck_assert_ptr_nonnull(row(rows, "education.0"));
+  json_decref(rows);
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_no_rows_for_absent_values) {
+  /* DESIGN.md: a field with no value gets no leaf row: null, missing, an
+   * empty or blank string, a list without text.  false and 0 are values. */
+  json_error_t e;
+  json_t *d = json_loads(
+      "{\"contact\": {\"name\": \"  \", \"email\": null, \"urls\": [\"\", \"https://a.dev\"]},"
+      " \"summary\": \"\","
+      " \"work_experience\": [{\"company\": \"Acme\", \"title\": \"Dev\", \"location\": \"\","
+      "   \"is_current\": false, \"description\": [\" \", \"\"]}],"
+      " \"education\": [], \"skills\": [{\"name\": \"C\", \"years_of_experience\": 0}],"
+      " \"projects\": [], \"certifications\": [], \"languages\": []}",
+      0, &e);
+  ck_assert_msg(d != NULL, "fixture JSON: %s", e.text);
+  json_t *rows = NULL;
+  ck_assert_int_eq(cw_entities_flatten(d, 0.6, &rows), 0);
+  const char *want[] = {"contact.urls.1", "work_experience.0", "work_experience.0.company",
+                        "work_experience.0.title", "work_experience.0.is_current", "skills.0",
+                        "skills.0.name", "skills.0.years_of_experience"};
+  ck_assert_uint_eq(json_array_size(rows), sizeof want / sizeof *want);
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+    ck_assert_str_eq(json_string_value(json_array_get(json_array_get(rows, i), 0)), want[i]);
+  ck_assert_str_eq(raw(rows, "work_experience.0.is_current"), "false");
+  ck_assert_str_eq(raw(rows, "skills.0.years_of_experience"), "0");
+  json_t *back = json_loads(raw(rows, "work_experience.0"), 0, NULL);
+  ck_assert(json_is_null(json_object_get(back, "location")));
+  ck_assert(json_is_null(json_object_get(back, "description")));
+  json_decref(back);
   json_decref(rows);
   json_decref(d);
 }
@@ -233,6 +284,7 @@ int main(void) {
   TCase *tc = tcase_create("entities");
   tcase_add_test(tc, test_flatten_paths_and_values);
   tcase_add_test(tc, test_entry_rows_hold_compact_json);
+  tcase_add_test(tc, test_no_rows_for_absent_values);
   tcase_add_test(tc, test_confidence_per_entry_in_three_decimals);
   tcase_add_test(tc, test_every_path_follows_the_design_grammar);
   tcase_add_test(tc, test_flatten_rejects_non_object);

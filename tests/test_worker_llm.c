@@ -110,11 +110,20 @@ static void assert_entity_contract(wfx *f) {
               "WHERE l.field_name ~ '^[a-z_]+\\.[0-9]+\\.[a-z_]+$' AND l.field_name !~ '^contact' "
               "AND (public.try_jsonb(e.raw_value) ->> regexp_replace(l.field_name, '^.*\\.', '')) "
               "IS DISTINCT FROM l.raw_value");
-  ASSERT_NONE(f, "entries without their leaf rows",
+  /* an entry row has all eight fields, and a leaf row for each that has
+   * a value and for no other */
+  ASSERT_NONE(f, "entries without all their fields",
               "SELECT count(*) FROM public.parsed_resume_entities e WHERE e.field_name ~ "
               "'^(work_experience|education|projects)\\.[0-9]+$' AND (SELECT count(*) FROM "
-              "public.parsed_resume_entities l WHERE l.resume_version_id = e.resume_version_id "
-              "AND l.field_name LIKE e.field_name || '.%%') <> 8");
+              "jsonb_object_keys(public.try_jsonb(e.raw_value))) <> 8");
+  ASSERT_NONE(f, "entries whose leaf rows are not their fields with a value",
+              "SELECT count(*) FROM public.parsed_resume_entities e WHERE e.field_name ~ "
+              "'^(work_experience|education|skills|projects|certifications|languages)\\.[0-9]+$' "
+              "AND (SELECT count(*) FROM public.parsed_resume_entities l "
+              "WHERE l.resume_version_id = e.resume_version_id AND l.field_name LIKE e.field_name || '.%%') "
+              "<> (SELECT count(*) FROM jsonb_each(public.try_jsonb(e.raw_value)) k WHERE k.value <> 'null')");
+  ASSERT_NONE(f, "rows without a value",
+              "SELECT count(*) FROM public.parsed_resume_entities WHERE raw_value IS NULL OR btrim(raw_value) = ''");
   ASSERT_NONE(f, "dates that are not partial ISO 8601",
               "SELECT count(*) FROM public.parsed_resume_entities WHERE field_name ~ "
               "'\\.(start_date|end_date|date)$' AND raw_value IS NOT NULL AND raw_value !~ "

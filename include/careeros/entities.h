@@ -12,11 +12,15 @@
  * e.g. ["work_experience.0.company", "Acme" | null, 0.8] (confidence 0..1,
  * three decimals); source_type and model_version are the stage output's,
  * the same for every row.
- * Leaf paths as in DESIGN.md; every entry of work_experience, education,
- * skills, projects, certifications and languages also gets an entry row
- * ("work_experience.0") whose raw_value is the entry as compact JSON text.
- * Booleans and numbers become text ("true", "3.5").  An entry's own
- * "confidence" (0..1) overrides default_confidence for its rows.
+ * Leaf paths as in DESIGN.md, a leaf row only for a field that has a value
+ * (none for null, a missing key, an empty or blank string, a list without
+ * text; false and 0 are values).  Every entry of work_experience,
+ * education, skills, projects, certifications and languages also gets an
+ * entry row ("work_experience.0") whose raw_value is compact JSON with every
+ * field of its section in contract order, null where absent.
+ * Booleans and numbers become text in leaf rows ("true", "3.5"); a list
+ * (description bullets) becomes one "\n"-joined string in both.  An entry's
+ * own "confidence" (0..1) overrides default_confidence for its rows.
  * Returns 0, -EINVAL (document not an object), -ENOMEM. */
 int cw_entities_flatten(json_t *document, double default_confidence, json_t **rows);
 

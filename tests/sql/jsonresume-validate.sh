@@ -23,7 +23,8 @@ if ! (cd "$tmp" && timeout 180 npm install --no-audit --no-fund --silent @jsonre
 fi
 
 # Three documents: a full resume, a minimal one, and a messy one (bad email,
-# odd dates, a non-URL link), all produced by the SQL function.
+# odd dates, a non-URL link), all produced by the SQL function; and the
+# profile export after merging the full one.
 psql -X -q -tA -v ON_ERROR_STOP=1 -d "$db" >"$tmp/docs.jsonl" <<'SQL' || exit 1
 BEGIN;
 CREATE TEMP TABLE jv AS SELECT u, tests.create_version(u, 'completed') AS v1, tests.create_version(u, 'completed') AS v2,
@@ -53,6 +54,11 @@ CREATE TEMP TABLE jv_added AS SELECT
 SELECT public.resume_version_jsonresume(v1)::text FROM jv
 UNION ALL SELECT public.resume_version_jsonresume(v2)::text FROM jv
 UNION ALL SELECT public.resume_version_jsonresume(v3)::text FROM jv;
+-- the profile export, after merging the full resume
+INSERT INTO public.profiles (id, full_name, headline, contact_email, website_url, github_url, location)
+SELECT u, 'Ada Lovelace', 'Engineer', 'ada@example.com', 'https://ada.dev', 'https://github.com/ada', 'Zurich' FROM jv;
+SELECT public.merge_resume_version(v1) FROM jv \g /dev/null
+SELECT public.profile_jsonresume(u)::text FROM jv;
 ROLLBACK;
 SQL
 
@@ -77,7 +83,7 @@ validate({ basics: { email: 'not an email', url: 'not a url' }, work: [{ startDa
   if (valid) { console.log('# validator self-check failed: a broken document passed'); bad++; }
   else console.log(`# validator self-check: a broken document is rejected (${errors.length} errors)`);
 });
-if (lines.length !== 3) { console.log(`# expected 3 documents, got ${lines.length}`); bad++; }
+if (lines.length !== 4) { console.log(`# expected 4 documents, got ${lines.length}`); bad++; }
 process.exit(bad ? 1 : 0);
 JS
 (cd "$tmp" && node validate.js "$tmp/docs.jsonl")

@@ -85,6 +85,26 @@ BEGIN
     END IF;
   END LOOP;
 
+  -- Merge proposals: users resolve their own (column privileges: the
+  -- resolution columns only, see accept_merge_proposal).  Tombstones of what
+  -- a user deleted: the user reads, writes (the delete trigger, as the user)
+  -- and removes them; the merge reads them.
+  DROP POLICY IF EXISTS merge_decisions_user_resolve ON public.merge_decisions;
+  CREATE POLICY merge_decisions_user_resolve ON public.merge_decisions FOR UPDATE TO authenticated
+    USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
+  DROP POLICY IF EXISTS merge_tombstones_select ON public.merge_tombstones;
+  DROP POLICY IF EXISTS merge_tombstones_insert ON public.merge_tombstones;
+  DROP POLICY IF EXISTS merge_tombstones_delete ON public.merge_tombstones;
+  DROP POLICY IF EXISTS merge_tombstones_worker_select ON public.merge_tombstones;
+  EXECUTE pg_catalog.format('CREATE POLICY merge_tombstones_select ON public.merge_tombstones FOR SELECT TO authenticated USING %s',
+    own_or_admin);
+  CREATE POLICY merge_tombstones_insert ON public.merge_tombstones FOR INSERT TO authenticated
+    WITH CHECK (user_id = (select auth.uid()));
+  CREATE POLICY merge_tombstones_delete ON public.merge_tombstones FOR DELETE TO authenticated
+    USING (user_id = (select auth.uid()));
+  CREATE POLICY merge_tombstones_worker_select ON public.merge_tombstones FOR SELECT TO careeros_worker
+    USING (true);
+
   -- The queue row: the worker reads every version and updates the
   -- processing columns (column privileges narrow what it can change).
   CREATE POLICY resume_versions_worker_select ON public.resume_versions FOR SELECT TO careeros_worker USING (true);

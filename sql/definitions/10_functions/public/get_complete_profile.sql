@@ -1,6 +1,8 @@
 -- The guide's "complete active profile in one query", as a function returning
 -- one JSON document.  Ordered by the normalised dates (the guide sorted the
--- free text).  p_user_id defaults to the caller; RLS applies.
+-- free text).  p_user_id defaults to the caller; RLS applies.  Active
+-- versions only: the user's own values, nothing retired or deleted; and the
+-- open merge proposals, newest first.
 CREATE OR REPLACE FUNCTION public.get_complete_profile(p_user_id uuid DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE sql STABLE SECURITY INVOKER
@@ -50,7 +52,14 @@ AS $$
                'expires', public.format_partial_date(c.expires_on, c.expires_precision),
                'source', c.source)
              ORDER BY c.issued_on DESC NULLS LAST)
-        FROM public.certification c WHERE c.user_id = (SELECT id FROM u) AND c.is_active), '[]'::jsonb)
+        FROM public.certification c WHERE c.user_id = (SELECT id FROM u) AND c.is_active), '[]'::jsonb),
+    'proposals', coalesce((
+      SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+               'decision_id', d.id, 'entity_type', d.entity_type, 'id', d.logical_entity_id, 'rule', d.rule,
+               'values', d.proposal, 'resume_version_id', d.resume_version_id, 'created_at', d.created_at)
+             ORDER BY d.created_at DESC, d.source_path)
+        FROM public.merge_decisions d WHERE d.user_id = (SELECT id FROM u) AND d.proposal_status = 'open'),
+      '[]'::jsonb)
   )
 $$;
 

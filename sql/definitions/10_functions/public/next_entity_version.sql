@@ -17,4 +17,5 @@ END
 $$;
 
 REVOKE ALL ON FUNCTION public.next_entity_version(text, uuid) FROM PUBLIC, anon, authenticated, careeros_worker, service_role;
-GRANT EXECUTE ON FUNCTION public.next_entity_version(text, uuid) TO careeros_worker, service_role;
+-- authenticated: accept_merge_proposal runs as the user
+GRANT EXECUTE ON FUNCTION public.next_entity_version(text, uuid) TO authenticated, careeros_worker, service_role;
