@@ -1,53 +1,8 @@
 -- Triggered by uploads (optional, Supabase Storage only): a file that lands
--- in a configured bucket under "<user_id>/..." becomes a pending
--- resume_versions row by itself, so uploading is all an application does.
---
--- Where storage.objects does not exist (plain PostgreSQL) the functions are
--- created and nothing else happens; once Storage is there,
--- SELECT queue.install_storage_upload_trigger() attaches the trigger.
---
--- What the row gets, from what Storage records:
---   stream     user_metadata.stream_id when it names one of the user's streams,
---              else the user's oldest "Default Resume" stream (created if none)
---   file_size  metadata.size          mime_type  metadata.mimetype
---   file_hash  user_metadata.sha256 when the client sent one (64 hex digits),
---              else "md5:<eTag>" when the eTag is a plain MD5 (single-part
---              uploads), else "none": Storage recorded no digest to check.
--- One version per object and content: an upsert that replaces the file
--- (new eTag) is a new version; the same row written again is not.
-
-CREATE TABLE IF NOT EXISTS queue.upload_buckets (
-  bucket_id text NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  CONSTRAINT upload_buckets_pkey PRIMARY KEY (bucket_id),
-  CONSTRAINT upload_buckets_bucket_id_len CHECK (length(bucket_id) BETWEEN 1 AND 100)
-);
-INSERT INTO queue.upload_buckets (bucket_id) VALUES ('resumes') ON CONFLICT DO NOTHING;
-REVOKE ALL ON TABLE queue.upload_buckets FROM PUBLIC;
-
--- The stream a new upload goes to (locked, so that version numbers of
--- concurrent uploads to one stream do not collide).
-CREATE OR REPLACE FUNCTION queue.upload_stream(p_user uuid, p_requested text)
-RETURNS uuid LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-DECLARE v_stream uuid;
-BEGIN
-  IF p_requested ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
-    SELECT s.id INTO v_stream FROM public.resume_streams s
-     WHERE s.id = p_requested::uuid AND s.user_id = p_user FOR UPDATE;
-    IF FOUND THEN
-      RETURN v_stream;
-    END IF;
-  END IF;
-  SELECT s.id INTO v_stream FROM public.resume_streams s
-   WHERE s.user_id = p_user AND s.name = 'Default Resume'
-   ORDER BY s.created_at, s.id LIMIT 1 FOR UPDATE;
-  IF NOT FOUND THEN
-    INSERT INTO public.resume_streams (user_id, name) VALUES (p_user, 'Default Resume') RETURNING id INTO v_stream;
-  END IF;
-  RETURN v_stream;
-END;
-$$;
-
+-- in a bucket of queue.upload_buckets under "<user_id>/..." becomes a pending
+-- resume_versions row (see README, "Triggered by uploads").  Where
+-- storage.objects does not exist the functions are created and nothing is
+-- attached; SELECT queue.install_storage_upload_trigger() does it later.
 CREATE OR REPLACE FUNCTION queue.version_from_storage_object() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -124,6 +79,6 @@ BEGIN
 END;
 $$;
 
-REVOKE ALL ON FUNCTION queue.upload_stream(uuid, text), queue.version_from_storage_object(),
-  queue.install_storage_upload_trigger() FROM PUBLIC;
+REVOKE ALL ON FUNCTION queue.version_from_storage_object(), queue.install_storage_upload_trigger()
+  FROM PUBLIC, anon, authenticated, careeros_worker, service_role;
 SELECT queue.install_storage_upload_trigger();
