@@ -60,6 +60,12 @@ static const struct command commands[] = {
      "  Resets failed versions (by id, by error code, or all) to pending; prints the count.\n"
      "  --code CODE    failed versions that recorded an error with this code\n"
      "  --all-failed   every failed version\n"},
+    {"export", cw_cmd_export, "print one version's parsed resume as JSON Resume or JSON",
+     "export VERSION_ID [--format jsonresume|json]\n"
+     "  Prints the version's parsed resume on stdout: a JSON Resume v1.0.0 document\n"
+     "  (default), or the parsed document (contact, summary, work_experience, ...).\n"
+     "  Exits 4 when the version does not exist or has not been parsed yet.\n"
+     "  --format F   jsonresume (default) or json\n"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -78,7 +84,8 @@ void cw_cli_usage(FILE *f) {
           "                     " CW_SYSCONFDIR "/careeros-worker.ini if it exists)\n"
           "  -h, --help         this help\n"
           "  -V, --version      print the version\n\n"
-          "exit codes: 0 success, 1 runtime failure, 2 usage error, 3 configuration error\n");
+          "exit codes: 0 success, 1 runtime failure, 2 usage error, 3 configuration error,\n"
+          "            4 export: version not found or not parsed yet\n");
 }
 
 static void command_usage(const struct command *c, FILE *f) {

@@ -18,6 +18,7 @@
 #include "careeros/offline.h"
 #include "careeros/pipeline.h"
 #include "careeros/queue.h"
+#include "careeros/status.h"
 #include "cw_build.h"
 
 #define CHANNEL "careeros_jobs"
@@ -44,6 +45,7 @@ typedef struct {
   cw_storage *storage;
   cw_extractor *extractor;
   cw_metrics_server *metrics;
+  cw_status *status; /* reports to, and the page about, the fleet */
 
   uv_signal_t sigterm, sigint, sighup;
   uv_timer_t poll_timer, heartbeat_timer, watchdog_timer, status_timer, deadline_timer;
@@ -213,6 +215,7 @@ static void on_health(void *arg, bool up, bool listening) {
   if (up) {
     release_uncertain(d);
     wake(d);
+    cw_status_report(d->status, cw_pipeline_inflight(d->pipeline), d->done, d->failed);
   }
 }
 
@@ -301,6 +304,7 @@ static void on_status_timer(uv_timer_t *t) {
   cw_notify_status("in flight %d, done %lu, failed %lu, retried %lu%s",
                    cw_pipeline_inflight(d->pipeline), d->done, d->failed, d->retried,
                    cw_db_is_up(d->db) ? "" : ", database unreachable");
+  cw_status_report(d->status, cw_pipeline_inflight(d->pipeline), d->done, d->failed);
   if (cw_db_is_up(d->db) && cw_db_pending(d->db) == 0)
     cw_db_query(d->db,
                 "SELECT count(*) FILTER (WHERE processing_status = 'pending'), "
@@ -361,6 +365,8 @@ static void close_all(daemon_t *d) {
     d->pending_closes++;
     cw_http_close(d->http, on_closed, d);
   }
+  cw_status_free(d->status); /* after the metrics server: its pages are answered */
+  d->status = NULL;
   if (d->queue)
     cw_queue_detach(d->queue); /* late job callbacks must not reach the closing db */
   if (d->db) {
@@ -436,6 +442,7 @@ static void reload(daemon_t *d) {
   d->cfg->log.level = fresh.log.level;
   cw_log_set_level(fresh.log.level);
   d->cfg->worker.concurrency = fresh.worker.concurrency;
+  cw_status_set_concurrency(d->status, fresh.worker.concurrency);
   d->cfg->worker.poll_interval_ms = fresh.worker.poll_interval_ms;
   cw_config_free(&fresh);
   uv_timer_start(&d->poll_timer, on_poll_timer, (uint64_t)d->cfg->worker.poll_interval_ms,
@@ -488,8 +495,11 @@ static int start_modules(daemon_t *d) {
   cw_db_events ev = {.on_notify = on_notify, .on_listening = on_listening,
                      .on_health = on_health, .arg = d};
   if ((rc = cw_db_new(&d->loop, cfg, CHANNEL, &ev, &d->db)) < 0 ||
-      (rc = cw_queue_new(d->db, d->worker_id, cfg->database.pool_size, &d->queue)) < 0)
+      (rc = cw_queue_new(d->db, d->worker_id, cfg->database.pool_size, &d->queue)) < 0 ||
+      (rc = cw_status_new(d->db, d->worker_id, d->host, cfg->worker.concurrency, &d->status)) < 0)
     return rc;
+  if (d->metrics)
+    cw_metrics_server_add_page(d->metrics, "/status", cw_status_page, d->status);
   cw_pipeline_ctx pctx = {.loop = &d->loop, .cfg = cfg, .queue = d->queue,
                           .provider = d->provider, .storage = d->storage,
                           .extractor = d->extractor, .worker_id = d->worker_id,

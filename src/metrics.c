@@ -303,6 +303,14 @@ char *cw_metrics_render(void) {
 
 /* ---- HTTP server on the loop ------------------------------------------ */
 
+#define MAX_PAGES 4
+
+struct page {
+  char path[32];
+  cw_metrics_page_fn fn;
+  void *arg;
+};
+
 struct cw_metrics_server {
   uv_loop_t *loop;
   struct MHD_Daemon *mhd;
@@ -312,6 +320,23 @@ struct cw_metrics_server {
   bool closing;
   void (*close_cb)(void *);
   void *close_arg;
+  struct page pages[MAX_PAGES];
+  int npages;
+  cw_metrics_reply *replies; /* pages not answered yet (their connections are suspended) */
+};
+
+/* A page answered later: the connection is suspended until the page's
+ * handler sends.  Two owners, MHD's request and the handler, each drop one
+ * reference, in either order; the server may close in between. */
+struct cw_metrics_reply {
+  cw_metrics_server *s; /* NULL once the server closed */
+  struct MHD_Connection *c;
+  cw_metrics_reply *next;
+  int refs;
+  bool sent, suspended, in_handler;
+  unsigned status;
+  const char *type;
+  char *body;
 };
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
@@ -341,19 +366,120 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
   return ret;
 }
 
+/* What req_cls points at for every request that is not a page. */
+static int seen_marker;
+
+static void drive(cw_metrics_server *s);
+
+static void reply_unref(cw_metrics_reply *r) {
+  if (--r->refs > 0)
+    return;
+  free(r->body);
+  free(r);
+}
+
+static void unlink_reply(cw_metrics_reply *r) {
+  if (!r->s)
+    return;
+  for (cw_metrics_reply **p = &r->s->replies; *p; p = &(*p)->next)
+    if (*p == r) {
+      *p = r->next;
+      break;
+    }
+}
+
+static enum MHD_Result answer_page(struct MHD_Connection *c, cw_metrics_reply *r) {
+  if (!r->sent) /* resumed by a closing server */
+    return reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", (char *)"shutting down\n",
+                 false);
+  char *body = r->body;
+  r->body = NULL;
+  if (!body)
+    return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", (char *)"out of memory\n",
+                 false);
+  return reply(c, r->status, r->type, body, true);
+}
+
+static enum MHD_Result start_page(cw_metrics_server *s, struct MHD_Connection *c, const struct page *pg,
+                                  void **req_cls) {
+  cw_metrics_reply *r = calloc(1, sizeof *r);
+  if (!r)
+    return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", (char *)"out of memory\n",
+                 false);
+  r->s = s;
+  r->c = c;
+  r->refs = 2; /* the request (dropped when MHD completes it) and the handler */
+  r->next = s->replies;
+  s->replies = r;
+  *req_cls = r;
+  r->in_handler = true;
+  pg->fn(pg->arg, r);
+  r->in_handler = false;
+  if (r->sent) /* answered at once */
+    return answer_page(c, r);
+  r->suspended = true;
+  MHD_suspend_connection(c);
+  return MHD_YES;
+}
+
+void cw_metrics_reply_send(cw_metrics_reply *r, unsigned status, const char *content_type, char *body) {
+  if (r->sent) {
+    free(body);
+    return;
+  }
+  r->sent = true;
+  r->status = status;
+  r->type = content_type;
+  r->body = body;
+  cw_metrics_server *s = r->s;
+  unlink_reply(r);
+  if (s && r->suspended) {
+    r->suspended = false;
+    MHD_resume_connection(r->c);
+  }
+  bool later = r->in_handler;
+  reply_unref(r); /* the handler's reference; the request still holds one */
+  if (s && !later)
+    drive(s);
+}
+
+/* MHD is done with a request: drops the request's reference of a page. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+                         enum MHD_RequestTerminationCode toe) {
+  (void)cls, (void)c, (void)toe;
+  if (*req_cls && *req_cls != &seen_marker) {
+    cw_metrics_reply *r = *req_cls;
+    if (!r->sent) /* the client left first; the handler still holds r */
+      unlink_reply(r), r->s = NULL;
+    reply_unref(r);
+  }
+  *req_cls = NULL;
+}
+
+void cw_metrics_server_add_page(cw_metrics_server *s, const char *path, cw_metrics_page_fn fn, void *arg) {
+  if (!s || s->npages == MAX_PAGES || strlen(path) >= sizeof s->pages[0].path)
+    return;
+  struct page *pg = &s->pages[s->npages++];
+  snprintf(pg->path, sizeof pg->path, "%s", path);
+  pg->fn = fn;
+  pg->arg = arg;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **req_cls) {
-  (void)cls, (void)version, (void)upload_data;
+  (void)version, (void)upload_data;
+  cw_metrics_server *s = cls;
   static const char text[] = "text/plain; charset=utf-8";
   /* The first call only announces the headers; answering then counts as
    * an early response and MHD would close the connection.  Answer on the
    * second call, after any body was read (and ignored). */
-  static int seen;
   if (*req_cls == NULL) {
-    *req_cls = &seen;
+    *req_cls = &seen_marker;
     return MHD_YES;
   }
+  if (*req_cls != &seen_marker) /* a page whose handler has answered: resumed */
+    return answer_page(c, *req_cls);
   if (*upload_data_size) {
     *upload_data_size = 0;
     return MHD_YES;
@@ -366,6 +492,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
       return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, text, (char *)"out of memory\n", false);
     return reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", body, true);
   }
+  for (int i = 0; i < s->npages; i++)
+    if (strcmp(url, s->pages[i].path) == 0)
+      return start_page(s, c, &s->pages[i], req_cls);
   if (strcmp(url, "/healthz") == 0)
     return reply(c, MHD_HTTP_OK, text, (char *)"ok\n", false);
   if (strcmp(url, "/readyz") == 0) {
@@ -376,7 +505,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
       return reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, text, (char *)"not ready\n", false);
     return reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, text, body, true);
   }
-  return reply(c, MHD_HTTP_NOT_FOUND, text, (char *)"not found; try /metrics, /healthz or /readyz\n", false);
+  return reply(c, MHD_HTTP_NOT_FOUND, text, (char *)"not found; try /metrics, /status, /healthz or /readyz\n", false);
 }
 
 static void on_timer(uv_timer_t *t);
@@ -467,8 +596,10 @@ int cw_metrics_server_start(uv_loop_t *loop, const char *listen, cw_metrics_serv
   errno = 0;
   /* MHD_USE_EPOLL without MHD_USE_INTERNAL_POLLING_THREAD: no thread, MHD
    * exposes one epoll fd and we drive it from the loop. */
-  s->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0), port, NULL, NULL,
-                            on_request, s,
+  s->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+                                (v6 ? MHD_USE_IPv6 : 0),
+                            port, NULL, NULL, on_request, s,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)32,
@@ -524,6 +655,22 @@ void cw_metrics_server_close(cw_metrics_server *s, void (*close_cb)(void *), voi
   s->closing = true;
   s->close_cb = close_cb;
   s->close_arg = arg;
+  /* MHD must not be stopped with suspended connections: resume them (they
+   * answer 503) and let their handlers find no server when they send. */
+  bool resumed = false;
+  for (cw_metrics_reply *r = s->replies, *next; r; r = next) {
+    next = r->next;
+    r->s = NULL;
+    r->next = NULL;
+    if (r->suspended) {
+      r->suspended = false;
+      MHD_resume_connection(r->c);
+      resumed = true;
+    }
+  }
+  s->replies = NULL;
+  if (resumed)
+    MHD_run(s->mhd);
   uv_close((uv_handle_t *)&s->poll, on_handle_closed);
   uv_close((uv_handle_t *)&s->timer, on_handle_closed);
 }

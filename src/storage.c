@@ -69,7 +69,9 @@ struct cw_storage_fetch {
   char *file_path;
   int64_t expected_size;
   char expected_sha[65];
-  bool check_sha, bad_sha_format;
+  char expected_md5[33];
+  bool check_sha, check_md5, bad_sha_format;
+  EVP_MD_CTX *md5; /* only for "md5:" hashes (what Supabase Storage records as eTag) */
   uint64_t t0;
   atomic_int cancelled;
   /* local */
@@ -258,6 +260,12 @@ static void hex(const unsigned char *d, size_t n, char *out) {
 
 /* Size checks that can be made before reading (local fstat, HTTP
  * Content-Length) or after (what was actually read). */
+static void digest(cw_storage_fetch *f, const void *data, size_t len) {
+  EVP_DigestUpdate(f->md, data, len);
+  if (f->md5)
+    EVP_DigestUpdate(f->md5, data, len);
+}
+
 static bool check_size(cw_storage_fetch *f, int64_t size) {
   cw_storage_result *r = &f->res;
   if (size == 0) {
@@ -295,8 +303,20 @@ static void check_final(cw_storage_fetch *f) {
     set_error(r, -EINVAL, CW_ERR_FILE_HASH_MISMATCH, "file_hash is not a hex sha256 digest");
     return;
   }
-  if (f->check_sha && strcmp(r->sha256, f->expected_sha) != 0)
+  if (f->check_sha && strcmp(r->sha256, f->expected_sha) != 0) {
     set_error(r, -EINVAL, CW_ERR_FILE_HASH_MISMATCH, "sha256 differs from file_hash");
+    return;
+  }
+  if (f->check_md5) {
+    char md5[33];
+    if (!EVP_DigestFinal_ex(f->md5, d, &dn)) {
+      set_error(r, -EIO, CW_ERR_INTERNAL, "md5 failed");
+      return;
+    }
+    hex(d, dn, md5);
+    if (strcmp(md5, f->expected_md5) != 0)
+      set_error(r, -EINVAL, CW_ERR_FILE_HASH_MISMATCH, "md5 differs from file_hash");
+  }
 }
 
 /* ---- lifecycle ------------------------------------------------------------------ */
@@ -348,6 +368,7 @@ static void deliver(cw_storage_fetch *f) {
   s->n_fetches--;
   f->cb(f->arg, &f->res);
   EVP_MD_CTX_free(f->md);
+  EVP_MD_CTX_free(f->md5);
   free(f->file_path);
   free(f);
   maybe_finish_close(s);
@@ -394,7 +415,7 @@ static void local_work(uv_work_t *w) {
     }
     if (n == 0)
       break;
-    EVP_DigestUpdate(f->md, buf, (size_t)n);
+    digest(f, buf, (size_t)n);
     f->got += n;
     if (f->got > f->s->max_bytes) { /* the file grew while we read it */
       set_error(r, -EFBIG, CW_ERR_FILE_TOO_LARGE, "file grew beyond the limit while reading");
@@ -474,7 +495,7 @@ static int sb_body(void *arg, const char *data, size_t len) {
     }
     off += (size_t)n;
   }
-  EVP_DigestUpdate(f->md, data, len);
+  digest(f, data, len);
   f->got += (int64_t)len;
   return 0;
 }
@@ -648,21 +669,36 @@ fail:
   return rc;
 }
 
-static bool parse_expected_sha(cw_storage_fetch *f, const char *h) {
-  if (!h || !*h)
-    return true;
-  if (strncasecmp(h, "sha256:", 7) == 0)
-    h += 7;
-  if (strlen(h) != 64)
+/* Copies n hex digits of h, lower-cased, into out; false unless exactly n. */
+static bool copy_hex(char *out, const char *h, size_t n) {
+  if (strlen(h) != n)
     return false;
-  for (int i = 0; i < 64; i++) {
+  for (size_t i = 0; i < n; i++) {
     if (!isxdigit((unsigned char)h[i]))
       return false;
-    f->expected_sha[i] = (char)tolower((unsigned char)h[i]);
+    out[i] = (char)tolower((unsigned char)h[i]);
   }
-  f->expected_sha[64] = '\0';
-  f->check_sha = true;
+  out[n] = '\0';
   return true;
+}
+
+/* file_hash: "<sha256 hex>" or "sha256:<hex>"; "md5:<hex>" where Storage
+ * recorded only an MD5 (an upload that created its own row, see the
+ * storage-upload trigger); "none" where it recorded no digest at all. */
+static bool parse_expected_sha(cw_storage_fetch *f, const char *h) {
+  if (!h || !*h || strcmp(h, "none") == 0)
+    return true;
+  if (strncasecmp(h, "md5:", 4) == 0) {
+    if (!copy_hex(f->expected_md5, h + 4, 32))
+      return false;
+    f->md5 = EVP_MD_CTX_new();
+    f->check_md5 = f->md5 && EVP_DigestInit_ex(f->md5, EVP_md5(), NULL);
+    return f->check_md5;
+  }
+  if (strncasecmp(h, "sha256:", 7) == 0)
+    h += 7;
+  f->check_sha = copy_hex(f->expected_sha, h, 64);
+  return f->check_sha;
 }
 
 int cw_storage_fetch_start(cw_storage *s, const cw_storage_req *req, cw_storage_cb cb, void *arg,
@@ -728,6 +764,7 @@ int cw_storage_fetch_start(cw_storage *s, const cw_storage_req *req, cw_storage_
       f->next->prev = f->prev;
     s->n_fetches--;
     EVP_MD_CTX_free(f->md);
+    EVP_MD_CTX_free(f->md5);
     free(f->file_path);
     free(f);
     return rc;

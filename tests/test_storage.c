@@ -203,6 +203,13 @@ START_TEST(local_ok) {
   up[71] = 0;
   o = fetch_local("user1/cv.txt", 13, up);
   ck_assert_int_eq(o.res.status, 0);
+  /* what an upload that made its own row records: Storage's MD5 eTag, or no digest */
+  o = fetch_local("user1/cv.txt", 13, "md5:C01DB54145C367DE58951E242C4C6D73");
+  ck_assert_int_eq(o.res.status, 0);
+  ck_assert_str_eq(o.res.sha256, sha);
+  o = fetch_local("user1/cv.txt", 13, "none");
+  ck_assert_int_eq(o.res.status, 0);
+  ck_assert_str_eq(o.res.sha256, sha);
 }
 END_TEST
 
@@ -219,6 +226,9 @@ START_TEST(local_refusals) {
   sha256_hex("something else", 14, sha);
   EXPECT_CODE(fetch_local("user1/cv.txt", 13, sha), FILE_HASH_MISMATCH);
   EXPECT_CODE(fetch_local("user1/cv.txt", 13, "d41d8cd98f00b204e9800998ecf8427e"), FILE_HASH_MISMATCH);
+  EXPECT_CODE(fetch_local("user1/cv.txt", 13, "md5:d41d8cd98f00b204e9800998ecf8427e"), FILE_HASH_MISMATCH);
+  EXPECT_CODE(fetch_local("user1/cv.txt", 13, "md5:xyz"), FILE_HASH_MISMATCH);
+  EXPECT_CODE(fetch_local("user1/cv.txt", 13, "nonesuch"), FILE_HASH_MISMATCH);
   char big[1001];
   memset(big, 'x', sizeof big);
   write_file(root, "big.txt", big, sizeof big);

@@ -731,7 +731,7 @@ int wfx_free_port(void) {
   return ntohs(a.sin_port);
 }
 
-static char *http_get(const char *url) {
+static char *http_get_status(const char *url, long *status) {
   char *buf = NULL;
   size_t len = 0;
   FILE *mem = open_memstream(&buf, &len);
@@ -741,6 +741,8 @@ static char *http_get(const char *url) {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, mem);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
   CURLcode rc = curl_easy_perform(c);
+  if (status)
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
   curl_easy_cleanup(c);
   fclose(mem);
   if (rc != CURLE_OK) {
@@ -748,6 +750,16 @@ static char *http_get(const char *url) {
     return NULL;
   }
   return buf;
+}
+
+static char *http_get(const char *url) { return http_get_status(url, NULL); }
+
+char *wfx_http_get(int port, const char *path, long *status) {
+  char url[256];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+  if (status)
+    *status = 0;
+  return http_get_status(url, status);
 }
 
 double wfx_metric(int port, const char *name) {

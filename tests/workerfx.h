@@ -156,6 +156,10 @@ int wfx_free_port(void);
  * http://127.0.0.1:port/metrics; -1 when it cannot be read. */
 double wfx_metric(int port, const char *name);
 
+/* GET http://127.0.0.1:port<path>: the body (malloc'd) and the HTTP status,
+ * or NULL when no answer came. */
+char *wfx_http_get(int port, const char *path, long *status);
+
 /* Milliseconds on the monotonic clock. */
 long wfx_now_ms(void);
 void wfx_sleep_ms(int ms);

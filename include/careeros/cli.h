@@ -20,6 +20,7 @@ enum cw_exit {
   CW_EXIT_FAILURE = 1,  /* runtime failure: database, file, refused migration, ... */
   CW_EXIT_USAGE = 2,    /* bad command line */
   CW_EXIT_CONFIG = 3,   /* bad configuration (every problem reported as file:line: key: reason) */
+  CW_EXIT_NOT_FOUND = 4, /* export: no such version, or nothing parsed for it yet */
 };
 
 /* What the global options decided, shared by every command. */
@@ -64,5 +65,6 @@ int cw_cmd_migrate(const cw_cli_ctx *ctx, int argc, char **argv);
 int cw_cmd_enqueue(const cw_cli_ctx *ctx, int argc, char **argv);
 int cw_cmd_status(const cw_cli_ctx *ctx, int argc, char **argv);
 int cw_cmd_requeue(const cw_cli_ctx *ctx, int argc, char **argv);
+int cw_cmd_export(const cw_cli_ctx *ctx, int argc, char **argv);
 
 #endif

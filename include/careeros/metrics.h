@@ -31,6 +31,16 @@ void cw_metrics_set_health(bool db_connected, bool listening);
 int cw_metrics_server_start(uv_loop_t *loop, const char *listen, cw_metrics_server **out);
 void cw_metrics_server_close(cw_metrics_server *s, void (*close_cb)(void *), void *arg);
 
+/* Pages served beside /metrics whose answer comes later (the status page
+ * reads Postgres): the handler gets a reply and must send it exactly once,
+ * now or from a later callback.  The connection waits meanwhile; when the
+ * server closes first it answers 503 and the late send is dropped. */
+typedef struct cw_metrics_reply cw_metrics_reply;
+typedef void (*cw_metrics_page_fn)(void *arg, cw_metrics_reply *r);
+void cw_metrics_server_add_page(cw_metrics_server *s, const char *path, cw_metrics_page_fn fn, void *arg);
+/* Takes body (malloc'd, NUL-terminated). */
+void cw_metrics_reply_send(cw_metrics_reply *r, unsigned status, const char *content_type, char *body);
+
 /* The exposition text (for tests and the CLI); caller frees. */
 char *cw_metrics_render(void);
 

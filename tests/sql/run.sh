@@ -193,6 +193,9 @@ END $$;
 SQL
 createdb -O cw_supa_owner "$supa"
 psql_q -d "$supa" -f "$here/supabase-sim.sql" >/dev/null
+# Supabase Storage too, with the privileges Supabase gives the project owner
+psql_q -d "$supa" -f "$here/storage-sim.sql" -c "GRANT USAGE ON SCHEMA storage TO cw_supa_owner" \
+  -c "GRANT ALL ON storage.objects, storage.buckets TO cw_supa_owner" >/dev/null
 auth_before=$(psql_q -d "$supa" -tAc "SELECT md5(string_agg(x, ',' ORDER BY x)) FROM (
   SELECT 'c:' || relname || ':' || relowner::regrole::text AS x FROM pg_class WHERE relnamespace = 'auth'::regnamespace
   UNION ALL SELECT 'p:' || proname || ':' || proowner::regrole::text || ':' || md5(prosrc) FROM pg_proc WHERE pronamespace = 'auth'::regnamespace) s")
@@ -204,6 +207,10 @@ fi
 auth_after=$(psql_q -d "$supa" -tAc "SELECT md5(string_agg(x, ',' ORDER BY x)) FROM (
   SELECT 'c:' || relname || ':' || relowner::regrole::text AS x FROM pg_class WHERE relnamespace = 'auth'::regnamespace
   UNION ALL SELECT 'p:' || proname || ':' || proowner::regrole::text || ':' || md5(prosrc) FROM pg_proc WHERE pronamespace = 'auth'::regnamespace) s")
+trig="SELECT count(*) FROM pg_trigger WHERE tgname = 'careeros_version_from_upload'"
+if [ "$(psql_q -d "$supa" -tAc "$trig")" = 1 ] && [ "$(psql_q -d "$db" -tAc "$trig")" = 0 ]; then
+  ok "the upload trigger is attached where storage.objects exists (Supabase path) and only there"
+else not_ok "the upload trigger: expected on the Supabase path only"; fi
 if [ "$auth_before" = "$auth_after" ]; then ok "Supabase path: nothing created or changed in schema auth"
 else not_ok "Supabase path: schema auth was modified"; fi
 n=$(psql_q -d "$supa" -tAc "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND rowsecurity AND tableowner = 'cw_supa_owner'")
