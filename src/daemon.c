@@ -147,6 +147,12 @@ static void on_uncertain_released(void *arg, int status, const char *result) {
             (size_t)d->n_uncertain * sizeof d->uncertain[0]);
   }
   d->n_releasing = 0;
+  /* Jobs that became uncertain while this release was out (a restart cuts
+   * several commits, one after the other) go now, not at the next poll:
+   * the database has just answered, or (a failed release) will be retried
+   * when it is back (on_health). */
+  if (status != -EIO)
+    release_uncertain(d);
   maybe_finish_shutdown(d);
 }
 

@@ -305,6 +305,44 @@ START_TEST(killed_commit_connection_releases_jobs_without_waiting_for_the_lease)
 }
 END_TEST
 
+/* Several commits cut at once (one batched stage commit, or several
+ * connections killed together, as a restart does): every job whose outcome
+ * became unknown is released as soon as the database answers, not only the
+ * first one.  Poll interval and lease are a minute, so neither can be what
+ * makes the rows claimable again. */
+START_TEST(several_cut_commits_are_all_released_at_once) {
+  const int n = 3;
+  wfx f;
+  wfx_init(&f, "wcut", 3, NULL);
+  PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
+  char(*ids)[37] = wfx_enqueue(&f, n, 0);
+  wfx_worker *a = wfx_start(&f, "cutA", "[worker]\nconcurrency = 3\nlease_ms = 120000\n"
+                                        "heartbeat_ms = 60000\npoll_interval_ms = 60000\n"
+                                        "[database]\npool_size = 4\n");
+  /* all three parse commits are out, waiting on the lock */
+  ck_assert_int_eq(wfx_wait_count(&f, n, 10000,
+                                  "SELECT count(*) FROM public.resume_versions WHERE "
+                                  "processing_stages->'upload'->>'status' = 'completed'"),
+                   n);
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
+  wfx_sleep_ms(300); /* the last upload commit's answer reached the worker */
+  ck_assert_int_ge(wfx_kill_lock_waiters(&f), 1);
+  wfx_unblock(blk);
+  long left = wfx_wait_count(&f, 0, 20000, WFX_UNFINISHED);
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_msg(left == 0, "%ld versions still waiting (poll and lease 60 s and more)", left);
+  wfx_assert_outputs_once(&f, n);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                                 "processing_errors <> '[]'::jsonb"),
+                   0);
+  ck_assert_int_eq(wfx_log_count(a, "outcome=uncertain"), n);
+  ck_assert_int_eq(wfx_stop(a, 15000), 0);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
 /* ---- PostgreSQL restarted mid-run (private cluster) -------------------------- */
 
 static char *run_capture(const char *cmd) {
@@ -848,6 +886,10 @@ int main(int argc, char **argv) {
   tcase_add_test(tc,
                  retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_failed_stage);
   suite_add_tcase(s, tc);
+  TCase *cut = tcase_create("cut");
+  tcase_set_timeout(cut, 120);
+  tcase_add_test(cut, several_cut_commits_are_all_released_at_once);
+  suite_add_tcase(s, cut);
   /* the same faults with the LLM provider against the fake server */
   TCase *llm = tcase_create("llm");
   tcase_set_timeout(llm, 120);
