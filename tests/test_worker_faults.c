@@ -343,6 +343,39 @@ START_TEST(several_cut_commits_are_all_released_at_once) {
 }
 END_TEST
 
+/* A heartbeat that runs after a job's final commit went through, but whose
+ * answer the worker reads before the commit's, does not find the lease
+ * (the commit ended it) and must not call the job lost: the commit's own
+ * answer says what happened.  The race is made deterministic here: the
+ * final commit waits on the user's merge lock, held by the test, while the
+ * test puts the row in the state that commit leaves it in (completed, no
+ * lease); heartbeats run every 100 ms meanwhile. */
+START_TEST(heartbeat_does_not_call_a_job_with_its_commit_out_lost) {
+  wfx f;
+  wfx_init(&f, "whb", 1, NULL);
+  wfx_exec(&f, "SELECT pg_advisory_lock(hashtextextended('%s', 7391))", f.users[0]);
+  char(*ids)[37] = wfx_enqueue(&f, 1, 0);
+  wfx_worker *a = wfx_start(&f, "hbA", "[worker]\nlease_ms = 60000\nheartbeat_ms = 100\n");
+  /* the final (chained) commit waits on the merge lock */
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                                 "processing_stages->'parse'->>'status' = 'completed'"),
+                   1);
+  wfx_exec(&f, "UPDATE public.resume_versions SET processing_status = 'completed', "
+               "lease_token = NULL, locked_by = NULL, lease_expires_at = NULL");
+  /* heartbeats that do not renew it: the worker asks every 100 ms */
+  ck_assert(!wfx_wait_log(a, "job.lease_lost", 1, 1500));
+  wfx_exec(&f, "SELECT pg_advisory_unlock_all()");
+  char want[160];
+  snprintf(want, sizeof want, "job.end job=%s outcome=fenced", ids[0]);
+  ck_assert_msg(wfx_wait_log(a, want, 1, 10000), "no '%s'", want);
+  ck_assert_int_eq(wfx_log_count(a, "job.lease_lost"), 0);
+  ck_assert_int_eq(wfx_stop(a, 15000), 0);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
 /* ---- PostgreSQL restarted mid-run (private cluster) -------------------------- */
 
 static char *run_capture(const char *cmd) {
@@ -889,6 +922,7 @@ int main(int argc, char **argv) {
   TCase *cut = tcase_create("cut");
   tcase_set_timeout(cut, 120);
   tcase_add_test(cut, several_cut_commits_are_all_released_at_once);
+  tcase_add_test(cut, heartbeat_does_not_call_a_job_with_its_commit_out_lost);
   suite_add_tcase(s, cut);
   /* the same faults with the LLM provider against the fake server */
   TCase *llm = tcase_create("llm");
