@@ -128,7 +128,8 @@ static void claim(daemon_t *d) {
     want = d->cfg->worker.claim_batch;
   d->claiming = true;
   d->claim_want = want;
-  if (cw_queue_claim(d->queue, want, d->cfg->worker.lease_ms, on_claimed, d) < 0)
+  if (cw_queue_claim(d->queue, want, d->cfg->worker.lease_ms, d->cfg->worker.max_attempts,
+                     on_claimed, d) < 0)
     d->claiming = false;
 }
 

@@ -376,6 +376,31 @@ START_TEST(heartbeat_does_not_call_a_job_with_its_commit_out_lost) {
 }
 END_TEST
 
+/* [worker] max_attempts is the limit for every job the worker claims,
+ * whatever the row's column says (its default is 5), lower or higher. */
+START_TEST(worker_max_attempts_applies_to_the_jobs_it_claims) {
+  wfx f;
+  wfx_init(&f, "wmax", 2, NULL);
+  wfx_exec(&f, "ALTER TABLE public.merge_decisions ADD CONSTRAINT cw_test_merge_blocked "
+               "CHECK (false) NOT VALID");
+  char(*ids)[37] = wfx_enqueue(&f, 2, 0); /* the column default */
+  wfx_exec(&f, "UPDATE public.resume_versions SET max_attempts = 1 WHERE id = '%s'", ids[1]);
+  wfx_worker *w = wfx_start(&f, "max1", "[worker]\nmax_attempts = 2\npoll_interval_ms = 100\n"
+                                        "backoff_base_ms = 0\nbackoff_max_ms = 0\n");
+  wfx_wait_all_finished(&f, 20000);
+  char *rows = wfx_value(&f, "SELECT string_agg(processing_status || ' ' || attempts || '/' || "
+                             "max_attempts || ' ' || (processing_errors->-1->>'code'), ',' "
+                             "ORDER BY id = '%s') FROM public.resume_versions",
+                         ids[1]);
+  ck_assert_str_eq(rows, "failed 2/2 MAX_ATTEMPTS,failed 2/2 MAX_ATTEMPTS");
+  free(rows);
+  ck_assert_int_eq(wfx_log_count(w, "attempt=3"), 0);
+  ck_assert_int_eq(wfx_stop(w, 15000), 0);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
 /* ---- PostgreSQL restarted mid-run (private cluster) -------------------------- */
 
 static char *run_capture(const char *cmd) {
@@ -919,11 +944,12 @@ int main(int argc, char **argv) {
   tcase_add_test(tc,
                  retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_failed_stage);
   suite_add_tcase(s, tc);
-  TCase *cut = tcase_create("cut");
-  tcase_set_timeout(cut, 120);
-  tcase_add_test(cut, several_cut_commits_are_all_released_at_once);
-  tcase_add_test(cut, heartbeat_does_not_call_a_job_with_its_commit_out_lost);
-  suite_add_tcase(s, cut);
+  TCase *edges = tcase_create("edges");
+  tcase_set_timeout(edges, 120);
+  tcase_add_test(edges, several_cut_commits_are_all_released_at_once);
+  tcase_add_test(edges, heartbeat_does_not_call_a_job_with_its_commit_out_lost);
+  tcase_add_test(edges, worker_max_attempts_applies_to_the_jobs_it_claims);
+  suite_add_tcase(s, edges);
   /* the same faults with the LLM provider against the fake server */
   TCase *llm = tcase_create("llm");
   tcase_set_timeout(llm, 120);

@@ -52,7 +52,10 @@ void cw_queue_free(cw_queue *q);
  * every call fails with -ECANCELED without touching it. */
 void cw_queue_detach(cw_queue *q);
 
-int cw_queue_claim(cw_queue *q, int limit, int lease_ms, cw_queue_claim_cb cb, void *arg);
+/* max_attempts: the worker's limit, written into every row claimed (0: each
+ * row keeps its own). */
+int cw_queue_claim(cw_queue *q, int limit, int lease_ms, int max_attempts, cw_queue_claim_cb cb,
+                   void *arg);
 void cw_claimed_clear(cw_claimed *c);
 
 /* item: {id, token, user_id, stage, next_stage, progress, output, telemetry,
