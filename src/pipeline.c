@@ -232,6 +232,14 @@ static void on_finished(void *arg, int result, const char *message) {
     job_end(j, CW_JOB_FENCED);
     return;
   }
+  if (result == CW_FINISH_STALE) {
+    /* Nothing was written; the job is handed back at once (the daemon
+     * releases it) and redone from the stage the database has. */
+    cw_log_warn("job.stage_lost", "job=%s stage=%s reason=\"the database lost an earlier stage's commit\"",
+                j->row.id, stage_name(j));
+    job_end(j, CW_JOB_UNCERTAIN);
+    return;
+  }
   if (result == CW_FINISH_REFUSED) {
     cw_log_warn("job.output_refused", "job=%s stage=%s reason=\"%s\"", j->row.id, stage_name(j),
                 message ? message : "");

@@ -270,6 +270,7 @@ static void on_finish(void *arg, int status, const PGresult *res, const char *ms
       int result = strcmp(r, "ok") == 0          ? CW_FINISH_OK
                    : strcmp(r, "completed") == 0 ? CW_FINISH_DONE
                    : strcmp(r, "fenced") == 0    ? CW_FINISH_FENCED
+                   : strcmp(r, "stale") == 0     ? CW_FINISH_STALE
                                                  : CW_FINISH_REFUSED;
       p->cb(p->arg, result, PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2));
       free(p);

@@ -931,6 +931,47 @@ START_TEST(a_failed_commit_cancels_the_stage_running_ahead) {
 }
 END_TEST
 
+/* The stage fence (issue 13): a database that lost an acknowledged stage
+ * commit (asynchronous commit and a crash, a failover) must not take the
+ * next stage's commit on top of it.  The loss is made deterministic: while
+ * the parse call runs (2 s), the test puts the row back where it was before
+ * the upload commit and drops that commit's text.  The parse commit is then
+ * refused ('stale'), the job handed back and redone from upload, and it
+ * completes with every output. */
+START_TEST(a_stage_commit_does_not_land_on_a_lost_predecessor) {
+  wfx_llm llm;
+  const char *flags[] = {"--latency-ms", "2000", NULL};
+  wfx_llm_start(&llm, flags);
+  wfx f;
+  wfx_init(&f, "wlost", 1, NULL);
+  char(*ids)[37] = wfx_enqueue(&f, 1, 0);
+  char ini[2048], cfg[1024];
+  wfx_llm_ini(&llm, cfg, sizeof cfg);
+  snprintf(ini, sizeof ini, "%s[worker]\nlease_ms = 60000\npoll_interval_ms = 60000\n", cfg);
+  wfx_worker *w = wfx_start(&f, "lostA", ini);
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000,
+                                  "SELECT count(*) FROM public.resume_versions WHERE "
+                                  "processing_stages->'upload'->>'status' = 'completed'"),
+                   1);
+  wfx_exec(&f, "DELETE FROM public.resume_version_texts");
+  wfx_exec(&f, "UPDATE public.resume_versions SET current_stage = 'upload', processing_progress = 0, "
+               "processing_stages = processing_stages || jsonb_build_object('upload', "
+               "jsonb_build_object('status', 'running', 'started_at', now()), 'parse', "
+               "jsonb_build_object('status', 'pending'))");
+  wfx_wait_all_finished(&f, 30000);
+  wfx_assert_outputs_once(&f, 1);
+  char want[160];
+  snprintf(want, sizeof want, "job.stage_lost job=%s stage=parse", ids[0]);
+  ck_assert_msg(wfx_log_count(w, want) == 1, "no '%s'", want);
+  snprintf(want, sizeof want, "job.start job=%s stage=upload attempt=2", ids[0]);
+  ck_assert_msg(wfx_log_count(w, want) == 1, "no '%s'", want);
+  ck_assert_int_eq(wfx_stop(w, 15000), 0);
+  wfx_llm_stop(&llm);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
 int main(int argc, char **argv) {
   wfx_set_binary(argc, argv);
   Suite *s = suite_create("worker-faults");
@@ -958,6 +999,11 @@ int main(int argc, char **argv) {
   tcase_add_test(llm, enrich_runs_ahead_of_the_parse_commit_and_waits_for_it);
   tcase_add_test(llm, a_failed_commit_cancels_the_stage_running_ahead);
   suite_add_tcase(s, llm);
+  /* the stage fence, against lost commits */
+  TCase *fence = tcase_create("fence");
+  tcase_set_timeout(fence, 180);
+  tcase_add_test(fence, a_stage_commit_does_not_land_on_a_lost_predecessor);
+  suite_add_tcase(s, fence);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);
