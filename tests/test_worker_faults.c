@@ -414,34 +414,42 @@ static char *run_capture(const char *cmd) {
   return buf;
 }
 
-START_TEST(postgres_restart_mid_run_workers_reconnect_and_everything_completes) {
-  const int n = 400;
-  const char *script = getenv("CW_PGCLUSTER");
-  char def[1024];
-  if (!script || !*script) {
+/* A private cluster (tests/pgcluster.sh) in a temporary directory, stopped
+ * and removed however the test ends, migrated with our own migrate
+ * command.  Returns the directory (malloc'd); the script's path in *script
+ * (static), the conninfo in conninfo. */
+static char *private_cluster(const char **script, char conninfo[256]) {
+  static char def[1024];
+  *script = getenv("CW_PGCLUSTER");
+  if (!*script || !**script) {
     snprintf(def, sizeof def, "%s/tests/pgcluster.sh", cw_test_source_root());
-    script = def;
+    *script = def;
   }
   char *dir = cw_test_tmpdir("pgpriv");
   char cmd[4096];
-  /* stop and remove the private cluster however this test ends */
-  snprintf(cmd, sizeof cmd, "sh '%s' stop '%s' >/dev/null 2>&1; rm -rf '%s'", script, dir, dir);
+  snprintf(cmd, sizeof cmd, "sh '%s' stop '%s' >/dev/null 2>&1; rm -rf '%s'", *script, dir, dir);
   wfx_on_death(cmd);
-  long t0 = wfx_now_ms();
-  snprintf(cmd, sizeof cmd, "sh '%s' start '%s' 2>&1", script, dir);
+  snprintf(cmd, sizeof cmd, "sh '%s' start '%s' 2>&1", *script, dir);
   char *env = run_capture(cmd);
   const char *pp = strstr(env, "PGPORT=");
   ck_assert_ptr_nonnull(pp);
   int port = atoi(pp + 7);
   free(env);
-  char conninfo[256];
-  snprintf(conninfo, sizeof conninfo, "host=127.0.0.1 port=%d user=postgres dbname=careeros", port);
-  /* the project's migrations, through our own migrate command */
+  snprintf(conninfo, 256, "host=127.0.0.1 port=%d user=postgres dbname=careeros", port);
   snprintf(
       cmd, sizeof cmd,
       "env -u CAREEROS_CONFIG CAREEROS_DATABASE_CONNINFO='%s' '%s' migrate --dir '%s/sql' 2>&1",
       conninfo, wfx_binary(), cw_test_source_root());
   free(run_capture(cmd));
+  return dir;
+}
+
+START_TEST(postgres_restart_mid_run_workers_reconnect_and_everything_completes) {
+  const int n = 400;
+  const char *script;
+  char conninfo[256], cmd[4096];
+  long t0 = wfx_now_ms();
+  char *dir = private_cluster(&script, conninfo);
   fprintf(stderr, "restart: private cluster ready in %ld ms\n", wfx_now_ms() - t0);
 
   wfx f;
@@ -972,6 +980,74 @@ START_TEST(a_stage_commit_does_not_land_on_a_lost_predecessor) {
 }
 END_TEST
 
+/* The stage fence against a real loss: asynchronous commit (the test
+ * cluster runs with synchronous_commit = off; the WAL writer is slowed to
+ * every 10 s so that a crash loses more) and Postgres stopped at once three
+ * times while jobs run (LLM calls of 300 ms, so stages straddle each
+ * crash).  Commits the worker was told went through are lost; whatever
+ * came after them must not land on top.  In the end every job is completed
+ * with every stage's outputs, and no completed job has a stage still
+ * marked running. */
+START_TEST(crashes_with_asynchronous_commit_leave_no_completed_job_without_outputs) {
+  const int n = 60;
+  const char *script;
+  char conninfo[256], cmd[4096];
+  char *dir = private_cluster(&script, conninfo);
+  wfx_llm llm;
+  const char *flags[] = {"--latency-ms", "300", NULL};
+  wfx_llm_start(&llm, flags);
+  wfx f;
+  wfx_init(&f, "wcrash", 8, conninfo);
+  wfx_exec(&f, "ALTER SYSTEM SET wal_writer_delay = '10s'");
+  wfx_exec(&f, "SELECT pg_reload_conf()");
+  char *sync = wfx_value(&f, "SHOW synchronous_commit");
+  ck_assert_str_eq(sync, "off");
+  free(sync);
+  free(wfx_enqueue(&f, n, 0));
+  char ini[2048], cfg[1024];
+  wfx_llm_ini(&llm, cfg, sizeof cfg);
+  snprintf(ini, sizeof ini,
+           "%s[worker]\nconcurrency = 16\nlease_ms = 3000\nheartbeat_ms = 500\n"
+           "poll_interval_ms = 500\n[database]\nreconnect_min_ms = 100\nreconnect_max_ms = 500\n",
+           cfg);
+  wfx_worker *w = wfx_start(&f, "crashA", ini);
+  for (int k = 1; k <= 3; k++) {
+    long t1 = wfx_now_ms();
+    while (wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE processing_status = "
+                         "'completed'") < 12L * k &&
+           wfx_now_ms() - t1 < 30000)
+      wfx_sleep_ms(20);
+    snprintf(cmd, sizeof cmd, "sh '%s' crash '%s' 2>&1 && sh '%s' start '%s' 2>&1", script, dir,
+             script, dir);
+    free(run_capture(cmd));
+    PQreset(f.c);
+    ck_assert_int_eq(PQstatus(f.c), CONNECTION_OK);
+  }
+  wfx_wait_all_finished(&f, 120000);
+  fprintf(stderr, "crash: %d stage commits refused on top of a lost one, %d outcomes unknown, %d fenced\n",
+          wfx_log_count(w, "job.stage_lost"), wfx_log_count(w, "outcome=uncertain"),
+          wfx_log_count(w, "outcome=fenced"));
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions v WHERE "
+                                 "processing_status = 'completed' AND (NOT EXISTS (SELECT 1 FROM "
+                                 "public.resume_version_texts t WHERE t.resume_version_id = v.id) OR "
+                                 "NOT EXISTS (SELECT 1 FROM public.parsed_resume_entities e WHERE "
+                                 "e.resume_version_id = v.id) OR NOT EXISTS (SELECT 1 FROM "
+                                 "public.career_enrichment c WHERE c.resume_version_id = v.id))"),
+                   0);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions v, "
+                                 "jsonb_each(v.processing_stages) s WHERE v.processing_status = "
+                                 "'completed' AND s.value->>'status' <> 'completed'"),
+                   0);
+  wfx_assert_outputs_once(&f, n);
+  ck_assert_int_eq(wfx_stop(w, 15000), 0);
+  wfx_llm_stop(&llm);
+  wfx_done(&f);
+  snprintf(cmd, sizeof cmd, "sh '%s' stop '%s' >/dev/null 2>&1", script, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  free(dir);
+}
+END_TEST
+
 int main(int argc, char **argv) {
   wfx_set_binary(argc, argv);
   Suite *s = suite_create("worker-faults");
@@ -1003,6 +1079,7 @@ int main(int argc, char **argv) {
   TCase *fence = tcase_create("fence");
   tcase_set_timeout(fence, 180);
   tcase_add_test(fence, a_stage_commit_does_not_land_on_a_lost_predecessor);
+  tcase_add_test(fence, crashes_with_asynchronous_commit_leave_no_completed_job_without_outputs);
   suite_add_tcase(s, fence);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
