@@ -377,6 +377,66 @@ START_TEST(enqueue_copies_files_and_inserts_rows) {
 }
 END_TEST
 
+/* What `file -bi` prints is accepted: the type is stored, its parameters
+ * checked and dropped.  The shipped DOCX sample, which libmagic takes for a
+ * plain ZIP, is recorded as a DOCX. */
+static char *enqueue_mime_of(struct fx *f, const char *path, const char *mime, int *code) {
+  const char *a[] = {"enqueue", path, "--user", USER_A, mime ? "--mime" : NULL, mime, NULL};
+  cw_cli_result r = cw_cli_run(f->env, a);
+  *code = r.code;
+  char id[37] = "";
+  char *type = NULL;
+  if (r.code == 0 && sscanf(r.out, "%36s", id) == 1) {
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT mime_type FROM public.resume_versions WHERE id = '%s'", id);
+    type = cw_test_scalar(f->c, sql);
+  } else {
+    type = strdup(r.err);
+  }
+  cw_cli_result_free(&r);
+  return type;
+}
+
+START_TEST(enqueue_mime_parameters_and_the_docx_sample) {
+  struct fx f;
+  fx_init(&f);
+  char *src = cw_test_tmpdir("climime");
+  char *p = tmpfile_with(src, "cv.txt", "Jane Doe\n");
+  static const struct {
+    const char *given, *stored;
+  } ok[] = {
+      {"application/pdf; charset=binary", "application/pdf"},
+      {"Text/Plain;charset=\"utf-8\"", "text/plain"},
+      {"text/plain ; charset=us-ascii ; format=flowed;", "text/plain"},
+      {"text/markdown", "text/markdown"},
+  };
+  int code;
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    char *type = enqueue_mime_of(&f, p, ok[i].given, &code);
+    ck_assert_msg(code == 0, "%s: exit %d: %s", ok[i].given, code, type);
+    ck_assert_str_eq(type, ok[i].stored);
+    free(type);
+  }
+  const char *bad[] = {"pdf", "application/", "/pdf", "application/pdf; charset", "application/pdf charset=x",
+                       "application/pdf; =x", "text/plain; charset=\"utf-8", "text/pl ain"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char *err = enqueue_mime_of(&f, p, bad[i], &code);
+    ck_assert_msg(code == 2, "%s: exit %d", bad[i], code);
+    ck_assert_msg(strstr(err, "is not a MIME type") != NULL, "%s: %s", bad[i], err);
+    free(err);
+  }
+  char sample[1024];
+  snprintf(sample, sizeof sample, "%s/samples/tomas-novak.docx", cw_test_source_root());
+  char *type = enqueue_mime_of(&f, sample, NULL, &code);
+  ck_assert_msg(code == 0, "exit %d: %s", code, type);
+  ck_assert_str_eq(type, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  free(type);
+  free(p);
+  free(src);
+  fx_free(&f);
+}
+END_TEST
+
 START_TEST(enqueue_unknown_user_leaves_nothing) {
   struct fx f;
   fx_init(&f);
@@ -536,6 +596,7 @@ int main(int argc, char **argv) {
   tcase_add_test(db, check_config_ok_prints_config_without_secrets);
   tcase_add_test(db, enqueue_copies_files_and_inserts_rows);
   tcase_add_test(db, enqueue_unknown_user_leaves_nothing);
+  tcase_add_test(db, enqueue_mime_parameters_and_the_docx_sample);
   tcase_add_test(db, status_reports_depth_leases_and_failures);
   tcase_add_test(db, requeue_by_id_and_by_code);
   suite_add_tcase(s, db);

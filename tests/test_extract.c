@@ -15,6 +15,7 @@
 
 #include "careeros/config.h"
 #include "careeros/extract.h"
+#include "careeros/mime.h"
 #include "docgen.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -627,6 +628,42 @@ START_TEST(docx_text_tables_headers) {
 }
 END_TEST
 
+/* The enqueue command's look into ZIP files libmagic calls application/zip. */
+static const char *zip_office(const char *path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ck_assert_int_ge(fd, 0);
+  const char *t = cw_mime_zip_office(fd);
+  close(fd);
+  return t;
+}
+
+START_TEST(zip_office_types_from_the_central_directory) {
+  dg_docx(P("a.docx"), "<w:p><w:r><w:t>x</w:t></w:r></w:p>", NULL);
+  ck_assert_str_eq(zip_office(P("a.docx")), CW_MIME_DOCX);
+  /* Word's order or not: the directory is read, not the first entries */
+  dg_entry rev[] = {{"word/document.xml", "<w:document/>", 0}, {"[Content_Types].xml", "<Types/>", 0}};
+  dg_zip(P("b.docx"), rev, 2);
+  ck_assert_str_eq(zip_office(P("b.docx")), CW_MIME_DOCX);
+  dg_entry odt[] = {{"mimetype", CW_MIME_ODT, 0}, {"content.xml", "<x/>", 0}};
+  dg_zip(P("c.odt"), odt, 2);
+  ck_assert_str_eq(zip_office(P("c.odt")), CW_MIME_ODT);
+  dg_entry ods[] = {{"mimetype", "application/vnd.oasis.opendocument.spreadsheet", 0},
+                    {"content.xml", "<x/>", 0}};
+  dg_zip(P("d.ods"), ods, 2);
+  ck_assert_ptr_null(zip_office(P("d.ods")));
+  dg_entry plain[] = {{"notes.txt", "hello", 0}, {"word/other.xml", "<x/>", 0}};
+  dg_zip(P("e.zip"), plain, 2);
+  ck_assert_ptr_null(zip_office(P("e.zip")));
+  write_str("f.txt", "PK\x05\x06 not a zip at all");
+  ck_assert_ptr_null(zip_office(P("f.txt")));
+  /* cut short: the end record points past the end */
+  struct stat st;
+  ck_assert_int_eq(stat(P("a.docx"), &st), 0);
+  ck_assert_int_eq(truncate(P("a.docx"), st.st_size / 2), 0);
+  ck_assert_ptr_null(zip_office(P("a.docx")));
+}
+END_TEST
+
 START_TEST(odt_and_rtf) {
   const char *content =
       "<?xml version=\"1.0\"?><office:document-content "
@@ -871,6 +908,7 @@ int main(void) {
   tcase_add_checked_fixture(t, setup, teardown);
   tcase_set_timeout(t, 120);
   tcase_add_test(t, plain_text_ok);
+  tcase_add_test(t, zip_office_types_from_the_central_directory);
   tcase_add_test(t, plain_encodings);
   tcase_add_test(t, hostile_nul_bytes_in_text);
   tcase_add_test(t, hostile_utf16_without_bom);
