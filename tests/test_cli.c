@@ -215,6 +215,67 @@ END_TEST
 
 /* With the LLM provider, check-config loads the prompts and schemas the
  * way start-up does: a directory without them is a configuration error. */
+/* Syntax errors are reported like bad keys: every one, with its line; the
+ * keys after a header without ']' belong to that section; an unknown
+ * section is named once and its keys (even one called "key") ignored;
+ * control bytes are escaped and long values cut. */
+START_TEST(config_syntax_errors_every_one_with_file_and_line) {
+  char *d = cw_test_tmpdir("clisyn");
+  char *ini = tmpfile_with(d, "syn.ini",
+                           "[database]\n"          /* 1 */
+                           "conninfo = dbname=x\n" /* 2 */
+                           "this line is junk\n"   /* 3 */
+                           "[worker\n"             /* 4 */
+                           "concurrency = lots\n"  /* 5 */
+                           "max_attempts = 3\n"    /* 6 */
+                           "[mystery]\n"           /* 7 */
+                           "key = hunter2\n"       /* 8 */
+                           "[llm]\n"               /* 9 */
+                           "model\n"               /* 10 */
+                           "= 4\n");               /* 11 */
+  const char *a[] = {"--config", ini, "check-config", NULL};
+  cw_cli_result r = cw_cli_run(NULL, a);
+  ck_assert_int_eq(r.code, 3);
+  const char *want[] = {":3: syntax error: expected 'key = value': this line is junk",
+                        ":4: syntax error: section header without ']': [worker",
+                        ":5: worker.concurrency: 'lots' is not a number",
+                        ":7: [mystery]: unknown section",
+                        ":10: syntax error: expected 'key = value': model",
+                        ":11: syntax error: no key before '='"};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    char line[1400];
+    snprintf(line, sizeof line, "%s%s", ini, want[i]);
+    ck_assert_msg(strstr(r.err, line), "stderr lacks '%s': %s", line, r.err);
+  }
+  ck_assert_msg(!strstr(r.err, ".concurrency: unknown key"), "%s", r.err);
+  ck_assert_msg(!strstr(r.err, ":6:"), "%s", r.err);
+  ck_assert_msg(!strstr(r.err, "secrets"), "%s", r.err);
+  ck_assert_msg(!strstr(r.err, "hunter2"), "%s", r.err);
+  cw_cli_result_free(&r);
+  free(ini);
+
+  /* control bytes and a 70,000-byte value */
+  char *big = malloc(70100);
+  ck_assert_ptr_nonnull(big);
+  int n = snprintf(big, 70100, "[worker]\nconcurrency = \033[31m");
+  memset(big + n, '9', 70000);
+  snprintf(big + n + 70000, 100, "\n[wor\007ker]\nx = 1\n");
+  ini = tmpfile_with(d, "ctl.ini", big);
+  free(big);
+  const char *b[] = {"--config", ini, "check-config", NULL};
+  r = cw_cli_run(NULL, b);
+  ck_assert_int_eq(r.code, 3);
+  ck_assert_msg(strlen(r.err) < 2000, "%zu bytes of errors", strlen(r.err));
+  ck_assert_msg(!strchr(r.err, '\033') && !strchr(r.err, '\007'), "raw control bytes: %s", r.err);
+  ck_assert_msg(strstr(r.err, ":2: worker.concurrency: '\\x1b[31m999"), "%s", r.err);
+  ck_assert_msg(strstr(r.err, "...(70005 bytes)"), "%s", r.err);
+  ck_assert_msg(strstr(r.err, ":3: [wor\\x07ker]: unknown section"), "%s", r.err);
+  cw_cli_result_free(&r);
+  free(ini);
+  free(d);
+}
+END_TEST
+
 START_TEST(check_config_checks_llm_prompts) {
   char *d = cw_test_tmpdir("cliprompt");
   char ini_text[2048];
@@ -589,6 +650,7 @@ int main(int argc, char **argv) {
   tcase_add_test(u, unknown_command_is_a_usage_error);
   tcase_add_test(u, help_and_version);
   tcase_add_test(u, bad_config_exits_3_naming_file_and_line);
+  tcase_add_test(u, config_syntax_errors_every_one_with_file_and_line);
   tcase_add_test(u, check_config_checks_llm_prompts);
   suite_add_tcase(s, u);
   TCase *db = tcase_create("database");
