@@ -236,6 +236,31 @@ START_TEST(hostile_one_50mb_line) {
 }
 END_TEST
 
+/* A short resume with a few stray control characters (a terminal colour
+ * code, a bell, a NUL, the non-character U+FFFE) is text: read, the
+ * controls removed.  Random bytes of the same length are not. */
+START_TEST(text_with_stray_controls_is_read_as_text) {
+  static const char cv[] = "Jane Doe\nSenior Engineer \033[1mAcme\033[0m 2019-2024\a\n"
+                           "Skills: C, Go\0, SQL \xef\xbf\xbe Python\nEducation: MIT 2015\n";
+  dg_write(P("ctl.txt"), cv, sizeof cv - 1);
+  out_t o = extract(P("ctl.txt"), "text/plain");
+  EXPECT_OK(o);
+  ck_assert_str_eq(o.r.text, "Jane Doe\nSenior Engineer [1mAcme[0m 2019-2024\n"
+                             "Skills: C, Go, SQL Python\nEducation: MIT 2015");
+  ck_assert_str_eq(o.r.detected_mime, "text/plain");
+  free(o.r.text);
+  unsigned char bin[sizeof cv - 1];
+  unsigned x = 12345;
+  for (size_t i = 0; i < sizeof bin; i++) {
+    x = x * 1103515245u + 12345u;
+    bin[i] = (unsigned char)(x >> 16);
+  }
+  dg_write(P("bin.txt"), bin, sizeof bin);
+  o = extract(P("bin.txt"), "text/plain");
+  EXPECT_CODE(o, FILE_TYPE_UNSUPPORTED);
+}
+END_TEST
+
 START_TEST(hostile_executable_renamed_pdf) {
   char buf[65536];
   int fd = open("/proc/self/exe", O_RDONLY);
@@ -911,6 +936,7 @@ int main(void) {
   tcase_add_test(t, zip_office_types_from_the_central_directory);
   tcase_add_test(t, plain_encodings);
   tcase_add_test(t, hostile_nul_bytes_in_text);
+  tcase_add_test(t, text_with_stray_controls_is_read_as_text);
   tcase_add_test(t, hostile_utf16_without_bom);
   tcase_add_test(t, hostile_invalid_utf8);
   tcase_add_test(t, hostile_empty_and_tiny);
