@@ -762,6 +762,32 @@ START_TEST(hostile_docx_external_entity) {
 }
 END_TEST
 
+/* Billion laughs: nested internal entities.  Refused as a part that
+ * carries a DTD, as the README says, not as malformed XML. */
+START_TEST(hostile_docx_billion_laughs) {
+  char body[2048];
+  int n = snprintf(body, sizeof body, "<?xml version=\"1.0\"?>\n<!-- Word? -->\n<!DOCTYPE lolz [\n"
+                                      "<!ENTITY lol \"lol\">\n");
+  for (int i = 1; i <= 9; i++) {
+    char prev[8] = "";
+    if (i > 1)
+      snprintf(prev, sizeof prev, "%d", i - 1);
+    n += snprintf(body + n, sizeof body - (size_t)n, "<!ENTITY lol%d \"", i);
+    for (int k = 0; k < 10; k++)
+      n += snprintf(body + n, sizeof body - (size_t)n, "&lol%s;", prev);
+    n += snprintf(body + n, sizeof body - (size_t)n, "\">\n");
+  }
+  snprintf(body + n, sizeof body - (size_t)n,
+           "]><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+           "<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>");
+  dg_entry e[] = {{"[Content_Types].xml", "<Types/>", 0}, {"word/document.xml", body, 0}};
+  dg_zip(P("lol.docx"), e, 2);
+  out_t o = extract(P("lol.docx"), NULL);
+  EXPECT_CODE(o, DOCX_INVALID);
+  ck_assert_msg(strstr(o.r.message, "word/document.xml carries a DTD") != NULL, "%s", o.r.message);
+}
+END_TEST
+
 START_TEST(hostile_docx_without_document) {
   dg_entry e[] = {{"[Content_Types].xml", "<Types/>", 0}, {"word/styles.xml", "<w:styles/>", 0}};
   dg_zip(P("nodoc.docx"), e, 2);
@@ -964,6 +990,7 @@ int main(void) {
   tcase_add_test(t, hostile_docx_zip_bomb);
   tcase_add_test(t, hostile_docx_external_entity);
   tcase_add_test(t, hostile_docx_without_document);
+  tcase_add_test(t, hostile_docx_billion_laughs);
   tcase_add_test(t, hostile_zip_not_docx);
   tcase_add_test(t, child_sandbox_denies_network_and_exec);
   tcase_add_test(t, child_hang_is_killed);
