@@ -377,9 +377,12 @@ static void stage_done(job *j, json_t *output, json_t *tel) {
    * same commit as the stage before it, saving a round trip. */
   if (item && next && strcmp(next, "complete") == 0)
     json_object_set_new(item, "chain", json_true());
-  if (can_go_ahead(j))
+  if (can_go_ahead(j)) {
     commit_ahead(j, item);
-  else if (!item || (j->writing = true, cw_queue_finish(j->p->ctx.queue, item, on_finished, j)) < 0)
+    return;
+  }
+  j->writing = true;
+  if (!item || cw_queue_finish(j->p->ctx.queue, item, on_finished, j) < 0)
     on_finished(j, -ENOMEM, "cannot queue finish");
 }
 
