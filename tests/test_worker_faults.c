@@ -612,9 +612,9 @@ START_TEST(retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_
    * constraint goes: a fault in the database, fixed by an operator. */
   wfx_exec(&f, "ALTER TABLE public.merge_decisions ADD CONSTRAINT cw_test_merge_blocked "
                "CHECK (false) NOT VALID");
-  char(*ids)[37] = wfx_enqueue(&f, n, 3);
+  char(*ids)[37] = wfx_enqueue(&f, n, 0);
   wfx_worker *w = wfx_start(&f, "retry1",
-                            "[worker]\npoll_interval_ms = 100\nbackoff_base_ms = 400\n"
+                            "[worker]\nmax_attempts = 3\npoll_interval_ms = 100\nbackoff_base_ms = 400\n"
                             "backoff_max_ms = 5000\n");
   wfx_wait_all_finished(&f, 20000);
   for (int i = 0; i < n; i++) {
@@ -702,11 +702,12 @@ START_TEST(llm_outage_retries_to_max_attempts_and_requeue_resumes_at_parse) {
   wfx_llm_start(&down, fault);
   wfx f;
   wfx_init(&f, "wllm", 2, NULL);
-  char(*ids)[37] = wfx_enqueue(&f, n, 3);
+  char(*ids)[37] = wfx_enqueue(&f, n, 0);
   char ini[2048], llm[1024];
   wfx_llm_ini(&down, llm, sizeof llm);
   snprintf(ini, sizeof ini,
-           "%s[worker]\npoll_interval_ms = 100\nbackoff_base_ms = 400\nbackoff_max_ms = 5000\n",
+           "%s[worker]\nmax_attempts = 3\npoll_interval_ms = 100\nbackoff_base_ms = 400\n"
+           "backoff_max_ms = 5000\n",
            llm);
   wfx_worker *w = wfx_start(&f, "llm1", ini);
   wfx_wait_all_finished(&f, 20000);
