@@ -4,7 +4,7 @@
 # is missing.
 set -eu
 pkgs="build-essential meson ninja-build pkg-config python3
-libpq-dev libuv1-dev libcurl4-openssl-dev libjansson-dev libpcre2-dev check libinih-dev
+libpq-dev libuv1-dev libcurl4-openssl-dev libjansson-dev libpcre2-dev check
 libmicrohttpd-dev libmimalloc-dev libmagic-dev libzip-dev libxml2-dev libpoppler-glib-dev poppler-utils
 libsystemd-dev libssl-dev libseccomp-dev tesseract-ocr tesseract-ocr-eng openssl nghttp2-server
 postgresql-15 postgresql-contrib postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl"

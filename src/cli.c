@@ -14,6 +14,7 @@
 #include "careeros/cli.h"
 #include "careeros/llm.h"
 #include "careeros/daemon.h"
+#include "careeros/ini.h"
 #include "careeros/log.h"
 #include "careeros/migrate.h"
 #include "cw_build.h"
@@ -207,31 +208,41 @@ int cw_cli_bad_option(const char *cmd, char **argv) { return bad_option(cmd, arg
 
 /* ---- check-config ---- */
 
+/* Values from the configuration, fit for the terminal (control bytes
+ * escaped, long ones cut). */
+#define SHOWN 160
+static const char *shown(const char *v, char buf[SHOWN * 4 + 32]) {
+  cw_ini_printable(v, SHOWN, buf, SHOWN * 4 + 32);
+  return buf;
+}
+
 static int check_dir(const char *origin, const char *key, const char *path, int mode) {
+  char buf[SHOWN * 4 + 32];
   struct stat st;
   if (stat(path, &st) < 0) {
-    fprintf(stderr, "%s: %s: %s: %s\n", origin, key, path, strerror(errno));
+    fprintf(stderr, "%s: %s: %s: %s\n", origin, key, shown(path, buf), strerror(errno));
     return 1;
   }
   if (!S_ISDIR(st.st_mode)) {
-    fprintf(stderr, "%s: %s: %s: not a directory\n", origin, key, path);
+    fprintf(stderr, "%s: %s: %s: not a directory\n", origin, key, shown(path, buf));
     return 1;
   }
   if (access(path, mode) < 0) {
-    fprintf(stderr, "%s: %s: %s: %s\n", origin, key, path, strerror(errno));
+    fprintf(stderr, "%s: %s: %s: %s\n", origin, key, shown(path, buf), strerror(errno));
     return 1;
   }
   return 0;
 }
 
 static int check_file(const char *origin, const char *key, const char *path, int mode) {
+  char buf[SHOWN * 4 + 32];
   struct stat st;
   if (stat(path, &st) < 0 || access(path, mode) < 0) {
-    fprintf(stderr, "%s: %s: %s: %s\n", origin, key, path, strerror(errno));
+    fprintf(stderr, "%s: %s: %s: %s\n", origin, key, shown(path, buf), strerror(errno));
     return 1;
   }
   if (!S_ISREG(st.st_mode)) {
-    fprintf(stderr, "%s: %s: %s: not a regular file\n", origin, key, path);
+    fprintf(stderr, "%s: %s: %s: not a regular file\n", origin, key, shown(path, buf));
     return 1;
   }
   return 0;
@@ -275,7 +286,8 @@ static int check_environment(const cw_config *cfg) {
     char *end = NULL;
     long port = colon ? strtol(colon + 1, &end, 10) : -1;
     if (!colon || colon == cfg->metrics.listen || !end || *end || port < 1 || port > 65535) {
-      fprintf(stderr, "%s: metrics.listen: '%s' is not HOST:PORT\n", origin, cfg->metrics.listen);
+      char buf[SHOWN * 4 + 32];
+      fprintf(stderr, "%s: metrics.listen: '%s' is not HOST:PORT\n", origin, shown(cfg->metrics.listen, buf));
       bad++;
     }
   }

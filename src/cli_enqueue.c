@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "careeros/cli.h"
+#include "careeros/mime.h"
 
 #define DEFAULT_STREAM_NAME "Default Resume"
 #define MAX_STORED_NAME 100
@@ -267,6 +268,16 @@ static void detect_mime(magic_t m, struct item *it, const char *forced) {
   const char *t = forced;
   if (!t && m)
     t = magic_file(m, it->src);
+  /* libmagic takes a DOCX or ODT whose entries are not in the order it
+   * expects for a plain ZIP: look inside */
+  if (!forced && t && strcmp(t, "application/zip") == 0) {
+    int fd = open(it->src, O_RDONLY | O_CLOEXEC);
+    const char *office = fd >= 0 ? cw_mime_zip_office(fd) : NULL;
+    if (fd >= 0)
+      close(fd);
+    if (office)
+      t = office;
+  }
   snprintf(it->mime, sizeof it->mime, "%s", t ? t : "application/octet-stream");
 }
 
@@ -313,10 +324,14 @@ int cw_cmd_enqueue(const cw_cli_ctx *ctx, int argc, char **argv) {
     fprintf(stderr, "careeros-worker enqueue: --stream and --stream-name exclude each other\n");
     return CW_EXIT_USAGE;
   }
-  if (mime && (!*mime || strpbrk(mime, " \t\r\n") || !strchr(mime, '/'))) {
-    fprintf(stderr, "careeros-worker enqueue: --mime: '%s' is not a MIME type\n", mime);
+  char mime_type[128];
+  if (mime && cw_mime_essence(mime, mime_type, sizeof mime_type) < 0) {
+    fprintf(stderr, "careeros-worker enqueue: --mime: '%s' is not a MIME type (type/subtype[; name=value]...)\n",
+            mime);
     return CW_EXIT_USAGE;
   }
+  if (mime)
+    mime = mime_type;
   int n = argc - optind;
   if (n < 1) {
     fprintf(stderr, "careeros-worker enqueue: no FILE given\n");

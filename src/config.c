@@ -2,7 +2,6 @@
  * truth: defaults, types, bounds and environment names all come from it. */
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "careeros/config.h"
+#include "careeros/ini.h"
 #include "careeros/log.h"
 
 enum ktype { K_STR, K_INT, K_I64, K_BOOL, K_DBL, K_LEVEL, K_HEADER, K_SECRET, K_ENUM };
@@ -116,18 +116,31 @@ struct loader {
   cw_config *cfg;
   const char *origin; /* file name or "environment" */
   int errors;
-  FILE *file;
-  int line; /* line most recently read: Debian's inih does not pass it */
+  bool unknown_section; /* the file's current section is not ours: reported once */
 };
 
-static void report(struct loader *L, int line, const struct key *k, const char *sect,
-                   const char *name, const char *why) {
-  L->errors++;
+/* Values and names from the file reach the terminal: control bytes are
+ * escaped and long ones cut. */
+#define SHOWN_BYTES 64
+#define SHOWN_SIZE (SHOWN_BYTES * 4 + 32)
+
+static void show(const char *in, char out[SHOWN_SIZE]) { cw_ini_printable(in, SHOWN_BYTES, out, SHOWN_SIZE); }
+
+static void where(const struct loader *L, int line) {
   if (line > 0)
     fprintf(stderr, "%s:%d: ", L->origin, line);
   else
     fprintf(stderr, "%s: ", L->origin);
-  fprintf(stderr, "%s.%s: %s\n", k ? k->section : sect, k ? k->name : name, why);
+}
+
+static void report(struct loader *L, int line, const struct key *k, const char *sect,
+                   const char *name, const char *why) {
+  char s[SHOWN_SIZE], n[SHOWN_SIZE];
+  L->errors++;
+  where(L, line);
+  show(k ? k->section : sect, s);
+  show(k ? k->name : name, n);
+  fprintf(stderr, "%s.%s: %s\n", s, n, why);
 }
 
 static const struct key *find_key(const char *section, const char *name) {
@@ -188,8 +201,9 @@ static void set_str(char **slot, const char *v) {
 
 static int apply(struct loader *L, const struct key *k, const char *v, int line) {
   char *base = (char *)L->cfg;
-  char why[160];
+  char why[SHOWN_SIZE + 160], shown[SHOWN_SIZE];
   double d;
+  show(v, shown);
   switch (k->type) {
   case K_STR:
   case K_SECRET:
@@ -197,7 +211,7 @@ static int apply(struct loader *L, const struct key *k, const char *v, int line)
     return 0;
   case K_ENUM:
     if (!in_choices(k->choices, v)) {
-      snprintf(why, sizeof why, "'%s' is not one of %s", v, k->choices);
+      snprintf(why, sizeof why, "'%s' is not one of %s", shown, k->choices);
       report(L, line, k, NULL, NULL, why);
       return -EINVAL;
     }
@@ -235,7 +249,7 @@ static int apply(struct loader *L, const struct key *k, const char *v, int line)
   case K_I64:
   case K_DBL:
     if (parse_num(v, &d) < 0 || d < k->min || d > k->max) {
-      snprintf(why, sizeof why, "'%s' is not a number in [%.0f, %.0f]", v, k->min, k->max);
+      snprintf(why, sizeof why, "'%s' is not a number in [%.0f, %.0f]", shown, k->min, k->max);
       report(L, line, k, NULL, NULL, why);
       return -EINVAL;
     }
@@ -250,32 +264,51 @@ static int apply(struct loader *L, const struct key *k, const char *v, int line)
   return -EINVAL;
 }
 
-/* Reader for ini_parse_stream that counts lines, so that every report can
- * name the line of the offending key. */
-static char *read_line(char *buf, int size, void *user) {
-  struct loader *L = user;
-  char *r = fgets(buf, size, L->file);
-  if (r)
-    L->line++;
-  return r;
+static bool known_section(const char *section) {
+  for (size_t i = 0; i < NKEYS; i++)
+    if (strcasecmp(keys[i].section, section) == 0)
+      return true;
+  return false;
 }
 
-static int on_ini(void *user, const char *section, const char *name, const char *value) {
-  struct loader *L = user;
-  int line = L->line;
+static void on_section(void *arg, int line, const char *name) {
+  struct loader *L = arg;
+  char s[SHOWN_SIZE];
+  L->unknown_section = !known_section(name);
+  if (L->unknown_section && *name) {
+    L->errors++;
+    where(L, line);
+    show(name, s);
+    fprintf(stderr, "[%s]: unknown section; its keys are ignored\n", s);
+  }
+}
+
+static void on_syntax(void *arg, int line, const char *what, const char *text) {
+  struct loader *L = arg;
+  char t[SHOWN_SIZE];
+  L->errors++;
+  where(L, line);
+  show(text, t);
+  fprintf(stderr, "syntax error: %s: %s\n", what, t);
+}
+
+/* Every bad key is reported, not only the first. */
+static void on_key(void *arg, int line, const char *section, const char *name, const char *value) {
+  struct loader *L = arg;
+  if (L->unknown_section)
+    return; /* the section was reported; none of its keys is ours, secret-looking or not */
   if (strcasecmp(name, "password") == 0 || strcasecmp(name, "api_key") == 0 ||
       strcasecmp(name, "key") == 0) {
     report(L, line, NULL, section, name,
            "secrets are not read from the configuration file; name a file with the *_file key");
-    return 1;
+    return;
   }
   const struct key *k = find_key(section, name);
   if (!k) {
     report(L, line, NULL, section, name, "unknown key");
-    return 1; /* keep going: report every bad key */
+    return;
   }
   apply(L, k, value, line);
-  return 1;
 }
 
 static void env_name(const struct key *k, char *buf, size_t n) {
@@ -294,8 +327,11 @@ static int read_secret(struct loader *L, const struct key *k, const char *file, 
     snprintf(path, sizeof path, "%s", file);
   FILE *f = fopen(path, "re");
   if (!f) {
-    char why[PATH_MAX + 64];
-    snprintf(why, sizeof why, "cannot read secret file %s: %s", path, strerror(errno));
+    char why[SHOWN_SIZE + 128], shown[SHOWN_SIZE];
+    int err = errno;
+    show(path, shown);
+    snprintf(why, sizeof why, "cannot read secret file %s: %s", shown, strerror(err));
+    errno = err;
     report(L, 0, k, NULL, NULL, why);
     return -errno;
   }
@@ -343,22 +379,20 @@ static void cross_checks(struct loader *L) {
 
 int cw_config_load(cw_config *cfg, const char *path) {
   memset(cfg, 0, sizeof *cfg);
-  struct loader L = {cfg, "defaults", 0, NULL, 0};
+  struct loader L = {cfg, "defaults", 0, false};
   for (size_t i = 0; i < NKEYS; i++)
     if (keys[i].type != K_HEADER)
       apply(&L, &keys[i], keys[i].def, 0);
   if (path) {
     cfg->path = strdup(path);
     L.origin = path;
-    L.file = fopen(path, "re");
-    int rc = L.file ? ini_parse_stream(read_line, &L, on_ini, &L) : -1;
-    if (L.file)
-      fclose(L.file);
+    FILE *f = fopen(path, "re");
+    cw_ini_handler h = {on_section, on_key, on_syntax, &L};
+    int rc = f ? cw_ini_parse(f, &h) : -errno;
+    if (f)
+      fclose(f);
     if (rc < 0) {
-      fprintf(stderr, "%s: cannot open configuration file: %s\n", path, strerror(errno));
-      L.errors++;
-    } else if (rc > 0 && L.errors == 0) {
-      fprintf(stderr, "%s:%d: syntax error\n", path, rc);
+      fprintf(stderr, "%s: cannot %s configuration file: %s\n", path, f ? "read" : "open", strerror(-rc));
       L.errors++;
     }
   }

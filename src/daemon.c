@@ -130,7 +130,8 @@ static void claim(daemon_t *d) {
     want = d->cfg->worker.claim_batch;
   d->claiming = true;
   d->claim_want = want;
-  if (cw_queue_claim(d->queue, want, d->cfg->worker.lease_ms, on_claimed, d) < 0)
+  if (cw_queue_claim(d->queue, want, d->cfg->worker.lease_ms, d->cfg->worker.max_attempts,
+                     on_claimed, d) < 0)
     d->claiming = false;
 }
 
@@ -149,6 +150,12 @@ static void on_uncertain_released(void *arg, int status, const char *result) {
             (size_t)d->n_uncertain * sizeof d->uncertain[0]);
   }
   d->n_releasing = 0;
+  /* Jobs that became uncertain while this release was out (a restart cuts
+   * several commits, one after the other) go now, not at the next poll:
+   * the database has just answered, or (a failed release) will be retried
+   * when it is back (on_health). */
+  if (status != -EIO)
+    release_uncertain(d);
   maybe_finish_shutdown(d);
 }
 

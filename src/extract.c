@@ -157,7 +157,12 @@ static bool looks_like_text(const unsigned char *b, size_t n) {
                (nul_even * 10 > pairs * 4 && nul_odd * 20 < pairs));
   if (utf16)
     return ctrl * 50 < n;
-  return (nul_even + nul_odd) * 100 <= n && ctrl * 100 <= n;
+  /* A few stray controls (a colour code, a bell, a NUL pasted from a
+   * terminal) do not make text binary, however short the file: up to 1%,
+   * and never fewer than 8, but never most of it.  Binary data has one
+   * byte in eight below 0x20. */
+  size_t few = n / 100 > 8 ? n / 100 : 8, nul = nul_even + nul_odd;
+  return nul <= few && ctrl <= few && (nul + ctrl) * 2 < n;
 }
 
 /* libmagic's magic-file tests run hundreds of regular expressions over

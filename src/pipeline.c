@@ -43,6 +43,7 @@ struct job {
   cw_provider_call *call;
   bool input_loaded;    /* stage_input was fetched for this stage */
   bool lost;            /* heartbeat says another worker has it */
+  bool writing;         /* a finish, fail or release of it is out */
   bool cancelled;       /* shutdown deadline */
   /* Running ahead: the stage's LLM call overlaps the previous stage's
    * commit, whose answer decides whether the stage may end at all. */
@@ -154,10 +155,12 @@ static void end_interrupted(job *j) {
 static void on_released(void *arg, int status, const char *result) {
   job *j = arg;
   (void)result;
+  j->writing = false;
   job_end(j, status < 0 ? CW_JOB_UNCERTAIN : CW_JOB_RELEASED);
 }
 
 static void job_release(job *j) {
+  j->writing = true;
   if (cw_queue_release(j->p->ctx.queue, &j->row.id, &j->row.token, 1, true, on_released, j) < 0)
     on_released(j, -EIO, NULL);
 }
@@ -210,6 +213,7 @@ static cw_errcode refusal_code(const job *j, const char *message) {
 
 static void on_finished(void *arg, int result, const char *message) {
   job *j = arg;
+  j->writing = false;
   if (result == -EIO) {
     /* The call failed as a whole on a live connection (a statement or lock
      * timeout, say): rolled back, nothing written; retry it as a job. */
@@ -226,6 +230,14 @@ static void on_finished(void *arg, int result, const char *message) {
     cw_log_warn("job.fenced", "job=%s stage=%s", j->row.id, stage_name(j));
     cw_metrics_fenced_write();
     job_end(j, CW_JOB_FENCED);
+    return;
+  }
+  if (result == CW_FINISH_STALE) {
+    /* Nothing was written; the job is handed back at once (the daemon
+     * releases it) and redone from the stage the database has. */
+    cw_log_warn("job.stage_lost", "job=%s stage=%s reason=\"the database lost an earlier stage's commit\"",
+                j->row.id, stage_name(j));
+    job_end(j, CW_JOB_UNCERTAIN);
     return;
   }
   if (result == CW_FINISH_REFUSED) {
@@ -365,14 +377,18 @@ static void stage_done(job *j, json_t *output, json_t *tel) {
    * same commit as the stage before it, saving a round trip. */
   if (item && next && strcmp(next, "complete") == 0)
     json_object_set_new(item, "chain", json_true());
-  if (can_go_ahead(j))
+  if (can_go_ahead(j)) {
     commit_ahead(j, item);
-  else if (!item || cw_queue_finish(j->p->ctx.queue, item, on_finished, j) < 0)
+    return;
+  }
+  j->writing = true;
+  if (!item || cw_queue_finish(j->p->ctx.queue, item, on_finished, j) < 0)
     on_finished(j, -ENOMEM, "cannot queue finish");
 }
 
 static void on_failed(void *arg, int status, const char *result) {
   job *j = arg;
+  j->writing = false;
   if (status < 0 || !result) {
     job_end(j, CW_JOB_UNCERTAIN);
   } else if (strcmp(result, "fenced") == 0) {
@@ -413,6 +429,7 @@ static void stage_failed(job *j, cw_errcode code, const char *msg, long retry_af
       .retry_after_ms = retry_after_ms, .backoff_base_ms = cfg->worker.backoff_base_ms,
       .backoff_max_ms = cfg->worker.backoff_max_ms, .telemetry = tel,
   };
+  j->writing = true;
   if (cw_queue_fail(j->p->ctx.queue, &f, on_failed, j) < 0)
     on_failed(j, -EIO, NULL);
   json_decref(tel);
@@ -714,9 +731,18 @@ static void interrupt(job *j) {
     cw_provider_cancel(p->ctx.provider, j->call);
 }
 
+/* A job with a write out is not judged by the heartbeat: a final commit
+ * (or a fail) that went through before the heartbeat ran leaves the row
+ * without a lease, which the heartbeat cannot tell from a takeover.  The
+ * write's own answer says it: fenced if the lease was lost. */
 void cw_pipeline_lost(cw_pipeline *p, const char *id, const char *token) {
   for (job *j = p->jobs; j; j = j->next)
     if (strcmp(j->row.id, id) == 0 && strcmp(j->row.token, token) == 0 && !j->lost) {
+      if (j->writing || j->behind) {
+        cw_log_debug("job.lease_unrenewed", "job=%s stage=%s reason=\"a write is out\"", j->row.id,
+                     stage_name(j));
+        return;
+      }
       cw_log_warn("job.lease_lost", "job=%s stage=%s", j->row.id, stage_name(j));
       j->lost = true;
       interrupt(j);

@@ -147,18 +147,20 @@ static void on_claim(void *arg, int status, const PGresult *res, const char *msg
   free(ctx);
 }
 
-int cw_queue_claim(cw_queue *q, int limit, int lease_ms, cw_queue_claim_cb cb, void *arg) {
+int cw_queue_claim(cw_queue *q, int limit, int lease_ms, int max_attempts, cw_queue_claim_cb cb,
+                   void *arg) {
   DB_OR_CANCEL(q);
   struct claim_ctx *ctx = malloc(sizeof *ctx);
   if (!ctx)
     return -ENOMEM;
   ctx->cb = cb;
   ctx->arg = arg;
-  char lim[16], lease[16];
+  char lim[16], lease[16], max[16];
   snprintf(lim, sizeof lim, "%d", limit);
   snprintf(lease, sizeof lease, "%d", lease_ms);
-  const char *p[] = {q->worker_id, lim, lease};
-  int rc = cw_db_query(q->db, "SELECT * FROM queue.claim($1, $2, $3)", 3, p, on_claim, ctx);
+  snprintf(max, sizeof max, "%d", max_attempts);
+  const char *p[] = {q->worker_id, lim, lease, max_attempts > 0 ? max : NULL};
+  int rc = cw_db_query(q->db, "SELECT * FROM queue.claim($1, $2, $3, $4::int)", 4, p, on_claim, ctx);
   if (rc < 0)
     free(ctx);
   return rc;
@@ -268,6 +270,7 @@ static void on_finish(void *arg, int status, const PGresult *res, const char *ms
       int result = strcmp(r, "ok") == 0          ? CW_FINISH_OK
                    : strcmp(r, "completed") == 0 ? CW_FINISH_DONE
                    : strcmp(r, "fenced") == 0    ? CW_FINISH_FENCED
+                   : strcmp(r, "stale") == 0     ? CW_FINISH_STALE
                                                  : CW_FINISH_REFUSED;
       p->cb(p->arg, result, PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2));
       free(p);

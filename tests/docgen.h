@@ -34,7 +34,8 @@ typedef struct {
   const void *data;
   size_t len; /* 0: strlen(data) */
 } dg_entry;
-/* A ZIP archive (deflated entries) written with libzip. */
+/* A ZIP archive (deflated entries, but a "mimetype" entry is stored, as
+ * ODF wants it) written with libzip. */
 void dg_zip(const char *path, const dg_entry *e, int n);
 /* A minimal DOCX around the given w:body inner XML (and optional header). */
 void dg_docx(const char *path, const char *body_xml, const char *header_xml);

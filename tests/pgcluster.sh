@@ -4,6 +4,8 @@
 #   tests/pgcluster.sh start DIR [PORT]   initdb and start as needed; prints env lines
 #   tests/pgcluster.sh stop DIR           stop fast
 #   tests/pgcluster.sh restart DIR        restart (used by the Postgres-restart test)
+#   tests/pgcluster.sh crash DIR          stop at once, as a crash would (-m immediate):
+#                                         with synchronous_commit = off, recent commits are lost
 #   tests/pgcluster.sh env DIR            print the env lines again
 #
 # The server runs as the "postgres" user when started by root (initdb refuses
@@ -76,6 +78,9 @@ CONF
   ;;
 stop)
   [ -d "$dir/data" ] && as_pg "'$bindir/pg_ctl' -D '$dir/data' -m fast -w stop >/dev/null 2>&1" || true
+  ;;
+crash)
+  as_pg "'$bindir/pg_ctl' -D '$dir/data' -m immediate -w stop >/dev/null"
   ;;
 restart)
   as_pg "'$bindir/pg_ctl' -D '$dir/data' -l '$dir/server.log' -m fast -w restart >/dev/null"

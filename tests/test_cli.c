@@ -215,6 +215,67 @@ END_TEST
 
 /* With the LLM provider, check-config loads the prompts and schemas the
  * way start-up does: a directory without them is a configuration error. */
+/* Syntax errors are reported like bad keys: every one, with its line; the
+ * keys after a header without ']' belong to that section; an unknown
+ * section is named once and its keys (even one called "key") ignored;
+ * control bytes are escaped and long values cut. */
+START_TEST(config_syntax_errors_every_one_with_file_and_line) {
+  char *d = cw_test_tmpdir("clisyn");
+  char *ini = tmpfile_with(d, "syn.ini",
+                           "[database]\n"          /* 1 */
+                           "conninfo = dbname=x\n" /* 2 */
+                           "this line is junk\n"   /* 3 */
+                           "[worker\n"             /* 4 */
+                           "concurrency = lots\n"  /* 5 */
+                           "max_attempts = 3\n"    /* 6 */
+                           "[mystery]\n"           /* 7 */
+                           "key = hunter2\n"       /* 8 */
+                           "[llm]\n"               /* 9 */
+                           "model\n"               /* 10 */
+                           "= 4\n");               /* 11 */
+  const char *a[] = {"--config", ini, "check-config", NULL};
+  cw_cli_result r = cw_cli_run(NULL, a);
+  ck_assert_int_eq(r.code, 3);
+  const char *want[] = {":3: syntax error: expected 'key = value': this line is junk",
+                        ":4: syntax error: section header without ']': [worker",
+                        ":5: worker.concurrency: 'lots' is not a number",
+                        ":7: [mystery]: unknown section",
+                        ":10: syntax error: expected 'key = value': model",
+                        ":11: syntax error: no key before '='"};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    char line[1400];
+    snprintf(line, sizeof line, "%s%s", ini, want[i]);
+    ck_assert_msg(strstr(r.err, line), "stderr lacks '%s': %s", line, r.err);
+  }
+  ck_assert_msg(!strstr(r.err, ".concurrency: unknown key"), "%s", r.err);
+  ck_assert_msg(!strstr(r.err, ":6:"), "%s", r.err);
+  ck_assert_msg(!strstr(r.err, "secrets"), "%s", r.err);
+  ck_assert_msg(!strstr(r.err, "hunter2"), "%s", r.err);
+  cw_cli_result_free(&r);
+  free(ini);
+
+  /* control bytes and a 70,000-byte value */
+  char *big = malloc(70100);
+  ck_assert_ptr_nonnull(big);
+  int n = snprintf(big, 70100, "[worker]\nconcurrency = \033[31m");
+  memset(big + n, '9', 70000);
+  snprintf(big + n + 70000, 100, "\n[wor\007ker]\nx = 1\n");
+  ini = tmpfile_with(d, "ctl.ini", big);
+  free(big);
+  const char *b[] = {"--config", ini, "check-config", NULL};
+  r = cw_cli_run(NULL, b);
+  ck_assert_int_eq(r.code, 3);
+  ck_assert_msg(strlen(r.err) < 2000, "%zu bytes of errors", strlen(r.err));
+  ck_assert_msg(!strchr(r.err, '\033') && !strchr(r.err, '\007'), "raw control bytes: %s", r.err);
+  ck_assert_msg(strstr(r.err, ":2: worker.concurrency: '\\x1b[31m999"), "%s", r.err);
+  ck_assert_msg(strstr(r.err, "...(70005 bytes)"), "%s", r.err);
+  ck_assert_msg(strstr(r.err, ":3: [wor\\x07ker]: unknown section"), "%s", r.err);
+  cw_cli_result_free(&r);
+  free(ini);
+  free(d);
+}
+END_TEST
+
 START_TEST(check_config_checks_llm_prompts) {
   char *d = cw_test_tmpdir("cliprompt");
   char ini_text[2048];
@@ -377,6 +438,66 @@ START_TEST(enqueue_copies_files_and_inserts_rows) {
 }
 END_TEST
 
+/* What `file -bi` prints is accepted: the type is stored, its parameters
+ * checked and dropped.  The shipped DOCX sample, which libmagic takes for a
+ * plain ZIP, is recorded as a DOCX. */
+static char *enqueue_mime_of(struct fx *f, const char *path, const char *mime, int *code) {
+  const char *a[] = {"enqueue", path, "--user", USER_A, mime ? "--mime" : NULL, mime, NULL};
+  cw_cli_result r = cw_cli_run(f->env, a);
+  *code = r.code;
+  char id[37] = "";
+  char *type = NULL;
+  if (r.code == 0 && sscanf(r.out, "%36s", id) == 1) {
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT mime_type FROM public.resume_versions WHERE id = '%s'", id);
+    type = cw_test_scalar(f->c, sql);
+  } else {
+    type = strdup(r.err);
+  }
+  cw_cli_result_free(&r);
+  return type;
+}
+
+START_TEST(enqueue_mime_parameters_and_the_docx_sample) {
+  struct fx f;
+  fx_init(&f);
+  char *src = cw_test_tmpdir("climime");
+  char *p = tmpfile_with(src, "cv.txt", "Jane Doe\n");
+  static const struct {
+    const char *given, *stored;
+  } ok[] = {
+      {"application/pdf; charset=binary", "application/pdf"},
+      {"Text/Plain;charset=\"utf-8\"", "text/plain"},
+      {"text/plain ; charset=us-ascii ; format=flowed;", "text/plain"},
+      {"text/markdown", "text/markdown"},
+  };
+  int code;
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    char *type = enqueue_mime_of(&f, p, ok[i].given, &code);
+    ck_assert_msg(code == 0, "%s: exit %d: %s", ok[i].given, code, type);
+    ck_assert_str_eq(type, ok[i].stored);
+    free(type);
+  }
+  const char *bad[] = {"pdf", "application/", "/pdf", "application/pdf; charset", "application/pdf charset=x",
+                       "application/pdf; =x", "text/plain; charset=\"utf-8", "text/pl ain"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char *err = enqueue_mime_of(&f, p, bad[i], &code);
+    ck_assert_msg(code == 2, "%s: exit %d", bad[i], code);
+    ck_assert_msg(strstr(err, "is not a MIME type") != NULL, "%s: %s", bad[i], err);
+    free(err);
+  }
+  char sample[1024];
+  snprintf(sample, sizeof sample, "%s/samples/tomas-novak.docx", cw_test_source_root());
+  char *type = enqueue_mime_of(&f, sample, NULL, &code);
+  ck_assert_msg(code == 0, "exit %d: %s", code, type);
+  ck_assert_str_eq(type, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  free(type);
+  free(p);
+  free(src);
+  fx_free(&f);
+}
+END_TEST
+
 START_TEST(enqueue_unknown_user_leaves_nothing) {
   struct fx f;
   fx_init(&f);
@@ -529,6 +650,7 @@ int main(int argc, char **argv) {
   tcase_add_test(u, unknown_command_is_a_usage_error);
   tcase_add_test(u, help_and_version);
   tcase_add_test(u, bad_config_exits_3_naming_file_and_line);
+  tcase_add_test(u, config_syntax_errors_every_one_with_file_and_line);
   tcase_add_test(u, check_config_checks_llm_prompts);
   suite_add_tcase(s, u);
   TCase *db = tcase_create("database");
@@ -536,6 +658,7 @@ int main(int argc, char **argv) {
   tcase_add_test(db, check_config_ok_prints_config_without_secrets);
   tcase_add_test(db, enqueue_copies_files_and_inserts_rows);
   tcase_add_test(db, enqueue_unknown_user_leaves_nothing);
+  tcase_add_test(db, enqueue_mime_parameters_and_the_docx_sample);
   tcase_add_test(db, status_reports_depth_leases_and_failures);
   tcase_add_test(db, requeue_by_id_and_by_code);
   suite_add_tcase(s, db);

@@ -15,6 +15,7 @@
 
 #include "careeros/config.h"
 #include "careeros/extract.h"
+#include "careeros/mime.h"
 #include "docgen.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -232,6 +233,31 @@ START_TEST(hostile_one_50mb_line) {
   EXPECT_CODE(o, TEXT_TOO_LONG);
   /* refused from its size, without reading 50 MB */
   ck_assert_uint_lt((uv_hrtime() - t0) / 1000000, 2000);
+}
+END_TEST
+
+/* A short resume with a few stray control characters (a terminal colour
+ * code, a bell, a NUL, the non-character U+FFFE) is text: read, the
+ * controls removed.  Random bytes of the same length are not. */
+START_TEST(text_with_stray_controls_is_read_as_text) {
+  static const char cv[] = "Jane Doe\nSenior Engineer \033[1mAcme\033[0m 2019-2024\a\n"
+                           "Skills: C, Go\0, SQL \xef\xbf\xbe Python\nEducation: MIT 2015\n";
+  dg_write(P("ctl.txt"), cv, sizeof cv - 1);
+  out_t o = extract(P("ctl.txt"), "text/plain");
+  EXPECT_OK(o);
+  ck_assert_str_eq(o.r.text, "Jane Doe\nSenior Engineer [1mAcme[0m 2019-2024\n"
+                             "Skills: C, Go, SQL Python\nEducation: MIT 2015");
+  ck_assert_str_eq(o.r.detected_mime, "text/plain");
+  free(o.r.text);
+  unsigned char bin[sizeof cv - 1];
+  unsigned x = 12345;
+  for (size_t i = 0; i < sizeof bin; i++) {
+    x = x * 1103515245u + 12345u;
+    bin[i] = (unsigned char)(x >> 16);
+  }
+  dg_write(P("bin.txt"), bin, sizeof bin);
+  o = extract(P("bin.txt"), "text/plain");
+  EXPECT_CODE(o, FILE_TYPE_UNSUPPORTED);
 }
 END_TEST
 
@@ -627,6 +653,42 @@ START_TEST(docx_text_tables_headers) {
 }
 END_TEST
 
+/* The enqueue command's look into ZIP files libmagic calls application/zip. */
+static const char *zip_office(const char *path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ck_assert_int_ge(fd, 0);
+  const char *t = cw_mime_zip_office(fd);
+  close(fd);
+  return t;
+}
+
+START_TEST(zip_office_types_from_the_central_directory) {
+  dg_docx(P("a.docx"), "<w:p><w:r><w:t>x</w:t></w:r></w:p>", NULL);
+  ck_assert_str_eq(zip_office(P("a.docx")), CW_MIME_DOCX);
+  /* Word's order or not: the directory is read, not the first entries */
+  dg_entry rev[] = {{"word/document.xml", "<w:document/>", 0}, {"[Content_Types].xml", "<Types/>", 0}};
+  dg_zip(P("b.docx"), rev, 2);
+  ck_assert_str_eq(zip_office(P("b.docx")), CW_MIME_DOCX);
+  dg_entry odt[] = {{"mimetype", CW_MIME_ODT, 0}, {"content.xml", "<x/>", 0}};
+  dg_zip(P("c.odt"), odt, 2);
+  ck_assert_str_eq(zip_office(P("c.odt")), CW_MIME_ODT);
+  dg_entry ods[] = {{"mimetype", "application/vnd.oasis.opendocument.spreadsheet", 0},
+                    {"content.xml", "<x/>", 0}};
+  dg_zip(P("d.ods"), ods, 2);
+  ck_assert_ptr_null(zip_office(P("d.ods")));
+  dg_entry plain[] = {{"notes.txt", "hello", 0}, {"word/other.xml", "<x/>", 0}};
+  dg_zip(P("e.zip"), plain, 2);
+  ck_assert_ptr_null(zip_office(P("e.zip")));
+  write_str("f.txt", "PK\x05\x06 not a zip at all");
+  ck_assert_ptr_null(zip_office(P("f.txt")));
+  /* cut short: the end record points past the end */
+  struct stat st;
+  ck_assert_int_eq(stat(P("a.docx"), &st), 0);
+  ck_assert_int_eq(truncate(P("a.docx"), st.st_size / 2), 0);
+  ck_assert_ptr_null(zip_office(P("a.docx")));
+}
+END_TEST
+
 START_TEST(odt_and_rtf) {
   const char *content =
       "<?xml version=\"1.0\"?><office:document-content "
@@ -697,6 +759,32 @@ START_TEST(hostile_docx_external_entity) {
   out_t o = extract(P("xxe.docx"), NULL);
   EXPECT_CODE(o, DOCX_INVALID);
   ck_assert(strstr(o.r.message, "DTD") != NULL);
+}
+END_TEST
+
+/* Billion laughs: nested internal entities.  Refused as a part that
+ * carries a DTD, as the README says, not as malformed XML. */
+START_TEST(hostile_docx_billion_laughs) {
+  char body[2048];
+  int n = snprintf(body, sizeof body, "<?xml version=\"1.0\"?>\n<!-- Word? -->\n<!DOCTYPE lolz [\n"
+                                      "<!ENTITY lol \"lol\">\n");
+  for (int i = 1; i <= 9; i++) {
+    char prev[8] = "";
+    if (i > 1)
+      snprintf(prev, sizeof prev, "%d", i - 1);
+    n += snprintf(body + n, sizeof body - (size_t)n, "<!ENTITY lol%d \"", i);
+    for (int k = 0; k < 10; k++)
+      n += snprintf(body + n, sizeof body - (size_t)n, "&lol%s;", prev);
+    n += snprintf(body + n, sizeof body - (size_t)n, "\">\n");
+  }
+  snprintf(body + n, sizeof body - (size_t)n,
+           "]><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+           "<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>");
+  dg_entry e[] = {{"[Content_Types].xml", "<Types/>", 0}, {"word/document.xml", body, 0}};
+  dg_zip(P("lol.docx"), e, 2);
+  out_t o = extract(P("lol.docx"), NULL);
+  EXPECT_CODE(o, DOCX_INVALID);
+  ck_assert_msg(strstr(o.r.message, "word/document.xml carries a DTD") != NULL, "%s", o.r.message);
 }
 END_TEST
 
@@ -871,8 +959,10 @@ int main(void) {
   tcase_add_checked_fixture(t, setup, teardown);
   tcase_set_timeout(t, 120);
   tcase_add_test(t, plain_text_ok);
+  tcase_add_test(t, zip_office_types_from_the_central_directory);
   tcase_add_test(t, plain_encodings);
   tcase_add_test(t, hostile_nul_bytes_in_text);
+  tcase_add_test(t, text_with_stray_controls_is_read_as_text);
   tcase_add_test(t, hostile_utf16_without_bom);
   tcase_add_test(t, hostile_invalid_utf8);
   tcase_add_test(t, hostile_empty_and_tiny);
@@ -900,6 +990,7 @@ int main(void) {
   tcase_add_test(t, hostile_docx_zip_bomb);
   tcase_add_test(t, hostile_docx_external_entity);
   tcase_add_test(t, hostile_docx_without_document);
+  tcase_add_test(t, hostile_docx_billion_laughs);
   tcase_add_test(t, hostile_zip_not_docx);
   tcase_add_test(t, child_sandbox_denies_network_and_exec);
   tcase_add_test(t, child_hang_is_killed);

@@ -117,9 +117,56 @@ START_TEST(finish_with_a_stale_token_is_fenced_and_writes_nothing) {
                                    " || ':' || (processing_stages->'parse'->>'status') FROM resume_versions");
   ck_assert_str_eq(stage, "parse:completed:running");
   free(stage);
-  /* A second upload for the same version is refused by the unique key. */
+  /* A second upload for the same version: the job is at parse now, so the
+   * stage fence refuses it before the unique key would. */
   res = cw_test_scalar(db, sql);
-  ck_assert_str_eq(res, "error");
+  ck_assert_str_eq(res, "stale");
+  free(res);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_version_texts"), 1);
+  PQclear(c);
+}
+END_TEST
+
+/* The stage fence: with the right lease, a stage commits only when the job
+ * is at that stage.  A database that lost the upload's commit (asynchronous
+ * commit and a crash, or a failover) still has the job at upload; the
+ * parse commit that follows must not land on top of it ('stale', nothing
+ * written), and the job can be released and redone from upload. */
+START_TEST(a_stage_does_not_commit_on_top_of_a_lost_predecessor) {
+  enqueue(1, 0);
+  PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 1, 60000)");
+  const char *id = PQgetvalue(c, 0, 0), *token = PQgetvalue(c, 0, 1);
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "SELECT string_agg(result, ',') FROM queue.finish_stages(jsonb_build_array("
+           "jsonb_build_object('id', '%s', 'token', '%s', 'stage', 'parse', 'next_stage', 'enrich', "
+           "'progress', 60, 'output', jsonb_build_object('rows', jsonb_build_array("
+           "jsonb_build_array('contact.name', 'A', 0.9)), 'source_type', 'llm', 'model_version', 'm'))))",
+           id, token);
+  char *res = cw_test_scalar(db, sql);
+  ck_assert_str_eq(res, "stale");
+  free(res);
+  /* chained (enrich + complete) on top of a job at upload: the same */
+  char chained[1024];
+  snprintf(chained, sizeof chained,
+           "SELECT string_agg(result, ',') FROM queue.finish_stages(jsonb_build_array("
+           "jsonb_build_object('id', '%s', 'token', '%s', 'stage', 'enrich', 'next_stage', 'complete', "
+           "'chain', true, 'output', '{}'::jsonb)))",
+           id, token);
+  res = cw_test_scalar(db, chained);
+  ck_assert_str_eq(res, "stale");
+  free(res);
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM parsed_resume_entities"), 0);
+  char *st = cw_test_scalar(db, "SELECT processing_status || ':' || current_stage || ':' || "
+                                "(processing_stages->'upload'->>'status') || ':' || "
+                                "coalesce(processing_stages->'parse'->>'status', '-') FROM resume_versions");
+  ck_assert_str_eq(st, "processing:upload:running:pending");
+  free(st);
+  /* the lease is still ours: the worker releases the job */
+  snprintf(sql, sizeof sql, "SELECT queue.release(ARRAY['%s']::uuid[], ARRAY['%s']::uuid[], false)", id,
+           token);
+  res = cw_test_scalar(db, sql);
+  ck_assert_str_eq(res, "1");
   free(res);
   PQclear(c);
 }
@@ -188,6 +235,7 @@ START_TEST(a_chained_item_completes_the_job_in_one_commit) {
   enqueue(2, 0);
   PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 2, 60000) ORDER BY id");
   ck_assert_int_eq(PQntuples(c), 2);
+  cw_test_exec(db, "UPDATE resume_versions SET current_stage = 'enrich'"); /* the stage fence */
   char sql[2048];
   for (int i = 0; i < 2; i++) {
     snprintf(sql, sizeof sql,
@@ -227,6 +275,7 @@ END_TEST
 START_TEST(bad_output_is_refused_not_clamped) {
   enqueue(1, 0);
   PGresult *c = q(db, "SELECT id, lease_token FROM queue.claim('w1', 1, 60000)");
+  cw_test_exec(db, "UPDATE resume_versions SET current_stage = 'enrich'"); /* the stage fence */
   char sql[2048];
   snprintf(sql, sizeof sql,
            "SELECT result || ' ' || coalesce(message, '') FROM queue.finish_stages(jsonb_build_array(jsonb_build_object("
@@ -680,6 +729,7 @@ int main(void) {
   tcase_add_test(tc, claim_takes_priority_then_age_and_limit);
   tcase_add_test(tc, claims_in_concurrent_transactions_do_not_overlap);
   tcase_add_test(tc, finish_with_a_stale_token_is_fenced_and_writes_nothing);
+  tcase_add_test(tc, a_stage_does_not_commit_on_top_of_a_lost_predecessor);
   tcase_add_test(tc, one_bad_item_in_a_batch_leaves_the_others_committed);
   tcase_add_test(tc, the_same_job_twice_in_a_batch_runs_in_item_order);
   tcase_add_test(tc, a_chained_item_completes_the_job_in_one_commit);

@@ -305,6 +305,107 @@ START_TEST(killed_commit_connection_releases_jobs_without_waiting_for_the_lease)
 }
 END_TEST
 
+/* Several commits cut at once (one batched stage commit, or several
+ * connections killed together, as a restart does): every job whose outcome
+ * became unknown is released as soon as the database answers, not only the
+ * first one.  Poll interval and lease are a minute, so neither can be what
+ * makes the rows claimable again. */
+START_TEST(several_cut_commits_are_all_released_at_once) {
+  const int n = 3;
+  wfx f;
+  wfx_init(&f, "wcut", 3, NULL);
+  PGconn *blk = wfx_block_table(&f, "public.parsed_resume_entities");
+  char(*ids)[37] = wfx_enqueue(&f, n, 0);
+  wfx_worker *a = wfx_start(&f, "cutA", "[worker]\nconcurrency = 3\nlease_ms = 120000\n"
+                                        "heartbeat_ms = 60000\npoll_interval_ms = 60000\n"
+                                        "[database]\npool_size = 4\n");
+  /* all three parse commits are out, waiting on the lock */
+  ck_assert_int_eq(wfx_wait_count(&f, n, 10000,
+                                  "SELECT count(*) FROM public.resume_versions WHERE "
+                                  "processing_stages->'upload'->>'status' = 'completed'"),
+                   n);
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000, WFX_LOCK_WAITERS), 1);
+  wfx_sleep_ms(300); /* the last upload commit's answer reached the worker */
+  ck_assert_int_ge(wfx_kill_lock_waiters(&f), 1);
+  wfx_unblock(blk);
+  long left = wfx_wait_count(&f, 0, 20000, WFX_UNFINISHED);
+  if (left)
+    wfx_dump_logs(&f);
+  ck_assert_msg(left == 0, "%ld versions still waiting (poll and lease 60 s and more)", left);
+  wfx_assert_outputs_once(&f, n);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                                 "processing_errors <> '[]'::jsonb"),
+                   0);
+  ck_assert_int_eq(wfx_log_count(a, "outcome=uncertain"), n);
+  ck_assert_int_eq(wfx_stop(a, 15000), 0);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
+/* A heartbeat that runs after a job's final commit went through, but whose
+ * answer the worker reads before the commit's, does not find the lease
+ * (the commit ended it) and must not call the job lost: the commit's own
+ * answer says what happened.  The race is made deterministic here: the
+ * final commit waits on the user's merge lock, held by the test, while the
+ * test puts the row in the state that commit leaves it in (completed, no
+ * lease); heartbeats run every 100 ms meanwhile. */
+START_TEST(heartbeat_does_not_call_a_job_with_its_commit_out_lost) {
+  wfx f;
+  wfx_init(&f, "whb", 1, NULL);
+  wfx_exec(&f, "SELECT pg_advisory_lock(hashtextextended('%s', 7391))", f.users[0]);
+  char(*ids)[37] = wfx_enqueue(&f, 1, 0);
+  wfx_worker *a = wfx_start(&f, "hbA", "[worker]\nlease_ms = 60000\nheartbeat_ms = 100\n");
+  /* the final (chained) commit waits on the merge lock (a heartbeat may
+   * wait on a row lock meanwhile: that is not it) */
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000,
+                                  "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                  "current_database() AND application_name = 'careeros-worker' AND "
+                                  "wait_event_type = 'Lock' AND wait_event = 'advisory'"),
+                   1);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                                 "processing_stages->'parse'->>'status' = 'completed'"),
+                   1);
+  wfx_exec(&f, "UPDATE public.resume_versions SET processing_status = 'completed', "
+               "lease_token = NULL, locked_by = NULL, lease_expires_at = NULL");
+  /* heartbeats that do not renew it: the worker asks every 100 ms */
+  ck_assert(!wfx_wait_log(a, "job.lease_lost", 1, 1500));
+  wfx_exec(&f, "SELECT pg_advisory_unlock_all()");
+  char want[160];
+  snprintf(want, sizeof want, "job.end job=%s outcome=fenced", ids[0]);
+  ck_assert_msg(wfx_wait_log(a, want, 1, 10000), "no '%s'", want);
+  ck_assert_int_eq(wfx_log_count(a, "job.lease_lost"), 0);
+  ck_assert_int_eq(wfx_stop(a, 15000), 0);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
+/* [worker] max_attempts is the limit for every job the worker claims,
+ * whatever the row's column says (its default is 5), lower or higher. */
+START_TEST(worker_max_attempts_applies_to_the_jobs_it_claims) {
+  wfx f;
+  wfx_init(&f, "wmax", 2, NULL);
+  wfx_exec(&f, "ALTER TABLE public.merge_decisions ADD CONSTRAINT cw_test_merge_blocked "
+               "CHECK (false) NOT VALID");
+  char(*ids)[37] = wfx_enqueue(&f, 2, 0); /* the column default */
+  wfx_exec(&f, "UPDATE public.resume_versions SET max_attempts = 1 WHERE id = '%s'", ids[1]);
+  wfx_worker *w = wfx_start(&f, "max1", "[worker]\nmax_attempts = 2\npoll_interval_ms = 100\n"
+                                        "backoff_base_ms = 0\nbackoff_max_ms = 0\n");
+  wfx_wait_all_finished(&f, 20000);
+  char *rows = wfx_value(&f, "SELECT string_agg(processing_status || ' ' || attempts || '/' || "
+                             "max_attempts || ' ' || (processing_errors->-1->>'code'), ',' "
+                             "ORDER BY id = '%s') FROM public.resume_versions",
+                         ids[1]);
+  ck_assert_str_eq(rows, "failed 2/2 MAX_ATTEMPTS,failed 2/2 MAX_ATTEMPTS");
+  free(rows);
+  ck_assert_int_eq(wfx_log_count(w, "attempt=3"), 0);
+  ck_assert_int_eq(wfx_stop(w, 15000), 0);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
 /* ---- PostgreSQL restarted mid-run (private cluster) -------------------------- */
 
 static char *run_capture(const char *cmd) {
@@ -318,34 +419,42 @@ static char *run_capture(const char *cmd) {
   return buf;
 }
 
-START_TEST(postgres_restart_mid_run_workers_reconnect_and_everything_completes) {
-  const int n = 400;
-  const char *script = getenv("CW_PGCLUSTER");
-  char def[1024];
-  if (!script || !*script) {
+/* A private cluster (tests/pgcluster.sh) in a temporary directory, stopped
+ * and removed however the test ends, migrated with our own migrate
+ * command.  Returns the directory (malloc'd); the script's path in *script
+ * (static), the conninfo in conninfo. */
+static char *private_cluster(const char **script, char conninfo[256]) {
+  static char def[1024];
+  *script = getenv("CW_PGCLUSTER");
+  if (!*script || !**script) {
     snprintf(def, sizeof def, "%s/tests/pgcluster.sh", cw_test_source_root());
-    script = def;
+    *script = def;
   }
   char *dir = cw_test_tmpdir("pgpriv");
   char cmd[4096];
-  /* stop and remove the private cluster however this test ends */
-  snprintf(cmd, sizeof cmd, "sh '%s' stop '%s' >/dev/null 2>&1; rm -rf '%s'", script, dir, dir);
+  snprintf(cmd, sizeof cmd, "sh '%s' stop '%s' >/dev/null 2>&1; rm -rf '%s'", *script, dir, dir);
   wfx_on_death(cmd);
-  long t0 = wfx_now_ms();
-  snprintf(cmd, sizeof cmd, "sh '%s' start '%s' 2>&1", script, dir);
+  snprintf(cmd, sizeof cmd, "sh '%s' start '%s' 2>&1", *script, dir);
   char *env = run_capture(cmd);
   const char *pp = strstr(env, "PGPORT=");
   ck_assert_ptr_nonnull(pp);
   int port = atoi(pp + 7);
   free(env);
-  char conninfo[256];
-  snprintf(conninfo, sizeof conninfo, "host=127.0.0.1 port=%d user=postgres dbname=careeros", port);
-  /* the project's migrations, through our own migrate command */
+  snprintf(conninfo, 256, "host=127.0.0.1 port=%d user=postgres dbname=careeros", port);
   snprintf(
       cmd, sizeof cmd,
       "env -u CAREEROS_CONFIG CAREEROS_DATABASE_CONNINFO='%s' '%s' migrate --dir '%s/sql' 2>&1",
       conninfo, wfx_binary(), cw_test_source_root());
   free(run_capture(cmd));
+  return dir;
+}
+
+START_TEST(postgres_restart_mid_run_workers_reconnect_and_everything_completes) {
+  const int n = 400;
+  const char *script;
+  char conninfo[256], cmd[4096];
+  long t0 = wfx_now_ms();
+  char *dir = private_cluster(&script, conninfo);
   fprintf(stderr, "restart: private cluster ready in %ld ms\n", wfx_now_ms() - t0);
 
   wfx f;
@@ -508,9 +617,9 @@ START_TEST(retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_
    * constraint goes: a fault in the database, fixed by an operator. */
   wfx_exec(&f, "ALTER TABLE public.merge_decisions ADD CONSTRAINT cw_test_merge_blocked "
                "CHECK (false) NOT VALID");
-  char(*ids)[37] = wfx_enqueue(&f, n, 3);
+  char(*ids)[37] = wfx_enqueue(&f, n, 0);
   wfx_worker *w = wfx_start(&f, "retry1",
-                            "[worker]\npoll_interval_ms = 100\nbackoff_base_ms = 400\n"
+                            "[worker]\nmax_attempts = 3\npoll_interval_ms = 100\nbackoff_base_ms = 400\n"
                             "backoff_max_ms = 5000\n");
   wfx_wait_all_finished(&f, 20000);
   for (int i = 0; i < n; i++) {
@@ -598,11 +707,12 @@ START_TEST(llm_outage_retries_to_max_attempts_and_requeue_resumes_at_parse) {
   wfx_llm_start(&down, fault);
   wfx f;
   wfx_init(&f, "wllm", 2, NULL);
-  char(*ids)[37] = wfx_enqueue(&f, n, 3);
+  char(*ids)[37] = wfx_enqueue(&f, n, 0);
   char ini[2048], llm[1024];
   wfx_llm_ini(&down, llm, sizeof llm);
   snprintf(ini, sizeof ini,
-           "%s[worker]\npoll_interval_ms = 100\nbackoff_base_ms = 400\nbackoff_max_ms = 5000\n",
+           "%s[worker]\nmax_attempts = 3\npoll_interval_ms = 100\nbackoff_base_ms = 400\n"
+           "backoff_max_ms = 5000\n",
            llm);
   wfx_worker *w = wfx_start(&f, "llm1", ini);
   wfx_wait_all_finished(&f, 20000);
@@ -835,6 +945,115 @@ START_TEST(a_failed_commit_cancels_the_stage_running_ahead) {
 }
 END_TEST
 
+/* The stage fence (issue 13): a database that lost an acknowledged stage
+ * commit (asynchronous commit and a crash, a failover) must not take the
+ * next stage's commit on top of it.  The loss is made deterministic: while
+ * the parse call runs (2 s), the test puts the row back where it was before
+ * the upload commit and drops that commit's text.  The parse commit is then
+ * refused ('stale'), the job handed back and redone from upload, and it
+ * completes with every output. */
+START_TEST(a_stage_commit_does_not_land_on_a_lost_predecessor) {
+  wfx_llm llm;
+  const char *flags[] = {"--latency-ms", "2000", NULL};
+  wfx_llm_start(&llm, flags);
+  wfx f;
+  wfx_init(&f, "wlost", 1, NULL);
+  char(*ids)[37] = wfx_enqueue(&f, 1, 0);
+  char ini[2048], cfg[1024];
+  wfx_llm_ini(&llm, cfg, sizeof cfg);
+  snprintf(ini, sizeof ini, "%s[worker]\nlease_ms = 60000\npoll_interval_ms = 60000\n", cfg);
+  wfx_worker *w = wfx_start(&f, "lostA", ini);
+  ck_assert_int_eq(wfx_wait_count(&f, 1, 10000,
+                                  "SELECT count(*) FROM public.resume_versions WHERE "
+                                  "processing_stages->'upload'->>'status' = 'completed'"),
+                   1);
+  wfx_exec(&f, "DELETE FROM public.resume_version_texts");
+  wfx_exec(&f, "UPDATE public.resume_versions SET current_stage = 'upload', processing_progress = 0, "
+               "processing_stages = processing_stages || jsonb_build_object('upload', "
+               "jsonb_build_object('status', 'running', 'started_at', now()), 'parse', "
+               "jsonb_build_object('status', 'pending'))");
+  wfx_wait_all_finished(&f, 30000);
+  wfx_assert_outputs_once(&f, 1);
+  char want[160];
+  snprintf(want, sizeof want, "job.stage_lost job=%s stage=parse", ids[0]);
+  ck_assert_msg(wfx_log_count(w, want) == 1, "no '%s'", want);
+  snprintf(want, sizeof want, "job.start job=%s stage=upload attempt=2", ids[0]);
+  ck_assert_msg(wfx_log_count(w, want) == 1, "no '%s'", want);
+  ck_assert_int_eq(wfx_stop(w, 15000), 0);
+  wfx_llm_stop(&llm);
+  free(ids);
+  wfx_done(&f);
+}
+END_TEST
+
+/* The stage fence against a real loss: asynchronous commit (the test
+ * cluster runs with synchronous_commit = off; the WAL writer is slowed to
+ * every 10 s so that a crash loses more) and Postgres stopped at once three
+ * times while jobs run (LLM calls of 300 ms, so stages straddle each
+ * crash).  Commits the worker was told went through are lost; whatever
+ * came after them must not land on top.  In the end every job is completed
+ * with every stage's outputs, and no completed job has a stage still
+ * marked running. */
+START_TEST(crashes_with_asynchronous_commit_leave_no_completed_job_without_outputs) {
+  const int n = 60;
+  const char *script;
+  char conninfo[256], cmd[4096];
+  char *dir = private_cluster(&script, conninfo);
+  wfx_llm llm;
+  const char *flags[] = {"--latency-ms", "300", NULL};
+  wfx_llm_start(&llm, flags);
+  wfx f;
+  wfx_init(&f, "wcrash", 8, conninfo);
+  wfx_exec(&f, "ALTER SYSTEM SET wal_writer_delay = '10s'");
+  wfx_exec(&f, "SELECT pg_reload_conf()");
+  char *sync = wfx_value(&f, "SHOW synchronous_commit");
+  ck_assert_str_eq(sync, "off");
+  free(sync);
+  free(wfx_enqueue(&f, n, 0));
+  char ini[2048], cfg[1024];
+  wfx_llm_ini(&llm, cfg, sizeof cfg);
+  snprintf(ini, sizeof ini,
+           "%s[worker]\nconcurrency = 16\nlease_ms = 3000\nheartbeat_ms = 500\n"
+           "poll_interval_ms = 500\n[database]\nreconnect_min_ms = 100\nreconnect_max_ms = 500\n",
+           cfg);
+  wfx_worker *w = wfx_start(&f, "crashA", ini);
+  for (int k = 1; k <= 3; k++) {
+    long t1 = wfx_now_ms();
+    while (wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE processing_status = "
+                         "'completed'") < 12L * k &&
+           wfx_now_ms() - t1 < 30000)
+      wfx_sleep_ms(20);
+    snprintf(cmd, sizeof cmd, "sh '%s' crash '%s' 2>&1 && sh '%s' start '%s' 2>&1", script, dir,
+             script, dir);
+    free(run_capture(cmd));
+    PQreset(f.c);
+    ck_assert_int_eq(PQstatus(f.c), CONNECTION_OK);
+  }
+  wfx_wait_all_finished(&f, 120000);
+  fprintf(stderr, "crash: %d stage commits refused on top of a lost one, %d outcomes unknown, %d fenced\n",
+          wfx_log_count(w, "job.stage_lost"), wfx_log_count(w, "outcome=uncertain"),
+          wfx_log_count(w, "outcome=fenced"));
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions v WHERE "
+                                 "processing_status = 'completed' AND (NOT EXISTS (SELECT 1 FROM "
+                                 "public.resume_version_texts t WHERE t.resume_version_id = v.id) OR "
+                                 "NOT EXISTS (SELECT 1 FROM public.parsed_resume_entities e WHERE "
+                                 "e.resume_version_id = v.id) OR NOT EXISTS (SELECT 1 FROM "
+                                 "public.career_enrichment c WHERE c.resume_version_id = v.id))"),
+                   0);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions v, "
+                                 "jsonb_each(v.processing_stages) s WHERE v.processing_status = "
+                                 "'completed' AND s.value->>'status' <> 'completed'"),
+                   0);
+  wfx_assert_outputs_once(&f, n);
+  ck_assert_int_eq(wfx_stop(w, 15000), 0);
+  wfx_llm_stop(&llm);
+  wfx_done(&f);
+  snprintf(cmd, sizeof cmd, "sh '%s' stop '%s' >/dev/null 2>&1", script, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  free(dir);
+}
+END_TEST
+
 int main(int argc, char **argv) {
   wfx_set_binary(argc, argv);
   Suite *s = suite_create("worker-faults");
@@ -848,6 +1067,12 @@ int main(int argc, char **argv) {
   tcase_add_test(tc,
                  retryable_error_backs_off_to_max_attempts_and_requeue_resumes_at_the_failed_stage);
   suite_add_tcase(s, tc);
+  TCase *edges = tcase_create("edges");
+  tcase_set_timeout(edges, 120);
+  tcase_add_test(edges, several_cut_commits_are_all_released_at_once);
+  tcase_add_test(edges, heartbeat_does_not_call_a_job_with_its_commit_out_lost);
+  tcase_add_test(edges, worker_max_attempts_applies_to_the_jobs_it_claims);
+  suite_add_tcase(s, edges);
   /* the same faults with the LLM provider against the fake server */
   TCase *llm = tcase_create("llm");
   tcase_set_timeout(llm, 120);
@@ -856,6 +1081,12 @@ int main(int argc, char **argv) {
   tcase_add_test(llm, enrich_runs_ahead_of_the_parse_commit_and_waits_for_it);
   tcase_add_test(llm, a_failed_commit_cancels_the_stage_running_ahead);
   suite_add_tcase(s, llm);
+  /* the stage fence, against lost commits */
+  TCase *fence = tcase_create("fence");
+  tcase_set_timeout(fence, 180);
+  tcase_add_test(fence, a_stage_commit_does_not_land_on_a_lost_predecessor);
+  tcase_add_test(fence, crashes_with_asynchronous_commit_leave_no_completed_job_without_outputs);
+  suite_add_tcase(s, fence);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);

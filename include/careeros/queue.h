@@ -35,9 +35,16 @@ typedef struct {
 typedef void (*cw_queue_claim_cb)(void *arg, int status, cw_claimed *rows, int n);
 /* result: 0 ok, 1 fenced (the lease is no longer ours), 2 refused by the
  * database (message says why), 3 ok and the job is done (an item with
- * "chain": true ran the complete stage too), negative: connection lost,
- * outcome unknown. */
-enum { CW_FINISH_OK = 0, CW_FINISH_FENCED = 1, CW_FINISH_REFUSED = 2, CW_FINISH_DONE = 3 };
+ * "chain": true ran the complete stage too), 4 stale (the lease is ours but
+ * the row is at another stage: the database lost an earlier stage's
+ * commit), negative: connection lost, outcome unknown. */
+enum {
+  CW_FINISH_OK = 0,
+  CW_FINISH_FENCED = 1,
+  CW_FINISH_REFUSED = 2,
+  CW_FINISH_DONE = 3,
+  CW_FINISH_STALE = 4
+};
 typedef void (*cw_queue_finish_cb)(void *arg, int result, const char *message);
 /* For fail(): result "retry", "failed" or "fenced"; status < 0 when unknown. */
 typedef void (*cw_queue_fail_cb)(void *arg, int status, const char *result);
@@ -52,7 +59,10 @@ void cw_queue_free(cw_queue *q);
  * every call fails with -ECANCELED without touching it. */
 void cw_queue_detach(cw_queue *q);
 
-int cw_queue_claim(cw_queue *q, int limit, int lease_ms, cw_queue_claim_cb cb, void *arg);
+/* max_attempts: the worker's limit, written into every row claimed (0: each
+ * row keeps its own). */
+int cw_queue_claim(cw_queue *q, int limit, int lease_ms, int max_attempts, cw_queue_claim_cb cb,
+                   void *arg);
 void cw_claimed_clear(cw_claimed *c);
 
 /* item: {id, token, user_id, stage, next_stage, progress, output, telemetry,

@@ -391,10 +391,39 @@ static bool handle_node(walker *w, xmlTextReaderPtr rd, enum dialect d, int *in_
   return false;
 }
 
+/* Does the part's prolog hold a DOCTYPE?  Looked for in the bytes before
+ * any parsing: libxml2 reads a DOCTYPE's internal subset (entity
+ * definitions) before the reader shows the node, and a billion-laughs
+ * subset fails there as "not well-formed" instead of as a DTD. */
+static bool has_doctype(const char *xml, size_t len) {
+  const char *p = xml, *end = xml + len;
+  if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+    p += 3;
+  for (;;) {
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+      p++;
+    if ((size_t)(end - p) >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0)
+      return true;
+    const char *close = (size_t)(end - p) >= 2 && memcmp(p, "<?", 2) == 0     ? "?>"
+                        : (size_t)(end - p) >= 4 && memcmp(p, "<!--", 4) == 0 ? "-->"
+                                                                              : NULL;
+    if (!close)
+      return false; /* the root element, or something the parser will refuse */
+    p = memmem(p + 2, (size_t)(end - p - 2), close, strlen(close));
+    if (!p)
+      return false;
+    p += strlen(close);
+  }
+}
+
 /* Walks one XML part.  Returns false on a parse error (reported in r). */
 static bool walk_xml(walker *w, const char *xml, size_t len, enum dialect d, const char *part) {
   if (len > INT32_MAX) {
     xfail(w->r, "ARCHIVE_LIMIT", "%s is too large", part);
+    return false;
+  }
+  if (has_doctype(xml, len)) {
+    xfail(w->r, "DOCX_INVALID", "%s carries a DTD", part);
     return false;
   }
   xmlTextReaderPtr rd = xmlReaderForMemory(xml, (int)len, NULL, NULL,

@@ -2,7 +2,9 @@
 -- of {id, token, stage, next_stage, progress, output, telemetry, chain};
 -- next_stage null means the job is done.  Returns one row per item, in item
 -- order: 'ok', 'completed' (chained), 'fenced' (lease token no longer ours:
--- nothing written) or 'error' with the database's message; one bad item
+-- nothing written), 'stale' (the lease is ours but the job is at another
+-- stage: the database lost an earlier stage's commit; nothing written) or
+-- 'error' with the database's message; one bad item
 -- (a constraint violation) does not undo the others.  A batch runs in one
 -- subtransaction: lock the rows (id order), write every unfenced item's
 -- outputs, move every item's state with one UPDATE.  Only if that fails
@@ -43,16 +45,19 @@ BEGIN
       -- writes: its UPDATE takes the same row locks.
       IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_items) e WHERE e ->> 'stage' IS DISTINCT FROM 'noop') THEN
         -- the rows, locked in id order, and the owner of each one whose
-        -- lease is still ours, by "id token"
-        SELECT coalesce(jsonb_object_agg(l.id::text || ' ' || l.lease_token::text, l.user_id)
+        -- lease is still ours and that is at the item's stage, by
+        -- "id token stage"
+        SELECT coalesce(jsonb_object_agg(l.id::text || ' ' || l.lease_token::text || ' ' || l.current_stage, l.user_id)
                           FILTER (WHERE l.processing_status = 'processing' AND l.lease_token IS NOT NULL), '{}')
           INTO v_owners
-          FROM (SELECT rv.id, rv.lease_token, rv.processing_status, rv.user_id FROM public.resume_versions rv
+          FROM (SELECT rv.id, rv.lease_token, rv.processing_status, rv.user_id, rv.current_stage
+                  FROM public.resume_versions rv
                  WHERE rv.id IN (SELECT (e ->> 'id')::uuid FROM jsonb_array_elements(p_items) e)
                  ORDER BY rv.id
                    FOR NO KEY UPDATE) l;
         FOR it IN SELECT e FROM jsonb_array_elements(p_items) e WHERE e ->> 'stage' <> 'noop' LOOP
-          v_user := (v_owners ->> (((it ->> 'id')::uuid)::text || ' ' || ((it ->> 'token')::uuid)::text))::uuid;
+          v_user := (v_owners ->> (((it ->> 'id')::uuid)::text || ' ' || ((it ->> 'token')::uuid)::text
+                                   || ' ' || (it ->> 'stage')))::uuid;
           IF v_user IS NOT NULL THEN
             PERFORM queue.write_outputs((it ->> 'id')::uuid, v_user, it ->> 'stage', coalesce(it -> 'output', '{}'::jsonb));
             IF queue.chains_complete(it) THEN
@@ -98,9 +103,20 @@ BEGIN
          -- the partial lease index, dead ones included, to build a hash.
          WHERE rv.id = i.iid AND rv.lease_token = (i.e ->> 'token')::uuid
            AND rv.processing_status IS NOT DISTINCT FROM 'processing'
+           -- the stage fence: a stage commits only on top of its
+           -- predecessor's commit (a database that lost that one, with
+           -- synchronous_commit = off or a failover, must not end the job
+           -- without its outputs)
+           AND (i.stage = 'noop' OR rv.current_stage = i.stage)
         RETURNING rv.id
       )
-      SELECT array_agg(CASE WHEN u.id IS NULL THEN 'fenced' WHEN i.chained THEN 'completed' ELSE 'ok' END
+      -- 'stale': the lease is ours but the job is at another stage; the
+      -- worker hands it back to be done again from there
+      SELECT array_agg(CASE WHEN u.id IS NOT NULL THEN CASE WHEN i.chained THEN 'completed' ELSE 'ok' END
+                            WHEN EXISTS (SELECT 1 FROM public.resume_versions r
+                                          WHERE r.id = i.iid AND r.lease_token = (i.e ->> 'token')::uuid
+                                            AND r.processing_status = 'processing') THEN 'stale'
+                            ELSE 'fenced' END
                        ORDER BY i.o) INTO v_res
         FROM items i LEFT JOIN upd u ON u.id = i.iid;
     EXCEPTION WHEN OTHERS THEN
