@@ -57,6 +57,8 @@ typedef struct {
   int attempts, retries;
   bool length_retry, repair_round, input_truncated;
   int unwrapped;         /* CW__ANSWER_*: what was around the JSON */
+  bool reused;           /* the answer an earlier attempt kept (no request) */
+  char input_hash[17];   /* what it is asked about (cw__llm_fingerprint) */
   long extras_dropped;   /* unknown properties removed from the answer */
   cw__lim_waiter waiter;
   bool holding;          /* admitted by the limiter, slot not yet returned */
@@ -859,6 +861,7 @@ static json_t *ex_telemetry(llm_provider *p, exchange *e) {
                                     : e->unwrapped == CW__ANSWER_FENCED                     ? "fence"
                                                                                             : "prose"));
   json_object_set_new(t, "extra_properties_dropped", json_integer(e->extras_dropped));
+  json_object_set_new(t, "reused", json_boolean(e->reused));
   if (e->done && e->status < 0 && e->status != -ECANCELED)
     json_object_set_new(t, "error", json_string(cw_error_name(e->code)));
   return t;
@@ -867,7 +870,7 @@ static json_t *ex_telemetry(llm_provider *p, exchange *e) {
 static json_t *call_telemetry(job_call *c) {
   llm_provider *p = c->p;
   json_t *calls = json_array();
-  long attempts = 0, retries = 0, pt = 0, ct = 0, cached = 0, extras = 0, unwrapped = 0;
+  long attempts = 0, retries = 0, pt = 0, ct = 0, cached = 0, extras = 0, unwrapped = 0, reused = 0;
   double cost = 0, latency = 0;
   for (int i = 0; i < c->n_ex; i++) {
     exchange *e = &c->ex[i];
@@ -881,15 +884,17 @@ static json_t *call_telemetry(job_call *c) {
     latency += e->latency_ms;
     extras += e->extras_dropped;
     unwrapped += e->unwrapped != 0;
+    reused += e->reused;
   }
   json_t *t = json_pack("{s:o,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f}", "llm_calls", calls, "prompt_version",
                         CW_LLM_PROMPT_VERSION, "input_truncated", c->input_truncated, "input_chars",
-                        (json_int_t)c->input_chars, "total_llm_calls", (json_int_t)c->n_ex, "total_llm_attempts",
+                        (json_int_t)c->input_chars, "total_llm_calls", (json_int_t)(c->n_ex - reused), "total_llm_attempts",
                         (json_int_t)attempts, "total_llm_retries", (json_int_t)retries, "total_prompt_tokens",
                         (json_int_t)pt, "total_completion_tokens", (json_int_t)ct, "total_cached_tokens",
                         (json_int_t)cached, "total_cost_usd", cost, "total_llm_latency_ms", latency);
   json_object_set_new(t, "total_extra_properties_dropped", json_integer(extras));
   json_object_set_new(t, "total_answers_unwrapped", json_integer(unwrapped));
+  json_object_set_new(t, "total_llm_calls_reused", json_integer(reused));
   return t;
 }
 
@@ -1014,7 +1019,7 @@ static void on_deliver(uv_timer_t *t) {
     return;
   c->delivered = true;
   cw_provider_outcome out = c->out;
-  c->out.result = c->out.telemetry = NULL;
+  c->out.result = c->out.telemetry = c->out.checkpoint = NULL;
   c->cb(c->arg, &out);
   call_free(c);
 }
@@ -1043,6 +1048,23 @@ static void on_fallback(void *arg, cw_provider_outcome *o) {
   if (c->out.result && json_is_object(c->out.result))
     json_object_set_new(c->out.result, "fallback_from", json_string("openai"));
   deliver(c);
+}
+
+/* What a failed enrich call paid for and a retry can reuse: each answered
+ * exchange's answer, with the fingerprint of the input it answered. */
+static json_t *call_checkpoint(job_call *c) {
+  json_t *cp = NULL;
+  for (int i = 0; c->enrich && i < c->n_ex; i++) {
+    exchange *e = &c->ex[i];
+    if (e->status != 0 || !e->answer)
+      continue;
+    if (!cp)
+      cp = json_object();
+    json_object_set_new(cp, call_names[e->kind], json_pack("{s:s,s:s?,s:O}", "input", e->input_hash, "model",
+                                                           e->model, "answer", e->answer));
+    cw_log_info("llm.checkpoint", "job=%s call=%s", c->job_id, call_names[e->kind]);
+  }
+  return cp;
 }
 
 static void call_maybe_finish(job_call *c) {
@@ -1085,6 +1107,7 @@ static void call_maybe_finish(job_call *c) {
         return;
       }
     }
+    c->out.checkpoint = call_checkpoint(c);
     deliver(c);
     return;
   }
@@ -1135,6 +1158,88 @@ static job_call *call_new(llm_provider *p, const cw_provider_req *req, cw_provid
     p->calls->prev = c;
   p->calls = c;
   return c;
+}
+
+/* v without nulls and empty arrays or objects (a copy). */
+static json_t *pruned(const json_t *v) {
+  if (json_is_object(v)) {
+    json_t *o = json_object();
+    const char *k;
+    json_t *x;
+    json_object_foreach((json_t *)v, k, x) {
+      json_t *y = pruned(x);
+      if (y)
+        json_object_set_new(o, k, y);
+    }
+    if (json_object_size(o) == 0) {
+      json_decref(o);
+      return NULL;
+    }
+    return o;
+  }
+  if (json_is_array(v)) {
+    json_t *a = json_array();
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x) json_array_append_new(a, pruned(x) ?: json_null());
+    if (json_array_size(a) == 0) {
+      json_decref(a);
+      return NULL;
+    }
+    return a;
+  }
+  return json_is_null(v) ? NULL : json_deep_copy(v);
+}
+
+/* What an exchange is asked about, as 16 hex digits (FNV-1a): the date and
+ * the payload in a canonical form (keys sorted; nulls and empty lists left
+ * out), since the parse result a first attempt holds in memory and the
+ * document a retry rebuilds from the stored entities say the same thing in
+ * different forms. */
+void cw__llm_fingerprint(const char *date, const json_t *payload, char out[17]) {
+  json_t *c = pruned(payload);
+  char *txt = c ? json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  json_decref(c);
+  uint64_t h = 1469598103934665603ull;
+  for (const char *q = date; *q; q++)
+    h = (h ^ (unsigned char)*q) * 1099511628211ull;
+  h = (h ^ '\n') * 1099511628211ull;
+  for (const char *q = txt ? txt : ""; *q; q++)
+    h = (h ^ (unsigned char)*q) * 1099511628211ull;
+  free(txt);
+  snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* Takes the answer an earlier attempt kept for this exchange (checkpoint,
+ * see call_checkpoint), when it answered the same input and still passes
+ * every check: the call is not made again. */
+static bool ex_reuse(exchange *e, json_t *checkpoint) {
+  llm_provider *p = e->owner->p;
+  json_t *kept = json_object_get(checkpoint, call_names[e->kind]);
+  const char *in = json_string_value(json_object_get(kept, "input"));
+  if (!in || strcmp(in, e->input_hash) != 0)
+    return false;
+  json_t *ans = json_deep_copy(json_object_get(kept, "answer"));
+  json_t *errors = json_array();
+  bool ok = json_is_object(ans) && cw__schema_validate(p->specs[e->kind].schema, ans, errors, 1) == 0;
+  if (ok) {
+    semantic_checks(e, ans, errors);
+    ok = json_array_size(errors) == 0;
+  }
+  if (!ok) {
+    cw_log_notice("llm.checkpoint_unusable", "job=%s call=%s", e->owner->job_id, call_names[e->kind]);
+    json_decref(errors);
+    json_decref(ans);
+    return false;
+  }
+  json_decref(errors);
+  const char *model = json_string_value(json_object_get(kept, "model"));
+  e->model = model ? strdup(model) : NULL;
+  e->answer = ans;
+  e->reused = true;
+  e->done = true;
+  cw_log_info("llm.checkpoint_reused", "job=%s call=%s", e->owner->job_id, call_names[e->kind]);
+  return true;
 }
 
 static void ex_init(job_call *c, int slot, int kind, char *user, bool truncated) {
@@ -1252,7 +1357,10 @@ static int llm_enrich(cw_provider *base, const cw_provider_req *req, cw_provider
       fail_early(c, CW_ERR_INTERNAL, -ENOMEM, "out of memory");
       return 0;
     }
-    ex_init(c, slot++, CALL_ENTRIES, user, trunc);
+    ex_init(c, slot, CALL_ENTRIES, user, trunc);
+    json_t *all = json_pack("{s:O}", "entries", c->entries_sent);
+    cw__llm_fingerprint(c->date, all, c->ex[slot++].input_hash);
+    json_decref(all);
     c->input_truncated |= trunc;
     free(user);
   }
@@ -1266,10 +1374,18 @@ static int llm_enrich(cw_provider *base, const cw_provider_req *req, cw_provider
     return 0;
   }
   ex_init(c, slot, CALL_CAREER, user, trunc);
+  cw__llm_fingerprint(c->date, c->doc, c->ex[slot].input_hash);
   c->input_truncated |= trunc;
   free(user);
-  for (int i = 0; i < c->n_ex; i++)
-    ex_admit(&c->ex[i]);
+  int reused = 0;
+  for (int i = 0; i < c->n_ex; i++) {
+    if (req->checkpoint && ex_reuse(&c->ex[i], req->checkpoint))
+      reused++;
+    else
+      ex_admit(&c->ex[i]);
+  }
+  if (reused == c->n_ex) /* nothing to ask: delivered from the loop */
+    call_maybe_finish(c);
   return 0;
 }
 
@@ -1303,7 +1419,8 @@ static void llm_cancel(cw_provider *base, cw_provider_call *c) {
   if (c->delivering && !c->delivered) {
     /* an outcome is waiting in the defer timer: turn it into a cancel */
     json_decref(c->out.result);
-    c->out.result = NULL;
+    json_decref(c->out.checkpoint);
+    c->out.result = c->out.checkpoint = NULL;
     c->out.status = -ECANCELED;
     c->out.code = CW_ERR_SHUTDOWN;
     snprintf(c->out.message, sizeof c->out.message, "cancelled");

@@ -54,6 +54,11 @@ char *cw__repair_complaint(const char *tmpl, const json_t *errors);
  * {checked, dropped, dropped_fields}. */
 json_t *cw__ground(json_t *doc, const char *text, size_t len);
 
+/* The fingerprint a kept enrich answer carries (16 hex digits and a NUL):
+ * of the document date and the payload, keys sorted, nulls and empty
+ * lists left out (llm.c). */
+void cw__llm_fingerprint(const char *date, const json_t *payload, char out[17]);
+
 /* For tests: the provider's TPM bucket level now, in tokens (llm.c). */
 struct cw_provider;
 double cw__llm_tpm_level(struct cw_provider *base);

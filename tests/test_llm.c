@@ -120,13 +120,14 @@ static void on_outcome(void *arg, cw_provider_outcome *o) {
 static void result_free(result *r) {
   json_decref(r->o.result);
   json_decref(r->o.telemetry);
+  json_decref(r->o.checkpoint);
 }
 
-static result run_call(env *e, const char *text, bool enrich, json_t *parsed) {
+static result run_call_kept(env *e, const char *text, bool enrich, json_t *parsed, json_t *checkpoint) {
   result r = {0};
   cw_provider_call *call = NULL;
   cw_provider_req req = {.job_id = "job-1", .text = text, .text_len = strlen(text), .document_date = "2024-05-01",
-                         .parsed = parsed};
+                         .parsed = parsed, .checkpoint = checkpoint};
   uint64_t t0 = uv_hrtime();
   int rc = enrich ? cw_provider_enrich(e->prov, &req, on_outcome, &r, &call)
                   : cw_provider_parse(e->prov, &req, on_outcome, &r, &call);
@@ -137,6 +138,10 @@ static result run_call(env *e, const char *text, bool enrich, json_t *parsed) {
   r.ms = (double)(uv_hrtime() - t0) / 1e6;
   ck_assert_int_eq(r.calls, 1);
   return r;
+}
+
+static result run_call(env *e, const char *text, bool enrich, json_t *parsed) {
+  return run_call_kept(e, text, enrich, parsed, NULL);
 }
 
 static char *with_marker(const char *marker) {
@@ -661,6 +666,119 @@ START_TEST(test_drop_unknown_properties) {
   json_decref(errors);
   json_decref(v);
   json_decref(schema);
+}
+END_TEST
+
+/* ---- the checkpoint between the enrich calls ---------------------------------- */
+
+/* The career call fails once: the failed outcome keeps the entries' answer,
+ * and the retry given it asks for the career only, then delivers the same
+ * entries.  Telemetry shows the reuse; the fake server counts the calls. */
+START_TEST(test_enrich_checkpoint_spares_the_entries_call) {
+  env e;
+  env_start_fake(&e, NULL);
+  e.cfg.llm.max_retries = 0;
+  env_open(&e, false);
+  const char *text = "Jane Doe\nEXPERIENCE\nEngineer at Globex (2015 - 2019)\n[[fault:500x1@career]]\nEDUCATION\n"
+                     "MIT, BSc (2011)\n";
+  result p = run_call(&e, text, false, NULL);
+  ck_assert_int_eq(p.o.status, 0);
+  json_t *doc = json_object_get(p.o.result, "document");
+  result r1 = run_call(&e, text, true, doc);
+  ck_assert_int_eq(r1.o.code, CW_ERR_LLM_UNAVAILABLE);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 3);
+  json_t *kept = json_object_get(r1.o.checkpoint, "enrich_entries");
+  ck_assert_msg(json_is_object(json_object_get(kept, "answer")), "no entries answer kept");
+  ck_assert_ptr_null(json_object_get(r1.o.checkpoint, "enrich_career"));
+
+  result r2 = run_call_kept(&e, text, true, doc, r1.o.checkpoint);
+  ck_assert_msg(r2.o.status == 0, "%s", r2.o.message);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 4); /* the career call alone */
+  ck_assert_ptr_null(r2.o.checkpoint);
+  json_t *c0 = call_tel(&r2, 0);
+  ck_assert_str_eq(json_string_value(json_object_get(c0, "call")), "enrich_entries");
+  ck_assert(json_is_true(json_object_get(c0, "reused")));
+  ck_assert_int_eq(tel_int(&r2, 0, "attempts"), 0);
+  ck_assert(json_is_false(json_object_get(call_tel(&r2, 1), "reused")));
+  ck_assert_int_eq(json_integer_value(json_object_get(r2.o.telemetry, "total_llm_calls")), 1);
+  ck_assert_int_eq(json_integer_value(json_object_get(r2.o.telemetry, "total_llm_calls_reused")), 1);
+  json_t *entries = json_object_get(r2.o.result, "entries");
+  ck_assert_int_eq(json_array_size(entries), 2);
+  ck_assert(json_equal(json_object_get(json_array_get(entries, 0), "insights"),
+                       json_object_get(json_array_get(json_object_get(json_object_get(kept, "answer"), "entries"), 0),
+                                       "insights")));
+  ck_assert(json_is_object(json_object_get(json_array_get(entries, 0), "parsed_structure")));
+  ck_assert_str_eq(json_string_value(json_object_get(r2.o.result, "model_version")), "gpt-4o-mini-2024-07-18");
+
+  /* both answers kept: nothing is asked, and the outcome still comes from
+   * the loop (run_call checks it is not delivered inside enrich()) */
+  char hex[17];
+  cw__llm_fingerprint("2024-05-01", doc, hex); /* what the career call is asked about */
+  json_t *all = json_deep_copy(r1.o.checkpoint);
+  json_object_set_new(all, "enrich_career",
+                      json_pack("{s:s,s:{s:O,s:O}}", "input", hex, "answer", "career",
+                                json_object_get(r2.o.result, "career"), "narratives",
+                                json_object_get(r2.o.result, "narratives")));
+  result r5 = run_call_kept(&e, text, true, doc, all);
+  ck_assert_msg(r5.o.status == 0, "%s", r5.o.message);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 4);
+  ck_assert_int_eq(json_integer_value(json_object_get(r5.o.telemetry, "total_llm_calls")), 0);
+  ck_assert_int_eq(json_integer_value(json_object_get(r5.o.telemetry, "total_llm_calls_reused")), 2);
+  ck_assert(json_equal(json_object_get(r5.o.result, "career"), json_object_get(r2.o.result, "career")));
+  result_free(&r5);
+  json_decref(all);
+  result_free(&r2);
+
+  /* a kept answer for other input, or one that no longer passes the
+   * checks, is not used: the call is made again */
+  json_t *other = json_deep_copy(r1.o.checkpoint);
+  json_object_set_new(json_object_get(other, "enrich_entries"), "input", json_string("0000000000000000"));
+  result r3 = run_call_kept(&e, text, true, doc, other);
+  ck_assert_int_eq(r3.o.status, 0);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 6);
+  ck_assert(json_is_false(json_object_get(call_tel(&r3, 0), "reused")));
+  result_free(&r3);
+  json_decref(other);
+  json_t *bad = json_deep_copy(r1.o.checkpoint);
+  json_object_set_new(json_object_get(json_object_get(bad, "enrich_entries"), "answer"), "entries", json_array());
+  result r4 = run_call_kept(&e, text, true, doc, bad);
+  ck_assert_int_eq(r4.o.status, 0);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 8);
+  ck_assert_int_eq(json_array_size(json_object_get(r4.o.result, "entries")), 2);
+  result_free(&r4);
+  json_decref(bad);
+  result_free(&r1);
+  result_free(&p);
+  env_close(&e);
+}
+END_TEST
+
+/* The document a first attempt holds in memory and the one its retry
+ * rebuilds from the stored entities (keys in jsonb's order, empty lists
+ * left out) have one fingerprint; other content or another date do not. */
+START_TEST(test_fingerprint_ignores_form) {
+  json_t *mem = json_loads("{\"contact\":{\"name\":\"Jane\",\"email\":null,\"urls\":[]},\"summary\":null,"
+                           "\"work_experience\":[{\"title\":\"Engineer\",\"company\":\"Globex\",\"end_date\":null,"
+                           "\"confidence\":0.90000000000000002}],\"skills\":[],\"projects\":[]}",
+                           0, NULL);
+  json_t *db = json_loads("{\"contact\":{\"urls\":[],\"name\":\"Jane\"},\"work_experience\":[{\"company\":"
+                          "\"Globex\",\"confidence\":0.9,\"title\":\"Engineer\",\"end_date\":null}]}",
+                          0, NULL);
+  json_t *other = json_loads("{\"contact\":{\"name\":\"Jane\"},\"work_experience\":[{\"company\":\"Initech\","
+                             "\"confidence\":0.9,\"title\":\"Engineer\"}]}",
+                             0, NULL);
+  char a[17], b[17], c[17], d[17];
+  cw__llm_fingerprint("2024-05-01", mem, a);
+  cw__llm_fingerprint("2024-05-01", db, b);
+  cw__llm_fingerprint("2024-05-01", other, c);
+  cw__llm_fingerprint("2024-06-01", db, d);
+  ck_assert_int_eq(strlen(a), 16);
+  ck_assert_str_eq(a, b);
+  ck_assert_str_ne(a, c);
+  ck_assert_str_ne(a, d);
+  json_decref(mem);
+  json_decref(db);
+  json_decref(other);
 }
 END_TEST
 
@@ -1325,6 +1443,7 @@ static void on_batch(void *arg, cw_provider_outcome *o) {
     b->first_done_ns = b->last_done_ns;
   json_decref(o->result);
   json_decref(o->telemetry);
+  json_decref(o->checkpoint);
 }
 
 static double run_batch(env *e, int n, const char *marker) {
@@ -1521,6 +1640,7 @@ static Suite *suite(void) {
   tcase_add_test(t, test_lenient_reading);
   tcase_add_test(t, test_lenient_enrich_drops_extras);
   tcase_add_test(t, test_repair_is_bounded);
+  tcase_add_test(t, test_enrich_checkpoint_spares_the_entries_call);
   suite_add_tcase(s, t);
   TCase *f = tcase_create("faults");
   tcase_set_timeout(f, 60);
@@ -1547,6 +1667,7 @@ static Suite *suite(void) {
   tcase_add_test(u, test_repair_pieces);
   tcase_add_test(u, test_answer_unwrapping);
   tcase_add_test(u, test_drop_unknown_properties);
+  tcase_add_test(u, test_fingerprint_ignores_form);
   tcase_add_test(u, test_go_durations);
   tcase_add_test(u, test_schema_errors_name_the_path);
   tcase_add_test(u, test_schema_keywords_each_reject);
