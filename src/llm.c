@@ -583,8 +583,9 @@ static void handle_answer(exchange *e, const cw_http_response *r) {
   size_t content_len = content ? strlen(content) : 0;
   if (content_len > answer_limit(e)) {
     json_decref(body);
-    ex_done(e, -EMSGSIZE, CW_ERR_LLM_OUTPUT_TOO_LARGE, -1, "answer of %zu bytes, the limit is %zu (%d per max_tokens)",
-            content_len, answer_limit(e), CW__ANSWER_BYTES_PER_TOKEN);
+    ex_done(e, -EMSGSIZE, CW_ERR_LLM_OUTPUT_TOO_LARGE, -1,
+            "answer of %zu bytes, the limit is %zu (%d per max_tokens)", content_len, answer_limit(e),
+            CW__ANSWER_BYTES_PER_TOKEN);
     return;
   }
   json_t *errors = json_array();
@@ -713,8 +714,9 @@ static void on_http_done(void *arg, const cw_http_response *r) {
   }
   if (r->status == -EMSGSIZE) { /* over body_limit(): not worth a retry or a repair */
     cw__lim_release(&p->lim, 0);
-    ex_done(e, -EMSGSIZE, CW_ERR_LLM_OUTPUT_TOO_LARGE, -1, "answer larger than %zu bytes (%d per max_tokens)",
-            body_limit(e), CW__ANSWER_BYTES_PER_TOKEN);
+    ex_done(e, -EMSGSIZE, CW_ERR_LLM_OUTPUT_TOO_LARGE, -1,
+            "response body over %zu bytes (answers may have %d bytes per max_tokens)", body_limit(e),
+            CW__ANSWER_BYTES_PER_TOKEN);
     return;
   }
   if (r->status < 0) {
@@ -886,12 +888,14 @@ static json_t *call_telemetry(job_call *c) {
     unwrapped += e->unwrapped != 0;
     reused += e->reused;
   }
+  /* total_llm_calls: requests made; a reused answer made none */
   json_t *t = json_pack("{s:o,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f}", "llm_calls", calls, "prompt_version",
                         CW_LLM_PROMPT_VERSION, "input_truncated", c->input_truncated, "input_chars",
-                        (json_int_t)c->input_chars, "total_llm_calls", (json_int_t)(c->n_ex - reused), "total_llm_attempts",
-                        (json_int_t)attempts, "total_llm_retries", (json_int_t)retries, "total_prompt_tokens",
-                        (json_int_t)pt, "total_completion_tokens", (json_int_t)ct, "total_cached_tokens",
-                        (json_int_t)cached, "total_cost_usd", cost, "total_llm_latency_ms", latency);
+                        (json_int_t)c->input_chars, "total_llm_calls", (json_int_t)(c->n_ex - reused),
+                        "total_llm_attempts", (json_int_t)attempts, "total_llm_retries", (json_int_t)retries,
+                        "total_prompt_tokens", (json_int_t)pt, "total_completion_tokens", (json_int_t)ct,
+                        "total_cached_tokens", (json_int_t)cached, "total_cost_usd", cost, "total_llm_latency_ms",
+                        latency);
   json_object_set_new(t, "total_extra_properties_dropped", json_integer(extras));
   json_object_set_new(t, "total_answers_unwrapped", json_integer(unwrapped));
   json_object_set_new(t, "total_llm_calls_reused", json_integer(reused));

@@ -519,7 +519,8 @@ START_TEST(test_lenient_enrich_drops_extras) {
   env e;
   env_init(&e, NULL);
   /* under a work entry, so that the entries call sees the marker too */
-  const char *text = "Jane Doe\nEXPERIENCE\nEngineer at Globex (2015 - 2019)\n[[fault:extra]]\nEDUCATION\nMIT, BSc (2011)\n";
+  const char *text =
+      "Jane Doe\nEXPERIENCE\nEngineer at Globex (2015 - 2019)\n[[fault:extra]]\nEDUCATION\nMIT, BSc (2011)\n";
   result p = run_call(&e, text, false, NULL);
   ck_assert_int_eq(p.o.status, 0);
   result r = run_call(&e, text, true, json_object_get(p.o.result, "document"));
