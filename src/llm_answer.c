@@ -5,7 +5,10 @@
  * after it.  Such a wrapping around exactly one JSON object is removed here,
  * without a repair round; anything else is left to the schema check and
  * the repair round.  What the repair round sends back is bounded: a slice
- * of the bad answer and a capped list of problems. */
+ * of the bad answer and a capped list of problems.  And the fingerprint an
+ * answer kept for a retry carries (the checkpoint between the enrich
+ * calls). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,4 +169,54 @@ char *cw__repair_complaint(const char *tmpl, const json_t *errors) {
   int rc = ph ? asprintf(&out, "%.*s%s%s", (int)(ph - tmpl), tmpl, list, ph + 10) : asprintf(&out, "%s%s", tmpl, list);
   free(list);
   return rc < 0 ? NULL : out;
+}
+
+/* v without nulls and empty arrays or objects (a copy). */
+static json_t *pruned(const json_t *v) {
+  if (json_is_object(v)) {
+    json_t *o = json_object();
+    const char *k;
+    json_t *x;
+    json_object_foreach((json_t *)v, k, x) {
+      json_t *y = pruned(x);
+      if (y)
+        json_object_set_new(o, k, y);
+    }
+    if (json_object_size(o) == 0) {
+      json_decref(o);
+      return NULL;
+    }
+    return o;
+  }
+  if (json_is_array(v)) {
+    json_t *a = json_array();
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x) json_array_append_new(a, pruned(x) ?: json_null());
+    if (json_array_size(a) == 0) {
+      json_decref(a);
+      return NULL;
+    }
+    return a;
+  }
+  return json_is_null(v) ? NULL : json_deep_copy(v);
+}
+
+/* What an exchange is asked about, as 16 hex digits (FNV-1a): the date and
+ * the payload in a canonical form (keys sorted; nulls and empty lists left
+ * out), since the parse result a first attempt holds in memory and the
+ * document a retry rebuilds from the stored entities say the same thing in
+ * different forms. */
+void cw__llm_fingerprint(const char *date, const json_t *payload, char out[17]) {
+  json_t *c = pruned(payload);
+  char *txt = c ? json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  json_decref(c);
+  uint64_t h = 1469598103934665603ull;
+  for (const char *q = date; *q; q++)
+    h = (h ^ (unsigned char)*q) * 1099511628211ull;
+  h = (h ^ '\n') * 1099511628211ull;
+  for (const char *q = txt ? txt : ""; *q; q++)
+    h = (h ^ (unsigned char)*q) * 1099511628211ull;
+  free(txt);
+  snprintf(out, 17, "%016llx", (unsigned long long)h);
 }

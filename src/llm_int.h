@@ -47,17 +47,17 @@ char *cw__repair_quote(const char *answer, size_t len, size_t max);
  * at most CW__REPAIR_ERROR_BYTES) in place of {{ERRORS}}.  malloc'd. */
 char *cw__repair_complaint(const char *tmpl, const json_t *errors);
 
+/* The fingerprint a kept enrich answer carries (16 hex digits and a NUL):
+ * of the document date and the payload, keys sorted, nulls and empty
+ * lists left out. */
+void cw__llm_fingerprint(const char *date, const json_t *payload, char out[17]);
+
 /* ---- grounding (llm_ground.c) ------------------------------------------ */
 
 /* Drops from doc the entries whose name (employer, school, project,
  * certification) does not occur in the text; returns the telemetry
  * {checked, dropped, dropped_fields}. */
 json_t *cw__ground(json_t *doc, const char *text, size_t len);
-
-/* The fingerprint a kept enrich answer carries (16 hex digits and a NUL):
- * of the document date and the payload, keys sorted, nulls and empty
- * lists left out (llm.c). */
-void cw__llm_fingerprint(const char *date, const json_t *payload, char out[17]);
 
 /* For tests: the provider's TPM bucket level now, in tokens (llm.c). */
 struct cw_provider;
