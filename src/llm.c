@@ -56,6 +56,10 @@ typedef struct {
   long est_prompt_tokens;
   int attempts, retries;
   bool length_retry, repair_round, input_truncated;
+  int unwrapped;         /* CW__ANSWER_*: what was around the JSON */
+  bool reused;           /* the answer an earlier attempt kept (no request) */
+  char input_hash[17];   /* what it is asked about (cw__llm_fingerprint) */
+  long extras_dropped;   /* unknown properties removed from the answer */
   cw__lim_waiter waiter;
   bool holding;          /* admitted by the limiter, slot not yet returned */
   long charged;          /* tokens charged for the attempt in flight */
@@ -430,6 +434,88 @@ static void account(exchange *e, json_t *usage) {
 
 static void semantic_checks(exchange *e, json_t *ans, json_t *errors);
 
+/* The largest answer an exchange accepts (LLM_OUTPUT_TOO_LARGE above). */
+static size_t answer_limit(const exchange *e) { return (size_t)e->max_tokens * CW__ANSWER_BYTES_PER_TOKEN; }
+
+/* The largest HTTP body read for it: the answer may be JSON-escaped in
+ * there (up to 4 times longer), plus the envelope (usage, ids). */
+static size_t body_limit(const exchange *e) { return answer_limit(e) * 4 + 65536; }
+
+/* The bytes a repair request may have: max_input_tokens at the 4 bytes per
+ * token of every estimate here.  JSON escaping only makes the body longer
+ * than what the model reads, so the body's size bounds the tokens. */
+static size_t request_limit(llm_provider *p) { return (size_t)p->cfg->llm.max_input_tokens * 4; }
+
+/* The repair round's two messages: the first quote_max bytes of the answer
+ * as the assistant's turn (or its tool call), then the complaint. */
+static int set_repair_extra(exchange *e, json_t *tool_call, const char *content, size_t len, size_t quote_max,
+                            const char *complaint) {
+  char *quote = cw__repair_quote(content, len, quote_max);
+  if (!quote)
+    return -ENOMEM;
+  json_decref(e->extra);
+  if (tool_call) {
+    const char *id = json_string_value(json_object_get(tool_call, "id")) ?: "call_0";
+    json_t *tc = json_deep_copy(tool_call);
+    json_object_set_new(json_object_get(tc, "function"), "arguments", json_string(quote));
+    e->extra = json_pack("[{s:s,s:n,s:[o]},{s:s,s:s,s:s}]", "role", "assistant", "content", "tool_calls", tc,
+                         "role", "tool", "tool_call_id", id, "content", complaint);
+  } else {
+    e->extra = json_pack("[{s:s,s:s},{s:s,s:s}]", "role", "assistant", "content", quote, "role", "user",
+                         "content", complaint);
+  }
+  free(quote);
+  return e->extra ? 0 : -ENOMEM;
+}
+
+/* Cuts by bytes off the end of the user's message (on a line boundary). */
+static int shorten_user(exchange *e, size_t by) {
+  json_t *m = json_array_get(e->messages, 0);
+  const char *u = json_string_value(json_object_get(m, "content"));
+  size_t ul = u ? strlen(u) : 0;
+  if (ul == 0)
+    return -E2BIG;
+  size_t keep = ul > by ? cut_at(u, ul, ul - by) : 0;
+  json_object_set_new(m, "content", json_stringn(u, keep));
+  e->input_truncated = true;
+  return 0;
+}
+
+/* Sets up the repair round within request_limit(): the quote shrinks
+ * first, then the resume (or payload) in the user's message.  -E2BIG when
+ * even the instructions and the complaint alone do not fit. */
+static int repair_round(exchange *e, json_t *tool_call, const char *content, size_t len, json_t *errors) {
+  llm_provider *p = e->owner->p;
+  char *complaint = cw__repair_complaint(p->repair, errors);
+  if (!complaint)
+    return -ENOMEM;
+  size_t limit = request_limit(p), quote = CW__REPAIR_QUOTE_BYTES;
+  int rc = -E2BIG;
+  for (int i = 0; i < 6; i++) {
+    if ((rc = set_repair_extra(e, p->tools ? tool_call : NULL, content, len, quote, complaint)) < 0)
+      break;
+    char *b = build_body(p, e);
+    if (!b) {
+      rc = -ENOMEM;
+      break;
+    }
+    size_t n = strlen(b);
+    free(b);
+    if (n <= limit) {
+      e->est_prompt_tokens = est_tokens(n);
+      break;
+    }
+    rc = -E2BIG;
+    size_t over = n - limit + 16;
+    if (quote > 0)
+      quote = quote > over ? quote - over : 0;
+    else if (shorten_user(e, over) < 0)
+      break;
+  }
+  free(complaint);
+  return rc;
+}
+
 static void handle_answer(exchange *e, const cw_http_response *r) {
   llm_provider *p = e->owner->p;
   json_error_t jerr;
@@ -494,18 +580,33 @@ static void handle_answer(exchange *e, const cw_http_response *r) {
   }
   if (!content) /* some servers answer tools requests in content */
     content = json_string_value(json_object_get(msg, "content"));
+  size_t content_len = content ? strlen(content) : 0;
+  if (content_len > answer_limit(e)) {
+    json_decref(body);
+    ex_done(e, -EMSGSIZE, CW_ERR_LLM_OUTPUT_TOO_LARGE, -1,
+            "answer of %zu bytes, the limit is %zu (%d per max_tokens)", content_len, answer_limit(e),
+            CW__ANSWER_BYTES_PER_TOKEN);
+    return;
+  }
   json_t *errors = json_array();
   json_t *ans = NULL;
   if (!content) {
     json_array_append_new(errors, json_string("$: the answer has no content"));
   } else {
-    ans = json_loads(content, 0, &jerr);
+    char m[200];
+    int how = 0;
+    ans = cw__answer_load(content, content_len, &how, m, sizeof m);
     if (!ans) {
-      char m[200];
-      snprintf(m, sizeof m, "$: not valid JSON (%s at position %d)", jerr.text, jerr.position);
       json_array_append_new(errors, json_string(m));
     } else {
-      cw__schema_validate(p->specs[e->kind].schema, ans, errors, 20);
+      e->unwrapped |= how;
+      /* strict decoding would never have produced them: dropped, counted */
+      size_t extras = cw__schema_drop_unknown(p->specs[e->kind].schema, ans);
+      if (extras)
+        cw_log_info("llm.extra_properties_dropped", "job=%s call=%s count=%zu", e->owner->job_id,
+                    call_names[e->kind], extras);
+      e->extras_dropped += (long)extras;
+      cw__schema_validate(p->specs[e->kind].schema, ans, errors, CW__REPAIR_MAX_ERRORS);
       if (json_array_size(errors) == 0)
         semantic_checks(e, ans, errors);
     }
@@ -518,60 +619,28 @@ static void handle_answer(exchange *e, const cw_http_response *r) {
     return;
   }
   json_decref(ans);
-  const char *first = json_string_value(json_array_get(errors, 0));
   if (e->repair_round) {
     char m[200];
-    snprintf(m, sizeof m, "%.190s", first);
+    snprintf(m, sizeof m, "%.190s", json_string_value(json_array_get(errors, 0)));
     json_decref(errors);
     json_decref(body);
     ex_done(e, -EBADMSG, CW_ERR_LLM_INVALID_OUTPUT, -1, "answer breaks the schema after a repair round: %s", m);
     return;
   }
-  /* one repair round: the answer goes back with what is wrong with it */
+  /* one repair round: a slice of the answer goes back with what is wrong */
   e->repair_round = true;
-  size_t n = 0;
-  for (size_t i = 0; i < json_array_size(errors); i++)
-    n += json_string_length(json_array_get(errors, i)) + 3;
-  char *list = malloc(n + 1);
-  size_t k = 0;
-  for (size_t i = 0; list && i < json_array_size(errors); i++)
-    k += (size_t)sprintf(list + k, "- %s\n", json_string_value(json_array_get(errors, i)));
-  const char *tmpl = p->repair;
-  const char *ph = strstr(tmpl, "{{ERRORS}}");
-  size_t tl = strlen(tmpl);
-  char *complaint = malloc(tl + k + 1);
-  if (list && complaint) {
-    if (ph) {
-      size_t pre = (size_t)(ph - tmpl);
-      memcpy(complaint, tmpl, pre);
-      memcpy(complaint + pre, list, k);
-      strcpy(complaint + pre + k, ph + 10);
-    } else {
-      memcpy(complaint, tmpl, tl);
-      memcpy(complaint + tl, list, k);
-      complaint[tl + k] = '\0';
-    }
-  }
-  json_decref(e->extra);
-  if (p->tools && tool_call) {
-    const char *id = json_string_value(json_object_get(tool_call, "id")) ?: "call_0";
-    e->extra = json_pack("[{s:s,s:n,s:[O]},{s:s,s:s,s:s}]", "role", "assistant", "content", "tool_calls",
-                         tool_call, "role", "tool", "tool_call_id", id, "content", complaint ? complaint : "");
-  } else {
-    e->extra = json_pack("[{s:s,s:s},{s:s,s:s}]", "role", "assistant", "content", content ? content : "", "role",
-                         "user", "content", complaint ? complaint : "");
-  }
-  free(list);
-  free(complaint);
+  int rc = repair_round(e, tool_call, content ? content : "", content_len, errors);
   cw_log_info("llm.repair", "job=%s call=%s errors=%zu", e->owner->job_id, call_names[e->kind],
               json_array_size(errors));
   json_decref(errors);
   json_decref(body);
-  if (!e->extra) {
+  if (rc == -ENOMEM)
     ex_done(e, -ENOMEM, CW_ERR_INTERNAL, -1, "out of memory");
-    return;
-  }
-  ex_admit(e);
+  else if (rc < 0)
+    ex_done(e, -EBADMSG, CW_ERR_LLM_INVALID_OUTPUT, -1,
+            "answer breaks the schema, and a repair round does not fit in max_input_tokens");
+  else
+    ex_admit(e);
 }
 
 /* A non-2xx answer: retry, or the documented error. */
@@ -643,6 +712,13 @@ static void on_http_done(void *arg, const cw_http_response *r) {
     ex_done(e, -ECANCELED, CW_ERR_SHUTDOWN, -1, "cancelled");
     return;
   }
+  if (r->status == -EMSGSIZE) { /* over body_limit(): not worth a retry or a repair */
+    cw__lim_release(&p->lim, 0);
+    ex_done(e, -EMSGSIZE, CW_ERR_LLM_OUTPUT_TOO_LARGE, -1,
+            "response body over %zu bytes (answers may have %d bytes per max_tokens)", body_limit(e),
+            CW__ANSWER_BYTES_PER_TOKEN);
+    return;
+  }
   if (r->status < 0) {
     cw__lim_release(&p->lim, 0);
     char why[200];
@@ -697,7 +773,7 @@ static void ex_send(cw__lim_waiter *w) {
       .timeout_ms = p->cfg->llm.timeout_ms,
       .low_speed_bytes = p->cfg->llm.low_speed_bytes,
       .low_speed_seconds = p->cfg->llm.low_speed_seconds,
-      .max_body_bytes = 16u << 20,
+      .max_body_bytes = body_limit(e),
       .on_done = on_http_done,
       .arg = e,
   };
@@ -781,6 +857,13 @@ static json_t *ex_telemetry(llm_provider *p, exchange *e) {
                         (json_int_t)e->max_tokens);
   if (e->request_id[0])
     json_object_set_new(t, "request_id", json_string(e->request_id));
+  if (e->unwrapped)
+    json_object_set_new(t, "answer_unwrapped",
+                        json_string(e->unwrapped == (CW__ANSWER_FENCED | CW__ANSWER_PROSE) ? "fence+prose"
+                                    : e->unwrapped == CW__ANSWER_FENCED                     ? "fence"
+                                                                                            : "prose"));
+  json_object_set_new(t, "extra_properties_dropped", json_integer(e->extras_dropped));
+  json_object_set_new(t, "reused", json_boolean(e->reused));
   if (e->done && e->status < 0 && e->status != -ECANCELED)
     json_object_set_new(t, "error", json_string(cw_error_name(e->code)));
   return t;
@@ -789,7 +872,7 @@ static json_t *ex_telemetry(llm_provider *p, exchange *e) {
 static json_t *call_telemetry(job_call *c) {
   llm_provider *p = c->p;
   json_t *calls = json_array();
-  long attempts = 0, retries = 0, pt = 0, ct = 0, cached = 0;
+  long attempts = 0, retries = 0, pt = 0, ct = 0, cached = 0, extras = 0, unwrapped = 0, reused = 0;
   double cost = 0, latency = 0;
   for (int i = 0; i < c->n_ex; i++) {
     exchange *e = &c->ex[i];
@@ -801,13 +884,22 @@ static json_t *call_telemetry(job_call *c) {
     cached += e->cached_tokens;
     cost += e->cost;
     latency += e->latency_ms;
+    extras += e->extras_dropped;
+    unwrapped += e->unwrapped != 0;
+    reused += e->reused;
   }
-  return json_pack("{s:o,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f}", "llm_calls", calls, "prompt_version",
-                   CW_LLM_PROMPT_VERSION, "input_truncated", c->input_truncated, "input_chars",
-                   (json_int_t)c->input_chars, "total_llm_calls", (json_int_t)c->n_ex, "total_llm_attempts",
-                   (json_int_t)attempts, "total_llm_retries", (json_int_t)retries, "total_prompt_tokens",
-                   (json_int_t)pt, "total_completion_tokens", (json_int_t)ct, "total_cached_tokens",
-                   (json_int_t)cached, "total_cost_usd", cost, "total_llm_latency_ms", latency);
+  /* total_llm_calls: requests made; a reused answer made none */
+  json_t *t = json_pack("{s:o,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f}", "llm_calls", calls, "prompt_version",
+                        CW_LLM_PROMPT_VERSION, "input_truncated", c->input_truncated, "input_chars",
+                        (json_int_t)c->input_chars, "total_llm_calls", (json_int_t)(c->n_ex - reused),
+                        "total_llm_attempts", (json_int_t)attempts, "total_llm_retries", (json_int_t)retries,
+                        "total_prompt_tokens", (json_int_t)pt, "total_completion_tokens", (json_int_t)ct,
+                        "total_cached_tokens", (json_int_t)cached, "total_cost_usd", cost, "total_llm_latency_ms",
+                        latency);
+  json_object_set_new(t, "total_extra_properties_dropped", json_integer(extras));
+  json_object_set_new(t, "total_answers_unwrapped", json_integer(unwrapped));
+  json_object_set_new(t, "total_llm_calls_reused", json_integer(reused));
+  return t;
 }
 
 static const char *source_type(llm_provider *p) { return p->tools ? "openai_function_call" : "openai_json_schema"; }
@@ -931,7 +1023,7 @@ static void on_deliver(uv_timer_t *t) {
     return;
   c->delivered = true;
   cw_provider_outcome out = c->out;
-  c->out.result = c->out.telemetry = NULL;
+  c->out.result = c->out.telemetry = c->out.checkpoint = NULL;
   c->cb(c->arg, &out);
   call_free(c);
 }
@@ -960,6 +1052,23 @@ static void on_fallback(void *arg, cw_provider_outcome *o) {
   if (c->out.result && json_is_object(c->out.result))
     json_object_set_new(c->out.result, "fallback_from", json_string("openai"));
   deliver(c);
+}
+
+/* What a failed enrich call paid for and a retry can reuse: each answered
+ * exchange's answer, with the fingerprint of the input it answered. */
+static json_t *call_checkpoint(job_call *c) {
+  json_t *cp = NULL;
+  for (int i = 0; c->enrich && i < c->n_ex; i++) {
+    exchange *e = &c->ex[i];
+    if (e->status != 0 || !e->answer)
+      continue;
+    if (!cp)
+      cp = json_object();
+    json_object_set_new(cp, call_names[e->kind], json_pack("{s:s,s:s?,s:O}", "input", e->input_hash, "model",
+                                                           e->model, "answer", e->answer));
+    cw_log_info("llm.checkpoint", "job=%s call=%s", c->job_id, call_names[e->kind]);
+  }
+  return cp;
 }
 
 static void call_maybe_finish(job_call *c) {
@@ -1002,6 +1111,7 @@ static void call_maybe_finish(job_call *c) {
         return;
       }
     }
+    c->out.checkpoint = call_checkpoint(c);
     deliver(c);
     return;
   }
@@ -1052,6 +1162,38 @@ static job_call *call_new(llm_provider *p, const cw_provider_req *req, cw_provid
     p->calls->prev = c;
   p->calls = c;
   return c;
+}
+
+/* Takes the answer an earlier attempt kept for this exchange (checkpoint,
+ * see call_checkpoint), when it answered the same input and still passes
+ * every check: the call is not made again. */
+static bool ex_reuse(exchange *e, json_t *checkpoint) {
+  llm_provider *p = e->owner->p;
+  json_t *kept = json_object_get(checkpoint, call_names[e->kind]);
+  const char *in = json_string_value(json_object_get(kept, "input"));
+  if (!in || strcmp(in, e->input_hash) != 0)
+    return false;
+  json_t *ans = json_deep_copy(json_object_get(kept, "answer"));
+  json_t *errors = json_array();
+  bool ok = json_is_object(ans) && cw__schema_validate(p->specs[e->kind].schema, ans, errors, 1) == 0;
+  if (ok) {
+    semantic_checks(e, ans, errors);
+    ok = json_array_size(errors) == 0;
+  }
+  if (!ok) {
+    cw_log_notice("llm.checkpoint_unusable", "job=%s call=%s", e->owner->job_id, call_names[e->kind]);
+    json_decref(errors);
+    json_decref(ans);
+    return false;
+  }
+  json_decref(errors);
+  const char *model = json_string_value(json_object_get(kept, "model"));
+  e->model = model ? strdup(model) : NULL;
+  e->answer = ans;
+  e->reused = true;
+  e->done = true;
+  cw_log_info("llm.checkpoint_reused", "job=%s call=%s", e->owner->job_id, call_names[e->kind]);
+  return true;
 }
 
 static void ex_init(job_call *c, int slot, int kind, char *user, bool truncated) {
@@ -1169,7 +1311,10 @@ static int llm_enrich(cw_provider *base, const cw_provider_req *req, cw_provider
       fail_early(c, CW_ERR_INTERNAL, -ENOMEM, "out of memory");
       return 0;
     }
-    ex_init(c, slot++, CALL_ENTRIES, user, trunc);
+    ex_init(c, slot, CALL_ENTRIES, user, trunc);
+    json_t *all = json_pack("{s:O}", "entries", c->entries_sent);
+    cw__llm_fingerprint(c->date, all, c->ex[slot++].input_hash);
+    json_decref(all);
     c->input_truncated |= trunc;
     free(user);
   }
@@ -1183,10 +1328,18 @@ static int llm_enrich(cw_provider *base, const cw_provider_req *req, cw_provider
     return 0;
   }
   ex_init(c, slot, CALL_CAREER, user, trunc);
+  cw__llm_fingerprint(c->date, c->doc, c->ex[slot].input_hash);
   c->input_truncated |= trunc;
   free(user);
-  for (int i = 0; i < c->n_ex; i++)
-    ex_admit(&c->ex[i]);
+  int reused = 0;
+  for (int i = 0; i < c->n_ex; i++) {
+    if (req->checkpoint && ex_reuse(&c->ex[i], req->checkpoint))
+      reused++;
+    else
+      ex_admit(&c->ex[i]);
+  }
+  if (reused == c->n_ex) /* nothing to ask: delivered from the loop */
+    call_maybe_finish(c);
   return 0;
 }
 
@@ -1220,7 +1373,8 @@ static void llm_cancel(cw_provider *base, cw_provider_call *c) {
   if (c->delivering && !c->delivered) {
     /* an outcome is waiting in the defer timer: turn it into a cancel */
     json_decref(c->out.result);
-    c->out.result = NULL;
+    json_decref(c->out.checkpoint);
+    c->out.result = c->out.checkpoint = NULL;
     c->out.status = -ECANCELED;
     c->out.code = CW_ERR_SHUTDOWN;
     snprintf(c->out.message, sizeof c->out.message, "cancelled");

@@ -17,6 +17,41 @@ json_t *cw__schema_for_api(const json_t *schema);
 /* Appends up to max_errors messages to errors; returns how many there are. */
 size_t cw__schema_validate(const json_t *schema, const json_t *inst, json_t *errors, size_t max_errors);
 
+/* Removes from inst, wherever the schema closes an object, the properties
+ * it does not name (what strict decoding would never have produced);
+ * returns how many.  Validation stays strict on everything else. */
+size_t cw__schema_drop_unknown(const json_t *schema, json_t *inst);
+
+/* ---- answers and repair rounds (llm_answer.c) --------------------------- */
+
+/* An answer may be at most this many bytes per max_tokens of its request;
+ * a larger one fails at once (LLM_OUTPUT_TOO_LARGE), no repair round. */
+#define CW__ANSWER_BYTES_PER_TOKEN 8
+/* A repair round quotes at most this much of the bad answer ... */
+#define CW__REPAIR_QUOTE_BYTES 4096
+/* ... and at most this many problems, each cut at CW__REPAIR_ERROR_BYTES. */
+#define CW__REPAIR_MAX_ERRORS 20
+#define CW__REPAIR_ERROR_BYTES 300
+
+enum { CW__ANSWER_FENCED = 1, CW__ANSWER_PROSE = 2 };
+
+/* The answer's text as JSON.  Besides plain JSON, one JSON object inside
+ * Markdown code fences (```json or ```) and/or with one prose line before
+ * and one after it is accepted; *how then says which (CW__ANSWER_*).
+ * NULL when it is none of these, with the parser's complaint in err. */
+json_t *cw__answer_load(const char *s, size_t len, int *how, char *err, size_t errlen);
+/* The first max bytes of a bad answer (UTF-8 safe), and a note saying how
+ * much was left out.  malloc'd. */
+char *cw__repair_quote(const char *answer, size_t len, size_t max);
+/* The repair prompt with the problems (CW__REPAIR_MAX_ERRORS at most, each
+ * at most CW__REPAIR_ERROR_BYTES) in place of {{ERRORS}}.  malloc'd. */
+char *cw__repair_complaint(const char *tmpl, const json_t *errors);
+
+/* The fingerprint a kept enrich answer carries (16 hex digits and a NUL):
+ * of the document date and the payload, keys sorted, nulls and empty
+ * lists left out. */
+void cw__llm_fingerprint(const char *date, const json_t *payload, char out[17]);
+
 /* ---- grounding (llm_ground.c) ------------------------------------------ */
 
 /* Drops from doc the entries whose name (employer, school, project,

@@ -368,3 +368,34 @@ size_t cw__schema_validate(const json_t *schema, const json_t *inst, json_t *err
   }
   return json_array_size(errors);
 }
+
+/* Follows the schema as validate() does, removing where it is closed
+ * (additionalProperties false) the properties it does not name. */
+static size_t drop_unknown(const json_t *s, json_t *v) {
+  size_t n = 0;
+  if (json_is_array(v)) {
+    json_t *items = json_object_get(s, "items");
+    size_t i;
+    json_t *e;
+    if (json_is_object(items))
+      json_array_foreach(v, i, e) n += drop_unknown(items, e);
+  } else if (json_is_object(v) && json_is_object(json_object_get(s, "properties"))) {
+    json_t *props = json_object_get(s, "properties");
+    bool closed = json_is_false(json_object_get(s, "additionalProperties"));
+    const char *k;
+    json_t *x;
+    void *tmp;
+    json_object_foreach_safe(v, tmp, k, x) {
+      json_t *ps = json_object_get(props, k);
+      if (ps) {
+        n += drop_unknown(ps, x);
+      } else if (closed) {
+        json_object_del(v, k);
+        n++;
+      }
+    }
+  }
+  return n;
+}
+
+size_t cw__schema_drop_unknown(const json_t *schema, json_t *inst) { return drop_unknown(schema, inst); }

@@ -36,6 +36,8 @@ struct job {
   size_t text_len;
   json_t *document;     /* parse result's document, for enrich */
   json_t *job_tel;      /* job-level telemetry (LLM totals etc.) */
+  json_t *checkpoint;   /* what an earlier attempt of this stage kept (stage_input) */
+  json_t *keep;         /* what this attempt paid for, kept with its failure */
   uint64_t stage_t0;
   /* What is running now, so that it can be cancelled. */
   cw_storage_fetch *fetch;
@@ -97,8 +99,9 @@ static double ms_since(uint64_t t0) { return (double)((uv_hrtime() - t0) / 1000)
 static void drop_held(job *j) {
   json_decref(j->held_out);
   json_decref(j->held_tel);
+  json_decref(j->keep);
   free(j->held_msg);
-  j->held_out = j->held_tel = NULL;
+  j->held_out = j->held_tel = j->keep = NULL;
   j->held_msg = NULL;
   j->held = HELD_NONE;
 }
@@ -124,6 +127,7 @@ static void job_end(job *j, cw_job_end how) {
   free(j->text);
   json_decref(j->document);
   json_decref(j->job_tel);
+  json_decref(j->checkpoint);
   free(j);
   if (p->ctx.on_job_end)
     p->ctx.on_job_end(p->ctx.arg, id, token, how);
@@ -427,12 +431,14 @@ static void stage_failed(job *j, cw_errcode code, const char *msg, long retry_af
       .id = j->row.id, .token = j->row.token, .stage = stage_name(j),
       .code = cw_error_name(code), .message = msg, .retryable = retry,
       .retry_after_ms = retry_after_ms, .backoff_base_ms = cfg->worker.backoff_base_ms,
-      .backoff_max_ms = cfg->worker.backoff_max_ms, .telemetry = tel,
+      .backoff_max_ms = cfg->worker.backoff_max_ms, .telemetry = tel, .checkpoint = j->keep,
   };
   j->writing = true;
   if (cw_queue_fail(j->p->ctx.queue, &f, on_failed, j) < 0)
     on_failed(j, -EIO, NULL);
   json_decref(tel);
+  json_decref(j->keep);
+  j->keep = NULL;
 }
 
 /* ---- stage input -------------------------------------------------------- */
@@ -455,6 +461,9 @@ static void on_input(void *arg, int status, json_t *v) {
   json_t *doc = json_object_get(v, "document");
   if (json_is_object(doc) && !j->document)
     j->document = json_incref(doc);
+  json_t *cp = json_object_get(v, "checkpoint");
+  if (json_is_object(cp) && !j->checkpoint)
+    j->checkpoint = json_incref(cp);
   j->input_loaded = true;
   run_stage(j);
 }
@@ -541,12 +550,15 @@ static void run_upload(job *j) {
 static bool provider_failed(job *j, cw_provider_outcome *o) {
   j->call = NULL;
   accumulate(j, o->telemetry);
+  json_t *keep = o->checkpoint;
+  o->checkpoint = NULL;
   if (j->commit_failed) { /* the commit this stage ran ahead of failed */
     char *msg = j->answer_msg;
     j->answer_msg = NULL;
     j->commit_failed = false;
     json_decref(o->result);
     json_decref(o->telemetry);
+    json_decref(keep);
     commit_failed(j, j->answer_result, msg);
     free(msg);
     return true;
@@ -554,15 +566,19 @@ static bool provider_failed(job *j, cw_provider_outcome *o) {
   if (interrupted(j, o->status)) {
     json_decref(o->result);
     json_decref(o->telemetry);
+    json_decref(keep);
     end_interrupted(j);
     return true;
   }
   if (o->status < 0) {
     json_decref(o->result);
     json_decref(o->telemetry);
+    json_decref(j->keep);
+    j->keep = keep; /* written with the failure: the retry reuses it */
     stage_failed(j, o->code, o->message, o->retry_after_ms);
     return true;
   }
+  json_decref(keep);
   return false;
 }
 
@@ -602,7 +618,7 @@ static void on_parsed(void *arg, cw_provider_outcome *o) {
 static cw_provider_req provider_req(job *j, char date[11]) {
   snprintf(date, 11, "%.10s", j->row.created_at);
   return (cw_provider_req){.job_id = j->row.id, .text = j->text, .text_len = j->text_len,
-                           .document_date = date, .parsed = j->document};
+                           .document_date = date, .parsed = j->document, .checkpoint = j->checkpoint};
 }
 
 static void run_parse(job *j) {

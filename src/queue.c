@@ -472,13 +472,22 @@ int cw_queue_fail(cw_queue *q, const cw_queue_failure *f, cw_queue_fail_cb cb, v
   snprintf(base, sizeof base, "%d", f->backoff_base_ms);
   snprintf(max, sizeof max, "%d", f->backoff_max_ms);
   char *tel = f->telemetry ? json_dumps(f->telemetry, JSON_COMPACT) : NULL;
+  char *cp = f->checkpoint ? json_dumps(f->checkpoint, JSON_COMPACT) : NULL;
   const char *p[] = {f->id, f->token, f->stage, f->code, f->message, f->retryable ? "true" : "false",
-                     f->retry_after_ms >= 0 ? after : NULL, base, max, tel};
-  int rc = call_text(q,
-                     "SELECT queue.fail($1::uuid, $2::uuid, $3, $4, $5, $6::boolean, $7::bigint, "
-                     "$8::int, $9::int, $10::jsonb)",
-                     10, p, cb, arg);
+                     f->retry_after_ms >= 0 ? after : NULL, base, max, tel, cp};
+  /* The checkpoint first, while the lease is still ours; one statement, so
+   * both or neither (a volatile CTE runs before the query that reads it). */
+  int rc = cp ? call_text(q,
+                          "WITH kept AS (SELECT queue.save_checkpoint($1::uuid, $2::uuid, $3, $11::jsonb)) "
+                          "SELECT queue.fail($1::uuid, $2::uuid, $3, $4, $5, $6::boolean, $7::bigint, "
+                          "$8::int, $9::int, $10::jsonb) FROM kept",
+                          11, p, cb, arg)
+              : call_text(q,
+                          "SELECT queue.fail($1::uuid, $2::uuid, $3, $4, $5, $6::boolean, $7::bigint, "
+                          "$8::int, $9::int, $10::jsonb)",
+                          10, p, cb, arg);
   free(tel);
+  free(cp);
   return rc;
 }
 

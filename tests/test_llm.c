@@ -23,6 +23,7 @@
 #include "careeros/offline.h"
 #include "careeros/provider.h"
 #include "fake_llm/fake_client.h"
+#include "../src/llm_int.h"
 
 static const char *RESUME =
     "Jane Doe\n"
@@ -119,13 +120,14 @@ static void on_outcome(void *arg, cw_provider_outcome *o) {
 static void result_free(result *r) {
   json_decref(r->o.result);
   json_decref(r->o.telemetry);
+  json_decref(r->o.checkpoint);
 }
 
-static result run_call(env *e, const char *text, bool enrich, json_t *parsed) {
+static result run_call_kept(env *e, const char *text, bool enrich, json_t *parsed, json_t *checkpoint) {
   result r = {0};
   cw_provider_call *call = NULL;
   cw_provider_req req = {.job_id = "job-1", .text = text, .text_len = strlen(text), .document_date = "2024-05-01",
-                         .parsed = parsed};
+                         .parsed = parsed, .checkpoint = checkpoint};
   uint64_t t0 = uv_hrtime();
   int rc = enrich ? cw_provider_enrich(e->prov, &req, on_outcome, &r, &call)
                   : cw_provider_parse(e->prov, &req, on_outcome, &r, &call);
@@ -136,6 +138,10 @@ static result run_call(env *e, const char *text, bool enrich, json_t *parsed) {
   r.ms = (double)(uv_hrtime() - t0) / 1e6;
   ck_assert_int_eq(r.calls, 1);
   return r;
+}
+
+static result run_call(env *e, const char *text, bool enrich, json_t *parsed) {
+  return run_call_kept(e, text, enrich, parsed, NULL);
 }
 
 static char *with_marker(const char *marker) {
@@ -253,7 +259,9 @@ START_TEST(test_repair_request_carries_the_conversation) {
   const char *complaint = json_string_value(json_object_get(json_array_get(msgs, 3), "content"));
   ck_assert_ptr_nonnull(complaint);
   ck_assert_ptr_nonnull(strstr(complaint, "$.work_experience: expected array, got string"));
-  ck_assert_ptr_nonnull(strstr(complaint, "unknown property \"unexpected_field\""));
+  /* the unknown property was dropped, not complained about */
+  ck_assert_ptr_null(strstr(complaint, "unexpected_field"));
+  ck_assert_int_eq(tel_int(&r, 0, "extra_properties_dropped"), 1);
   ck_assert(json_is_integer(json_object_get(body, "max_tokens")));
   ck_assert_ptr_nonnull(json_object_get(body, "response_format"));
   json_decref(body);
@@ -448,6 +456,333 @@ START_TEST(test_enrich_tools_mode) {
 }
 END_TEST
 
+/* ---- lenient reading, bounded repair ------------------------------------------ */
+
+/* Whether any object in v has a property named k. */
+static bool has_key_anywhere(json_t *v, const char *k) {
+  if (json_is_object(v)) {
+    if (json_object_get(v, k))
+      return true;
+    const char *kk;
+    json_t *x;
+    json_object_foreach(v, kk, x) if (has_key_anywhere(x, k)) return true;
+  } else if (json_is_array(v)) {
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x) if (has_key_anywhere(x, k)) return true;
+  }
+  return false;
+}
+
+/* Fenced and prose-wrapped answers are read in one request, in both modes,
+ * and telemetry says how each was unwrapped; unknown properties are
+ * dropped (and counted) before anything leaves the provider. */
+START_TEST(test_lenient_reading) {
+  static const struct {
+    const char *marker, *mode, *unwrapped;
+    long extras;
+  } cases[] = {
+      {"[[fault:fenced]]", "json_schema", "fence", 0},  {"[[fault:fencedplain]]", "tools", "fence", 0},
+      {"[[fault:prose]]", "tools", "prose", 0},         {"[[fault:fencedprose]]", "json_schema", "fence+prose", 0},
+      {"[[fault:extra]]", "json_schema", NULL, 2},      {"[[fault:extra]]", "tools", NULL, 2},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    env e;
+    env_start_fake(&e, NULL);
+    setstr(&e.cfg.llm.output_mode, cases[i].mode);
+    env_open(&e, false);
+    result r = run_marked(&e, cases[i].marker);
+    ck_assert_msg(r.o.status == 0, "%s: %s", cases[i].marker, r.o.message);
+    ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 1);
+    ck_assert(json_is_false(json_object_get(call_tel(&r, 0), "repair_round")));
+    const char *how = json_string_value(json_object_get(call_tel(&r, 0), "answer_unwrapped"));
+    if (cases[i].unwrapped)
+      ck_assert_msg(how && !strcmp(how, cases[i].unwrapped), "%s: unwrapped %s", cases[i].marker, how);
+    else
+      ck_assert_ptr_null(how);
+    ck_assert_int_eq(tel_int(&r, 0, "extra_properties_dropped"), cases[i].extras);
+    ck_assert_int_eq(json_integer_value(json_object_get(r.o.telemetry, "total_extra_properties_dropped")),
+                     cases[i].extras);
+    json_t *doc = json_object_get(r.o.result, "document");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(doc, "work_experience"), 0),
+                                                       "company")),
+                     "Acme Corp");
+    ck_assert(!has_key_anywhere(r.o.result, "_reasoning") && !has_key_anywhere(r.o.result, "_note"));
+    result_free(&r);
+    env_close(&e);
+  }
+}
+END_TEST
+
+/* Both enrich calls drop what their schemas do not name. */
+START_TEST(test_lenient_enrich_drops_extras) {
+  env e;
+  env_init(&e, NULL);
+  /* under a work entry, so that the entries call sees the marker too */
+  const char *text =
+      "Jane Doe\nEXPERIENCE\nEngineer at Globex (2015 - 2019)\n[[fault:extra]]\nEDUCATION\nMIT, BSc (2011)\n";
+  result p = run_call(&e, text, false, NULL);
+  ck_assert_int_eq(p.o.status, 0);
+  result r = run_call(&e, text, true, json_object_get(p.o.result, "document"));
+  ck_assert_msg(r.o.status == 0, "%s", r.o.message);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 3);
+  ck_assert_int_eq(tel_int(&r, 0, "extra_properties_dropped"), 2);
+  ck_assert_int_eq(tel_int(&r, 1, "extra_properties_dropped"), 2);
+  ck_assert_int_eq(json_integer_value(json_object_get(r.o.telemetry, "total_extra_properties_dropped")), 4);
+  ck_assert(!has_key_anywhere(r.o.result, "_reasoning") && !has_key_anywhere(r.o.result, "_note"));
+  ck_assert_int_eq(json_array_size(json_object_get(r.o.result, "narratives")), 3);
+  result_free(&r);
+  result_free(&p);
+  env_close(&e);
+}
+END_TEST
+
+/* The repair round of a long resume whose answer is large and breaks the
+ * schema sixty times (the last request the fake saw): it quotes the first 4 KiB of the answer and
+ * twenty problems, and the whole body stays within max_input_tokens at 4
+ * bytes per token. */
+START_TEST(test_repair_is_bounded) {
+  env e;
+  env_start_fake(&e, NULL);
+  e.cfg.llm.max_input_tokens = 3000;
+  env_open(&e, false);
+  size_t n = 60000;
+  char *big = malloc(n + 64);
+  size_t k = (size_t)snprintf(big, n + 64, "%s[[fault:bloat]]\nPROJECTS\n", RESUME);
+  while (k + 40 < n) {
+    memcpy(big + k, "- Did a lot of \"useful\" work every day.\n", 40);
+    k += 40;
+  }
+  big[k] = '\0';
+  result r = run_call(&e, big, false, NULL);
+  free(big);
+  ck_assert_int_eq(r.o.code, CW_ERR_LLM_INVALID_OUTPUT); /* the fake breaks the schema again */
+  ck_assert(json_is_true(json_object_get(call_tel(&r, 0), "repair_round")));
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 2);
+  json_t *last = fake_llm_get(&e.fake, "/last");
+  const char *raw = json_string_value(json_object_get(last, "body"));
+  ck_assert_msg(strlen(raw) <= 4 * 3000, "repair request of %zu bytes", strlen(raw));
+  json_t *body = json_loads(raw, 0, NULL);
+  json_t *msgs = json_object_get(body, "messages");
+  ck_assert_int_eq(json_array_size(msgs), 4);
+  const char *quote = json_string_value(json_object_get(json_array_get(msgs, 2), "content"));
+  ck_assert_ptr_nonnull(strstr(quote, "more bytes of the answer not shown"));
+  ck_assert_int_le(strlen(quote), 4096 + 64);
+  const char *complaint = json_string_value(json_object_get(json_array_get(msgs, 3), "content"));
+  int problems = 0;
+  for (const char *q = complaint; (q = strstr(q, "\n- $")) != NULL; q++)
+    problems++;
+  ck_assert_int_ge(problems, 5);
+  ck_assert_int_le(problems, 20);
+  json_decref(body);
+  json_decref(last);
+  result_free(&r);
+  env_close(&e);
+}
+END_TEST
+
+/* What the repair round quotes and lists, piece by piece. */
+START_TEST(test_repair_pieces) {
+  char *q = cw__repair_quote("{\"a\":\"\xc3\xa9\xc3\xa9\"}", 12, 7);
+  ck_assert_ptr_nonnull(q);
+  ck_assert(!strncmp(q, "{\"a\":\"\n", 7)); /* cut before the character 7 bytes would split */
+  ck_assert_ptr_nonnull(strstr(q, "[... 6 more bytes of the answer not shown]"));
+  free(q);
+  q = cw__repair_quote("{}", 2, 7);
+  ck_assert_str_eq(q, "{}");
+  free(q);
+  json_t *errs = json_array();
+  char big[1000];
+  memset(big, 'y', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  for (int i = 0; i < 30; i++)
+    json_array_append_new(errs, json_string(big));
+  char *c = cw__repair_complaint("Problems:\n{{ERRORS}}Again.", errs);
+  ck_assert_ptr_nonnull(c);
+  ck_assert(!strncmp(c, "Problems:\n- y", 13));
+  ck_assert_ptr_nonnull(strstr(c, "- ... and 10 more problems\nAgain."));
+  ck_assert_int_le(strlen(c), 20 * (300 + 3) + 64);
+  free(c);
+  json_decref(errs);
+}
+END_TEST
+
+/* What is unwrapped and what is not. */
+START_TEST(test_answer_unwrapping) {
+  static const struct {
+    const char *text;
+    int how; /* -1: not read */
+  } cases[] = {
+      {"{\"a\":1}", 0},
+      {"  {\"a\":1}\n", 0},
+      {"```json\n{\"a\":1}\n```", CW__ANSWER_FENCED},
+      {"```\n{\"a\":1}\n```\n", CW__ANSWER_FENCED},
+      {"```JSON\r\n{\"a\": {\"b\": [1, 2]}}\r\n```", CW__ANSWER_FENCED},
+      {"Here you go:\n{\"a\":1}", CW__ANSWER_PROSE},
+      {"{\"a\":1}\nHope this helps!", CW__ANSWER_PROSE},
+      {"Sure:\n```json\n{\"a\":1}\n```\nDone.", CW__ANSWER_FENCED | CW__ANSWER_PROSE},
+      {"Result: {\"a\":1}", CW__ANSWER_PROSE},
+      {"```json\n{\"a\":1}", -1},                /* an opener without its closer */
+      {"{\"a\":1}\n```", -1},                    /* a closer without its opener */
+      {"One.\nTwo.\n{\"a\":1}", -1},            /* two prose lines */
+      {"{\"a\":1}\nOne.\nTwo.", -1},
+      {"{\"a\":1}\n{\"b\":2}", -1},            /* two objects */
+      {"{\"a\":1} and [1]", -1},
+      {"Here:\n{\"a\":", -1},                    /* not JSON inside */
+      {"no JSON at all", -1},
+      {"```python\nprint(1)\n```", -1},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int how = -2;
+    char err[200] = "";
+    json_t *v = cw__answer_load(cases[i].text, strlen(cases[i].text), &how, err, sizeof err);
+    if (cases[i].how < 0) {
+      ck_assert_msg(v == NULL, "case %zu read", i);
+      ck_assert_msg(!strncmp(err, "$: not valid JSON", 17), "case %zu: %s", i, err);
+    } else {
+      ck_assert_msg(json_is_object(v), "case %zu not read: %s", i, err);
+      ck_assert_msg(how == cases[i].how, "case %zu: how %d", i, how);
+      ck_assert_ptr_nonnull(json_object_get(v, "a"));
+    }
+    json_decref(v);
+  }
+}
+END_TEST
+
+/* Only closed objects lose their unknown properties; the rest is kept for
+ * the validation to judge. */
+START_TEST(test_drop_unknown_properties) {
+  json_t *schema = json_loads("{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"a\",\"l\"],"
+                              "\"properties\":{\"a\":{\"type\":\"integer\"},\"l\":{\"type\":\"array\",\"items\":"
+                              "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"x\"],"
+                              "\"properties\":{\"x\":{\"type\":\"string\"}}}}}}",
+                              0, NULL);
+  ck_assert_ptr_nonnull(schema);
+  json_t *v = json_loads("{\"a\":1,\"z\":{\"deep\":1},\"l\":[{\"x\":\"s\",\"y\":2},{\"x\":\"t\"},3]}", 0, NULL);
+  ck_assert_int_eq(cw__schema_drop_unknown(schema, v), 2);
+  json_t *errors = json_array();
+  ck_assert_int_eq(cw__schema_validate(schema, v, errors, 20), 1); /* the 3 is still wrong */
+  ck_assert_ptr_null(json_object_get(v, "z"));
+  ck_assert_ptr_null(json_object_get(json_array_get(json_object_get(v, "l"), 0), "y"));
+  json_decref(errors);
+  json_decref(v);
+  json_decref(schema);
+}
+END_TEST
+
+/* ---- the checkpoint between the enrich calls ---------------------------------- */
+
+/* The career call fails once: the failed outcome keeps the entries' answer,
+ * and the retry given it asks for the career only, then delivers the same
+ * entries.  Telemetry shows the reuse; the fake server counts the calls. */
+START_TEST(test_enrich_checkpoint_spares_the_entries_call) {
+  env e;
+  env_start_fake(&e, NULL);
+  e.cfg.llm.max_retries = 0;
+  env_open(&e, false);
+  const char *text = "Jane Doe\nEXPERIENCE\nEngineer at Globex (2015 - 2019)\n[[fault:500x1@career]]\nEDUCATION\n"
+                     "MIT, BSc (2011)\n";
+  result p = run_call(&e, text, false, NULL);
+  ck_assert_int_eq(p.o.status, 0);
+  json_t *doc = json_object_get(p.o.result, "document");
+  result r1 = run_call(&e, text, true, doc);
+  ck_assert_int_eq(r1.o.code, CW_ERR_LLM_UNAVAILABLE);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 3);
+  json_t *kept = json_object_get(r1.o.checkpoint, "enrich_entries");
+  ck_assert_msg(json_is_object(json_object_get(kept, "answer")), "no entries answer kept");
+  ck_assert_ptr_null(json_object_get(r1.o.checkpoint, "enrich_career"));
+
+  result r2 = run_call_kept(&e, text, true, doc, r1.o.checkpoint);
+  ck_assert_msg(r2.o.status == 0, "%s", r2.o.message);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 4); /* the career call alone */
+  ck_assert_ptr_null(r2.o.checkpoint);
+  json_t *c0 = call_tel(&r2, 0);
+  ck_assert_str_eq(json_string_value(json_object_get(c0, "call")), "enrich_entries");
+  ck_assert(json_is_true(json_object_get(c0, "reused")));
+  ck_assert_int_eq(tel_int(&r2, 0, "attempts"), 0);
+  ck_assert(json_is_false(json_object_get(call_tel(&r2, 1), "reused")));
+  ck_assert_int_eq(json_integer_value(json_object_get(r2.o.telemetry, "total_llm_calls")), 1);
+  ck_assert_int_eq(json_integer_value(json_object_get(r2.o.telemetry, "total_llm_calls_reused")), 1);
+  json_t *entries = json_object_get(r2.o.result, "entries");
+  ck_assert_int_eq(json_array_size(entries), 2);
+  ck_assert(json_equal(json_object_get(json_array_get(entries, 0), "insights"),
+                       json_object_get(json_array_get(json_object_get(json_object_get(kept, "answer"), "entries"), 0),
+                                       "insights")));
+  ck_assert(json_is_object(json_object_get(json_array_get(entries, 0), "parsed_structure")));
+  ck_assert_str_eq(json_string_value(json_object_get(r2.o.result, "model_version")), "gpt-4o-mini-2024-07-18");
+
+  /* both answers kept: nothing is asked, and the outcome still comes from
+   * the loop (run_call checks it is not delivered inside enrich()) */
+  char hex[17];
+  cw__llm_fingerprint("2024-05-01", doc, hex); /* what the career call is asked about */
+  json_t *all = json_deep_copy(r1.o.checkpoint);
+  json_object_set_new(all, "enrich_career",
+                      json_pack("{s:s,s:{s:O,s:O}}", "input", hex, "answer", "career",
+                                json_object_get(r2.o.result, "career"), "narratives",
+                                json_object_get(r2.o.result, "narratives")));
+  result r5 = run_call_kept(&e, text, true, doc, all);
+  ck_assert_msg(r5.o.status == 0, "%s", r5.o.message);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 4);
+  ck_assert_int_eq(json_integer_value(json_object_get(r5.o.telemetry, "total_llm_calls")), 0);
+  ck_assert_int_eq(json_integer_value(json_object_get(r5.o.telemetry, "total_llm_calls_reused")), 2);
+  ck_assert(json_equal(json_object_get(r5.o.result, "career"), json_object_get(r2.o.result, "career")));
+  result_free(&r5);
+  json_decref(all);
+  result_free(&r2);
+
+  /* a kept answer for other input, or one that no longer passes the
+   * checks, is not used: the call is made again */
+  json_t *other = json_deep_copy(r1.o.checkpoint);
+  json_object_set_new(json_object_get(other, "enrich_entries"), "input", json_string("0000000000000000"));
+  result r3 = run_call_kept(&e, text, true, doc, other);
+  ck_assert_int_eq(r3.o.status, 0);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 6);
+  ck_assert(json_is_false(json_object_get(call_tel(&r3, 0), "reused")));
+  result_free(&r3);
+  json_decref(other);
+  json_t *bad = json_deep_copy(r1.o.checkpoint);
+  json_object_set_new(json_object_get(json_object_get(bad, "enrich_entries"), "answer"), "entries", json_array());
+  result r4 = run_call_kept(&e, text, true, doc, bad);
+  ck_assert_int_eq(r4.o.status, 0);
+  ck_assert_int_eq(fake_llm_stat(&e.fake, "chat_requests", 60000), 8);
+  ck_assert_int_eq(json_array_size(json_object_get(r4.o.result, "entries")), 2);
+  result_free(&r4);
+  json_decref(bad);
+  result_free(&r1);
+  result_free(&p);
+  env_close(&e);
+}
+END_TEST
+
+/* The document a first attempt holds in memory and the one its retry
+ * rebuilds from the stored entities (keys in jsonb's order, empty lists
+ * left out) have one fingerprint; other content or another date do not. */
+START_TEST(test_fingerprint_ignores_form) {
+  json_t *mem = json_loads("{\"contact\":{\"name\":\"Jane\",\"email\":null,\"urls\":[]},\"summary\":null,"
+                           "\"work_experience\":[{\"title\":\"Engineer\",\"company\":\"Globex\",\"end_date\":null,"
+                           "\"confidence\":0.90000000000000002}],\"skills\":[],\"projects\":[]}",
+                           0, NULL);
+  json_t *db = json_loads("{\"contact\":{\"urls\":[],\"name\":\"Jane\"},\"work_experience\":[{\"company\":"
+                          "\"Globex\",\"confidence\":0.9,\"title\":\"Engineer\",\"end_date\":null}]}",
+                          0, NULL);
+  json_t *other = json_loads("{\"contact\":{\"name\":\"Jane\"},\"work_experience\":[{\"company\":\"Initech\","
+                             "\"confidence\":0.9,\"title\":\"Engineer\"}]}",
+                             0, NULL);
+  char a[17], b[17], c[17], d[17];
+  cw__llm_fingerprint("2024-05-01", mem, a);
+  cw__llm_fingerprint("2024-05-01", db, b);
+  cw__llm_fingerprint("2024-05-01", other, c);
+  cw__llm_fingerprint("2024-06-01", db, d);
+  ck_assert_int_eq(strlen(a), 16);
+  ck_assert_str_eq(a, b);
+  ck_assert_str_ne(a, c);
+  ck_assert_str_ne(a, d);
+  json_decref(mem);
+  json_decref(db);
+  json_decref(other);
+}
+END_TEST
+
 /* ---- the fault battery ------------------------------------------------------ */
 
 typedef struct {
@@ -495,6 +830,19 @@ static const fault_case faults[] = {
     {"[[fault:drip]]", "--drip-ms", "100", 0, 600, 0, "LLM_UNAVAILABLE", 1, NULL, 500, 3000},
     {"[[fault:drip]]", "--drip-ms", "1", 0, 0, 1, NULL, 1, NULL, 0, 8000},
     {"", "--fault", "500x1@parse", -1, 0, 1, NULL, 2, NULL, 0, 5000},
+    /* read leniently: one request, no repair round */
+    {"[[fault:fenced]]", NULL, NULL, -1, 0, 1, NULL, 1, NULL, 0, 5000},
+    {"[[fault:fencedplain]]", NULL, NULL, -1, 0, 1, NULL, 1, NULL, 0, 5000},
+    {"[[fault:prose]]", NULL, NULL, -1, 0, 1, NULL, 1, NULL, 0, 5000},
+    {"[[fault:fencedprose]]", NULL, NULL, -1, 0, 1, NULL, 1, NULL, 0, 5000},
+    {"[[fault:extra]]", NULL, NULL, -1, 0, 1, NULL, 1, NULL, 0, 5000},
+    /* anything else still gets its repair round */
+    {"[[fault:prose2]]", NULL, NULL, -1, 0, 0, "LLM_INVALID_OUTPUT", 2, "repair_round", 0, 5000},
+    {"[[fault:double]]", NULL, NULL, -1, 0, 0, "LLM_INVALID_OUTPUT", 2, "repair_round", 0, 5000},
+    {"[[fault:prose2x1]]", NULL, NULL, -1, 0, 1, NULL, 2, "repair_round", 0, 5000},
+    /* over 8 bytes per max_tokens: at once, no repair round, no retry */
+    {"[[fault:big]]", NULL, NULL, -1, 0, 0, "LLM_OUTPUT_TOO_LARGE", 1, NULL, 0, 5000},
+    {"[[fault:huge]]", NULL, NULL, -1, 0, 0, "LLM_OUTPUT_TOO_LARGE", 1, NULL, 0, 10000},
 };
 
 START_TEST(test_fault) {
@@ -844,8 +1192,6 @@ END_TEST
 
 /* ---- parsing helpers ----------------------------------------------------------- */
 
-size_t cw__schema_validate(const json_t *schema, const json_t *inst, json_t *errors, size_t max_errors);
-
 START_TEST(test_schema_errors_name_the_path) {
   json_t *schema = json_loads(
       "{\"type\": \"object\", \"additionalProperties\": false, \"required\": [\"name\", \"items\"],"
@@ -1098,6 +1444,7 @@ static void on_batch(void *arg, cw_provider_outcome *o) {
     b->first_done_ns = b->last_done_ns;
   json_decref(o->result);
   json_decref(o->telemetry);
+  json_decref(o->checkpoint);
 }
 
 static double run_batch(env *e, int n, const char *marker) {
@@ -1291,6 +1638,10 @@ static Suite *suite(void) {
   tcase_add_test(t, test_input_budget_truncation);
   tcase_add_test(t, test_schema_must_be_strict);
   tcase_add_test(t, test_cancel);
+  tcase_add_test(t, test_lenient_reading);
+  tcase_add_test(t, test_lenient_enrich_drops_extras);
+  tcase_add_test(t, test_repair_is_bounded);
+  tcase_add_test(t, test_enrich_checkpoint_spares_the_entries_call);
   suite_add_tcase(s, t);
   TCase *f = tcase_create("faults");
   tcase_set_timeout(f, 60);
@@ -1314,6 +1665,10 @@ static Suite *suite(void) {
   suite_add_tcase(s, p);
   TCase *u = tcase_create("units");
   tcase_add_test(u, test_defaults);
+  tcase_add_test(u, test_repair_pieces);
+  tcase_add_test(u, test_answer_unwrapping);
+  tcase_add_test(u, test_drop_unknown_properties);
+  tcase_add_test(u, test_fingerprint_ignores_form);
   tcase_add_test(u, test_go_durations);
   tcase_add_test(u, test_schema_errors_name_the_path);
   tcase_add_test(u, test_schema_keywords_each_reject);

@@ -243,6 +243,56 @@ START_TEST(quota_exhausted_reschedules_the_job_an_hour_out) {
 }
 END_TEST
 
+/* The career call fails (HTTP 500, no retry within the job): the job goes
+ * back to the queue with the entries' answer kept beside it, and its
+ * retries ask for the career alone.  The fake fails the career request
+ * twice: the first attempt sends the parse result it holds in memory, the
+ * retries the document rebuilt from the stored entities, which the fake
+ * takes for another conversation ("500x1" counts per conversation).  So:
+ * parse, entries, three career requests; without the checkpoint the
+ * entries would have been paid for three times (seven requests).  The
+ * telemetry shows the reuse, and every output is there once. */
+START_TEST(retry_after_a_failed_career_call_reuses_the_entries_answer) {
+  wfx_llm llm;
+  wfx_llm_start(&llm, NULL);
+  wfx f;
+  wfx_init(&f, "wllmcheckpoint", 1, NULL);
+  const char text[] = "Jane Doe\nEXPERIENCE\nEngineer at Globex (2015 - 2019)\n[[fault:500x1@career]]\n"
+                      "EDUCATION\nMIT, BSc Computer Science (2011 - 2015)\n";
+  add_version(&f, 0, "checkpoint.txt", text, sizeof text - 1, 5);
+  char ini[1024];
+  wfx_llm_ini(&llm, ini, sizeof ini);
+  wfx_worker *w = wfx_start(&f, "checkpoint", ini);
+  wfx_wait_all_finished(&f, 30000);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE processing_status = "
+                                 "'completed' AND attempts = 3 AND jsonb_array_length(processing_errors) = 2 AND "
+                                 "processing_errors @> '[{\"stage\": \"enrich\", \"code\": \"LLM_UNAVAILABLE\", "
+                                 "\"attempt\": 1}, {\"stage\": \"enrich\", \"code\": \"LLM_UNAVAILABLE\", "
+                                 "\"attempt\": 2}]'"),
+                   1);
+  ck_assert_int_eq(wfx_llm_stat(&llm, "chat_requests"), 5);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                                 "(processing_telemetry ->> 'total_llm_calls_reused')::int = 1 AND "
+                                 "processing_telemetry #> '{stages,enrich,llm_calls,0}' @> "
+                                 "'{\"call\": \"enrich_entries\", \"reused\": true, \"attempts\": 0}' AND "
+                                 "processing_telemetry #> '{stages,enrich,llm_calls,1}' @> "
+                                 "'{\"call\": \"enrich_career\", \"reused\": false, \"attempts\": 1}'"),
+                   1);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM queue.stage_checkpoints WHERE stage = 'enrich' AND "
+                                 "data ? 'enrich_entries' AND NOT data ? 'enrich_career'"),
+                   1);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.entry_enrichment"), 2);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.career_enrichment"), 1);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.career_narratives"), 3);
+  wfx_assert_outputs_once(&f, 1);
+  ck_assert_int_eq(wfx_stop(w, 15000), 0);
+  ck_assert_int_eq(wfx_log_count(w, "llm.checkpoint_reused"), 2);
+  ck_assert_int_eq(wfx_log_count(w, "call=enrich_entries attempt="), 1);
+  wfx_llm_stop(&llm);
+  wfx_done(&f);
+}
+END_TEST
+
 int main(int argc, char **argv) {
   wfx_set_binary(argc, argv);
   Suite *s = suite_create("worker-llm");
@@ -250,6 +300,7 @@ int main(int argc, char **argv) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, llm_provider_completes_the_sample_resumes_with_rows_per_the_contract);
   tcase_add_test(tc, quota_exhausted_reschedules_the_job_an_hour_out);
+  tcase_add_test(tc, retry_after_a_failed_career_call_reuses_the_entries_answer);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

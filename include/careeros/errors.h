@@ -48,6 +48,7 @@
   X(LLM_REFUSED,            false, "The model refused to answer") \
   X(LLM_CONTENT_FILTER,     false, "The provider's content filter blocked the answer") \
   X(LLM_INVALID_OUTPUT,     false, "The LLM answer was not valid JSON or broke the schema after one repair round") \
+  X(LLM_OUTPUT_TOO_LARGE,   false, "The LLM answer was larger than 8 bytes per max_tokens (no repair round)") \
   X(OUTPUT_REJECTED,        false, "The database refused the stage's output (a constraint violation, e.g. a score outside 0..100)") \
   X(MERGE_FAILED,           true,  "Merging into the user's profile failed") \
   X(MAX_ATTEMPTS,           false, "A retryable error happened max_attempts times; the job failed")

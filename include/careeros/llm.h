@@ -2,7 +2,9 @@
  * made of that tests exercise directly.
  *
  * Calls per resume: parse (one call), enrich (two calls run side by side:
- * every entry in one call, career + narratives in one call).  Prompts and
+ * every entry in one call, career + narratives in one call).  When one enrich
+ * call fails, the other's answer comes back as the outcome's checkpoint; a
+ * retry given it (cw_provider_req.checkpoint) does not ask again.  Prompts and
  * strict JSON schemas are read from llm.prompt_dir (default: the installed
  * share/careeros-worker/llm) and checked at startup.
  *
@@ -10,10 +12,12 @@
  *   { "llm_calls": [ {call, mode, model, attempts, retries, http_status, latency_ms,
  *                     prompt_tokens, completion_tokens, cached_tokens, cost_usd,
  *                     request_id, length_retry, repair_round, input_truncated,
- *                     error?} ... ],
+ *                     answer_unwrapped?, extra_properties_dropped, reused, error?} ... ],
  *     "prompt_version": "v1", "grounding": {...}, "redaction": {...},
- *     "total_llm_calls", "total_llm_attempts", "total_llm_retries", "total_prompt_tokens",
+ *     "total_llm_calls" (requests made; reused answers not counted), "total_llm_calls_reused",
+ *     "total_llm_attempts", "total_llm_retries", "total_prompt_tokens",
  *     "total_completion_tokens", "total_cached_tokens", "total_cost_usd",
+ *     "total_answers_unwrapped", "total_extra_properties_dropped",
  *     "fallback"?: {"from": "openai", "code": ...} } */
 #ifndef CAREEROS_LLM_H
 #define CAREEROS_LLM_H

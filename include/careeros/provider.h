@@ -58,6 +58,9 @@ typedef struct {
   size_t text_len;
   const char *document_date; /* "YYYY-MM-DD": upload date, anchors "Present" */
   json_t *parsed;            /* enrich only: the parse result's "document" (borrowed) */
+  json_t *checkpoint;        /* what an earlier attempt of this stage kept (an outcome's
+                              * checkpoint, borrowed, may be NULL): answers that need not
+                              * be paid for again */
 } cw_provider_req;
 
 typedef struct {
@@ -67,6 +70,8 @@ typedef struct {
   long retry_after_ms; /* >= 0: the provider advises this delay before a retry */
   json_t *result;      /* on success: the shape above; ownership passes to the callback */
   json_t *telemetry;   /* always may be set, even on failure; ownership passes too */
+  json_t *checkpoint;  /* on failure, may be set: answers the retry can reuse (pass them
+                        * back as cw_provider_req.checkpoint); ownership passes too */
 } cw_provider_outcome;
 
 /* Called exactly once per started call, never from inside parse()/enrich()

@@ -80,6 +80,8 @@ typedef struct {
   long retry_after_ms; /* < 0: none */
   int backoff_base_ms, backoff_max_ms;
   json_t *telemetry;   /* borrowed; may be NULL */
+  json_t *checkpoint;  /* borrowed; may be NULL: what the stage paid for and its retry
+                        * reuses, kept in the same statement (queue.save_checkpoint) */
 } cw_queue_failure;
 int cw_queue_fail(cw_queue *q, const cw_queue_failure *f, cw_queue_fail_cb cb, void *arg);
 
@@ -90,7 +92,7 @@ int cw_queue_heartbeat(cw_queue *q, char (*ids)[37], char (*tokens)[37], int n, 
  * write had an unknown outcome. */
 int cw_queue_release(cw_queue *q, char (*ids)[37], char (*tokens)[37], int n, bool refund,
                      cw_queue_fail_cb cb, void *arg);
-/* {"text": ..., "document": ...} for the stage about to run. */
+/* {"text": ..., "document": ..., "checkpoint": ...} for the stage about to run. */
 int cw_queue_stage_input(cw_queue *q, const char *id, const char *stage, cw_queue_json_cb cb,
                          void *arg);
 

@@ -26,6 +26,12 @@
  *   malformed (answer not JSON), length (finish_reason length), refusal,
  *   filter (content_filter), schema (answer breaks the schema),
  *   hallucinate (an employer not in the text), drip (slow body),
+ *   fenced / fencedplain (the JSON in ```json or ``` fences), prose (a line of
+ *   prose before and one after it), fencedprose (both), prose2 (two lines
+ *   before it), double (a second object after it), extra (unknown properties
+ *   at the top and in the first entry), big (a 40,000-byte extra property),
+ *   huge (12 MiB of it), bloat (breaks the schema sixty times, plus 20,000
+ *   bytes of padding),
  *   ratelow (success, but x-ratelimit-remaining-requests 0 / reset 1s),
  *   tokenslow (success, but x-ratelimit-remaining-tokens 10 / reset 1.5s).
  * "[[latency:MS]]" adds latency to one request. */
@@ -550,20 +556,57 @@ static void plan_chat(req_state *st, long *delay_ms) {
     answer = fake_career_answer(in);
     json_decref(in);
   }
-  if (f && !strcmp(f, "schema")) {
+  bool bloat = f && !strcmp(f, "bloat");
+  if (f && (!strcmp(f, "schema") || bloat)) {
     /* wrong type and an unknown property */
     json_object_set_new(answer, "unexpected_field", json_integer(1));
-    json_t *first = json_object_iter_value(json_object_iter(answer));
-    (void)first;
-    if (!strcmp(kind, "parse"))
+    if (!strcmp(kind, "parse") && bloat) { /* sixty problems */
+      json_t *a = json_array();
+      for (int k = 0; k < 60; k++)
+        json_array_append_new(a, json_integer(k));
+      json_object_set_new(answer, "work_experience", a);
+    } else if (!strcmp(kind, "parse"))
       json_object_set_new(answer, "work_experience", json_string("not an array"));
     else if (!strcmp(kind, "career"))
       json_object_set_new(json_object_get(answer, "career"), "leadership_score", json_integer(250));
     else
       json_object_set_new(answer, "entries", json_integer(3));
   }
+  if (f && !strcmp(f, "extra")) {
+    /* what providers without strict mode add: at the top and inside */
+    json_object_set_new(answer, "_reasoning", json_string("Read the resume section by section."));
+    json_t *first = json_array_get(json_object_get(answer, !strcmp(kind, "parse")     ? "work_experience"
+                                                           : !strcmp(kind, "entries") ? "entries"
+                                                                                      : "narratives"),
+                                   0);
+    if (json_is_object(first))
+      json_object_set_new(first, "_note", json_string("an extra property"));
+  }
+  if (f && (!strcmp(f, "big") || !strcmp(f, "huge") || bloat)) {
+    size_t n = !strcmp(f, "huge") ? (size_t)12 << 20 : !strcmp(f, "big") ? 40000 : 20000;
+    char *pad = malloc(n + 1);
+    memset(pad, 'x', n);
+    pad[n] = '\0';
+    json_object_set_new(answer, "_padding", json_string(pad));
+    free(pad);
+  }
   char *content = json_dumps(answer, JSON_COMPACT | JSON_REAL_PRECISION(6));
   json_decref(answer);
+  static const char *const wraps[][2] = {
+      {"fenced", "```json\n%s\n```"},
+      {"fencedplain", "```\n%s\n```\n"},
+      {"prose", "Here is the JSON you asked for:\n%s\nLet me know if you need anything else."},
+      {"fencedprose", "Sure! Here is the result:\n\n```json\n%s\n```\n\nI hope this helps."},
+      {"prose2", "Here is the JSON.\nI read the resume carefully.\n%s"},
+      {"double", "%s\n{\"again\": true}"},
+  };
+  for (size_t k = 0; f && k < sizeof wraps / sizeof wraps[0]; k++) {
+    char *w = NULL;
+    if (!strcmp(f, wraps[k][0]) && asprintf(&w, wraps[k][1], content) >= 0) {
+      free(content);
+      content = w;
+    }
+  }
   const char *finish = "stop";
   json_t *content_j = NULL;
   json_t *refusal_j = json_null();

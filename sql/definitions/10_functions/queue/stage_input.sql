@@ -1,5 +1,6 @@
--- What a stage needs to run: the extracted text (parse, enrich) and the
--- parsed document rebuilt from the entity rows (enrich).
+-- What a stage needs to run: the extracted text (parse, enrich), the
+-- parsed document rebuilt from the entity rows (enrich), and what an
+-- earlier attempt of the stage kept (checkpoint, or null).
 CREATE OR REPLACE FUNCTION queue.stage_input(p_id uuid, p_stage text)
 RETURNS jsonb LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
   WITH p AS (
@@ -22,7 +23,9 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                                FROM p WHERE field_name ~ '^contact\.urls\.[0-9]+$'), '[]'::jsonb)),
         'summary', (SELECT raw_value FROM p WHERE field_name = 'summary'))
       || coalesce((SELECT jsonb_object_agg(section, items) FROM entries), '{}'::jsonb)
-    END)
+    END,
+    'checkpoint', (SELECT c.data FROM queue.stage_checkpoints c
+                    WHERE c.resume_version_id = p_id AND c.stage = p_stage))
 $$;
 
 REVOKE ALL ON FUNCTION queue.stage_input(uuid, text) FROM PUBLIC, anon, authenticated, careeros_worker, service_role;
