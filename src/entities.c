@@ -145,7 +145,7 @@ static void add_leaf(flat *f, const char *name, json_t *v, double conf) {
 /* The entry row's value: the entry as compact JSON with every field of its
  * section in contract order, null where absent or blank; scalars keep their
  * JSON type, a description given as a list is one "\n"-joined string. */
-static json_t *entry_json(const section_def *s, json_t *e) {
+static json_t *entry_object(const section_def *s, json_t *e) {
   json_t *o = json_object();
   if (!o) return NULL;
   for (int k = 0; s->fields[k]; k++) {
@@ -156,6 +156,12 @@ static json_t *entry_json(const section_def *s, json_t *e) {
       return NULL;
     }
   }
+  return o;
+}
+
+static json_t *entry_json(const section_def *s, json_t *e) {
+  json_t *o = entry_object(s, e);
+  if (!o) return NULL;
   char *dump = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(o);
   json_t *t = dump ? json_string(dump) : NULL;
@@ -325,4 +331,38 @@ int cw_entities_validate_document(const json_t *document, char *err, size_t errl
     }
   }
   return 0;
+}
+
+/* ---- canonical form ------------------------------------------------------------- */
+
+static json_t *canonical_contact(json_t *c) {
+  json_t *o = json_object(), *urls = json_array();
+  for (int i = 0; json_is_object(c) && contact_fields[i]; i++) {
+    json_t *v = json_object_get(c, contact_fields[i]);
+    if (!is_blank(v)) json_object_set_new(o, contact_fields[i], as_text(v));
+  }
+  size_t j;
+  json_t *u;
+  json_array_foreach(json_object_get(c, "urls"), j, u) if (!is_blank(u)) json_array_append_new(urls, as_text(u));
+  json_object_set_new(o, "urls", urls);
+  return o;
+}
+
+json_t *cw_entities_canonical(json_t *document) {
+  if (!json_is_object(document)) return NULL;
+  json_t *out = json_object();
+  if (!out) return NULL;
+  json_object_set_new(out, "contact", canonical_contact(json_object_get(document, "contact")));
+  json_t *summary = json_object_get(document, "summary");
+  json_object_set_new(out, "summary", is_blank(summary) ? json_null() : as_text(summary));
+  for (int s = 0; sections[s].name; s++) {
+    json_t *arr = json_array();
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(document, sections[s].name), i, e) {
+      if (json_is_object(e)) json_array_append_new(arr, entry_object(&sections[s], e));
+    }
+    json_object_set_new(out, sections[s].name, arr);
+  }
+  return out;
 }

@@ -604,7 +604,7 @@ static void on_parsed(void *arg, cw_provider_outcome *o) {
     stage_failed(j, CW_ERR_LLM_INVALID_OUTPUT, "parse result has no valid document", -1);
     return;
   }
-  j->document = json_incref(doc);
+  j->document = cw_entities_canonical(doc);
   json_t *tel = labelled_telemetry(o);
   json_object_set_new(tel, "fields", json_integer((json_int_t)json_array_size(rows)));
   const char *st = json_string_value(json_object_get(o->result, "source_type"));

@@ -216,6 +216,43 @@ START_TEST(test_every_path_follows_the_design_grammar) {
 }
 END_TEST
 
+/* What the first enrich attempt sends is what a retry rebuilds from the
+ * rows: entries are their entry rows' objects (section fields only, blanks
+ * null, description lists joined), contact values without blanks. */
+START_TEST(test_canonical_is_what_the_rows_say) {
+  json_t *doc = json_loads(
+      "{\"contact\": {\"name\": \"Ada\", \"email\": \" \", \"urls\": [\"https://a.example\", \"\"]},"
+      " \"summary\": \"\", \"work_experience\": [{\"company\": \"X\", \"title\": \"\", \"confidence\": 0.9,"
+      " \"description\": [\"a\", \"b\"], \"is_current\": true, \"_extra\": 1}], \"skills\": []}",
+      0, NULL);
+  ck_assert_ptr_nonnull(doc);
+  json_t *c = cw_entities_canonical(doc);
+  ck_assert_ptr_nonnull(c);
+  char *got = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+  ck_assert_str_eq(got,
+                   "{\"certifications\":[],\"contact\":{\"name\":\"Ada\",\"urls\":[\"https://a.example\"]},"
+                   "\"education\":[],\"languages\":[],\"projects\":[],\"skills\":[],\"summary\":null,"
+                   "\"work_experience\":[{\"company\":\"X\",\"date_text\":null,\"description\":\"a\\nb\","
+                   "\"end_date\":null,\"is_current\":true,\"location\":null,\"start_date\":null,\"title\":null}]}");
+  /* the entry object is the entry row's JSON */
+  json_t *rows = NULL;
+  ck_assert_int_eq(cw_entities_flatten(doc, 0.5, &rows), 0);
+  size_t i;
+  json_t *r;
+  json_array_foreach(rows, i, r) {
+    if (strcmp(json_string_value(json_array_get(r, 0)), "work_experience.0") != 0) continue;
+    json_t *row = json_loads(json_string_value(json_array_get(r, 1)), 0, NULL);
+    ck_assert(json_equal(row, json_array_get(json_object_get(c, "work_experience"), 0)));
+    json_decref(row);
+  }
+  ck_assert_ptr_null(cw_entities_canonical(json_array_get(json_object_get(doc, "skills"), 0)));
+  free(got);
+  json_decref(rows);
+  json_decref(c);
+  json_decref(doc);
+}
+END_TEST
+
 START_TEST(test_flatten_rejects_non_object) {
   json_t *rows = NULL, *a = json_array();
   ck_assert_int_eq(cw_entities_flatten(a, 0.5, &rows), -EINVAL);
@@ -287,6 +324,7 @@ int main(void) {
   tcase_add_test(tc, test_no_rows_for_absent_values);
   tcase_add_test(tc, test_confidence_per_entry_in_three_decimals);
   tcase_add_test(tc, test_every_path_follows_the_design_grammar);
+  tcase_add_test(tc, test_canonical_is_what_the_rows_say);
   tcase_add_test(tc, test_flatten_rejects_non_object);
   tcase_add_test(tc, test_validate_accepts_good);
   tcase_add_test(tc, test_validate_rejects_bad);

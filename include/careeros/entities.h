@@ -24,6 +24,14 @@
  * Returns 0, -EINVAL (document not an object), -ENOMEM. */
 int cw_entities_flatten(json_t *document, double default_confidence, json_t **rows);
 
+/* The document as enrich sees it on any attempt: what the stored rows say
+ * (contact values as text, blank ones and blank URLs left out, entries with
+ * exactly their section's fields as in their entry rows).  The first
+ * attempt, which holds the parse result in memory, sends the same thing a
+ * retry rebuilds from the database, so a kept answer is recognised and the
+ * prompt is the same.  NULL when document is not an object or on OOM. */
+json_t *cw_entities_canonical(json_t *document);
+
 /* Checks the document's shape: the eight top-level keys, types of every known
  * field, dates "YYYY" or "YYYY-MM", is_current entries without end_date,
  * confidences within 0..1.  Returns 0, or -EINVAL with a short reason (path
