@@ -353,15 +353,24 @@ END_TEST
 START_TEST(heartbeat_does_not_call_a_job_with_its_commit_out_lost) {
   wfx f;
   wfx_init(&f, "whb", 1, NULL);
-  wfx_exec(&f, "SELECT pg_advisory_lock(hashtextextended('%s', 7391))", f.users[0]);
+  /* the user's merge lock, held by a session of the test (as the worker's
+   * merge takes it: queue.lock_merges, a row lock no API role can reach) */
+  PGconn *lk = PQconnectdb(f.conninfo);
+  ck_assert_int_eq(PQstatus(lk), CONNECTION_OK);
+  char sql[200];
+  snprintf(sql, sizeof sql, "BEGIN; SELECT queue.lock_merges(ARRAY['%s']::uuid[])", f.users[0]);
+  PGresult *lr = PQexec(lk, sql);
+  ck_assert_int_eq(PQresultStatus(lr), PGRES_TUPLES_OK);
+  PQclear(lr);
   char(*ids)[37] = wfx_enqueue(&f, 1, 0);
   wfx_worker *a = wfx_start(&f, "hbA", "[worker]\nlease_ms = 60000\nheartbeat_ms = 100\n");
-  /* the final (chained) commit waits on the merge lock (a heartbeat may
-   * wait on a row lock meanwhile: that is not it) */
+  /* the final (chained) commit waits on that session (a heartbeat may wait
+   * on a row lock of the job meanwhile: that is not it) */
   ck_assert_int_eq(wfx_wait_count(&f, 1, 10000,
                                   "SELECT count(*) FROM pg_stat_activity WHERE datname = "
                                   "current_database() AND application_name = 'careeros-worker' AND "
-                                  "wait_event_type = 'Lock' AND wait_event = 'advisory'"),
+                                  "%d = ANY (pg_blocking_pids(pid))",
+                                  PQbackendPID(lk)),
                    1);
   ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
                                  "processing_stages->'parse'->>'status' = 'completed'"),
@@ -370,7 +379,8 @@ START_TEST(heartbeat_does_not_call_a_job_with_its_commit_out_lost) {
                "lease_token = NULL, locked_by = NULL, lease_expires_at = NULL");
   /* heartbeats that do not renew it: the worker asks every 100 ms */
   ck_assert(!wfx_wait_log(a, "job.lease_lost", 1, 1500));
-  wfx_exec(&f, "SELECT pg_advisory_unlock_all()");
+  PQclear(PQexec(lk, "COMMIT"));
+  PQfinish(lk);
   char want[160];
   snprintf(want, sizeof want, "job.end job=%s outcome=fenced", ids[0]);
   ck_assert_msg(wfx_wait_log(a, want, 1, 10000), "no '%s'", want);
