@@ -93,10 +93,11 @@ START_TEST(status_page_shows_the_whole_fleet_from_any_worker) {
   wfx_init(&f, "wstatus", 2, NULL);
   char (*ids)[37] = wfx_enqueue(&f, 3, 0);
   /* a version whose file does not match its hash fails at upload */
-  char *text = wfx_resume_text(99);
-  wfx_write_file(&f, "bad/resume.txt", text, strlen(text));
+  char *text = wfx_resume_text(99), rel[64];
+  snprintf(rel, sizeof rel, "%s/bad.txt", f.users[0]); /* in its owner's folder, as the schema wants */
+  wfx_write_file(&f, rel, text, strlen(text));
   char bad[37];
-  wfx_insert_version(&f, 0, "bad/resume.txt", (long)strlen(text),
+  wfx_insert_version(&f, 0, rel, (long)strlen(text),
                      "0000000000000000000000000000000000000000000000000000000000000000", 1, bad);
   int port = wfx_free_port();
   char *ini = status_ini(port);
