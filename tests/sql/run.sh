@@ -193,9 +193,6 @@ END $$;
 SQL
 createdb -O cw_supa_owner "$supa"
 psql_q -d "$supa" -f "$here/supabase-sim.sql" >/dev/null
-# Supabase Storage too, with the privileges Supabase gives the project owner
-psql_q -d "$supa" -f "$here/storage-sim.sql" -c "GRANT USAGE ON SCHEMA storage TO cw_supa_owner" \
-  -c "GRANT ALL ON storage.objects, storage.buckets TO cw_supa_owner" >/dev/null
 auth_before=$(psql_q -d "$supa" -tAc "SELECT md5(string_agg(x, ',' ORDER BY x)) FROM (
   SELECT 'c:' || relname || ':' || relowner::regrole::text AS x FROM pg_class WHERE relnamespace = 'auth'::regnamespace
   UNION ALL SELECT 'p:' || proname || ':' || proowner::regrole::text || ':' || md5(prosrc) FROM pg_proc WHERE pronamespace = 'auth'::regnamespace) s")

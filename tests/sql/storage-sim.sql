@@ -1,7 +1,9 @@
--- Simulates Supabase Storage's tables closely enough for the upload trigger:
--- schema storage owned by supabase_storage_admin, storage.buckets and
--- storage.objects with the columns Storage writes (metadata with size,
--- mimetype and eTag; owner/owner_id; user_metadata), RLS on as on Supabase.
+-- Simulates Supabase Storage's tables closely enough for the upload trigger
+-- and the resumes bucket's policies: schema storage and its tables owned by
+-- supabase_storage_admin, storage.buckets and storage.objects with the
+-- columns Storage writes (metadata with size, mimetype and eTag;
+-- owner/owner_id; user_metadata), RLS on and every API role granted, as on
+-- Supabase.
 -- Idempotent, no psql meta-commands: the pgTAP suite includes it and the
 -- worker tests execute it as one string.
 DO $$
@@ -15,6 +17,7 @@ BEGIN
 END;
 $$;
 
+SET ROLE supabase_storage_admin;
 CREATE TABLE IF NOT EXISTS storage.buckets (
   id text PRIMARY KEY,
   name text NOT NULL,
@@ -41,5 +44,8 @@ CREATE TABLE IF NOT EXISTS storage.objects (
 );
 ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE storage.buckets ENABLE ROW LEVEL SECURITY;
+GRANT USAGE ON SCHEMA storage TO anon, authenticated, service_role;
+GRANT ALL ON storage.buckets, storage.objects TO anon, authenticated, service_role;
 INSERT INTO storage.buckets (id, name) VALUES ('resumes', 'resumes'), ('avatars', 'avatars')
 ON CONFLICT DO NOTHING;
+RESET ROLE;

@@ -32,24 +32,9 @@ GRANT USAGE ON SCHEMA auth TO cw_supa_owner, anon, authenticated, service_role;
 GRANT SELECT, REFERENCES ON auth.users TO cw_supa_owner;
 RESET ROLE;
 
--- Supabase Storage's tables (the columns the policies use), owned by
--- supabase_storage_admin, RLS on, every API role granted (RLS decides).
--- The project owner may manage their policies, as postgres may on Supabase.
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'supabase_storage_admin') THEN
-    CREATE ROLE supabase_storage_admin NOLOGIN NOINHERIT;
-  END IF;
-END $$;
-CREATE SCHEMA storage AUTHORIZATION supabase_storage_admin;
-SET ROLE supabase_storage_admin;
-CREATE TABLE storage.buckets (id text PRIMARY KEY, name text NOT NULL, public boolean NOT NULL DEFAULT false);
-CREATE TABLE storage.objects (
-  id uuid PRIMARY KEY DEFAULT gen_random_uuid(), bucket_id text REFERENCES storage.buckets (id), name text NOT NULL,
-  owner uuid, created_at timestamptz DEFAULT now(), UNIQUE (bucket_id, name));
-ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY;
-GRANT USAGE ON SCHEMA storage TO anon, authenticated, service_role;
-GRANT ALL ON storage.buckets, storage.objects TO anon, authenticated, service_role;
-INSERT INTO storage.buckets (id, name) VALUES ('resumes', 'resumes'), ('avatars', 'avatars');
-RESET ROLE;
+-- Supabase Storage's tables (tests/sql/storage-sim.sql: the columns Storage
+-- writes, owned by supabase_storage_admin, RLS on, every API role granted).
+-- The project owner may manage their policies and triggers, as postgres may
+-- on Supabase.
+\ir storage-sim.sql
 GRANT supabase_storage_admin TO cw_supa_owner;
