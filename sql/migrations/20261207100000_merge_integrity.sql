@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS public.merge_tombstones (
   CONSTRAINT merge_tombstones_user_fkey FOREIGN KEY (user_id) REFERENCES auth.users (id) ON DELETE CASCADE,
   CONSTRAINT merge_tombstones_entity_type_check CHECK (entity_type IN
     ('work_experience', 'education', 'skill', 'project', 'certification')),
-  CONSTRAINT merge_tombstones_match_key_length CHECK (length(match_key) <= 1000)
+  CONSTRAINT merge_tombstones_match_key_length CHECK (char_length(match_key) <= 1000)
 );
 ALTER TABLE public.merge_tombstones ENABLE ROW LEVEL SECURITY;
 
