@@ -58,6 +58,8 @@ typedef struct {
   size_t text_len;
   const char *document_date; /* "YYYY-MM-DD": upload date, anchors "Present" */
   json_t *parsed;            /* enrich only: the parse result's "document" (borrowed) */
+  const char *batch_answer;  /* parse, LLM provider: a Batch API answer to read instead of
+                                calling the API (batch.h); NULL otherwise */
 } cw_provider_req;
 
 typedef struct {

@@ -142,8 +142,9 @@ if git -C "$root" cat-file -e "$old_rev^{commit}" 2>/dev/null; then
       diff "$work/cat-migrate.txt" "$work/cat-upgraded.txt" | head -n 20 | sed 's/^/# /'
       not_ok "upgrade from $old_rev differs from a fresh install"
     fi
-    if [ "$(psql_q -d "$olddb" -tAc "SELECT string_agg(name, ',') FROM careeros_meta.schema_migrations")" = \
-         "$(basename "$baseline")" ] &&
+    # the baseline's row, then the migrations that came after it
+    if [ "$(psql_q -d "$olddb" -tAc "SELECT string_agg(name, ',' ORDER BY name) FROM careeros_meta.schema_migrations")" = \
+         "$(ls "$sqldir"/migrations/*.sql | xargs -n1 basename | sort | paste -sd,)" ] &&
        [ "$(psql_q -d "$olddb" -tAc "SELECT full_name FROM public.profiles WHERE id = '$user_id'")" = "Old Layout" ]; then
       ok "upgrade: the old history is replaced by the baseline's row, the data stays"
     else

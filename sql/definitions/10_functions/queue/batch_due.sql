@@ -1,0 +1,21 @@
+-- Hands out up to p_limit unfinished batches whose check is due, each to
+-- one worker: the next check moves p_check_ms out and a new check token
+-- fences the previous checker's batch_finish.
+CREATE OR REPLACE FUNCTION queue.batch_due(p_worker text, p_limit integer, p_check_ms integer)
+RETURNS TABLE (id text, check_token uuid) LANGUAGE sql SET search_path = '' AS $$
+  WITH due AS (
+    SELECT b.id FROM queue.llm_batches b
+     WHERE b.finished_at IS NULL AND b.next_check_at <= now()
+     ORDER BY b.next_check_at
+     LIMIT p_limit
+       FOR UPDATE SKIP LOCKED
+  )
+  UPDATE queue.llm_batches b SET
+    next_check_at = now() + make_interval(secs => p_check_ms / 1000.0),
+    check_token = gen_random_uuid(), checked_by = p_worker, checked_at = now()
+  FROM due WHERE b.id = due.id
+  RETURNING b.id, b.check_token
+$$;
+
+REVOKE ALL ON FUNCTION queue.batch_due(text, integer, integer) FROM PUBLIC, anon, authenticated, careeros_worker, service_role;
+GRANT EXECUTE ON FUNCTION queue.batch_due(text, integer, integer) TO careeros_worker;
