@@ -468,6 +468,7 @@ static void finish(cw_batch *b) {
 }
 
 static void download_next(cw_batch *b);
+static void check_release(cw_batch *b, const char *status, const char *counts);
 
 static void on_content(void *arg, const cw_batch_api_result *r) {
   cw_batch *b = arg;
@@ -475,7 +476,7 @@ static void on_content(void *arg, const cw_batch_api_result *r) {
   const char *which = b->dl_step == 1 ? "output" : "error";
   if (r->status < 0 || b->closing) {
     cw_log_warn("batch.download_failed", "batch=%s file=%s reason=\"%s\"", b->check_id, which, r->message);
-    check_done(b, false); /* checked again next time */
+    check_release(b, NULL, NULL); /* checked again next time */
     settled(b);
     return;
   }
@@ -500,7 +501,7 @@ static void download_next(cw_batch *b) {
       return;
     b->check_req = NULL;
     cw_log_warn("batch.download_failed", "batch=%s file=%s reason=\"cannot start the request\"", b->check_id, key);
-    check_done(b, false);
+    check_release(b, NULL, NULL);
     return;
   }
   finish(b);
@@ -509,8 +510,19 @@ static void download_next(cw_batch *b) {
 static void on_seen(cw_batch *b, int status, const PGresult *res, const char *msg, void *data) {
   (void)res;
   (void)msg;
-  (void)data;
-  check_done(b, status == 0);
+  check_done(b, status == 0 && data != NULL);
+}
+
+/* Ends the check of a batch that has not ended (status NULL: the check
+ * failed): the next one is llm.batch_poll_ms out, by whichever worker. */
+static void check_release(cw_batch *b, const char *status, const char *counts) {
+  char poll[16];
+  snprintf(poll, sizeof poll, "%d", b->ctx.cfg->llm.batch_poll_ms);
+  const char *params[] = {b->check_id, b->check_token, status, counts, poll};
+  /* after a failure, the next due batch waits for the next tick */
+  if (query(b, "SELECT queue.batch_seen($1, $2::uuid, $3, $4::jsonb, $5::int)", 5, params, on_seen,
+            status ? b : NULL) < 0)
+    check_done(b, false);
 }
 
 static bool terminal(const char *status) {
@@ -525,7 +537,7 @@ static void on_batch(void *arg, const cw_batch_api_result *r) {
   if (r->status < 0 || !status || b->closing) {
     cw_log_warn("batch.check_failed", "batch=%s reason=\"%s\"", b->check_id,
                 r->status < 0 ? r->message : "no status in the answer");
-    check_done(b, false);
+    check_release(b, NULL, NULL);
     settled(b);
     return;
   }
@@ -539,9 +551,7 @@ static void on_batch(void *arg, const cw_batch_api_result *r) {
   } else {
     char *counts = json_dumps(json_object_get(r->json, "request_counts") ?: json_null(),
                               JSON_COMPACT | JSON_ENCODE_ANY);
-    const char *params[] = {b->check_id, b->check_token, status, counts};
-    if (!counts || query(b, "SELECT queue.batch_seen($1, $2::uuid, $3, $4::jsonb)", 4, params, on_seen, NULL) < 0)
-      check_done(b, false);
+    check_release(b, status, counts);
     free(counts);
   }
   settled(b);
@@ -550,25 +560,34 @@ static void on_batch(void *arg, const cw_batch_api_result *r) {
 static void on_due(cw_batch *b, int status, const PGresult *res, const char *msg, void *data) {
   (void)msg;
   (void)data;
-  if (status < 0 || PQntuples(res) == 0 || b->draining) {
+  if (status < 0 || PQntuples(res) == 0) {
     b->checking = false;
     return;
   }
   snprintf(b->check_id, sizeof b->check_id, "%s", PQgetvalue(res, 0, 0));
   snprintf(b->check_token, sizeof b->check_token, "%s", PQgetvalue(res, 0, 1));
+  if (b->draining) { /* another worker may take it at once */
+    check_release(b, NULL, NULL);
+    return;
+  }
   if (cw_batch_api_get(b->api, b->check_id, on_batch, b, &b->check_req) < 0) {
     b->check_req = NULL;
     cw_log_warn("batch.check_failed", "batch=%s reason=\"cannot start the request\"", b->check_id);
-    b->checking = false;
+    check_release(b, NULL, NULL);
   }
 }
 
 static void check_next(cw_batch *b) {
   if (b->checking || b->draining || !cw_db_is_up(b->ctx.db))
     return;
-  char poll[16];
-  snprintf(poll, sizeof poll, "%d", b->ctx.cfg->llm.batch_poll_ms);
-  const char *params[] = {b->ctx.worker_id, poll};
+  /* the check's lease: its three requests at their longest */
+  const cw_config *cfg = b->ctx.cfg;
+  long lease = 3L * ((long)cfg->llm.timeout_ms + cfg->llm.connect_timeout_ms);
+  if (lease < cfg->llm.batch_poll_ms)
+    lease = cfg->llm.batch_poll_ms;
+  char ms[24];
+  snprintf(ms, sizeof ms, "%ld", lease > 86400000L ? 86400000L : lease);
+  const char *params[] = {b->ctx.worker_id, ms};
   b->checking = true;
   if (query(b, "SELECT id, check_token FROM queue.batch_due($1, 1, $2::int)", 2, params, on_due, NULL) < 0)
     b->checking = false;
