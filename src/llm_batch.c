@@ -534,6 +534,18 @@ static void on_batch(void *arg, const cw_batch_api_result *r) {
   cw_batch *b = arg;
   b->check_req = NULL;
   const char *status = json_string_value(json_object_get(r->json, "status"));
+  json_t *gone = NULL;
+  cw_batch_api_result gone_r = {0};
+  if (r->http_status == 404 && !b->closing) {
+    /* the provider has no such batch (any more): it will never answer, so
+     * its jobs go back like those of a failed one */
+    gone = json_pack("{s:s,s:{s:[{s:s,s:s}]}}", "status", "failed", "errors", "data", "code", "not_found",
+                     "message", "the provider does not know this batch");
+    gone_r.json = gone;
+    r = &gone_r;
+    status = "failed";
+    cw_log_warn("batch.gone", "batch=%s", b->check_id);
+  }
   if (r->status < 0 || !status || b->closing) {
     cw_log_warn("batch.check_failed", "batch=%s reason=\"%s\"", b->check_id,
                 r->status < 0 ? r->message : "no status in the answer");
@@ -554,6 +566,7 @@ static void on_batch(void *arg, const cw_batch_api_result *r) {
     check_release(b, status, counts);
     free(counts);
   }
+  json_decref(gone);
   settled(b);
 }
 

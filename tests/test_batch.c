@@ -9,8 +9,8 @@
  *  - a line answered with a 500 and a line whose answer breaks the schema:
  *    the first job goes back to the normal path, the second gets its
  *    repair round live, the others are answered from the batch;
- *  - an expired, a failed and a cancelled batch send their jobs back to the
- *    normal path;
+ *  - an expired, a failed, a cancelled and a vanished (404) batch send
+ *    their jobs back to the normal path;
  *  - auto mode below its backlog threshold batches nothing. */
 #include <check.h>
 #include <curl/curl.h>
@@ -225,6 +225,12 @@ START_TEST(a_cancelled_batch_sends_its_jobs_back_to_the_normal_path) {
 }
 END_TEST
 
+/* a batch the provider no longer knows (404) counts as failed */
+START_TEST(a_vanished_batch_sends_its_jobs_back_to_the_normal_path) {
+  ended_batch_sends_jobs_back("vanish", "failed");
+}
+END_TEST
+
 START_TEST(auto_mode_below_its_backlog_batches_nothing) {
   wfx_llm llm;
   wfx_llm_start(&llm, NULL);
@@ -257,6 +263,7 @@ int main(int argc, char **argv) {
   tcase_add_test(tc, an_expired_batch_sends_its_jobs_back_to_the_normal_path);
   tcase_add_test(tc, a_failed_batch_sends_its_jobs_back_to_the_normal_path);
   tcase_add_test(tc, a_cancelled_batch_sends_its_jobs_back_to_the_normal_path);
+  tcase_add_test(tc, a_vanished_batch_sends_its_jobs_back_to_the_normal_path);
   tcase_add_test(tc, auto_mode_below_its_backlog_batches_nothing);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);

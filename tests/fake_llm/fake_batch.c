@@ -17,8 +17,9 @@
  *   [[batch:expire]]     the batch expires: unanswered lines in the error file (batch_expired)
  *   [[batch:fail]]       the batch fails (errors.data), no files
  *   [[batch:cancel]]     the batch is cancelled, no output
+ *   [[batch:vanish]]     the batch is not found (404) once it would have ended
  *   [[batch:lineerror]]  this line alone gets a 500 in the error file
- * --batch-fault NAME applies expire|fail|cancel to every batch. */
+ * --batch-fault NAME applies expire|fail|cancel|vanish to every batch. */
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -288,8 +289,8 @@ static char *create(const char *body, size_t len, int *status) {
   snprintf(b->status, sizeof b->status, "validating");
   b->created = (long)time(NULL);
   b->due_ms = mono_ms() + fake_batch_opt.batch_ms;
-  static const char *names[] = {"expire", "fail", "cancel"};
-  for (int i = 0; i < 3; i++) {
+  static const char *names[] = {"expire", "fail", "cancel", "vanish"};
+  for (int i = 0; i < 4; i++) {
     char m[32];
     snprintf(m, sizeof m, "[[batch:%s]]", names[i]);
     if (memmem(f->data, f->len, m, strlen(m)) ||
@@ -401,8 +402,13 @@ static char *retrieve(const char *id, int *status) {
   }
   if (!strcmp(b->status, "validating"))
     snprintf(b->status, sizeof b->status, "in_progress");
-  else if (!strcmp(b->status, "in_progress") && mono_ms() >= b->due_ms && (!fake_batch_opt.hold || released))
+  else if (!strcmp(b->status, "in_progress") && mono_ms() >= b->due_ms && (!fake_batch_opt.hold || released)) {
+    if (!strcmp(b->fault, "vanish")) {
+      *status = 404;
+      return err_json("No batch found with id.", NULL);
+    }
     run(b);
+  }
   json_t *o = batch_object(b);
   char *s = json_dumps(o, JSON_COMPACT);
   json_decref(o);
