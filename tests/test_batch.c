@@ -11,6 +11,8 @@
  *    repair round live, the others are answered from the batch;
  *  - an expired, a failed, a cancelled and a vanished (404) batch send
  *    their jobs back to the normal path;
+ *  - under the workers, a batch check is held by one worker, and a checker
+ *    overtaken by another writes nothing;
  *  - auto mode below its backlog threshold batches nothing. */
 #include <check.h>
 #include <curl/curl.h>
@@ -231,6 +233,44 @@ START_TEST(a_vanished_batch_sends_its_jobs_back_to_the_normal_path) {
 }
 END_TEST
 
+/* The SQL contract under the workers: one check of a batch at a time, and
+ * a checker whose check was taken over (it was too slow) writes nothing. */
+START_TEST(a_batch_is_finished_once_by_the_worker_holding_its_check) {
+  wfx f;
+  wfx_init(&f, "batchfence", 1, NULL);
+  char id[37];
+  add_resume(&f, 0, NULL, id);
+  wfx_exec(&f, "INSERT INTO queue.llm_batches (id, input_file_id, status, jobs, submitted_by) VALUES "
+               "('batch_x', 'file_x', 'in_progress', 1, 'A')");
+  wfx_exec(&f, "UPDATE public.resume_versions SET llm_batch_id = 'batch_x', llm_batch_state = 'waiting', "
+               "run_after = 'infinity', current_stage = 'parse' WHERE id = '%s'", id);
+  char *t1 = wfx_value(&f, "SELECT check_token FROM queue.batch_due('X', 1, 60000)");
+  ck_assert_ptr_nonnull(t1);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM queue.batch_due('Y', 1, 60000)"), 0); /* X holds it */
+  wfx_exec(&f, "UPDATE queue.llm_batches SET next_check_at = now() - interval '1 second'"); /* X is late */
+  char *t2 = wfx_value(&f, "SELECT check_token FROM queue.batch_due('Y', 1, 60000)");
+  ck_assert_ptr_nonnull(t2);
+  ck_assert_str_ne(t1, t2);
+  const char *finish = "SELECT count(*) FROM (SELECT queue.batch_finish('batch_x', '%s', 'completed', '{}', "
+                       "jsonb_build_object('%s', '{\"id\": \"chatcmpl-1\"}'::jsonb), '{}') AS r) x WHERE r IS NULL";
+  ck_assert_int_eq(wfx_count(&f, finish, t1, id), 1); /* fenced */
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE llm_batch_state = 'waiting' "
+                                 "AND run_after = 'infinity'"),
+                   1);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM queue.llm_batch_answers"), 0);
+  ck_assert_int_eq(wfx_count(&f, finish, t2, id), 0); /* Y's counts */
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE llm_batch_state = "
+                                 "'answered' AND run_after <= now() AND processing_status = 'pending'"),
+                   1);
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM queue.llm_batch_answers"), 1);
+  ck_assert_int_eq(wfx_count(&f, finish, t2, id), 1); /* finished: nothing more */
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM queue.batch_due('Z', 1, 60000)"), 0);
+  free(t1);
+  free(t2);
+  wfx_done(&f);
+}
+END_TEST
+
 START_TEST(auto_mode_below_its_backlog_batches_nothing) {
   wfx_llm llm;
   wfx_llm_start(&llm, NULL);
@@ -264,6 +304,7 @@ int main(int argc, char **argv) {
   tcase_add_test(tc, a_failed_batch_sends_its_jobs_back_to_the_normal_path);
   tcase_add_test(tc, a_cancelled_batch_sends_its_jobs_back_to_the_normal_path);
   tcase_add_test(tc, a_vanished_batch_sends_its_jobs_back_to_the_normal_path);
+  tcase_add_test(tc, a_batch_is_finished_once_by_the_worker_holding_its_check);
   tcase_add_test(tc, auto_mode_below_its_backlog_batches_nothing);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
