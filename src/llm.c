@@ -1088,8 +1088,8 @@ static void fail_early(job_call *c, cw_errcode code, int status, const char *msg
 }
 
 /* The parse request's user message for c's text: redacted (c->found keeps
- * the originals) and cut to the input budget.  0, or an error code with
- * *msg for fail_early. */
+ * the originals) and cut to the input budget.  0, or negative with *code
+ * and *msg for fail_early. */
 static int parse_prepare(job_call *c, cw_errcode *code, const char **msg) {
   llm_provider *p = c->p;
   /* empty text never reaches the API */
