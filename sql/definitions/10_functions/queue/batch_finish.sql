@@ -2,7 +2,8 @@
 -- p_answers: {"<version id>": <chat completion body>} for the lines that
 -- answered 200; p_errors: {"<version id>": "why"} for the others that said
 -- something.  Every job still waiting for this batch becomes claimable:
--- 'answered' with its answer stored, or 'returned'.  Fenced by the check
+-- 'answered' with its answer stored, or 'returned' (a job an operator made
+-- runnable by hand meanwhile, and that is running, is left alone).  Fenced by the check
 -- token: NULL when another worker checks this batch now, or it is finished.
 CREATE OR REPLACE FUNCTION queue.batch_finish(p_id text, p_token uuid, p_status text, p_info jsonb,
                                               p_answers jsonb, p_errors jsonb)
@@ -21,12 +22,12 @@ BEGIN
   SELECT rv.id, p_id, x.value
     FROM jsonb_each(coalesce(p_answers, '{}'::jsonb)) x
     JOIN public.resume_versions rv ON rv.id::text = x.key
-   WHERE rv.llm_batch_id = p_id AND rv.llm_batch_state = 'waiting'
+   WHERE rv.llm_batch_id = p_id AND rv.llm_batch_state = 'waiting' AND rv.processing_status = 'pending'
   ON CONFLICT (resume_version_id) DO UPDATE SET batch_id = excluded.batch_id, body = excluded.body,
                                                 created_at = now();
   WITH mine AS (
     SELECT r.id FROM public.resume_versions r
-     WHERE r.llm_batch_id = p_id AND r.llm_batch_state = 'waiting'
+     WHERE r.llm_batch_id = p_id AND r.llm_batch_state = 'waiting' AND r.processing_status = 'pending'
      ORDER BY r.id
        FOR NO KEY UPDATE
   ), upd AS (
