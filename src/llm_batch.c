@@ -10,12 +10,7 @@
  * per process; a failed upload or create sends the jobs back to the normal
  * path (queue.batch_return).
  *
- * Checks: every llm.batch_poll_ms, queue.batch_due hands this worker one
- * unfinished batch whose check is due (SKIP LOCKED: each batch to one worker
- * at a time); a running batch's status is recorded, an ended one's output
- * and error files are read and queue.batch_finish (fenced by the check's
- * token) stores the answers and releases the jobs.  Then the next due one,
- * until none is due. */
+ * Checking batches: llm_batch_check.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,44 +20,10 @@
 #include "careeros/llm.h"
 #include "careeros/log.h"
 #include "careeros/metrics.h"
+#include "llm_batch_int.h"
 
 #define MAX_INPUT_BYTES (100u << 20) /* the API takes 200 MB per input file */
 
-struct held {
-  char id[37];
-  char token[37];
-};
-
-typedef struct {
-  struct held *jobs;
-  int n, cap;
-  char *buf;
-  size_t len, cap_bytes;
-  char file_id[128];
-} sub;
-
-struct cw_batch {
-  cw_batch_ctx ctx;
-  cw_batch_api *api;
-  uv_timer_t collect_timer, poll_timer;
-  int open_handles;
-  sub *open;           /* collecting */
-  sub *sending;        /* being submitted */
-  bool flush_due;      /* the collect window of open ended while another was sent */
-  cw_http_req *send_req;
-  /* the batch being checked */
-  bool checking;
-  cw_http_req *check_req;
-  char check_id[128], check_token[37];
-  json_t *check_batch, *answers, *errors;
-  int dl_step;         /* files read so far: 0 none, 1 output, 2 both */
-  int outstanding;     /* queries in flight (they answer even at close) */
-  bool draining, closing;
-  void (*close_cb)(void *);
-  void *close_arg;
-};
-
-static void check_next(cw_batch *b);
 static void flush(cw_batch *b);
 
 /* ---- life cycle ------------------------------------------------------------ */
@@ -73,7 +34,7 @@ static bool busy(const cw_batch *b) {
 
 bool cw_batch_idle(const cw_batch *b) { return !b || !busy(b); }
 
-static void sub_free(sub *s) {
+static void sub_free(cw__batch_sub *s) {
   if (!s)
     return;
   free(s->jobs);
@@ -92,8 +53,7 @@ static void maybe_free(cw_batch *b) {
     cb(arg);
 }
 
-/* Something of the batcher's ended: shutdown may be waiting for it. */
-static void settled(cw_batch *b) {
+void cw__batch_settled(cw_batch *b) {
   if (b->closing) {
     maybe_free(b);
     return;
@@ -104,10 +64,9 @@ static void settled(cw_batch *b) {
 
 /* ---- queries --------------------------------------------------------------- */
 
-typedef void (*query_cb)(cw_batch *b, int status, const PGresult *res, const char *msg, void *data);
 struct query {
   cw_batch *b;
-  query_cb cb;
+  cw__batch_query_cb cb;
   void *data;
 };
 
@@ -117,10 +76,11 @@ static void on_query(void *arg, int status, const PGresult *res, const char *msg
   b->outstanding--;
   q->cb(b, status, res, msg, q->data);
   free(q);
-  settled(b);
+  cw__batch_settled(b);
 }
 
-static int query(cw_batch *b, const char *sql, int n, const char *const *params, query_cb cb, void *data) {
+int cw__batch_query(cw_batch *b, const char *sql, int n, const char *const *params, cw__batch_query_cb cb,
+                    void *data) {
   struct query *q = malloc(sizeof *q);
   if (!q)
     return -ENOMEM;
@@ -135,7 +95,7 @@ static int query(cw_batch *b, const char *sql, int n, const char *const *params,
 }
 
 /* "{a,b,...}": a uuid[] parameter */
-static char *id_array(const sub *s, bool tokens) {
+static char *id_array(const cw__batch_sub *s, bool tokens) {
   char *out = malloc((size_t)s->n * 37 + 3);
   if (!out)
     return NULL;
@@ -197,7 +157,7 @@ int cw_batch_route(cw_batch *b, const char *id, cw_batch_route_cb cb, void *arg)
   char cap[16];
   snprintf(cap, sizeof cap, "%d", mode(b, "auto") ? b->ctx.cfg->llm.batch_min_backlog : 0);
   const char *params[] = {id, cap};
-  int rc = query(b, "SELECT queue.batch_route($1::uuid, $2::int)::text", 2, params, on_route, r);
+  int rc = cw__batch_query(b, "SELECT queue.batch_route($1::uuid, $2::int)::text", 2, params, on_route, r);
   if (rc < 0)
     free(r);
   return rc;
@@ -206,7 +166,7 @@ int cw_batch_route(cw_batch *b, const char *id, cw_batch_route_cb cb, void *arg)
 /* ---- giving jobs back ------------------------------------------------------ */
 
 static void on_given_back(cw_batch *b, int status, const PGresult *res, const char *msg, void *data) {
-  sub *s = data;
+  cw__batch_sub *s = data;
   (void)b;
   (void)res;
   if (status < 0) /* their leases expire and the jobs are rescued */
@@ -217,13 +177,13 @@ static void on_given_back(cw_batch *b, int status, const PGresult *res, const ch
 /* The jobs of s leave the batcher: at shutdown released (claimable again,
  * maybe batched by the next worker), after a failed submission returned to
  * the normal path for good. */
-static void give_back(cw_batch *b, sub *s, const char *reason) {
+static void give_back(cw_batch *b, cw__batch_sub *s, const char *reason) {
   char *ids = id_array(s, false), *tokens = id_array(s, true);
   int rc = -ENOMEM;
   if (ids && tokens) {
     const char *params[] = {ids, tokens, reason};
-    rc = b->draining ? query(b, "SELECT queue.release($1::uuid[], $2::uuid[], true)", 2, params, on_given_back, s)
-                     : query(b, "SELECT queue.batch_return($1::uuid[], $2::uuid[], $3)", 3, params, on_given_back, s);
+    rc = b->draining ? cw__batch_query(b, "SELECT queue.release($1::uuid[], $2::uuid[], true)", 2, params, on_given_back, s)
+                     : cw__batch_query(b, "SELECT queue.batch_return($1::uuid[], $2::uuid[], $3)", 3, params, on_given_back, s);
   }
   free(ids);
   free(tokens);
@@ -237,11 +197,11 @@ static void give_back(cw_batch *b, sub *s, const char *reason) {
 
 /* ---- collecting ------------------------------------------------------------ */
 
-static int append(sub *s, const char *id, const char *token, const char *line) {
+static int append(cw__batch_sub *s, const char *id, const char *token, const char *line) {
   size_t ll = strlen(line);
   if (s->n == s->cap) {
     int nc = s->cap ? s->cap * 2 : 16;
-    struct held *nj = realloc(s->jobs, (size_t)nc * sizeof *nj);
+    cw__batch_held *nj = realloc(s->jobs, (size_t)nc * sizeof *nj);
     if (!nj)
       return -ENOMEM;
     s->jobs = nj;
@@ -301,7 +261,7 @@ int cw_batch_held(const cw_batch *b) {
 
 int cw_batch_leases(const cw_batch *b, char (*ids)[37], char (*tokens)[37], int max) {
   int n = 0;
-  const sub *subs[] = {b ? b->open : NULL, b ? b->sending : NULL};
+  const cw__batch_sub *subs[] = {b ? b->open : NULL, b ? b->sending : NULL};
   for (int k = 0; k < 2; k++)
     for (int i = 0; subs[k] && i < subs[k]->n && n < max; i++, n++) {
       memcpy(ids[n], subs[k]->jobs[i].id, 37);
@@ -319,7 +279,7 @@ static void sent(cw_batch *b) {
 }
 
 static void on_parked(cw_batch *b, int status, const PGresult *res, const char *msg, void *data) {
-  sub *s = data;
+  cw__batch_sub *s = data;
   if (status < 0) {
     /* the leases expire and the jobs are rescued; the batch is paid for
      * nothing */
@@ -335,13 +295,13 @@ static void on_parked(cw_batch *b, int status, const PGresult *res, const char *
 
 static void on_created(void *arg, const cw_batch_api_result *r) {
   cw_batch *b = arg;
-  sub *s = b->sending;
+  cw__batch_sub *s = b->sending;
   b->send_req = NULL;
   const char *id = json_string_value(json_object_get(r->json, "id"));
   if (r->status < 0 || !id) {
     give_back(b, s, r->status < 0 ? r->message : "batch create answered without an id");
     sent(b);
-    settled(b);
+    cw__batch_settled(b);
     return;
   }
   cw_metrics_llm_batches("submitted");
@@ -354,8 +314,8 @@ static void on_created(void *arg, const cw_batch_api_result *r) {
   int rc = -ENOMEM;
   if (batch && ids && tokens) {
     const char *params[] = {ids, tokens, batch, b->ctx.worker_id, poll};
-    rc = query(b,
-               "SELECT queue.batch_park($1::uuid[], $2::uuid[], $3::jsonb, $4, $5::int)", 5, params, on_parked, s);
+    rc = cw__batch_query(b, "SELECT queue.batch_park($1::uuid[], $2::uuid[], $3::jsonb, $4, $5::int)", 5, params,
+                         on_parked, s);
   }
   cw_log_info("batch.created", "batch=%s jobs=%d", id, s->n);
   free(batch);
@@ -363,18 +323,18 @@ static void on_created(void *arg, const cw_batch_api_result *r) {
   free(tokens);
   if (rc < 0)
     on_parked(b, rc, NULL, "cannot queue the query", s);
-  settled(b);
+  cw__batch_settled(b);
 }
 
 static void on_uploaded(void *arg, const cw_batch_api_result *r) {
   cw_batch *b = arg;
-  sub *s = b->sending;
+  cw__batch_sub *s = b->sending;
   b->send_req = NULL;
   const char *id = json_string_value(json_object_get(r->json, "id"));
   if (r->status < 0 || !id || b->draining) {
     give_back(b, s, r->status < 0 ? r->message : b->draining ? "shutdown" : "file upload answered without an id");
     sent(b);
-    settled(b);
+    cw__batch_settled(b);
     return;
   }
   snprintf(s->file_id, sizeof s->file_id, "%s", id);
@@ -384,7 +344,7 @@ static void on_uploaded(void *arg, const cw_batch_api_result *r) {
     give_back(b, s, "cannot start the batch create request");
     sent(b);
   }
-  settled(b);
+  cw__batch_settled(b);
 }
 
 static void flush(cw_batch *b) {
@@ -401,212 +361,13 @@ static void flush(cw_batch *b) {
   cw_log_info("batch.upload", "jobs=%d bytes=%zu", b->sending->n, b->sending->len);
   if (cw_batch_api_upload(b->api, b->sending->buf, b->sending->len, on_uploaded, b, &b->send_req) < 0) {
     b->send_req = NULL;
-    sub *s = b->sending;
+    cw__batch_sub *s = b->sending;
     give_back(b, s, "cannot start the upload");
     sent(b);
   }
 }
 
-/* ---- checking -------------------------------------------------------------- */
-
-static void check_done(cw_batch *b, bool more) {
-  json_decref(b->check_batch);
-  json_decref(b->answers);
-  json_decref(b->errors);
-  b->check_batch = b->answers = b->errors = NULL;
-  b->checking = false;
-  if (more && !b->draining)
-    check_next(b);
-}
-
-static void on_finished(cw_batch *b, int status, const PGresult *res, const char *msg, void *data) {
-  (void)data;
-  json_t *v = status == 0 && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)
-                  ? json_loads(PQgetvalue(res, 0, 0), 0, NULL)
-                  : NULL;
-  const char *st = json_string_value(json_object_get(b->check_batch, "status"));
-  if (v) {
-    long answered = (long)json_integer_value(json_object_get(v, "answered"));
-    long returned = (long)json_integer_value(json_object_get(v, "returned"));
-    cw_metrics_llm_batches(st);
-    cw_metrics_llm_batch_jobs("answered", (unsigned)answered);
-    cw_metrics_llm_batch_jobs("returned", (unsigned)returned);
-    cw_log_notice("batch.finished", "batch=%s status=%s answered=%ld returned=%ld", b->check_id, st, answered,
-                  returned);
-  } else if (status == 0) {
-    cw_log_info("batch.finish_fenced", "batch=%s reason=\"another worker checks it\"", b->check_id);
-  } else {
-    cw_log_warn("batch.finish_failed", "batch=%s reason=\"%s\"", b->check_id, msg ? msg : "connection lost");
-  }
-  json_decref(v);
-  check_done(b, status == 0);
-}
-
-static void finish(cw_batch *b) {
-  json_t *bt = b->check_batch;
-  json_t *info = json_pack("{s:O?,s:O?,s:O?}", "output_file_id", json_object_get(bt, "output_file_id"),
-                           "error_file_id", json_object_get(bt, "error_file_id"), "request_counts",
-                           json_object_get(bt, "request_counts"));
-  const char *why = json_string_value(
-      json_object_get(json_array_get(json_object_get(json_object_get(bt, "errors"), "data"), 0), "message"));
-  if (why)
-    json_object_set_new(info, "reason", json_string(why));
-  char *i = json_dumps(info, JSON_COMPACT), *a = json_dumps(b->answers, JSON_COMPACT),
-       *e = json_dumps(b->errors, JSON_COMPACT);
-  json_decref(info);
-  int rc = -ENOMEM;
-  if (i && a && e) {
-    const char *params[] = {b->check_id, b->check_token, json_string_value(json_object_get(bt, "status")), i, a, e};
-    rc = query(b, "SELECT queue.batch_finish($1, $2::uuid, $3, $4::jsonb, $5::jsonb, $6::jsonb)::text", 6, params,
-               on_finished, NULL);
-  }
-  free(i);
-  free(a);
-  free(e);
-  if (rc < 0)
-    check_done(b, false);
-}
-
-static void download_next(cw_batch *b);
-static void check_release(cw_batch *b, const char *status, const char *counts);
-
-static void on_content(void *arg, const cw_batch_api_result *r) {
-  cw_batch *b = arg;
-  b->check_req = NULL;
-  const char *which = b->dl_step == 1 ? "output" : "error";
-  if (r->status < 0 || b->closing) {
-    cw_log_warn("batch.download_failed", "batch=%s file=%s reason=\"%s\"", b->check_id, which, r->message);
-    check_release(b, NULL, NULL); /* checked again next time */
-    settled(b);
-    return;
-  }
-  if (cw_batch_read_results(r->body ? r->body : "", r->body_len, b->answers, b->errors) < 0)
-    cw_log_warn("batch.file_unreadable", "batch=%s file=%s", b->check_id, which);
-  download_next(b);
-  settled(b);
-}
-
-/* Reads the output file, then the error file (either may be absent: an
- * expired batch may have answered part of its requests, a failed one
- * none), then records the end. */
-static void download_next(cw_batch *b) {
-  while (b->dl_step < 2) {
-    const char *key = b->dl_step == 0 ? "output_file_id" : "error_file_id";
-    b->dl_step++;
-    const char *file = json_string_value(json_object_get(b->check_batch, key));
-    if (!file || !*file)
-      continue;
-    size_t max = (size_t)b->ctx.cfg->llm.batch_max_jobs * (256u << 10);
-    if (cw_batch_api_content(b->api, file, max, on_content, b, &b->check_req) == 0)
-      return;
-    b->check_req = NULL;
-    cw_log_warn("batch.download_failed", "batch=%s file=%s reason=\"cannot start the request\"", b->check_id, key);
-    check_release(b, NULL, NULL);
-    return;
-  }
-  finish(b);
-}
-
-static void on_seen(cw_batch *b, int status, const PGresult *res, const char *msg, void *data) {
-  (void)res;
-  (void)msg;
-  check_done(b, status == 0 && data != NULL);
-}
-
-/* Ends the check of a batch that has not ended (status NULL: the check
- * failed): the next one is llm.batch_poll_ms out, by whichever worker. */
-static void check_release(cw_batch *b, const char *status, const char *counts) {
-  char poll[16];
-  snprintf(poll, sizeof poll, "%d", b->ctx.cfg->llm.batch_poll_ms);
-  const char *params[] = {b->check_id, b->check_token, status, counts, poll};
-  /* after a failure, the next due batch waits for the next tick */
-  if (query(b, "SELECT queue.batch_seen($1, $2::uuid, $3, $4::jsonb, $5::int)", 5, params, on_seen,
-            status ? b : NULL) < 0)
-    check_done(b, false);
-}
-
-static bool terminal(const char *status) {
-  return status && (!strcmp(status, "completed") || !strcmp(status, "expired") || !strcmp(status, "cancelled") ||
-                    !strcmp(status, "failed"));
-}
-
-static void on_batch(void *arg, const cw_batch_api_result *r) {
-  cw_batch *b = arg;
-  b->check_req = NULL;
-  const char *status = json_string_value(json_object_get(r->json, "status"));
-  json_t *gone = NULL;
-  cw_batch_api_result gone_r = {0};
-  if (r->http_status == 404 && !b->closing) {
-    /* the provider has no such batch (any more): it will never answer, so
-     * its jobs go back like those of a failed one */
-    gone = json_pack("{s:s,s:{s:[{s:s,s:s}]}}", "status", "failed", "errors", "data", "code", "not_found",
-                     "message", "the provider does not know this batch");
-    gone_r.json = gone;
-    r = &gone_r;
-    status = "failed";
-    cw_log_warn("batch.gone", "batch=%s", b->check_id);
-  }
-  if (r->status < 0 || !status || b->closing) {
-    cw_log_warn("batch.check_failed", "batch=%s reason=\"%s\"", b->check_id,
-                r->status < 0 ? r->message : "no status in the answer");
-    check_release(b, NULL, NULL);
-    settled(b);
-    return;
-  }
-  b->check_batch = json_incref(r->json);
-  cw_log_info("batch.checked", "batch=%s status=%s", b->check_id, status);
-  if (terminal(status)) {
-    b->answers = json_object();
-    b->errors = json_object();
-    b->dl_step = 0;
-    download_next(b);
-  } else {
-    char *counts = json_dumps(json_object_get(r->json, "request_counts") ?: json_null(),
-                              JSON_COMPACT | JSON_ENCODE_ANY);
-    check_release(b, status, counts);
-    free(counts);
-  }
-  json_decref(gone);
-  settled(b);
-}
-
-static void on_due(cw_batch *b, int status, const PGresult *res, const char *msg, void *data) {
-  (void)msg;
-  (void)data;
-  if (status < 0 || PQntuples(res) == 0) {
-    b->checking = false;
-    return;
-  }
-  snprintf(b->check_id, sizeof b->check_id, "%s", PQgetvalue(res, 0, 0));
-  snprintf(b->check_token, sizeof b->check_token, "%s", PQgetvalue(res, 0, 1));
-  if (b->draining) { /* another worker may take it at once */
-    check_release(b, NULL, NULL);
-    return;
-  }
-  if (cw_batch_api_get(b->api, b->check_id, on_batch, b, &b->check_req) < 0) {
-    b->check_req = NULL;
-    cw_log_warn("batch.check_failed", "batch=%s reason=\"cannot start the request\"", b->check_id);
-    check_release(b, NULL, NULL);
-  }
-}
-
-static void check_next(cw_batch *b) {
-  if (b->checking || b->draining || !cw_db_is_up(b->ctx.db))
-    return;
-  /* the check's lease: its three requests at their longest */
-  const cw_config *cfg = b->ctx.cfg;
-  long lease = 3L * ((long)cfg->llm.timeout_ms + cfg->llm.connect_timeout_ms);
-  if (lease < cfg->llm.batch_poll_ms)
-    lease = cfg->llm.batch_poll_ms;
-  char ms[24];
-  snprintf(ms, sizeof ms, "%ld", lease > 86400000L ? 86400000L : lease);
-  const char *params[] = {b->ctx.worker_id, ms};
-  b->checking = true;
-  if (query(b, "SELECT id, check_token FROM queue.batch_due($1, 1, $2::int)", 2, params, on_due, NULL) < 0)
-    b->checking = false;
-}
-
-static void on_poll_timer(uv_timer_t *t) { check_next(t->data); }
+static void on_poll_timer(uv_timer_t *t) { cw__batch_check_next(t->data); }
 
 /* ---- construction and shutdown --------------------------------------------- */
 
@@ -645,7 +406,7 @@ void cw_batch_drain(cw_batch *b) {
   uv_timer_stop(&b->collect_timer);
   uv_timer_stop(&b->poll_timer);
   if (b->open) {
-    sub *s = b->open;
+    cw__batch_sub *s = b->open;
     b->open = NULL;
     give_back(b, s, "shutdown");
   }
@@ -653,7 +414,7 @@ void cw_batch_drain(cw_batch *b) {
     cw_http_cancel(b->send_req);
   if (b->check_req)
     cw_http_cancel(b->check_req);
-  settled(b);
+  cw__batch_settled(b);
 }
 
 static void on_timer_closed(uv_handle_t *h) {
