@@ -271,6 +271,24 @@ START_TEST(a_batch_is_finished_once_by_the_worker_holding_its_check) {
 }
 END_TEST
 
+/* Azure's batch API differs: the mode is refused at startup, naming the key. */
+START_TEST(batch_mode_needs_the_openai_api_style) {
+  wfx f;
+  wfx_init(&f, "batchcfg", 1, NULL);
+  char ini[1024];
+  snprintf(ini, sizeof ini,
+           "[provider]\nname = openai\n[llm]\nbase_url = http://127.0.0.1:9/v1\nprompt_dir = %s/config/llm\n"
+           "api_style = azure\nbatch = auto\n",
+           cw_test_source_root());
+  wfx_worker *w = wfx_start(&f, "W", ini);
+  ck_assert_int_eq(wfx_wait_exit(w, 15000), 3);
+  char *log = wfx_log(w);
+  ck_assert_msg(strstr(log, "llm.batch: the Batch API mode needs llm.api_style = openai") != NULL, "%s", log);
+  free(log);
+  wfx_done(&f);
+}
+END_TEST
+
 START_TEST(auto_mode_below_its_backlog_batches_nothing) {
   wfx_llm llm;
   wfx_llm_start(&llm, NULL);
@@ -306,6 +324,7 @@ int main(int argc, char **argv) {
   tcase_add_test(tc, a_vanished_batch_sends_its_jobs_back_to_the_normal_path);
   tcase_add_test(tc, a_batch_is_finished_once_by_the_worker_holding_its_check);
   tcase_add_test(tc, auto_mode_below_its_backlog_batches_nothing);
+  tcase_add_test(tc, batch_mode_needs_the_openai_api_style);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
