@@ -105,6 +105,13 @@ static const struct key keys[] = {
     DBL("llm", "price_input", llm.price_input, "0.15", 0, 1e6),
     DBL("llm", "price_cached_input", llm.price_cached_input, "0.075", 0, 1e6),
     DBL("llm", "price_output", llm.price_output, "0.60", 0, 1e6),
+    ENUM("llm", "batch", llm.batch, "off", "off|on|auto"),
+    INT("llm", "batch_max_priority", llm.batch_max_priority, "0", -32768, 32767),
+    INT("llm", "batch_min_backlog", llm.batch_min_backlog, "100", 1, 1000000),
+    INT("llm", "batch_max_jobs", llm.batch_max_jobs, "1000", 1, 50000),
+    INT("llm", "batch_collect_ms", llm.batch_collect_ms, "10000", 10, 3600000),
+    INT("llm", "batch_poll_ms", llm.batch_poll_ms, "60000", 50, 86400000),
+    DBL("llm", "batch_price_factor", llm.batch_price_factor, "0.5", 0, 1),
 
     STR("metrics", "listen", metrics.listen, ""),
     {"log", "level", K_LEVEL, OFF(log.level), "info", 0, 0, NULL, 0},
@@ -363,6 +370,8 @@ static void cross_checks(struct loader *L) {
       !strstr(c->llm.base_url, "localhost"))
     report(L, 0, find_key("llm", "api_key_file"), NULL, NULL,
            "provider openai needs llm.api_key_file (local servers may do without)");
+  if (strcmp(c->llm.batch, "off") != 0 && strcmp(c->llm.api_style, "openai") != 0)
+    report(L, 0, find_key("llm", "batch"), NULL, NULL, "the Batch API mode needs llm.api_style = openai");
   /* 0: half the lease, at most 30 s. */
   if (c->database.query_timeout_ms == 0) {
     c->database.query_timeout_ms = c->worker.lease_ms / 2;

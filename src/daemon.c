@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "careeros/alloc.h"
+#include "careeros/batch.h"
 #include "careeros/daemon.h"
 #include "careeros/db.h"
 #include "careeros/http.h"
@@ -46,6 +47,7 @@ typedef struct {
   cw_extractor *extractor;
   cw_metrics_server *metrics;
   cw_status *status; /* reports to, and the page about, the fleet */
+  cw_batch *batch; /* Batch API mode; NULL without the openai provider */
 
   uv_signal_t sigterm, sigint, sighup;
   uv_timer_t poll_timer, heartbeat_timer, watchdog_timer, status_timer, deadline_timer;
@@ -263,7 +265,7 @@ static void on_heartbeat_done(void *arg, int status, char (*held)[37], int n) {
 
 static void on_heartbeat_timer(uv_timer_t *t) {
   daemon_t *d = t->data;
-  int max = cw_pipeline_inflight(d->pipeline);
+  int max = cw_pipeline_inflight(d->pipeline) + cw_batch_held(d->batch);
   if (max == 0 || d->heartbeating || !cw_db_is_up(d->db))
     return;
   struct heartbeat *hb = calloc(1, sizeof *hb);
@@ -274,6 +276,8 @@ static void on_heartbeat_timer(uv_timer_t *t) {
   if (hb && hb->ids && hb->tokens) {
     hb->d = d;
     hb->n = cw_pipeline_leases(d->pipeline, hb->ids, hb->tokens, max);
+    /* the jobs collected for a batch keep their leases until parked */
+    hb->n += cw_batch_leases(d->batch, hb->ids + hb->n, hb->tokens + hb->n, max - hb->n);
     d->heartbeating = true;
     if (cw_queue_heartbeat(d->queue, hb->ids, hb->tokens, hb->n, d->cfg->worker.lease_ms,
                            on_heartbeat_done, hb) == 0)
@@ -352,6 +356,10 @@ static void close_all(daemon_t *d) {
     d->pending_closes++;
     cw_metrics_server_close(d->metrics, on_closed, d);
   }
+  if (d->batch) { /* before the provider, the HTTP client and the database it uses */
+    d->pending_closes++;
+    cw_batch_close(d->batch, on_closed, d);
+  }
   if (d->provider) {
     d->pending_closes++;
     cw_provider_close(d->provider, on_closed, d);
@@ -384,7 +392,7 @@ static void close_all(daemon_t *d) {
 
 static void maybe_finish_shutdown(daemon_t *d) {
   if (!d->stopping || d->closing || d->claiming || d->releasing ||
-      cw_pipeline_inflight(d->pipeline) > 0)
+      cw_pipeline_inflight(d->pipeline) > 0 || !cw_batch_idle(d->batch))
     return;
   if (d->n_uncertain > 0 && cw_db_is_up(d->db)) {
     release_uncertain(d);
@@ -430,6 +438,7 @@ static void stop(daemon_t *d, const char *why) {
                 cw_pipeline_inflight(d->pipeline), d->cfg->worker.shutdown_deadline_ms);
   uv_timer_stop(&d->poll_timer);
   cw_pipeline_drain(d->pipeline);
+  cw_batch_drain(d->batch);
   uv_timer_start(&d->deadline_timer, on_deadline, (uint64_t)d->cfg->worker.shutdown_deadline_ms, 0);
   maybe_finish_shutdown(d);
 }
@@ -482,6 +491,8 @@ static int make_provider(daemon_t *d) {
   return rc;
 }
 
+static void on_batch_idle(void *arg) { maybe_finish_shutdown(arg); }
+
 static int start_modules(daemon_t *d) {
   const cw_config *cfg = d->cfg;
   int rc;
@@ -507,9 +518,14 @@ static int start_modules(daemon_t *d) {
     return rc;
   if (d->metrics)
     cw_metrics_server_add_page(d->metrics, "/status", cw_status_page, d->status);
+  cw_batch_ctx bctx = {.loop = &d->loop, .cfg = cfg, .db = d->db, .http = d->http,
+                       .provider = d->provider, .worker_id = d->worker_id,
+                       .on_idle = on_batch_idle, .arg = d};
+  if ((rc = cw_batch_new(&bctx, &d->batch)) < 0)
+    return cw_log_err("daemon.start_failed", "module=batch error=%d", rc), rc;
   cw_pipeline_ctx pctx = {.loop = &d->loop, .cfg = cfg, .queue = d->queue,
                           .provider = d->provider, .storage = d->storage,
-                          .extractor = d->extractor, .worker_id = d->worker_id,
+                          .extractor = d->extractor, .batch = d->batch, .worker_id = d->worker_id,
                           .host = d->host, .on_job_end = on_job_end, .arg = d};
   return cw_pipeline_new(&pctx, &d->pipeline);
 }

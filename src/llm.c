@@ -60,6 +60,8 @@ typedef struct {
   bool reused;           /* the answer an earlier attempt kept (no request) */
   char input_hash[17];   /* what it is asked about (cw__llm_fingerprint) */
   long extras_dropped;   /* unknown properties removed from the answer */
+  bool batch_feed;       /* reading a Batch API answer: batch price */
+  bool via_batch;        /* the answer came from a batch (telemetry) */
   cw__lim_waiter waiter;
   bool holding;          /* admitted by the limiter, slot not yet returned */
   long charged;          /* tokens charged for the attempt in flight */
@@ -127,6 +129,7 @@ struct llm_provider {
 };
 
 static void ex_send(cw__lim_waiter *w);
+static const struct cw_provider_ops llm_ops;
 static void call_maybe_finish(job_call *c);
 static void lim_closed(uv_handle_t *h);
 
@@ -422,6 +425,8 @@ static void account(exchange *e, json_t *usage) {
   double cost = ((double)(pt - cached) * p->cfg->llm.price_input + (double)cached * p->cfg->llm.price_cached_input +
                  (double)ct * p->cfg->llm.price_output) /
                 1e6;
+  if (e->batch_feed) /* the Batch API's discount */
+    cost *= p->cfg->llm.batch_price_factor;
   e->prompt_tokens += pt;
   e->completion_tokens += ct;
   e->cached_tokens += cached;
@@ -864,6 +869,8 @@ static json_t *ex_telemetry(llm_provider *p, exchange *e) {
                                                                                             : "prose"));
   json_object_set_new(t, "extra_properties_dropped", json_integer(e->extras_dropped));
   json_object_set_new(t, "reused", json_boolean(e->reused));
+  if (e->via_batch)
+    json_object_set_new(t, "batch", json_true());
   if (e->done && e->status < 0 && e->status != -ECANCELED)
     json_object_set_new(t, "error", json_string(cw_error_name(e->code)));
   return t;
@@ -1222,23 +1229,20 @@ static void fail_early(job_call *c, cw_errcode code, int status, const char *msg
   deliver(c);
 }
 
-static int llm_parse(cw_provider *base, const cw_provider_req *req, cw_provider_cb cb, void *arg,
-                     cw_provider_call **out) {
-  llm_provider *p = (llm_provider *)base;
-  if (!req || !cb || p->closing)
-    return -EINVAL;
-  job_call *c = call_new(p, req, cb, arg, false);
-  if (!c)
-    return -ENOMEM;
-  *out = c;
+/* The parse request's user message for c's text: redacted (c->found keeps
+ * the originals) and cut to the input budget.  0, or negative with *code
+ * and *msg for fail_early. */
+static int parse_prepare(job_call *c, cw_errcode *code, const char **msg) {
+  llm_provider *p = c->p;
   /* empty text never reaches the API */
   size_t nonblank = 0;
-  for (size_t i = 0; i < req->text_len; i++)
-    if (!isspace((unsigned char)req->text[i]))
+  for (size_t i = 0; i < c->text_len; i++)
+    if (!isspace((unsigned char)c->text[i]))
       nonblank++;
-  if (!req->text || nonblank == 0) {
-    fail_early(c, CW_ERR_TEXT_EMPTY, -EINVAL, "no text to parse");
-    return 0;
+  if (nonblank == 0) {
+    *code = CW_ERR_TEXT_EMPTY;
+    *msg = "no text to parse";
+    return -EINVAL;
   }
   const char *send = c->text;
   size_t send_len = c->text_len;
@@ -1246,8 +1250,9 @@ static int llm_parse(cw_provider *base, const cw_provider_req *req, cw_provider_
   if (p->redactor) {
     size_t rl;
     if (cw_redact(p->redactor, c->text, c->text_len, &redacted, &rl, &c->found) < 0) {
-      fail_early(c, CW_ERR_INTERNAL, -ENOMEM, "out of memory redacting");
-      return 0;
+      *code = CW_ERR_INTERNAL;
+      *msg = "out of memory redacting";
+      return -ENOMEM;
     }
     send = redacted;
     send_len = rl;
@@ -1262,13 +1267,69 @@ static int llm_parse(cw_provider *base, const cw_provider_req *req, cw_provider_
   char *user = fmt_user(c->date, "<<<RESUME\n", send, n, "\nRESUME>>>");
   free(redacted);
   if (!user) {
-    fail_early(c, CW_ERR_INTERNAL, -ENOMEM, "out of memory");
-    return 0;
+    *code = CW_ERR_INTERNAL;
+    *msg = "out of memory";
+    return -ENOMEM;
   }
   ex_init(c, 0, CALL_PARSE, user, c->input_truncated);
   free(user);
-  ex_admit(&c->ex[0]);
   return 0;
+}
+
+/* A Batch API answer (the chat completion body a batch output line holds)
+ * is read like a live one: the same checks, and a length retry or repair
+ * round then goes out as a normal request. */
+static void ex_feed(exchange *e, const char *body, size_t len) {
+  cw_http_response r = {.http_status = 200, .body = body, .body_len = len};
+  e->attempts++;
+  e->http_status = 200;
+  e->via_batch = true;
+  e->batch_feed = true;
+  handle_answer(e, &r);
+  e->batch_feed = false;
+}
+
+static int llm_parse(cw_provider *base, const cw_provider_req *req, cw_provider_cb cb, void *arg,
+                     cw_provider_call **out) {
+  llm_provider *p = (llm_provider *)base;
+  if (!req || !cb || p->closing)
+    return -EINVAL;
+  job_call *c = call_new(p, req, cb, arg, false);
+  if (!c)
+    return -ENOMEM;
+  *out = c;
+  const char *msg = "no text to parse";
+  cw_errcode code = CW_ERR_TEXT_EMPTY;
+  int rc = req->text ? parse_prepare(c, &code, &msg) : -EINVAL;
+  if (rc < 0) {
+    fail_early(c, code, rc, msg);
+    return 0;
+  }
+  if (req->batch_answer)
+    ex_feed(&c->ex[0], req->batch_answer, strlen(req->batch_answer));
+  else
+    ex_admit(&c->ex[0]);
+  return 0;
+}
+
+int cw_llm_batch_body(cw_provider *base, const cw_provider_req *req, char **body) {
+  llm_provider *p = (llm_provider *)base;
+  if (!base || base->ops != &llm_ops || !req || !req->text)
+    return -EINVAL;
+  /* a call that only lives here: no handles, nothing sent */
+  job_call c = {.p = p, .text = (char *)req->text, .text_len = req->text_len};
+  snprintf(c.job_id, sizeof c.job_id, "%s", req->job_id ? req->job_id : "-");
+  if (req->document_date)
+    snprintf(c.date, sizeof c.date, "%.10s", req->document_date);
+  c.ex[0].owner = &c;
+  const char *msg;
+  cw_errcode code;
+  int rc = parse_prepare(&c, &code, &msg);
+  if (rc == 0 && !(*body = build_body(p, &c.ex[0])))
+    rc = -ENOMEM;
+  json_decref(c.ex[0].messages);
+  json_decref(c.found);
+  return rc;
 }
 
 static const char *const entry_lists[] = {"work_experience", "education", "projects", "certifications"};

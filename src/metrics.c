@@ -56,6 +56,7 @@ static struct {
   uint64_t claimed, completed, db_reconnects, lease_rescues, fenced_writes;
   int inflight;
   struct labelled failed, retried, queue_depth, llm_requests, llm_tokens;
+  struct labelled batch_jobs, batches;
   double llm_cost;
   int n_stages;
   char stage_name[MAX_STAGES][LABEL_LEN];
@@ -113,6 +114,11 @@ void cw_metrics_llm_cost(double usd) {
   if (usd > 0)
     R.llm_cost += usd;
 }
+void cw_metrics_llm_batch_jobs(const char *event, unsigned n) {
+  if (n > 0)
+    label_add(&R.batch_jobs, event, (double)n);
+}
+void cw_metrics_llm_batches(const char *status) { label_add(&R.batches, status, 1); }
 void cw_metrics_llm_tokens(const char *kind, long n) {
   if (n > 0)
     label_add(&R.llm_tokens, kind, (double)n);
@@ -293,6 +299,11 @@ char *cw_metrics_render(void) {
   family(&b, "llm_tokens_total", "counter", "LLM tokens used, by kind (prompt, completion, cached).", "kind",
          &R.llm_tokens);
   scalar(&b, "llm_cost_usd_total", "counter", "Estimated LLM cost in US dollars.", R.llm_cost);
+  family(&b, "llm_batch_jobs_total", "counter",
+         "Batch API mode: jobs collected, parked (waiting for a batch), answered or returned to the normal path.",
+         "event", &R.batch_jobs);
+  family(&b, "llm_batches_total", "counter", "Batch API mode: batches submitted, and ended by final status.",
+         "status", &R.batches);
 
   if (b.oom) {
     free(b.p);

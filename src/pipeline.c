@@ -44,6 +44,8 @@ struct job {
   cw_extract_job *extract;
   cw_provider_call *call;
   bool input_loaded;    /* stage_input was fetched for this stage */
+  bool batch_routed;    /* parse: the batcher said how it goes */
+  char *batch_answer;   /* parse: a Batch API answer to read */
   bool lost;            /* heartbeat says another worker has it */
   bool writing;         /* a finish, fail or release of it is out */
   bool cancelled;       /* shutdown deadline */
@@ -116,7 +118,7 @@ static void job_end(job *j, cw_job_end how) {
     j->next->prev = j->prev;
   p->n--;
   cw_metrics_inflight_set(p->n);
-  static const char *names[] = {"completed", "retry", "failed", "fenced", "released", "uncertain"};
+  static const char *names[] = {"completed", "retry", "failed", "fenced", "released", "uncertain", "parked"};
   cw_log_info("job.end", "job=%s outcome=%s stage=%s", j->row.id, names[how], stage_name(j));
   char id[37], token[37];
   memcpy(id, j->row.id, sizeof id);
@@ -124,6 +126,7 @@ static void job_end(job *j, cw_job_end how) {
   cw_claimed_clear(&j->row);
   drop_held(j);
   free(j->answer_msg);
+  free(j->batch_answer);
   free(j->text);
   json_decref(j->document);
   json_decref(j->job_tel);
@@ -274,6 +277,11 @@ static bool can_go_ahead(const job *j) {
   if (j->stage < 0 || j->stage + 1 >= NSTAGES || !stages[j->stage + 1].ahead)
     return false;
   if (j->p->draining || j->lost || j->cancelled || !j->text)
+    return false;
+  /* a parse that may be batched starts after the upload's commit: only a
+   * job whose stage is committed can be parked */
+  if (j->p->ctx.batch && strcmp(stages[j->stage + 1].name, "parse") == 0 &&
+      strcmp(j->p->ctx.cfg->llm.batch, "off") != 0)
     return false;
   return strcmp(stages[j->stage + 1].name, "enrich") != 0 || j->document;
 }
@@ -621,6 +629,27 @@ static cw_provider_req provider_req(job *j, char date[11]) {
                            .document_date = date, .parsed = j->document, .checkpoint = j->checkpoint};
 }
 
+/* Batch API mode: the parse goes to a batch (the job leaves the process,
+ * its lease with the batcher), reads a batch's answer, or runs as usual. */
+static void on_batch_route(void *arg, int status, cw_batch_route_how how, const char *answer) {
+  job *j = arg;
+  if (interrupted(j, 0)) {
+    end_interrupted(j);
+    return;
+  }
+  if (status == 0 && how == CW_BATCH_ANSWER && answer)
+    j->batch_answer = strdup(answer);
+  if (status == 0 && how == CW_BATCH_PARK && !j->behind && !j->p->draining) {
+    char date[11];
+    cw_provider_req req = provider_req(j, date);
+    if (cw_batch_collect(j->p->ctx.batch, &req, j->row.token) == 0) {
+      job_end(j, CW_JOB_PARKED);
+      return;
+    }
+  }
+  run_parse(j);
+}
+
 static void run_parse(job *j) {
   if (need_input(j))
     return;
@@ -628,8 +657,14 @@ static void run_parse(job *j) {
     stage_failed(j, CW_ERR_TEXT_EMPTY, "no extracted text", -1);
     return;
   }
+  if (j->p->ctx.batch && !j->batch_routed) {
+    j->batch_routed = true;
+    if (cw_batch_route(j->p->ctx.batch, j->row.id, on_batch_route, j) == 0)
+      return;
+  }
   char date[11];
   cw_provider_req req = provider_req(j, date);
+  req.batch_answer = j->batch_answer;
   if (cw_provider_parse(j->p->ctx.provider, &req, on_parsed, j, &j->call) < 0)
     stage_failed(j, CW_ERR_INTERNAL, "cannot start parse", -1);
 }

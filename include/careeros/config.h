@@ -98,6 +98,14 @@ struct cw_config {
     double price_input;    /* USD per 1M tokens */
     double price_cached_input;
     double price_output;
+    /* Batch API mode (batch.h) */
+    char *batch;           /* "off", "on" or "auto" */
+    int batch_max_priority; /* jobs with priority <= this may be batched */
+    int batch_min_backlog; /* auto: ready jobs needed before batching */
+    int batch_max_jobs;    /* requests per batch */
+    int batch_collect_ms;  /* how long a batch collects jobs before it is sent */
+    int batch_poll_ms;     /* how often each unfinished batch is checked */
+    double batch_price_factor; /* batch price / live price */
   } llm;
 
   struct {

@@ -44,6 +44,11 @@ int cw_llm_provider_new(uv_loop_t *loop, const cw_config *cfg, cw_http *http, cw
  * problem logged (file and reason). */
 int cw_llm_check_prompts(const cw_config *cfg);
 
+/* The chat completion request body that parse() would send for req, as
+ * JSON text (*body malloc'd): what a Batch API input line carries.
+ * -EINVAL when p is not this provider or the text is empty. */
+int cw_llm_batch_body(cw_provider *p, const cw_provider_req *req, char **body);
+
 /* ---- helpers, exposed for the tests ------------------------------------ */
 
 /* Go duration as in x-ratelimit-reset-*: "6m0s", "1.5s", "12ms", "1h2m3s",

@@ -23,6 +23,11 @@ void cw_metrics_fenced_write(void);                 /* a late write refused by t
 void cw_metrics_llm_request(int http_status, double seconds); /* status 0: no HTTP answer */
 void cw_metrics_llm_tokens(const char *kind, long n); /* "prompt", "completion", "cached" */
 void cw_metrics_llm_cost(double usd);
+/* Batch API mode: jobs by event ("collected", "parked", "answered",
+ * "returned") and batches by how they ended ("submitted", then the
+ * provider's final status). */
+void cw_metrics_llm_batch_jobs(const char *event, unsigned n);
+void cw_metrics_llm_batches(const char *status);
 
 /* Health as the daemon sees it; /readyz answers 200 only when both hold. */
 void cw_metrics_set_health(bool db_connected, bool listening);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <uv.h>
 
+#include "careeros/batch.h"
 #include "careeros/config.h"
 #include "careeros/extract.h"
 #include "careeros/provider.h"
@@ -29,6 +30,7 @@ typedef enum {
   CW_JOB_FENCED,     /* lease lost: nothing written */
   CW_JOB_RELEASED,   /* given back at shutdown */
   CW_JOB_UNCERTAIN,  /* the database went away mid-write */
+  CW_JOB_PARKED,     /* handed to the batcher (Batch API mode): its lease goes with it */
 } cw_job_end;
 
 typedef struct {
@@ -38,6 +40,7 @@ typedef struct {
   cw_provider *provider;
   cw_storage *storage;
   cw_extractor *extractor;
+  cw_batch *batch;           /* NULL: no Batch API mode */
   const char *worker_id;
   const char *host;
   /* A job left the process; id/token let the owner release an uncertain

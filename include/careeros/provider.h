@@ -61,6 +61,8 @@ typedef struct {
   json_t *checkpoint;        /* what an earlier attempt of this stage kept (an outcome's
                               * checkpoint, borrowed, may be NULL): answers that need not
                               * be paid for again */
+  const char *batch_answer;  /* parse, LLM provider: a Batch API answer to read instead of
+                                calling the API (batch.h); NULL otherwise */
 } cw_provider_req;
 
 typedef struct {

@@ -1,7 +1,10 @@
 #!/bin/sh
 # Conformance: every request body the LLM client produces (json_schema and
 # tools modes, first request and repair round, parse and both enrich calls)
-# must pass validation by a Prism mock of the OpenAI API description.
+# must pass validation by a Prism mock of the OpenAI API description; so
+# must the Batch API mode's requests: the multipart JSONL upload to /files,
+# the /batches create, the retrieve and file content GETs, and every line of
+# the input file as a chat completion request.
 #
 #   run.sh DRIVER      (DRIVER: the conformance-drive executable)
 #
@@ -64,6 +67,35 @@ for f in "$REC"/*.json; do
     echo "FAIL: $(basename "$f") refused with HTTP $code:"; head -c 2000 "$REC/resp"; echo
   fi
 done
+# the Batch API requests, replayed as recorded (content type included)
+bad_batch=0; uploads=0; creates=0; gets=0
+code=$(curl -s -o /dev/null -w '%{http_code}' -m 20 "$BASE/batches" -H 'Authorization: Bearer sk-x' \
+  -H 'Content-Type: application/json' -d '{"input_file_id":"file-x","endpoint":"/v1/chat/completions","completion_window":"1h"}')
+[ "$code" = 422 ] || { echo "FAIL: Prism accepted an invalid batch (HTTP $code): validation is off"; exit 1; }
+for f in "$REC"/*.batch-upload; do
+  [ -f "$f" ] || continue
+  uploads=$((uploads + 1))
+  code=$(curl -s -o "$REC/resp" -w '%{http_code}' -m 30 "$BASE/files" -H 'Authorization: Bearer sk-x' \
+    -H "Content-Type: $(cat "$f.ctype")" --data-binary @"$f")
+  [ "$code" = 200 ] || { bad_batch=$((bad_batch + 1)); echo "FAIL: $(basename "$f") refused with HTTP $code:"; head -c 2000 "$REC/resp"; echo; }
+done
+for f in "$REC"/*.batch-create; do
+  [ -f "$f" ] || continue
+  creates=$((creates + 1))
+  code=$(curl -s -o "$REC/resp" -w '%{http_code}' -m 30 "$BASE/batches" -H 'Authorization: Bearer sk-x' \
+    -H 'Content-Type: application/json' --data-binary @"$f")
+  [ "$code" = 200 ] || { bad_batch=$((bad_batch + 1)); echo "FAIL: $(basename "$f") refused with HTTP $code:"; head -c 2000 "$REC/resp"; echo; }
+done
+while read -r path; do
+  gets=$((gets + 1))
+  code=$(curl -s -o "$REC/resp" -w '%{http_code}' -m 30 "$BASE$path" -H 'Authorization: Bearer sk-x')
+  [ "$code" = 200 ] || { bad_batch=$((bad_batch + 1)); echo "FAIL: GET $path refused with HTTP $code:"; head -c 2000 "$REC/resp"; echo; }
+done < "$REC/batch-gets.txt"
+lines=$(ls "$REC"/batchline-*.json 2>/dev/null | wc -l)
+echo "batch: uploads=$uploads creates=$creates gets=$gets input_lines=$lines refused=$bad_batch"
+[ "$uploads" -gt 0 ] && [ "$creates" -gt 0 ] && [ "$gets" -gt 0 ] && [ "$lines" -gt 0 ] && [ "$bad_batch" = 0 ] || exit 1
+echo "ok: the Batch API requests validate against the OpenAI description"
+
 tools=$(grep -l '"tool_choice"' "$REC"/*.json | wc -l)
 repair_json=$(grep -L '"tool_choice"' "$REC"/*.json | xargs grep -l '"role":"assistant"' | wc -l)
 repair_tools=$(grep -l '"role":"tool"' "$REC"/*.json | wc -l)

@@ -12,6 +12,8 @@
  *   POST /openai/deployments/{name}/chat/completions?api-version=...  (Azure)
  *   GET  /stats[?window_ms=N]   counters for pacing tests
  *   GET  /last                   the last chat request (body, path, headers minus credentials)
+ *   the Files and Batch API, with faults: see fake_batch.c
+ *            (--batch-ms N, --batch-hold, --batch-fault expire|fail|cancel)
  *
  * Faults come from markers in the user messages, "[[fault:SPEC]]", or from
  * --fault SPEC (every request).  SPEC = NAME[xN][@parse|@entries|@career]:
@@ -140,6 +142,7 @@ static char *stats_json(long window_ms) {
                         (json_int_t)n_chat, "in_flight", (json_int_t)in_flight, "max_concurrent",
                         (json_int_t)max_in_flight, "window_ms", (json_int_t)window_ms, "max_in_window",
                         (json_int_t)best, "per_minute", pm);
+  fake_batch_stats(o);
   char *s = json_dumps(o, JSON_COMPACT);
   json_decref(o);
   return s;
@@ -659,6 +662,27 @@ static void plan_chat(req_state *st, long *delay_ms) {
   json_decref(req);
 }
 
+char *fake_chat_answer(const char *body, size_t len, int *status) {
+  req_state st = {0};
+  st.body = malloc(len + 1);
+  memcpy(st.body, body, len);
+  st.body[len] = '\0';
+  st.len = len;
+  long delay = 0;
+  plan_chat(&st, &delay);
+  char *out = st.resp;
+  *status = st.status ? st.status : 500;
+  if (!out) /* reset, timeout: what a batch line shows for a lost request */
+    out = strdup("{\"error\":{\"message\":\"The server had an error while processing your request.\","
+                 "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+  free(st.body);
+  for (int i = 0; i < st.n_hdr; i++) {
+    free(st.hdr_names[i]);
+    free(st.hdr_vals[i]);
+  }
+  return out;
+}
+
 static ssize_t drip_reader(void *cls, uint64_t pos, char *buf, size_t max) {
   req_state *st = cls;
   if (pos >= st->resp_len)
@@ -740,6 +764,14 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
       s = strdup("{}");
     pthread_mutex_unlock(&last_mu);
     return send_plain(c, 200, s, "application/json");
+  }
+  if (fake_batch_path(url)) {
+    if (st->body)
+      st->body[st->len] = '\0';
+    int status = 500;
+    const char *ctype = "application/json";
+    char *out = fake_batch_handle(c, method, url, st->body, st->len, &status, &ctype);
+    return send_plain(c, status, out, ctype);
   }
   bool azure = strncmp(url, "/openai/deployments/", 20) == 0;
   bool chat = !strcmp(method, "POST") &&
@@ -875,6 +907,20 @@ int main(int argc, char **argv) {
     NUM("--drip-bytes", drip_bytes);
     NUM("--retry-after-ms", retry_after_ms);
 #undef NUM
+    if (!strcmp(a, "--batch-ms") && v) {
+      fake_batch_opt.batch_ms = atol(v);
+      i++;
+      continue;
+    }
+    if (!strcmp(a, "--batch-hold")) {
+      fake_batch_opt.hold = true;
+      continue;
+    }
+    if (!strcmp(a, "--batch-fault") && v) {
+      fake_batch_opt.fault = v;
+      i++;
+      continue;
+    }
     if (!strcmp(a, "--fault") && v && opt.n_faults < MAX_FAULTS) {
       opt.faults[opt.n_faults++] = v;
       i++;
@@ -903,6 +949,7 @@ int main(int argc, char **argv) {
   }
   if (opt.drip_bytes < 1)
     opt.drip_bytes = 1;
+  fake_batch_opt.record_dir = opt.record_dir;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   srandom(42);
   signal(SIGPIPE, SIG_IGN);
