@@ -44,8 +44,8 @@ static void add_resume(wfx *f, int i, const char *extra, char id[37]) {
   char *t = wfx_resume_text(1000 + i);
   char *text;
   ck_assert_int_ge(asprintf(&text, "%s%s\n", t, extra ? extra : ""), 0);
-  char rel[64], hex[65];
-  snprintf(rel, sizeof rel, "batch/%d.txt", i);
+  char rel[96], hex[65];
+  snprintf(rel, sizeof rel, "%s/batch/%d.txt", f->users[i % f->nusers], i); /* the owner's folder */
   wfx_write_file(f, rel, text, strlen(text));
   wfx_sha256_hex(text, strlen(text), hex);
   wfx_insert_version(f, i % f->nusers, rel, (long)strlen(text), hex, 5, id);

@@ -4,7 +4,7 @@
 -- retry, which must not pay for the call again).  Fires only for rows that
 -- were answered by a batch.
 CREATE OR REPLACE FUNCTION queue.batch_answer_consumed() RETURNS trigger
-LANGUAGE plpgsql SET search_path = '' AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   DELETE FROM queue.llm_batch_answers a WHERE a.resume_version_id = NEW.id;
   RETURN NULL;

@@ -5,7 +5,7 @@
 -- batch_seen.
 DROP FUNCTION IF EXISTS queue.batch_due(text, integer, integer); -- its last parameter was renamed
 CREATE OR REPLACE FUNCTION queue.batch_due(p_worker text, p_limit integer, p_lease_ms integer)
-RETURNS TABLE (id text, check_token uuid) LANGUAGE sql SET search_path = '' AS $$
+RETURNS TABLE (id text, check_token uuid) LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
   WITH due AS (
     SELECT b.id FROM queue.llm_batches b
      WHERE b.finished_at IS NULL AND b.next_check_at <= now()

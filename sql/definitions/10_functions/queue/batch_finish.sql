@@ -7,7 +7,7 @@
 -- token: NULL when another worker checks this batch now, or it is finished.
 CREATE OR REPLACE FUNCTION queue.batch_finish(p_id text, p_token uuid, p_status text, p_info jsonb,
                                               p_answers jsonb, p_errors jsonb)
-RETURNS jsonb LANGUAGE plpgsql SET search_path = '' AS $$
+RETURNS jsonb LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   v_answered integer;
   v_returned integer;

@@ -4,7 +4,7 @@
 -- parked; the others were taken over meanwhile.
 CREATE OR REPLACE FUNCTION queue.batch_park(p_ids uuid[], p_tokens uuid[], p_batch jsonb, p_worker text,
                                             p_check_ms integer)
-RETURNS SETOF uuid LANGUAGE plpgsql SET search_path = '' AS $$
+RETURNS SETOF uuid LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   INSERT INTO queue.llm_batches (id, input_file_id, status, jobs, submitted_by, next_check_at)
   VALUES (p_batch ->> 'id', p_batch ->> 'input_file_id', coalesce(p_batch ->> 'status', 'validating'),

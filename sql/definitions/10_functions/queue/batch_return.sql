@@ -1,7 +1,7 @@
 -- The batch for these jobs could not be submitted: they go back to the
 -- normal path at once (attempt refunded) and are never batched again.
 CREATE OR REPLACE FUNCTION queue.batch_return(p_ids uuid[], p_tokens uuid[], p_reason text)
-RETURNS integer LANGUAGE plpgsql SET search_path = '' AS $$
+RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE n integer;
 BEGIN
   UPDATE public.resume_versions rv SET

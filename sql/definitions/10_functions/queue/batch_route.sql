@@ -2,7 +2,7 @@
 -- a stored answer, and (p_backlog_cap > 0) how many jobs are ready to claim,
 -- counted up to p_backlog_cap only.
 CREATE OR REPLACE FUNCTION queue.batch_route(p_id uuid, p_backlog_cap integer)
-RETURNS jsonb LANGUAGE sql STABLE SET search_path = '' AS $$
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
   SELECT jsonb_build_object(
     'state', rv.llm_batch_state, 'batch_id', rv.llm_batch_id, 'priority', rv.priority,
     'answer', (SELECT a.body FROM queue.llm_batch_answers a WHERE a.resume_version_id = p_id),

@@ -3,7 +3,7 @@
 DROP FUNCTION IF EXISTS queue.batch_seen(text, uuid, text, jsonb); -- before p_next_ms
 CREATE OR REPLACE FUNCTION queue.batch_seen(p_id text, p_token uuid, p_status text, p_counts jsonb,
                                             p_next_ms integer)
-RETURNS boolean LANGUAGE sql SET search_path = '' AS $$
+RETURNS boolean LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
   WITH u AS (
     UPDATE queue.llm_batches b SET status = coalesce(p_status, b.status),
            request_counts = coalesce(p_counts, b.request_counts),
