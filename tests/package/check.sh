@@ -44,6 +44,7 @@ else
   sh "$src/scripts/package" "$dist" >"$tmp/package.log" 2>&1 || {
     cat "$tmp/package.log"; echo "FAIL: scripts/package (dpkg-buildpackage or lintian)"; exit 1; }
 fi
+dist=$(cd "$dist" && pwd)   # apt takes a .deb by its path
 deb=$(ls "$dist"/careeros-worker_*.deb)
 version=$(dpkg-deb -f "$deb" Version)
 
@@ -79,6 +80,13 @@ if grep -q careeros-worker "$tmp/verify"; then cat "$tmp/verify"; bad "systemd-a
 enabled=$(find /etc/systemd/system -name 'careeros-worker*' 2>/dev/null || true)
 [ -z "$enabled" ] || bad "installing enabled units: $enabled"
 
+# the Prometheus rules, valid where they are installed
+rules=/usr/share/careeros-worker/prometheus/careeros-worker.rules.yml
+if [ ! -f "$rules" ]; then bad "$rules is not installed"
+elif command -v promtool >/dev/null 2>&1; then
+  promtool check rules "$rules" >"$tmp/rules" 2>&1 || { cat "$tmp/rules"; bad "promtool check rules $rules"; }
+fi
+
 # manual pages
 man -w 8 careeros-worker >/dev/null 2>&1 || bad "man -w 8 careeros-worker finds nothing"
 man -w 5 careeros-worker.ini >/dev/null 2>&1 || bad "man -w 5 careeros-worker.ini finds nothing"
@@ -87,8 +95,8 @@ man -w 5 careeros-worker.ini >/dev/null 2>&1 || bad "man -w 5 careeros-worker.in
 if [ -n "${CW_TEST_TEMPLATE:-}" ] && [ -n "${PGHOST:-}" ]; then
   CAREEROS_DATABASE_CONNINFO="host=$PGHOST port=${PGPORT:-5432} user=${PGUSER:-postgres} dbname=$CW_TEST_TEMPLATE" \
     careeros-worker migrate --status >"$tmp/status" 2>&1 || { cat "$tmp/status"; bad "migrate --status exited $?"; }
-  n=$(grep -c 'applied' "$tmp/status" || true)
-  if grep -Eq 'pending|CHANGED|MISSING' "$tmp/status" || [ "$n" -lt 1 ]; then
+  n=$(grep -c '^applied ' "$tmp/status" || true)
+  if grep -Eq '^(pending|CHANGED|MISSING) ' "$tmp/status" || [ "$n" -lt 1 ]; then
     cat "$tmp/status"; bad "the installed SQL differs from the migrated test database"
   fi
 else
