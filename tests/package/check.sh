@@ -10,7 +10,8 @@
 #  - both manual pages are installed where man finds them;
 #  - with the test cluster of scripts/test: `migrate --status` with the
 #    installed SQL finds every migration applied, none changed;
-# then purges it and checks that none of its files are left.
+# then purges it and checks that none of its files are left, nor anything
+# else named *careeros* (systemd state, directories made by its scripts).
 #
 # usage: check.sh SOURCE_ROOT      (CW_TEST_DEB_DIR=DIR: use the .deb/.changes there)
 # Exit: 0 pass, 1 fail, 77 skipped (not root, or no dpkg-buildpackage/lintian/apt-get).
@@ -47,6 +48,14 @@ fi
 dist=$(cd "$dist" && pwd)   # apt takes a .deb by its path
 deb=$(ls "$dist"/careeros-worker_*.deb)
 version=$(dpkg-deb -f "$deb" Version)
+
+# Everything named *careeros* outside the scratch areas, before and after:
+# whatever the package or its scripts create must be gone after the purge.
+careeros_paths() {
+  find /etc /usr /lib /var /opt /srv -xdev \( -path /var/tmp -o -path /var/log -o -path /var/cache \) -prune \
+    -o -name '*careeros*' -print 2>/dev/null | sort
+}
+careeros_paths >"$tmp/before"
 
 apt_ install --no-install-recommends "$deb" >"$tmp/install.log" 2>&1 || {
   cat "$tmp/install.log"; echo "FAIL: apt-get install $deb"; exit 1; }
@@ -113,8 +122,9 @@ done <"$tmp/files"
 for d in /usr/share/careeros-worker /usr/share/doc/careeros-worker /etc/careeros-worker; do
   [ ! -e "$d" ] || bad "left after purge: $d"
 done
-left=$(find /etc/systemd /var/lib/systemd -name '*careeros-worker*' 2>/dev/null || true)
-[ -z "$left" ] || bad "systemd state left after purge: $left"
+careeros_paths >"$tmp/after"
+left=$(comm -13 "$tmp/before" "$tmp/after")
+[ -z "$left" ] || bad "left after purge: $left"
 
 [ $fail = 0 ] || exit 1
 echo "PASS: $(basename "$deb") built (lintian clean), installed, checked and purged without a trace"
