@@ -39,7 +39,10 @@ done
 for o in config help version; do
   grep -q "\\\\-\\\\-$o" "$man8" || bad "option --$o is not in $man8"
 done
-codes=$(sed -n 's/^exit codes: //p' "$tmp/help" | tr ',' '\n' | awk '{ print $1 }')
+# "exit codes: 0 success, 1 ...," and its indented continuation lines
+codes=$(awk '/^exit codes: / { on = 1; sub(/^exit codes: /, ""); print; next }
+             on && /^[[:space:]]+[0-9]/ { print; next } { on = 0 }' "$tmp/help" |
+  tr ',' '\n' | awk 'NF { print $1 }')
 [ -n "$codes" ] || bad "no exit codes in '$bin --help'"
 for n in $codes; do
   awk -v n="$n" '/^\.SH EXIT STATUS/ { on = 1; next } /^\.SH/ { on = 0 }

@@ -127,4 +127,5 @@ left=$(comm -13 "$tmp/before" "$tmp/after")
 [ -z "$left" ] || bad "left after purge: $left"
 
 [ $fail = 0 ] || exit 1
-echo "PASS: $(basename "$deb") built (lintian clean), installed, checked and purged without a trace"
+how="built (lintian clean)"; [ -z "${CW_TEST_DEB_DIR:-}" ] || how="from $CW_TEST_DEB_DIR"
+echo "PASS: $(basename "$deb") $how, installed, checked and purged without a trace"
