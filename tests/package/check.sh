@@ -1,7 +1,8 @@
 #!/bin/sh
 # The Debian package, end to end on this machine (CI runs as root on a
 # throwaway machine): builds it with scripts/package (dpkg-buildpackage and
-# lintian: no errors, no warnings), installs it with apt, and checks that
+# lintian: no errors, no warnings), installs it with apt (twice: the second
+# time takes the upgrade path of its scripts), and checks that
 #  - `careeros-worker --version` is the package's version;
 #  - `check-config` accepts the installed example.ini, and finds the
 #    installed prompts and schemas (openai provider) and the helper;
@@ -59,6 +60,9 @@ careeros_paths >"$tmp/before"
 
 apt_ install --no-install-recommends "$deb" >"$tmp/install.log" 2>&1 || {
   cat "$tmp/install.log"; echo "FAIL: apt-get install $deb"; exit 1; }
+# Once more over itself: the upgrade path of the maintainer scripts.
+apt_ install --reinstall --no-install-recommends "$deb" >"$tmp/install.log" 2>&1 || {
+  cat "$tmp/install.log"; bad "apt-get install --reinstall $deb"; }
 dpkg -L careeros-worker | sort >"$tmp/files"
 
 # --version
