@@ -308,6 +308,7 @@ static void on_depth(void *arg, int status, const PGresult *res, const char *msg
     return;
   cw_metrics_queue_depth_set("pending", atol(PQgetvalue(res, 0, 0)));
   cw_metrics_queue_depth_set("processing", atol(PQgetvalue(res, 0, 1)));
+  cw_metrics_queue_oldest_pending_set(atof(PQgetvalue(res, 0, 2)));
 }
 
 static void on_status_timer(uv_timer_t *t) {
@@ -319,7 +320,9 @@ static void on_status_timer(uv_timer_t *t) {
   if (cw_db_is_up(d->db) && cw_db_pending(d->db) == 0)
     cw_db_query(d->db,
                 "SELECT count(*) FILTER (WHERE processing_status = 'pending'), "
-                "count(*) FILTER (WHERE processing_status = 'processing') "
+                "count(*) FILTER (WHERE processing_status = 'processing'), "
+                "coalesce(extract(epoch FROM now() - min(created_at) "
+                "FILTER (WHERE processing_status = 'pending')), 0)::float8 "
                 "FROM public.resume_versions WHERE processing_status IN ('pending', 'processing')",
                 0, NULL, on_depth, d);
 }

@@ -58,6 +58,7 @@ static struct {
   struct labelled failed, retried, queue_depth, llm_requests, llm_tokens;
   struct labelled batch_jobs, batches;
   double llm_cost;
+  double oldest_pending;
   int n_stages;
   char stage_name[MAX_STAGES][LABEL_LEN];
   struct hist stage[MAX_STAGES];
@@ -107,6 +108,7 @@ void cw_metrics_job_failed(const char *code) { label_add(&R.failed, code, 1); }
 void cw_metrics_job_retried(const char *code) { label_add(&R.retried, code, 1); }
 void cw_metrics_inflight_set(int n) { R.inflight = n; }
 void cw_metrics_queue_depth_set(const char *status, long n) { label_set(&R.queue_depth, status, (double)n); }
+void cw_metrics_queue_oldest_pending_set(double seconds) { R.oldest_pending = seconds > 0 ? seconds : 0; }
 void cw_metrics_db_reconnect(void) { R.db_reconnects++; }
 void cw_metrics_lease_rescued(unsigned n) { R.lease_rescues += n; }
 void cw_metrics_fenced_write(void) { R.fenced_writes++; }
@@ -274,6 +276,8 @@ char *cw_metrics_render(void) {
   scalar(&b, "jobs_in_flight", "gauge", "Jobs this process is working on now.", R.inflight);
   family(&b, "queue_depth", "gauge", "Resume versions in the queue, by processing status.", "status",
          &R.queue_depth);
+  scalar(&b, "queue_oldest_pending_age_seconds", "gauge",
+         "Age of the oldest pending resume version (since its upload); 0 when none is pending.", R.oldest_pending);
 
   header(&b, "stage_duration_seconds", "histogram", "Wall time of one pipeline stage, by stage.");
   for (int i = 0; i < R.n_stages; i++) {

@@ -17,6 +17,8 @@ void cw_metrics_job_retried(const char *code);
 void cw_metrics_stage_duration(const char *stage, double seconds);
 void cw_metrics_inflight_set(int n);
 void cw_metrics_queue_depth_set(const char *status, long n);
+/* Age of the oldest pending version (since its upload), 0 when none is pending. */
+void cw_metrics_queue_oldest_pending_set(double seconds);
 void cw_metrics_db_reconnect(void);
 void cw_metrics_lease_rescued(unsigned n);
 void cw_metrics_fenced_write(void);                 /* a late write refused by the fence */

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the build into a scratch DESTDIR and runs `systemd-analyze verify`
-# on the installed careeros-worker@.service / careeros-worker.target.
+# on the installed careeros-worker@.service / careeros-worker.target
+# (including the manual pages their Documentation= names).
 # usage: verify.sh BUILD_DIR
 # Exit: 0 pass, 1 verify reported a problem, 77 skipped (no systemd-analyze).
 set -eu
@@ -28,6 +29,13 @@ exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit")
 mkdir "$tmp/units"
 sed "s|$exe|$tmp/root$exe|g" "$unit" >"$tmp/units/careeros-worker@.service"
 cp "$target" "$tmp/units/careeros-worker.target"
+
+# Documentation= names the manual pages; verify runs man on them, so look
+# for them in the DESTDIR too (which also checks that they are installed).
+man8=$(find "$tmp/root" -path '*/man8/careeros-worker.8' | head -n 1)
+[ -n "$man8" ] || { echo "FAIL: careeros-worker.8 was not installed"; exit 1; }
+MANPATH=$(dirname "$(dirname "$man8")")
+export MANPATH
 
 cd "$tmp/units"
 rc=0
