@@ -44,14 +44,17 @@ START_TEST(live_scrape_shows_the_queue_and_failures_and_passes_promtool) {
   /* a wrong hash fails at once with FILE_HASH_MISMATCH */
   char bad[37], parked[37];
   const char *text = "Jane Doe\nEngineer\n";
-  wfx_write_file(&f, "u0/bad.txt", text, strlen(text));
-  wfx_insert_version(&f, 0, "u0/bad.txt", (long)strlen(text),
+  char rel0[64], rel1[64]; /* in the owners' folders, as the schema wants */
+  snprintf(rel0, sizeof rel0, "%s/bad.txt", f.users[0]);
+  snprintf(rel1, sizeof rel1, "%s/parked.txt", f.users[1]);
+  wfx_write_file(&f, rel0, text, strlen(text));
+  wfx_insert_version(&f, 0, rel0, (long)strlen(text),
                      "0000000000000000000000000000000000000000000000000000000000000000", 1, bad);
   /* uploaded an hour ago and waiting a day for its retry: stays pending */
   char hash[65];
   wfx_sha256_hex(text, strlen(text), hash);
-  wfx_write_file(&f, "u1/parked.txt", text, strlen(text));
-  wfx_insert_version(&f, 1, "u1/parked.txt", (long)strlen(text), hash, 0, parked);
+  wfx_write_file(&f, rel1, text, strlen(text));
+  wfx_insert_version(&f, 1, rel1, (long)strlen(text), hash, 0, parked);
   wfx_exec(&f,
            "UPDATE public.resume_versions SET created_at = now() - interval '1 hour', "
            "run_after = now() + interval '1 day' WHERE id = '%s'",
