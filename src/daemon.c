@@ -316,7 +316,6 @@ static void on_status_timer(uv_timer_t *t) {
   cw_notify_status("in flight %d, done %lu, failed %lu, retried %lu%s",
                    cw_pipeline_inflight(d->pipeline), d->done, d->failed, d->retried,
                    cw_db_is_up(d->db) ? "" : ", database unreachable");
-  cw_status_report(d->status, cw_pipeline_inflight(d->pipeline), d->done, d->failed);
   if (cw_db_is_up(d->db) && cw_db_pending(d->db) == 0)
     cw_db_query(d->db,
                 "SELECT count(*) FILTER (WHERE processing_status = 'pending'), "
@@ -325,6 +324,9 @@ static void on_status_timer(uv_timer_t *t) {
                 "FILTER (WHERE processing_status = 'pending')), 0)::float8 "
                 "FROM public.resume_versions WHERE processing_status IN ('pending', 'processing')",
                 0, NULL, on_depth, d);
+  /* after the depth query, which waits for an idle pool: the report must
+   * not be what keeps it from running */
+  cw_status_report(d->status, cw_pipeline_inflight(d->pipeline), d->done, d->failed);
 }
 
 /* ---- shutdown ------------------------------------------------------------ */
