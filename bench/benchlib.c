@@ -382,13 +382,28 @@ void bench_enqueue_spread(const bench_pg *pg, const char *root, char **files, in
            "md5('u' || g)::uuid, 'bench' FROM generate_series(1, %d) g",
            users);
   bench_exec(c, sql);
+  /* A version's file lies in its owner's folder: each moves with its row. */
   snprintf(sql, sizeof sql,
            "UPDATE public.resume_versions rv SET user_id = md5('u' || x.k)::uuid, "
-           "stream_id = md5('s' || x.k)::uuid FROM (SELECT id, (row_number() OVER (ORDER BY "
+           "stream_id = md5('s' || x.k)::uuid, "
+           "file_path = md5('u' || x.k)::uuid || '/' || split_part(rv.file_path, '/', 2) "
+           "FROM (SELECT id, (row_number() OVER (ORDER BY "
            "version_number) - 1) / %d + 1 AS k FROM public.resume_versions WHERE user_id = '"
-           BENCH_USER "') x WHERE rv.id = x.id",
+           BENCH_USER "') x WHERE rv.id = x.id RETURNING rv.file_path",
            per_user);
-  bench_exec(c, sql);
+  PGresult *r = PQexec(c, sql);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK)
+    bench_die("spreading versions over users: %s", PQerrorMessage(c));
+  for (int i = 0; i < PQntuples(r); i++) {
+    const char *to = PQgetvalue(r, i, 0);
+    char from[1024], dst[1024], dir[1024];
+    snprintf(from, sizeof from, "%s/" BENCH_USER "/%s", root, strchr(to, '/') + 1);
+    snprintf(dst, sizeof dst, "%s/%s", root, to);
+    snprintf(dir, sizeof dir, "%s/%.36s", root, to);
+    if ((mkdir(dir, 0700) < 0 && errno != EEXIST) || rename(from, dst) < 0)
+      bench_die("moving %s to %s: %s", from, dst, strerror(errno));
+  }
+  PQclear(r);
   PQfinish(c);
 }
 

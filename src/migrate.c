@@ -458,70 +458,66 @@ static int list_missing(const PGresult *rows, const struct mlist *l, const char 
   return missing;
 }
 
-static int status_definitions(PGconn *conn, const char *dir, FILE *out) {
-  struct mlist defs = {0};
-  int rc = load_definitions(dir, &defs);
-  if (rc < 0)
-    return rc;
-  PGresult *rows = applied_rows(conn, "schema_definitions");
-  if (!rows) {
-    mlist_free(&defs);
-    return -EPROTO;
-  }
-  int pending = 0, changed = 0;
-  for (size_t i = 0; i < defs.n; i++) {
-    int row = find_row(rows, defs.v[i].name);
+/* One status line per file against its bookkeeping rows: pending, changed
+ * (for a migration an error, CHANGED; for a definition the next run's
+ * work) or applied/current.  Counts the pending and changed ones. */
+static void list_files(const struct mlist *l, const PGresult *rows, bool definitions, FILE *out,
+                       int *pending, int *changed) {
+  for (size_t i = 0; i < l->n; i++) {
+    const char *name = l->v[i].name;
+    int row = find_row(rows, name);
     if (row < 0) {
-      fprintf(out, "pending  %s\n", defs.v[i].name);
-      pending++;
-    } else if (strcmp(PQgetvalue(rows, row, 1), defs.v[i].sha) != 0) {
-      fprintf(out, "changed  %s (applied %s, will be applied again)\n", defs.v[i].name,
-              PQgetvalue(rows, row, 2));
-      changed++;
+      fprintf(out, "pending  %s\n", name);
+      (*pending)++;
+      continue;
+    }
+    const char *at = PQgetvalue(rows, row, 2);
+    if (strcmp(PQgetvalue(rows, row, 1), l->v[i].sha) != 0) {
+      if (definitions)
+        fprintf(out, "changed  %s (applied %s, will be applied again)\n", name, at);
+      else
+        fprintf(out, "CHANGED  %s (applied %s with sha256 %s, file now %s)\n", name, at,
+                PQgetvalue(rows, row, 1), l->v[i].sha);
+      (*changed)++;
     } else {
-      fprintf(out, "current  %s (%s by %s)\n", defs.v[i].name, PQgetvalue(rows, row, 2),
+      fprintf(out, "%s  %s (%s by %s)\n", definitions ? "current" : "applied", name, at,
               PQgetvalue(rows, row, 3));
     }
   }
-  int missing = list_missing(rows, &defs, dir, out);
-  fprintf(out, "%zu definitions: %zu current, %d to apply (%d new, %d changed); %d applied without a file\n",
-          defs.n, defs.n - (size_t)pending - (size_t)changed, pending + changed, pending, changed, missing);
-  PQclear(rows);
-  mlist_free(&defs);
-  return 0;
 }
 
-int cw_migrate_status(PGconn *conn, const char *dir, FILE *out) {
+/* Lists the files of one kind; *changed gets the number whose checksum
+ * differs from the recorded one. */
+static int status_of(PGconn *conn, const char *dir, bool definitions, FILE *out, int *changed) {
   struct mlist l = {0};
-  int rc = load_migrations(dir, &l);
+  int rc = definitions ? load_definitions(dir, &l) : load_migrations(dir, &l);
   if (rc < 0)
     return rc;
-  PGresult *rows = applied_rows(conn, "schema_migrations");
+  PGresult *rows = applied_rows(conn, definitions ? "schema_definitions" : "schema_migrations");
   if (!rows) {
     mlist_free(&l);
     return -EPROTO;
   }
-  int pending = 0, changed = 0;
-  for (size_t i = 0; i < l.n; i++) {
-    int row = find_row(rows, l.v[i].name);
-    if (row < 0) {
-      fprintf(out, "pending  %s\n", l.v[i].name);
-      pending++;
-    } else if (strcmp(PQgetvalue(rows, row, 1), l.v[i].sha) != 0) {
-      fprintf(out, "CHANGED  %s (applied %s with sha256 %s, file now %s)\n", l.v[i].name,
-              PQgetvalue(rows, row, 2), PQgetvalue(rows, row, 1), l.v[i].sha);
-      changed++;
-    } else {
-      fprintf(out, "applied  %s (%s by %s)\n", l.v[i].name, PQgetvalue(rows, row, 2),
-              PQgetvalue(rows, row, 3));
-    }
-  }
+  int pending = 0;
+  *changed = 0;
+  list_files(&l, rows, definitions, out, &pending, changed);
   int missing = list_missing(rows, &l, dir, out);
-  fprintf(out, "%zu files: %zu applied, %d pending, %d changed; %d applied without a file\n", l.n,
-          l.n - (size_t)pending - (size_t)changed, pending, changed, missing);
+  size_t current = l.n - (size_t)pending - (size_t)*changed;
+  if (definitions)
+    fprintf(out, "%zu definitions: %zu current, %d to apply (%d new, %d changed); %d applied without a file\n",
+            l.n, current, pending + *changed, pending, *changed, missing);
+  else
+    fprintf(out, "%zu files: %zu applied, %d pending, %d changed; %d applied without a file\n", l.n, current,
+            pending, *changed, missing);
   PQclear(rows);
   mlist_free(&l);
-  if ((rc = status_definitions(conn, dir, out)) < 0)
+  return 0;
+}
+
+int cw_migrate_status(PGconn *conn, const char *dir, FILE *out) {
+  int changed = 0, redefined = 0;
+  int rc = status_of(conn, dir, false, out, &changed);
+  if (rc < 0 || (rc = status_of(conn, dir, true, out, &redefined)) < 0)
     return rc;
   return changed ? -EEXIST : 0;
 }

@@ -19,6 +19,8 @@ static PGconn *db;
 
 #define USER_A "11111111-1111-4111-8111-111111111111"
 #define STREAM "22222222-2222-4222-8222-222222222222"
+#define USER_B "44444444-4444-4444-8444-444444444444"
+#define STREAM_B "55555555-5555-4555-8555-555555555555"
 
 static void setup(void) {
   conninfo = cw_test_fresh_db("queue");
@@ -26,6 +28,9 @@ static void setup(void) {
   cw_test_exec(db, "INSERT INTO auth.users (id, email) VALUES ('" USER_A "', 'a@example.com')");
   cw_test_exec(db, "INSERT INTO public.resume_streams (id, user_id, name) VALUES ('" STREAM
                    "', '" USER_A "', 's')");
+  cw_test_exec(db, "INSERT INTO auth.users (id, email) VALUES ('" USER_B "', 'b@example.com')");
+  cw_test_exec(db, "INSERT INTO public.resume_streams (id, user_id, name) VALUES ('" STREAM_B
+                   "', '" USER_B "', 's')");
 }
 
 static void teardown(void) {
@@ -67,6 +72,31 @@ START_TEST(claim_takes_priority_then_age_and_limit) {
   ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM resume_versions WHERE "
                                            "processing_status='processing' AND attempts=1 AND "
                                            "lease_token IS NOT NULL AND locked_by='w1'"), 3);
+}
+END_TEST
+
+/* One user's backlog does not hold back another user's upload: claims go
+ * by each user's place in their own queue, then by age. */
+START_TEST(a_backlog_does_not_delay_another_users_upload) {
+  enqueue(200, 0);
+  cw_test_exec(db, "INSERT INTO public.resume_versions (stream_id, user_id, version_number, file_name, file_path, "
+                   "file_size, file_hash, mime_type) VALUES ('" STREAM_B "', '" USER_B "', 1, 'b.txt', '" USER_B
+                   "/b.txt', 10, repeat('0', 64), 'text/plain')");
+  cw_test_exec(db, "CREATE TEMP TABLE got AS SELECT * FROM queue.claim('w1', 5, 60000)");
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM got WHERE user_id = '" USER_B "'"), 1);
+  /* the backlog itself stays in order: A's four oldest */
+  char *a = cw_test_scalar(db, "SELECT array_agg(rv.version_number ORDER BY rv.version_number)::text FROM got "
+                               "JOIN public.resume_versions rv USING (id) WHERE rv.user_id = '" USER_A "'");
+  ck_assert_str_eq(a, "{1,2,3,4}");
+  free(a);
+  /* B uploads again with nothing of B's pending: first in line again */
+  cw_test_exec(db, "INSERT INTO public.resume_versions (stream_id, user_id, version_number, file_name, file_path, "
+                   "file_size, file_hash, mime_type) VALUES ('" STREAM_B "', '" USER_B "', 2, 'b.txt', '" USER_B
+                   "/b2.txt', 10, repeat('0', 64), 'text/plain')");
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(*) FROM queue.claim('w1', 1, 60000) WHERE user_id = '" USER_B "'"), 1);
+  /* a bulk upload is ranked in its own order */
+  ck_assert_int_eq(cw_test_scalar_long(db, "SELECT count(DISTINCT queue_rank) FROM public.resume_versions "
+                                           "WHERE user_id = '" USER_A "' AND processing_status = 'pending'"), 196);
 }
 END_TEST
 
@@ -727,6 +757,7 @@ int main(void) {
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, claim_takes_priority_then_age_and_limit);
+  tcase_add_test(tc, a_backlog_does_not_delay_another_users_upload);
   tcase_add_test(tc, claims_in_concurrent_transactions_do_not_overlap);
   tcase_add_test(tc, finish_with_a_stale_token_is_fenced_and_writes_nothing);
   tcase_add_test(tc, a_stage_does_not_commit_on_top_of_a_lost_predecessor);

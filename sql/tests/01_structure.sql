@@ -115,13 +115,13 @@ SELECT is((SELECT count(*)::int FROM pg_proc p WHERE p.pronamespace = 'public'::
 SELECT is((SELECT array_agg(proname::text ORDER BY proname) FROM pg_proc p
             WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')),
-          ARRAY['refresh_performance_monitoring', 'refresh_user_career_stats', 'tg_certification_owner',
-                'tg_education_owner', 'tg_project_owner', 'tg_skill_owner', 'tg_work_experience_owner'],
-          'SECURITY DEFINER only for the two stats refreshes and the entity-owner triggers');
+          ARRAY['refresh_performance_monitoring', 'refresh_user_career_stats'],
+          'SECURITY DEFINER only for the two stats refreshes (entity owners are a foreign key)');
 SELECT ok(NOT has_function_privilege('authenticated', f, 'EXECUTE'), 'authenticated cannot execute ' || f)
   FROM unnest(ARRAY['public.refresh_performance_monitoring()', 'public.refresh_user_career_stats()',
-                    'public.tg_work_experience_owner()', 'public.tg_education_owner()', 'public.tg_skill_owner()',
-                    'public.tg_project_owner()', 'public.tg_certification_owner()']) f;               -- 7
+                    'public.tg_versioned_entity_register()', 'public.tg_work_experience_supersede()',
+                    'public.tg_education_supersede()', 'public.tg_skill_supersede()',
+                    'public.tg_certification_supersede()']) f;               -- 7
 SELECT ok(has_function_privilege('careeros_worker', 'public.merge_resume_version(uuid)', 'EXECUTE'),
   'careeros_worker can execute merge_resume_version');
 SELECT function_returns('public', 'merge_resume_version', ARRAY['uuid'], 'jsonb', 'merge_resume_version(uuid) returns jsonb');

@@ -1,7 +1,7 @@
 -- pg_temp shadows planted by the worker's login (careeros_worker): a job
 -- through every stage (claim, upload, parse, enrich, complete with the
--- merge and its SECURITY DEFINER owner checks), the other queue calls and
--- the stats refresh run none of them.
+-- merge, its entity inserts and triggers), the other queue calls, the merge
+-- lock (SECURITY DEFINER) and the stats refresh run none of them.
 BEGIN;
 SET LOCAL search_path = pg_catalog, public, pg_temp;
 SELECT plan(9);

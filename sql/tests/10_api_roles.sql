@@ -3,7 +3,7 @@
 -- stream that is not theirs; uploads without user_id get the stream's
 -- owner; the shim's authenticator cannot log in; API statements time out.
 BEGIN;
-SELECT plan(16);
+SELECT plan(17);
 
 CREATE TEMP TABLE ar AS
 SELECT a, b, tests.seed_user(a) AS va, tests.seed_user(b) AS vb
@@ -27,6 +27,10 @@ SELECT lives_ok(format($$INSERT INTO public.resume_versions (stream_id, file_nam
                 'an upload without user_id is accepted') FROM ar;
 SELECT is((SELECT user_id FROM public.resume_versions WHERE file_name = 'cv2.pdf'), a,
           'and gets the stream owner''s user_id') FROM ar;
+SELECT throws_ok(format($$INSERT INTO public.resume_versions (stream_id, file_name, file_path, file_size, file_hash, mime_type, queue_rank)
+                          SELECT stream_id, 'cv3.pdf', %L || '/cv3.pdf', 10, repeat('c', 64), 'application/pdf', 0
+                            FROM public.resume_versions WHERE id = %L$$, a, va),
+                 '42501', NULL, 'a user cannot choose their place in the queue') FROM ar;
 RESET ROLE;
 CREATE TEMP TABLE bstream AS SELECT stream_id FROM public.resume_versions WHERE id = (SELECT vb FROM ar);
 GRANT SELECT ON bstream TO PUBLIC;

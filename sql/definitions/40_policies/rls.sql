@@ -30,7 +30,8 @@ DECLARE
   pol record;
 BEGIN
   all_tables := user_tables || output_tables || ARRAY['profiles', 'user_sessions', 'normalized_entities',
-                                                         'security_audit_log', 'monitoring_column_stats'];
+                                                         'security_audit_log', 'monitoring_column_stats',
+                                                         'logical_entities'];
 
   -- Re-application replaces this file's policies (by name) and leaves any
   -- policy an operator added alone.
@@ -68,6 +69,15 @@ BEGIN
   -- Sessions: written by the backend (service_role); users read theirs.
   EXECUTE pg_catalog.format('CREATE POLICY user_sessions_select ON public.user_sessions FOR SELECT TO authenticated USING %s',
     own_or_admin);
+
+  -- Owners of logical entities: registered by the versioned tables' insert
+  -- trigger, with the inserting role's rights (a user registers their own).
+  EXECUTE pg_catalog.format('CREATE POLICY logical_entities_select ON public.logical_entities FOR SELECT TO authenticated USING %s',
+    own_or_admin);
+  EXECUTE pg_catalog.format('CREATE POLICY logical_entities_insert ON public.logical_entities FOR INSERT TO authenticated WITH CHECK (%s)',
+    own);
+  CREATE POLICY logical_entities_worker_select ON public.logical_entities FOR SELECT TO careeros_worker USING (true);
+  CREATE POLICY logical_entities_worker_insert ON public.logical_entities FOR INSERT TO careeros_worker WITH CHECK (true);
 
   -- Pipeline outputs: users read theirs; only the worker writes them.
   FOREACH t IN ARRAY output_tables LOOP

@@ -9,7 +9,8 @@
 -- Everything lives in schema "queue", which PostgREST does not expose, and
 -- only careeros_worker may execute it.
 
--- Claims up to p_limit jobs: ready pending rows by priority then age, and
+-- Claims up to p_limit jobs: ready pending rows by priority, then each
+-- user's place in their own queue (queue_rank: fair across users), then age; and
 -- rows whose lease expired (their worker died or hung: a "rescue").  A
 -- rescued job that already used all its attempts fails instead of being
 -- handed out again, so a file that kills workers cannot loop forever.
@@ -30,7 +31,7 @@ BEGIN
     SELECT rv.id, false AS rescued, coalesce(p_max_attempts, rv.max_attempts) AS max_att
       FROM public.resume_versions rv
      WHERE rv.processing_status = 'pending' AND rv.run_after <= now()
-     ORDER BY rv.priority DESC, rv.run_after
+     ORDER BY rv.priority DESC, rv.queue_rank, rv.run_after
      LIMIT p_limit
        FOR UPDATE SKIP LOCKED
   ), expired AS (
