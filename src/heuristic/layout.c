@@ -8,7 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "heuristic_int.h"
+#include "layout.h"
+#include "words.h"
 
 bool cw__filler_only(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {

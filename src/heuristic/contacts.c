@@ -6,7 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "heuristic_int.h"
+#include "contacts.h"
+#include "words.h"
 
 typedef struct {
   const char *s;

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "heuristic_int.h"
+#include "entries.h"
+#include "layout.h"
+#include "words.h"
 
 #define MAX_PARTS 24
 

@@ -5,7 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "heuristic_int.h"
+#include "sections.h"
+#include "words.h"
 
 struct heading { const char *text; enum cw__sec kind; };
 
@@ -182,4 +183,122 @@ enum cw__sec cw__heading_kind(const char *s, size_t n, bool strict) {
   for (int i = 0; nouns[i].text; i++)
     if (strcmp(last, nouns[i].text) == 0) return nouns[i].kind;
   return SEC_NONE;
+}
+
+/* ---- marking the document's headings ----------------------------------- */
+
+static bool all_caps(const char *s, size_t n, int *letters) {
+  bool caps = true;
+  *letters = 0;
+  for (size_t j = 0; j < n; j++) {
+    unsigned char c = (unsigned char)s[j];
+    if (islower(c) || isdigit(c)) caps = false;
+    if (isupper(c)) (*letters)++;
+  }
+  return caps && *letters > 0;
+}
+
+/* An ALL-CAPS employer ("BETA INDUSTRIES", "GLOBEX" followed by a dated
+ * role) rather than the heading of an unknown section. */
+static bool entry_like(cw__doc *d, int i) {
+  const cw__line *l = &d->lines[i];
+  if (cw__score_words(l->text, l->len, W_COMPANY) || cw__score_words(l->text, l->len, W_INST) ||
+      cw__score_words(l->text, l->len, W_TITLE))
+    return true;
+  for (int j = i + 1, seen = 0; j < d->nlines && seen < 3; j++) {
+    if (!d->lines[j].len) continue;
+    seen++;
+    cw_date_range r;
+    if (cw_dates_find(d->lines[j].text, d->lines[j].len, &r) == 0 && r.is_range) return true;
+  }
+  return false;
+}
+
+/* The first item of a list names a spoken language ("English, German"
+ * rather than "Python, C++"). */
+static bool spoken_language(const char *s) {
+  static const char *const names[] = {
+      "english", "german", "french", "spanish", "italian", "portuguese", "dutch", "polish",
+      "russian", "ukrainian", "chinese", "mandarin", "cantonese", "japanese", "korean", "hindi",
+      "arabic", "turkish", "swedish", "norwegian", "danish", "finnish", "greek", "hebrew",
+      "czech", "hungarian", "romanian", "bulgarian", "croatian", "serbian", "vietnamese",
+      "thai", "indonesian", "malay", "tagalog", "swahili", "persian", "farsi", "urdu", "bengali",
+      "tamil", "telugu", "punjabi", "catalan", "basque", "irish", "welsh", "yoruba", "igbo",
+      "deutsch", "englisch", "französisch", "spanisch", "anglais", "allemand", "espagnol",
+      "français", "inglés", "alemán", "francés", "español", NULL};
+  size_t n = 0;
+  while (s[n] && (isalpha((unsigned char)s[n]) || (unsigned char)s[n] >= 0x80)) n++;
+  for (int i = 0; names[i]; i++)
+    if (strlen(names[i]) == n && strncasecmp(names[i], s, n) == 0) return true;
+  return false;
+}
+
+/* "Skills: Python, Go" or "Languages: English, German" as one line: a
+ * heading with its content.  "Languages:" inside a skills section is a
+ * category of programming languages, not a heading. */
+static bool inline_heading(cw__doc *d, cw__line *l, enum cw__sec cur) {
+  (void)d;
+  const char *colon = memchr(l->text, ':', l->len);
+  if (!colon || colon == l->text || (size_t)(colon - l->text) > 40) return false;
+  enum cw__sec k = cw__heading_kind(l->text, (size_t)(colon - l->text), true);
+  if (k != SEC_SKILLS && k != SEC_LANGUAGES && k != SEC_CERTS) return false;
+  const char *rest = colon + 1;
+  while (*rest == ' ') rest++;
+  if (!*rest || k == cur) return false;
+  if (cur == SEC_SKILLS && !(k == SEC_LANGUAGES && spoken_language(rest))) return false;
+  l->heading = k;
+  l->inline_content = true;
+  l->len -= (size_t)(rest - l->text);
+  l->text = (char *)rest;
+  l->ncells = 1;
+  l->cell_b[0] = 0;
+  l->cell_e[0] = l->len;
+  return true;
+}
+
+void cw__mark_headings(cw__doc *d) {
+  bool seen = false, caps_style = false;
+  enum cw__sec cur = SEC_NONE, resume = SEC_NONE;
+  /* Unknown ALL-CAPS lines count as headings only in documents whose known
+   * headings are ALL-CAPS too ("EXPERIENCE"); elsewhere "BS" or "NVIDIA" on
+   * a line of its own is content. */
+  for (int i = 0; i < d->nlines && !caps_style; i++) {
+    cw__line *l = &d->lines[i];
+    int letters;
+    if (!l->bullet && l->ncells == 1 && l->len && cw__heading_kind(l->text, l->len, true) != SEC_NONE &&
+        all_caps(l->text, l->len, &letters))
+      caps_style = true;
+  }
+  for (int i = 0; i < d->nlines; i++) {
+    cw__line *l = &d->lines[i];
+    if (!l->len) continue;
+    if (cw__re_find(d->h, RE_FOOTER, l->text, l->len, NULL, NULL)) {
+      l->len = 0; /* page footers/numbers carry nothing */
+      l->text[0] = 0;
+      continue;
+    }
+    if (l->bullet || l->ncells > 1) continue;
+    enum cw__sec k = cw__heading_kind(l->text, l->len, false);
+    int letters;
+    if (k == SEC_NONE && seen && caps_style && l->len <= 40 && all_caps(l->text, l->len, &letters) &&
+        letters >= 4 && cw__word_count(l->text, l->len) <= 4 && (i == 0 || !d->lines[i - 1].len) &&
+        !entry_like(d, i))
+      k = SEC_OTHER; /* a heading of a section we do not parse */
+    if (k == SEC_NONE && inline_heading(d, l, cur)) {
+      /* The section it interrupted goes on at the next line. */
+      resume = cur;
+      seen = true;
+      cur = l->heading;
+      continue;
+    }
+    if (k != SEC_NONE) {
+      l->heading = k;
+      cur = k;
+      seen = true;
+    } else if (resume != SEC_NONE) {
+      l->heading = cur = resume;
+      l->inline_content = true;
+    }
+    resume = SEC_NONE;
+  }
 }

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "heuristic_int.h"
+#include "words.h"
 
 static const char *const title_words[] = {
     "engineer", "developer", "programmer", "manager", "director", "intern", "internship",
