@@ -125,6 +125,7 @@ int cw_heuristic_parse(cw_heuristic *h, const char *text, size_t len, json_t **d
   }
   d.norm = norm;
   d.norm_len = nlen;
+  d.date_order = cw_dates_order_of(norm, nlen);
   int rc = cw__make_lines(&d, buf);
   if (rc == 0) {
     cw__mark_headings(&d);

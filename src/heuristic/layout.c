@@ -39,8 +39,8 @@ void cw__blank_span(char *s, size_t b, size_t e) {
 
 /* Date of a header line: a range anywhere, or a single date that fills a
  * cell or sits at the start/end of the line. */
-static bool header_date(const cw__line *l, cw_date_range *r) {
-  if (cw_dates_find(l->text, l->len, r) != 0) return false;
+static bool header_date(const cw__doc *d, const cw__line *l, cw_date_range *r) {
+  if (cw_dates_find_in(l->text, l->len, d->date_order, r) != 0) return false;
   if (r->is_range || r->expected) return true;
   for (int c = 0; c < l->ncells; c++) {
     if (r->begin >= l->cell_b[c] && r->end_off <= l->cell_e[c]) {
@@ -101,12 +101,12 @@ static void cut_date(cw__doc *d, cw__eline *el) {
   if (l->bullet) {
     /* Layouts with a date column put the date on the first bullet's line. */
     size_t cb = l->cell_b[l->ncells - 1], ce = l->cell_e[l->ncells - 1];
-    if (l->ncells > 1 && cw_dates_parse(el->res + cb, ce - cb, &r) == 0) {
+    if (l->ncells > 1 && cw_dates_parse_in(el->res + cb, ce - cb, d->date_order, &r) == 0) {
       r.begin += cb;
       r.end_off += cb;
       el->has_date = true;
     }
-  } else if (header_date(l, &r)) {
+  } else if (header_date(d, l, &r)) {
     el->has_date = true;
   }
   if (!el->has_date) return;

@@ -209,7 +209,7 @@ static bool entry_like(cw__doc *d, int i) {
     if (!d->lines[j].len) continue;
     seen++;
     cw_date_range r;
-    if (cw_dates_find(d->lines[j].text, d->lines[j].len, &r) == 0 && r.is_range) return true;
+    if (cw_dates_find_in(d->lines[j].text, d->lines[j].len, d->date_order, &r) == 0 && r.is_range) return true;
   }
   return false;
 }

@@ -23,10 +23,12 @@ static const char *const patterns[RE__COUNT] = {
     [RE_LOCATION] = "^(?:(?:\\p{Lu}[\\p{L}.'-]*(?:\\s+(?:\\p{Lu}|de|del|am|an|sur|upon)"
                     "[\\p{L}.'-]*){0,3})(?:,\\s*\\p{Lu}[\\p{L}.'-]*(?:\\s+\\p{Lu}[\\p{L}.'-]*){0,3}){1,2}"
                     "(?:\\s+\\d{4,5})?|remote|hybrid|remote,?\\s.*|.*\\(remote\\))$",
-    [RE_DURATION] = "(?i)^\\(?\\s*\\d+\\+?\\s*(?:years?|yrs?|months?|mos?)"
-                    "(?:,?\\s*\\d+\\s*(?:months?|mos?))?\\s*\\)?$",
-    [RE_DURATION_ANY] = "(?i)[(\\x{00B7}]?\\s*\\b\\d+\\+?\\s*(?:years?|yrs?|months?|mos?)\\b"
-                        "(?:,?\\s*\\d+\\s*(?:months?|mos?)\\b)?\\s*\\)?",
+    /* "2 years 10 months", "(4 yrs)", "-1 years -2 months" (a duration a
+     * theme computed from an end before the start) */
+    [RE_DURATION] = "(?i)^\\(?\\s*-?\\d+\\+?\\s*(?:years?|yrs?|months?|mos?)"
+                    "(?:,?\\s*-?\\d+\\s*(?:months?|mos?))?\\s*\\)?$",
+    [RE_DURATION_ANY] = "(?i)[(\\x{00B7}]?\\s*-?\\b\\d+\\+?\\s*(?:years?|yrs?|months?|mos?)\\b"
+                        "(?:,?\\s*-?\\d+\\s*(?:months?|mos?)\\b)?\\s*\\)?",
     [RE_GPA] = "(?i)\\b(?:GPA|grade|cgpa|note|nota)\\b\\s*[:=]?\\s*(\\d+(?:[.,]\\d+)?(?:\\s*/\\s*\\d+(?:[.,]\\d+)?)?)",
     [RE_FOOTER] = "(?i)^(?:page\\s*\\d+(?:\\s*(?:of|/)\\s*\\d+)?|-\\s*\\d+\\s*-|"
                   ".{0,60}[-\\x{2013}\\x{2014}]\\s*\\d{1,2}\\s*/\\s*\\d{1,2}|\\d{1,2}\\s*/\\s*\\d{1,2})$",

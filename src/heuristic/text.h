@@ -58,6 +58,7 @@ typedef struct {
   cw__line *lines;
   int nlines;
   int skill_items;    /* skills list items examined so far */
+  int date_order;     /* enum cw_dates_order of the document's numeric dates */
 } cw__doc;
 
 /* text.c */
