@@ -527,7 +527,7 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
   json_t *out = json_array();
   cw__eline *el;
   cw__group *g;
-  int ng = cw__layout(d, from, to, &el, &g);
+  int ng = cw__layout(d, from, to, kind == SEC_WORK, &el, &g);
   bool alone = false; /* the previous employer sat on a line of its own */
   for (int i = 0; i < ng && json_array_size(out) < CW__MAX_ENTRIES; i++) {
     size_t have = json_array_size(out);

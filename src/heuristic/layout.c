@@ -227,7 +227,171 @@ static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg)
   return ng;
 }
 
-int cw__layout(cw__doc *d, int from, int to, cw__eline **elp, cw__group **gp) {
+/* ---- grouping around date anchors (sections without bullet markers) ------ */
+
+/* Could name an organisation or a role: short, not a sentence, not a link. */
+static bool name_like(cw__doc *d, const cw__eline *e) {
+  if (e->kind != L_HEADER) return false;
+  const char *s = e->res;
+  size_t n = e->res_len;
+  cw__trim(&s, &n);
+  if (!n || cw__word_count(s, n) > 9 || islower((unsigned char)s[0])) return false;
+  if (s[n - 1] == '.' && !cw__score_words(s, n, W_COMPANY)) return false;
+  size_t b, en;
+  if (cw__re_find(d->h, RE_URL, s, n, &b, &en) && b == 0 && en == n) return false;
+  return true;
+}
+
+/* How many names (organisation, role) the anchor line carries besides its
+ * date: 0, 1, or 2 when it is split by a separator or wide gap. */
+static int names_on(const cw__eline *e) {
+  const char *s = e->res;
+  size_t n = e->res_len;
+  cw__trim(&s, &n);
+  if (!n || cw__filler_only(s, n)) return 0;
+  int w = cw__word_count(s, n);
+  if (w > 12) return 2; /* a long line with its date: treat as complete */
+  if (memchr(s, ',', n) || memchr(s, '|', n) || memmem(s, n, "   ", 3) || memmem(s, n, " at ", 4) ||
+      memmem(s, n, " @ ", 3) || memmem(s, n, " \xe2\x80\x93 ", 5) ||
+      memmem(s, n, " \xe2\x80\x94 ", 5) || memmem(s, n, " - ", 3))
+    return 2;
+  return 1;
+}
+
+static bool is_link_only(cw__doc *d, const cw__eline *e) {
+  const char *s = e->res;
+  size_t n = e->res_len, b, en;
+  cw__trim(&s, &n);
+  return n && cw__re_find(d->h, RE_URL, s, n, &b, &en) && b == 0 && en == n;
+}
+
+/* Every dated line is an entry's anchor; its names are the line itself and
+ * the nearest short lines around it (before first, then after), as many as
+ * it lacks of an organisation and a role.  The other lines up to the next
+ * entry's first line are its description.  Used where bullets do not mark
+ * the description, so that "Organisation / Role / dates / paragraph" reads
+ * the same whichever order the theme prints them in. */
+static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg) {
+  int na = 0;
+  int *anchor = malloc((size_t)n * sizeof *anchor);
+  int *owner = malloc((size_t)n * sizeof *owner); /* -1 free, -2 header, k: anchor k */
+  if (!anchor || !owner) {
+    free(anchor);
+    free(owner);
+    return -1;
+  }
+  for (int i = 0; i < n; i++) {
+    owner[i] = -1;
+    if (el[i].has_date && (el[i].kind == L_HEADER || el[i].kind == L_DATE)) anchor[na++] = i;
+  }
+  int ng = 0;
+  int prev_end = -1; /* last line owned by the previous entry's header */
+  for (int k = 0; k < na && ng < maxg; k++) {
+    int a = anchor[k];
+    int next_a = k + 1 < na ? anchor[k + 1] : n;
+    cw__group *cur = &g[ng++];
+    memset(cur, 0, sizeof *cur);
+    cur->date_line = a;
+    cur->desc_from = -1;
+    int have = names_on(&el[a]);
+    int hdr[MAX_HDR], nh = 0;
+    if (have) hdr[nh++] = a;
+    owner[a] = -2;
+    /* before: up to two name-like lines, not crossing the previous anchor */
+    int b = a - 1, after = a + 1, steps = 0;
+    bool back_open = true, fwd_open = true;
+    while (have < 2 && nh < MAX_HDR - 1 && steps++ < 6 && (back_open || fwd_open)) {
+      if (back_open) {
+        while (b > prev_end && el[b].kind == L_BLANK) b--;
+        if (b > prev_end && owner[b] == -1 && name_like(d, &el[b])) {
+          hdr[nh++] = b;
+          owner[b] = -2;
+          have++;
+          b--;
+          continue;
+        }
+        back_open = false;
+      }
+      if (fwd_open && have < 2) {
+        while (after < next_a && (el[after].kind == L_BLANK || is_link_only(d, &el[after]))) after++;
+        if (after < next_a && name_like(d, &el[after]) && !el[after].has_date) {
+          hdr[nh++] = after;
+          owner[after] = -2;
+          have++;
+          after++;
+          continue;
+        }
+        fwd_open = false;
+      }
+    }
+    /* a place printed on a line of its own next to the names */
+    while (after < next_a && el[after].kind == L_BLANK) after++;
+    if (after < next_a && nh < MAX_HDR && owner[after] == -1 && el[after].kind == L_HEADER &&
+        cw__is_location(d, el[after].res, el[after].res_len)) {
+      hdr[nh++] = after;
+      owner[after] = -2;
+    }
+    while (b > prev_end && el[b].kind == L_BLANK) b--;
+    if (b > prev_end && nh < MAX_HDR && owner[b] == -1 && el[b].kind == L_HEADER &&
+        cw__is_location(d, el[b].res, el[b].res_len)) {
+      hdr[nh++] = b;
+      owner[b] = -2;
+    }
+    /* keep the header lines in text order */
+    for (int x = 1; x < nh; x++)
+      for (int y = x; y > 0 && hdr[y] < hdr[y - 1]; y--) {
+        int t = hdr[y];
+        hdr[y] = hdr[y - 1];
+        hdr[y - 1] = t;
+      }
+    memcpy(cur->hdr, hdr, (size_t)nh * sizeof *hdr);
+    cur->nhdr = nh;
+    int last = a;
+    for (int x = 0; x < nh; x++)
+      if (hdr[x] > last) last = hdr[x];
+    prev_end = last;
+  }
+  /* Description: the free lines after an entry's last header line and before
+   * the next entry's first one. */
+  for (int k = 0; k < ng; k++) {
+    cw__group *cur = &g[k];
+    int start = cur->date_line;
+    for (int x = 0; x < cur->nhdr; x++)
+      if (cur->hdr[x] > start) start = cur->hdr[x];
+    int stop = n;
+    if (k + 1 < ng) {
+      stop = g[k + 1].date_line;
+      for (int x = 0; x < g[k + 1].nhdr; x++)
+        if (g[k + 1].hdr[x] < stop) stop = g[k + 1].hdr[x];
+    }
+    for (int i = start + 1; i < stop; i++) {
+      if (owner[i] != -1 || el[i].kind == L_BLANK) continue;
+      if (el[i].kind == L_HEADER) el[i].kind = L_DESC;
+      if (el[i].kind != L_DESC) continue;
+      if (cur->desc_from < 0) cur->desc_from = i;
+      cur->desc_to = i;
+      cur->ndesc++;
+    }
+  }
+  free(anchor);
+  free(owner);
+  return ng;
+}
+
+/* Bullet markers tell the description from the names; without them the
+ * dates are the only reliable landmarks. */
+static bool needs_anchors(const cw__eline *el, int n) {
+  int bullets = 0, dated = 0, text = 0;
+  for (int i = 0; i < n; i++) {
+    if (el[i].kind == L_BLANK) continue;
+    text++;
+    if (el[i].l->bullet) bullets++;
+    if (el[i].has_date) dated++;
+  }
+  return dated > 0 && bullets == 0 && text > 3 * dated;
+}
+
+int cw__layout(cw__doc *d, int from, int to, bool anchors, cw__eline **elp, cw__group **gp) {
   int n = to - from;
   *elp = NULL;
   *gp = NULL;
@@ -253,6 +417,10 @@ int cw__layout(cw__doc *d, int from, int to, cw__eline **elp, cw__group **gp) {
   }
   *elp = el;
   *gp = g;
+  if (anchors && needs_anchors(el, n)) {
+    int ng = group_by_anchors(d, el, n, g, n);
+    if (ng >= 0) return ng;
+  }
   return group_lines(d, el, n, g, n);
 }
 

@@ -92,7 +92,7 @@ static size_t bullet_len(const char *s, size_t n) {
   return 0;
 }
 
-static void split_cells(cw__line *l) {
+void cw__split_cells(cw__line *l) {
   l->ncells = 0;
   size_t i = 0;
   while (i < l->len && l->ncells < CW__MAX_CELLS) {
@@ -147,7 +147,7 @@ int cw__make_lines(cw__doc *d, char *buf) {
     }
     l->text = p;
     l->len = n;
-    split_cells(l);
+    cw__split_cells(l);
     if (!nl) break;
     p = nl + 1;
   }

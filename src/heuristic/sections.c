@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lines.h"
 #include "sections.h"
 #include "words.h"
 
@@ -25,7 +26,10 @@ static const struct heading phrases[] = {
     {"werdegang", SEC_WORK}, {"expérience professionnelle", SEC_WORK},
     {"expériences professionnelles", SEC_WORK}, {"expérience", SEC_WORK},
     {"expériences", SEC_WORK}, {"experiencia", SEC_WORK}, {"experiencia laboral", SEC_WORK},
-    {"experiencia profesional", SEC_WORK},
+    {"experiencia profesional", SEC_WORK}, {"work", SEC_WORK}, {"doświadczenie", SEC_WORK},
+    {"doświadczenie zawodowe", SEC_WORK}, {"esperienza", SEC_WORK},
+    {"esperienze lavorative", SEC_WORK}, {"esperienza professionale", SEC_WORK},
+    {"experiência", SEC_WORK}, {"experiência profissional", SEC_WORK},
     /* education */
     {"education", SEC_EDUCATION}, {"academic background", SEC_EDUCATION},
     {"education history", SEC_EDUCATION}, {"educational background", SEC_EDUCATION},
@@ -40,6 +44,8 @@ static const struct heading phrases[] = {
     {"études", SEC_EDUCATION}, {"parcours académique", SEC_EDUCATION},
     {"educación", SEC_EDUCATION}, {"formación", SEC_EDUCATION},
     {"formación académica", SEC_EDUCATION}, {"estudios", SEC_EDUCATION},
+    {"wykształcenie", SEC_EDUCATION}, {"edukacja", SEC_EDUCATION}, {"istruzione", SEC_EDUCATION},
+    {"formazione", SEC_EDUCATION}, {"formação", SEC_EDUCATION}, {"educação", SEC_EDUCATION},
     /* skills */
     {"skills", SEC_SKILLS}, {"technical skills", SEC_SKILLS}, {"core competencies", SEC_SKILLS},
     {"competencies", SEC_SKILLS}, {"technologies", SEC_SKILLS}, {"tech stack", SEC_SKILLS},
@@ -50,7 +56,8 @@ static const struct heading phrases[] = {
     {"kenntnisse", SEC_SKILLS}, {"fähigkeiten", SEC_SKILLS}, {"it-kenntnisse", SEC_SKILLS},
     {"kompetenzen", SEC_SKILLS}, {"fachkenntnisse", SEC_SKILLS}, {"compétences", SEC_SKILLS},
     {"compétences techniques", SEC_SKILLS}, {"habilidades", SEC_SKILLS},
-    {"competencias", SEC_SKILLS}, {"conocimientos", SEC_SKILLS},
+    {"competencias", SEC_SKILLS}, {"conocimientos", SEC_SKILLS}, {"umiejętności", SEC_SKILLS},
+    {"competenze", SEC_SKILLS}, {"competências", SEC_SKILLS},
     /* summary */
     {"summary", SEC_SUMMARY}, {"profile", SEC_SUMMARY}, {"professional summary", SEC_SUMMARY},
     {"about", SEC_SUMMARY}, {"about me", SEC_SUMMARY}, {"objective", SEC_SUMMARY},
@@ -80,7 +87,7 @@ static const struct heading phrases[] = {
     {"contact", SEC_CONTACT}, {"contact information", SEC_CONTACT},
     {"contact details", SEC_CONTACT}, {"personal details", SEC_CONTACT},
     {"personal information", SEC_CONTACT}, {"kontakt", SEC_CONTACT},
-    {"persönliche daten", SEC_CONTACT}, {"links", SEC_CONTACT},
+    {"persönliche daten", SEC_CONTACT}, {"links", SEC_CONTACT}, {"profiles", SEC_CONTACT},
     /* everything else we recognise but do not parse */
     {"volunteering", SEC_OTHER}, {"volunteer", SEC_OTHER}, {"volunteer experience", SEC_OTHER},
     {"volunteer work", SEC_OTHER}, {"awards", SEC_OTHER}, {"honors", SEC_OTHER},
@@ -103,7 +110,8 @@ static const struct heading phrases[] = {
 static const struct heading nouns[] = {
     {"experience", SEC_WORK}, {"experiences", SEC_WORK}, {"employment", SEC_WORK},
     {"history", SEC_WORK}, {"internships", SEC_WORK}, {"education", SEC_EDUCATION},
-    {"abilities", SEC_SKILLS}, {"proficiencies", SEC_SKILLS}, {"tools", SEC_SKILLS},
+    {"abilities", SEC_SKILLS}, {"proficiencies", SEC_SKILLS}, {"proficiency", SEC_SKILLS},
+    {"tools", SEC_SKILLS},
     {"expertise", SEC_SKILLS}, {"objective", SEC_SUMMARY}, {"licenses", SEC_CERTS},
     {"credentials", SEC_CERTS}, {"hobbies", SEC_OTHER}, {"affiliations", SEC_OTHER},
     {"memberships", SEC_OTHER}, {"volunteer", SEC_OTHER}, {"publications", SEC_OTHER},
@@ -256,6 +264,23 @@ static bool inline_heading(cw__doc *d, cw__line *l, enum cw__sec cur) {
   return true;
 }
 
+/* A heading in a label column: "Work   Acme Corp   Jan 2019 - Present" (a
+ * grid whose first column names the section, printed on the section's first
+ * row).  The line becomes the heading and keeps the row's other cells as
+ * its content. */
+static bool grid_heading(cw__line *l) {
+  size_t n = l->cell_e[0] - l->cell_b[0];
+  enum cw__sec k = cw__heading_kind(l->text + l->cell_b[0], n, true);
+  if (k == SEC_NONE || k == SEC_CONTACT) return false;
+  l->heading = k;
+  l->inline_content = true;
+  size_t skip = l->cell_b[1];
+  l->text += skip;
+  l->len -= skip;
+  cw__split_cells(l);
+  return true;
+}
+
 void cw__mark_headings(cw__doc *d) {
   bool seen = false, caps_style = false;
   enum cw__sec cur = SEC_NONE, resume = SEC_NONE;
@@ -275,6 +300,12 @@ void cw__mark_headings(cw__doc *d) {
     if (cw__re_find(d->h, RE_FOOTER, l->text, l->len, NULL, NULL)) {
       l->len = 0; /* page footers/numbers carry nothing */
       l->text[0] = 0;
+      continue;
+    }
+    if (!l->bullet && l->ncells > 1 && grid_heading(l)) {
+      cur = l->heading;
+      seen = true;
+      resume = SEC_NONE;
       continue;
     }
     if (l->bullet || l->ncells > 1) continue;
