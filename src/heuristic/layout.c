@@ -265,6 +265,24 @@ static bool is_link_only(cw__doc *d, const cw__eline *e) {
   return n && cw__re_find(d->h, RE_URL, s, n, &b, &en) && b == 0 && en == n;
 }
 
+/* Blanks the cells of a header line that hold only a link ("Maker   2019 -
+ * Present   https://acme.example"): a link names no organisation or role. */
+static void blank_links(cw__doc *d, cw__eline *e) {
+  size_t i = 0;
+  while (i < e->res_len) {
+    while (i < e->res_len && e->res[i] == ' ') i++;
+    size_t b = i;
+    while (i < e->res_len && !(e->res[i] == ' ' && i + 2 < e->res_len && e->res[i + 1] == ' ' &&
+                               e->res[i + 2] == ' '))
+      i++;
+    const char *s = e->res + b;
+    size_t n = i - b, ub, ue;
+    cw__trim(&s, &n);
+    if (n && cw__re_find(d->h, RE_URL, s, n, &ub, &ue) && ub == 0 && ue == n)
+      cw__blank_span(e->res, (size_t)(s - e->res), (size_t)(s - e->res) + n);
+  }
+}
+
 /* Every dated line is an entry's anchor; its names are the line itself and
  * the nearest short lines around it (before first, then after), as many as
  * it lacks of an organisation and a role.  The other lines up to the next
@@ -293,6 +311,7 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
     memset(cur, 0, sizeof *cur);
     cur->date_line = a;
     cur->desc_from = -1;
+    blank_links(d, &el[a]);
     int have = names_on(&el[a]);
     int hdr[MAX_HDR], nh = 0;
     if (have) hdr[nh++] = a;
