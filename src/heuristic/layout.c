@@ -262,6 +262,7 @@ static bool is_link_only(cw__doc *d, const cw__eline *e) {
   const char *s = e->res;
   size_t n = e->res_len, b, en;
   cw__trim(&s, &n);
+  if (n >= 2 && s[0] == '(' && s[n - 1] == ')') s++, n -= 2; /* "(https://acme.example)" */
   return n && cw__re_find(d->h, RE_URL, s, n, &b, &en) && b == 0 && en == n;
 }
 
@@ -399,15 +400,18 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
 
 /* Bullet markers tell the description from the names; without them the
  * dates are the only reliable landmarks. */
-static bool needs_anchors(const cw__eline *el, int n) {
-  int bullets = 0, dated = 0, text = 0;
+static bool needs_anchors(cw__doc *d, const cw__eline *el, int n) {
+  int bullets = 0, dated = 0, text = 0, prose = 0;
   for (int i = 0; i < n; i++) {
     if (el[i].kind == L_BLANK) continue;
     text++;
     if (el[i].l->bullet) bullets++;
     if (el[i].has_date) dated++;
+    else if (el[i].kind == L_HEADER && !el[i].l->bullet && !name_like(d, &el[i])) prose++;
   }
-  return dated > 0 && bullets == 0 && text > 3 * dated;
+  if (!dated) return false;
+  /* With bullets, only when unmarked prose lines sit among the names too. */
+  return bullets ? prose >= 2 * dated : text > 3 * dated;
 }
 
 int cw__layout(cw__doc *d, int from, int to, bool anchors, cw__eline **elp, cw__group **gp) {
@@ -436,7 +440,7 @@ int cw__layout(cw__doc *d, int from, int to, bool anchors, cw__eline **elp, cw__
   }
   *elp = el;
   *gp = g;
-  if (anchors && needs_anchors(el, n)) {
+  if (anchors && needs_anchors(d, el, n)) {
     int ng = group_by_anchors(d, el, n, g, n);
     if (ng >= 0) return ng;
   }

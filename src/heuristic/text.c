@@ -25,7 +25,7 @@ static const char *const patterns[RE__COUNT] = {
                     "(?:\\s+\\d{4,5})?|remote|hybrid|remote,?\\s.*|.*\\(remote\\))$",
     /* "2 years 10 months", "(4 yrs)", "-1 years -2 months" (a duration a
      * theme computed from an end before the start) */
-    [RE_DURATION] = "(?i)^\\(?\\s*-?\\d+\\+?\\s*(?:years?|yrs?|months?|mos?)"
+    [RE_DURATION] = "(?i)^\\(?\\s*(?:a|an|one|-?\\d+\\+?)\\s*(?:years?|yrs?|months?|mos?)"
                     "(?:,?\\s*-?\\d+\\s*(?:months?|mos?))?\\s*\\)?$",
     [RE_DURATION_ANY] = "(?i)[(\\x{00B7}]?\\s*-?\\b\\d+\\+?\\s*(?:years?|yrs?|months?|mos?)\\b"
                         "(?:,?\\s*-?\\d+\\s*(?:months?|mos?)\\b)?\\s*\\)?",
