@@ -279,6 +279,37 @@ static bool alone_on_line(const part *p, int np, const part *x) {
   return x != NULL;
 }
 
+/* A piece of prose taken for a name: long, starting in lower case, or
+ * ending a sentence. */
+static bool sentence_like(const part *x) {
+  if (!x) return false;
+  const char *s = x->s;
+  size_t n = x->n;
+  cw__trim(&s, &n);
+  if (!n) return false;
+  if (cw__word_count(s, n) > 8 || islower((unsigned char)s[0])) return true;
+  return s[n - 1] == '.' && !x->company && cw__word_count(s, n) > 2;
+}
+
+/* How sure the entry is (0..1).  Entries below 0.6 are stored with their
+ * confidence but the profile merge treats them as proposals, not facts
+ * (README, offline provider).  What raises it: a date, both names, a role
+ * word in the title, an organisation word in the company or a company on
+ * a line of its own; what lowers it: a name that reads like a sentence, and
+ * a group with many header lines (the grouping guessed). */
+static double work_confidence(const part *company, const part *title, const cw__group *g, bool alone) {
+  double c = 0.25;
+  if (g->date_line >= 0) c += 0.2;
+  if (company) c += 0.1;
+  if (title) c += 0.1;
+  if (title && title->title) c += 0.15;
+  if (company && (company->company || company->inst)) c += 0.1;
+  else if (company && alone) c += 0.05;
+  if (sentence_like(company) || sentence_like(title)) c -= 0.3;
+  if (g->nhdr > 3) c -= 0.1;
+  return c < 0 ? 0 : c > 1 ? 1 : c;
+}
+
 static json_t *work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const char *prev_company,
                           bool *company_alone) {
   part p[MAX_PARTS];
@@ -338,7 +369,7 @@ static json_t *work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const c
   char lead[512];
   size_t ln = leftovers(p, np, lead, sizeof lead);
   json_object_set_new(o, "description", description(el, g, lead, ln));
-  double conf = 0.4 + (company ? 0.2 : 0) + (title ? 0.2 : 0) + (g->date_line >= 0 ? 0.15 : 0);
+  double conf = work_confidence(company, title, g, *company_alone);
   json_object_set_new(o, "confidence", json_real((double)(int)(conf * 100 + 0.5) / 100));
   return o;
 }
