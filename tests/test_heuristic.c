@@ -745,6 +745,94 @@ START_TEST(test_skills_dictionary_file) {
 }
 END_TEST
 
+/* Organisation / role + dates + link in cells / paragraph and lines without
+ * bullet markers: the dated line anchors the entry. */
+START_TEST(test_anchors_without_bullets) {
+  json_t *d = parse_fixture("anchors_no_bullets.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Vistula Freight");
+  ASSERT_FIELD(d, "work_experience.0.title", "Logistics Planner");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2021-04");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbour Office Gdynia");
+  ASSERT_FIELD(d, "work_experience.1.title", "Dispatcher");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2021-03");
+  const char *desc = json_string_value(json_object_get(json_array_get(json_object_get(d, "work_experience"), 1), "description"));
+  ck_assert_ptr_nonnull(strstr(desc, "berth calendar"));
+  ck_assert_uint_eq(count(d, "education"), 1);
+  json_decref(d);
+}
+END_TEST
+
+/* "Title, Company" above a link line and the dates, prose then bullets. */
+START_TEST(test_title_first_with_prose_and_links) {
+  json_t *d = parse_fixture("title_first_with_prose.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Lumen Analytics");
+  ASSERT_FIELD(d, "work_experience.0.title", "Data Engineer");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Nordlicht Institute");
+  ASSERT_FIELD(d, "work_experience.1.title", "Research Assistant");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2016-03");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2019-12");
+  json_decref(d);
+}
+END_TEST
+
+/* One line per entry with em dash, pipe or middle dot; Portuguese and
+ * Polish months. */
+START_TEST(test_one_line_entries_any_separator) {
+  json_t *d = parse_fixture("one_line_separators.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Porto Harbour Authority");
+  ASSERT_FIELD(d, "work_experience.0.title", "Senior Surveyor");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2019-03");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Atlântico Engineering");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2019-02");
+  ASSERT_FIELD(d, "work_experience.2.company", "Kraków Rail Works");
+  ASSERT_FIELD(d, "work_experience.2.start_date", "2014-07");
+  ASSERT_FIELD(d, "work_experience.2.end_date", "2014-09");
+  json_decref(d);
+}
+END_TEST
+
+/* Two current roles at once, several roles under one employer, and
+ * 03/04/2015 read day first because 25/08/2016 in the same document is. */
+START_TEST(test_concurrent_roles_and_day_first_document) {
+  json_t *d = parse_fixture("concurrent_and_several_roles.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 4);
+  ASSERT_FIELD(d, "work_experience.0.company", "Brightwater Hospital");
+  ASSERT_FIELD(d, "work_experience.0.title", "Ward Manager");
+  ASSERT_FIELD(d, "work_experience.0.location", "Leeds, UK");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Northgate College");
+  ASSERT_FIELD(d, "work_experience.1.title", "Evening Lecturer");
+  ASSERT_FIELD(d, "work_experience.1.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.2.start_date", "2016-08");
+  ASSERT_FIELD(d, "work_experience.3.company", "Brightwater Hospital"); /* inherited */
+  ASSERT_FIELD(d, "work_experience.3.title", "Charge Nurse");
+  ASSERT_FIELD(d, "work_experience.3.start_date", "2015-04");
+  ASSERT_FIELD(d, "work_experience.3.end_date", "2016-08");
+  json_decref(d);
+}
+END_TEST
+
+/* A prose line taken for a name lowers the entry below the 0.6 that the
+ * merge takes as a fact; a clean entry stays above it. */
+START_TEST(test_confidence_threshold) {
+  json_t *d = parse_text("Experience\nAcme Corp\nSoftware Engineer\n2019 - 2021\n"
+                         "Experience\nwe built many things for many clients over the years here\n"
+                         "2015 - 2017\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  json_t *w = json_object_get(d, "work_experience");
+  ck_assert_double_ge(json_real_value(json_object_get(json_array_get(w, 0), "confidence")), 0.6);
+  for (size_t i = 1; i < json_array_size(w); i++)
+    ck_assert_double_lt(json_real_value(json_object_get(json_array_get(w, i), "confidence")), 0.6);
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -779,6 +867,11 @@ int main(void) {
   tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_bounded_output_on_huge_input);
   tcase_add_test(tc, test_skills_dictionary_file);
+  tcase_add_test(tc, test_anchors_without_bullets);
+  tcase_add_test(tc, test_title_first_with_prose_and_links);
+  tcase_add_test(tc, test_one_line_entries_any_separator);
+  tcase_add_test(tc, test_concurrent_roles_and_day_first_document);
+  tcase_add_test(tc, test_confidence_threshold);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

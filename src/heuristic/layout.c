@@ -229,6 +229,14 @@ static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg)
 
 /* ---- grouping around date anchors (sections without bullet markers) ------ */
 
+static bool is_link_only(cw__doc *d, const cw__eline *e) {
+  const char *s = e->res;
+  size_t n = e->res_len, b, en;
+  cw__trim(&s, &n);
+  if (n >= 2 && s[0] == '(' && s[n - 1] == ')') s++, n -= 2; /* "(https://acme.example)" */
+  return n && cw__re_find(d->h, RE_URL, s, n, &b, &en) && b == 0 && en == n;
+}
+
 /* Could name an organisation or a role: short, not a sentence, not a link. */
 static bool name_like(cw__doc *d, const cw__eline *e) {
   if (e->kind != L_HEADER) return false;
@@ -237,9 +245,7 @@ static bool name_like(cw__doc *d, const cw__eline *e) {
   cw__trim(&s, &n);
   if (!n || cw__word_count(s, n) > 9 || islower((unsigned char)s[0])) return false;
   if (s[n - 1] == '.' && !cw__score_words(s, n, W_COMPANY)) return false;
-  size_t b, en;
-  if (cw__re_find(d->h, RE_URL, s, n, &b, &en) && b == 0 && en == n) return false;
-  return true;
+  return !is_link_only(d, e);
 }
 
 /* How many names (organisation, role) the anchor line carries besides its
@@ -258,13 +264,6 @@ static int names_on(const cw__eline *e) {
   return 1;
 }
 
-static bool is_link_only(cw__doc *d, const cw__eline *e) {
-  const char *s = e->res;
-  size_t n = e->res_len, b, en;
-  cw__trim(&s, &n);
-  if (n >= 2 && s[0] == '(' && s[n - 1] == ')') s++, n -= 2; /* "(https://acme.example)" */
-  return n && cw__re_find(d->h, RE_URL, s, n, &b, &en) && b == 0 && en == n;
-}
 
 /* Blanks the cells of a header line that hold only a link ("Maker   2019 -
  * Present   https://acme.example"): a link names no organisation or role. */
@@ -322,11 +321,11 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
     bool back_open = true, fwd_open = true;
     while (have < 2 && nh < MAX_HDR - 1 && steps++ < 6 && (back_open || fwd_open)) {
       if (back_open) {
-        while (b > prev_end && el[b].kind == L_BLANK) b--;
+        while (b > prev_end && (el[b].kind == L_BLANK || is_link_only(d, &el[b]))) b--;
         if (b > prev_end && owner[b] == -1 && name_like(d, &el[b])) {
           hdr[nh++] = b;
           owner[b] = -2;
-          have++;
+          have += names_on(&el[b]);
           b--;
           continue;
         }
@@ -337,7 +336,7 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
         if (after < next_a && name_like(d, &el[after]) && !el[after].has_date) {
           hdr[nh++] = after;
           owner[after] = -2;
-          have++;
+          have += names_on(&el[after]);
           after++;
           continue;
         }
