@@ -281,6 +281,18 @@ static bool grid_heading(cw__line *l) {
   return true;
 }
 
+/* "Teravision Technologies" inside a work section names an employer, not a
+ * section: a heading found only by its last word, when that word is also an
+ * organisation word. */
+static bool org_not_heading(const cw__line *l) {
+  if (cw__heading_kind(l->text, l->len, true) != SEC_NONE) return false;
+  size_t n = l->len;
+  while (n && (l->text[n - 1] == ' ' || l->text[n - 1] == ':')) n--;
+  size_t b = n;
+  while (b && l->text[b - 1] != ' ') b--;
+  return b > 0 && cw__word_in(l->text + b, n - b, W_COMPANY);
+}
+
 void cw__mark_headings(cw__doc *d) {
   bool seen = false, caps_style = false;
   enum cw__sec cur = SEC_NONE, resume = SEC_NONE;
@@ -310,6 +322,8 @@ void cw__mark_headings(cw__doc *d) {
     }
     if (l->bullet || l->ncells > 1) continue;
     enum cw__sec k = cw__heading_kind(l->text, l->len, false);
+    if (k != SEC_NONE && (cur == SEC_WORK || cur == SEC_EDUCATION) && org_not_heading(l))
+      k = SEC_NONE;
     int letters;
     if (k == SEC_NONE && seen && caps_style && l->len <= 40 && all_caps(l->text, l->len, &letters) &&
         letters >= 4 && cw__word_count(l->text, l->len) <= 4 && (i == 0 || !d->lines[i - 1].len) &&
