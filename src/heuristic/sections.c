@@ -281,6 +281,16 @@ static bool grid_heading(cw__line *l) {
   return true;
 }
 
+/* The same label on several lines ("HIGHLIGHTS" in every entry) marks a
+ * part of each entry, not a section of the document. */
+static bool repeated(const cw__doc *d, int i) {
+  const cw__line *l = &d->lines[i];
+  for (int j = 0; j < d->nlines; j++)
+    if (j != i && d->lines[j].len == l->len && memcmp(d->lines[j].text, l->text, l->len) == 0)
+      return true;
+  return false;
+}
+
 /* "Teravision Technologies" inside a work section names an employer, not a
  * section: a heading found only by its last word, when that word is also an
  * organisation word. */
@@ -327,7 +337,7 @@ void cw__mark_headings(cw__doc *d) {
     int letters;
     if (k == SEC_NONE && seen && caps_style && l->len <= 40 && all_caps(l->text, l->len, &letters) &&
         letters >= 4 && cw__word_count(l->text, l->len) <= 4 && (i == 0 || !d->lines[i - 1].len) &&
-        !entry_like(d, i))
+        !entry_like(d, i) && !repeated(d, i))
       k = SEC_OTHER; /* a heading of a section we do not parse */
     if (k == SEC_NONE && inline_heading(d, l, cur)) {
       /* The section it interrupted goes on at the next line. */
