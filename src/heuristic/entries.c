@@ -310,8 +310,16 @@ static double work_confidence(const part *company, const part *title, const cw__
   return c < 0 ? 0 : c > 1 ? 1 : c;
 }
 
+/* x comes before y in the text. */
+static bool before(const part *x, const part *y) {
+  return x->line < y->line || (x->line == y->line && x < y);
+}
+
+/* order: the section's usual order of title and company (1: title first,
+ * -1: company first, 0: unknown), applied when no keyword tells them apart;
+ * *evidence gets this entry's order when keywords did tell (else 0). */
 static json_t *work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const char *prev_company,
-                          bool *company_alone) {
+                          int order, int *evidence, bool *company_alone) {
   part p[MAX_PARTS];
   int np = parts_of(d, el, g, p, true);
   if (!np) return NULL;
@@ -332,6 +340,17 @@ static json_t *work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const c
       company = other;
     } else {
       title = other;
+    }
+  }
+  *evidence = 0;
+  if (title && company) {
+    bool known = title->title > 0 || company->company > 0 || company->inst > 0;
+    if (known && !(title->title > 0 && (company->title > 0 || title->company + title->inst > 0)))
+      *evidence = before(title, company) ? 1 : -1;
+    if (!known && order && (order > 0) != before(title, company)) {
+      part *t = title;
+      title = company;
+      company = t;
     }
   }
   if (!loc) loc = take(best(p, np, sc_loc));
@@ -560,10 +579,21 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
   cw__group *g;
   int ng = cw__layout(d, from, to, kind == SEC_WORK, &el, &g);
   bool alone = false; /* the previous employer sat on a line of its own */
+  /* The entries of one section follow one template: where keywords tell
+   * title from company, they also tell the order the others use. */
+  int order = 0;
+  for (int i = 0; kind == SEC_WORK && i < ng && i < CW__MAX_ENTRIES; i++) {
+    int ev = 0;
+    json_decref(work_entry(d, el, &g[i], NULL, 0, &ev, &alone));
+    order += ev;
+  }
+  order = order > 0 ? 1 : order < 0 ? -1 : 0;
+  alone = false;
   for (int i = 0; i < ng && json_array_size(out) < CW__MAX_ENTRIES; i++) {
     size_t have = json_array_size(out);
     const char *prev = have && alone ? json_string_value(json_object_get(json_array_get(out, have - 1), "company")) : NULL;
-    json_t *e = kind == SEC_WORK ? work_entry(d, el, &g[i], prev, &alone)
+    int ev;
+    json_t *e = kind == SEC_WORK ? work_entry(d, el, &g[i], prev, order, &ev, &alone)
               : kind == SEC_EDUCATION ? edu_entry(d, el, &g[i])
               : project_entry(d, el, &g[i]);
     if (e) json_array_append_new(out, e);
