@@ -75,7 +75,7 @@ static bool company_suffix(const char *s, size_t n) {
 }
 
 /* Splits s at a comma unless the comma is part of a location or company name. */
-static void split_commas(cw__doc *d, part *p, int *np, const char *s, size_t n, int line) {
+static void split_commas(cw__doc *d, part *p, int *np, const char *s, size_t n, int line, bool whole_org) {
   cw__trim(&s, &n);
   if (cw__is_location(d, s, n) || !memchr(s, ',', n)) {
     add_part(d, p, np, s, n, line, false);
@@ -107,28 +107,46 @@ static void split_commas(cw__doc *d, part *p, int *np, const char *s, size_t n, 
     lens[ns - 2] = (size_t)(segs[ns - 1] + lens[ns - 1] - segs[ns - 2]);
     ns--;
   }
+  /* "Kempner Institute, Harvard University" on a line of its own while
+   * another line holds the role: one organisation, unless a piece is a place. */
+  bool place = false;
+  for (int i = 0; i < ns && whole_org; i++) place |= cw__is_location(d, segs[i], lens[i]);
+  if (whole_org && !place && ns > 1) {
+    add_part(d, p, np, s, n, line, false);
+    return;
+  }
   for (int i = 0; i < ns; i++) add_part(d, p, np, segs[i], lens[i], line, true);
 }
 
 static int parts_of(cw__doc *d, cw__eline *el, const cw__group *g, part *p, bool work) {
   int np = 0;
+  int titled = 0; /* header lines with a role word */
+  for (int h = 0; work && h < g->nhdr; h++)
+    titled += cw__score_words(el[g->hdr[h]].res, el[g->hdr[h]].res_len, W_TITLE) > 0;
   for (int h = 0; h < g->nhdr; h++) {
     const cw__eline *e = &el[g->hdr[h]];
     const char *s = e->res, *end = e->res + e->res_len, *q = s;
     int depth = 0, first = np;
+    bool whole_org = work && titled && !cw__score_words(e->res, e->res_len, W_TITLE) &&
+                     !memmem(e->res, e->res_len, "   ", 3) && !memchr(e->res, '|', e->res_len);
     while (q < end) {
       if (*q == '(') depth++;
       if (*q == ')' && depth) depth--;
       size_t sl = depth ? 0 : sep_at(q, (size_t)(end - q), work);
+      /* "State University of New York at Stony Brook": "at" inside a
+       * school's or organisation's name, not "Title at Company". */
+      if (sl == 4 && memcmp(q, " at ", 4) == 0 && !cw__score_words(s, (size_t)(q - s), W_TITLE) &&
+          (cw__score_words(s, (size_t)(q - s), W_INST) || cw__score_words(s, (size_t)(q - s), W_COMPANY)))
+        sl = 0;
       if (sl) {
-        split_commas(d, p, &np, s, (size_t)(q - s), h);
+        split_commas(d, p, &np, s, (size_t)(q - s), h, whole_org);
         q += sl;
         s = q;
       } else {
         q++;
       }
     }
-    split_commas(d, p, &np, s, (size_t)(end - s), h);
+    split_commas(d, p, &np, s, (size_t)(end - s), h, whole_org);
     for (int k = first; k < np; k++) p[k].with_date = g->hdr[h] == g->date_line;
   }
   return np;
