@@ -336,11 +336,30 @@ static bool before(const part *x, const part *y) {
 /* order: the section's usual order of title and company (1: title first,
  * -1: company first, 0: unknown), applied when no keyword tells them apart;
  * *evidence gets this entry's order when keywords did tell (else 0). */
-static json_t *work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const char *prev_company,
-                          int order, int *evidence, bool *company_alone) {
+/* The name is a header line of its own in another entry of the section too
+ * ("Southern California Edison" above each of its roles): an employer. */
+static bool repeats(const cw__eline *el, const cw__group *g, int ng, const cw__group *self,
+                    const part *x) {
+  for (int k = 0; k < ng; k++) {
+    if (&g[k] == self) continue;
+    for (int h = 0; h < g[k].nhdr; h++) {
+      const char *s = el[g[k].hdr[h]].res;
+      size_t n = el[g[k].hdr[h]].res_len;
+      cw__trim(&s, &n);
+      if (n == x->n && memcmp(s, x->s, n) == 0) return true;
+    }
+  }
+  return false;
+}
+
+static json_t *work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__group *all,
+                          int ng, const char *prev_company, int order, int *evidence,
+                          bool *company_alone) {
   part p[MAX_PARTS];
   int np = parts_of(d, el, g, p, true);
   if (!np) return NULL;
+  for (int i = 0; i < np; i++)
+    if (!p[i].title && !p[i].loc && repeats(el, all, ng, g, &p[i])) p[i].company += 2;
   part *loc = np > 1 ? take(best(p, np, sc_loc)) : NULL;
   part *title = take(best(p, np, sc_title));
   part *company = take(best(p, np, sc_company));
@@ -602,7 +621,7 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
   int order = 0;
   for (int i = 0; kind == SEC_WORK && i < ng && i < CW__MAX_ENTRIES; i++) {
     int ev = 0;
-    json_decref(work_entry(d, el, &g[i], NULL, 0, &ev, &alone));
+    json_decref(work_entry(d, el, &g[i], g, ng < CW__MAX_ENTRIES ? ng : CW__MAX_ENTRIES, NULL, 0, &ev, &alone));
     order += ev;
   }
   order = order > 0 ? 1 : order < 0 ? -1 : 0;
@@ -611,7 +630,7 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
     size_t have = json_array_size(out);
     const char *prev = have && alone ? json_string_value(json_object_get(json_array_get(out, have - 1), "company")) : NULL;
     int ev;
-    json_t *e = kind == SEC_WORK ? work_entry(d, el, &g[i], prev, order, &ev, &alone)
+    json_t *e = kind == SEC_WORK ? work_entry(d, el, &g[i], g, ng < CW__MAX_ENTRIES ? ng : CW__MAX_ENTRIES, prev, order, &ev, &alone)
               : kind == SEC_EDUCATION ? edu_entry(d, el, &g[i])
               : project_entry(d, el, &g[i]);
     if (e) json_array_append_new(out, e);
