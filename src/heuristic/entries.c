@@ -614,7 +614,7 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
   json_t *out = json_array();
   cw__eline *el;
   cw__group *g;
-  int ng = cw__layout(d, from, to, kind == SEC_WORK, &el, &g);
+  int ng = cw__layout(d, from, to, kind == SEC_WORK ? 2 : 0, &el, &g);
   bool alone = false; /* the previous employer sat on a line of its own */
   /* The entries of one section follow one template: where keywords tell
    * title from company, they also tell the order the others use. */

@@ -289,7 +289,7 @@ static void blank_links(cw__doc *d, cw__eline *e) {
  * entry's first line are its description.  Used where bullets do not mark
  * the description, so that "Organisation / Role / dates / paragraph" reads
  * the same whichever order the theme prints them in. */
-static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg) {
+static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg, int want) {
   int na = 0;
   int *anchor = malloc((size_t)n * sizeof *anchor);
   int *owner = malloc((size_t)n * sizeof *owner); /* -1 free, -2 header, k: anchor k */
@@ -319,7 +319,7 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
     /* before: up to two name-like lines, not crossing the previous anchor */
     int b = a - 1, after = a + 1, steps = 0;
     bool back_open = true, fwd_open = true;
-    while (have < 2 && nh < MAX_HDR - 1 && steps++ < 6 && (back_open || fwd_open)) {
+    while (have < want && nh < MAX_HDR - 1 && steps++ < 6 && (back_open || fwd_open)) {
       if (back_open) {
         while (b > prev_end && (el[b].kind == L_BLANK || is_link_only(d, &el[b]))) b--;
         if (b > prev_end && owner[b] == -1 && name_like(d, &el[b])) {
@@ -331,7 +331,7 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
         }
         back_open = false;
       }
-      if (fwd_open && have < 2) {
+      if (fwd_open && have < want) {
         while (after < next_a && (el[after].kind == L_BLANK || is_link_only(d, &el[after]))) after++;
         if (after < next_a && name_like(d, &el[after]) && !el[after].has_date) {
           hdr[nh++] = after;
@@ -413,7 +413,7 @@ static bool needs_anchors(cw__doc *d, const cw__eline *el, int n) {
   return bullets ? prose >= 2 * dated : text > 3 * dated;
 }
 
-int cw__layout(cw__doc *d, int from, int to, bool anchors, cw__eline **elp, cw__group **gp) {
+int cw__layout(cw__doc *d, int from, int to, int anchor_names, cw__eline **elp, cw__group **gp) {
   int n = to - from;
   *elp = NULL;
   *gp = NULL;
@@ -439,8 +439,8 @@ int cw__layout(cw__doc *d, int from, int to, bool anchors, cw__eline **elp, cw__
   }
   *elp = el;
   *gp = g;
-  if (anchors && needs_anchors(d, el, n)) {
-    int ng = group_by_anchors(d, el, n, g, n);
+  if (anchor_names && needs_anchors(d, el, n)) {
+    int ng = group_by_anchors(d, el, n, g, n, anchor_names);
     if (ng >= 0) return ng;
   }
   return group_lines(d, el, n, g, n);

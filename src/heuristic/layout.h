@@ -30,9 +30,10 @@ typedef struct {
 
 /* Classifies the section's lines and groups them into entries.  Returns the
  * number of groups; *el (n lines, each with its own res) and *g are
- * allocated, freed with cw__layout_free.  With anchors, a section whose
- * description is not marked by bullets is grouped around its dated lines. */
-int cw__layout(cw__doc *d, int from, int to, bool anchors, cw__eline **el, cw__group **g);
+ * allocated, freed with cw__layout_free.  With anchor_names > 0, a section
+ * whose description is not marked by bullets is grouped around its dated
+ * lines, each taking that many name lines (organisation, role, ...). */
+int cw__layout(cw__doc *d, int from, int to, int anchor_names, cw__eline **el, cw__group **g);
 void cw__layout_free(cw__eline *el, int n, cw__group *g);
 bool cw__filler_only(const char *s, size_t n);
 void cw__blank_span(char *s, size_t b, size_t e);
