@@ -157,7 +157,28 @@ static void add_urls(cw__doc *d, const char *s, size_t n, json_t *urls) {
   }
 }
 
+/* A cell that holds nothing but a phone number written as one ("(260)
+ * 673-5369", "+48603709923"): contact columns printed away from the top. */
+static bool phone_cell(cw__doc *d, const cw__line *l, json_t **out) {
+  for (int k = 0; k < l->ncells; k++) {
+    const char *s = l->text + l->cell_b[k];
+    size_t n = l->cell_e[k] - l->cell_b[k], b, e;
+    cw__trim(&s, &n);
+    if (n < 7 || !cw__re_find(d->h, RE_PHONE, s, n, &b, &e) || b != 0 || e != n) continue;
+    int seps = 0;
+    for (size_t i = 0; i < n; i++) seps += s[i] == ' ' || s[i] == '-' || s[i] == '.';
+    if (!(s[0] == '+' || s[0] == '(' || seps >= 2) || !valid_phone(s, n)) continue;
+    *out = cw__str(s, n);
+    return true;
+  }
+  return false;
+}
+
 static void email_phone_anywhere(cw__doc *d, json_t *c) {
+  for (int i = 0; i < d->nlines && json_is_null(json_object_get(c, "phone")); i++) {
+    json_t *ph = NULL;
+    if (!d->lines[i].bullet && phone_cell(d, &d->lines[i], &ph)) json_object_set_new(c, "phone", ph);
+  }
   for (int i = 0; i < d->nlines; i++) {
     cw__line *l = &d->lines[i];
     size_t b, e;
