@@ -118,6 +118,30 @@ static void split_commas(cw__doc *d, part *p, int *np, const char *s, size_t n, 
   for (int i = 0; i < ns; i++) add_part(d, p, np, segs[i], lens[i], line, true);
 }
 
+/* Some word of s is a degree ("BSc", "Master"). */
+static bool has_degree_word(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && strchr(" ,;/()-", s[i])) i++;
+    if (i < n && cw__starts_with_degree(s + i, n - i)) return true;
+    while (i < n && !strchr(" ,;/()-", s[i])) i++;
+  }
+  return false;
+}
+
+/* "Leading University, Sylhet, Bangladesh", "Harvard University, Kempner
+ * Institute": what follows the first comma is a place or another
+ * organisation, not a field ("Riverside University, Physics"). */
+static bool school_and_place(cw__doc *d, const char *s, size_t n) {
+  const char *c = memchr(s, ',', n);
+  if (!c) return false;
+  const char *t = c + 1;
+  size_t tn = n - (size_t)(t - s);
+  cw__trim(&t, &tn);
+  if (!tn) return false;
+  return cw__score_words(t, tn, W_INST) || cw__score_words(t, tn, W_COMPANY) || cw__is_location(d, t, tn);
+}
+
 static int parts_of(cw__doc *d, cw__eline *el, const cw__group *g, part *p, bool work) {
   int np = 0;
   int titled = 0; /* header lines with a role word */
@@ -127,8 +151,14 @@ static int parts_of(cw__doc *d, cw__eline *el, const cw__group *g, part *p, bool
     const cw__eline *e = &el[g->hdr[h]];
     const char *s = e->res, *end = e->res + e->res_len, *q = s;
     int depth = 0, first = np;
+    bool whole_line = false;
     bool whole_org = work && titled && !cw__score_words(e->res, e->res_len, W_TITLE) &&
                      !memmem(e->res, e->res_len, "   ", 3) && !memchr(e->res, '|', e->res_len);
+    /* "University of California, Davis", "Harvard University, Kempner
+     * Institute": a school line without a degree is one institution. */
+    if (!work && !memmem(e->res, e->res_len, "   ", 3) && !memchr(e->res, '|', e->res_len) &&
+        cw__score_words(e->res, e->res_len, W_INST) && !has_degree_word(e->res, e->res_len))
+      whole_line = school_and_place(d, e->res, e->res_len);
     while (q < end) {
       if (*q == '(') depth++;
       if (*q == ')' && depth) depth--;
@@ -146,7 +176,8 @@ static int parts_of(cw__doc *d, cw__eline *el, const cw__group *g, part *p, bool
         q++;
       }
     }
-    split_commas(d, p, &np, s, (size_t)(end - s), h, whole_org);
+    if (whole_line) add_part(d, p, &np, s, (size_t)(end - s), h, false);
+    else split_commas(d, p, &np, s, (size_t)(end - s), h, whole_org);
     for (int k = first; k < np; k++) p[k].with_date = g->hdr[h] == g->date_line;
   }
   return np;
