@@ -833,6 +833,75 @@ START_TEST(test_confidence_threshold) {
 }
 END_TEST
 
+/* "Halvorsen Technologies" above each of its roles is the employer, not a
+ * "Technologies" heading; HIGHLIGHTS in every entry does not end the
+ * section; "State University of New York at Albany" stays one school; the
+ * phone in a contact column at the end is found. */
+START_TEST(test_repeated_employer_labels_and_contact_column) {
+  json_t *d = parse_fixture("employer_repeated_sidebar_contact.txt");
+  ASSERT_FIELD(d, "contact.phone", "(+33) 6 12 34 56 78");
+  ASSERT_FIELD(d, "contact.email", "ines.moreau@example.com");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Halvorsen Technologies");
+  ASSERT_FIELD(d, "work_experience.0.title", "Platform Lead");
+  ASSERT_FIELD(d, "work_experience.1.company", "Halvorsen Technologies");
+  ASSERT_FIELD(d, "work_experience.1.title", "Build Engineering");
+  ASSERT_FIELD(d, "work_experience.2.company", "Kestrel Marine Institute");
+  ASSERT_FIELD(d, "work_experience.2.title", "Software Developer");
+  ASSERT_FIELD(d, "education.0.institution", "State University of New York at Albany");
+  json_decref(d);
+}
+END_TEST
+
+/* Titles first in the entries whose keywords tell; the same order for
+ * the ones whose words do not (Polish titles and organisations);
+ * "Kempner Institute, Harvard University" on its own line is one employer. */
+START_TEST(test_section_order_and_comma_organisations) {
+  json_t *d = parse_text("Experience\n\nKontroler jakości\nZakłady Północ\n2019 - 2021\n\n"
+                         "Senior Analyst\nNorthwind Bank\n2016 - 2019\n\n"
+                         "Research Assistant\nKempner Institute, Harvard University\n2014 - 2016\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.title", "Kontroler jakości");
+  ASSERT_FIELD(d, "work_experience.0.company", "Zakłady Północ");
+  ASSERT_FIELD(d, "work_experience.2.company", "Kempner Institute, Harvard University");
+  json_decref(d);
+  /* "Technology" is an organisation word, but Northwind heads both roles */
+  d = parse_text("Experience\n\nNorthwind\nCloud Technology Architecture\n2019 - 2021\n\n"
+                 "Northwind\nPlatform Engineer\n2016 - 2019\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Northwind");
+  ASSERT_FIELD(d, "work_experience.0.title", "Cloud Technology Architecture");
+  json_decref(d);
+  d = parse_text("Education\nLeading University, Sylhet, Bangladesh\nBachelor of Science\n2012 - 2016\n");
+  ASSERT_FIELD(d, "education.0.institution", "Leading University, Sylhet, Bangladesh");
+  json_decref(d);
+}
+END_TEST
+
+/* A label column: the section's name printed on its first row
+ * ("Work   Acme   dates"); "Work" alone is a heading too. */
+START_TEST(test_grid_label_column_headings) {
+  json_t *d = parse_text("Ada Brook\n\nEducation\tRiverside University\t2010 - 2014\n"
+                         "Bachelor of Arts\n\nWork\tQuarry Labs\tMarch 2019 - Present\n"
+                         "Platform Engineer\nRan the build farm.\nWrote the release tooling.\n"
+                         "Kept the package mirror up.\n\n"
+                         "Skills\tPython, SQL\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quarry Labs");
+  ASSERT_FIELD(d, "work_experience.0.title", "Platform Engineer");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  json_decref(d);
+  d = parse_text("Ada Brook\n\nWork\n\nQuarry Labs\n\nPlatform Engineer\t2019-03-01 - Present\n\n"
+                 "Ran the build farm and the package mirror for four teams.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quarry Labs");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2019-03");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -872,6 +941,9 @@ int main(void) {
   tcase_add_test(tc, test_one_line_entries_any_separator);
   tcase_add_test(tc, test_concurrent_roles_and_day_first_document);
   tcase_add_test(tc, test_confidence_threshold);
+  tcase_add_test(tc, test_repeated_employer_labels_and_contact_column);
+  tcase_add_test(tc, test_section_order_and_comma_organisations);
+  tcase_add_test(tc, test_grid_label_column_headings);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
