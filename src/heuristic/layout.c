@@ -244,6 +244,11 @@ static bool name_like(cw__doc *d, const cw__eline *e) {
   size_t n = e->res_len;
   cw__trim(&s, &n);
   if (!n || cw__word_count(s, n) > 9 || islower((unsigned char)s[0])) return false;
+  /* "40%+ Mobile Traffic", "$6.5 Million saved", "181K+ hours": figures */
+  size_t w = 0;
+  while (w < n && s[w] != ' ') w++;
+  if (memchr(s, '$', w) || memchr(s, '%', w) || (isdigit((unsigned char)s[0]) && memchr(s, '+', w)))
+    return false;
   if (s[n - 1] == '.' && !cw__score_words(s, n, W_COMPANY)) return false;
   return !is_link_only(d, e);
 }
@@ -316,31 +321,37 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
     int hdr[MAX_HDR], nh = 0;
     if (have) hdr[nh++] = a;
     owner[a] = -2;
-    /* before: up to two name-like lines, not crossing the previous anchor */
-    int b = a - 1, after = a + 1, steps = 0;
-    bool back_open = true, fwd_open = true;
-    while (have < want && nh < MAX_HDR - 1 && steps++ < 6 && (back_open || fwd_open)) {
-      if (back_open) {
-        while (b > prev_end && (el[b].kind == L_BLANK || is_link_only(d, &el[b]))) b--;
-        if (b > prev_end && owner[b] == -1 && name_like(d, &el[b])) {
-          hdr[nh++] = b;
-          owner[b] = -2;
-          have += names_on(&el[b]);
-          b--;
-          continue;
+    /* Name lines: first those of the anchor's own block (no blank line in
+     * between), before it then after it; then across blank lines.  Never
+     * past the previous entry's names or the next anchor. */
+    int b = a - 1, after = a + 1;
+    for (int pass = 0; pass < 2; pass++) {
+      bool cross = pass == 1;
+      bool back_open = true, fwd_open = true;
+      for (int steps = 0; have < want && nh < MAX_HDR - 1 && steps < 6 && (back_open || fwd_open); steps++) {
+        if (back_open) {
+          while (b > prev_end && ((cross && el[b].kind == L_BLANK) || is_link_only(d, &el[b]))) b--;
+          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b])) {
+            hdr[nh++] = b;
+            owner[b] = -2;
+            have += names_on(&el[b]);
+            b--;
+            continue;
+          }
+          back_open = false;
         }
-        back_open = false;
-      }
-      if (fwd_open && have < want) {
-        while (after < next_a && (el[after].kind == L_BLANK || is_link_only(d, &el[after]))) after++;
-        if (after < next_a && name_like(d, &el[after]) && !el[after].has_date) {
-          hdr[nh++] = after;
-          owner[after] = -2;
-          have += names_on(&el[after]);
-          after++;
-          continue;
+        if (fwd_open && have < want) {
+          while (after < next_a && ((cross && el[after].kind == L_BLANK) || is_link_only(d, &el[after])))
+            after++;
+          if (after < next_a && name_like(d, &el[after]) && !el[after].has_date) {
+            hdr[nh++] = after;
+            owner[after] = -2;
+            have += names_on(&el[after]);
+            after++;
+            continue;
+          }
+          fwd_open = false;
         }
-        fwd_open = false;
       }
     }
     /* a place printed on a line of its own next to the names */
