@@ -375,7 +375,10 @@ static int range_end(const tok *t, int i, int n, int order, ymd start, ymd *end,
     return 1;
   }
   int used = one_date(t, i, n, order, end);
-  if (used) return cmp_ymd(*end, start) >= 0 ? used : 0;
+  /* An end before the start is a range as printed when both ends name a
+   * month ("Mar 2023 - Dec 2005", a slip the resume made); "2021 - 2019"
+   * is two years, not a range. */
+  if (used) return cmp_ymd(*end, start) >= 0 || (end->month && start.month) ? used : 0;
   /* "2018–20": two-digit end year. */
   if (t[i].kind == T_NUM && t[i].ndigits == 2 && start.month == 0) {
     int y = start.year / 100 * 100 + t[i].val;

@@ -158,6 +158,12 @@ START_TEST(test_backwards_and_bounds) {
   ck_assert_int_eq(cw_dates_find(s, strlen(s), &r), 0);
   ck_assert(!r.is_range);
   ck_assert_str_eq(r.start, "2021");
+  /* With months on both sides it is the range as printed, backwards. */
+  const char *back = "Mar 2023 - Dec 2005";
+  ck_assert_int_eq(cw_dates_find(back, strlen(back), &r), 0);
+  ck_assert(r.is_range);
+  ck_assert_str_eq(r.start, "2023-03");
+  ck_assert_str_eq(r.end, "2005-12");
   /* Months out of range are not months. */
   const char *t = "13/2019";
   ck_assert_int_eq(cw_dates_find(t, strlen(t), &r), 0);
