@@ -555,6 +555,12 @@ static json_t *edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
   if (np > 1) take(best(p, np, sc_loc)); /* the place is not part of the contract */
   part *degree = take(best(p, np, sc_degree));
   part *inst = take(best(p, np, sc_inst));
+  /* Without a date, a school word or a degree the lines are a list of
+   * courses or notes ("computer programming", "morphology"), not a school. */
+  if (!inst && !degree && g->date_line < 0) {
+    json_decref(gpa);
+    return NULL;
+  }
   if (!inst)
     for (int i = 0; i < np && !inst; i++)
       if (!p[i].used && !p[i].loc) inst = take(&p[i]);
