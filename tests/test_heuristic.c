@@ -902,6 +902,26 @@ START_TEST(test_grid_label_column_headings) {
 }
 END_TEST
 
+/* Three columns: the role and dates, then the description beginning on
+ * the same row and going on below it; the employer one block above. */
+START_TEST(test_description_column_beside_dates) {
+  json_t *d = parse_text("Work\n\nBrightline Co\n\nData Analyst 2019-01-01 - 2021-06-30\tBuilt the weekly\n"
+                         "sales report, its dashboards\nand the data checks.\nMoved the team to SQL.\n\n"
+                         "Harbor Trust\n\nLedger Clerk 2016-01-01 - 2018-12-31\tKept the ledger\n"
+                         "Balanced three branches\nTrained two new clerks\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Brightline Co");
+  ASSERT_FIELD(d, "work_experience.0.title", "Data Analyst");
+  ASSERT_FIELD(d, "work_experience.0.end_date", "2021-06");
+  const char *desc = json_string_value(json_object_get(json_array_get(json_object_get(d, "work_experience"), 0), "description"));
+  ck_assert_ptr_nonnull(desc);
+  ck_assert_msg(strncmp(desc, "Built the weekly", 16) == 0, "description: %s", desc);
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbor Trust");
+  ASSERT_FIELD(d, "work_experience.1.title", "Ledger Clerk");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -944,6 +964,7 @@ int main(void) {
   tcase_add_test(tc, test_repeated_employer_labels_and_contact_column);
   tcase_add_test(tc, test_section_order_and_comma_organisations);
   tcase_add_test(tc, test_grid_label_column_headings);
+  tcase_add_test(tc, test_description_column_beside_dates);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -273,7 +273,7 @@ static void set_dates(json_t *o, const cw__eline *el, const cw__group *g, bool s
 }
 
 /* Bullets become items; continuation lines are joined to their item. */
-static json_t *description(const cw__eline *el, const cw__group *g, const char *lead, size_t lead_n) {
+static json_t *description_body(const cw__eline *el, const cw__group *g, const char *lead, size_t lead_n) {
   size_t cap = lead_n + 2;
   for (int i = g->desc_from; g->desc_from >= 0 && i <= g->desc_to; i++) cap += el[i].res_len + 2;
   char *buf = malloc(cap);
@@ -304,6 +304,23 @@ static json_t *description(const cw__eline *el, const cw__group *g, const char *
   json_t *v = cw__str(buf, o);
   free(buf);
   return v;
+}
+
+static json_t *description(const cw__eline *el, const cw__group *g, const char *lead, size_t lead_n) {
+  const cw__eline *dl = g->date_line >= 0 ? &el[g->date_line] : NULL;
+  if (dl && dl->tail_e > dl->tail_b) {
+    /* the description's first words sat right of the date cell */
+    size_t tn = dl->tail_e - dl->tail_b;
+    char *buf = malloc(tn + 1 + lead_n + 1);
+    if (!buf) return json_null();
+    memcpy(buf, dl->l->text + dl->tail_b, tn);
+    if (lead_n) buf[tn++] = '\n';
+    memcpy(buf + tn, lead, lead_n);
+    json_t *v = description_body(el, g, buf, tn + lead_n);
+    free(buf);
+    return v;
+  }
+  return description_body(el, g, lead, lead_n);
 }
 
 /* Header parts nobody claimed (a company blurb, a project tagline). */

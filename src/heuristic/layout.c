@@ -270,6 +270,25 @@ static int names_on(const cw__eline *e) {
 }
 
 
+/* "Neuro-AI Researcher   2024 - Present   Built and maintained pipelines
+ * to": in a row of cells with names before the date, a cell right of the
+ * date that is not a place begins the description (a third column). */
+static void cut_tail(cw__doc *d, cw__eline *e) {
+  const cw__line *l = e->l;
+  if (l->ncells < 2 || e->date_src != l->text || cw__filler_only(l->text, e->date.begin)) return;
+  for (int c = 1; c < l->ncells; c++) {
+    if (l->cell_b[c] < e->date.end_off) continue;
+    const char *s = e->res + l->cell_b[c];
+    size_t n = l->cell_e[c] - l->cell_b[c];
+    cw__trim(&s, &n);
+    if (!n || cw__is_location(d, s, n)) continue;
+    e->tail_b = l->cell_b[c];
+    e->tail_e = l->len;
+    cw__blank_span(e->res, l->cell_b[c], l->len);
+    return;
+  }
+}
+
 /* Blanks the cells of a header line that hold only a link ("Maker   2019 -
  * Present   https://acme.example"): a link names no organisation or role. */
 static void blank_links(cw__doc *d, cw__eline *e) {
@@ -317,6 +336,7 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
     cur->date_line = a;
     cur->desc_from = -1;
     blank_links(d, &el[a]);
+    cut_tail(d, &el[a]);
     int have = names_on(&el[a]);
     int hdr[MAX_HDR], nh = 0;
     if (have) hdr[nh++] = a;
@@ -327,7 +347,8 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
     int b = a - 1, after = a + 1;
     for (int pass = 0; pass < 2; pass++) {
       bool cross = pass == 1;
-      bool back_open = true, fwd_open = true;
+      /* a description begun on the dated row goes on in the lines below it */
+      bool back_open = true, fwd_open = el[a].tail_e == 0;
       for (int steps = 0; have < want && nh < MAX_HDR - 1 && steps < 6 && (back_open || fwd_open); steps++) {
         if (back_open) {
           while (b > prev_end && ((cross && el[b].kind == L_BLANK) || is_link_only(d, &el[b]))) b--;

@@ -15,6 +15,7 @@ typedef struct {
   const char *date_src; /* the text the date offsets refer to */
   char *res;            /* line text with date and durations blanked out */
   size_t res_len;
+  size_t tail_b, tail_e; /* l->text span: description begun right of the date cell */
 } cw__eline;
 
 #define MAX_HDR 6
