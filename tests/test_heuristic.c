@@ -919,6 +919,14 @@ START_TEST(test_description_column_beside_dates) {
   ASSERT_FIELD(d, "work_experience.1.company", "Harbor Trust");
   ASSERT_FIELD(d, "work_experience.1.title", "Ledger Clerk");
   json_decref(d);
+  /* a role cut by the width of its column ends on the next line */
+  d = parse_text("Work\n\nNordwind\n\nFront-end Developer &\t2016-03-01 - 2018-02-01\thttps://nordwind.example\n"
+                 "Designer\n\nBuilt the fax console and its documentation for the developers.\n"
+                 "Wrote the style guide.\nRan the design reviews.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Nordwind");
+  ASSERT_FIELD(d, "work_experience.0.title", "Front-end Developer & Designer");
+  json_decref(d);
 }
 END_TEST
 

@@ -376,6 +376,24 @@ static double work_confidence(const part *company, const part *title, const cw__
   return c < 0 ? 0 : c > 1 ? 1 : c;
 }
 
+/* The title, with the end of it that its column pushed onto the next line
+ * ("Front-end Developer &" + "Designer"). */
+static json_t *title_str(cw__doc *d, const cw__eline *el, const cw__group *g, const part *p, const part *t) {
+  if (!t || g->date_line < 0 || g->hdr[t->line] != g->date_line || !el[g->date_line].wrap ||
+      (t > p && t[-1].line == t->line))
+    return part_str(d, t, false);
+  const cw__eline *w = &el[el[g->date_line].wrap - 1];
+  const char *s = w->l->text + w->l->cell_b[0];
+  size_t n = w->l->cell_e[0] - w->l->cell_b[0];
+  cw__trim(&s, &n);
+  char buf[256];
+  if (t->n + 1 + n >= sizeof buf || !cw__in_text(d, t->s, t->n)) return part_str(d, t, false);
+  memcpy(buf, t->s, t->n);
+  buf[t->n] = ' ';
+  memcpy(buf + t->n + 1, s, n);
+  return cw__str(buf, t->n + 1 + n);
+}
+
 /* x comes before y in the text. */
 static bool before(const part *x, const part *y) {
   return x->line < y->line || (x->line == y->line && x < y);
@@ -467,7 +485,7 @@ static json_t *work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const c
     comp = json_string(prev_company);
   }
   json_object_set_new(o, "company", comp);
-  json_object_set_new(o, "title", part_str(d, title, false));
+  json_object_set_new(o, "title", title_str(d, el, g, p, title));
   json_object_set_new(o, "location", part_str(d, loc, false));
   set_dates(o, el, g, false);
   char lead[512];

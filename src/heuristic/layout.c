@@ -289,6 +289,25 @@ static void cut_tail(cw__doc *d, cw__eline *e) {
   }
 }
 
+/* "Front-end Developer &   2016 - 2018" / "Designer": a role cut by the width
+ * of its column ends on the line right below the dated row.  Only when
+ * both pieces read as a role (a role word, no organisation word), so that
+ * "Quarry Labs   2019 - Present" / "Platform Engineer" stays two names. */
+static bool wrapped_role(const cw__eline *anchor, const cw__eline *e) {
+  const cw__line *l = anchor->l;
+  if (l->ncells < 2 || e->kind != L_HEADER || e->has_date || e->l->ncells > 2) return false;
+  const char *f = anchor->res + l->cell_b[0];
+  size_t fn = l->cell_e[0] - l->cell_b[0];
+  cw__trim(&f, &fn);
+  const char *s = e->l->text + e->l->cell_b[0];
+  size_t n = e->l->cell_e[0] - e->l->cell_b[0];
+  cw__trim(&s, &n);
+  if (!fn || !n || cw__word_count(s, n) > 2 || !isupper((unsigned char)s[0])) return false;
+  return cw__score_words(f, fn, W_TITLE) && !cw__score_words(f, fn, W_COMPANY) &&
+         !cw__score_words(f, fn, W_INST) && cw__score_words(s, n, W_TITLE) &&
+         !cw__score_words(s, n, W_COMPANY) && !cw__score_words(s, n, W_INST);
+}
+
 /* Blanks the cells of a header line that hold only a link ("Maker   2019 -
  * Present   https://acme.example"): a link names no organisation or role. */
 static void blank_links(cw__doc *d, cw__eline *e) {
@@ -360,6 +379,11 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
             continue;
           }
           back_open = false;
+        }
+        if (!cross && after == a + 1 && after < next_a && wrapped_role(&el[a], &el[after])) {
+          el[a].wrap = after + 1;
+          owner[after] = -2;
+          after++;
         }
         if (fwd_open && have < want) {
           while (after < next_a && ((cross && el[after].kind == L_BLANK) || is_link_only(d, &el[after])))
