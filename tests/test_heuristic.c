@@ -930,6 +930,24 @@ START_TEST(test_description_column_beside_dates) {
 }
 END_TEST
 
+/* A role written in lower case right above its dates, and commas inside
+ * brackets, still leave room for the employer one block up. */
+START_TEST(test_lower_case_role_and_bracketed_commas) {
+  json_t *d = parse_text("Experience\nUrząd Miasta Gdańska\n\nzastępca kierownika wydziału\n2019-04-15 - 2020-10-31\n\n"
+                         "Kept the records of the planning office for the whole city and its boroughs.\n"
+                         "Answered the questions of the public.\nWrote the yearly report.\n\n"
+                         "Northwind\n\nPractice Lead (Portal, Search, Mobile)\n2012-01-01 - 2019-03-31\n\n"
+                         "Led the portal team through three platform changes and two reorganisations.\n"
+                         "Ran the search project.\nHired four engineers.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Urząd Miasta Gdańska");
+  ASSERT_FIELD(d, "work_experience.0.title", "zastępca kierownika wydziału");
+  ASSERT_FIELD(d, "work_experience.1.company", "Northwind");
+  ASSERT_FIELD(d, "work_experience.1.title", "Practice Lead (Portal, Search, Mobile)");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -973,6 +991,7 @@ int main(void) {
   tcase_add_test(tc, test_section_order_and_comma_organisations);
   tcase_add_test(tc, test_grid_label_column_headings);
   tcase_add_test(tc, test_description_column_beside_dates);
+  tcase_add_test(tc, test_lower_case_role_and_bracketed_commas);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

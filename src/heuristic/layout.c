@@ -238,12 +238,14 @@ static bool is_link_only(cw__doc *d, const cw__eline *e) {
 }
 
 /* Could name an organisation or a role: short, not a sentence, not a link. */
-static bool name_like(cw__doc *d, const cw__eline *e) {
+/* lower: a lower-case start is allowed (the line touches the anchor:
+ * "naczelink wydziału" / dates; elsewhere it is a sentence going on). */
+static bool name_like(cw__doc *d, const cw__eline *e, bool lower) {
   if (e->kind != L_HEADER) return false;
   const char *s = e->res;
   size_t n = e->res_len;
   cw__trim(&s, &n);
-  if (!n || cw__word_count(s, n) > 9 || islower((unsigned char)s[0])) return false;
+  if (!n || cw__word_count(s, n) > 9 || (!lower && islower((unsigned char)s[0]))) return false;
   /* "40%+ Mobile Traffic", "$6.5 Million saved", "181K+ hours": figures */
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
@@ -255,6 +257,18 @@ static bool name_like(cw__doc *d, const cw__eline *e) {
 
 /* How many names (organisation, role) the anchor line carries besides its
  * date: 0, 1, or 2 when it is split by a separator or wide gap. */
+/* "Practice Lead (Collaboration, Portal, NET)": commas in brackets do not
+ * separate names. */
+static bool comma_outside_brackets(const char *s, size_t n) {
+  int depth = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '(') depth++;
+    else if (s[i] == ')' && depth) depth--;
+    else if (s[i] == ',' && !depth) return true;
+  }
+  return false;
+}
+
 static int names_on(const cw__eline *e) {
   const char *s = e->res;
   size_t n = e->res_len;
@@ -262,7 +276,7 @@ static int names_on(const cw__eline *e) {
   if (!n || cw__filler_only(s, n)) return 0;
   int w = cw__word_count(s, n);
   if (w > 12) return 2; /* a long line with its date: treat as complete */
-  if (memchr(s, ',', n) || memchr(s, '|', n) || memmem(s, n, "   ", 3) || memmem(s, n, " at ", 4) ||
+  if (comma_outside_brackets(s, n) || memchr(s, '|', n) || memmem(s, n, "   ", 3) || memmem(s, n, " at ", 4) ||
       memmem(s, n, " @ ", 3) || memmem(s, n, " \xe2\x80\x93 ", 5) ||
       memmem(s, n, " \xe2\x80\x94 ", 5) || memmem(s, n, " - ", 3))
     return 2;
@@ -371,7 +385,7 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
       for (int steps = 0; have < want && nh < MAX_HDR - 1 && steps < 6 && (back_open || fwd_open); steps++) {
         if (back_open) {
           while (b > prev_end && ((cross && el[b].kind == L_BLANK) || is_link_only(d, &el[b]))) b--;
-          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b])) {
+          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b], !cross && b == a - 1)) {
             hdr[nh++] = b;
             owner[b] = -2;
             have += names_on(&el[b]);
@@ -388,7 +402,7 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
         if (fwd_open && have < want) {
           while (after < next_a && ((cross && el[after].kind == L_BLANK) || is_link_only(d, &el[after])))
             after++;
-          if (after < next_a && name_like(d, &el[after]) && !el[after].has_date) {
+          if (after < next_a && name_like(d, &el[after], !cross && after == a + 1) && !el[after].has_date) {
             hdr[nh++] = after;
             owner[after] = -2;
             have += names_on(&el[after]);
@@ -462,7 +476,7 @@ static bool needs_anchors(cw__doc *d, const cw__eline *el, int n) {
     text++;
     if (el[i].l->bullet) bullets++;
     if (el[i].has_date) dated++;
-    else if (el[i].kind == L_HEADER && !el[i].l->bullet && !name_like(d, &el[i])) prose++;
+    else if (el[i].kind == L_HEADER && !el[i].l->bullet && !name_like(d, &el[i], false)) prose++;
   }
   if (!dated) return false;
   /* With bullets, only when unmarked prose lines sit among the names too. */
