@@ -938,8 +938,14 @@ START_TEST(test_lower_case_role_and_bracketed_commas) {
                          "Answered the questions of the public.\nWrote the yearly report.\n\n"
                          "Northwind\n\nPractice Lead (Portal, Search, Mobile)\n2012-01-01 - 2019-03-31\n\n"
                          "Led the portal team through three platform changes and two reorganisations.\n"
-                         "Ran the search project.\nHired four engineers.\n");
-  ck_assert_uint_eq(count(d, "work_experience"), 2);
+                         "Ran the search project.\nHired four engineers.\n\n"
+                         "Tarn Memory Lab, Brightwater University and Kestrel Lab, Oslo University\n\n"
+                         "Research Assistant\n2010-01-01 - 2011-12-31\n\n"
+                         "Supported the studies of both labs on sleep and memory in older adults.\n"
+                         "Cleaned the data.\nBooked the scanner.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.2.company",
+               "Tarn Memory Lab, Brightwater University and Kestrel Lab, Oslo University");
   ASSERT_FIELD(d, "work_experience.0.company", "Urząd Miasta Gdańska");
   ASSERT_FIELD(d, "work_experience.0.title", "zastępca kierownika wydziału");
   ASSERT_FIELD(d, "work_experience.1.company", "Northwind");

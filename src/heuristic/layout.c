@@ -245,7 +245,12 @@ static bool name_like(cw__doc *d, const cw__eline *e, bool lower) {
   const char *s = e->res;
   size_t n = e->res_len;
   cw__trim(&s, &n);
-  if (!n || cw__word_count(s, n) > 9 || (!lower && islower((unsigned char)s[0]))) return false;
+  int words = cw__word_count(s, n);
+  /* long names are organisations ("Phelps Memory Lab, Harvard University
+   * and Kredlow Lab, Tufts University"), not roles or sentences */
+  bool org = words <= 14 && !cw__score_words(s, n, W_TITLE) &&
+             (cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST));
+  if (!n || (words > 9 && !org) || (!lower && islower((unsigned char)s[0]))) return false;
   /* "40%+ Mobile Traffic", "$6.5 Million saved", "181K+ hours": figures */
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
