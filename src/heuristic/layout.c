@@ -327,6 +327,14 @@ static bool wrapped_role(const cw__eline *anchor, const cw__eline *e) {
          !cw__score_words(s, n, W_COMPANY) && !cw__score_words(s, n, W_INST);
 }
 
+/* "Open Location Hackathon 2014.": a single date closing a sentence is part
+ * of the description, not an entry's dates. */
+static bool sentence_year(const cw__eline *e) {
+  const cw__line *l = e->l;
+  return !e->date.is_range && l->len && l->text[l->len - 1] == '.' && e->date_src == l->text &&
+         e->date.end_off + 1 >= l->len;
+}
+
 /* Blanks the cells of a header line that hold only a link ("Maker   2019 -
  * Present   https://acme.example"): a link names no organisation or role. */
 static void blank_links(cw__doc *d, cw__eline *e) {
@@ -362,7 +370,8 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
   }
   for (int i = 0; i < n; i++) {
     owner[i] = -1;
-    if (el[i].has_date && (el[i].kind == L_HEADER || el[i].kind == L_DATE)) anchor[na++] = i;
+    if (el[i].has_date && (el[i].kind == L_HEADER || el[i].kind == L_DATE) && !sentence_year(&el[i]))
+      anchor[na++] = i;
   }
   int ng = 0;
   int prev_end = -1; /* last line owned by the previous entry's header */
