@@ -120,8 +120,11 @@ static size_t blank_len(const char *p, size_t left) {
 }
 
 static bool lookup(const struct word *list, const char *w, size_t n, int *val) {
+  if (!n) return false;
+  int c0 = tolower((unsigned char)w[0]);
   for (int i = 0; list[i].w; i++) {
-    if (strlen(list[i].w) == n && strncasecmp(list[i].w, w, n) == 0) {
+    /* the lists are lower case: compare the first letter before anything costly */
+    if ((unsigned char)list[i].w[0] == c0 && strlen(list[i].w) == n && strncasecmp(list[i].w, w, n) == 0) {
       if (val) *val = list[i].val;
       return true;
     }

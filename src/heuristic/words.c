@@ -110,8 +110,12 @@ static const char *const *const lists[] = {title_words, company_words, inst_word
 
 bool cw__word_in(const char *w, size_t n, enum cw__words which) {
   const char *const *list = lists[which];
+  if (!n) return false;
+  int c0 = tolower((unsigned char)w[0]);
   for (int i = 0; list[i]; i++)
-    if (strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0) return true;
+    /* the first letter first: most words differ there, and strlen is what costs */
+    if ((unsigned char)list[i][0] == c0 && strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
+      return true;
   return false;
 }
 
