@@ -21,6 +21,10 @@
  * Pure code over the caller's arrays (no poppler here), so that it can be
  * fuzzed: tests/fuzz/fuzz_layout.c feeds it synthetic boxes. */
 #include <math.h>
+#ifdef LAYOUT_DEBUG
+#include <stdio.h>
+#endif
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +42,7 @@ typedef struct {
 
 typedef struct {
   int row;
-  size_t w0, nw; /* words[w0 .. w0+nw) of the row (sorted by x) */
+  size_t w0, nw; /* words[w0 .. w0+nw) (sorted by x) */
   box_t b;
 } seg_t;
 
@@ -51,19 +55,11 @@ typedef struct {
   word_t *words;
   size_t nwords;
   row_t *rows;
-  size_t nrows;
+  size_t nrows, rows_cap;
   seg_t *segs;
   size_t nsegs;
   xbuf *out;
 } page_ctx;
-
-static int cmp_word_y(const void *a, const void *b) {
-  const word_t *x = a, *y = b;
-  double cx = (x->b.y1 + x->b.y2) / 2, cy = (y->b.y1 + y->b.y2) / 2;
-  if (cx != cy)
-    return cx < cy ? -1 : 1;
-  return x->b.x1 < y->b.x1 ? -1 : x->b.x1 > y->b.x1;
-}
 
 static int cmp_word_x(const void *a, const void *b) {
   const word_t *x = a, *y = b;
@@ -144,51 +140,156 @@ static size_t build_words(const char *text, const xrect *rects, size_t nrects, w
   return nw;
 }
 
-/* 2 + 3. words -> rows -> segments */
-static bool build_rows(page_ctx *pc) {
-  qsort(pc->words, pc->nwords, sizeof *pc->words, cmp_word_y);
-  pc->rows = calloc(pc->nwords ? pc->nwords : 1, sizeof *pc->rows);
-  pc->segs = calloc(pc->nwords ? pc->nwords : 1, sizeof *pc->segs);
-  if (!pc->rows || !pc->segs)
+/* 2. words -> segments: a segment is a run of words on one baseline with
+ * gaps under ~1.2 x their height (a line of a column, a right-aligned date,
+ * one cell of a table row).  Built locally, from left to right, so that a
+ * big word elsewhere on the page (a sidebar's name) cannot tie two lines
+ * of another column together. */
+typedef struct {
+  size_t last; /* index of its last word */
+  double hsum; /* sum of its words' heights */
+  size_t nw;
+  int id;
+} frag_t;
+
+static bool frag_takes(const word_t *l, const frag_t *f, const word_t *w) {
+  /* the smaller font decides: "Languages  various" in a bold heading font
+   * and a small label font are two cells */
+  double hw = fmin(f->hsum / (double)f->nw, w->b.y2 - w->b.y1);
+  double gap = w->b.x1 - l->b.x2;
+  if (gap > hw * 1.2 || gap < -2 * hw)
     return false;
+  double ov = fmin(l->b.y2, w->b.y2) - fmax(l->b.y1, w->b.y1);
+  return ov >= 0.5 * fmin(l->b.y2 - l->b.y1, w->b.y2 - w->b.y1);
+}
+
+static bool build_segments(page_ctx *pc) {
+  size_t n = pc->nwords;
+  int *fid = malloc((n ? n : 1) * sizeof *fid);
+  frag_t *act = malloc((n ? n : 1) * sizeof *act);
+  word_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+  pc->segs = calloc(n ? n : 1, sizeof *pc->segs);
+  bool ok = fid && act && tmp && pc->segs;
+  if (ok) {
+    qsort(pc->words, n, sizeof *pc->words, cmp_word_x);
+    size_t nact = 0;
+    int nf = 0;
+    for (size_t i = 0; i < n; i++) {
+      word_t *w = &pc->words[i];
+      double hw = w->b.y2 - w->b.y1;
+      size_t best = SIZE_MAX;
+      for (size_t k = 0; k < nact;) {
+        const word_t *l = &pc->words[act[k].last];
+        /* words come by x: a fragment far to the left is closed */
+        if (w->b.x1 - l->b.x2 > 3 * fmax(hw, act[k].hsum / (double)act[k].nw)) {
+          act[k] = act[--nact];
+          if (best == nact)
+            best = k; /* it moved */
+          continue;
+        }
+        if (frag_takes(l, &act[k], w) &&
+            (best == SIZE_MAX || fabs(l->b.y2 - w->b.y2) <
+                                 fabs(pc->words[act[best].last].b.y2 - w->b.y2)))
+          best = k;
+        k++;
+      }
+      if (best == SIZE_MAX) {
+        best = nact;
+        act[nact++] = (frag_t){i, 0, 0, nf++};
+      }
+      act[best].last = i;
+      act[best].hsum += hw;
+      act[best].nw++;
+      fid[i] = act[best].id;
+    }
+    /* words of a fragment become contiguous, in x order (a stable counting
+     * sort by fragment id) */
+    size_t *start = calloc((size_t)nf + 1, sizeof *start);
+    ok = start != NULL;
+    if (ok) {
+      for (size_t i = 0; i < n; i++)
+        start[fid[i] + 1]++;
+      for (int f = 0; f < nf; f++)
+        start[f + 1] += start[f];
+      for (size_t i = 0; i < n; i++)
+        tmp[start[fid[i]]++] = pc->words[i];
+      memcpy(pc->words, tmp, n * sizeof *tmp);
+      size_t i = 0;
+      for (int f = 0; f < nf; f++) {
+        size_t end = start[f];
+        seg_t *sg = &pc->segs[pc->nsegs++];
+        *sg = (seg_t){-1, i, end - i, pc->words[i].b};
+        for (size_t k = i; k < end; k++) {
+          box_t *b = &pc->words[k].b;
+          sg->b.x1 = fmin(sg->b.x1, b->x1);
+          sg->b.y1 = fmin(sg->b.y1, b->y1);
+          sg->b.x2 = fmax(sg->b.x2, b->x2);
+          sg->b.y2 = fmax(sg->b.y2, b->y2);
+        }
+        i = end;
+      }
+      free(start);
+    }
+  }
+  free(fid);
+  free(act);
+  free(tmp);
+  return ok;
+}
+
+static int cmp_seg_y(const void *a, const void *b) {
+  const seg_t *x = *(seg_t *const *)a, *y = *(seg_t *const *)b;
+  double cx = (x->b.y1 + x->b.y2) / 2, cy = (y->b.y1 + y->b.y2) / 2;
+  if (cx != cy)
+    return cx < cy ? -1 : 1;
+  return x->b.x1 < y->b.x1 ? -1 : x->b.x1 > y->b.x1;
+}
+
+static int cmp_seg_row(const void *a, const void *b) {
+  const seg_t *x = *(seg_t *const *)a, *y = *(seg_t *const *)b;
+  if (x->row != y->row)
+    return x->row < y->row ? -1 : 1;
+  return x->b.x1 < y->b.x1 ? -1 : x->b.x1 > y->b.x1;
+}
+
+/* 3. Rows of a region: segments whose boxes overlap the row's first one
+ * vertically by half of the smaller height.  Computed for each region on its own segments, so
+ * that the other column's line spacing plays no part.  Sorts s by row,
+ * then x.  Returns false when out of memory. */
+static bool assign_rows(page_ctx *pc, seg_t **s, size_t n) {
+  if (pc->nrows + n > pc->rows_cap) {
+    size_t cap = pc->rows_cap ? pc->rows_cap : 64;
+    while (cap < pc->nrows + n)
+      cap *= 2;
+    row_t *r = realloc(pc->rows, cap * sizeof *r);
+    if (!r)
+      return false;
+    pc->rows = r;
+    pc->rows_cap = cap;
+  }
+  qsort(s, n, sizeof *s, cmp_seg_y);
   size_t i = 0;
-  while (i < pc->nwords) {
+  while (i < n) {
+    box_t rb = s[i]->b, anchor = s[i]->b;
     size_t j = i + 1;
-    box_t rb = pc->words[i].b;
-    while (j < pc->nwords) {
-      box_t wb = pc->words[j].b;
-      double ov = fmin(rb.y2, wb.y2) - fmax(rb.y1, wb.y1);
-      double hmin = fmin(rb.y2 - rb.y1, wb.y2 - wb.y1);
-      if (ov < hmin * 0.5)
+    while (j < n) {
+      /* against the row's first segment, not the union of its boxes: a
+       * tall segment must not chain two lines into one row */
+      box_t wb = s[j]->b;
+      double ov = fmin(anchor.y2, wb.y2) - fmax(anchor.y1, wb.y1);
+      if (ov < 0.5 * fmin(anchor.y2 - anchor.y1, wb.y2 - wb.y1))
         break;
-      if (wb.y1 < rb.y1) rb.y1 = wb.y1;
-      if (wb.y2 > rb.y2) rb.y2 = wb.y2;
+      rb.y1 = fmin(rb.y1, wb.y1);
+      rb.y2 = fmax(rb.y2, wb.y2);
       j++;
     }
-    qsort(pc->words + i, j - i, sizeof *pc->words, cmp_word_x);
-    size_t ri = pc->nrows++;
-    double h = rb.y2 - rb.y1;
-    /* Row height from the median-ish word height: a tall glyph (an icon)
-     * must not widen the gap threshold for the whole row. */
-    double hs = 0;
+    int ri = (int)pc->nrows++;
+    pc->rows[ri] = (row_t){rb, rb.y2 - rb.y1};
     for (size_t k = i; k < j; k++)
-      hs += pc->words[k].b.y2 - pc->words[k].b.y1;
-    double hw = hs / (double)(j - i);
-    pc->rows[ri] = (row_t){rb, h};
-    seg_t *sg = NULL;
-    for (size_t k = i; k < j; k++) {
-      word_t *w = &pc->words[k];
-      if (!sg || w->b.x1 - sg->b.x2 > hw * 1.2) {
-        sg = &pc->segs[pc->nsegs++];
-        *sg = (seg_t){(int)ri, k, 0, w->b};
-      }
-      sg->nw++;
-      if (w->b.x2 > sg->b.x2) sg->b.x2 = w->b.x2;
-      if (w->b.y1 < sg->b.y1) sg->b.y1 = w->b.y1;
-      if (w->b.y2 > sg->b.y2) sg->b.y2 = w->b.y2;
-    }
+      s[k]->row = ri;
     i = j;
   }
+  qsort(s, n, sizeof *s, cmp_seg_row);
   return true;
 }
 
@@ -246,6 +347,15 @@ static size_t densest(double *v, size_t n) {
   return best;
 }
 
+/* Which side of the gutter [g1, g2] a segment is on: 1 left, 2 right, 3
+ * across (it covers the whole gutter: a full-width line).  A segment that
+ * only reaches into the gutter (a long sidebar line) keeps its side. */
+static int side_of(const seg_t *sg, double g1, double g2) {
+  if (sg->b.x1 < g1 + 0.5 && sg->b.x2 > g2 - 0.5)
+    return 3;
+  return sg->b.x1 + sg->b.x2 < g1 + g2 ? 1 : 2;
+}
+
 /* 4. Finds a gutter in the segments' x extent; returns false if none. */
 static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *gx2) {
   if (n < 6)
@@ -287,6 +397,9 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     }
   }
   free(cov);
+#ifdef LAYOUT_DEBUG
+  fprintf(stderr, "gutter? n=%zu best %.1f..%.1f w=%.1f\n", n, best_a, best_b, best_w);
+#endif
   if (best_w < 8)
     return false;
   /* Validate: enough text on both sides, rows that exist on one side only,
@@ -302,12 +415,13 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     size_t j = i;
     bool l = false, r = false;
     while (j < n && s[j]->row == s[i]->row) {
-      if (s[j]->b.x2 <= best_a + 0.5) {
+      int side = side_of(s[j], best_a, best_b);
+      if (side == 1) {
         l = true, left++;
         for (size_t k = 0; k < s[j]->nw; k++)
           left_chars += pc->words[s[j]->w0 + k].n;
       }
-      else if (s[j]->b.x1 >= best_b - 0.5) {
+      else if (side == 2) {
         r = true, right++;
         rx[nrx++] = s[j]->b.x1;
         for (size_t k = 0; k < s[j]->nw; k++)
@@ -326,7 +440,7 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     double *rx2 = malloc(nrx * sizeof *rx2);
     size_t k2 = 0;
     for (size_t q = 0; q < n && rx2; q++)
-      if (s[q]->b.x1 >= best_b - 0.5 && k2 < nrx)
+      if (side_of(s[q], best_a, best_b) == 2 && k2 < nrx)
         rx2[k2++] = s[q]->b.x2;
     size_t best1 = densest(rx, nrx), best2 = rx2 && k2 == nrx ? densest(rx2, k2) : 0;
     free(rx2);
@@ -344,6 +458,9 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
       ok = false;
   }
   free(rx);
+#ifdef LAYOUT_DEBUG
+  fprintf(stderr, "  left %zu right %zu lchars %zu rchars %zu lonly %d ronly %d ok %d\n", left, right, left_chars, right_chars, left_only, right_only, ok);
+#endif
   if (!ok)
     return false;
   *gx1 = best_a;
@@ -355,6 +472,8 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
 static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
   double g1, g2;
   if (n == 0)
+    return;
+  if (!assign_rows(pc, s, n))
     return;
   if (depth > 4 || !find_gutter(pc, s, n, &g1, &g2)) {
     emit_plain(pc, s, n);
@@ -379,12 +498,9 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
       size_t j = k;
       bool l = false, r = false;
       while (j < n && s[j]->row == s[k]->row) {
-        if (s[j]->b.x2 <= g1 + 0.5)
-          l = true;
-        else if (s[j]->b.x1 >= g2 - 0.5)
-          r = true;
-        else
-          l = r = true;
+        int sd = side_of(s[j], g1, g2);
+        l |= sd != 2;
+        r |= sd != 1;
         j++;
       }
       int side = l && r ? 3 : l ? 1 : 2;
@@ -406,9 +522,14 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
     size_t j = i;
     bool crosses = false;
     while (j < n && s[j]->row == s[i]->row) {
-      crosses |= s[j]->b.x1 < g2 - 0.5 && s[j]->b.x2 > g1 + 0.5;
+      crosses |= side_of(s[j], g1, g2) == 3;
       j++;
     }
+#ifdef LAYOUT_DEBUG
+    if (crosses)
+      for (size_t k = i; k < j; k++)
+        fprintf(stderr, "  crossing row seg %.1f-%.1f y %.1f-%.1f %.*s\n", s[k]->b.x1, s[k]->b.x2, s[k]->b.y1, s[k]->b.y2, (int)pc->words[s[k]->w0].n, pc->words[s[k]->w0].s);
+#endif
     if (crosses) {
       emit_region(pc, lft, nl, depth + 1);
       emit_region(pc, rgt, nr, depth + 1);
@@ -416,7 +537,7 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
       emit_plain(pc, s + i, j - i);
     } else {
       for (size_t k = i; k < j; k++) {
-        if (s[k]->b.x2 <= g1 + 0.5)
+        if (side_of(s[k], g1, g2) == 1)
           lft[nl++] = s[k];
         else
           rgt[nr++] = s[k];
@@ -435,7 +556,7 @@ void cw_x_layout(const char *text, const xrect *rects, size_t nrects, xbuf *out)
   pc.words = calloc(nrects ? nrects : 1, sizeof *pc.words);
   if (pc.words) {
     pc.nwords = build_words(text, rects, nrects, pc.words);
-    if (build_rows(&pc)) {
+    if (build_segments(&pc)) {
       seg_t **s = malloc((pc.nsegs ? pc.nsegs : 1) * sizeof *s);
       if (s) {
         for (size_t i = 0; i < pc.nsegs; i++)
