@@ -38,6 +38,8 @@ typedef struct {
   const char *s; /* into the page text */
   size_t n;
   box_t b;
+  unsigned nc; /* characters */
+  bool glue;   /* written right after the previous word, without a space */
 } word_t;
 
 typedef struct {
@@ -94,13 +96,27 @@ static bool u8_space(const char *p, size_t n) {
   return false;
 }
 
+/* Small caps: poppler may put a space between a capital and the smaller
+ * capitals that follow it ("W ORK", "E xperience").  A space after a
+ * one-letter word, between glyphs on one baseline a hair apart, with the
+ * next glyph smaller than the first, is no word break.  (A narrow space
+ * alone proves nothing: some fonts' spaces are that narrow.) */
+static bool glued(const word_t *prev, double prev_x2, double prev_y2, const xrect *r, double h) {
+  double ph = prev->b.y2 - prev->b.y1, gap = r->x1 - prev_x2;
+  unsigned char c = (unsigned char)prev->s[0];
+  bool letter = prev->nc == 1 && ((c >= 'A' && c <= 'Z') || c >= 0xC0);
+  return letter && h < 0.92 * ph && fabs(r->y2 - prev_y2) < 0.3 * ph && gap > -0.1 * ph &&
+         gap < 0.15 * ph;
+}
+
 static size_t build_words(const char *text, const xrect *rects, size_t nrects, word_t *words) {
   size_t nw = 0;
   const char *p = text;
   size_t i = 0;
   word_t cur = {0};
   bool open = false;
-  double prev_x2 = 0, prev_h = 0, prev_y1 = 0;
+  double prev_x2 = 0, prev_h = 0, prev_y1 = 0, prev_y2 = 0;
+  bool spaced = false; /* the last word ended at a space, not a jump */
   while (*p && i < nrects) {
     size_t cl = u8_len((unsigned char)*p);
     for (size_t k = 1; k < cl; k++)
@@ -118,19 +134,26 @@ static size_t build_words(const char *text, const xrect *rects, size_t nrects, w
     if ((space || jump) && open) {
       words[nw++] = cur;
       open = false;
+      spaced = !jump;
+    } else if (jump) {
+      spaced = false;
     }
     if (!space) {
       if (!open) {
         cur.s = p;
         cur.n = 0;
         cur.b = (box_t){r->x1, r->y1, r->x2, r->y2};
+        cur.glue = nw && spaced && glued(&words[nw - 1], prev_x2, prev_y2, r, h);
+        cur.nc = 0;
         open = true;
       }
       cur.n += (size_t)(next - p);
+      cur.nc++;
       box_add(&cur.b, r);
       prev_x2 = r->x2;
       prev_h = h;
       prev_y1 = r->y1;
+      prev_y2 = r->y2;
     }
     p = next;
     i++;
@@ -138,6 +161,47 @@ static size_t build_words(const char *text, const xrect *rects, size_t nrects, w
   if (open)
     words[nw++] = cur;
   return nw;
+}
+
+/* True for a word of at most three letters (ASCII letters, or two-byte
+ * UTF-8 letters: Latin, Greek, Cyrillic). */
+static bool short_letters(const word_t *w) {
+  if (w->nc > 3)
+    return false;
+  for (size_t i = 0; i < w->n; i++) {
+    unsigned char c = (unsigned char)w->s[i];
+    bool ok = c < 0x80 ? (c | 0x20) >= 'a' && (c | 0x20) <= 'z'
+                       : (c & 0xC0) == 0x80 || (c >= 0xC3 && c <= 0xDF);
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+/* Letter-spaced headings ("E X P E R I E N C E", "S U M M A RY", "AWA R D S",
+ * "E x p e r i e n c e"): a run of four or more words of one to three
+ * letters (kerned pairs come out together), three in four of them single
+ * letters, is one word per stretch of even gaps; a gap
+ * half as wide again as the narrowest of the run is a real space. */
+static void join_letter_spacing(page_ctx *pc, const seg_t *sg) {
+  word_t *w = pc->words + sg->w0;
+  size_t i = 0;
+  while (i < sg->nw) {
+    size_t j = i, singles = 0;
+    while (j < sg->nw && short_letters(&w[j]))
+      singles += w[j++].nc == 1;
+    size_t len = j - i;
+    if (len >= 4 && singles * 4 >= len * 3) {
+      double gmin = 1e9;
+      for (size_t k = i + 1; k < j; k++)
+        gmin = fmin(gmin, w[k].b.x1 - w[k - 1].b.x2);
+      for (size_t k = i + 1; k < j; k++) {
+        double h = w[k].b.y2 - w[k].b.y1;
+        w[k].glue = w[k].b.x1 - w[k - 1].b.x2 <= 1.5 * fmax(gmin, 0) + 0.05 * h;
+      }
+    }
+    i = j > i ? j : i + 1;
+  }
 }
 
 /* 2. words -> segments: a segment is a run of words on one baseline with
@@ -226,6 +290,7 @@ static bool build_segments(page_ctx *pc) {
           sg->b.x2 = fmax(sg->b.x2, b->x2);
           sg->b.y2 = fmax(sg->b.y2, b->y2);
         }
+        join_letter_spacing(pc, sg);
         i = end;
       }
       free(start);
@@ -298,9 +363,9 @@ static void emit_row_segs(page_ctx *pc, seg_t **s, size_t n) {
     if (i)
       xbuf_adds(pc->out, "\t");
     for (size_t k = 0; k < s[i]->nw; k++) {
-      if (k)
-        xbuf_adds(pc->out, " ");
       word_t *w = &pc->words[s[i]->w0 + k];
+      if (k && !w->glue)
+        xbuf_adds(pc->out, " ");
       xbuf_add(pc->out, w->s, w->n);
     }
   }
