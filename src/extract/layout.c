@@ -21,9 +21,6 @@
  * Pure code over the caller's arrays (no poppler here), so that it can be
  * fuzzed: tests/fuzz/fuzz_layout.c feeds it synthetic boxes. */
 #include <math.h>
-#ifdef LAYOUT_DEBUG
-#include <stdio.h>
-#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +39,14 @@ typedef struct {
   bool glue;   /* written right after the previous word, without a space */
 } word_t;
 
-typedef struct {
+typedef struct seg seg_t;
+struct seg {
   int row;
   size_t w0, nw; /* words[w0 .. w0+nw) (sorted by x) */
   box_t b;
-} seg_t;
+  seg_t *next; /* the next line of the same table cell (wrapped text) */
+  bool cont;   /* this is such a next line: written with its first line */
+};
 
 typedef struct {
   box_t b;
@@ -221,7 +221,10 @@ static bool frag_takes(const word_t *l, const frag_t *f, const word_t *w) {
    * and a small label font are two cells */
   double hw = fmin(f->hsum / (double)f->nw, w->b.y2 - w->b.y1);
   double gap = w->b.x1 - l->b.x2;
-  if (gap > hw * 1.2 || gap < -2 * hw)
+  /* between the letters of widely letter-spaced words a word space is
+   * wider: "K   H" in "W O R K   H I S T O R Y" */
+  double max = short_letters(l) && short_letters(w) && l->nc == 1 && w->nc == 1 ? 2.0 : 1.2;
+  if (gap > hw * max || gap < -2 * hw)
     return false;
   double ov = fmin(l->b.y2, w->b.y2) - fmax(l->b.y1, w->b.y1);
   return ov >= 0.5 * fmin(l->b.y2 - l->b.y1, w->b.y2 - w->b.y1);
@@ -282,7 +285,7 @@ static bool build_segments(page_ctx *pc) {
       for (int f = 0; f < nf; f++) {
         size_t end = start[f];
         seg_t *sg = &pc->segs[pc->nsegs++];
-        *sg = (seg_t){-1, i, end - i, pc->words[i].b};
+        *sg = (seg_t){-1, i, end - i, pc->words[i].b, NULL, false};
         for (size_t k = i; k < end; k++) {
           box_t *b = &pc->words[k].b;
           sg->b.x1 = fmin(sg->b.x1, b->x1);
@@ -358,28 +361,129 @@ static bool assign_rows(page_ctx *pc, seg_t **s, size_t n) {
   return true;
 }
 
+static void emit_seg(page_ctx *pc, const seg_t *sg) {
+  for (size_t k = 0; k < sg->nw; k++) {
+    word_t *w = &pc->words[sg->w0 + k];
+    if (k && !w->glue)
+      xbuf_adds(pc->out, " ");
+    xbuf_add(pc->out, w->s, w->n);
+  }
+}
+
+/* One row: its cells separated by TAB, each cell with its wrapped lines. */
 static void emit_row_segs(page_ctx *pc, seg_t **s, size_t n) {
+  bool first = true;
   for (size_t i = 0; i < n; i++) {
-    if (i)
+    if (s[i]->cont)
+      continue;
+    if (!first)
       xbuf_adds(pc->out, "\t");
-    for (size_t k = 0; k < s[i]->nw; k++) {
-      word_t *w = &pc->words[s[i]->w0 + k];
-      if (k && !w->glue)
+    first = false;
+    for (const seg_t *sg = s[i], *prev = NULL; sg; prev = sg, sg = sg->next) {
+      /* "full-" + "time": a word broken at its hyphen is one word again */
+      const word_t *pw = prev ? &pc->words[prev->w0 + prev->nw - 1] : NULL;
+      if (pw && !(pw->n > 1 && pw->s[pw->n - 1] == '-'))
         xbuf_adds(pc->out, " ");
-      xbuf_add(pc->out, w->s, w->n);
+      emit_seg(pc, sg);
     }
   }
 }
 
-/* Writes segments (sorted by row, then x) as lines. */
-static void emit_plain(page_ctx *pc, seg_t **s, size_t n) {
+/* A line that ends the way a wrapped phrase does ("Jan 2012 -", "Acme,",
+ * "R&D &").  Not '/': URLs end so. */
+static bool ends_open(page_ctx *pc, const seg_t *sg) {
+  const word_t *w = &pc->words[sg->w0 + sg->nw - 1];
+  unsigned char c = (unsigned char)w->s[w->n - 1];
+  if (c == '-' || c == ',' || c == '&')
+    return true;
+  /* a lone en or em dash */
+  return w->n == 3 && (unsigned char)w->s[0] == 0xE2 && (unsigned char)w->s[1] == 0x80 &&
+         (c == 0x93 || c == 0x94);
+}
+
+/* Could t (on the row below) be the next line of u's cell?  Same left
+ * edge and size, no paragraph gap, inside the cell (limit: the next cell's
+ * left edge). */
+static bool under(const seg_t *u, const seg_t *t, double limit) {
+  double hu = u->b.y2 - u->b.y1, ht = t->b.y2 - t->b.y1;
+  return fabs(u->b.x1 - t->b.x1) <= 0.3 * hu && fabs(ht - hu) <= 0.15 * hu &&
+         t->b.x2 <= limit + 0.5 && t->b.y1 - u->b.y2 <= 0.8 * hu && !u->next;
+}
+
+/* u is full: t's first word would not have fitted after it in the cell. */
+static bool full(page_ctx *pc, const seg_t *u, const seg_t *t, double limit) {
+  double hu = u->b.y2 - u->b.y1;
+  const word_t *w = &pc->words[t->w0];
+  return u->b.x2 + 0.25 * hu + (w->b.x2 - w->b.x1) > limit - 0.5 * hu;
+}
+
+/* Table cells whose text wraps, in rows of two or three cells: the next
+ * line of a cell is tied to the cell's first line, so that the cell comes
+ * out whole with its row's other cells beside it.  A next line counts as
+ * a wrap when the line above ends open ("Jan 2012 -", "Acme,"), or when
+ * every segment of the row below sits under a cell of the row above (two
+ * or more of them) and each of those cells is full (the last one up to
+ * the region's right edge): two lists side by side are not full.  A single
+ * line under one cell is as often the entry's next line (a title under a
+ * company, one more list item) as a wrap: it stays a line of its own, and
+ * so do the lines of paragraphs. */
+static void link_wrapped_cells(page_ctx *pc, seg_t **s, size_t n) {
+  double right = -1e9; /* the region's right edge: the last cell's limit */
+  for (size_t i = 0; i < n; i++)
+    right = fmax(right, s[i]->b.x2);
   size_t i = 0;
-  double last_y2 = -1, last_h = 0;
   while (i < n) {
     size_t j = i;
     while (j < n && s[j]->row == s[i]->row)
       j++;
+    size_t k = j;
+    while (k < n && s[k]->row == s[j]->row)
+      k++;
+    size_t na = j - i, nb = k - j;
+    seg_t *pair[3] = {NULL, NULL, NULL}; /* pair[q]: under cell q */
+    bool all = na >= 2 && na <= 3 && nb >= 2 && nb <= na;
+    for (size_t b = j; na >= 2 && na <= 3 && b < k; b++) {
+      bool placed = false;
+      for (size_t q = 0; q < na && !placed; q++) {
+        seg_t *u = s[i + q], *t = s[b];
+        double limit = q + 1 < na ? s[i + q + 1]->b.x1 : right;
+        if (!under(u, t, limit))
+          continue;
+        placed = true;
+        if (ends_open(pc, u)) {
+          u->next = t;
+          t->cont = true;
+        } else if (!pair[q]) {
+          pair[q] = t;
+          all &= full(pc, u, t, limit);
+        }
+      }
+      all &= placed;
+    }
+    for (size_t q = 0; all && q < na; q++)
+      if (pair[q] && !s[i + q]->next) {
+        s[i + q]->next = pair[q];
+        pair[q]->cont = true;
+      }
+    i = j;
+  }
+}
+
+static void emit_plain(page_ctx *pc, seg_t **s, size_t n) {
+  size_t i = 0;
+  double last_y2 = -1, last_h = 0;
+  link_wrapped_cells(pc, s, n);
+  while (i < n) {
+    size_t j = i;
+    bool all_cont = true;
+    while (j < n && s[j]->row == s[i]->row)
+      all_cont &= s[j++]->cont;
     row_t *row = &pc->rows[s[i]->row];
+    if (all_cont) { /* written with the rows above */
+      last_y2 = row->b.y2;
+      i = j;
+      continue;
+    }
     if (last_y2 >= 0) {
       double gap = row->b.y1 - last_y2;
       xbuf_adds(pc->out, gap > fmax(last_h, row->h) * 0.9 ? "\n\n" : "\n");
@@ -462,9 +566,6 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     }
   }
   free(cov);
-#ifdef LAYOUT_DEBUG
-  fprintf(stderr, "gutter? n=%zu best %.1f..%.1f w=%.1f\n", n, best_a, best_b, best_w);
-#endif
   if (best_w < 8)
     return false;
   /* Validate: enough text on both sides, rows that exist on one side only,
@@ -474,14 +575,18 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
   if (!rx)
     return false;
   size_t nrx = 0;
-  int left_only = 0, right_only = 0;
+  int left_only = 0, right_only = 0, paired = 0, left_rows = 0, sparse = 0;
+  const seg_t *prev_left = NULL;
   size_t i = 0;
   while (i < n) {
     size_t j = i;
     bool l = false, r = false;
+    const seg_t *row_left = NULL;
     while (j < n && s[j]->row == s[i]->row) {
       int side = side_of(s[j], best_a, best_b);
       if (side == 1) {
+        if (!row_left)
+          row_left = s[j];
         l = true, left++;
         for (size_t k = 0; k < s[j]->nw; k++)
           left_chars += pc->words[s[j]->w0 + k].n;
@@ -496,6 +601,12 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     }
     left_only += l && !r;
     right_only += r && !l;
+    paired += l && r;
+    left_rows += l;
+    if (row_left && prev_left)
+      sparse += row_left->b.y1 - prev_left->b.y2 > 2 * (prev_left->b.y2 - prev_left->b.y1);
+    if (row_left)
+      prev_left = row_left;
     i = j;
   }
   bool ok = left >= 3 && right >= 3 && right_chars >= 20;
@@ -522,10 +633,15 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     if (ok && right_only == 0 && right_chars <= 25 * right)
       ok = false;
   }
+  /* Labels of a grid ("2019 - 2021 | Acme Corp", the entry's lines below
+   * on the right only): most left rows have a partner on their row, and
+   * at least half of them stand far (two line heights) below the previous
+   * left row: one label per entry.  A sidebar's lines follow each other
+   * closely.  Rows, not columns. */
+  if (ok && paired >= 2 && paired * 10 >= left_rows * 6 && 2 * sparse >= left_rows - 1 &&
+      right_only >= paired)
+    ok = false;
   free(rx);
-#ifdef LAYOUT_DEBUG
-  fprintf(stderr, "  left %zu right %zu lchars %zu rchars %zu lonly %d ronly %d ok %d\n", left, right, left_chars, right_chars, left_only, right_only, ok);
-#endif
   if (!ok)
     return false;
   *gx1 = best_a;
@@ -590,11 +706,6 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
       crosses |= side_of(s[j], g1, g2) == 3;
       j++;
     }
-#ifdef LAYOUT_DEBUG
-    if (crosses)
-      for (size_t k = i; k < j; k++)
-        fprintf(stderr, "  crossing row seg %.1f-%.1f y %.1f-%.1f %.*s\n", s[k]->b.x1, s[k]->b.x2, s[k]->b.y1, s[k]->b.y2, (int)pc->words[s[k]->w0].n, pc->words[s[k]->w0].s);
-#endif
     if (crosses) {
       emit_region(pc, lft, nl, depth + 1);
       emit_region(pc, rgt, nr, depth + 1);
