@@ -1,5 +1,5 @@
 /* Reading order of PDF pages, one fixture per layout kind: single column,
- * two columns, left sidebar, right sidebar, grid rows with the dates in a
+ * two columns (and two lists side by side), left sidebar, right sidebar, grid rows with the dates in a
  * left column, small-caps and letter-spaced headings.  Each PDF is written
  * at test time (tests/docgen.c), goes through the real careeros-extract
  * helper and the normaliser (cw_extract), and its text is compared line by
@@ -33,11 +33,10 @@ static void teardown(void) {
 static void on_done(void *arg, cw_extract_result *r) { *(cw_extract_result *)arg = *r; }
 static void closed(void *arg) { (void)arg; }
 
-/* The page's content stream -> PDF -> extracted, normalised text. */
-static char *extract_page(const char *name, const char *content) {
+/* The pages' content streams -> PDF -> extracted, normalised text. */
+static char *extract_pages(const char *name, const char *const *contents, int npages) {
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  const char *cs[] = {content};
-  dg_pdf(path, 1, cs, 1, NULL, NULL, 0);
+  dg_pdf(path, npages, contents, npages, NULL, NULL, 0);
   uv_loop_t loop;
   uv_loop_init(&loop);
   cw_config cfg;
@@ -62,6 +61,11 @@ static char *extract_page(const char *name, const char *content) {
   cw_config_free(&cfg);
   ck_assert_msg(r.status == 0, "%s: %s", cw_error_name(r.code), r.message);
   return r.text;
+}
+
+static char *extract_page(const char *name, const char *content) {
+  const char *cs[] = {content};
+  return extract_pages(name, cs, 1);
 }
 
 /* Compares text with the expected lines ("" for a blank line); the message
@@ -183,6 +187,44 @@ START_TEST(two_columns) {
                         "References on request. Jane Doe, Berlin, Germany, jane@example.com",
                         NULL};
   expect_lines(extract_page("two.pdf", c), want);
+}
+END_TEST
+
+/* Two lists of short items side by side, on the same baselines (a skills
+ * grid): each list is read whole.  On page 2, a column of places beside
+ * longer lines stays on its rows. */
+START_TEST(two_lists_side_by_side) {
+  char c[8192] = "";
+  const char *left[] = {"Languages", "Python", "Go", "SQL", "Rust"};
+  const char *right[] = {"Tools", "Docker", "Terraform", "Git"};
+  for (int i = 0; i < 5; i++)
+    dg_text(c, sizeof c, 72, 700 - 14.0 * i, 10, left[i]);
+  for (int i = 0; i < 4; i++)
+    dg_text(c, sizeof c, 250, 700 - 14.0 * i, 10, right[i]);
+  char c2[8192] = "";
+  const char *rows[][2] = {{"Staff Engineer at Acme Corp, billing platform", "Berlin"},
+                           {"Engineer at Globex Inc, data pipeline team", "Munich"},
+                           {"Intern at Initech, quality assurance", "Hamburg"}};
+  for (int i = 0; i < 3; i++) {
+    dg_text(c2, sizeof c2, 72, 700 - 14.0 * i, 10, rows[i][0]);
+    dg_text(c2, sizeof c2, 400, 700 - 14.0 * i, 10, rows[i][1]);
+  }
+  const char *want[] = {"Languages",
+                        "Python",
+                        "Go",
+                        "SQL",
+                        "Rust",
+                        "",
+                        "Tools",
+                        "Docker",
+                        "Terraform",
+                        "Git",
+                        "Staff Engineer at Acme Corp, billing platform\tBerlin",
+                        "Engineer at Globex Inc, data pipeline team\tMunich",
+                        "Intern at Initech, quality assurance\tHamburg",
+                        NULL};
+  const char *pages[] = {c, c2};
+  expect_lines(extract_pages("lists.pdf", pages, 2), want);
 }
 END_TEST
 
@@ -382,6 +424,7 @@ int main(void) {
   tcase_set_timeout(t, 60);
   tcase_add_test(t, single_column);
   tcase_add_test(t, two_columns);
+  tcase_add_test(t, two_lists_side_by_side);
   tcase_add_test(t, left_sidebar);
   tcase_add_test(t, right_sidebar);
   tcase_add_test(t, grid_dates_left);

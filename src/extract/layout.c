@@ -355,9 +355,11 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
      * whose every row is paired stays row by row. */
     double lc = (double)(left_chars ? left_chars : 1), rc = (double)right_chars;
     ok = fmin(lc, rc) / fmax(lc, rc) >= 0.15 && left_only + right_only >= 1;
-    /* Short right-hand segments that all sit beside left-hand text are
-     * dates or places of the entries on their left, not a column. */
-    if (ok && right_only == 0 && right_chars <= 25 * right)
+    /* Short right-hand segments that all sit beside longer left-hand text
+     * are dates or places of the entries on their left, not a column; two
+     * lists of short items side by side are columns. */
+    if (ok && right_only == 0 && right_chars <= 25 * right &&
+        2 * left_chars * right >= 3 * right_chars * left)
       ok = false;
   }
   /* Labels of a grid ("2019 - 2021 | Acme Corp", the entry's lines below
