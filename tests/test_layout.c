@@ -285,8 +285,45 @@ START_TEST(left_sidebar) {
 }
 END_TEST
 
-/* A right sidebar with the contact details and skills; the main column is
- * read first, then the sidebar. */
+/* A header across both columns: the name in a large font on the left, the
+ * headline on the right, then a gap, then a left sidebar and the main
+ * column.  The header comes first, whole. */
+START_TEST(header_above_columns) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 740, 26, "Jane Doe");
+  dg_text(c, sizeof c, 300, 744, 14, "Platform Engineer");
+  const char *side[] = {"CONTACT", "jane@example.com", "Berlin", "SKILLS", "Python", "Go"};
+  for (int i = 0; i < 6; i++)
+    dg_text(c, sizeof c, 40, 690 - 14.0 * i, 9, side[i]);
+  const char *main_col[] = {"EXPERIENCE", "Staff Engineer, Acme Corp, 2020 - Present",
+                            "Designed the deployment pipeline", "Engineer, Globex, 2016 - 2020",
+                            "Built the event ingestion service", "EDUCATION",
+                            "TU Berlin, MSc Computer Science, 2016"};
+  for (int i = 0; i < 7; i++)
+    dg_text(c, sizeof c, 200, 692 - 13.0 * i, 10, main_col[i]);
+  const char *want[] = {"Jane Doe\tPlatform Engineer",
+                        "",
+                        "CONTACT",
+                        "jane@example.com",
+                        "Berlin",
+                        "SKILLS",
+                        "Python",
+                        "Go",
+                        "",
+                        "EXPERIENCE",
+                        "Staff Engineer, Acme Corp, 2020 - Present",
+                        "Designed the deployment pipeline",
+                        "Engineer, Globex, 2016 - 2020",
+                        "Built the event ingestion service",
+                        "EDUCATION",
+                        "TU Berlin, MSc Computer Science, 2016",
+                        NULL};
+  expect_lines(extract_page("header.pdf", c), want);
+}
+END_TEST
+
+/* A right sidebar with the contact details and skills, under a name at the
+ * top of the main column: the main column is read first, then the sidebar. */
 START_TEST(right_sidebar) {
   char c[8192] = "";
   const char *main_col[] = {"JANE DOE", "Senior Platform Engineer", "EXPERIENCE",
@@ -323,6 +360,45 @@ START_TEST(right_sidebar) {
                         "Terraform",
                         NULL};
   expect_lines(extract_page("right.pdf", c), want);
+}
+END_TEST
+
+/* A right sidebar that opens with the name in the page's largest font: the
+ * sidebar (the document's title and contact details) is read first. */
+START_TEST(right_sidebar_with_name) {
+  char c[8192] = "";
+  const char *main_col[] = {"EXPERIENCE", "Staff Engineer, Acme Corp", "Jan 2020 - Present",
+                            "Designed the multi-region deployment pipeline",
+                            "Engineer, Globex Inc", "Mar 2016 - Dec 2019",
+                            "Built the event ingestion service", "EDUCATION",
+                            "MSc Computer Science, TU Berlin, 2016"};
+  for (int i = 0; i < 9; i++)
+    dg_text(c, sizeof c, 50, 740 - 15.0 * i, 10, main_col[i]);
+  dg_text(c, sizeof c, 420, 736, 18, "Jane Doe");
+  const char *side[] = {"Platform Engineer", "jane@example.com", "+49 30 1234567",
+                        "Berlin, Germany", "SKILLS", "Python", "Go"};
+  for (int i = 0; i < 7; i++)
+    dg_text(c, sizeof c, 420, 714 - 13.0 * i, 9, side[i]);
+  const char *want[] = {"Jane Doe",
+                        "Platform Engineer",
+                        "jane@example.com",
+                        "+49 30 1234567",
+                        "Berlin, Germany",
+                        "SKILLS",
+                        "Python",
+                        "Go",
+                        "",
+                        "EXPERIENCE",
+                        "Staff Engineer, Acme Corp",
+                        "Jan 2020 - Present",
+                        "Designed the multi-region deployment pipeline",
+                        "Engineer, Globex Inc",
+                        "Mar 2016 - Dec 2019",
+                        "Built the event ingestion service",
+                        "EDUCATION",
+                        "MSc Computer Science, TU Berlin, 2016",
+                        NULL};
+  expect_lines(extract_page("rightname.pdf", c), want);
 }
 END_TEST
 
@@ -426,7 +502,9 @@ int main(void) {
   tcase_add_test(t, two_columns);
   tcase_add_test(t, two_lists_side_by_side);
   tcase_add_test(t, left_sidebar);
+  tcase_add_test(t, header_above_columns);
   tcase_add_test(t, right_sidebar);
+  tcase_add_test(t, right_sidebar_with_name);
   tcase_add_test(t, grid_dates_left);
   tcase_add_test(t, small_caps_heading);
   tcase_add_test(t, letter_spaced_heading);

@@ -244,10 +244,13 @@ static size_t densest(double *v, size_t n) {
 }
 
 /* Which side of the gutter [g1, g2] a segment is on: 1 left, 2 right, 3
- * across (it covers the whole gutter: a full-width line).  A segment that
- * only reaches into the gutter (a long sidebar line) keeps its side. */
+ * across (it covers the whole gutter and goes on past it by a quarter of
+ * its height: a full-width line).  A segment that only reaches into the
+ * gutter (a long sidebar line, an e-mail address overflowing its sidebar
+ * by a point) keeps its side. */
 static int side_of(const seg_t *sg, double g1, double g2) {
-  if (sg->b.x1 < g1 + 0.5 && sg->b.x2 > g2 - 0.5)
+  double m = 0.25 * (sg->b.y2 - sg->b.y1);
+  if (sg->b.x1 < g1 - m && sg->b.x2 > g2 + m)
     return 3;
   return sg->b.x1 + sg->b.x2 < g1 + g2 ? 1 : 2;
 }
@@ -378,6 +381,25 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
   return true;
 }
 
+static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth);
+
+static double max_height(seg_t *const *s, size_t n) {
+  double h = 0;
+  for (size_t i = 0; i < n; i++)
+    h = fmax(h, s[i]->b.y2 - s[i]->b.y1);
+  return h;
+}
+
+/* Left column, then right; but a column that opens with the largest text
+ * of the two (the name, on top of a right sidebar) comes first: a
+ * document's title is read before its body. */
+static void emit_columns(page_ctx *pc, seg_t **l, size_t nl, seg_t **r, size_t nr, int depth) {
+  bool right_first = nl && nr && r[0]->b.y2 - r[0]->b.y1 >= 1.3 * max_height(l, nl) &&
+                     r[0]->b.y2 - r[0]->b.y1 >= max_height(r, nr) - 0.5;
+  emit_region(pc, right_first ? r : l, right_first ? nr : nl, depth);
+  emit_region(pc, right_first ? l : r, right_first ? nl : nr, depth);
+}
+
 /* 5. Writes a region: bands split by gutter-crossing rows, left then right. */
 static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
   double g1, g2;
@@ -396,12 +418,15 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
     emit_plain(pc, s, n);
     return;
   }
-  /* Rows above the columns (a name, a title line) sit on one side only,
-   * before the other side starts, set off by a vertical gap: they come
-   * first, not inside the column they happen to overlap. */
+  /* Rows above the columns, set off from them by a vertical gap, come
+   * first, not inside the column they happen to overlap: rows on one side
+   * only, before the other side starts (a name, a title line), or a header
+   * in a large font across both sides (a name beside a headline; half as
+   * tall again as the row below the gap). */
   size_t i = 0;
   {
     int side0 = 0;
+    bool one_side = true;
     double hmax = 0;
     size_t k = 0;
     for (int rows = 0; k < n && rows < 4; rows++) {
@@ -414,14 +439,16 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
         j++;
       }
       int side = l && r ? 3 : l ? 1 : 2;
-      if (side == 3 || (rows && side != side0))
-        break;
+      one_side &= side != 3 && (!rows || side == side0);
       side0 = side;
       row_t *row = &pc->rows[s[k]->row];
       hmax = fmax(hmax, row->h);
-      if (j < n && pc->rows[s[j]->row].b.y1 - row->b.y2 >= 1.2 * hmax) {
-        emit_plain(pc, s, j);
-        i = j;
+      double hnext = j < n ? pc->rows[s[j]->row].h : 0;
+      if (j < n && pc->rows[s[j]->row].b.y1 - row->b.y2 >= 1.2 * fmin(hmax, hnext)) {
+        if (one_side || hmax >= 1.5 * hnext) {
+          emit_plain(pc, s, j);
+          i = j;
+        }
         break;
       }
       k = j;
@@ -436,8 +463,7 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
       j++;
     }
     if (crosses) {
-      emit_region(pc, lft, nl, depth + 1);
-      emit_region(pc, rgt, nr, depth + 1);
+      emit_columns(pc, lft, nl, rgt, nr, depth + 1);
       nl = nr = 0;
       emit_plain(pc, s + i, j - i);
     } else {
@@ -450,8 +476,7 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
     }
     i = j;
   }
-  emit_region(pc, lft, nl, depth + 1);
-  emit_region(pc, rgt, nr, depth + 1);
+  emit_columns(pc, lft, nl, rgt, nr, depth + 1);
   free(lft);
   free(rgt);
 }
