@@ -163,9 +163,9 @@ typedef struct {
 } frag_t;
 
 static bool frag_takes(const word_t *l, const frag_t *f, const word_t *w) {
-  /* the smaller font decides: "Languages  various" in a bold heading font
-   * and a small label font are two cells */
-  /* (a lone private-use glyph, an icon font's, sets no scale) */
+  /* The smaller font decides: "Languages  various" in a bold heading font
+   * and a small label font are two cells.  (A lone private-use glyph, an
+   * icon font's, sets no scale.) */
   unsigned char c0 = (unsigned char)w->s[0];
   bool icon = w->nc == 1 && (c0 == 0xEE || c0 == 0xEF);
   double hw = icon ? f->hsum / (double)f->nw : fmin(f->hsum / (double)f->nw, w->b.y2 - w->b.y1);
@@ -178,6 +178,11 @@ static bool frag_takes(const word_t *l, const frag_t *f, const word_t *w) {
   double ov = fmin(l->b.y2, w->b.y2) - fmax(l->b.y1, w->b.y1);
   return ov >= 0.5 * fmin(l->b.y2 - l->b.y1, w->b.y2 - w->b.y1);
 }
+
+/* At most this many fragments are open at once (a page has fewer lines);
+ * past it the one that ended furthest left is closed, so that a hostile
+ * page of a million one-word lines costs n x MAX_OPEN, not n squared. */
+#define MAX_OPEN 512
 
 bool cw__x_segments(page_ctx *pc) {
   size_t n = pc->nwords;
@@ -193,7 +198,7 @@ bool cw__x_segments(page_ctx *pc) {
     for (size_t i = 0; i < n; i++) {
       word_t *w = &pc->words[i];
       double hw = w->b.y2 - w->b.y1;
-      size_t best = SIZE_MAX;
+      size_t best = SIZE_MAX, oldest = 0;
       for (size_t k = 0; k < nact;) {
         const word_t *l = &pc->words[act[k].last];
         /* words come by x: a fragment far to the left is closed */
@@ -201,17 +206,21 @@ bool cw__x_segments(page_ctx *pc) {
           act[k] = act[--nact];
           if (best == nact)
             best = k; /* it moved */
+          if (oldest == k || oldest == nact)
+            oldest = oldest == nact ? k : 0;
           continue;
         }
         if (frag_takes(l, &act[k], w) &&
             (best == SIZE_MAX || fabs(l->b.y2 - w->b.y2) <
                                  fabs(pc->words[act[best].last].b.y2 - w->b.y2)))
           best = k;
+        if (l->b.x2 < pc->words[act[oldest].last].b.x2)
+          oldest = k;
         k++;
       }
       if (best == SIZE_MAX) {
-        best = nact;
-        act[nact++] = (frag_t){i, 0, 0, nf++};
+        best = nact < MAX_OPEN ? nact++ : oldest;
+        act[best] = (frag_t){i, 0, 0, nf++};
       }
       act[best].last = i;
       act[best].hsum += hw;
