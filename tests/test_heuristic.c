@@ -456,6 +456,22 @@ START_TEST(test_date_first_pipes_and_degree_abbreviations) {
 }
 END_TEST
 
+/* A narrow education column: a school name cut after "de" or before its
+ * school word, "at School" on its own line, "Degree - School, City". */
+START_TEST(test_narrow_education_column_wraps) {
+  json_t *d = parse_fixture("narrow_education_column.txt");
+  ck_assert_uint_eq(count(d, "education"), 4);
+  ASSERT_FIELD(d, "education.0.institution", "Instituto Superior de Agronomia");
+  ASSERT_FIELD(d, "education.0.degree", "Master of Science");
+  ASSERT_FIELD(d, "education.0.field_of_study", "Applied Statistics");
+  ASSERT_FIELD(d, "education.1.institution", "Riverbend University, Lagos, Nigeria");
+  ASSERT_FIELD(d, "education.1.degree", "Bachelor of Arts");
+  ASSERT_FIELD(d, "education.2.institution", "Northfield State Technical College");
+  ASSERT_FIELD(d, "education.3.institution", "Escola Secundária de Camões");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_then_company_place_dates_line) {
   json_t *d = parse_fixture("title_then_company_line.txt");
   ASSERT_FIELD(d, "contact.name", "Olivia Martin");
@@ -466,7 +482,8 @@ START_TEST(test_title_then_company_place_dates_line) {
   ASSERT_FIELD(d, "work_experience.0.start_date", "2019-01");
   ASSERT_FIELD(d, "work_experience.0.end_date", "2024-03");
   ASSERT_FIELD(d, "work_experience.1.title", "Senior Brand Manager");
-  ASSERT_FIELD(d, "education.0.institution", "Northwestern University");
+  /* the school and its part, as on a line without a degree */
+  ASSERT_FIELD(d, "education.0.institution", "Northwestern University, Kellogg School of Management");
   ASSERT_FIELD(d, "education.0.degree", "MBA");
   ASSERT_FIELD(d, "education.1.field_of_study", "Communications");
   json_decref(d);
@@ -998,6 +1015,7 @@ int main(void) {
   tcase_add_test(tc, test_grid_label_column_headings);
   tcase_add_test(tc, test_description_column_beside_dates);
   tcase_add_test(tc, test_lower_case_role_and_bracketed_commas);
+  tcase_add_test(tc, test_narrow_education_column_wraps);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -31,6 +31,8 @@ static void add_part(cw__doc *d, part *p, int *np, const char *s, size_t n, int 
   if (n >= 2 && s[0] == '(' && s[n - 1] == ')') s++, n -= 2;
   cw__trim(&s, &n);
   if (!n || *np >= MAX_PARTS || cw__filler_only(s, n)) return;
+  /* a lone "in" or "at": what a template prints when both sides are empty */
+  if (n <= 3 && !memchr(s, ' ', n) && islower((unsigned char)s[0])) return;
   /* "PhD Princeton University": the degree and the school in one part. */
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
@@ -52,12 +54,13 @@ static void add_part(cw__doc *d, part *p, int *np, const char *s, size_t n, int 
   x->degree = cw__starts_with_degree(s, n);
 }
 
-/* Length of a separator at s: " | ", " — ", " – ", " - ", " · ", " @ ", " at ". */
+/* Length of a separator at s: " | ", " — ", " – ", " - ", " · ", " @ ", " at "
+ * (in education too: "BSc Physics at Riverside University"). */
 static size_t sep_at(const char *s, size_t n, bool work) {
   static const char *const seps[] = {" | ", " \xe2\x80\x94 ", " \xe2\x80\x93 ", " - ", " \xc2\xb7 ",
                                      " \xe2\x80\xa2 ", " @ ", " at ", " chez ", " bei ", NULL};
   /* "Title at Company" is a work idiom; "University of Texas at Austin" is not. */
-  for (int i = 0; seps[i] && (work || i < 6); i++) {
+  for (int i = 0; seps[i] && (work || i < 7); i++) {
     size_t m = strlen(seps[i]);
     if (n >= m && memcmp(s, seps[i], m) == 0) return m;
   }
@@ -142,6 +145,13 @@ static bool school_and_place(cw__doc *d, const char *s, size_t n) {
   return cw__score_words(t, tn, W_INST) || cw__score_words(t, tn, W_COMPANY) || cw__is_location(d, t, tn);
 }
 
+/* The same between separators: "BSc - Leading University, Sylhet". */
+static bool school_piece(cw__doc *d, const char *s, size_t n, bool work) {
+  cw__trim(&s, &n);
+  return !work && n && cw__score_words(s, n, W_INST) && !has_degree_word(s, n) &&
+         school_and_place(d, s, n);
+}
+
 static int parts_of(cw__doc *d, cw__eline *el, const cw__group *g, part *p, bool work) {
   int np = 0;
   int titled = 0; /* header lines with a role word */
@@ -151,6 +161,11 @@ static int parts_of(cw__doc *d, cw__eline *el, const cw__group *g, part *p, bool
     const cw__eline *e = &el[g->hdr[h]];
     const char *s = e->res, *end = e->res + e->res_len, *q = s;
     int depth = 0, first = np;
+    /* "at Riverside University" under its role or degree: the separator
+     * opens the line, the organisation follows. */
+    while (s < end && *s == ' ') s++;
+    if (end - s > 3 && (memcmp(s, "at ", 3) == 0 || memcmp(s, "@ ", 2) == 0)) s += *s == '@' ? 2 : 3;
+    q = s;
     bool whole_line = false;
     bool whole_org = work && titled && !cw__score_words(e->res, e->res_len, W_TITLE) &&
                      !memmem(e->res, e->res_len, "   ", 3) && !memchr(e->res, '|', e->res_len);
@@ -166,9 +181,14 @@ static int parts_of(cw__doc *d, cw__eline *el, const cw__group *g, part *p, bool
       /* "State University of New York at Stony Brook": "at" inside a
        * school's or organisation's name, not "Title at Company". */
       if (sl == 4 && memcmp(q, " at ", 4) == 0 && !cw__score_words(s, (size_t)(q - s), W_TITLE) &&
-          (cw__score_words(s, (size_t)(q - s), W_INST) || cw__score_words(s, (size_t)(q - s), W_COMPANY)))
+          (cw__score_words(s, (size_t)(q - s), W_INST) ||
+           (work && cw__score_words(s, (size_t)(q - s), W_COMPANY))))
         sl = 0;
-      if (sl) {
+      if (sl && school_piece(d, s, (size_t)(q - s), work)) {
+        add_part(d, p, &np, s, (size_t)(q - s), h, false);
+        q += sl;
+        s = q;
+      } else if (sl) {
         split_commas(d, p, &np, s, (size_t)(q - s), h, whole_org);
         q += sl;
         s = q;
@@ -176,7 +196,8 @@ static int parts_of(cw__doc *d, cw__eline *el, const cw__group *g, part *p, bool
         q++;
       }
     }
-    if (whole_line) add_part(d, p, &np, s, (size_t)(end - s), h, false);
+    if (whole_line || school_piece(d, s, (size_t)(end - s), work))
+      add_part(d, p, &np, s, (size_t)(end - s), h, false);
     else split_commas(d, p, &np, s, (size_t)(end - s), h, whole_org);
     for (int k = first; k < np; k++) p[k].with_date = g->hdr[h] == g->date_line;
   }
@@ -579,7 +600,80 @@ static json_t *gpa_of(cw__doc *d, cw__eline *el, const cw__group *g) {
   return json_null();
 }
 
+/* The header line's text without surrounding blanks; false when it holds
+ * cells or a '|' (its pieces are separate fields, not one wrapped phrase). */
+static bool plain_text(const cw__eline *e, const char **s, size_t *n) {
+  *s = e->res;
+  *n = e->res_len;
+  if (!*s) return false;
+  cw__trim(s, n);
+  return *n && !memmem(*s, *n, "   ", 3) && !memchr(*s, '|', *n);
+}
+
+/* Line b goes on with line a: a narrow column cut a name or degree in two
+ * ("Universidad Central de" / "Venezuela", "apprenticeship in full-" /
+ * "stack web development", "Bachelor of Arts - Leading" / "University,
+ * Sylhet").  a ends on a short lower-case word or a hyphenated word's
+ * first half, or on a lone capitalised word after a separator that b's
+ * school word completes. */
+static bool goes_on(const char *a, size_t an, const char *b, size_t bn) {
+  size_t k = an;
+  while (k > 0 && a[k - 1] != ' ') k--;
+  const char *last = a + k;
+  size_t ln = an - k;
+  if (a[an - 1] == '-' && an >= 2 && isalpha((unsigned char)a[an - 2])) return true;
+  /* (a lone "in" is what is left of "{degree} in {field}" without either) */
+  if (ln <= 3 && islower((unsigned char)last[0])) return k > 0;
+  if (strchr(".,;:)", a[an - 1]) || !isupper((unsigned char)last[0])) return false;
+  size_t w = 0;
+  while (w < bn && !strchr(" ,-", b[w])) w++;
+  /* "California State Polytechnic" / "University-Pomona" */
+  if (cw__word_in(last, ln, W_INST) && cw__word_in(b, w, W_INST)) return true;
+  /* "... - Riverbend" / "University": the capitalised words after the
+   * line's last separator name no school yet, and b does. */
+  size_t e = an;
+  for (;;) {
+    size_t b0 = e;
+    while (b0 > 0 && a[b0 - 1] != ' ') b0--;
+    size_t wl = e - b0;
+    if ((wl == 1 && a[b0] == '-') || (wl == 2 && memcmp(a + b0, "at", 2) == 0) ||
+        (wl == 3 && (memcmp(a + b0, "\xe2\x80\x93", 3) == 0 || memcmp(a + b0, "\xe2\x80\x94", 3) == 0)))
+      break;
+    if (!wl || !isupper((unsigned char)a[b0]) || b0 == 0) return false;
+    e = b0 - 1;
+  }
+  return e < an && !cw__score_words(a + e, an - e, W_INST) && cw__score_words(b, bn, W_INST);
+}
+
+/* Joins wrapped header lines of an education entry into the first line's
+ * text (the second is blanked), so that the school or degree is whole. */
+static void join_wrapped(cw__eline *el, const cw__group *g) {
+  int t = 0; /* the line that the following ones are joined to */
+  for (int h = 0; h + 1 < g->nhdr; h++) {
+    cw__eline *x = &el[g->hdr[t]], *y = &el[g->hdr[h + 1]];
+    const char *a, *b;
+    size_t an, bn;
+    if (g->hdr[h + 1] != g->hdr[h] + 1 || !plain_text(x, &a, &an) || !plain_text(y, &b, &bn) ||
+        x->has_date || y->has_date || !goes_on(a, an, b, bn)) {
+      t = h + 1;
+      continue;
+    }
+    size_t off = (size_t)(a - x->res);
+    char *j = malloc(off + an + 1 + bn + 32);
+    if (!j) return;
+    memcpy(j, x->res, off + an);
+    j[off + an] = ' ';
+    memcpy(j + off + an + 1, b, bn);
+    memset(j + off + an + 1 + bn, 0, 32);
+    free(x->res);
+    x->res = j;
+    x->res_len = off + an + 1 + bn;
+    cw__blank_span(y->res, 0, y->res_len);
+  }
+}
+
 static json_t *edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
+  join_wrapped(el, g);
   json_t *gpa = gpa_of(d, el, g);
   part p[MAX_PARTS];
   int np = parts_of(d, el, g, p, false);

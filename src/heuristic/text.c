@@ -119,8 +119,31 @@ json_t *cw__str(const char *s, size_t n) {
   return v ? v : json_null();
 }
 
+/* s at t, where each blank of s may be any run of blanks or line breaks
+ * of the text (a name joined from a wrapped line). */
+static bool matches_wrapped(const char *t, const char *end, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == ' ') {
+      if (t == end || !isspace((unsigned char)*t)) return false;
+      while (t < end && isspace((unsigned char)*t)) t++;
+      while (i + 1 < n && s[i + 1] == ' ') i++;
+    } else if (t == end || *t++ != s[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool cw__in_text(const cw__doc *d, const char *s, size_t n) {
-  return n && memmem(d->norm, d->norm_len, s, n) != NULL;
+  if (!n) return false;
+  if (memmem(d->norm, d->norm_len, s, n)) return true;
+  const char *sp = memchr(s, ' ', n), *end = d->norm + d->norm_len;
+  if (!sp) return false;
+  /* Only then the slower walk, from each place the first word occurs. */
+  size_t w = (size_t)(sp - s);
+  for (const char *t = d->norm; (t = memmem(t, (size_t)(end - t), s, w)) != NULL; t++)
+    if (matches_wrapped(t + w, end, s + w, n - w)) return true;
+  return false;
 }
 
 int cw__word_count(const char *s, size_t n) {
