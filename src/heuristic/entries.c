@@ -640,6 +640,11 @@ static bool goes_on(const char *a, size_t an, const char *b, size_t bn) {
         (wl == 3 && (memcmp(a + b0, "\xe2\x80\x93", 3) == 0 || memcmp(a + b0, "\xe2\x80\x94", 3) == 0)))
       break;
     if (!wl || !isupper((unsigned char)a[b0]) || b0 == 0) return false;
+    /* after a comma only one word: "Harvard University, Kempner" / "Institute" */
+    if (e == an && b0 >= 2 && a[b0 - 2] == ',') {
+      e = b0 - 1;
+      break;
+    }
     e = b0 - 1;
   }
   return e < an && !cw__score_words(a + e, an - e, W_INST) && cw__score_words(b, bn, W_INST);
