@@ -472,6 +472,20 @@ START_TEST(test_narrow_education_column_wraps) {
 }
 END_TEST
 
+/* "Role, Organisation" above the dates and a sentence under them: the
+ * sentence opens the description, it names neither. */
+START_TEST(test_sentence_under_dates_is_description) {
+  json_t *d = parse_fixture("sentence_under_dates.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Proprietor");
+  ASSERT_FIELD(d, "work_experience.0.company", "Harbourline Studio");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2016-05");
+  ASSERT_FIELD(d, "work_experience.1.title", "Shift Supervisor");
+  ASSERT_FIELD(d, "work_experience.1.company", "Quayside Freight");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_then_company_place_dates_line) {
   json_t *d = parse_fixture("title_then_company_line.txt");
   ASSERT_FIELD(d, "contact.name", "Olivia Martin");
@@ -1016,6 +1030,7 @@ int main(void) {
   tcase_add_test(tc, test_description_column_beside_dates);
   tcase_add_test(tc, test_lower_case_role_and_bracketed_commas);
   tcase_add_test(tc, test_narrow_education_column_wraps);
+  tcase_add_test(tc, test_sentence_under_dates_is_description);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

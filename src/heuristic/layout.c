@@ -191,12 +191,32 @@ static void move_after_date(cw__doc *d, cw__eline *el, cw__group *from, cw__grou
   from->nhdr = keep;
 }
 
+static int names_on(const cw__eline *e);
+
+/* "Maker, Intent" / dates / "Started Intent - a suite of tools that help
+ * ...": once the lines above the date named both role and organisation, a
+ * sentence under the date begins the description. */
+static bool sentence_after_names(const cw__eline *el, const cw__group *cur, const cw__eline *e) {
+  if (cur->date_line < 0 || cur->ndesc || e->has_date || e->kind != L_HEADER) return false;
+  int names = 0;
+  for (int k = 0; k < cur->nhdr; k++)
+    if (cur->hdr[k] < cur->date_line) names += names_on(&el[cur->hdr[k]]);
+  if (names < 2) return false;
+  const char *s = e->res;
+  size_t n = e->res_len;
+  cw__trim(&s, &n);
+  /* (a long "Title, Organisation" line is the next entry's names) */
+  int w = cw__word_count(s, n);
+  return n && (w > 12 || s[n - 1] == '.' || (w > 8 && names_on(e) < 2));
+}
+
 static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg) {
   int ng = 0;
   cw__group *cur = NULL;
   for (int i = 0; i < n; i++) {
     cw__eline *e = &el[i];
     if (e->kind == L_BLANK) continue;
+    if (cur && sentence_after_names(el, cur, e)) e->kind = L_DESC;
     bool start = !cur, split = false;
     if (cur && e->kind == L_HEADER)
       start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR;
