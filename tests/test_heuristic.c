@@ -486,6 +486,18 @@ START_TEST(test_sentence_under_dates_is_description) {
 }
 END_TEST
 
+/* "Role, Organisation" cut by the column width: the organisation's last
+ * word on the next line still belongs to it. */
+START_TEST(test_organisation_cut_by_column) {
+  json_t *d = parse_fixture("org_cut_by_column.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Senior Regional Coordinator for Volunteer Programmes");
+  ASSERT_FIELD(d, "work_experience.0.company", "Lisbon Maritime Heritage Foundation");
+  ASSERT_FIELD(d, "work_experience.1.company", "Atlantic Coastal Trust");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_then_company_place_dates_line) {
   json_t *d = parse_fixture("title_then_company_line.txt");
   ASSERT_FIELD(d, "contact.name", "Olivia Martin");
@@ -1031,6 +1043,7 @@ int main(void) {
   tcase_add_test(tc, test_lower_case_role_and_bracketed_commas);
   tcase_add_test(tc, test_narrow_education_column_wraps);
   tcase_add_test(tc, test_sentence_under_dates_is_description);
+  tcase_add_test(tc, test_organisation_cut_by_column);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -650,6 +650,21 @@ static bool goes_on(const char *a, size_t an, const char *b, size_t bn) {
   return e < an && !cw__score_words(a + e, an - e, W_INST) && cw__score_words(b, bn, W_INST);
 }
 
+/* x's text (a, an inside it) followed by y's b; y is blanked. */
+static void join_lines(cw__eline *x, const char *a, size_t an, cw__eline *y, const char *b, size_t bn) {
+  size_t off = (size_t)(a - x->res);
+  char *j = malloc(off + an + 1 + bn + 32);
+  if (!j) return;
+  memcpy(j, x->res, off + an);
+  j[off + an] = ' ';
+  memcpy(j + off + an + 1, b, bn);
+  memset(j + off + an + 1 + bn, 0, 32);
+  free(x->res);
+  x->res = j;
+  x->res_len = off + an + 1 + bn;
+  cw__blank_span(y->res, 0, y->res_len);
+}
+
 /* Joins wrapped header lines of an education entry into the first line's
  * text (the second is blanked), so that the school or degree is whole. */
 static void join_wrapped(cw__eline *el, const cw__group *g) {
@@ -663,17 +678,7 @@ static void join_wrapped(cw__eline *el, const cw__group *g) {
       t = h + 1;
       continue;
     }
-    size_t off = (size_t)(a - x->res);
-    char *j = malloc(off + an + 1 + bn + 32);
-    if (!j) return;
-    memcpy(j, x->res, off + an);
-    j[off + an] = ' ';
-    memcpy(j + off + an + 1, b, bn);
-    memset(j + off + an + 1 + bn, 0, 32);
-    free(x->res);
-    x->res = j;
-    x->res_len = off + an + 1 + bn;
-    cw__blank_span(y->res, 0, y->res_len);
+    join_lines(x, a, an, y, b, bn);
   }
 }
 
@@ -781,11 +786,58 @@ static json_t *project_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
   return o;
 }
 
+/* Characters (not bytes) of s. */
+static size_t chars(const char *s, size_t n) {
+  size_t c = 0;
+  for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return c;
+}
+
+/* "Role, Polski Związek" / "Głuchych": the organisation's last word did
+ * not fit the column.  b is a short capitalised tail with no role word, and
+ * a with b's first word would have been as wide as the widest lines. */
+static bool org_cut(const char *a, size_t an, const char *b, size_t bn, size_t width) {
+  size_t w = 0;
+  while (w < bn && b[w] != ' ') w++;
+  if (!isupper((unsigned char)b[0]) || cw__word_count(b, bn) > 3 || memchr(b, ',', bn) ||
+      cw__score_words(b, bn, W_TITLE) || cw__starts_with_degree(b, bn))
+    return false;
+  if ((chars(a, an) + 1 + chars(b, w)) * 100 < width * 85) return false;
+  /* a's last piece (after its last comma) is capitalised words, no role */
+  size_t k = an;
+  while (k > 0 && a[k - 1] != ',') k--;
+  const char *t = a + k;
+  size_t tn = an - k;
+  cw__trim(&t, &tn);
+  if (!tn || cw__score_words(t, tn, W_TITLE) || strchr(".;:)", a[an - 1])) return false;
+  for (size_t i = 0; i < tn; i++)
+    if ((i == 0 || t[i - 1] == ' ') && !isupper((unsigned char)t[i])) return false;
+  return true;
+}
+
+static void join_cut_orgs(cw__eline *el, const cw__group *g, size_t width) {
+  for (int h = 0; h + 1 < g->nhdr; h++) {
+    cw__eline *x = &el[g->hdr[h]], *y = &el[g->hdr[h + 1]];
+    const char *a, *b;
+    size_t an, bn;
+    if (g->hdr[h + 1] != g->hdr[h] + 1 || x->has_date || y->has_date || !plain_text(x, &a, &an) ||
+        !plain_text(y, &b, &bn) || !org_cut(a, an, b, bn, width))
+      continue;
+    join_lines(x, a, an, y, b, bn);
+  }
+}
+
 json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
   json_t *out = json_array();
   cw__eline *el;
   cw__group *g;
   int ng = cw__layout(d, from, to, kind == SEC_WORK ? 2 : 0, &el, &g);
+  size_t width = 0; /* of the widest line: the column's width */
+  for (int i = from; i < to; i++) {
+    size_t c = chars(d->lines[i].text, d->lines[i].len);
+    if (c > width) width = c;
+  }
+  for (int i = 0; kind == SEC_WORK && i < ng; i++) join_cut_orgs(el, &g[i], width);
   bool alone = false; /* the previous employer sat on a line of its own */
   /* The entries of one section follow one template: where keywords tell
    * title from company, they also tell the order the others use. */
