@@ -498,6 +498,21 @@ START_TEST(test_organisation_cut_by_column) {
 }
 END_TEST
 
+/* "Company ∙ link" and "Company ⋅ Place": any middle dot separates; "Degree
+ * at School" in education. */
+START_TEST(test_dot_separators_and_degree_at_school) {
+  json_t *d = parse_fixture("dot_separators.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Harbor Analytics");
+  ASSERT_FIELD(d, "work_experience.0.title", "Lead Data Engineer");
+  ASSERT_FIELD(d, "work_experience.1.company", "Kestrel Games");
+  ASSERT_FIELD(d, "work_experience.1.title", "Backend Developer");
+  ASSERT_FIELD(d, "education.0.institution", "Northgate Polytechnic Institute");
+  ASSERT_FIELD(d, "education.0.degree", "Master of Science");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_then_company_place_dates_line) {
   json_t *d = parse_fixture("title_then_company_line.txt");
   ASSERT_FIELD(d, "contact.name", "Olivia Martin");
@@ -1044,6 +1059,7 @@ int main(void) {
   tcase_add_test(tc, test_narrow_education_column_wraps);
   tcase_add_test(tc, test_sentence_under_dates_is_description);
   tcase_add_test(tc, test_organisation_cut_by_column);
+  tcase_add_test(tc, test_dot_separators_and_degree_at_school);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

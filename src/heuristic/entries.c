@@ -57,10 +57,14 @@ static void add_part(cw__doc *d, part *p, int *np, const char *s, size_t n, int 
 /* Length of a separator at s: " | ", " — ", " – ", " - ", " · ", " @ ", " at "
  * (in education too: "BSc Physics at Riverside University"). */
 static size_t sep_at(const char *s, size_t n, bool work) {
+  /* the middle dots and bullets of Unicode all act as one separator:
+   * "·" U+00B7, "•" U+2022, "∙" U+2219, "⋅" U+22C5, "‧" U+2027, "●" U+25CF */
   static const char *const seps[] = {" | ", " \xe2\x80\x94 ", " \xe2\x80\x93 ", " - ", " \xc2\xb7 ",
-                                     " \xe2\x80\xa2 ", " @ ", " at ", " chez ", " bei ", NULL};
+                                     " \xe2\x80\xa2 ", " \xe2\x88\x99 ", " \xe2\x8b\x85 ",
+                                     " \xe2\x80\xa7 ", " \xe2\x97\x8f ", " @ ", " at ", " chez ",
+                                     " bei ", NULL};
   /* "Title at Company" is a work idiom; "University of Texas at Austin" is not. */
-  for (int i = 0; seps[i] && (work || i < 7); i++) {
+  for (int i = 0; seps[i] && (work || i < 12); i++) {
     size_t m = strlen(seps[i]);
     if (n >= m && memcmp(s, seps[i], m) == 0) return m;
   }
