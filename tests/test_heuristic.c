@@ -513,6 +513,19 @@ START_TEST(test_dot_separators_and_degree_at_school) {
 }
 END_TEST
 
+/* A link line between organisation and role is neither; a bullet that
+ * stops on a comma goes on below, and that line opens no entry. */
+START_TEST(test_link_lines_and_comma_bullets) {
+  json_t *d = parse_fixture("links_and_comma_bullets.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quillwork");
+  ASSERT_FIELD(d, "work_experience.0.title", "Platform Engineer");
+  ASSERT_FIELD(d, "work_experience.1.company", "Ferrowind");
+  ASSERT_FIELD(d, "work_experience.1.title", "Stagehand");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_then_company_place_dates_line) {
   json_t *d = parse_fixture("title_then_company_line.txt");
   ASSERT_FIELD(d, "contact.name", "Olivia Martin");
@@ -1060,6 +1073,7 @@ int main(void) {
   tcase_add_test(tc, test_sentence_under_dates_is_description);
   tcase_add_test(tc, test_organisation_cut_by_column);
   tcase_add_test(tc, test_dot_separators_and_degree_at_school);
+  tcase_add_test(tc, test_link_lines_and_comma_bullets);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -31,6 +31,10 @@ static void add_part(cw__doc *d, part *p, int *np, const char *s, size_t n, int 
   if (n >= 2 && s[0] == '(' && s[n - 1] == ')') s++, n -= 2;
   cw__trim(&s, &n);
   if (!n || *np >= MAX_PARTS || cw__filler_only(s, n)) return;
+  /* a bare link ("https://acme.example") names neither role nor organisation */
+  if ((n > 7 && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
+                 strncasecmp(s, "www.", 4) == 0)) && !memchr(s, ' ', n))
+    return;
   /* a lone "in" or "at": what a template prints when both sides are empty */
   if (n <= 3 && !memchr(s, ' ', n) && islower((unsigned char)s[0])) return;
   /* "PhD Princeton University": the degree and the school in one part. */

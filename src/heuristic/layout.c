@@ -134,6 +134,10 @@ static bool continues(cw__doc *d, const cw__eline *el, const cw__eline *prev, si
   bool lower = islower((unsigned char)el->res[0]) || (l->text[0] && islower((unsigned char)l->text[0]));
   if ((l->indent > prev->l->bullet_indent || lower) && (prev->l->bullet || prev->cont || lower))
     return true;
+  /* "- Built apps using React, Redux, Express," / "MySQL and MongoDB.": a
+   * bullet that stops on a comma goes on below, whatever its length. */
+  if ((prev->l->bullet || prev->cont) && prev->l->len && strchr(",;", prev->l->text[prev->l->len - 1]))
+    return true;
   return wrapped(prev, maxlen) && short_tail(d, el);
 }
 
