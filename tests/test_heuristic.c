@@ -526,6 +526,17 @@ START_TEST(test_link_lines_and_comma_bullets) {
 }
 END_TEST
 
+/* A narrow sidebar prints the given name and the family name on two
+ * lines. */
+START_TEST(test_name_over_two_lines) {
+  json_t *d = parse_fixture("name_over_two_lines.txt");
+  ASSERT_FIELD(d, "contact.name", "Marguerite Okafor-Lindqvist");
+  ASSERT_FIELD(d, "contact.headline", "Field Epidemiologist");
+  ASSERT_FIELD(d, "contact.email", "m.okafor@example.org");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_then_company_place_dates_line) {
   json_t *d = parse_fixture("title_then_company_line.txt");
   ASSERT_FIELD(d, "contact.name", "Olivia Martin");
@@ -1074,6 +1085,7 @@ int main(void) {
   tcase_add_test(tc, test_organisation_cut_by_column);
   tcase_add_test(tc, test_dot_separators_and_degree_at_school);
   tcase_add_test(tc, test_link_lines_and_comma_bullets);
+  tcase_add_test(tc, test_name_over_two_lines);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -242,10 +242,37 @@ static void scan_pieces(cw__doc *d, piece *ps, int np, json_t *c, json_t *urls) 
   }
 }
 
+/* "Jonathan" / "Pool" at the top of a narrow column: a given name alone on
+ * the first line, the rest of the name (one to three capitalised words, no
+ * job or organisation word) alone on the next.  Writes the joined name. */
+static bool name_over_two_lines(cw__doc *d, const piece *ps, int np, char *buf, size_t cap,
+                                piece *name) {
+  if (np < 2 || ps[0].line != 0 || ps[1].line != 1 || (np > 2 && ps[2].line == 1)) return false;
+  const piece *a = &ps[0], *b = &ps[1];
+  if (cw__word_count(a->s, a->n) != 1 || cw__word_count(b->s, b->n) > 3 || has_role_words(a) ||
+      has_role_words(b) || a->n + 1 + b->n >= cap || location_like(d, b))
+    return false;
+  memcpy(buf, a->s, a->n);
+  buf[a->n] = ' ';
+  memcpy(buf + a->n + 1, b->s, b->n);
+  name->s = buf;
+  name->n = a->n + 1 + b->n;
+  name->line = 1;
+  return name_like(name);
+}
+
 static void name_and_headline(cw__doc *d, piece *ps, int np, json_t *c, int *name_line) {
   piece name;
-  int k = pick_name(d, ps, np, &name);
+  char joined[64];
   *name_line = -1;
+  if (name_over_two_lines(d, ps, np, joined, sizeof joined, &name)) {
+    json_object_set_new(c, "name", name_value(name.s, name.n));
+    *name_line = 1;
+    if (np > 2 && ps[2].line <= 3 && headline_like(d, &ps[2]))
+      json_object_set_new(c, "headline", cw__str(ps[2].s, ps[2].n));
+    return;
+  }
+  int k = pick_name(d, ps, np, &name);
   if (k < 0) return;
   json_object_set_new(c, "name", name_value(name.s, name.n));
   *name_line = ps[k].line;
