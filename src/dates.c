@@ -45,7 +45,29 @@ static const struct word months[] = {
     {"mayo", 5}, {"junio", 6}, {"julio", 7}, {"agosto", 8}, {"septiembre", 9}, {"setiembre", 9},
     {"octubre", 10}, {"noviembre", 11}, {"diciembre", 12}, {"févr", 2}, {"janv", 1},
     {"juil", 7}, {"déc", 12}, {"dic", 12}, {"ene", 1}, {"okt", 10}, {"dez", 12}, {"mär", 3},
-    {"sept", 9}, {NULL, 0}};
+    {"sept", 9},
+    /* Italian */
+    {"gennaio", 1}, {"febbraio", 2}, {"aprile", 4}, {"maggio", 5}, {"giugno", 6},
+    {"luglio", 7}, {"settembre", 9}, {"ottobre", 10}, {"dicembre", 12}, {"gen", 1},
+    {"mag", 5}, {"giu", 6}, {"lug", 7}, {"ago", 8}, {"set", 9}, {"ott", 10},
+    /* Portuguese */
+    {"janeiro", 1}, {"fevereiro", 2}, {"março", 3}, {"marco", 3}, {"maio", 5}, {"junho", 6},
+    {"julho", 7}, {"setembro", 9}, {"outubro", 10}, {"novembro", 11}, {"dezembro", 12},
+    {"fev", 2}, {"abr", 4}, {"out", 10},
+    /* Polish: nominative, genitive ("12 stycznia 2019" is rare, "stycznia 2019"
+     * common), with and without diacritics, and the three-letter forms. */
+    {"styczeń", 1}, {"styczen", 1}, {"stycznia", 1}, {"luty", 2}, {"lutego", 2},
+    {"marzec", 3}, {"marca", 3}, {"kwiecień", 4}, {"kwiecien", 4}, {"kwietnia", 4},
+    {"maj", 5}, {"maja", 5}, {"czerwiec", 6}, {"czerwca", 6}, {"lipiec", 7}, {"lipca", 7},
+    {"sierpień", 8}, {"sierpien", 8}, {"sierpnia", 8}, {"wrzesień", 9}, {"wrzesien", 9},
+    {"września", 9}, {"wrzesnia", 9}, {"październik", 10}, {"pazdziernik", 10},
+    {"października", 10}, {"pazdziernika", 10}, {"listopad", 11}, {"listopada", 11},
+    {"grudzień", 12}, {"grudzien", 12}, {"grudnia", 12}, {"sty", 1}, {"lut", 2}, {"kwi", 4},
+    {"cze", 6}, {"lip", 7}, {"sie", 8}, {"wrz", 9}, {"paź", 10}, {"paz", 10}, {"lis", 11},
+    {"gru", 12},
+    /* German, French and Spanish abbreviations and forms without accents */
+    {"mrz", 3}, {"maer", 3}, {"fév", 2}, {"fev", 2}, {"avr", 4}, {"févr", 2}, {"fevr", 2},
+    {"janv", 1}, {"juil", 7}, {"dec", 12}, {"setiembre", 9}, {NULL, 0}};
 
 static const struct word seasons[] = {
     {"spring", 0}, {"summer", 0}, {"fall", 0}, {"autumn", 0}, {"winter", 0}, {"sommer", 0},
@@ -56,16 +78,21 @@ static const struct word seasons[] = {
 static const struct word currents[] = {
     {"present", 0}, {"current", 0}, {"currently", 0}, {"now", 0}, {"ongoing", 0},
     {"today", 0}, {"heute", 0}, {"aktuell", 0}, {"jetzt", 0}, {"présent", 0}, {"aujourd", 0},
-    {"actualidad", 0}, {"actual", 0}, {"presente", 0}, {"hoy", 0}, {"dato", 0}, {NULL, 0}};
+    {"actualidad", 0}, {"actual", 0}, {"presente", 0}, {"hoy", 0}, {"dato", 0},
+    /* "Currently Pursuing" (a degree), Italian, Portuguese, Polish */
+    {"pursuing", 0}, {"oggi", 0}, {"attuale", 0}, {"attualmente", 0}, {"atual", 0},
+    {"atualmente", 0}, {"obecnie", 0}, {"teraz", 0}, {"aktualnie", 0}, {"momento", 0},
+    {NULL, 0}};
 
 static const struct word sinces[] = {{"since", 0}, {"seit", 0}, {"depuis", 0}, {"desde", 0},
-                                     {"from", 0}, {"ab", 0}, {NULL, 0}};
+                                     {"from", 0}, {"ab", 0}, {"dal", 0}, {"od", 0}, {NULL, 0}};
 static const struct word expecteds[] = {{"expected", 0}, {"anticipated", 0}, {"exp", 0},
                                         {"voraussichtlich", 0}, {"prévu", 0}, {"prevista", 0},
                                         {"graduating", 0}, {NULL, 0}};
 static const struct word towords[] = {{"to", 0}, {"until", 0}, {"till", 0}, {"til", 0},
                                       {"bis", 0}, {"au", 0}, {"à", 0}, {"hasta", 0},
-                                      {"thru", 0}, {"through", 0}, {NULL, 0}};
+                                      {"thru", 0}, {"through", 0}, {"al", 0}, {"do", 0},
+                                      {"até", 0}, {"ate", 0}, {"a", 0}, {NULL, 0}};
 
 static bool is_word_byte(unsigned char c) { return isalpha(c) || c >= 0x80; }
 
@@ -75,6 +102,9 @@ static size_t dash_len(const char *p, size_t left) {
   if (u[0] == '-') return 1;
   if (left >= 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x90 && u[2] <= 0x95) return 3;
   if (left >= 3 && u[0] == 0xE2 && u[1] == 0x88 && u[2] == 0x92) return 3;
+  /* "2019-03-01 → Present": arrows join the two ends of a range */
+  if (left >= 3 && u[0] == 0xE2 && u[1] == 0x86 && u[2] >= 0x90 && u[2] <= 0x94) return 3;
+  if (left >= 3 && u[0] == 0xE2 && u[1] == 0x9F && u[2] >= 0xB5 && u[2] <= 0xB6) return 3;
   return 0;
 }
 
@@ -90,8 +120,11 @@ static size_t blank_len(const char *p, size_t left) {
 }
 
 static bool lookup(const struct word *list, const char *w, size_t n, int *val) {
+  if (!n) return false;
+  int c0 = tolower((unsigned char)w[0]);
   for (int i = 0; list[i].w; i++) {
-    if (strlen(list[i].w) == n && strncasecmp(list[i].w, w, n) == 0) {
+    /* the lists are lower case: compare the first letter before anything costly */
+    if ((unsigned char)list[i].w[0] == c0 && strlen(list[i].w) == n && strncasecmp(list[i].w, w, n) == 0) {
       if (val) *val = list[i].val;
       return true;
     }
@@ -257,13 +290,15 @@ static bool date_sep(const tok *t) {
 
 /* D.M.YYYY or M/D/YYYY (month precision is all we keep), MM/YYYY,
  * MM.YYYY, MM-YYYY. */
-static int month_first(const tok *t, int i, int k, ymd *d) {
+static int month_first(const tok *t, int i, int k, int order, ymd *d) {
   const tok *a = &t[i];
   if (k >= 5 && a->ndigits <= 2 && (t[i + 1].kind == T_DOT || t[i + 1].kind == T_SLASH) &&
       t[i + 2].kind == T_NUM && t[i + 2].ndigits <= 2 && t[i + 3].kind == t[i + 1].kind &&
       is_year(&t[i + 4]) && glued(&t[i + 1]) && glued(&t[i + 2]) && glued(&t[i + 4])) {
     int x = a->val, y = t[i + 2].val;
-    int mon = t[i + 1].kind == T_DOT || x > 12 ? y : x;
+    bool day_first = order == CW_DATES_ORDER_DMY ||
+                     (order == CW_DATES_ORDER_AUTO && t[i + 1].kind == T_DOT);
+    int mon = x > 12 ? y : y > 12 ? x : day_first ? y : x;
     if (mon < 1 || mon > 12 || x < 1 || y < 1 || x > 31 || y > 31) return 0;
     *d = (ymd){t[i + 4].val, mon};
     return 5;
@@ -291,12 +326,12 @@ static int year_first(const tok *t, int i, int k, ymd *d) {
 }
 
 /* One date at t[i..n): returns tokens consumed (0: none). */
-static int one_date(const tok *t, int i, int n, ymd *d) {
+static int one_date(const tok *t, int i, int n, int order, ymd *d) {
   const tok *a = &t[i];
   int k = n - i;
   if (a->kind == T_MONTH || a->kind == T_SEASON) return named_date(t, i, k, d);
   if (a->kind != T_NUM) return 0;
-  int used = month_first(t, i, k, d);
+  int used = month_first(t, i, k, order, d);
   if (used) return used;
   return is_year(a) ? year_first(t, i, k, d) : 0;
 }
@@ -331,19 +366,22 @@ static int separator(const tok *t, int i, int n) {
 }
 
 /* The end side of a range at t[i..]: date, current word, or short year. */
-static int range_end(const tok *t, int i, int n, ymd start, ymd *end, bool *current) {
+static int range_end(const tok *t, int i, int n, int order, ymd start, ymd *end, bool *current) {
   int k = n - i;
   if (k <= 0) return 0;
   if (t[i].kind == T_CURRENT) {
     *current = true;
-    return 1;
+    return i + 1 < n && t[i + 1].kind == T_CURRENT ? 2 : 1; /* "Currently Pursuing" */
   }
   if (t[i].kind == T_DATEWORD && i > 0 && t[i - 1].kind == T_TOWORD) { /* "to date" */
     *current = true;
     return 1;
   }
-  int used = one_date(t, i, n, end);
-  if (used) return cmp_ymd(*end, start) >= 0 ? used : 0;
+  int used = one_date(t, i, n, order, end);
+  /* An end before the start is a range as printed when both ends name a
+   * month ("Mar 2023 - Dec 2005", a slip the resume made); "2021 - 2019"
+   * is two years, not a range. */
+  if (used) return cmp_ymd(*end, start) >= 0 || (end->month && start.month) ? used : 0;
   /* "2018–20": two-digit end year. */
   if (t[i].kind == T_NUM && t[i].ndigits == 2 && start.month == 0) {
     int y = start.year / 100 * 100 + t[i].val;
@@ -371,11 +409,11 @@ static void set_range(match *m, ymd start, ymd end, bool has_end, bool current, 
 }
 
 /* "Jan – Mar 2020": a bare month takes the year of the end date. */
-static bool bare_month_range(const tok *t, int j, int n, match *m) {
+static bool bare_month_range(const tok *t, int j, int n, int order, match *m) {
   if (t[j].kind != T_MONTH || j + 2 >= n || is_year(&t[j + 1])) return false;
   int s2 = separator(t, j + 1, n);
   ymd end;
-  int used = s2 > j + 1 ? one_date(t, s2, n, &end) : 0;
+  int used = s2 > j + 1 ? one_date(t, s2, n, order, &end) : 0;
   if (!used || !end.month || t[j].val > end.month) return false;
   set_range(m, (ymd){end.year, t[j].val}, end, true, false, s2 + used);
   return true;
@@ -394,12 +432,12 @@ static bool academic_year(const tok *t, int k, int n, ymd d, match *m) {
 }
 
 /* "d1 – d2", "d1 – Present", "2018–20", or "2019 –" at the very end. */
-static bool dash_range(const tok *t, int k, int n, ymd d, match *m) {
+static bool dash_range(const tok *t, int k, int n, int order, ymd d, match *m) {
   int s = separator(t, k, n);
   if (s == k) return false;
   ymd end = {0, 0};
   bool cur = false;
-  int u2 = range_end(t, s, n, d, &end, &cur);
+  int u2 = range_end(t, s, n, order, d, &end, &cur);
   if (u2) {
     set_range(m, d, end, !cur, cur, s + u2);
     return true;
@@ -412,19 +450,19 @@ static bool dash_range(const tok *t, int k, int n, ymd d, match *m) {
 }
 
 /* Tries every pattern starting at token i. */
-static bool match_at(const tok *t, int i, int n, match *m) {
+static bool match_at(const tok *t, int i, int n, int order, match *m) {
   memset(m, 0, sizeof *m);
   m->b = i;
   int j = i;
   bool since = t[j].kind == T_SINCE, expected = t[j].kind == T_EXPECTED;
   if (since || expected) j++;
   if (j >= n) return false;
-  if (bare_month_range(t, j, n, m)) return true;
+  if (bare_month_range(t, j, n, order, m)) return true;
   ymd d;
-  int used = one_date(t, j, n, &d);
+  int used = one_date(t, j, n, order, &d);
   if (!used) return false;
   m->e = j + used;
-  if (academic_year(t, j + used, n, d, m) || dash_range(t, j + used, n, d, m)) return true;
+  if (academic_year(t, j + used, n, d, m) || dash_range(t, j + used, n, order, d, m)) return true;
   if (since) {
     set_range(m, d, (ymd){0, 0}, false, true, j + used);
   } else if (expected) {
@@ -449,6 +487,10 @@ static void to_range(const lexer *lx, const match *m, cw_date_range *out) {
 }
 
 int cw_dates_find(const char *s, size_t len, cw_date_range *out) {
+  return cw_dates_find_in(s, len, CW_DATES_ORDER_AUTO, out);
+}
+
+int cw_dates_find_in(const char *s, size_t len, int order, cw_date_range *out) {
   if (!s || !out) return -EINVAL;
   lexer lx = {.s = s, .len = len};
   cw_date_range single;
@@ -456,7 +498,7 @@ int cw_dates_find(const char *s, size_t len, cw_date_range *out) {
   int i = refill(&lx, 0);
   while (i < lx.n) {
     match m;
-    if (match_at(lx.t, i, lx.n, &m)) {
+    if (match_at(lx.t, i, lx.n, order, &m)) {
       if (m.range || m.expected) {
         to_range(&lx, &m, out);
         return 0;
@@ -491,9 +533,37 @@ static bool only_filler(const char *s, size_t b, size_t e) {
 }
 
 int cw_dates_parse(const char *s, size_t len, cw_date_range *out) {
+  return cw_dates_parse_in(s, len, CW_DATES_ORDER_AUTO, out);
+}
+
+int cw_dates_parse_in(const char *s, size_t len, int order, cw_date_range *out) {
   cw_date_range r;
-  if (cw_dates_find(s, len, &r) != 0) return -ENOENT;
+  if (cw_dates_find_in(s, len, order, &r) != 0) return -ENOENT;
   if (!only_filler(s, 0, r.begin) || !only_filler(s, r.end_off, len)) return -ENOENT;
   *out = r;
   return 0;
+}
+
+/* Votes of the unambiguous numeric dates: "25/03/2019" can only be day
+ * first, "03/25/2019" only month first. */
+int cw_dates_order_of(const char *s, size_t len) {
+  if (!s) return CW_DATES_ORDER_AUTO;
+  lexer lx = {.s = s, .len = len};
+  int dmy = 0, mdy = 0;
+  int i = refill(&lx, 0);
+  while (i < lx.n) {
+    const tok *t = lx.t + i;
+    if (lx.n - i >= 5 && t[0].kind == T_NUM && t[0].ndigits <= 2 &&
+        (t[1].kind == T_SLASH || t[1].kind == T_DOT || t[1].kind == T_DASH) && glued(&t[1]) &&
+        t[2].kind == T_NUM && t[2].ndigits <= 2 && glued(&t[2]) && t[3].kind == t[1].kind &&
+        glued(&t[3]) && is_year(&t[4]) && glued(&t[4]) && t[0].val >= 1 && t[2].val >= 1) {
+      if (t[0].val > 12 && t[0].val <= 31 && t[2].val <= 12) dmy++;
+      if (t[2].val > 12 && t[2].val <= 31 && t[0].val <= 12) mdy++;
+      i += 5;
+    } else {
+      i++;
+    }
+    i = refill(&lx, i);
+  }
+  return dmy > mdy ? CW_DATES_ORDER_DMY : mdy > dmy ? CW_DATES_ORDER_MDY : CW_DATES_ORDER_AUTO;
 }

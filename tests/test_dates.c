@@ -54,6 +54,33 @@ static const dcase cases[] = {
     {"From March 2015 to June 2017", "2015-03", "2017-06", "From March 2015 to June 2017", false, true},
     {"jun. 2019 - dic. 2020", "2019-06", "2020-12", "jun. 2019 - dic. 2020", false, true},
     {"Sep 2021-Present", "2021-09", "", "Sep 2021-Present", true, true},
+    /* issue 14: formats seen in printed JSON Resume themes */
+    {"Aug, 2022 - Present", "2022-08", "", "Aug, 2022 - Present", true, true},
+    {"08/2022", "2022-08", "", "08/2022", false, false},
+    {"2022-08-22", "2022-08", "", "2022-08-22", false, false},
+    {"2019-03-01 → Present", "2019-03", "", "2019-03-01 → Present", true, true},
+    {"2016-05-01 ⟶ 2018-02-01", "2016-05", "2018-02", "2016-05-01 ⟶ 2018-02-01", false, true},
+    {"Sept 2004 – Oct 2005", "2004-09", "2005-10", "Sept 2004 – Oct 2005", false, true},
+    {"Jan 2015 - Mar 2019 7 years 9 months", "2015-01", "2019-03", "Jan 2015 - Mar 2019", false, true},
+    {"Mar 2019 - Present -1 years -2 months", "2019-03", "", "Mar 2019 - Present", true, true},
+    {"2019 - Currently Pursuing", "2019", "", "2019 - Currently Pursuing", true, true},
+    {"Mar 2019 - Current", "2019-03", "", "Mar 2019 - Current", true, true},
+    {"2018 – Now", "2018", "", "2018 – Now", true, true},
+    /* Italian, Portuguese, Polish (with and without diacritics), abbreviations */
+    {"gennaio 2019 – dicembre 2020", "2019-01", "2020-12", "gennaio 2019 – dicembre 2020", false, true},
+    {"set 2018 - ott 2019", "2018-09", "2019-10", "set 2018 - ott 2019", false, true},
+    {"maggio 2017 - oggi", "2017-05", "", "maggio 2017 - oggi", true, true},
+    {"março 2016 – atual", "2016-03", "", "março 2016 – atual", true, true},
+    {"marco 2016 a junho 2018", "2016-03", "2018-06", "marco 2016 a junho 2018", false, true},
+    {"fev 2015 - out 2016", "2015-02", "2016-10", "fev 2015 - out 2016", false, true},
+    {"styczeń 2019 – obecnie", "2019-01", "", "styczeń 2019 – obecnie", true, true},
+    {"wrzesien 2012 - pazdziernik 2014", "2012-09", "2014-10", "wrzesien 2012 - pazdziernik 2014", false, true},
+    {"Październik 2010 – Grudzień 2011", "2010-10", "2011-12", "Październik 2010 – Grudzień 2011", false, true},
+    {"lis 2020 - lut 2021", "2020-11", "2021-02", "lis 2020 - lut 2021", false, true},
+    {"od marca 2021", "2021-03", "", "od marca 2021", true, true},
+    {"Dez. 2019 – Mrz. 2021", "2019-12", "2021-03", "Dez. 2019 – Mrz. 2021", false, true},
+    {"avr. 2018 – juil. 2019", "2018-04", "2019-07", "avr. 2018 – juil. 2019", false, true},
+    {"abr 2014 – ago 2016", "2014-04", "2016-08", "abr 2014 – ago 2016", false, true},
 };
 
 START_TEST(test_styles) {
@@ -131,6 +158,12 @@ START_TEST(test_backwards_and_bounds) {
   ck_assert_int_eq(cw_dates_find(s, strlen(s), &r), 0);
   ck_assert(!r.is_range);
   ck_assert_str_eq(r.start, "2021");
+  /* With months on both sides it is the range as printed, backwards. */
+  const char *back = "Mar 2023 - Dec 2005";
+  ck_assert_int_eq(cw_dates_find(back, strlen(back), &r), 0);
+  ck_assert(r.is_range);
+  ck_assert_str_eq(r.start, "2023-03");
+  ck_assert_str_eq(r.end, "2005-12");
   /* Months out of range are not months. */
   const char *t = "13/2019";
   ck_assert_int_eq(cw_dates_find(t, strlen(t), &r), 0);
@@ -152,7 +185,43 @@ START_TEST(test_month_names) {
   ck_assert_int_eq(cw_dates_month("Mai", 3, &used), 5);
   ck_assert_int_eq(cw_dates_month("août", strlen("août"), &used), 8);
   ck_assert_int_eq(cw_dates_month("Ma", 2, &used), 0);
+  ck_assert_int_eq(cw_dates_month("września", strlen("września"), &used), 9);
+  ck_assert_int_eq(cw_dates_month("luglio", 6, &used), 7);
+  ck_assert_int_eq(cw_dates_month("dezembro", 8, &used), 12);
   ck_assert_int_eq(cw_dates_month("Python", 6, &used), 0);
+}
+END_TEST
+
+/* 03/04/2019 is March with slashes and April with dots unless the rest of
+ * the document says otherwise; a day above 12 settles it. */
+START_TEST(test_numeric_order) {
+  cw_date_range r;
+  const char *s = "03/04/2019 - 05/06/2020";
+  ck_assert_int_eq(cw_dates_find(s, strlen(s), &r), 0);
+  ck_assert_str_eq(r.start, "2019-03");
+  ck_assert_str_eq(r.end, "2020-05");
+  ck_assert_int_eq(cw_dates_find_in(s, strlen(s), CW_DATES_ORDER_DMY, &r), 0);
+  ck_assert_str_eq(r.start, "2019-04");
+  ck_assert_str_eq(r.end, "2020-06");
+  const char *dots = "03.04.2019";
+  ck_assert_int_eq(cw_dates_find_in(dots, strlen(dots), CW_DATES_ORDER_MDY, &r), 0);
+  ck_assert_str_eq(r.start, "2019-03");
+  ck_assert_int_eq(cw_dates_find(dots, strlen(dots), &r), 0);
+  ck_assert_str_eq(r.start, "2019-04");
+  /* a day above 12 wins over the order asked for */
+  const char *clear = "25/03/2019";
+  ck_assert_int_eq(cw_dates_find_in(clear, strlen(clear), CW_DATES_ORDER_MDY, &r), 0);
+  ck_assert_str_eq(r.start, "2019-03");
+  ck_assert_int_eq(cw_dates_parse_in(s, strlen(s), CW_DATES_ORDER_DMY, &r), 0);
+  ck_assert_str_eq(r.start, "2019-04");
+
+  const char *doc_dmy = "Acme\n03/04/2019 - 25/06/2020\nBeta\n01/02/2017 - 28/02/2019\n";
+  ck_assert_int_eq(cw_dates_order_of(doc_dmy, strlen(doc_dmy)), CW_DATES_ORDER_DMY);
+  const char *doc_mdy = "Acme 03/04/2019 - 06/25/2020, Beta 12/31/2016";
+  ck_assert_int_eq(cw_dates_order_of(doc_mdy, strlen(doc_mdy)), CW_DATES_ORDER_MDY);
+  const char *doc_none = "03/04/2019 - 05/06/2020 and 2018-2019";
+  ck_assert_int_eq(cw_dates_order_of(doc_none, strlen(doc_none)), CW_DATES_ORDER_AUTO);
+  ck_assert_int_eq(cw_dates_order_of(NULL, 0), CW_DATES_ORDER_AUTO);
 }
 END_TEST
 
@@ -185,6 +254,7 @@ int main(void) {
   tcase_add_test(tc, test_backwards_and_bounds);
   tcase_add_test(tc, test_month_names);
   tcase_add_test(tc, test_long_input);
+  tcase_add_test(tc, test_numeric_order);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

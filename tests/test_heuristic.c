@@ -456,6 +456,87 @@ START_TEST(test_date_first_pipes_and_degree_abbreviations) {
 }
 END_TEST
 
+/* A narrow education column: a school name cut after "de" or before its
+ * school word, "at School" on its own line, "Degree - School, City". */
+START_TEST(test_narrow_education_column_wraps) {
+  json_t *d = parse_fixture("narrow_education_column.txt");
+  ck_assert_uint_eq(count(d, "education"), 4);
+  ASSERT_FIELD(d, "education.0.institution", "Instituto Superior de Agronomia");
+  ASSERT_FIELD(d, "education.0.degree", "Master of Science");
+  ASSERT_FIELD(d, "education.0.field_of_study", "Applied Statistics");
+  ASSERT_FIELD(d, "education.1.institution", "Riverbend University, Lagos, Nigeria");
+  ASSERT_FIELD(d, "education.1.degree", "Bachelor of Arts");
+  ASSERT_FIELD(d, "education.2.institution", "Northfield State Technical College");
+  ASSERT_FIELD(d, "education.3.institution", "Escola Secundária de Camões");
+  json_decref(d);
+}
+END_TEST
+
+/* "Role, Organisation" above the dates and a sentence under them: the
+ * sentence opens the description, it names neither. */
+START_TEST(test_sentence_under_dates_is_description) {
+  json_t *d = parse_fixture("sentence_under_dates.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Proprietor");
+  ASSERT_FIELD(d, "work_experience.0.company", "Harbourline Studio");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2016-05");
+  ASSERT_FIELD(d, "work_experience.1.title", "Shift Supervisor");
+  ASSERT_FIELD(d, "work_experience.1.company", "Quayside Freight");
+  json_decref(d);
+}
+END_TEST
+
+/* "Role, Organisation" cut by the column width: the organisation's last
+ * word on the next line still belongs to it. */
+START_TEST(test_organisation_cut_by_column) {
+  json_t *d = parse_fixture("org_cut_by_column.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Senior Regional Coordinator for Volunteer Programmes");
+  ASSERT_FIELD(d, "work_experience.0.company", "Lisbon Maritime Heritage Foundation");
+  ASSERT_FIELD(d, "work_experience.1.company", "Atlantic Coastal Trust");
+  json_decref(d);
+}
+END_TEST
+
+/* "Company ∙ link" and "Company ⋅ Place": any middle dot separates; "Degree
+ * at School" in education. */
+START_TEST(test_dot_separators_and_degree_at_school) {
+  json_t *d = parse_fixture("dot_separators.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Harbor Analytics");
+  ASSERT_FIELD(d, "work_experience.0.title", "Lead Data Engineer");
+  ASSERT_FIELD(d, "work_experience.1.company", "Kestrel Games");
+  ASSERT_FIELD(d, "work_experience.1.title", "Backend Developer");
+  ASSERT_FIELD(d, "education.0.institution", "Northgate Polytechnic Institute");
+  ASSERT_FIELD(d, "education.0.degree", "Master of Science");
+  json_decref(d);
+}
+END_TEST
+
+/* A link line between organisation and role is neither; a bullet that
+ * stops on a comma goes on below, and that line opens no entry. */
+START_TEST(test_link_lines_and_comma_bullets) {
+  json_t *d = parse_fixture("links_and_comma_bullets.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quillwork");
+  ASSERT_FIELD(d, "work_experience.0.title", "Platform Engineer");
+  ASSERT_FIELD(d, "work_experience.1.company", "Ferrowind");
+  ASSERT_FIELD(d, "work_experience.1.title", "Stagehand");
+  json_decref(d);
+}
+END_TEST
+
+/* A narrow sidebar prints the given name and the family name on two
+ * lines. */
+START_TEST(test_name_over_two_lines) {
+  json_t *d = parse_fixture("name_over_two_lines.txt");
+  ASSERT_FIELD(d, "contact.name", "Marguerite Okafor-Lindqvist");
+  ASSERT_FIELD(d, "contact.headline", "Field Epidemiologist");
+  ASSERT_FIELD(d, "contact.email", "m.okafor@example.org");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_then_company_place_dates_line) {
   json_t *d = parse_fixture("title_then_company_line.txt");
   ASSERT_FIELD(d, "contact.name", "Olivia Martin");
@@ -466,7 +547,8 @@ START_TEST(test_title_then_company_place_dates_line) {
   ASSERT_FIELD(d, "work_experience.0.start_date", "2019-01");
   ASSERT_FIELD(d, "work_experience.0.end_date", "2024-03");
   ASSERT_FIELD(d, "work_experience.1.title", "Senior Brand Manager");
-  ASSERT_FIELD(d, "education.0.institution", "Northwestern University");
+  /* the school and its part, as on a line without a degree */
+  ASSERT_FIELD(d, "education.0.institution", "Northwestern University, Kellogg School of Management");
   ASSERT_FIELD(d, "education.0.degree", "MBA");
   ASSERT_FIELD(d, "education.1.field_of_study", "Communications");
   json_decref(d);
@@ -745,6 +827,215 @@ START_TEST(test_skills_dictionary_file) {
 }
 END_TEST
 
+/* Organisation / role + dates + link in cells / paragraph and lines without
+ * bullet markers: the dated line anchors the entry. */
+START_TEST(test_anchors_without_bullets) {
+  json_t *d = parse_fixture("anchors_no_bullets.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Vistula Freight");
+  ASSERT_FIELD(d, "work_experience.0.title", "Logistics Planner");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2021-04");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbour Office Gdynia");
+  ASSERT_FIELD(d, "work_experience.1.title", "Dispatcher");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2021-03");
+  const char *desc = json_string_value(json_object_get(json_array_get(json_object_get(d, "work_experience"), 1), "description"));
+  ck_assert_ptr_nonnull(strstr(desc, "berth calendar"));
+  ck_assert_uint_eq(count(d, "education"), 1);
+  json_decref(d);
+}
+END_TEST
+
+/* "Title, Company" above a link line and the dates, prose then bullets. */
+START_TEST(test_title_first_with_prose_and_links) {
+  json_t *d = parse_fixture("title_first_with_prose.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Lumen Analytics");
+  ASSERT_FIELD(d, "work_experience.0.title", "Data Engineer");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Nordlicht Institute");
+  ASSERT_FIELD(d, "work_experience.1.title", "Research Assistant");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2016-03");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2019-12");
+  json_decref(d);
+}
+END_TEST
+
+/* One line per entry with em dash, pipe or middle dot; Portuguese and
+ * Polish months. */
+START_TEST(test_one_line_entries_any_separator) {
+  json_t *d = parse_fixture("one_line_separators.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Porto Harbour Authority");
+  ASSERT_FIELD(d, "work_experience.0.title", "Senior Surveyor");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2019-03");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Atlântico Engineering");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2019-02");
+  ASSERT_FIELD(d, "work_experience.2.company", "Kraków Rail Works");
+  ASSERT_FIELD(d, "work_experience.2.start_date", "2014-07");
+  ASSERT_FIELD(d, "work_experience.2.end_date", "2014-09");
+  json_decref(d);
+}
+END_TEST
+
+/* Two current roles at once, several roles under one employer, and
+ * 03/04/2015 read day first because 25/08/2016 in the same document is. */
+START_TEST(test_concurrent_roles_and_day_first_document) {
+  json_t *d = parse_fixture("concurrent_and_several_roles.txt");
+  ck_assert_uint_eq(count(d, "work_experience"), 4);
+  ASSERT_FIELD(d, "work_experience.0.company", "Brightwater Hospital");
+  ASSERT_FIELD(d, "work_experience.0.title", "Ward Manager");
+  ASSERT_FIELD(d, "work_experience.0.location", "Leeds, UK");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Northgate College");
+  ASSERT_FIELD(d, "work_experience.1.title", "Evening Lecturer");
+  ASSERT_FIELD(d, "work_experience.1.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.2.start_date", "2016-08");
+  ASSERT_FIELD(d, "work_experience.3.company", "Brightwater Hospital"); /* inherited */
+  ASSERT_FIELD(d, "work_experience.3.title", "Charge Nurse");
+  ASSERT_FIELD(d, "work_experience.3.start_date", "2015-04");
+  ASSERT_FIELD(d, "work_experience.3.end_date", "2016-08");
+  json_decref(d);
+}
+END_TEST
+
+/* A prose line taken for a name lowers the entry below the 0.6 that the
+ * merge takes as a fact; a clean entry stays above it. */
+START_TEST(test_confidence_threshold) {
+  json_t *d = parse_text("Experience\nAcme Corp\nSoftware Engineer\n2019 - 2021\n"
+                         "Experience\nwe built many things for many clients over the years here\n"
+                         "2015 - 2017\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  json_t *w = json_object_get(d, "work_experience");
+  ck_assert_double_ge(json_real_value(json_object_get(json_array_get(w, 0), "confidence")), 0.6);
+  for (size_t i = 1; i < json_array_size(w); i++)
+    ck_assert_double_lt(json_real_value(json_object_get(json_array_get(w, i), "confidence")), 0.6);
+  json_decref(d);
+}
+END_TEST
+
+/* "Halvorsen Technologies" above each of its roles is the employer, not a
+ * "Technologies" heading; HIGHLIGHTS in every entry does not end the
+ * section; "State University of New York at Albany" stays one school; the
+ * phone in a contact column at the end is found. */
+START_TEST(test_repeated_employer_labels_and_contact_column) {
+  json_t *d = parse_fixture("employer_repeated_sidebar_contact.txt");
+  ASSERT_FIELD(d, "contact.phone", "(+33) 6 12 34 56 78");
+  ASSERT_FIELD(d, "contact.email", "ines.moreau@example.com");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Halvorsen Technologies");
+  ASSERT_FIELD(d, "work_experience.0.title", "Platform Lead");
+  ASSERT_FIELD(d, "work_experience.1.company", "Halvorsen Technologies");
+  ASSERT_FIELD(d, "work_experience.1.title", "Build Engineering");
+  ASSERT_FIELD(d, "work_experience.2.company", "Kestrel Marine Institute");
+  ASSERT_FIELD(d, "work_experience.2.title", "Software Developer");
+  ASSERT_FIELD(d, "education.0.institution", "State University of New York at Albany");
+  json_decref(d);
+}
+END_TEST
+
+/* Titles first in the entries whose keywords tell; the same order for
+ * the ones whose words do not (Polish titles and organisations);
+ * "Kempner Institute, Harvard University" on its own line is one employer. */
+START_TEST(test_section_order_and_comma_organisations) {
+  json_t *d = parse_text("Experience\n\nKontroler jakości\nZakłady Północ\n2019 - 2021\n\n"
+                         "Senior Analyst\nNorthwind Bank\n2016 - 2019\n\n"
+                         "Research Assistant\nKempner Institute, Harvard University\n2014 - 2016\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.title", "Kontroler jakości");
+  ASSERT_FIELD(d, "work_experience.0.company", "Zakłady Północ");
+  ASSERT_FIELD(d, "work_experience.2.company", "Kempner Institute, Harvard University");
+  json_decref(d);
+  /* "Technology" is an organisation word, but Northwind heads both roles */
+  d = parse_text("Experience\n\nNorthwind\nCloud Technology Architecture\n2019 - 2021\n\n"
+                 "Northwind\nPlatform Engineer\n2016 - 2019\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Northwind");
+  ASSERT_FIELD(d, "work_experience.0.title", "Cloud Technology Architecture");
+  json_decref(d);
+  d = parse_text("Education\nLeading University, Sylhet, Bangladesh\nBachelor of Science\n2012 - 2016\n");
+  ASSERT_FIELD(d, "education.0.institution", "Leading University, Sylhet, Bangladesh");
+  json_decref(d);
+}
+END_TEST
+
+/* A label column: the section's name printed on its first row
+ * ("Work   Acme   dates"); "Work" alone is a heading too. */
+START_TEST(test_grid_label_column_headings) {
+  json_t *d = parse_text("Ada Brook\n\nEducation\tRiverside University\t2010 - 2014\n"
+                         "Bachelor of Arts\n\nWork\tQuarry Labs\tMarch 2019 - Present\n"
+                         "Platform Engineer\nRan the build farm.\nWrote the release tooling.\n"
+                         "Kept the package mirror up.\n\n"
+                         "Skills\tPython, SQL\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quarry Labs");
+  ASSERT_FIELD(d, "work_experience.0.title", "Platform Engineer");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  json_decref(d);
+  d = parse_text("Ada Brook\n\nWork\n\nQuarry Labs\n\nPlatform Engineer\t2019-03-01 - Present\n\n"
+                 "Ran the build farm and the package mirror for four teams.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quarry Labs");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2019-03");
+  json_decref(d);
+}
+END_TEST
+
+/* Three columns: the role and dates, then the description beginning on
+ * the same row and going on below it; the employer one block above. */
+START_TEST(test_description_column_beside_dates) {
+  json_t *d = parse_text("Work\n\nBrightline Co\n\nData Analyst 2019-01-01 - 2021-06-30\tBuilt the weekly\n"
+                         "sales report, its dashboards\nand the data checks.\nMoved the team to SQL.\n\n"
+                         "Harbor Trust\n\nLedger Clerk 2016-01-01 - 2018-12-31\tKept the ledger\n"
+                         "Balanced three branches\nTrained two new clerks\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Brightline Co");
+  ASSERT_FIELD(d, "work_experience.0.title", "Data Analyst");
+  ASSERT_FIELD(d, "work_experience.0.end_date", "2021-06");
+  const char *desc = json_string_value(json_object_get(json_array_get(json_object_get(d, "work_experience"), 0), "description"));
+  ck_assert_ptr_nonnull(desc);
+  ck_assert_msg(strncmp(desc, "Built the weekly", 16) == 0, "description: %s", desc);
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbor Trust");
+  ASSERT_FIELD(d, "work_experience.1.title", "Ledger Clerk");
+  json_decref(d);
+  /* a role cut by the width of its column ends on the next line */
+  d = parse_text("Work\n\nNordwind\n\nFront-end Developer &\t2016-03-01 - 2018-02-01\thttps://nordwind.example\n"
+                 "Designer\n\nBuilt the fax console and its documentation for the developers.\n"
+                 "Wrote the style guide.\nRan the design reviews.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Nordwind");
+  ASSERT_FIELD(d, "work_experience.0.title", "Front-end Developer & Designer");
+  json_decref(d);
+}
+END_TEST
+
+/* A role written in lower case right above its dates, and commas inside
+ * brackets, still leave room for the employer one block up. */
+START_TEST(test_lower_case_role_and_bracketed_commas) {
+  json_t *d = parse_text("Experience\nUrząd Miasta Gdańska\n\nzastępca kierownika wydziału\n2019-04-15 - 2020-10-31\n\n"
+                         "Kept the records of the planning office for the whole city and its boroughs.\n"
+                         "Answered the questions of the public.\nWrote the yearly report.\n\n"
+                         "Northwind\n\nPractice Lead (Portal, Search, Mobile)\n2012-01-01 - 2019-03-31\n\n"
+                         "Led the portal team through three platform changes and two reorganisations.\n"
+                         "Ran the search project.\nHired four engineers.\n\n"
+                         "Tarn Memory Lab, Brightwater University and Kestrel Lab, Oslo University\n\n"
+                         "Research Assistant\n2010-01-01 - 2011-12-31\n\n"
+                         "Supported the studies of both labs on sleep and memory in older adults.\n"
+                         "Cleaned the data.\nBooked the scanner.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.2.company",
+               "Tarn Memory Lab, Brightwater University and Kestrel Lab, Oslo University");
+  ASSERT_FIELD(d, "work_experience.0.company", "Urząd Miasta Gdańska");
+  ASSERT_FIELD(d, "work_experience.0.title", "zastępca kierownika wydziału");
+  ASSERT_FIELD(d, "work_experience.1.company", "Northwind");
+  ASSERT_FIELD(d, "work_experience.1.title", "Practice Lead (Portal, Search, Mobile)");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -779,6 +1070,22 @@ int main(void) {
   tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_bounded_output_on_huge_input);
   tcase_add_test(tc, test_skills_dictionary_file);
+  tcase_add_test(tc, test_anchors_without_bullets);
+  tcase_add_test(tc, test_title_first_with_prose_and_links);
+  tcase_add_test(tc, test_one_line_entries_any_separator);
+  tcase_add_test(tc, test_concurrent_roles_and_day_first_document);
+  tcase_add_test(tc, test_confidence_threshold);
+  tcase_add_test(tc, test_repeated_employer_labels_and_contact_column);
+  tcase_add_test(tc, test_section_order_and_comma_organisations);
+  tcase_add_test(tc, test_grid_label_column_headings);
+  tcase_add_test(tc, test_description_column_beside_dates);
+  tcase_add_test(tc, test_lower_case_role_and_bracketed_commas);
+  tcase_add_test(tc, test_narrow_education_column_wraps);
+  tcase_add_test(tc, test_sentence_under_dates_is_description);
+  tcase_add_test(tc, test_organisation_cut_by_column);
+  tcase_add_test(tc, test_dot_separators_and_degree_at_school);
+  tcase_add_test(tc, test_link_lines_and_comma_bullets);
+  tcase_add_test(tc, test_name_over_two_lines);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -5,18 +5,24 @@
  * (poppler_page_get_text_layout).  We rebuild the layout ourselves instead
  * of trusting the content stream order:
  *   1. characters -> words (split at spaces and at horizontal jumps);
- *   2. words -> rows (vertical overlap of their boxes), sorted left to right;
- *   3. rows -> segments: a gap wider than ~1.2 x the font height inside a
- *      row separates segments (a right-aligned date, the other column);
+ *   2. words -> segments, built locally from left to right: words on one
+ *      baseline with gaps under ~1.2 x their height (a line of a column, a
+ *      right-aligned date, a table cell); letter-spaced headings and small
+ *      caps are glued back into words (layout_words.c);
+ *   3. segments -> rows of a region (vertical overlap with the row's first
+ *      segment), recomputed for every region so that one column's line
+ *      spacing or a big word plays no part in another's;
  *   4. a column gutter is a vertical band of the region that no segment
  *      crosses (or only a few full-width ones do), with left-aligned text
  *      on its right and rows that exist only on one side, on both sides; a
- *      right-aligned date column is therefore not a gutter;
+ *      right-aligned date column is therefore not a gutter, and neither is
+ *      a narrow column of labels (dates) each beside its entry's first line;
  *   5. rows that cross the gutter (a centred name, a full-width heading)
  *      split the region into bands; in each band the left column is written
  *      before the right one, each recursively (three columns work too).
  * Within a column, segments of one row are joined with TAB, rows with LF,
- * and a vertical gap larger than ~1.5 rows adds a blank line.
+ * and a vertical gap larger than ~0.9 row heights adds a blank line; the
+ * wrapped lines of a table cell are joined to the cell (link_wrapped_cells).
  *
  * Pure code over the caller's arrays (no poppler here), so that it can be
  * fuzzed: tests/fuzz/fuzz_layout.c feeds it synthetic boxes. */
@@ -24,196 +30,187 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helper.h"
+#include "layout_int.h"
 
-typedef struct {
-  double x1, y1, x2, y2;
-} box_t;
-
-typedef struct {
-  const char *s; /* into the page text */
-  size_t n;
-  box_t b;
-} word_t;
-
-typedef struct {
-  int row;
-  size_t w0, nw; /* words[w0 .. w0+nw) of the row (sorted by x) */
-  box_t b;
-} seg_t;
-
-typedef struct {
-  box_t b;
-  double h;
-} row_t;
-
-typedef struct {
-  word_t *words;
-  size_t nwords;
-  row_t *rows;
-  size_t nrows;
-  seg_t *segs;
-  size_t nsegs;
-  xbuf *out;
-} page_ctx;
-
-static int cmp_word_y(const void *a, const void *b) {
-  const word_t *x = a, *y = b;
+static int cmp_seg_y(const void *a, const void *b) {
+  const seg_t *x = *(seg_t *const *)a, *y = *(seg_t *const *)b;
   double cx = (x->b.y1 + x->b.y2) / 2, cy = (y->b.y1 + y->b.y2) / 2;
   if (cx != cy)
     return cx < cy ? -1 : 1;
   return x->b.x1 < y->b.x1 ? -1 : x->b.x1 > y->b.x1;
 }
 
-static int cmp_word_x(const void *a, const void *b) {
-  const word_t *x = a, *y = b;
+static int cmp_seg_row(const void *a, const void *b) {
+  const seg_t *x = *(seg_t *const *)a, *y = *(seg_t *const *)b;
+  if (x->row != y->row)
+    return x->row < y->row ? -1 : 1;
   return x->b.x1 < y->b.x1 ? -1 : x->b.x1 > y->b.x1;
 }
 
-static void box_add(box_t *b, const xrect *r) {
-  if (r->x1 < b->x1) b->x1 = r->x1;
-  if (r->y1 < b->y1) b->y1 = r->y1;
-  if (r->x2 > b->x2) b->x2 = r->x2;
-  if (r->y2 > b->y2) b->y2 = r->y2;
-}
-
-/* 1. characters -> words */
-/* glib's g_utf8_skip rule, so that our character count matches poppler's
- * (one box per g_utf8_strlen() character). */
-static size_t u8_len(unsigned char c) {
-  return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF8 ? 4 : c < 0xFC ? 5 : c < 0xFE ? 6 : 1;
-}
-
-static bool u8_space(const char *p, size_t n) {
-  unsigned char c = (unsigned char)p[0];
-  if (n == 1)
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-  if (n == 2)
-    return c == 0xC2 && ((unsigned char)p[1] == 0xA0 || (unsigned char)p[1] == 0x85);
-  if (n == 3 && c == 0xE2 && (unsigned char)p[1] == 0x80)
-    return (unsigned char)p[2] <= 0x8A || (unsigned char)p[2] == 0xA8 ||
-           (unsigned char)p[2] == 0xA9 || (unsigned char)p[2] == 0xAF;
-  if (n == 3 && c == 0xE3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x80)
-    return true;
-  return false;
-}
-
-static size_t build_words(const char *text, const xrect *rects, size_t nrects, word_t *words) {
-  size_t nw = 0;
-  const char *p = text;
-  size_t i = 0;
-  word_t cur = {0};
-  bool open = false;
-  double prev_x2 = 0, prev_h = 0, prev_y1 = 0;
-  while (*p && i < nrects) {
-    size_t cl = u8_len((unsigned char)*p);
-    for (size_t k = 1; k < cl; k++)
-      if (!p[k]) {
-        cl = k; /* truncated sequence at the end of the string */
-        break;
-      }
-    const char *next = p + cl;
-    const xrect *r = &rects[i];
-    bool space = u8_space(p, cl);
-    double h = fabs(r->y2 - r->y1);
-    bool jump = open && (r->x1 - prev_x2 > (prev_h > 0 ? prev_h : h) * 0.6 ||
-                         r->x1 < prev_x2 - (prev_h > 0 ? prev_h : h) * 2 ||
-                         fabs(r->y1 - prev_y1) > (prev_h > 0 ? prev_h : h) * 0.7);
-    if ((space || jump) && open) {
-      words[nw++] = cur;
-      open = false;
-    }
-    if (!space) {
-      if (!open) {
-        cur.s = p;
-        cur.n = 0;
-        cur.b = (box_t){r->x1, r->y1, r->x2, r->y2};
-        open = true;
-      }
-      cur.n += (size_t)(next - p);
-      box_add(&cur.b, r);
-      prev_x2 = r->x2;
-      prev_h = h;
-      prev_y1 = r->y1;
-    }
-    p = next;
-    i++;
+/* 3. Rows of a region: segments whose boxes overlap the row's first one
+ * vertically by half of the smaller height.  Computed for each region on its own segments, so
+ * that the other column's line spacing plays no part.  Sorts s by row,
+ * then x.  Returns false when out of memory. */
+static bool assign_rows(page_ctx *pc, seg_t **s, size_t n) {
+  if (pc->nrows + n > pc->rows_cap) {
+    size_t cap = pc->rows_cap ? pc->rows_cap : 64;
+    while (cap < pc->nrows + n)
+      cap *= 2;
+    row_t *r = realloc(pc->rows, cap * sizeof *r);
+    if (!r)
+      return false;
+    pc->rows = r;
+    pc->rows_cap = cap;
   }
-  if (open)
-    words[nw++] = cur;
-  return nw;
-}
-
-/* 2 + 3. words -> rows -> segments */
-static bool build_rows(page_ctx *pc) {
-  qsort(pc->words, pc->nwords, sizeof *pc->words, cmp_word_y);
-  pc->rows = calloc(pc->nwords ? pc->nwords : 1, sizeof *pc->rows);
-  pc->segs = calloc(pc->nwords ? pc->nwords : 1, sizeof *pc->segs);
-  if (!pc->rows || !pc->segs)
-    return false;
+  qsort(s, n, sizeof *s, cmp_seg_y);
   size_t i = 0;
-  while (i < pc->nwords) {
+  while (i < n) {
+    box_t rb = s[i]->b, anchor = s[i]->b;
     size_t j = i + 1;
-    box_t rb = pc->words[i].b;
-    while (j < pc->nwords) {
-      box_t wb = pc->words[j].b;
-      double ov = fmin(rb.y2, wb.y2) - fmax(rb.y1, wb.y1);
-      double hmin = fmin(rb.y2 - rb.y1, wb.y2 - wb.y1);
-      if (ov < hmin * 0.5)
+    while (j < n) {
+      /* against the row's first segment, not the union of its boxes: a
+       * tall segment must not chain two lines into one row */
+      box_t wb = s[j]->b;
+      double ov = fmin(anchor.y2, wb.y2) - fmax(anchor.y1, wb.y1);
+      if (ov < 0.5 * fmin(anchor.y2 - anchor.y1, wb.y2 - wb.y1))
         break;
-      if (wb.y1 < rb.y1) rb.y1 = wb.y1;
-      if (wb.y2 > rb.y2) rb.y2 = wb.y2;
+      rb.y1 = fmin(rb.y1, wb.y1);
+      rb.y2 = fmax(rb.y2, wb.y2);
       j++;
     }
-    qsort(pc->words + i, j - i, sizeof *pc->words, cmp_word_x);
-    size_t ri = pc->nrows++;
-    double h = rb.y2 - rb.y1;
-    /* Row height from the median-ish word height: a tall glyph (an icon)
-     * must not widen the gap threshold for the whole row. */
-    double hs = 0;
+    int ri = (int)pc->nrows++;
+    pc->rows[ri] = (row_t){rb, rb.y2 - rb.y1};
     for (size_t k = i; k < j; k++)
-      hs += pc->words[k].b.y2 - pc->words[k].b.y1;
-    double hw = hs / (double)(j - i);
-    pc->rows[ri] = (row_t){rb, h};
-    seg_t *sg = NULL;
-    for (size_t k = i; k < j; k++) {
-      word_t *w = &pc->words[k];
-      if (!sg || w->b.x1 - sg->b.x2 > hw * 1.2) {
-        sg = &pc->segs[pc->nsegs++];
-        *sg = (seg_t){(int)ri, k, 0, w->b};
-      }
-      sg->nw++;
-      if (w->b.x2 > sg->b.x2) sg->b.x2 = w->b.x2;
-      if (w->b.y1 < sg->b.y1) sg->b.y1 = w->b.y1;
-      if (w->b.y2 > sg->b.y2) sg->b.y2 = w->b.y2;
-    }
+      s[k]->row = ri;
     i = j;
   }
+  qsort(s, n, sizeof *s, cmp_seg_row);
   return true;
 }
 
+static void emit_seg(page_ctx *pc, const seg_t *sg) {
+  for (size_t k = 0; k < sg->nw; k++) {
+    word_t *w = &pc->words[sg->w0 + k];
+    if (k && !w->glue)
+      xbuf_adds(pc->out, " ");
+    xbuf_add(pc->out, w->s, w->n);
+  }
+}
+
+/* One row: its cells separated by TAB, each cell with its wrapped lines. */
 static void emit_row_segs(page_ctx *pc, seg_t **s, size_t n) {
+  bool first = true;
   for (size_t i = 0; i < n; i++) {
-    if (i)
+    if (s[i]->cont)
+      continue;
+    if (!first)
       xbuf_adds(pc->out, "\t");
-    for (size_t k = 0; k < s[i]->nw; k++) {
-      if (k)
+    first = false;
+    for (const seg_t *sg = s[i], *prev = NULL; sg; prev = sg, sg = sg->next) {
+      /* "full-" + "time": a word broken at its hyphen is one word again */
+      const word_t *pw = prev ? &pc->words[prev->w0 + prev->nw - 1] : NULL;
+      if (pw && !(pw->n > 1 && pw->s[pw->n - 1] == '-'))
         xbuf_adds(pc->out, " ");
-      word_t *w = &pc->words[s[i]->w0 + k];
-      xbuf_add(pc->out, w->s, w->n);
+      emit_seg(pc, sg);
     }
   }
 }
 
-/* Writes segments (sorted by row, then x) as lines. */
-static void emit_plain(page_ctx *pc, seg_t **s, size_t n) {
+/* A line that ends the way a wrapped phrase does ("Jan 2012 -", "Acme,",
+ * "R&D &").  Not '/': URLs end so. */
+static bool ends_open(page_ctx *pc, const seg_t *sg) {
+  const word_t *w = &pc->words[sg->w0 + sg->nw - 1];
+  unsigned char c = (unsigned char)w->s[w->n - 1];
+  if (c == '-' || c == ',' || c == '&')
+    return true;
+  /* a lone en or em dash */
+  return w->n == 3 && (unsigned char)w->s[0] == 0xE2 && (unsigned char)w->s[1] == 0x80 &&
+         (c == 0x93 || c == 0x94);
+}
+
+/* Could t (on the row below) be the next line of u's cell?  Same left
+ * edge and size, no paragraph gap, inside the cell (limit: the next cell's
+ * left edge). */
+static bool under(const seg_t *u, const seg_t *t, double limit) {
+  double hu = u->b.y2 - u->b.y1, ht = t->b.y2 - t->b.y1;
+  return fabs(u->b.x1 - t->b.x1) <= 0.3 * hu && fabs(ht - hu) <= 0.15 * hu &&
+         t->b.x2 <= limit + 0.5 && t->b.y1 - u->b.y2 <= 0.8 * hu && !u->next;
+}
+
+/* u is full: t's first word would not have fitted after it in the cell. */
+static bool full(page_ctx *pc, const seg_t *u, const seg_t *t, double limit) {
+  double hu = u->b.y2 - u->b.y1;
+  const word_t *w = &pc->words[t->w0];
+  return u->b.x2 + 0.25 * hu + (w->b.x2 - w->b.x1) > limit - 0.5 * hu;
+}
+
+/* Table cells whose text wraps, in rows of two or three cells: the next
+ * line of a cell is tied to the cell's first line, so that the cell comes
+ * out whole with its row's other cells beside it.  A next line counts as
+ * a wrap when the line above ends open ("Jan 2012 -", "Acme,"), or when
+ * every segment of the row below sits under a cell of the row above (two
+ * or more of them) and each of those cells is full (the last one up to
+ * the region's right edge): two lists side by side are not full.  A single
+ * line under one cell is as often the entry's next line (a title under a
+ * company, one more list item) as a wrap: it stays a line of its own, and
+ * so do the lines of paragraphs. */
+static void link_wrapped_cells(page_ctx *pc, seg_t **s, size_t n) {
+  double right = -1e9; /* the region's right edge: the last cell's limit */
+  for (size_t i = 0; i < n; i++)
+    right = fmax(right, s[i]->b.x2);
   size_t i = 0;
-  double last_y2 = -1, last_h = 0;
   while (i < n) {
     size_t j = i;
     while (j < n && s[j]->row == s[i]->row)
       j++;
+    size_t k = j;
+    while (k < n && s[k]->row == s[j]->row)
+      k++;
+    size_t na = j - i, nb = k - j;
+    seg_t *pair[3] = {NULL, NULL, NULL}; /* pair[q]: under cell q */
+    bool all = na >= 2 && na <= 3 && nb >= 2 && nb <= na;
+    for (size_t b = j; na >= 2 && na <= 3 && b < k; b++) {
+      bool placed = false;
+      for (size_t q = 0; q < na && !placed; q++) {
+        seg_t *u = s[i + q], *t = s[b];
+        double limit = q + 1 < na ? s[i + q + 1]->b.x1 : right;
+        if (!under(u, t, limit))
+          continue;
+        placed = true;
+        if (ends_open(pc, u)) {
+          u->next = t;
+          t->cont = true;
+        } else if (!pair[q]) {
+          pair[q] = t;
+          all &= full(pc, u, t, limit);
+        }
+      }
+      all &= placed;
+    }
+    for (size_t q = 0; all && q < na; q++)
+      if (pair[q] && !s[i + q]->next) {
+        s[i + q]->next = pair[q];
+        pair[q]->cont = true;
+      }
+    i = j;
+  }
+}
+
+static void emit_plain(page_ctx *pc, seg_t **s, size_t n) {
+  size_t i = 0;
+  double last_y2 = -1, last_h = 0;
+  link_wrapped_cells(pc, s, n);
+  while (i < n) {
+    size_t j = i;
+    bool all_cont = true;
+    while (j < n && s[j]->row == s[i]->row)
+      all_cont &= s[j++]->cont;
     row_t *row = &pc->rows[s[i]->row];
+    if (all_cont) { /* written with the rows above */
+      last_y2 = row->b.y2;
+      i = j;
+      continue;
+    }
     if (last_y2 >= 0) {
       double gap = row->b.y1 - last_y2;
       xbuf_adds(pc->out, gap > fmax(last_h, row->h) * 0.9 ? "\n\n" : "\n");
@@ -244,6 +241,18 @@ static size_t densest(double *v, size_t n) {
       best = a - b + 1;
   }
   return best;
+}
+
+/* Which side of the gutter [g1, g2] a segment is on: 1 left, 2 right, 3
+ * across (it covers the whole gutter and goes on past it by a quarter of
+ * its height: a full-width line).  A segment that only reaches into the
+ * gutter (a long sidebar line, an e-mail address overflowing its sidebar
+ * by a point) keeps its side. */
+static int side_of(const seg_t *sg, double g1, double g2) {
+  double m = 0.25 * (sg->b.y2 - sg->b.y1);
+  if (sg->b.x1 < g1 - m && sg->b.x2 > g2 + m)
+    return 3;
+  return sg->b.x1 + sg->b.x2 < g1 + g2 ? 1 : 2;
 }
 
 /* 4. Finds a gutter in the segments' x extent; returns false if none. */
@@ -296,18 +305,23 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
   if (!rx)
     return false;
   size_t nrx = 0;
-  int left_only = 0, right_only = 0;
+  int left_only = 0, right_only = 0, paired = 0, left_rows = 0, sparse = 0;
+  const seg_t *prev_left = NULL;
   size_t i = 0;
   while (i < n) {
     size_t j = i;
     bool l = false, r = false;
+    const seg_t *row_left = NULL;
     while (j < n && s[j]->row == s[i]->row) {
-      if (s[j]->b.x2 <= best_a + 0.5) {
+      int side = side_of(s[j], best_a, best_b);
+      if (side == 1) {
+        if (!row_left)
+          row_left = s[j];
         l = true, left++;
         for (size_t k = 0; k < s[j]->nw; k++)
           left_chars += pc->words[s[j]->w0 + k].n;
       }
-      else if (s[j]->b.x1 >= best_b - 0.5) {
+      else if (side == 2) {
         r = true, right++;
         rx[nrx++] = s[j]->b.x1;
         for (size_t k = 0; k < s[j]->nw; k++)
@@ -317,6 +331,12 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     }
     left_only += l && !r;
     right_only += r && !l;
+    paired += l && r;
+    left_rows += l;
+    if (row_left && prev_left)
+      sparse += row_left->b.y1 - prev_left->b.y2 > 2 * (prev_left->b.y2 - prev_left->b.y1);
+    if (row_left)
+      prev_left = row_left;
     i = j;
   }
   bool ok = left >= 3 && right >= 3 && right_chars >= 20;
@@ -326,7 +346,7 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     double *rx2 = malloc(nrx * sizeof *rx2);
     size_t k2 = 0;
     for (size_t q = 0; q < n && rx2; q++)
-      if (s[q]->b.x1 >= best_b - 0.5 && k2 < nrx)
+      if (side_of(s[q], best_a, best_b) == 2 && k2 < nrx)
         rx2[k2++] = s[q]->b.x2;
     size_t best1 = densest(rx, nrx), best2 = rx2 && k2 == nrx ? densest(rx2, k2) : 0;
     free(rx2);
@@ -338,11 +358,21 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
      * whose every row is paired stays row by row. */
     double lc = (double)(left_chars ? left_chars : 1), rc = (double)right_chars;
     ok = fmin(lc, rc) / fmax(lc, rc) >= 0.15 && left_only + right_only >= 1;
-    /* Short right-hand segments that all sit beside left-hand text are
-     * dates or places of the entries on their left, not a column. */
-    if (ok && right_only == 0 && right_chars <= 25 * right)
+    /* Short right-hand segments that all sit beside longer left-hand text
+     * are dates or places of the entries on their left, not a column; two
+     * lists of short items side by side are columns. */
+    if (ok && right_only == 0 && right_chars <= 25 * right &&
+        2 * left_chars * right >= 3 * right_chars * left)
       ok = false;
   }
+  /* Labels of a grid ("2019 - 2021 | Acme Corp", the entry's lines below
+   * on the right only): most left rows have a partner on their row, and
+   * at least half of them stand far (two line heights) below the previous
+   * left row: one label per entry.  A sidebar's lines follow each other
+   * closely.  Rows, not columns. */
+  if (ok && paired >= 2 && paired * 10 >= left_rows * 6 && 2 * sparse >= left_rows - 1 &&
+      right_only >= paired)
+    ok = false;
   free(rx);
   if (!ok)
     return false;
@@ -351,10 +381,31 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
   return true;
 }
 
+static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth);
+
+static double max_height(seg_t *const *s, size_t n) {
+  double h = 0;
+  for (size_t i = 0; i < n; i++)
+    h = fmax(h, s[i]->b.y2 - s[i]->b.y1);
+  return h;
+}
+
+/* Left column, then right; but a column that opens with the largest text
+ * of the two (the name, on top of a right sidebar) comes first: a
+ * document's title is read before its body. */
+static void emit_columns(page_ctx *pc, seg_t **l, size_t nl, seg_t **r, size_t nr, int depth) {
+  bool right_first = nl && nr && r[0]->b.y2 - r[0]->b.y1 >= 1.3 * max_height(l, nl) &&
+                     r[0]->b.y2 - r[0]->b.y1 >= max_height(r, nr) - 0.5;
+  emit_region(pc, right_first ? r : l, right_first ? nr : nl, depth);
+  emit_region(pc, right_first ? l : r, right_first ? nl : nr, depth);
+}
+
 /* 5. Writes a region: bands split by gutter-crossing rows, left then right. */
 static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
   double g1, g2;
   if (n == 0)
+    return;
+  if (!assign_rows(pc, s, n))
     return;
   if (depth > 4 || !find_gutter(pc, s, n, &g1, &g2)) {
     emit_plain(pc, s, n);
@@ -367,35 +418,37 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
     emit_plain(pc, s, n);
     return;
   }
-  /* Rows above the columns (a name, a title line) sit on one side only,
-   * before the other side starts, set off by a vertical gap: they come
-   * first, not inside the column they happen to overlap. */
+  /* Rows above the columns, set off from them by a vertical gap, come
+   * first, not inside the column they happen to overlap: rows on one side
+   * only, before the other side starts (a name, a title line), or a header
+   * in a large font across both sides (a name beside a headline; half as
+   * tall again as the row below the gap). */
   size_t i = 0;
   {
     int side0 = 0;
+    bool one_side = true;
     double hmax = 0;
     size_t k = 0;
     for (int rows = 0; k < n && rows < 4; rows++) {
       size_t j = k;
       bool l = false, r = false;
       while (j < n && s[j]->row == s[k]->row) {
-        if (s[j]->b.x2 <= g1 + 0.5)
-          l = true;
-        else if (s[j]->b.x1 >= g2 - 0.5)
-          r = true;
-        else
-          l = r = true;
+        int sd = side_of(s[j], g1, g2);
+        l |= sd != 2;
+        r |= sd != 1;
         j++;
       }
       int side = l && r ? 3 : l ? 1 : 2;
-      if (side == 3 || (rows && side != side0))
-        break;
+      one_side &= side != 3 && (!rows || side == side0);
       side0 = side;
       row_t *row = &pc->rows[s[k]->row];
       hmax = fmax(hmax, row->h);
-      if (j < n && pc->rows[s[j]->row].b.y1 - row->b.y2 >= 1.2 * hmax) {
-        emit_plain(pc, s, j);
-        i = j;
+      double hnext = j < n ? pc->rows[s[j]->row].h : 0;
+      if (j < n && pc->rows[s[j]->row].b.y1 - row->b.y2 >= 1.2 * fmin(hmax, hnext)) {
+        if (one_side || hmax >= 1.5 * hnext) {
+          emit_plain(pc, s, j);
+          i = j;
+        }
         break;
       }
       k = j;
@@ -406,17 +459,16 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
     size_t j = i;
     bool crosses = false;
     while (j < n && s[j]->row == s[i]->row) {
-      crosses |= s[j]->b.x1 < g2 - 0.5 && s[j]->b.x2 > g1 + 0.5;
+      crosses |= side_of(s[j], g1, g2) == 3;
       j++;
     }
     if (crosses) {
-      emit_region(pc, lft, nl, depth + 1);
-      emit_region(pc, rgt, nr, depth + 1);
+      emit_columns(pc, lft, nl, rgt, nr, depth + 1);
       nl = nr = 0;
       emit_plain(pc, s + i, j - i);
     } else {
       for (size_t k = i; k < j; k++) {
-        if (s[k]->b.x2 <= g1 + 0.5)
+        if (side_of(s[k], g1, g2) == 1)
           lft[nl++] = s[k];
         else
           rgt[nr++] = s[k];
@@ -424,8 +476,7 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
     }
     i = j;
   }
-  emit_region(pc, lft, nl, depth + 1);
-  emit_region(pc, rgt, nr, depth + 1);
+  emit_columns(pc, lft, nl, rgt, nr, depth + 1);
   free(lft);
   free(rgt);
 }
@@ -434,8 +485,8 @@ void cw_x_layout(const char *text, const xrect *rects, size_t nrects, xbuf *out)
   page_ctx pc = {.out = out};
   pc.words = calloc(nrects ? nrects : 1, sizeof *pc.words);
   if (pc.words) {
-    pc.nwords = build_words(text, rects, nrects, pc.words);
-    if (build_rows(&pc)) {
+    pc.nwords = cw__x_words(text, rects, nrects, pc.words);
+    if (cw__x_segments(&pc)) {
       seg_t **s = malloc((pc.nsegs ? pc.nsegs : 1) * sizeof *s);
       if (s) {
         for (size_t i = 0; i < pc.nsegs; i++)

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "heuristic_int.h"
+#include "lists.h"
 
 /* ---- skills ---------------------------------------------------------------- */
 

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "heuristic_int.h"
+#include "entries.h"
+#include "layout.h"
+#include "words.h"
 
 #define MAX_PARTS 24
 
@@ -29,6 +31,12 @@ static void add_part(cw__doc *d, part *p, int *np, const char *s, size_t n, int 
   if (n >= 2 && s[0] == '(' && s[n - 1] == ')') s++, n -= 2;
   cw__trim(&s, &n);
   if (!n || *np >= MAX_PARTS || cw__filler_only(s, n)) return;
+  /* a bare link ("https://acme.example") names neither role nor organisation */
+  if ((n > 7 && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
+                 strncasecmp(s, "www.", 4) == 0)) && !memchr(s, ' ', n))
+    return;
+  /* a lone "in" or "at": what a template prints when both sides are empty */
+  if (n <= 3 && !memchr(s, ' ', n) && islower((unsigned char)s[0])) return;
   /* "PhD Princeton University": the degree and the school in one part. */
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
@@ -50,12 +58,17 @@ static void add_part(cw__doc *d, part *p, int *np, const char *s, size_t n, int 
   x->degree = cw__starts_with_degree(s, n);
 }
 
-/* Length of a separator at s: " | ", " — ", " – ", " - ", " · ", " @ ", " at ". */
+/* Length of a separator at s: " | ", " — ", " – ", " - ", " · ", " @ ", " at "
+ * (in education too: "BSc Physics at Riverside University"). */
 static size_t sep_at(const char *s, size_t n, bool work) {
+  /* the middle dots and bullets of Unicode all act as one separator:
+   * "·" U+00B7, "•" U+2022, "∙" U+2219, "⋅" U+22C5, "‧" U+2027, "●" U+25CF */
   static const char *const seps[] = {" | ", " \xe2\x80\x94 ", " \xe2\x80\x93 ", " - ", " \xc2\xb7 ",
-                                     " \xe2\x80\xa2 ", " @ ", " at ", " chez ", " bei ", NULL};
+                                     " \xe2\x80\xa2 ", " \xe2\x88\x99 ", " \xe2\x8b\x85 ",
+                                     " \xe2\x80\xa7 ", " \xe2\x97\x8f ", " @ ", " at ", " chez ",
+                                     " bei ", NULL};
   /* "Title at Company" is a work idiom; "University of Texas at Austin" is not. */
-  for (int i = 0; seps[i] && (work || i < 6); i++) {
+  for (int i = 0; seps[i] && (work || i < 12); i++) {
     size_t m = strlen(seps[i]);
     if (n >= m && memcmp(s, seps[i], m) == 0) return m;
   }
@@ -73,7 +86,7 @@ static bool company_suffix(const char *s, size_t n) {
 }
 
 /* Splits s at a comma unless the comma is part of a location or company name. */
-static void split_commas(cw__doc *d, part *p, int *np, const char *s, size_t n, int line) {
+static void split_commas(cw__doc *d, part *p, int *np, const char *s, size_t n, int line, bool whole_org) {
   cw__trim(&s, &n);
   if (cw__is_location(d, s, n) || !memchr(s, ',', n)) {
     add_part(d, p, np, s, n, line, false);
@@ -105,28 +118,95 @@ static void split_commas(cw__doc *d, part *p, int *np, const char *s, size_t n, 
     lens[ns - 2] = (size_t)(segs[ns - 1] + lens[ns - 1] - segs[ns - 2]);
     ns--;
   }
+  /* "Kempner Institute, Harvard University" on a line of its own while
+   * another line holds the role: one organisation, unless a piece is a place. */
+  bool place = false;
+  for (int i = 0; i < ns && whole_org; i++) place |= cw__is_location(d, segs[i], lens[i]);
+  if (whole_org && !place && ns > 1) {
+    add_part(d, p, np, s, n, line, false);
+    return;
+  }
   for (int i = 0; i < ns; i++) add_part(d, p, np, segs[i], lens[i], line, true);
+}
+
+/* Some word of s is a degree ("BSc", "Master"). */
+static bool has_degree_word(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && strchr(" ,;/()-", s[i])) i++;
+    if (i < n && cw__starts_with_degree(s + i, n - i)) return true;
+    while (i < n && !strchr(" ,;/()-", s[i])) i++;
+  }
+  return false;
+}
+
+/* "Leading University, Sylhet, Bangladesh", "Harvard University, Kempner
+ * Institute": what follows the first comma is a place or another
+ * organisation, not a field ("Riverside University, Physics"). */
+static bool school_and_place(cw__doc *d, const char *s, size_t n) {
+  const char *c = memchr(s, ',', n);
+  if (!c) return false;
+  const char *t = c + 1;
+  size_t tn = n - (size_t)(t - s);
+  cw__trim(&t, &tn);
+  if (!tn) return false;
+  return cw__score_words(t, tn, W_INST) || cw__score_words(t, tn, W_COMPANY) || cw__is_location(d, t, tn);
+}
+
+/* The same between separators: "BSc - Leading University, Sylhet". */
+static bool school_piece(cw__doc *d, const char *s, size_t n, bool work) {
+  cw__trim(&s, &n);
+  return !work && n && cw__score_words(s, n, W_INST) && !has_degree_word(s, n) &&
+         school_and_place(d, s, n);
 }
 
 static int parts_of(cw__doc *d, cw__eline *el, const cw__group *g, part *p, bool work) {
   int np = 0;
+  int titled = 0; /* header lines with a role word */
+  for (int h = 0; work && h < g->nhdr; h++)
+    titled += cw__score_words(el[g->hdr[h]].res, el[g->hdr[h]].res_len, W_TITLE) > 0;
   for (int h = 0; h < g->nhdr; h++) {
     const cw__eline *e = &el[g->hdr[h]];
     const char *s = e->res, *end = e->res + e->res_len, *q = s;
     int depth = 0, first = np;
+    /* "at Riverside University" under its role or degree: the separator
+     * opens the line, the organisation follows. */
+    while (s < end && *s == ' ') s++;
+    if (end - s > 3 && (memcmp(s, "at ", 3) == 0 || memcmp(s, "@ ", 2) == 0)) s += *s == '@' ? 2 : 3;
+    q = s;
+    bool whole_line = false;
+    bool whole_org = work && titled && !cw__score_words(e->res, e->res_len, W_TITLE) &&
+                     !memmem(e->res, e->res_len, "   ", 3) && !memchr(e->res, '|', e->res_len);
+    /* "University of California, Davis", "Harvard University, Kempner
+     * Institute": a school line without a degree is one institution. */
+    if (!work && !memmem(e->res, e->res_len, "   ", 3) && !memchr(e->res, '|', e->res_len) &&
+        cw__score_words(e->res, e->res_len, W_INST) && !has_degree_word(e->res, e->res_len))
+      whole_line = school_and_place(d, e->res, e->res_len);
     while (q < end) {
       if (*q == '(') depth++;
       if (*q == ')' && depth) depth--;
       size_t sl = depth ? 0 : sep_at(q, (size_t)(end - q), work);
-      if (sl) {
-        split_commas(d, p, &np, s, (size_t)(q - s), h);
+      /* "State University of New York at Stony Brook": "at" inside a
+       * school's or organisation's name, not "Title at Company". */
+      if (sl == 4 && memcmp(q, " at ", 4) == 0 && !cw__score_words(s, (size_t)(q - s), W_TITLE) &&
+          (cw__score_words(s, (size_t)(q - s), W_INST) ||
+           (work && cw__score_words(s, (size_t)(q - s), W_COMPANY))))
+        sl = 0;
+      if (sl && school_piece(d, s, (size_t)(q - s), work)) {
+        add_part(d, p, &np, s, (size_t)(q - s), h, false);
+        q += sl;
+        s = q;
+      } else if (sl) {
+        split_commas(d, p, &np, s, (size_t)(q - s), h, whole_org);
         q += sl;
         s = q;
       } else {
         q++;
       }
     }
-    split_commas(d, p, &np, s, (size_t)(end - s), h);
+    if (whole_line || school_piece(d, s, (size_t)(end - s), work))
+      add_part(d, p, &np, s, (size_t)(end - s), h, false);
+    else split_commas(d, p, &np, s, (size_t)(end - s), h, whole_org);
     for (int k = first; k < np; k++) p[k].with_date = g->hdr[h] == g->date_line;
   }
   return np;
@@ -222,7 +302,7 @@ static void set_dates(json_t *o, const cw__eline *el, const cw__group *g, bool s
 }
 
 /* Bullets become items; continuation lines are joined to their item. */
-static json_t *description(const cw__eline *el, const cw__group *g, const char *lead, size_t lead_n) {
+static json_t *description_body(const cw__eline *el, const cw__group *g, const char *lead, size_t lead_n) {
   size_t cap = lead_n + 2;
   for (int i = g->desc_from; g->desc_from >= 0 && i <= g->desc_to; i++) cap += el[i].res_len + 2;
   char *buf = malloc(cap);
@@ -255,6 +335,23 @@ static json_t *description(const cw__eline *el, const cw__group *g, const char *
   return v;
 }
 
+static json_t *description(const cw__eline *el, const cw__group *g, const char *lead, size_t lead_n) {
+  const cw__eline *dl = g->date_line >= 0 ? &el[g->date_line] : NULL;
+  if (dl && dl->tail_e > dl->tail_b) {
+    /* the description's first words sat right of the date cell */
+    size_t tn = dl->tail_e - dl->tail_b;
+    char *buf = malloc(tn + 1 + lead_n + 1);
+    if (!buf) return json_null();
+    memcpy(buf, dl->l->text + dl->tail_b, tn);
+    if (lead_n) buf[tn++] = '\n';
+    memcpy(buf + tn, lead, lead_n);
+    json_t *v = description_body(el, g, buf, tn + lead_n);
+    free(buf);
+    return v;
+  }
+  return description_body(el, g, lead, lead_n);
+}
+
 /* Header parts nobody claimed (a company blurb, a project tagline). */
 static size_t leftovers(part *p, int np, char *buf, size_t cap) {
   size_t n = 0;
@@ -277,11 +374,87 @@ static bool alone_on_line(const part *p, int np, const part *x) {
   return x != NULL;
 }
 
-static json_t *work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const char *prev_company,
+/* A piece of prose taken for a name: long, starting in lower case, or
+ * ending a sentence. */
+static bool sentence_like(const part *x) {
+  if (!x) return false;
+  const char *s = x->s;
+  size_t n = x->n;
+  cw__trim(&s, &n);
+  if (!n) return false;
+  if (cw__word_count(s, n) > 8 || islower((unsigned char)s[0])) return true;
+  return s[n - 1] == '.' && !x->company && cw__word_count(s, n) > 2;
+}
+
+/* How sure the entry is (0..1).  Entries below 0.6 are stored with their
+ * confidence but the profile merge treats them as proposals, not facts
+ * (README, offline provider).  What raises it: a date, both names, a role
+ * word in the title, an organisation word in the company or a company on
+ * a line of its own; what lowers it: a name that reads like a sentence, and
+ * a group with many header lines (the grouping guessed). */
+static double work_confidence(const part *company, const part *title, const cw__group *g, bool alone) {
+  double c = 0.25;
+  if (g->date_line >= 0) c += 0.2;
+  if (company) c += 0.1;
+  if (title) c += 0.1;
+  if (title && title->title) c += 0.15;
+  if (company && (company->company || company->inst)) c += 0.1;
+  else if (company && alone) c += 0.05;
+  if (sentence_like(company) || sentence_like(title)) c -= 0.3;
+  if (g->nhdr > 3) c -= 0.1;
+  return c < 0 ? 0 : c > 1 ? 1 : c;
+}
+
+/* The title, with the end of it that its column pushed onto the next line
+ * ("Front-end Developer &" + "Designer"). */
+static json_t *title_str(cw__doc *d, const cw__eline *el, const cw__group *g, const part *p, const part *t) {
+  if (!t || g->date_line < 0 || g->hdr[t->line] != g->date_line || !el[g->date_line].wrap ||
+      (t > p && t[-1].line == t->line))
+    return part_str(d, t, false);
+  const cw__eline *w = &el[el[g->date_line].wrap - 1];
+  const char *s = w->l->text + w->l->cell_b[0];
+  size_t n = w->l->cell_e[0] - w->l->cell_b[0];
+  cw__trim(&s, &n);
+  char buf[256];
+  if (t->n + 1 + n >= sizeof buf || !cw__in_text(d, t->s, t->n)) return part_str(d, t, false);
+  memcpy(buf, t->s, t->n);
+  buf[t->n] = ' ';
+  memcpy(buf + t->n + 1, s, n);
+  return cw__str(buf, t->n + 1 + n);
+}
+
+/* x comes before y in the text. */
+static bool before(const part *x, const part *y) {
+  return x->line < y->line || (x->line == y->line && x < y);
+}
+
+/* order: the section's usual order of title and company (1: title first,
+ * -1: company first, 0: unknown), applied when no keyword tells them apart;
+ * *evidence gets this entry's order when keywords did tell (else 0). */
+/* The name is a header line of its own in another entry of the section too
+ * ("Southern California Edison" above each of its roles): an employer. */
+static bool repeats(const cw__eline *el, const cw__group *g, int ng, const cw__group *self,
+                    const part *x) {
+  for (int k = 0; k < ng; k++) {
+    if (&g[k] == self) continue;
+    for (int h = 0; h < g[k].nhdr; h++) {
+      const char *s = el[g[k].hdr[h]].res;
+      size_t n = el[g[k].hdr[h]].res_len;
+      cw__trim(&s, &n);
+      if (n == x->n && memcmp(s, x->s, n) == 0) return true;
+    }
+  }
+  return false;
+}
+
+static json_t *work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__group *all,
+                          int ng, const char *prev_company, int order, int *evidence,
                           bool *company_alone) {
   part p[MAX_PARTS];
   int np = parts_of(d, el, g, p, true);
   if (!np) return NULL;
+  for (int i = 0; i < np; i++)
+    if (!p[i].title && !p[i].loc && repeats(el, all, ng, g, &p[i])) p[i].company += 2;
   part *loc = np > 1 ? take(best(p, np, sc_loc)) : NULL;
   part *title = take(best(p, np, sc_title));
   part *company = take(best(p, np, sc_company));
@@ -299,6 +472,17 @@ static json_t *work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const c
       company = other;
     } else {
       title = other;
+    }
+  }
+  *evidence = 0;
+  if (title && company) {
+    bool known = title->title > 0 || company->company > 0 || company->inst > 0;
+    if (known && !(title->title > 0 && (company->title > 0 || title->company + title->inst > 0)))
+      *evidence = before(title, company) ? 1 : -1;
+    if (!known && order && (order > 0) != before(title, company)) {
+      part *t = title;
+      title = company;
+      company = t;
     }
   }
   if (!loc) loc = take(best(p, np, sc_loc));
@@ -330,13 +514,13 @@ static json_t *work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const c
     comp = json_string(prev_company);
   }
   json_object_set_new(o, "company", comp);
-  json_object_set_new(o, "title", part_str(d, title, false));
+  json_object_set_new(o, "title", title_str(d, el, g, p, title));
   json_object_set_new(o, "location", part_str(d, loc, false));
   set_dates(o, el, g, false);
   char lead[512];
   size_t ln = leftovers(p, np, lead, sizeof lead);
   json_object_set_new(o, "description", description(el, g, lead, ln));
-  double conf = 0.4 + (company ? 0.2 : 0) + (title ? 0.2 : 0) + (g->date_line >= 0 ? 0.15 : 0);
+  double conf = work_confidence(company, title, g, *company_alone);
   json_object_set_new(o, "confidence", json_real((double)(int)(conf * 100 + 0.5) / 100));
   return o;
 }
@@ -424,7 +608,90 @@ static json_t *gpa_of(cw__doc *d, cw__eline *el, const cw__group *g) {
   return json_null();
 }
 
+/* The header line's text without surrounding blanks; false when it holds
+ * cells or a '|' (its pieces are separate fields, not one wrapped phrase). */
+static bool plain_text(const cw__eline *e, const char **s, size_t *n) {
+  *s = e->res;
+  *n = e->res_len;
+  if (!*s) return false;
+  cw__trim(s, n);
+  return *n && !memmem(*s, *n, "   ", 3) && !memchr(*s, '|', *n);
+}
+
+/* Line b goes on with line a: a narrow column cut a name or degree in two
+ * ("Universidad Central de" / "Venezuela", "apprenticeship in full-" /
+ * "stack web development", "Bachelor of Arts - Leading" / "University,
+ * Sylhet").  a ends on a short lower-case word or a hyphenated word's
+ * first half, or on a lone capitalised word after a separator that b's
+ * school word completes. */
+static bool goes_on(const char *a, size_t an, const char *b, size_t bn) {
+  size_t k = an;
+  while (k > 0 && a[k - 1] != ' ') k--;
+  const char *last = a + k;
+  size_t ln = an - k;
+  if (a[an - 1] == '-' && an >= 2 && isalpha((unsigned char)a[an - 2])) return true;
+  /* (a lone "in" is what is left of "{degree} in {field}" without either) */
+  if (ln <= 3 && islower((unsigned char)last[0])) return k > 0;
+  if (strchr(".,;:)", a[an - 1]) || !isupper((unsigned char)last[0])) return false;
+  size_t w = 0;
+  while (w < bn && !strchr(" ,-", b[w])) w++;
+  /* "California State Polytechnic" / "University-Pomona" */
+  if (cw__word_in(last, ln, W_INST) && cw__word_in(b, w, W_INST)) return true;
+  /* "... - Riverbend" / "University": the capitalised words after the
+   * line's last separator name no school yet, and b does. */
+  size_t e = an;
+  for (;;) {
+    size_t b0 = e;
+    while (b0 > 0 && a[b0 - 1] != ' ') b0--;
+    size_t wl = e - b0;
+    if ((wl == 1 && a[b0] == '-') || (wl == 2 && memcmp(a + b0, "at", 2) == 0) ||
+        (wl == 3 && (memcmp(a + b0, "\xe2\x80\x93", 3) == 0 || memcmp(a + b0, "\xe2\x80\x94", 3) == 0)))
+      break;
+    if (!wl || !isupper((unsigned char)a[b0]) || b0 == 0) return false;
+    /* after a comma only one word: "Harvard University, Kempner" / "Institute" */
+    if (e == an && b0 >= 2 && a[b0 - 2] == ',') {
+      e = b0 - 1;
+      break;
+    }
+    e = b0 - 1;
+  }
+  return e < an && !cw__score_words(a + e, an - e, W_INST) && cw__score_words(b, bn, W_INST);
+}
+
+/* x's text (a, an inside it) followed by y's b; y is blanked. */
+static void join_lines(cw__eline *x, const char *a, size_t an, cw__eline *y, const char *b, size_t bn) {
+  size_t off = (size_t)(a - x->res);
+  char *j = malloc(off + an + 1 + bn + 32);
+  if (!j) return;
+  memcpy(j, x->res, off + an);
+  j[off + an] = ' ';
+  memcpy(j + off + an + 1, b, bn);
+  memset(j + off + an + 1 + bn, 0, 32);
+  free(x->res);
+  x->res = j;
+  x->res_len = off + an + 1 + bn;
+  cw__blank_span(y->res, 0, y->res_len);
+}
+
+/* Joins wrapped header lines of an education entry into the first line's
+ * text (the second is blanked), so that the school or degree is whole. */
+static void join_wrapped(cw__eline *el, const cw__group *g) {
+  int t = 0; /* the line that the following ones are joined to */
+  for (int h = 0; h + 1 < g->nhdr; h++) {
+    cw__eline *x = &el[g->hdr[t]], *y = &el[g->hdr[h + 1]];
+    const char *a, *b;
+    size_t an, bn;
+    if (g->hdr[h + 1] != g->hdr[h] + 1 || !plain_text(x, &a, &an) || !plain_text(y, &b, &bn) ||
+        x->has_date || y->has_date || !goes_on(a, an, b, bn)) {
+      t = h + 1;
+      continue;
+    }
+    join_lines(x, a, an, y, b, bn);
+  }
+}
+
 static json_t *edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
+  join_wrapped(el, g);
   json_t *gpa = gpa_of(d, el, g);
   part p[MAX_PARTS];
   int np = parts_of(d, el, g, p, false);
@@ -435,6 +702,12 @@ static json_t *edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
   if (np > 1) take(best(p, np, sc_loc)); /* the place is not part of the contract */
   part *degree = take(best(p, np, sc_degree));
   part *inst = take(best(p, np, sc_inst));
+  /* Without a date, a school word or a degree the lines are a list of
+   * courses or notes ("computer programming", "morphology"), not a school. */
+  if (!inst && !degree && g->date_line < 0) {
+    json_decref(gpa);
+    return NULL;
+  }
   if (!inst)
     for (int i = 0; i < np && !inst; i++)
       if (!p[i].used && !p[i].loc) inst = take(&p[i]);
@@ -521,16 +794,74 @@ static json_t *project_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
   return o;
 }
 
+/* Characters (not bytes) of s. */
+static size_t chars(const char *s, size_t n) {
+  size_t c = 0;
+  for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return c;
+}
+
+/* "Role, Polski Związek" / "Głuchych": the organisation's last word did
+ * not fit the column.  b is a short capitalised tail with no role word, and
+ * a with b's first word would have been as wide as the widest lines. */
+static bool org_cut(const char *a, size_t an, const char *b, size_t bn, size_t width) {
+  size_t w = 0;
+  while (w < bn && b[w] != ' ') w++;
+  if (!isupper((unsigned char)b[0]) || cw__word_count(b, bn) > 3 || memchr(b, ',', bn) ||
+      cw__score_words(b, bn, W_TITLE) || cw__starts_with_degree(b, bn))
+    return false;
+  if ((chars(a, an) + 1 + chars(b, w)) * 100 < width * 85) return false;
+  /* a's last piece (after its last comma) is capitalised words, no role */
+  size_t k = an;
+  while (k > 0 && a[k - 1] != ',') k--;
+  const char *t = a + k;
+  size_t tn = an - k;
+  cw__trim(&t, &tn);
+  if (!tn || cw__score_words(t, tn, W_TITLE) || strchr(".;:)", a[an - 1])) return false;
+  for (size_t i = 0; i < tn; i++)
+    if ((i == 0 || t[i - 1] == ' ') && !isupper((unsigned char)t[i])) return false;
+  return true;
+}
+
+static void join_cut_orgs(cw__eline *el, const cw__group *g, size_t width) {
+  for (int h = 0; h + 1 < g->nhdr; h++) {
+    cw__eline *x = &el[g->hdr[h]], *y = &el[g->hdr[h + 1]];
+    const char *a, *b;
+    size_t an, bn;
+    if (g->hdr[h + 1] != g->hdr[h] + 1 || x->has_date || y->has_date || !plain_text(x, &a, &an) ||
+        !plain_text(y, &b, &bn) || !org_cut(a, an, b, bn, width))
+      continue;
+    join_lines(x, a, an, y, b, bn);
+  }
+}
+
 json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
   json_t *out = json_array();
   cw__eline *el;
   cw__group *g;
-  int ng = cw__layout(d, from, to, &el, &g);
+  int ng = cw__layout(d, from, to, kind == SEC_WORK ? 2 : 0, &el, &g);
+  size_t width = 0; /* of the widest line: the column's width */
+  for (int i = from; i < to; i++) {
+    size_t c = chars(d->lines[i].text, d->lines[i].len);
+    if (c > width) width = c;
+  }
+  for (int i = 0; kind == SEC_WORK && i < ng; i++) join_cut_orgs(el, &g[i], width);
   bool alone = false; /* the previous employer sat on a line of its own */
+  /* The entries of one section follow one template: where keywords tell
+   * title from company, they also tell the order the others use. */
+  int order = 0;
+  for (int i = 0; kind == SEC_WORK && i < ng && i < CW__MAX_ENTRIES; i++) {
+    int ev = 0;
+    json_decref(work_entry(d, el, &g[i], g, ng < CW__MAX_ENTRIES ? ng : CW__MAX_ENTRIES, NULL, 0, &ev, &alone));
+    order += ev;
+  }
+  order = order > 0 ? 1 : order < 0 ? -1 : 0;
+  alone = false;
   for (int i = 0; i < ng && json_array_size(out) < CW__MAX_ENTRIES; i++) {
     size_t have = json_array_size(out);
     const char *prev = have && alone ? json_string_value(json_object_get(json_array_get(out, have - 1), "company")) : NULL;
-    json_t *e = kind == SEC_WORK ? work_entry(d, el, &g[i], prev, &alone)
+    int ev;
+    json_t *e = kind == SEC_WORK ? work_entry(d, el, &g[i], g, ng < CW__MAX_ENTRIES ? ng : CW__MAX_ENTRIES, prev, order, &ev, &alone)
               : kind == SEC_EDUCATION ? edu_entry(d, el, &g[i])
               : project_entry(d, el, &g[i]);
     if (e) json_array_append_new(out, e);

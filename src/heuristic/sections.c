@@ -5,7 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "heuristic_int.h"
+#include "lines.h"
+#include "sections.h"
+#include "words.h"
 
 struct heading { const char *text; enum cw__sec kind; };
 
@@ -24,7 +26,10 @@ static const struct heading phrases[] = {
     {"werdegang", SEC_WORK}, {"expérience professionnelle", SEC_WORK},
     {"expériences professionnelles", SEC_WORK}, {"expérience", SEC_WORK},
     {"expériences", SEC_WORK}, {"experiencia", SEC_WORK}, {"experiencia laboral", SEC_WORK},
-    {"experiencia profesional", SEC_WORK},
+    {"experiencia profesional", SEC_WORK}, {"work", SEC_WORK}, {"doświadczenie", SEC_WORK},
+    {"doświadczenie zawodowe", SEC_WORK}, {"esperienza", SEC_WORK},
+    {"esperienze lavorative", SEC_WORK}, {"esperienza professionale", SEC_WORK},
+    {"experiência", SEC_WORK}, {"experiência profissional", SEC_WORK},
     /* education */
     {"education", SEC_EDUCATION}, {"academic background", SEC_EDUCATION},
     {"education history", SEC_EDUCATION}, {"educational background", SEC_EDUCATION},
@@ -39,6 +44,8 @@ static const struct heading phrases[] = {
     {"études", SEC_EDUCATION}, {"parcours académique", SEC_EDUCATION},
     {"educación", SEC_EDUCATION}, {"formación", SEC_EDUCATION},
     {"formación académica", SEC_EDUCATION}, {"estudios", SEC_EDUCATION},
+    {"wykształcenie", SEC_EDUCATION}, {"edukacja", SEC_EDUCATION}, {"istruzione", SEC_EDUCATION},
+    {"formazione", SEC_EDUCATION}, {"formação", SEC_EDUCATION}, {"educação", SEC_EDUCATION},
     /* skills */
     {"skills", SEC_SKILLS}, {"technical skills", SEC_SKILLS}, {"core competencies", SEC_SKILLS},
     {"competencies", SEC_SKILLS}, {"technologies", SEC_SKILLS}, {"tech stack", SEC_SKILLS},
@@ -49,7 +56,8 @@ static const struct heading phrases[] = {
     {"kenntnisse", SEC_SKILLS}, {"fähigkeiten", SEC_SKILLS}, {"it-kenntnisse", SEC_SKILLS},
     {"kompetenzen", SEC_SKILLS}, {"fachkenntnisse", SEC_SKILLS}, {"compétences", SEC_SKILLS},
     {"compétences techniques", SEC_SKILLS}, {"habilidades", SEC_SKILLS},
-    {"competencias", SEC_SKILLS}, {"conocimientos", SEC_SKILLS},
+    {"competencias", SEC_SKILLS}, {"conocimientos", SEC_SKILLS}, {"umiejętności", SEC_SKILLS},
+    {"competenze", SEC_SKILLS}, {"competências", SEC_SKILLS},
     /* summary */
     {"summary", SEC_SUMMARY}, {"profile", SEC_SUMMARY}, {"professional summary", SEC_SUMMARY},
     {"about", SEC_SUMMARY}, {"about me", SEC_SUMMARY}, {"objective", SEC_SUMMARY},
@@ -79,7 +87,7 @@ static const struct heading phrases[] = {
     {"contact", SEC_CONTACT}, {"contact information", SEC_CONTACT},
     {"contact details", SEC_CONTACT}, {"personal details", SEC_CONTACT},
     {"personal information", SEC_CONTACT}, {"kontakt", SEC_CONTACT},
-    {"persönliche daten", SEC_CONTACT}, {"links", SEC_CONTACT},
+    {"persönliche daten", SEC_CONTACT}, {"links", SEC_CONTACT}, {"profiles", SEC_CONTACT},
     /* everything else we recognise but do not parse */
     {"volunteering", SEC_OTHER}, {"volunteer", SEC_OTHER}, {"volunteer experience", SEC_OTHER},
     {"volunteer work", SEC_OTHER}, {"awards", SEC_OTHER}, {"honors", SEC_OTHER},
@@ -102,7 +110,8 @@ static const struct heading phrases[] = {
 static const struct heading nouns[] = {
     {"experience", SEC_WORK}, {"experiences", SEC_WORK}, {"employment", SEC_WORK},
     {"history", SEC_WORK}, {"internships", SEC_WORK}, {"education", SEC_EDUCATION},
-    {"abilities", SEC_SKILLS}, {"proficiencies", SEC_SKILLS}, {"tools", SEC_SKILLS},
+    {"abilities", SEC_SKILLS}, {"proficiencies", SEC_SKILLS}, {"proficiency", SEC_SKILLS},
+    {"tools", SEC_SKILLS},
     {"expertise", SEC_SKILLS}, {"objective", SEC_SUMMARY}, {"licenses", SEC_CERTS},
     {"credentials", SEC_CERTS}, {"hobbies", SEC_OTHER}, {"affiliations", SEC_OTHER},
     {"memberships", SEC_OTHER}, {"volunteer", SEC_OTHER}, {"publications", SEC_OTHER},
@@ -182,4 +191,169 @@ enum cw__sec cw__heading_kind(const char *s, size_t n, bool strict) {
   for (int i = 0; nouns[i].text; i++)
     if (strcmp(last, nouns[i].text) == 0) return nouns[i].kind;
   return SEC_NONE;
+}
+
+/* ---- marking the document's headings ----------------------------------- */
+
+static bool all_caps(const char *s, size_t n, int *letters) {
+  bool caps = true;
+  *letters = 0;
+  for (size_t j = 0; j < n; j++) {
+    unsigned char c = (unsigned char)s[j];
+    if (islower(c) || isdigit(c)) caps = false;
+    if (isupper(c)) (*letters)++;
+  }
+  return caps && *letters > 0;
+}
+
+/* An ALL-CAPS employer ("BETA INDUSTRIES", "GLOBEX" followed by a dated
+ * role) rather than the heading of an unknown section. */
+static bool entry_like(cw__doc *d, int i) {
+  const cw__line *l = &d->lines[i];
+  if (cw__score_words(l->text, l->len, W_COMPANY) || cw__score_words(l->text, l->len, W_INST) ||
+      cw__score_words(l->text, l->len, W_TITLE))
+    return true;
+  for (int j = i + 1, seen = 0; j < d->nlines && seen < 3; j++) {
+    if (!d->lines[j].len) continue;
+    seen++;
+    cw_date_range r;
+    if (cw_dates_find_in(d->lines[j].text, d->lines[j].len, d->date_order, &r) == 0 && r.is_range) return true;
+  }
+  return false;
+}
+
+/* The first item of a list names a spoken language ("English, German"
+ * rather than "Python, C++"). */
+static bool spoken_language(const char *s) {
+  static const char *const names[] = {
+      "english", "german", "french", "spanish", "italian", "portuguese", "dutch", "polish",
+      "russian", "ukrainian", "chinese", "mandarin", "cantonese", "japanese", "korean", "hindi",
+      "arabic", "turkish", "swedish", "norwegian", "danish", "finnish", "greek", "hebrew",
+      "czech", "hungarian", "romanian", "bulgarian", "croatian", "serbian", "vietnamese",
+      "thai", "indonesian", "malay", "tagalog", "swahili", "persian", "farsi", "urdu", "bengali",
+      "tamil", "telugu", "punjabi", "catalan", "basque", "irish", "welsh", "yoruba", "igbo",
+      "deutsch", "englisch", "französisch", "spanisch", "anglais", "allemand", "espagnol",
+      "français", "inglés", "alemán", "francés", "español", NULL};
+  size_t n = 0;
+  while (s[n] && (isalpha((unsigned char)s[n]) || (unsigned char)s[n] >= 0x80)) n++;
+  for (int i = 0; names[i]; i++)
+    if (strlen(names[i]) == n && strncasecmp(names[i], s, n) == 0) return true;
+  return false;
+}
+
+/* "Skills: Python, Go" or "Languages: English, German" as one line: a
+ * heading with its content.  "Languages:" inside a skills section is a
+ * category of programming languages, not a heading. */
+static bool inline_heading(cw__doc *d, cw__line *l, enum cw__sec cur) {
+  (void)d;
+  const char *colon = memchr(l->text, ':', l->len);
+  if (!colon || colon == l->text || (size_t)(colon - l->text) > 40) return false;
+  enum cw__sec k = cw__heading_kind(l->text, (size_t)(colon - l->text), true);
+  if (k != SEC_SKILLS && k != SEC_LANGUAGES && k != SEC_CERTS) return false;
+  const char *rest = colon + 1;
+  while (*rest == ' ') rest++;
+  if (!*rest || k == cur) return false;
+  if (cur == SEC_SKILLS && !(k == SEC_LANGUAGES && spoken_language(rest))) return false;
+  l->heading = k;
+  l->inline_content = true;
+  l->len -= (size_t)(rest - l->text);
+  l->text = (char *)rest;
+  l->ncells = 1;
+  l->cell_b[0] = 0;
+  l->cell_e[0] = l->len;
+  return true;
+}
+
+/* A heading in a label column: "Work   Acme Corp   Jan 2019 - Present" (a
+ * grid whose first column names the section, printed on the section's first
+ * row).  The line becomes the heading and keeps the row's other cells as
+ * its content. */
+static bool grid_heading(cw__line *l) {
+  size_t n = l->cell_e[0] - l->cell_b[0];
+  enum cw__sec k = cw__heading_kind(l->text + l->cell_b[0], n, true);
+  if (k == SEC_NONE || k == SEC_CONTACT) return false;
+  l->heading = k;
+  l->inline_content = true;
+  size_t skip = l->cell_b[1];
+  l->text += skip;
+  l->len -= skip;
+  cw__split_cells(l);
+  return true;
+}
+
+/* The same label on several lines ("HIGHLIGHTS" in every entry) marks a
+ * part of each entry, not a section of the document. */
+static bool repeated(const cw__doc *d, int i) {
+  const cw__line *l = &d->lines[i];
+  for (int j = 0; j < d->nlines; j++)
+    if (j != i && d->lines[j].len == l->len && memcmp(d->lines[j].text, l->text, l->len) == 0)
+      return true;
+  return false;
+}
+
+/* "Teravision Technologies" inside a work section names an employer, not a
+ * section: a heading found only by its last word, when that word is also an
+ * organisation word. */
+static bool org_not_heading(const cw__line *l) {
+  if (cw__heading_kind(l->text, l->len, true) != SEC_NONE) return false;
+  size_t n = l->len;
+  while (n && (l->text[n - 1] == ' ' || l->text[n - 1] == ':')) n--;
+  size_t b = n;
+  while (b && l->text[b - 1] != ' ') b--;
+  return b > 0 && cw__word_in(l->text + b, n - b, W_COMPANY);
+}
+
+void cw__mark_headings(cw__doc *d) {
+  bool seen = false, caps_style = false;
+  enum cw__sec cur = SEC_NONE, resume = SEC_NONE;
+  /* Unknown ALL-CAPS lines count as headings only in documents whose known
+   * headings are ALL-CAPS too ("EXPERIENCE"); elsewhere "BS" or "NVIDIA" on
+   * a line of its own is content. */
+  for (int i = 0; i < d->nlines && !caps_style; i++) {
+    cw__line *l = &d->lines[i];
+    int letters;
+    if (!l->bullet && l->ncells == 1 && l->len && cw__heading_kind(l->text, l->len, true) != SEC_NONE &&
+        all_caps(l->text, l->len, &letters))
+      caps_style = true;
+  }
+  for (int i = 0; i < d->nlines; i++) {
+    cw__line *l = &d->lines[i];
+    if (!l->len) continue;
+    if (cw__re_find(d->h, RE_FOOTER, l->text, l->len, NULL, NULL)) {
+      l->len = 0; /* page footers/numbers carry nothing */
+      l->text[0] = 0;
+      continue;
+    }
+    if (!l->bullet && l->ncells > 1 && grid_heading(l)) {
+      cur = l->heading;
+      seen = true;
+      resume = SEC_NONE;
+      continue;
+    }
+    if (l->bullet || l->ncells > 1) continue;
+    enum cw__sec k = cw__heading_kind(l->text, l->len, false);
+    if (k != SEC_NONE && (cur == SEC_WORK || cur == SEC_EDUCATION) && org_not_heading(l))
+      k = SEC_NONE;
+    int letters;
+    if (k == SEC_NONE && seen && caps_style && l->len <= 40 && all_caps(l->text, l->len, &letters) &&
+        letters >= 4 && cw__word_count(l->text, l->len) <= 4 && (i == 0 || !d->lines[i - 1].len) &&
+        !entry_like(d, i) && !repeated(d, i))
+      k = SEC_OTHER; /* a heading of a section we do not parse */
+    if (k == SEC_NONE && inline_heading(d, l, cur)) {
+      /* The section it interrupted goes on at the next line. */
+      resume = cur;
+      seen = true;
+      cur = l->heading;
+      continue;
+    }
+    if (k != SEC_NONE) {
+      l->heading = k;
+      cur = k;
+      seen = true;
+    } else if (resume != SEC_NONE) {
+      l->heading = cur = resume;
+      l->inline_content = true;
+    }
+    resume = SEC_NONE;
+  }
 }

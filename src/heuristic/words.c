@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "heuristic_int.h"
+#include "words.h"
 
 static const char *const title_words[] = {
     "engineer", "developer", "programmer", "manager", "director", "intern", "internship",
@@ -50,7 +50,16 @@ static const char *const title_words[] = {
     "administrativo", "administrativa", "asistente", "ingénieure", "consultante", "cheffe",
     "conseillère", "conseiller", "assistante", "vendeur", "vendeuse", "ingegnere",
     "sviluppatore", "responsabile", "engenheiro", "engenheira", "desenvolvedor",
-    "desenvolvedora", "gerente", "analista", NULL};
+    "desenvolvedora", "gerente", "analista",
+    /* Italian, Portuguese and Polish roles */
+    "direttore", "direttrice", "consulente", "tecnico", "stagista", "programmatore",
+    "programmatrice", "progettista", "insegnante", "ricercatore", "ricercatrice", "impiegato",
+    "impiegata", "diretor", "diretora", "estagiário", "estagiária", "coordenador",
+    "coordenadora", "pesquisador", "pesquisadora", "professora", "especialista", "assistente",
+    "specjalista", "ekspert", "asystent", "asystentka", "doradca", "dyrektor", "kierownik",
+    "naczelnik", "programista", "programistka", "inżynier", "konsultant", "koordynator",
+    "koordynatorka", "praktykant", "stażysta", "prezes", "księgowy", "księgowa", "nauczyciel",
+    "nauczycielka", "wykładowca", "projektant", "projektantka", "referent", "zastępca", NULL};
 
 static const char *const company_words[] = {
     "inc", "llc", "ltd", "limited", "gmbh", "ag", "corp", "corporation", "company", "co",
@@ -69,14 +78,22 @@ static const char *const company_words[] = {
     "authority", "board", "trust", "association", "society", "club", "union", "federation",
     "league", "cooperative", "partnership", "llp", "nhs", "gmbh", "ag", "llc", "ltd", "inc",
     "corp", "co", "kg", "oy", "spa", "s.p.a.", "k.k.", "pty", "pvt", "s.l.", "sl", "s.a.",
-    "s.a.s.", "s.r.l.", "s.l.u.", "ltda", "sarl", "b.v.", "n.v.", "aps", "a/s", "sas", NULL};
+    "s.a.s.", "s.r.l.", "s.l.u.", "ltda", "sarl", "b.v.", "n.v.", "aps", "a/s", "sas",
+    /* Italian, Portuguese and Polish organisations */
+    "società", "azienda", "fondazione", "ministero", "banca", "comune", "agenzia", "empresa",
+    "fundação", "ministério", "banco", "associação", "prefeitura", "secretaria", "fundacja",
+    "ministerstwo", "związek", "stowarzyszenie", "spółka", "urząd", "instytut", "poczta",
+    "fundación", "ministerio", "asociación", "ayuntamiento", "stiftung", "verein", "verband",
+    "ministerium", NULL};
 
 static const char *const inst_words[] = {
     "university", "universität", "universitat", "université", "universidad", "universidade",
     "università", "universiteit", "college", "school", "institute", "institut", "instituto",
     "academy", "akademie", "hochschule", "fachhochschule", "polytechnic", "politecnico",
     "polytechnique", "école", "ecole", "escuela", "gymnasium", "lycée", "conservatory",
-    "seminary", "eth", "epfl", "mit", "ucla", "tu", "kth", "iit", "uc", NULL};
+    "seminary", "eth", "epfl", "mit", "ucla", "tu", "kth", "iit", "uc", "uniwersytet",
+    "politechnika", "akademia", "szkoła", "liceum", "università", "politecnico", "liceo",
+    "faculdade", "escola", NULL};
 
 static const char *const degree_words[] = {
     "phd", "ph.d", "ph.d.", "dphil", "doctor", "doctorate", "master", "master's", "masters",
@@ -93,8 +110,12 @@ static const char *const *const lists[] = {title_words, company_words, inst_word
 
 bool cw__word_in(const char *w, size_t n, enum cw__words which) {
   const char *const *list = lists[which];
+  if (!n) return false;
+  int c0 = tolower((unsigned char)w[0]);
   for (int i = 0; list[i]; i++)
-    if (strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0) return true;
+    /* the first letter first: most words differ there, and strlen is what costs */
+    if ((unsigned char)list[i][0] == c0 && strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
+      return true;
   return false;
 }
 

@@ -6,7 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "heuristic_int.h"
+#include "contacts.h"
+#include "words.h"
 
 typedef struct {
   const char *s;
@@ -156,7 +157,28 @@ static void add_urls(cw__doc *d, const char *s, size_t n, json_t *urls) {
   }
 }
 
+/* A cell that holds nothing but a phone number written as one ("(260)
+ * 673-5369", "+48603709923"): contact columns printed away from the top. */
+static bool phone_cell(cw__doc *d, const cw__line *l, json_t **out) {
+  for (int k = 0; k < l->ncells; k++) {
+    const char *s = l->text + l->cell_b[k];
+    size_t n = l->cell_e[k] - l->cell_b[k], b, e;
+    cw__trim(&s, &n);
+    if (n < 7 || !cw__re_find(d->h, RE_PHONE, s, n, &b, &e) || b != 0 || e != n) continue;
+    int seps = 0;
+    for (size_t i = 0; i < n; i++) seps += s[i] == ' ' || s[i] == '-' || s[i] == '.';
+    if (!(s[0] == '+' || s[0] == '(' || seps >= 2) || !valid_phone(s, n)) continue;
+    *out = cw__str(s, n);
+    return true;
+  }
+  return false;
+}
+
 static void email_phone_anywhere(cw__doc *d, json_t *c) {
+  for (int i = 0; i < d->nlines && json_is_null(json_object_get(c, "phone")); i++) {
+    json_t *ph = NULL;
+    if (!d->lines[i].bullet && phone_cell(d, &d->lines[i], &ph)) json_object_set_new(c, "phone", ph);
+  }
   for (int i = 0; i < d->nlines; i++) {
     cw__line *l = &d->lines[i];
     size_t b, e;
@@ -220,10 +242,37 @@ static void scan_pieces(cw__doc *d, piece *ps, int np, json_t *c, json_t *urls) 
   }
 }
 
+/* "Jonathan" / "Pool" at the top of a narrow column: a given name alone on
+ * the first line, the rest of the name (one to three capitalised words, no
+ * job or organisation word) alone on the next.  Writes the joined name. */
+static bool name_over_two_lines(cw__doc *d, const piece *ps, int np, char *buf, size_t cap,
+                                piece *name) {
+  if (np < 2 || ps[0].line != 0 || ps[1].line != 1 || (np > 2 && ps[2].line == 1)) return false;
+  const piece *a = &ps[0], *b = &ps[1];
+  if (cw__word_count(a->s, a->n) != 1 || cw__word_count(b->s, b->n) > 3 || has_role_words(a) ||
+      has_role_words(b) || a->n + 1 + b->n >= cap || location_like(d, b))
+    return false;
+  memcpy(buf, a->s, a->n);
+  buf[a->n] = ' ';
+  memcpy(buf + a->n + 1, b->s, b->n);
+  name->s = buf;
+  name->n = a->n + 1 + b->n;
+  name->line = 1;
+  return name_like(name);
+}
+
 static void name_and_headline(cw__doc *d, piece *ps, int np, json_t *c, int *name_line) {
   piece name;
-  int k = pick_name(d, ps, np, &name);
+  char joined[64];
   *name_line = -1;
+  if (name_over_two_lines(d, ps, np, joined, sizeof joined, &name)) {
+    json_object_set_new(c, "name", name_value(name.s, name.n));
+    *name_line = 1;
+    if (np > 2 && ps[2].line <= 3 && headline_like(d, &ps[2]))
+      json_object_set_new(c, "headline", cw__str(ps[2].s, ps[2].n));
+    return;
+  }
+  int k = pick_name(d, ps, np, &name);
   if (k < 0) return;
   json_object_set_new(c, "name", name_value(name.s, name.n));
   *name_line = ps[k].line;

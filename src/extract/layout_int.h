@@ -1,0 +1,54 @@
+/* Internal interface of the PDF reading-order code (layout.c,
+ * layout_words.c): the page's words and segments. */
+#ifndef CW_EXTRACT_LAYOUT_INT_H
+#define CW_EXTRACT_LAYOUT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "helper.h"
+
+typedef struct {
+  double x1, y1, x2, y2;
+} box_t;
+
+typedef struct {
+  const char *s; /* into the page text */
+  size_t n;
+  box_t b;
+  unsigned nc; /* characters */
+  bool glue;   /* written right after the previous word, without a space */
+} word_t;
+
+typedef struct seg seg_t;
+struct seg {
+  int row;
+  size_t w0, nw; /* words[w0 .. w0+nw) (sorted by x) */
+  box_t b;
+  seg_t *next; /* the next line of the same table cell (wrapped text) */
+  bool cont;   /* this is such a next line: written with its first line */
+};
+
+typedef struct {
+  box_t b;
+  double h;
+} row_t;
+
+typedef struct {
+  word_t *words;
+  size_t nwords;
+  row_t *rows;
+  size_t nrows, rows_cap;
+  seg_t *segs;
+  size_t nsegs;
+  xbuf *out;
+} page_ctx;
+
+/* 1. characters -> words (text: the page's UTF-8, rects: one box per
+ * character); returns the number of words written (at most nrects). */
+size_t cw__x_words(const char *text, const xrect *rects, size_t nrects, word_t *words);
+/* 2. words -> segments (pc->segs), each segment's words contiguous and in x
+ * order; letter-spaced and small-caps words glued.  False when out of memory. */
+bool cw__x_segments(page_ctx *pc);
+
+#endif

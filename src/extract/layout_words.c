@@ -1,0 +1,265 @@
+/* PDF reading order, first steps (see layout.c): characters -> words ->
+ * segments.  A segment is a run of words on one baseline with no wide gap:
+ * a line of a column, a right-aligned date, one cell of a table row.  Also
+ * where letter-spaced headings and small caps become words again. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout_int.h"
+
+static int cmp_word_x(const void *a, const void *b) {
+  const word_t *x = a, *y = b;
+  return x->b.x1 < y->b.x1 ? -1 : x->b.x1 > y->b.x1;
+}
+
+static void box_add(box_t *b, const xrect *r) {
+  if (r->x1 < b->x1) b->x1 = r->x1;
+  if (r->y1 < b->y1) b->y1 = r->y1;
+  if (r->x2 > b->x2) b->x2 = r->x2;
+  if (r->y2 > b->y2) b->y2 = r->y2;
+}
+
+/* 1. characters -> words */
+/* glib's g_utf8_skip rule, so that our character count matches poppler's
+ * (one box per g_utf8_strlen() character). */
+static size_t u8_len(unsigned char c) {
+  return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF8 ? 4 : c < 0xFC ? 5 : c < 0xFE ? 6 : 1;
+}
+
+static bool u8_space(const char *p, size_t n) {
+  unsigned char c = (unsigned char)p[0];
+  if (n == 1)
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  if (n == 2)
+    return c == 0xC2 && ((unsigned char)p[1] == 0xA0 || (unsigned char)p[1] == 0x85);
+  if (n == 3 && c == 0xE2 && (unsigned char)p[1] == 0x80)
+    return (unsigned char)p[2] <= 0x8A || (unsigned char)p[2] == 0xA8 ||
+           (unsigned char)p[2] == 0xA9 || (unsigned char)p[2] == 0xAF;
+  if (n == 3 && c == 0xE3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x80)
+    return true;
+  return false;
+}
+
+/* Small caps: poppler may put a space between a capital and the smaller
+ * capitals that follow it ("W ORK", "E xperience").  A space after a
+ * one-letter word, between glyphs on one baseline a hair apart, with the
+ * next glyph smaller than the first, is no word break.  (A narrow space
+ * alone proves nothing: some fonts' spaces are that narrow.) */
+static bool glued(const word_t *prev, double prev_x2, double prev_y2, const xrect *r, double h) {
+  double ph = prev->b.y2 - prev->b.y1, gap = r->x1 - prev_x2;
+  unsigned char c = (unsigned char)prev->s[0];
+  bool letter = prev->nc == 1 && ((c >= 'A' && c <= 'Z') || c >= 0xC0);
+  return letter && h < 0.92 * ph && fabs(r->y2 - prev_y2) < 0.3 * ph && gap > -0.1 * ph &&
+         gap < 0.15 * ph;
+}
+
+size_t cw__x_words(const char *text, const xrect *rects, size_t nrects, word_t *words) {
+  size_t nw = 0;
+  const char *p = text;
+  size_t i = 0;
+  word_t cur = {0};
+  bool open = false;
+  double prev_x2 = 0, prev_h = 0, prev_y1 = 0, prev_y2 = 0;
+  bool spaced = false; /* the last word ended at a space, not a jump */
+  while (*p && i < nrects) {
+    size_t cl = u8_len((unsigned char)*p);
+    for (size_t k = 1; k < cl; k++)
+      if (!p[k]) {
+        cl = k; /* truncated sequence at the end of the string */
+        break;
+      }
+    const char *next = p + cl;
+    const xrect *r = &rects[i];
+    bool space = u8_space(p, cl);
+    double h = fabs(r->y2 - r->y1);
+    bool jump = open && (r->x1 - prev_x2 > (prev_h > 0 ? prev_h : h) * 0.6 ||
+                         r->x1 < prev_x2 - (prev_h > 0 ? prev_h : h) * 2 ||
+                         fabs(r->y1 - prev_y1) > (prev_h > 0 ? prev_h : h) * 0.7);
+    if ((space || jump) && open) {
+      words[nw++] = cur;
+      open = false;
+      spaced = !jump;
+    } else if (jump) {
+      spaced = false;
+    }
+    if (!space) {
+      if (!open) {
+        cur.s = p;
+        cur.n = 0;
+        cur.b = (box_t){r->x1, r->y1, r->x2, r->y2};
+        cur.glue = nw && spaced && glued(&words[nw - 1], prev_x2, prev_y2, r, h);
+        cur.nc = 0;
+        open = true;
+      }
+      cur.n += (size_t)(next - p);
+      cur.nc++;
+      box_add(&cur.b, r);
+      prev_x2 = r->x2;
+      prev_h = h;
+      prev_y1 = r->y1;
+      prev_y2 = r->y2;
+    }
+    p = next;
+    i++;
+  }
+  if (open)
+    words[nw++] = cur;
+  return nw;
+}
+
+/* True for a word of at most three letters (ASCII letters, or two-byte
+ * UTF-8 letters: Latin, Greek, Cyrillic). */
+static bool short_letters(const word_t *w) {
+  if (w->nc > 3)
+    return false;
+  for (size_t i = 0; i < w->n; i++) {
+    unsigned char c = (unsigned char)w->s[i];
+    bool ok = c < 0x80 ? (c | 0x20) >= 'a' && (c | 0x20) <= 'z'
+                       : (c & 0xC0) == 0x80 || (c >= 0xC3 && c <= 0xDF);
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+/* Letter-spaced headings ("E X P E R I E N C E", "S U M M A RY", "AWA R D S",
+ * "E x p e r i e n c e"): a run of four or more words of one to three
+ * letters (kerned pairs come out together), three in four of them single
+ * letters, is one word per stretch of even gaps; a gap
+ * half as wide again as the narrowest of the run is a real space. */
+static void join_letter_spacing(page_ctx *pc, const seg_t *sg) {
+  word_t *w = pc->words + sg->w0;
+  size_t i = 0;
+  while (i < sg->nw) {
+    size_t j = i, singles = 0;
+    while (j < sg->nw && short_letters(&w[j]))
+      singles += w[j++].nc == 1;
+    size_t len = j - i;
+    if (len >= 4 && singles * 4 >= len * 3) {
+      double gmin = 1e9;
+      for (size_t k = i + 1; k < j; k++)
+        gmin = fmin(gmin, w[k].b.x1 - w[k - 1].b.x2);
+      for (size_t k = i + 1; k < j; k++) {
+        double h = w[k].b.y2 - w[k].b.y1;
+        w[k].glue = w[k].b.x1 - w[k - 1].b.x2 <= 1.5 * fmax(gmin, 0) + 0.05 * h;
+      }
+    }
+    i = j > i ? j : i + 1;
+  }
+}
+
+/* 2. words -> segments: a segment is a run of words on one baseline with
+ * gaps under ~1.2 x their height (a line of a column, a right-aligned date,
+ * one cell of a table row).  Built locally, from left to right, so that a
+ * big word elsewhere on the page (a sidebar's name) cannot tie two lines
+ * of another column together. */
+typedef struct {
+  size_t last; /* index of its last word */
+  double hsum; /* sum of its words' heights */
+  size_t nw;
+  int id;
+} frag_t;
+
+static bool frag_takes(const word_t *l, const frag_t *f, const word_t *w) {
+  /* The smaller font decides: "Languages  various" in a bold heading font
+   * and a small label font are two cells.  (A lone private-use glyph, an
+   * icon font's, sets no scale.) */
+  unsigned char c0 = (unsigned char)w->s[0];
+  bool icon = w->nc == 1 && (c0 == 0xEE || c0 == 0xEF);
+  double hw = icon ? f->hsum / (double)f->nw : fmin(f->hsum / (double)f->nw, w->b.y2 - w->b.y1);
+  double gap = w->b.x1 - l->b.x2;
+  /* between the letters of widely letter-spaced words a word space is
+   * wider: "K   H" in "W O R K   H I S T O R Y" */
+  double max = short_letters(l) && short_letters(w) && l->nc == 1 && w->nc == 1 ? 2.0 : 1.2;
+  if (gap > hw * max || gap < -2 * hw)
+    return false;
+  double ov = fmin(l->b.y2, w->b.y2) - fmax(l->b.y1, w->b.y1);
+  return ov >= 0.5 * fmin(l->b.y2 - l->b.y1, w->b.y2 - w->b.y1);
+}
+
+/* At most this many fragments are open at once (a page has fewer lines);
+ * past it the one that ended furthest left is closed, so that a hostile
+ * page of a million one-word lines costs n x MAX_OPEN, not n squared. */
+#define MAX_OPEN 512
+
+bool cw__x_segments(page_ctx *pc) {
+  size_t n = pc->nwords;
+  int *fid = malloc((n ? n : 1) * sizeof *fid);
+  frag_t *act = malloc((n ? n : 1) * sizeof *act);
+  word_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+  pc->segs = calloc(n ? n : 1, sizeof *pc->segs);
+  bool ok = fid && act && tmp && pc->segs;
+  if (ok) {
+    qsort(pc->words, n, sizeof *pc->words, cmp_word_x);
+    size_t nact = 0;
+    int nf = 0;
+    for (size_t i = 0; i < n; i++) {
+      word_t *w = &pc->words[i];
+      double hw = w->b.y2 - w->b.y1;
+      size_t best = SIZE_MAX, oldest = 0;
+      for (size_t k = 0; k < nact;) {
+        const word_t *l = &pc->words[act[k].last];
+        /* words come by x: a fragment far to the left is closed */
+        if (w->b.x1 - l->b.x2 > 3 * fmax(hw, act[k].hsum / (double)act[k].nw)) {
+          act[k] = act[--nact];
+          if (best == nact)
+            best = k; /* it moved */
+          if (oldest == k || oldest == nact)
+            oldest = oldest == nact ? k : 0;
+          continue;
+        }
+        if (frag_takes(l, &act[k], w) &&
+            (best == SIZE_MAX || fabs(l->b.y2 - w->b.y2) <
+                                 fabs(pc->words[act[best].last].b.y2 - w->b.y2)))
+          best = k;
+        if (l->b.x2 < pc->words[act[oldest].last].b.x2)
+          oldest = k;
+        k++;
+      }
+      if (best == SIZE_MAX) {
+        best = nact < MAX_OPEN ? nact++ : oldest;
+        act[best] = (frag_t){i, 0, 0, nf++};
+      }
+      act[best].last = i;
+      act[best].hsum += hw;
+      act[best].nw++;
+      fid[i] = act[best].id;
+    }
+    /* words of a fragment become contiguous, in x order (a stable counting
+     * sort by fragment id) */
+    size_t *start = calloc((size_t)nf + 1, sizeof *start);
+    ok = start != NULL;
+    if (ok) {
+      for (size_t i = 0; i < n; i++)
+        start[fid[i] + 1]++;
+      for (int f = 0; f < nf; f++)
+        start[f + 1] += start[f];
+      for (size_t i = 0; i < n; i++)
+        tmp[start[fid[i]]++] = pc->words[i];
+      memcpy(pc->words, tmp, n * sizeof *tmp);
+      size_t i = 0;
+      for (int f = 0; f < nf; f++) {
+        size_t end = start[f];
+        seg_t *sg = &pc->segs[pc->nsegs++];
+        *sg = (seg_t){-1, i, end - i, pc->words[i].b, NULL, false};
+        for (size_t k = i; k < end; k++) {
+          box_t *b = &pc->words[k].b;
+          sg->b.x1 = fmin(sg->b.x1, b->x1);
+          sg->b.y1 = fmin(sg->b.y1, b->y1);
+          sg->b.x2 = fmax(sg->b.x2, b->x2);
+          sg->b.y2 = fmax(sg->b.y2, b->y2);
+        }
+        join_letter_spacing(pc, sg);
+        i = end;
+      }
+      free(start);
+    }
+  }
+  free(fid);
+  free(act);
+  free(tmp);
+  return ok;
+}
+

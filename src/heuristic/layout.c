@@ -1,0 +1,561 @@
+/* Line model of an entry section: each line is classified (header,
+ * date-only, description), its date and durations are cut out, and lines
+ * are grouped into entries by layout: an entry is a run of header lines
+ * (with the date somewhere in them or right after) followed by description
+ * lines. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "layout.h"
+#include "words.h"
+
+bool cw__filler_only(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (isalnum(c)) return false;
+    if (c >= 0x80) {
+      /* dashes and bullets are filler, other non-ASCII letters are not */
+      if (c == 0xE2 && i + 2 < n) {
+        i += 2;
+        continue;
+      }
+      if (c == 0xC2 && i + 1 < n) {
+        i++;
+        continue;
+      }
+      return false;
+    }
+  }
+  return true;
+}
+
+void cw__blank_span(char *s, size_t b, size_t e) {
+  /* Three spaces at least, so that the cut acts as a cell gap. */
+  for (size_t i = b; i < e; i++) s[i] = ' ';
+  (void)s;
+}
+
+/* Date of a header line: a range anywhere, or a single date that fills a
+ * cell or sits at the start/end of the line. */
+static bool header_date(const cw__doc *d, const cw__line *l, cw_date_range *r) {
+  if (cw_dates_find_in(l->text, l->len, d->date_order, r) != 0) return false;
+  if (r->is_range || r->expected) return true;
+  for (int c = 0; c < l->ncells; c++) {
+    if (r->begin >= l->cell_b[c] && r->end_off <= l->cell_e[c]) {
+      const char *cb = l->text + l->cell_b[c];
+      if (cw__filler_only(cb, r->begin - l->cell_b[c]) ||
+          cw__filler_only(l->text + r->end_off, l->cell_e[c] - r->end_off))
+        return true;
+      /* "(Aug 2016; ...)" inside a line */
+      if (r->begin > 0 && l->text[r->begin - 1] == '(') return true;
+    }
+  }
+  return false;
+}
+
+/* Prose rather than a header: long, or a sentence ending in a full stop
+ * (a header may end in "Inc." or "Co." but not in a longer word). */
+static bool is_paragraph(const char *s, size_t n) {
+  int w = cw__word_count(s, n);
+  const char *p = s;
+  size_t m = n;
+  cw__trim(&p, &m);
+  if (w > 16) return true;
+  if (!m || p[m - 1] != '.' || w < 3) return false;
+  size_t k = m - 1;
+  while (k > 0 && p[k - 1] != ' ') k--;
+  size_t last = m - 1 - k;
+  return w > 8 || (last > 4 && !memchr(p + k, '.', last) && islower((unsigned char)p[k]));
+}
+
+/* The previous bullet was cut by the page width: it is one of the longest
+ * lines and does not end a sentence, so this line goes on with it. */
+static bool wrapped(const cw__eline *prev, size_t maxlen) {
+  const cw__line *pl = prev->l;
+  if (!(pl->bullet || prev->cont) || !pl->len || maxlen < 40) return false;
+  char last = pl->text[pl->len - 1];
+  if (strchr(".!?;:)", last)) return false;
+  return pl->len + (size_t)pl->indent >= maxlen * 3 / 4;
+}
+
+/* The rest of a wrapped bullet ("Fund", "divisions"), not a header: one or
+ * two words, no comma, no title or organisation word, not a place. */
+static bool short_tail(cw__doc *d, const cw__eline *el) {
+  const char *s = el->res;
+  size_t n = el->res_len;
+  cw__trim(&s, &n);
+  if (!n || cw__word_count(s, n) > 2 || memchr(s, ',', n) || memchr(s, '|', n)) return false;
+  if (cw__score_words(s, n, W_TITLE) || cw__score_words(s, n, W_COMPANY) ||
+      cw__score_words(s, n, W_INST) || cw__starts_with_degree(s, n))
+    return false;
+  return !cw__is_location(d, s, n);
+}
+
+/* Finds the line's date (a date cell on a bullet line, or a header date),
+ * blanks it and the durations and empty brackets around it in el->res. */
+static void cut_date(cw__doc *d, cw__eline *el) {
+  const cw__line *l = el->l;
+  cw_date_range r;
+  if (l->bullet) {
+    /* Layouts with a date column put the date on the first bullet's line. */
+    size_t cb = l->cell_b[l->ncells - 1], ce = l->cell_e[l->ncells - 1];
+    if (l->ncells > 1 && cw_dates_parse_in(el->res + cb, ce - cb, d->date_order, &r) == 0) {
+      r.begin += cb;
+      r.end_off += cb;
+      el->has_date = true;
+    }
+  } else if (header_date(d, l, &r)) {
+    el->has_date = true;
+  }
+  if (!el->has_date) return;
+  el->date = r;
+  el->date_src = l->text;
+  cw__blank_span(el->res, r.begin, r.end_off);
+  /* "(2019 to date)" leaves "(   )": drop the brackets too. */
+  size_t b = r.begin, e = r.end_off;
+  while (b > 0 && el->res[b - 1] == ' ') b--;
+  while (e < el->res_len && el->res[e] == ' ') e++;
+  if (b > 0 && e < el->res_len && (el->res[b - 1] == '(' || el->res[b - 1] == '[') &&
+      (el->res[e] == ')' || el->res[e] == ']'))
+    el->res[b - 1] = el->res[e] = ' ';
+  /* "January 2021 - Present (4 years 5 months)", "· 2 yrs" */
+  size_t db, de;
+  if (cw__re_find(d->h, RE_DURATION_ANY, el->res + r.end_off, el->res_len - r.end_off, &db, &de))
+    cw__blank_span(el->res, r.end_off + db, r.end_off + de);
+}
+
+/* A description line continuing the previous one: indented under a bullet,
+ * starting in lower case, or the tail of a bullet cut at the page width. */
+static bool continues(cw__doc *d, const cw__eline *el, const cw__eline *prev, size_t maxlen) {
+  const cw__line *l = el->l;
+  if (!prev || el->has_date) return false;
+  bool lower = islower((unsigned char)el->res[0]) || (l->text[0] && islower((unsigned char)l->text[0]));
+  if ((l->indent > prev->l->bullet_indent || lower) && (prev->l->bullet || prev->cont || lower))
+    return true;
+  /* "- Built apps using React, Redux, Express," / "MySQL and MongoDB.": a
+   * bullet that stops on a comma goes on below, whatever its length. */
+  if ((prev->l->bullet || prev->cont) && prev->l->len && strchr(",;", prev->l->text[prev->l->len - 1]))
+    return true;
+  return wrapped(prev, maxlen) && short_tail(d, el);
+}
+
+static void classify(cw__doc *d, cw__eline *el, const cw__eline *prev_desc, size_t maxlen) {
+  const cw__line *l = el->l;
+  el->kind = L_BLANK;
+  if (!l->len) return;
+  el->res = cw__dup_padded(l->text, l->len);
+  if (!el->res) return;
+  el->res_len = l->len;
+  for (int c = 0; c < l->ncells && l->ncells > 1; c++)
+    if (cw__re_find(d->h, RE_DURATION, l->text + l->cell_b[c], l->cell_e[c] - l->cell_b[c], NULL, NULL))
+      cw__blank_span(el->res, l->cell_b[c], l->cell_e[c]);
+  cut_date(d, el);
+  /* Nothing left, or only a duration ("2 years 10 months"). */
+  if (cw__filler_only(el->res, el->res_len) ||
+      (!l->bullet && cw__re_find(d->h, RE_DURATION, el->res, el->res_len, NULL, NULL))) {
+    el->kind = el->has_date ? L_DATE : L_BLANK;
+    return;
+  }
+  if (l->bullet) {
+    el->kind = L_DESC;
+  } else if (continues(d, el, prev_desc, maxlen)) {
+    el->kind = L_DESC;
+    el->cont = true;
+  } else if (!el->has_date && is_paragraph(el->res, el->res_len)) {
+    el->kind = L_DESC;
+  } else {
+    el->kind = L_HEADER;
+  }
+}
+
+/* ---- grouping ------------------------------------------------------------ */
+
+static cw__group *new_group(cw__group *g, int *ng, int maxg) {
+  if (*ng == maxg) return NULL;
+  cw__group *cur = &g[(*ng)++];
+  memset(cur, 0, sizeof *cur);
+  cur->date_line = -1;
+  cur->desc_from = -1;
+  return cur;
+}
+
+/* A second date before any description: the header lines written after the
+ * first date (other than a place) open the next entry ("Senior Engineer /
+ * 2017 - 2020 / Fjord Bank / Developer / 2014 - 2017"). */
+static void move_after_date(cw__doc *d, cw__eline *el, cw__group *from, cw__group *to) {
+  int keep = 0;
+  for (int k = 0; k < from->nhdr; k++) {
+    int li = from->hdr[k];
+    bool after = li > from->date_line;
+    if (after && !cw__is_location(d, el[li].res, el[li].res_len)) to->hdr[to->nhdr++] = li;
+    else from->hdr[keep++] = li;
+  }
+  from->nhdr = keep;
+}
+
+static int names_on(const cw__eline *e);
+
+/* "Maker, Intent" / dates / "Started Intent - a suite of tools that help
+ * ...": once the lines above the date named both role and organisation, a
+ * sentence under the date begins the description. */
+static bool sentence_after_names(const cw__eline *el, const cw__group *cur, const cw__eline *e) {
+  if (cur->date_line < 0 || cur->ndesc || e->has_date || e->kind != L_HEADER) return false;
+  int names = 0;
+  for (int k = 0; k < cur->nhdr; k++)
+    if (cur->hdr[k] < cur->date_line) names += names_on(&el[cur->hdr[k]]);
+  if (names < 2) return false;
+  const char *s = e->res;
+  size_t n = e->res_len;
+  cw__trim(&s, &n);
+  /* (a long "Title, Organisation" line is the next entry's names) */
+  int w = cw__word_count(s, n);
+  return n && (w > 12 || s[n - 1] == '.' || (w > 8 && names_on(e) < 2));
+}
+
+static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg) {
+  int ng = 0;
+  cw__group *cur = NULL;
+  for (int i = 0; i < n; i++) {
+    cw__eline *e = &el[i];
+    if (e->kind == L_BLANK) continue;
+    if (cur && sentence_after_names(el, cur, e)) e->kind = L_DESC;
+    bool start = !cur, split = false;
+    if (cur && e->kind == L_HEADER)
+      start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR;
+    /* Place and dates written after the bullets (reading order of a
+     * two-column layout) still belong to the entry above. */
+    if (cur && start && e->kind == L_HEADER && cur->ndesc > 0 && cur->date_line < 0 &&
+        cur->nhdr < MAX_HDR && cw__is_location(d, e->res, e->res_len))
+      start = false;
+    if (cur && e->kind == L_DATE) start = cur->date_line >= 0;
+    if (cur && e->kind == L_DESC) start = false;
+    if (start && cur && e->has_date && cur->ndesc == 0 && cur->date_line >= 0 && cur->nhdr &&
+        cur->hdr[0] < cur->date_line)
+      split = true;
+    if (start) {
+      cw__group *prev = cur;
+      cur = new_group(g, &ng, maxg);
+      if (!cur) break;
+      if (split) move_after_date(d, el, prev, cur);
+    }
+    if (e->has_date && cur->date_line < 0) cur->date_line = i;
+    if (e->kind == L_HEADER && cur->nhdr < MAX_HDR) cur->hdr[cur->nhdr++] = i;
+    if (e->kind == L_DESC) {
+      if (cur->desc_from < 0) cur->desc_from = i;
+      cur->desc_to = i;
+      cur->ndesc++;
+    }
+  }
+  return ng;
+}
+
+/* ---- grouping around date anchors (sections without bullet markers) ------ */
+
+static bool is_link_only(cw__doc *d, const cw__eline *e) {
+  const char *s = e->res;
+  size_t n = e->res_len, b, en;
+  cw__trim(&s, &n);
+  if (n >= 2 && s[0] == '(' && s[n - 1] == ')') s++, n -= 2; /* "(https://acme.example)" */
+  return n && cw__re_find(d->h, RE_URL, s, n, &b, &en) && b == 0 && en == n;
+}
+
+/* Could name an organisation or a role: short, not a sentence, not a link. */
+/* lower: a lower-case start is allowed (the line touches the anchor:
+ * "naczelink wydziału" / dates; elsewhere it is a sentence going on). */
+static bool name_like(cw__doc *d, const cw__eline *e, bool lower) {
+  if (e->kind != L_HEADER) return false;
+  const char *s = e->res;
+  size_t n = e->res_len;
+  cw__trim(&s, &n);
+  int words = cw__word_count(s, n);
+  /* long names are organisations ("Phelps Memory Lab, Harvard University
+   * and Kredlow Lab, Tufts University"), not roles or sentences */
+  bool org = words <= 14 && !cw__score_words(s, n, W_TITLE) &&
+             (cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST));
+  if (!n || (words > 9 && !org) || (!lower && islower((unsigned char)s[0]))) return false;
+  /* "40%+ Mobile Traffic", "$6.5 Million saved", "181K+ hours": figures */
+  size_t w = 0;
+  while (w < n && s[w] != ' ') w++;
+  if (memchr(s, '$', w) || memchr(s, '%', w) || (isdigit((unsigned char)s[0]) && memchr(s, '+', w)))
+    return false;
+  if (s[n - 1] == '.' && !cw__score_words(s, n, W_COMPANY)) return false;
+  return !is_link_only(d, e);
+}
+
+/* How many names (organisation, role) the anchor line carries besides its
+ * date: 0, 1, or 2 when it is split by a separator or wide gap. */
+/* "Practice Lead (Collaboration, Portal, NET)": commas in brackets do not
+ * separate names. */
+static bool comma_outside_brackets(const char *s, size_t n) {
+  int depth = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '(') depth++;
+    else if (s[i] == ')' && depth) depth--;
+    else if (s[i] == ',' && !depth) return true;
+  }
+  return false;
+}
+
+static int names_on(const cw__eline *e) {
+  const char *s = e->res;
+  size_t n = e->res_len;
+  cw__trim(&s, &n);
+  if (!n || cw__filler_only(s, n)) return 0;
+  int w = cw__word_count(s, n);
+  if (w > 12) return 2; /* a long line with its date: treat as complete */
+  if (comma_outside_brackets(s, n) || memchr(s, '|', n) || memmem(s, n, "   ", 3) || memmem(s, n, " at ", 4) ||
+      memmem(s, n, " @ ", 3) || memmem(s, n, " \xe2\x80\x93 ", 5) ||
+      memmem(s, n, " \xe2\x80\x94 ", 5) || memmem(s, n, " - ", 3))
+    return 2;
+  return 1;
+}
+
+
+/* "Neuro-AI Researcher   2024 - Present   Built and maintained pipelines
+ * to": in a row of cells with names before the date, a cell right of the
+ * date that is not a place begins the description (a third column). */
+static void cut_tail(cw__doc *d, cw__eline *e) {
+  const cw__line *l = e->l;
+  if (l->ncells < 2 || e->date_src != l->text || cw__filler_only(l->text, e->date.begin)) return;
+  for (int c = 1; c < l->ncells; c++) {
+    if (l->cell_b[c] < e->date.end_off) continue;
+    const char *s = e->res + l->cell_b[c];
+    size_t n = l->cell_e[c] - l->cell_b[c];
+    cw__trim(&s, &n);
+    if (!n || cw__is_location(d, s, n)) continue;
+    e->tail_b = l->cell_b[c];
+    e->tail_e = l->len;
+    cw__blank_span(e->res, l->cell_b[c], l->len);
+    return;
+  }
+}
+
+/* "Front-end Developer &   2016 - 2018" / "Designer": a role cut by the width
+ * of its column ends on the line right below the dated row.  Only when
+ * both pieces read as a role (a role word, no organisation word), so that
+ * "Quarry Labs   2019 - Present" / "Platform Engineer" stays two names. */
+static bool wrapped_role(const cw__eline *anchor, const cw__eline *e) {
+  const cw__line *l = anchor->l;
+  if (l->ncells < 2 || e->kind != L_HEADER || e->has_date || e->l->ncells > 2) return false;
+  const char *f = anchor->res + l->cell_b[0];
+  size_t fn = l->cell_e[0] - l->cell_b[0];
+  cw__trim(&f, &fn);
+  const char *s = e->l->text + e->l->cell_b[0];
+  size_t n = e->l->cell_e[0] - e->l->cell_b[0];
+  cw__trim(&s, &n);
+  if (!fn || !n || cw__word_count(s, n) > 2 || !isupper((unsigned char)s[0])) return false;
+  return cw__score_words(f, fn, W_TITLE) && !cw__score_words(f, fn, W_COMPANY) &&
+         !cw__score_words(f, fn, W_INST) && cw__score_words(s, n, W_TITLE) &&
+         !cw__score_words(s, n, W_COMPANY) && !cw__score_words(s, n, W_INST);
+}
+
+/* "Open Location Hackathon 2014.": a single date closing a sentence is part
+ * of the description, not an entry's dates. */
+static bool sentence_year(const cw__eline *e) {
+  const cw__line *l = e->l;
+  return !e->date.is_range && l->len && l->text[l->len - 1] == '.' && e->date_src == l->text &&
+         e->date.end_off + 1 >= l->len;
+}
+
+/* Blanks the cells of a header line that hold only a link ("Maker   2019 -
+ * Present   https://acme.example"): a link names no organisation or role. */
+static void blank_links(cw__doc *d, cw__eline *e) {
+  size_t i = 0;
+  while (i < e->res_len) {
+    while (i < e->res_len && e->res[i] == ' ') i++;
+    size_t b = i;
+    while (i < e->res_len && !(e->res[i] == ' ' && i + 2 < e->res_len && e->res[i + 1] == ' ' &&
+                               e->res[i + 2] == ' '))
+      i++;
+    const char *s = e->res + b;
+    size_t n = i - b, ub, ue;
+    cw__trim(&s, &n);
+    if (n && cw__re_find(d->h, RE_URL, s, n, &ub, &ue) && ub == 0 && ue == n)
+      cw__blank_span(e->res, (size_t)(s - e->res), (size_t)(s - e->res) + n);
+  }
+}
+
+/* Every dated line is an entry's anchor; its names are the line itself and
+ * the nearest short lines around it (before first, then after), as many as
+ * it lacks of an organisation and a role.  The other lines up to the next
+ * entry's first line are its description.  Used where bullets do not mark
+ * the description, so that "Organisation / Role / dates / paragraph" reads
+ * the same whichever order the theme prints them in. */
+static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg, int want) {
+  int na = 0;
+  int *anchor = malloc((size_t)n * sizeof *anchor);
+  int *owner = malloc((size_t)n * sizeof *owner); /* -1 free, -2 header, k: anchor k */
+  if (!anchor || !owner) {
+    free(anchor);
+    free(owner);
+    return -1;
+  }
+  for (int i = 0; i < n; i++) {
+    owner[i] = -1;
+    if (el[i].has_date && (el[i].kind == L_HEADER || el[i].kind == L_DATE) && !sentence_year(&el[i]))
+      anchor[na++] = i;
+  }
+  int ng = 0;
+  int prev_end = -1; /* last line owned by the previous entry's header */
+  for (int k = 0; k < na && ng < maxg; k++) {
+    int a = anchor[k];
+    int next_a = k + 1 < na ? anchor[k + 1] : n;
+    cw__group *cur = &g[ng++];
+    memset(cur, 0, sizeof *cur);
+    cur->date_line = a;
+    cur->desc_from = -1;
+    blank_links(d, &el[a]);
+    cut_tail(d, &el[a]);
+    int have = names_on(&el[a]);
+    int hdr[MAX_HDR], nh = 0;
+    if (have) hdr[nh++] = a;
+    owner[a] = -2;
+    /* Name lines: first those of the anchor's own block (no blank line in
+     * between), before it then after it; then across blank lines.  Never
+     * past the previous entry's names or the next anchor. */
+    int b = a - 1, after = a + 1;
+    for (int pass = 0; pass < 2; pass++) {
+      bool cross = pass == 1;
+      /* a description begun on the dated row goes on in the lines below it */
+      bool back_open = true, fwd_open = el[a].tail_e == 0;
+      for (int steps = 0; have < want && nh < MAX_HDR - 1 && steps < 6 && (back_open || fwd_open); steps++) {
+        if (back_open) {
+          while (b > prev_end && ((cross && el[b].kind == L_BLANK) || is_link_only(d, &el[b]))) b--;
+          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b], !cross && b == a - 1)) {
+            hdr[nh++] = b;
+            owner[b] = -2;
+            have += names_on(&el[b]);
+            b--;
+            continue;
+          }
+          back_open = false;
+        }
+        if (!cross && after == a + 1 && after < next_a && wrapped_role(&el[a], &el[after])) {
+          el[a].wrap = after + 1;
+          owner[after] = -2;
+          after++;
+        }
+        if (fwd_open && have < want) {
+          while (after < next_a && ((cross && el[after].kind == L_BLANK) || is_link_only(d, &el[after])))
+            after++;
+          if (after < next_a && name_like(d, &el[after], !cross && after == a + 1) && !el[after].has_date) {
+            hdr[nh++] = after;
+            owner[after] = -2;
+            have += names_on(&el[after]);
+            after++;
+            continue;
+          }
+          fwd_open = false;
+        }
+      }
+    }
+    /* a place printed on a line of its own next to the names */
+    while (after < next_a && el[after].kind == L_BLANK) after++;
+    if (after < next_a && nh < MAX_HDR && owner[after] == -1 && el[after].kind == L_HEADER &&
+        cw__is_location(d, el[after].res, el[after].res_len)) {
+      hdr[nh++] = after;
+      owner[after] = -2;
+    }
+    while (b > prev_end && el[b].kind == L_BLANK) b--;
+    if (b > prev_end && nh < MAX_HDR && owner[b] == -1 && el[b].kind == L_HEADER &&
+        cw__is_location(d, el[b].res, el[b].res_len)) {
+      hdr[nh++] = b;
+      owner[b] = -2;
+    }
+    /* keep the header lines in text order */
+    for (int x = 1; x < nh; x++)
+      for (int y = x; y > 0 && hdr[y] < hdr[y - 1]; y--) {
+        int t = hdr[y];
+        hdr[y] = hdr[y - 1];
+        hdr[y - 1] = t;
+      }
+    memcpy(cur->hdr, hdr, (size_t)nh * sizeof *hdr);
+    cur->nhdr = nh;
+    int last = a;
+    for (int x = 0; x < nh; x++)
+      if (hdr[x] > last) last = hdr[x];
+    prev_end = last;
+  }
+  /* Description: the free lines after an entry's last header line and before
+   * the next entry's first one. */
+  for (int k = 0; k < ng; k++) {
+    cw__group *cur = &g[k];
+    int start = cur->date_line;
+    for (int x = 0; x < cur->nhdr; x++)
+      if (cur->hdr[x] > start) start = cur->hdr[x];
+    int stop = n;
+    if (k + 1 < ng) {
+      stop = g[k + 1].date_line;
+      for (int x = 0; x < g[k + 1].nhdr; x++)
+        if (g[k + 1].hdr[x] < stop) stop = g[k + 1].hdr[x];
+    }
+    for (int i = start + 1; i < stop; i++) {
+      if (owner[i] != -1 || el[i].kind == L_BLANK) continue;
+      if (el[i].kind == L_HEADER) el[i].kind = L_DESC;
+      if (el[i].kind != L_DESC) continue;
+      if (cur->desc_from < 0) cur->desc_from = i;
+      cur->desc_to = i;
+      cur->ndesc++;
+    }
+  }
+  free(anchor);
+  free(owner);
+  return ng;
+}
+
+/* Bullet markers tell the description from the names; without them the
+ * dates are the only reliable landmarks. */
+static bool needs_anchors(cw__doc *d, const cw__eline *el, int n) {
+  int bullets = 0, dated = 0, text = 0, prose = 0;
+  for (int i = 0; i < n; i++) {
+    if (el[i].kind == L_BLANK) continue;
+    text++;
+    if (el[i].l->bullet) bullets++;
+    if (el[i].has_date) dated++;
+    else if (el[i].kind == L_HEADER && !el[i].l->bullet && !name_like(d, &el[i], false)) prose++;
+  }
+  if (!dated) return false;
+  /* With bullets, only when unmarked prose lines sit among the names too. */
+  return bullets ? prose >= 2 * dated : text > 3 * dated;
+}
+
+int cw__layout(cw__doc *d, int from, int to, int anchor_names, cw__eline **elp, cw__group **gp) {
+  int n = to - from;
+  *elp = NULL;
+  *gp = NULL;
+  if (n <= 0) return 0;
+  cw__eline *el = calloc((size_t)n, sizeof *el);
+  cw__group *g = calloc((size_t)n, sizeof *g);
+  if (!el || !g) {
+    free(el);
+    free(g);
+    return 0;
+  }
+  size_t maxlen = 0;
+  for (int i = 0; i < n; i++) {
+    const cw__line *l = &d->lines[from + i];
+    if (l->len + (size_t)l->indent > maxlen && l->ncells == 1) maxlen = l->len + (size_t)l->indent;
+  }
+  const cw__eline *prev_desc = NULL;
+  for (int i = 0; i < n; i++) {
+    el[i].l = &d->lines[from + i];
+    classify(d, &el[i], prev_desc, maxlen);
+    if (el[i].kind == L_DESC) prev_desc = &el[i];
+    else if (el[i].kind != L_BLANK) prev_desc = NULL;
+  }
+  *elp = el;
+  *gp = g;
+  if (anchor_names && needs_anchors(d, el, n)) {
+    int ng = group_by_anchors(d, el, n, g, n, anchor_names);
+    if (ng >= 0) return ng;
+  }
+  return group_lines(d, el, n, g, n);
+}
+
+void cw__layout_free(cw__eline *el, int n, cw__group *g) {
+  for (int i = 0; el && i < n; i++) free(el[i].res);
+  free(el);
+  free(g);
+}

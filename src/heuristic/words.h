@@ -1,0 +1,14 @@
+/* Keyword lists (titles, organisations, schools, degrees) and the place test. Not installed. */
+#ifndef CW_HEURISTIC_WORDS_H
+#define CW_HEURISTIC_WORDS_H
+
+#include "text.h"
+
+/* ---- keyword lists (heuristic_words.c) ---- */
+enum cw__words { W_TITLE, W_COMPANY, W_INST, W_DEGREE };
+bool cw__word_in(const char *w, size_t n, enum cw__words which);
+int cw__score_words(const char *s, size_t n, enum cw__words which);
+bool cw__starts_with_degree(const char *s, size_t n);
+bool cw__is_location(cw__doc *d, const char *s, size_t n);
+
+#endif

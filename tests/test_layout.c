@@ -1,0 +1,517 @@
+/* Reading order of PDF pages, one fixture per layout kind: single column,
+ * two columns (and two lists side by side), left sidebar, right sidebar, grid rows with the dates in a
+ * left column, small-caps and letter-spaced headings.  Each PDF is written
+ * at test time (tests/docgen.c), goes through the real careeros-extract
+ * helper and the normaliser (cw_extract), and its text is compared line by
+ * line with the order a reader would follow. */
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "careeros/config.h"
+#include "careeros/extract.h"
+#include "docgen.h"
+
+static char dir[256];
+static char path[512];
+
+static void setup(void) {
+  snprintf(dir, sizeof dir, "/tmp/cw-layout-XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void) {
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+
+static void on_done(void *arg, cw_extract_result *r) { *(cw_extract_result *)arg = *r; }
+static void closed(void *arg) { (void)arg; }
+
+/* The pages' content streams -> PDF -> extracted, normalised text. */
+static char *extract_pages(const char *name, const char *const *contents, int npages) {
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  dg_pdf(path, npages, contents, npages, NULL, NULL, 0);
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  cw_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  ck_assert_int_eq(cw_config_load(&cfg, NULL), 0);
+  const char *h = getenv("CW_EXTRACT_HELPER");
+  ck_assert_msg(h != NULL, "CW_EXTRACT_HELPER is not set");
+  free(cfg.extract.helper);
+  cfg.extract.helper = strdup(h);
+  cw_extractor *x;
+  ck_assert_int_eq(cw_extractor_new(&loop, &cfg, &x), 0);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ck_assert_int_ge(fd, 0);
+  cw_extract_result r = {.status = 1};
+  cw_extract_req rq = {.job_id = "t", .fd = fd, .declared_mime = "application/pdf"};
+  ck_assert_int_eq(cw_extract_start(x, &rq, on_done, &r, NULL), 0);
+  close(fd);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  cw_extractor_close(x, closed, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ck_assert_int_eq(uv_loop_close(&loop), 0);
+  cw_config_free(&cfg);
+  ck_assert_msg(r.status == 0, "%s: %s", cw_error_name(r.code), r.message);
+  return r.text;
+}
+
+static char *extract_page(const char *name, const char *content) {
+  const char *cs[] = {content};
+  return extract_pages(name, cs, 1);
+}
+
+/* Compares text with the expected lines ("" for a blank line); the message
+ * names the first line that differs and shows the whole text. */
+static void expect_lines(char *text, const char *const *want) {
+  const char *p = text;
+  int i = 0;
+  for (; want[i]; i++) {
+    ck_assert_msg(p != NULL, "line %d: text ended, expected \"%s\"\n--- text:\n%s", i + 1, want[i],
+                  text);
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    ck_assert_msg(n == strlen(want[i]) && memcmp(p, want[i], n) == 0,
+                  "line %d: got \"%.*s\", expected \"%s\"\n--- text:\n%s", i + 1, (int)n, p, want[i],
+                  text);
+    p = nl ? nl + 1 : NULL;
+  }
+  ck_assert_msg(p == NULL, "more lines than expected after line %d: \"%s\"\n--- text:\n%s", i, p,
+                text);
+  free(text);
+}
+
+/* Helvetica's advance widths (1/1000 em) for the characters used here, so
+ * that right-aligned text can be placed like a browser would. */
+static double text_width(const char *s, double size) {
+  double w = 0;
+  for (; *s; s++) {
+    char c = *s;
+    w += c == ' ' ? 278 : c == '-' ? 333 : c >= '0' && c <= '9' ? 556 : c == 'i' || c == 'l' ? 222
+         : c >= 'a' && c <= 'z' ? 520 : c >= 'A' && c <= 'Z' ? 680 : 300;
+  }
+  return w * size / 1000;
+}
+
+static void text_right(char *buf, size_t cap, double x2, double y, double size, const char *t) {
+  dg_text(buf, cap, x2 - text_width(t, size), y, size, t);
+}
+
+START_TEST(single_column) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 72, 740, 20, "Jane Doe");
+  dg_text(c, sizeof c, 72, 718, 11, "Senior Platform Engineer");
+  dg_text(c, sizeof c, 72, 684, 12, "EXPERIENCE");
+  dg_text(c, sizeof c, 72, 666, 11, "Acme Corp");
+  text_right(c, sizeof c, 540, 666, 10, "2020 - Present");
+  dg_text(c, sizeof c, 72, 652, 11, "Staff Engineer");
+  dg_text(c, sizeof c, 82, 638, 10, "- Built the billing platform for all regions");
+  dg_text(c, sizeof c, 82, 625, 10, "- Led a team of five engineers");
+  dg_text(c, sizeof c, 72, 604, 11, "Globex Inc");
+  text_right(c, sizeof c, 540, 604, 10, "2016 - 2020");
+  dg_text(c, sizeof c, 72, 590, 11, "Engineer");
+  dg_text(c, sizeof c, 82, 576, 10, "- Maintained the data pipeline");
+  dg_text(c, sizeof c, 72, 548, 12, "EDUCATION");
+  dg_text(c, sizeof c, 72, 530, 11, "TU Berlin, MSc Computer Science");
+  text_right(c, sizeof c, 540, 530, 10, "2016");
+  const char *want[] = {"Jane Doe",
+                        "Senior Platform Engineer",
+                        "",
+                        "EXPERIENCE",
+                        "Acme Corp\t2020 - Present",
+                        "Staff Engineer",
+                        "- Built the billing platform for all regions",
+                        "- Led a team of five engineers",
+                        "",
+                        "Globex Inc\t2016 - 2020",
+                        "Engineer",
+                        "- Maintained the data pipeline",
+                        "",
+                        "EDUCATION",
+                        "TU Berlin, MSc Computer Science\t2016",
+                        NULL};
+  expect_lines(extract_page("single.pdf", c), want);
+}
+END_TEST
+
+/* Two columns of equal weight whose baselines line up, under a full-width
+ * name and above a full-width footer. */
+START_TEST(two_columns) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 72, 740, 20, "Jane Doe");
+  const char *left[] = {"EXPERIENCE", "Acme Corp, Staff Engineer", "2020 - Present",
+                        "Built the billing platform", "Globex Inc, Engineer", "2016 - 2020",
+                        "Maintained the data pipeline", "Initech, Intern", "2015"};
+  const char *right[] = {"EDUCATION", "MSc Computer Science, TU Berlin, 2016",
+                         "BSc Informatics, TU Munich, 2014", "SKILLS",
+                         "Python, Go, SQL, Kubernetes, Terraform", "LANGUAGES",
+                         "English (native), German (fluent)", "INTERESTS",
+                         "Climbing, chess and open source", "VOLUNTEERING",
+                         "Code club mentor, 2018 - 2022"};
+  for (int i = 0; i < 9; i++)
+    dg_text(c, sizeof c, 72, 700 - 14.0 * i, 10, left[i]);
+  for (int i = 0; i < 11; i++)
+    dg_text(c, sizeof c, 320, 700 - 14.0 * i, 10, right[i]);
+  dg_text(c, sizeof c, 72, 520, 9, "References on request. Jane Doe, Berlin, Germany, jane@example.com");
+  const char *want[] = {"Jane Doe",
+                        "",
+                        "EXPERIENCE",
+                        "Acme Corp, Staff Engineer",
+                        "2020 - Present",
+                        "Built the billing platform",
+                        "Globex Inc, Engineer",
+                        "2016 - 2020",
+                        "Maintained the data pipeline",
+                        "Initech, Intern",
+                        "2015",
+                        "",
+                        "EDUCATION",
+                        "MSc Computer Science, TU Berlin, 2016",
+                        "BSc Informatics, TU Munich, 2014",
+                        "SKILLS",
+                        "Python, Go, SQL, Kubernetes, Terraform",
+                        "LANGUAGES",
+                        "English (native), German (fluent)",
+                        "INTERESTS",
+                        "Climbing, chess and open source",
+                        "VOLUNTEERING",
+                        "Code club mentor, 2018 - 2022",
+                        "",
+                        "References on request. Jane Doe, Berlin, Germany, jane@example.com",
+                        NULL};
+  expect_lines(extract_page("two.pdf", c), want);
+}
+END_TEST
+
+/* Two lists of short items side by side, on the same baselines (a skills
+ * grid): each list is read whole.  On page 2, a column of places beside
+ * longer lines stays on its rows. */
+START_TEST(two_lists_side_by_side) {
+  char c[8192] = "";
+  const char *left[] = {"Languages", "Python", "Go", "SQL", "Rust"};
+  const char *right[] = {"Tools", "Docker", "Terraform", "Git"};
+  for (int i = 0; i < 5; i++)
+    dg_text(c, sizeof c, 72, 700 - 14.0 * i, 10, left[i]);
+  for (int i = 0; i < 4; i++)
+    dg_text(c, sizeof c, 250, 700 - 14.0 * i, 10, right[i]);
+  char c2[8192] = "";
+  const char *rows[][2] = {{"Staff Engineer at Acme Corp, billing platform", "Berlin"},
+                           {"Engineer at Globex Inc, data pipeline team", "Munich"},
+                           {"Intern at Initech, quality assurance", "Hamburg"}};
+  for (int i = 0; i < 3; i++) {
+    dg_text(c2, sizeof c2, 72, 700 - 14.0 * i, 10, rows[i][0]);
+    dg_text(c2, sizeof c2, 400, 700 - 14.0 * i, 10, rows[i][1]);
+  }
+  const char *want[] = {"Languages",
+                        "Python",
+                        "Go",
+                        "SQL",
+                        "Rust",
+                        "",
+                        "Tools",
+                        "Docker",
+                        "Terraform",
+                        "Git",
+                        "Staff Engineer at Acme Corp, billing platform\tBerlin",
+                        "Engineer at Globex Inc, data pipeline team\tMunich",
+                        "Intern at Initech, quality assurance\tHamburg",
+                        NULL};
+  const char *pages[] = {c, c2};
+  expect_lines(extract_pages("lists.pdf", pages, 2), want);
+}
+END_TEST
+
+/* A left sidebar: the name in a big font over two lines (taller than two
+ * lines of the main column beside it), its own line spacing, and one long
+ * line that reaches into the gap between the columns. */
+START_TEST(left_sidebar) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 734, 22, "Jane");
+  dg_text(c, sizeof c, 40, 710, 22, "Doe");
+  const char *side[] = {"CONTACT", "jane@example.com", "+49 30 1234567", "Berlin",
+                        "SKILLS", "Python", "PostgreSQL", "Infrastructure as code", "Kubernetes",
+                        "LANGUAGES", "English", "German"};
+  for (int i = 0; i < 12; i++)
+    dg_text(c, sizeof c, 40, 680 - 15.0 * i, 9, side[i]);
+  const char *main_col[] = {"PROFILE",
+                            "Platform engineer with ten years of building",
+                            "payment systems and the teams that run them.",
+                            "EXPERIENCE",
+                            "Acme Corp, Staff Engineer, 2020 - Present",
+                            "Designed the multi-region deployment pipeline",
+                            "Cut cloud spending by a third",
+                            "Globex, Engineer, 2016 - 2020",
+                            "Built the event ingestion service",
+                            "EDUCATION",
+                            "TU Berlin, MSc Computer Science, 2016"};
+  for (int i = 0; i < 11; i++)
+    dg_text(c, sizeof c, 200, 742 - 12.0 * i, 10, main_col[i]);
+  const char *want[] = {"Jane",
+                        "Doe",
+                        "",
+                        "CONTACT",
+                        "jane@example.com",
+                        "+49 30 1234567",
+                        "Berlin",
+                        "SKILLS",
+                        "Python",
+                        "PostgreSQL",
+                        "Infrastructure as code",
+                        "Kubernetes",
+                        "LANGUAGES",
+                        "English",
+                        "German",
+                        "",
+                        "PROFILE",
+                        "Platform engineer with ten years of building",
+                        "payment systems and the teams that run them.",
+                        "EXPERIENCE",
+                        "Acme Corp, Staff Engineer, 2020 - Present",
+                        "Designed the multi-region deployment pipeline",
+                        "Cut cloud spending by a third",
+                        "Globex, Engineer, 2016 - 2020",
+                        "Built the event ingestion service",
+                        "EDUCATION",
+                        "TU Berlin, MSc Computer Science, 2016",
+                        NULL};
+  expect_lines(extract_page("left.pdf", c), want);
+}
+END_TEST
+
+/* A header across both columns: the name in a large font on the left, the
+ * headline on the right, then a gap, then a left sidebar and the main
+ * column.  The header comes first, whole. */
+START_TEST(header_above_columns) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 740, 26, "Jane Doe");
+  dg_text(c, sizeof c, 300, 744, 14, "Platform Engineer");
+  const char *side[] = {"CONTACT", "jane@example.com", "Berlin", "SKILLS", "Python", "Go"};
+  for (int i = 0; i < 6; i++)
+    dg_text(c, sizeof c, 40, 690 - 14.0 * i, 9, side[i]);
+  const char *main_col[] = {"EXPERIENCE", "Staff Engineer, Acme Corp, 2020 - Present",
+                            "Designed the deployment pipeline", "Engineer, Globex, 2016 - 2020",
+                            "Built the event ingestion service", "EDUCATION",
+                            "TU Berlin, MSc Computer Science, 2016"};
+  for (int i = 0; i < 7; i++)
+    dg_text(c, sizeof c, 200, 692 - 13.0 * i, 10, main_col[i]);
+  const char *want[] = {"Jane Doe\tPlatform Engineer",
+                        "",
+                        "CONTACT",
+                        "jane@example.com",
+                        "Berlin",
+                        "SKILLS",
+                        "Python",
+                        "Go",
+                        "",
+                        "EXPERIENCE",
+                        "Staff Engineer, Acme Corp, 2020 - Present",
+                        "Designed the deployment pipeline",
+                        "Engineer, Globex, 2016 - 2020",
+                        "Built the event ingestion service",
+                        "EDUCATION",
+                        "TU Berlin, MSc Computer Science, 2016",
+                        NULL};
+  expect_lines(extract_page("header.pdf", c), want);
+}
+END_TEST
+
+/* A right sidebar with the contact details and skills, under a name at the
+ * top of the main column: the main column is read first, then the sidebar. */
+START_TEST(right_sidebar) {
+  char c[8192] = "";
+  const char *main_col[] = {"JANE DOE", "Senior Platform Engineer", "EXPERIENCE",
+                            "Staff Engineer, Acme Corp", "Jan 2020 - Present",
+                            "Designed the multi-region deployment pipeline",
+                            "Engineer, Globex Inc", "Mar 2016 - Dec 2019",
+                            "Built the event ingestion service", "EDUCATION",
+                            "MSc Computer Science, TU Berlin, 2016"};
+  for (int i = 0; i < 11; i++)
+    dg_text(c, sizeof c, 50, 740 - 16.0 * i, i == 0 ? 16 : 10, main_col[i]);
+  const char *side[] = {"CONTACT", "jane@example.com", "+49 30 1234567", "Berlin, Germany",
+                        "SKILLS", "Python", "Go", "Terraform"};
+  for (int i = 0; i < 8; i++)
+    dg_text(c, sizeof c, 430, 736 - 13.0 * i, 9, side[i]);
+  const char *want[] = {"JANE DOE",
+                        "Senior Platform Engineer",
+                        "EXPERIENCE",
+                        "Staff Engineer, Acme Corp",
+                        "Jan 2020 - Present",
+                        "Designed the multi-region deployment pipeline",
+                        "Engineer, Globex Inc",
+                        "Mar 2016 - Dec 2019",
+                        "Built the event ingestion service",
+                        "EDUCATION",
+                        "MSc Computer Science, TU Berlin, 2016",
+                        "",
+                        "CONTACT",
+                        "jane@example.com",
+                        "+49 30 1234567",
+                        "Berlin, Germany",
+                        "SKILLS",
+                        "Python",
+                        "Go",
+                        "Terraform",
+                        NULL};
+  expect_lines(extract_page("right.pdf", c), want);
+}
+END_TEST
+
+/* A right sidebar that opens with the name in the page's largest font: the
+ * sidebar (the document's title and contact details) is read first. */
+START_TEST(right_sidebar_with_name) {
+  char c[8192] = "";
+  const char *main_col[] = {"EXPERIENCE", "Staff Engineer, Acme Corp", "Jan 2020 - Present",
+                            "Designed the multi-region deployment pipeline",
+                            "Engineer, Globex Inc", "Mar 2016 - Dec 2019",
+                            "Built the event ingestion service", "EDUCATION",
+                            "MSc Computer Science, TU Berlin, 2016"};
+  for (int i = 0; i < 9; i++)
+    dg_text(c, sizeof c, 50, 740 - 15.0 * i, 10, main_col[i]);
+  dg_text(c, sizeof c, 420, 736, 18, "Jane Doe");
+  const char *side[] = {"Platform Engineer", "jane@example.com", "+49 30 1234567",
+                        "Berlin, Germany", "SKILLS", "Python", "Go"};
+  for (int i = 0; i < 7; i++)
+    dg_text(c, sizeof c, 420, 714 - 13.0 * i, 9, side[i]);
+  const char *want[] = {"Jane Doe",
+                        "Platform Engineer",
+                        "jane@example.com",
+                        "+49 30 1234567",
+                        "Berlin, Germany",
+                        "SKILLS",
+                        "Python",
+                        "Go",
+                        "",
+                        "EXPERIENCE",
+                        "Staff Engineer, Acme Corp",
+                        "Jan 2020 - Present",
+                        "Designed the multi-region deployment pipeline",
+                        "Engineer, Globex Inc",
+                        "Mar 2016 - Dec 2019",
+                        "Built the event ingestion service",
+                        "EDUCATION",
+                        "MSc Computer Science, TU Berlin, 2016",
+                        NULL};
+  expect_lines(extract_page("rightname.pdf", c), want);
+}
+END_TEST
+
+/* Grid rows: the dates in a narrow left column, each on the first line of
+ * its entry; one date range wraps onto two lines. */
+START_TEST(grid_dates_left) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 60, 740, 12, "Experience");
+  struct {
+    const char *date[2];
+    const char *body[3];
+  } rows[] = {{{"2020 - Present", NULL}, {"Acme Corp", "Staff Engineer", "Built the billing platform"}},
+              {{"2016 - 2020", NULL}, {"Globex Inc", "Engineer", "Maintained the data pipeline"}},
+              {{"Jan 2012 -", "Dec 2015"}, {"Initech", "Intern", "Wrote the test suite"}}};
+  double y = 716;
+  for (int r = 0; r < 3; r++) {
+    for (int k = 0; k < 2; k++)
+      if (rows[r].date[k])
+        dg_text(c, sizeof c, 60, y - 13.0 * k, 9, rows[r].date[k]);
+    for (int k = 0; k < 3; k++)
+      dg_text(c, sizeof c, 160, y - 13.0 * k, 10, rows[r].body[k]);
+    y -= 13.0 * 3 + 10;
+  }
+  dg_text(c, sizeof c, 60, y - 10, 12, "Education");
+  dg_text(c, sizeof c, 60, y - 34, 9, "2016");
+  dg_text(c, sizeof c, 160, y - 34, 10, "TU Berlin, MSc Computer Science");
+  const char *want[] = {"Experience",
+                        "",
+                        "2020 - Present\tAcme Corp",
+                        "Staff Engineer",
+                        "Built the billing platform",
+                        "",
+                        "2016 - 2020\tGlobex Inc",
+                        "Engineer",
+                        "Maintained the data pipeline",
+                        "",
+                        "Jan 2012 - Dec 2015\tInitech",
+                        "Intern",
+                        "Wrote the test suite",
+                        "",
+                        "Education",
+                        "",
+                        "2016\tTU Berlin, MSc Computer Science",
+                        NULL};
+  expect_lines(extract_page("grid.pdf", c), want);
+}
+END_TEST
+
+/* Small caps as a browser prints them: a capital at the full size, the
+ * rest as smaller capitals a hair apart (poppler puts a space there). */
+START_TEST(small_caps_heading) {
+  char c[8192] = "";
+  snprintf(c, sizeof c,
+           "BT /F1 14 Tf 72 720 Td (W) Tj 14 0 Td /F1 11 Tf (ORK) Tj 28.5 0 Td /F1 14 Tf (E) Tj "
+           "10.3 0 Td /F1 11 Tf (XPERIENCE) Tj ET\n"
+           "BT /F1 14 Tf 72 680 Td (E) Tj 10.3 0 Td /F1 11 Tf (DUCATION) Tj ET\n");
+  dg_text(c, sizeof c, 72, 700, 10, "Staff Engineer, Acme Corp, 2020 - Present");
+  dg_text(c, sizeof c, 72, 660, 10, "TU Berlin, MSc Computer Science, 2016");
+  const char *want[] = {"WORK EXPERIENCE",
+                        "Staff Engineer, Acme Corp, 2020 - Present",
+                        "EDUCATION",
+                        "TU Berlin, MSc Computer Science, 2016",
+                        NULL};
+  expect_lines(extract_page("smallcaps.pdf", c), want);
+}
+END_TEST
+
+/* Letter-spaced headings (CSS letter-spacing, PDF Tc): poppler puts a
+ * space between every letter. */
+START_TEST(letter_spaced_heading) {
+  char c[8192] = "";
+  snprintf(c, sizeof c,
+           "BT /F1 11 Tf 5 Tc 72 720 Td (WORK HISTORY) Tj 0 Tc ET\n"
+           "BT /F1 11 Tf 5 Tc 72 680 Td (Education) Tj 0 Tc ET\n"
+           "BT /F1 11 Tf 5 Tc 72 640 Td (SKILLS) Tj 0 Tc ET\n");
+  dg_text(c, sizeof c, 72, 700, 10, "Staff Engineer at Acme Corp, 2020 - Present");
+  dg_text(c, sizeof c, 72, 660, 10, "TU Berlin, MSc Computer Science, 2016");
+  dg_text(c, sizeof c, 72, 620, 10, "I am a fan of C and Go");
+  const char *want[] = {"WORK HISTORY",
+                        "",
+                        "Staff Engineer at Acme Corp, 2020 - Present",
+                        "",
+                        "Education",
+                        "",
+                        "TU Berlin, MSc Computer Science, 2016",
+                        "",
+                        "SKILLS",
+                        "",
+                        "I am a fan of C and Go",
+                        NULL};
+  expect_lines(extract_page("spaced.pdf", c), want);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("layout");
+  TCase *t = tcase_create("layout");
+  tcase_add_checked_fixture(t, setup, teardown);
+  tcase_set_timeout(t, 60);
+  tcase_add_test(t, single_column);
+  tcase_add_test(t, two_columns);
+  tcase_add_test(t, two_lists_side_by_side);
+  tcase_add_test(t, left_sidebar);
+  tcase_add_test(t, header_above_columns);
+  tcase_add_test(t, right_sidebar);
+  tcase_add_test(t, right_sidebar_with_name);
+  tcase_add_test(t, grid_dates_left);
+  tcase_add_test(t, small_caps_heading);
+  tcase_add_test(t, letter_spaced_heading);
+  suite_add_tcase(s, t);
+  SRunner *r = srunner_create(s);
+  srunner_run_all(r, CK_NORMAL);
+  int failed = srunner_ntests_failed(r);
+  srunner_free(r);
+  return failed ? 1 : 0;
+}
