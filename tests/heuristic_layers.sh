@@ -9,8 +9,10 @@ rank() {
     text) echo 0 ;;
     words|lines|lists) echo 1 ;;
     sections|layout|contacts) echo 2 ;;
-    entries) echo 3 ;;
-    heuristic) echo 4 ;;
+    parts) echo 3 ;;
+    work|education|projects) echo 4 ;;
+    entries) echo 5 ;;
+    heuristic) echo 6 ;;
     *) echo 99 ;;
   esac
 }

@@ -4,7 +4,7 @@
 
 #include "text.h"
 
-/* heuristic_entries.c */
+/* The section's entries (from, to: its lines) as a JSON array. */
 json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to);
 
 #endif

@@ -1,0 +1,238 @@
+/* Work entries: which header part is the title, which the company and
+ * which the place, with the section's usual order when keywords are silent,
+ * roles listed under one employer, and the entry's confidence. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "work.h"
+#include "words.h"
+
+/* A bare place after the company or title on the same line ("Acme GmbH,
+ * Hamburg", "Agence Pixelia – Lyon"): short, capitalised, no keywords. */
+static cw__part *place_name(cw__part *p, int np, const cw__part *company, const cw__part *title) {
+  for (int i = np - 1; i >= 0; i--) {
+    cw__part *x = &p[i];
+    if (x->used || x->title || x->company || x->inst || x->degree || x->n > 40) continue;
+    bool after_company = company && x->line == company->line && x > company;
+    bool after_title = title && x->line == title->line && x > title;
+    /* ... or alone beside the dates: "Mar 2021 - Present, London" */
+    bool by_date = x->with_date && (!company || x->line != company->line) &&
+                   (!title || x->line != title->line);
+    if (!after_company && !after_title && !by_date) continue;
+    if (cw__word_count(x->s, x->n) > 3 || !isupper((unsigned char)x->s[0])) continue;
+    bool ok = true;
+    for (size_t k = 0; k < x->n; k++)
+      if (isdigit((unsigned char)x->s[k]) || strchr("()@:/", x->s[k])) ok = false;
+    if (ok) return x;
+  }
+  return NULL;
+}
+
+/* Header parts nobody claimed (a company blurb, a project tagline). */
+static size_t leftovers(cw__part *p, int np, char *buf, size_t cap) {
+  size_t n = 0;
+  for (int i = 0; i < np; i++) {
+    if (p[i].used || p[i].n + 2 + n >= cap) continue;
+    if (n) buf[n++] = '\n';
+    memcpy(buf + n, p[i].s, p[i].n);
+    n += p[i].n;
+  }
+  return n;
+}
+
+/* ---- entry builders -------------------------------------------------------- */
+
+/* True when x is the only part on its header line apart from a place
+ * ("Polar Systems", "ACME CORPORATION, Springfield, IL"). */
+static bool alone_on_line(const cw__part *p, int np, const cw__part *x) {
+  for (int i = 0; x && i < np; i++)
+    if (&p[i] != x && p[i].line == x->line && !p[i].loc) return false;
+  return x != NULL;
+}
+
+/* A piece of prose taken for a name: long, starting in lower case, or
+ * ending a sentence. */
+static bool sentence_like(const cw__part *x) {
+  if (!x) return false;
+  const char *s = x->s;
+  size_t n = x->n;
+  cw__trim(&s, &n);
+  if (!n) return false;
+  if (cw__word_count(s, n) > 8 || islower((unsigned char)s[0])) return true;
+  return s[n - 1] == '.' && !x->company && cw__word_count(s, n) > 2;
+}
+
+/* How sure the entry is (0..1).  Entries below 0.6 are stored with their
+ * confidence but the profile merge treats them as proposals, not facts
+ * (README, offline provider).  What raises it: a date, both names, a role
+ * word in the title, an organisation word in the company or a company on
+ * a line of its own; what lowers it: a name that reads like a sentence, and
+ * a group with many header lines (the grouping guessed). */
+static double work_confidence(const cw__part *company, const cw__part *title, const cw__group *g, bool alone) {
+  double c = 0.25;
+  if (g->date_line >= 0) c += 0.2;
+  if (company) c += 0.1;
+  if (title) c += 0.1;
+  if (title && title->title) c += 0.15;
+  if (company && (company->company || company->inst)) c += 0.1;
+  else if (company && alone) c += 0.05;
+  if (sentence_like(company) || sentence_like(title)) c -= 0.3;
+  if (g->nhdr > 3) c -= 0.1;
+  return c < 0 ? 0 : c > 1 ? 1 : c;
+}
+
+/* The title, with the end of it that its column pushed onto the next line
+ * ("Front-end Developer &" + "Designer"). */
+static json_t *title_str(cw__doc *d, const cw__eline *el, const cw__group *g, const cw__part *p, const cw__part *t) {
+  if (!t || g->date_line < 0 || g->hdr[t->line] != g->date_line || !el[g->date_line].wrap ||
+      (t > p && t[-1].line == t->line))
+    return cw__part_str(d, t, false);
+  const cw__eline *w = &el[el[g->date_line].wrap - 1];
+  const char *s = w->l->text + w->l->cell_b[0];
+  size_t n = w->l->cell_e[0] - w->l->cell_b[0];
+  cw__trim(&s, &n);
+  char buf[256];
+  if (t->n + 1 + n >= sizeof buf || !cw__in_text(d, t->s, t->n)) return cw__part_str(d, t, false);
+  memcpy(buf, t->s, t->n);
+  buf[t->n] = ' ';
+  memcpy(buf + t->n + 1, s, n);
+  return cw__str(buf, t->n + 1 + n);
+}
+
+/* x comes before y in the text. */
+static bool before(const cw__part *x, const cw__part *y) {
+  return x->line < y->line || (x->line == y->line && x < y);
+}
+
+/* order: the section's usual order of title and company (1: title first,
+ * -1: company first, 0: unknown), applied when no keyword tells them apart;
+ * *evidence gets this entry's order when keywords did tell (else 0). */
+/* The name is a header line of its own in another entry of the section too
+ * ("Southern California Edison" above each of its roles): an employer. */
+static bool repeats(const cw__eline *el, const cw__group *g, int ng, const cw__group *self,
+                    const cw__part *x) {
+  for (int k = 0; k < ng; k++) {
+    if (&g[k] == self) continue;
+    for (int h = 0; h < g[k].nhdr; h++) {
+      const char *s = el[g[k].hdr[h]].res;
+      size_t n = el[g[k].hdr[h]].res_len;
+      cw__trim(&s, &n);
+      if (n == x->n && memcmp(s, x->s, n) == 0) return true;
+    }
+  }
+  return false;
+}
+
+json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__group *all,
+                          int ng, const char *prev_company, int order, int *evidence,
+                          bool *company_alone) {
+  cw__part p[MAX_PARTS];
+  int np = cw__parts_of(d, el, g, p, true);
+  if (!np) return NULL;
+  for (int i = 0; i < np; i++)
+    if (!p[i].title && !p[i].loc && repeats(el, all, ng, g, &p[i])) p[i].company += 2;
+  cw__part *loc = np > 1 ? cw__take(cw__best(p, np, cw__sc_loc)) : NULL;
+  cw__part *title = cw__take(cw__best(p, np, cw__sc_title));
+  cw__part *company = cw__take(cw__best(p, np, cw__sc_company));
+  if (!company) {
+    /* "Title, Company" on one line: the company follows the title.
+     * Otherwise the first unclaimed part. */
+    for (int i = 0; i < np && !company; i++)
+      if (!p[i].used && !p[i].loc && (!title || p[i].line <= title->line + 1)) company = cw__take(&p[i]);
+  }
+  if (!title) {
+    /* No title keyword: in "A, B" or "A at B" the title comes first. */
+    cw__part *other = cw__take(cw__best(p, np, cw__sc_any));
+    if (other && company && other > company && p[0].split_by_comma) {
+      title = company;
+      company = other;
+    } else {
+      title = other;
+    }
+  }
+  *evidence = 0;
+  if (title && company) {
+    bool known = title->title > 0 || company->company > 0 || company->inst > 0;
+    if (known && !(title->title > 0 && (company->title > 0 || title->company + title->inst > 0)))
+      *evidence = before(title, company) ? 1 : -1;
+    if (!known && order && (order > 0) != before(title, company)) {
+      cw__part *t = title;
+      title = company;
+      company = t;
+    }
+  }
+  if (!loc) loc = cw__take(cw__best(p, np, cw__sc_loc));
+  if (!loc) loc = cw__take(place_name(p, np, company, title));
+  if (!company && loc && np < MAX_PARTS) {
+    /* "Lonestar Payments, Austin, TX" looked like a three-part place. */
+    const char *c1 = memchr(loc->s, ',', loc->n);
+    const char *c2 = c1 ? memchr(c1 + 1, ',', loc->n - (size_t)(c1 + 1 - loc->s)) : NULL;
+    if (c2) {
+      cw__part *c = &p[np++];
+      *c = *loc;
+      c->n = (size_t)(c1 - loc->s);
+      c->loc = false;
+      company = c;
+      loc->s = c1 + 1;
+      loc->n -= c->n + 1;
+      while (loc->n && *loc->s == ' ') loc->s++, loc->n--;
+    }
+  }
+  if (!company && !title) return NULL;
+  if (g->date_line < 0 && !(company && title)) return NULL;
+  *company_alone = alone_on_line(p, np, company);
+  json_t *o = json_object();
+  json_t *comp = cw__part_str(d, company, true);
+  /* A role listed under the previous role's employer ("Polar Systems /
+   * Engineering Manager / dates / Senior Engineer / dates"). */
+  if (json_is_null(comp) && title && prev_company && g->date_line >= 0 && title->title) {
+    json_decref(comp);
+    comp = json_string(prev_company);
+  }
+  json_object_set_new(o, "company", comp);
+  json_object_set_new(o, "title", title_str(d, el, g, p, title));
+  json_object_set_new(o, "location", cw__part_str(d, loc, false));
+  cw__set_dates(o, el, g, false);
+  char lead[512];
+  size_t ln = leftovers(p, np, lead, sizeof lead);
+  json_object_set_new(o, "description", cw__description(el, g, lead, ln));
+  double conf = work_confidence(company, title, g, *company_alone);
+  json_object_set_new(o, "confidence", json_real((double)(int)(conf * 100 + 0.5) / 100));
+  return o;
+}
+
+/* "Role, Polski Związek" / "Głuchych": the organisation's last word did
+ * not fit the column.  b is a short capitalised tail with no role word, and
+ * a with b's first word would have been as wide as the widest lines. */
+static bool org_cut(const char *a, size_t an, const char *b, size_t bn, size_t width) {
+  size_t w = 0;
+  while (w < bn && b[w] != ' ') w++;
+  if (!isupper((unsigned char)b[0]) || cw__word_count(b, bn) > 3 || memchr(b, ',', bn) ||
+      cw__score_words(b, bn, W_TITLE) || cw__starts_with_degree(b, bn))
+    return false;
+  if ((cw__chars(a, an) + 1 + cw__chars(b, w)) * 100 < width * 85) return false;
+  /* a's last piece (after its last comma) is capitalised words, no role */
+  size_t k = an;
+  while (k > 0 && a[k - 1] != ',') k--;
+  const char *t = a + k;
+  size_t tn = an - k;
+  cw__trim(&t, &tn);
+  if (!tn || cw__score_words(t, tn, W_TITLE) || strchr(".;:)", a[an - 1])) return false;
+  for (size_t i = 0; i < tn; i++)
+    if ((i == 0 || t[i - 1] == ' ') && !isupper((unsigned char)t[i])) return false;
+  return true;
+}
+
+void cw__join_cut_orgs(cw__eline *el, const cw__group *g, size_t width) {
+  for (int h = 0; h + 1 < g->nhdr; h++) {
+    cw__eline *x = &el[g->hdr[h]], *y = &el[g->hdr[h + 1]];
+    const char *a, *b;
+    size_t an, bn;
+    if (g->hdr[h + 1] != g->hdr[h] + 1 || x->has_date || y->has_date || !cw__plain_text(x, &a, &an) ||
+        !cw__plain_text(y, &b, &bn) || !org_cut(a, an, b, bn, width))
+      continue;
+    cw__join_lines(x, a, an, y, b, bn);
+  }
+}
