@@ -30,7 +30,7 @@ static const struct command commands[] = {
     {"run", cw_cmd_run, "run the worker daemon until SIGTERM/SIGINT",
      "run\n"
      "  Claims pending resume versions and runs them through the pipeline.\n"
-     "  SIGTERM/SIGINT drain and exit 0; SIGHUP reloads log level, concurrency, poll interval.\n"},
+     "  SIGTERM/SIGINT drain and exit 0; SIGHUP reloads log level, concurrency, poll interval, max attempts.\n"},
     {"check-config", cw_cmd_check_config, "validate the configuration and print it (secrets masked)",
      "check-config [--connect]\n"
      "  Loads the configuration, checks that referenced files and directories exist,\n"

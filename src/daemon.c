@@ -449,7 +449,8 @@ static void stop(daemon_t *d, const char *why) {
 }
 
 /* SIGHUP: what can change without a restart (log level, concurrency, poll
- * interval).  A bad file changes nothing. */
+ * interval, max attempts: the next claim writes it into the rows it takes).
+ * A bad file changes nothing. */
 static void reload(daemon_t *d) {
   cw_notify_reloading();
   cw_config fresh;
@@ -465,11 +466,13 @@ static void reload(daemon_t *d) {
   d->cfg->worker.concurrency = fresh.worker.concurrency;
   cw_status_set_concurrency(d->status, fresh.worker.concurrency);
   d->cfg->worker.poll_interval_ms = fresh.worker.poll_interval_ms;
+  d->cfg->worker.max_attempts = fresh.worker.max_attempts;
   cw_config_free(&fresh);
   uv_timer_start(&d->poll_timer, on_poll_timer, (uint64_t)d->cfg->worker.poll_interval_ms,
                  (uint64_t)d->cfg->worker.poll_interval_ms);
-  cw_log_notice("daemon.reloaded", "concurrency=%d poll_interval_ms=%d log_level=%d",
-                d->cfg->worker.concurrency, d->cfg->worker.poll_interval_ms, d->cfg->log.level);
+  cw_log_notice("daemon.reloaded", "concurrency=%d poll_interval_ms=%d max_attempts=%d log_level=%d",
+                d->cfg->worker.concurrency, d->cfg->worker.poll_interval_ms,
+                d->cfg->worker.max_attempts, d->cfg->log.level);
   cw_notify_ready();
   wake(d);
 }

@@ -497,7 +497,7 @@ END_TEST
 
 /* ---- SIGHUP reload --------------------------------------------------------- */
 
-START_TEST(sighup_reloads_concurrency_and_log_level_without_restart) {
+START_TEST(sighup_reloads_concurrency_log_level_and_max_attempts_without_restart) {
   const int n = 6;
   wfx f;
   wfx_init(&f, "whup", 2, NULL);
@@ -519,7 +519,7 @@ START_TEST(sighup_reloads_concurrency_and_log_level_without_restart) {
 
   wfx_write_ini(&f, w,
                 "[worker]\nconcurrency = 4\nlease_ms = 120000\nheartbeat_ms = 60000\n"
-                "[log]\nlevel = info\n");
+                "max_attempts = 7\n[log]\nlevel = info\n");
   wfx_signal(w, SIGHUP);
   ck_assert(wfx_wait_log(w, "daemon.reloaded concurrency=4", 1, 5000));
   /* four in flight now, same process */
@@ -532,6 +532,10 @@ START_TEST(sighup_reloads_concurrency_and_log_level_without_restart) {
                                  "processing_status = 'processing'"),
                    4);
   ck_assert(wfx_wait_log(w, "<6>job.start", 3, 5000));
+  /* the claims after the reload wrote the new limit; the job claimed before keeps 5 */
+  ck_assert_int_eq(wfx_count(&f, "SELECT count(*) FROM public.resume_versions WHERE "
+                                 "processing_status = 'processing' AND max_attempts = 7"),
+                   3);
   ck_assert_int_eq(w->pid, pid);
   ck_assert_int_lt(wfx_wait_exit(w, 0), 0);
 
@@ -566,7 +570,7 @@ int main(int argc, char **argv) {
   tcase_add_test(ops, drain_deadline_bounds_the_shutdown_of_a_stuck_stage);
   tcase_add_test(ops, run_with_bad_config_exits_3_naming_file_line_key_and_reason);
   tcase_add_test(ops, file_path_escaping_the_storage_root_is_refused);
-  tcase_add_test(ops, sighup_reloads_concurrency_and_log_level_without_restart);
+  tcase_add_test(ops, sighup_reloads_concurrency_log_level_and_max_attempts_without_restart);
   suite_add_tcase(s, ops);
 
   SRunner *sr = srunner_create(s);
