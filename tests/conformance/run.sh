@@ -43,7 +43,7 @@ trap 'kill $PRISM 2>/dev/null; wait $PRISM 2>/dev/null; rm -f "$LOG"' EXIT INT T
 BASE=http://127.0.0.1:$PORT
 i=0
 until curl -s -o /dev/null "$BASE/models" -H 'Authorization: Bearer sk-x'; do
-  i=$((i + 1)); [ $i -gt 120 ] && { echo "FAIL: Prism did not start"; cat "$LOG"; exit 1; }
+  i=$((i + 1)); [ $i -gt 360 ] && { echo "FAIL: Prism did not start within 180 s"; cat "$LOG"; exit 1; }
   sleep 0.5
 done
 
