@@ -382,6 +382,9 @@ void wfx_insert_version(wfx *f, int user, const char *rel_path, long size, const
 
 /* ---- worker processes ----------------------------------------------------- */
 
+/* Workers log in as the least-privileged role the README tells operators
+ * to use (the later user= overrides the fixture's superuser), so that a
+ * missing grant fails here and not in production. */
 void wfx_write_ini(wfx *f, wfx_worker *w, const char *extra) {
   char skills[1024], helper[1024];
   snprintf(skills, sizeof skills, "%s/config/skills.ini", cw_test_source_root());
@@ -389,7 +392,7 @@ void wfx_write_ini(wfx *f, wfx_worker *w, const char *extra) {
   FILE *fp = fopen(w->ini, "w");
   ck_assert_msg(fp != NULL, "cannot write %s", w->ini);
   fprintf(fp,
-          "[database]\nconninfo = %s\npool_size = 2\nreconnect_min_ms = 100\n"
+          "[database]\nconninfo = %s user=careeros_worker\npool_size = 2\nreconnect_min_ms = 100\n"
           "reconnect_max_ms = 1000\nconnect_timeout_ms = 5000\n\n"
           "[worker]\nid = %s\nconcurrency = 8\npoll_interval_ms = 1000\n"
           "shutdown_deadline_ms = 10000\nbackoff_base_ms = 200\nbackoff_max_ms = 2000\n\n"
