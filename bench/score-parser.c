@@ -1,6 +1,13 @@
 /* Runs the offline heuristic parser over text files.
  *
  *   score-parser [--skills FILE] [--out DIR] [--enrich] TEXT...
+ *   score-parser --normalize TEXT...
+ *
+ * Each text is first normalised as the worker does before it parses
+ * (cw_text_normalize: icon-font glyphs dropped, bullets and spaces mapped,
+ * ...), so that the figures are the product's.  --normalize only rewrites
+ * each file in place with that text (bench/score.sh does, so that the
+ * texts it keeps are the ones parsed).
  *
  * With --out, writes DIR/<id>.json per input (id: the file name without
  * ".txt"), in the resume-gt/v1 shape that score_resume.py reads
@@ -16,6 +23,7 @@
 #include <time.h>
 
 #include "careeros/heuristic.h"
+#include "careeros/normalize.h"
 #include "careeros/offline.h"
 
 static char *slurp(const char *path, size_t *len) {
@@ -87,6 +95,30 @@ static int write_candidate(const char *out_dir, const char *path, json_t *doc) {
   return json_dump_file(doc, file, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0;
 }
 
+/* The text as the worker stores it after extraction; NULL on failure. */
+static char *normalized(const char *path, size_t *len) {
+  size_t n;
+  char *raw = slurp(path, &n), *out = NULL;
+  if (raw && cw_text_normalize(raw, n, &out, len) < 0) out = NULL;
+  free(raw);
+  return out;
+}
+
+/* Rewrites each file with its normalised text; returns 0 or 1. */
+static int normalize_files(char **paths, int n) {
+  int status = 0;
+  for (int i = 0; i < n; i++) {
+    size_t len;
+    char *text = normalized(paths[i], &len);
+    FILE *f = text ? fopen(paths[i], "wb") : NULL;
+    if (!f || fwrite(text, 1, len, f) != len) status = 1;
+    if (f && fclose(f) != 0) status = 1;
+    if (status) fprintf(stderr, "%s: cannot normalise\n", paths[i]);
+    free(text);
+  }
+  return status;
+}
+
 static void print_document(json_t *doc, const cw_skills *skills, bool enrich) {
   json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   putchar('\n');
@@ -100,22 +132,26 @@ static void print_document(json_t *doc, const cw_skills *skills, bool enrich) {
 
 int main(int argc, char **argv) {
   const char *skills_path = NULL, *out_dir = NULL;
-  bool enrich = false;
+  bool enrich = false, normalize_only = false;
   static const struct option opts[] = {{"skills", required_argument, 0, 's'},
                                        {"out", required_argument, 0, 'o'},
                                        {"enrich", no_argument, 0, 'e'},
+                                       {"normalize", no_argument, 0, 'n'},
                                        {0, 0, 0, 0}};
   int c;
-  while ((c = getopt_long(argc, argv, "s:o:e", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "s:o:en", opts, NULL)) != -1) {
     if (c == 's') skills_path = optarg;
     else if (c == 'o') out_dir = optarg;
     else if (c == 'e') enrich = true;
+    else if (c == 'n') normalize_only = true;
     else return 2;
   }
   if (optind >= argc) {
-    fprintf(stderr, "usage: %s [--skills FILE] [--out DIR] [--enrich] TEXT...\n", argv[0]);
+    fprintf(stderr, "usage: %s [--skills FILE] [--out DIR] [--enrich] TEXT...\n"
+                    "       %s --normalize TEXT...\n", argv[0], argv[0]);
     return 2;
   }
+  if (normalize_only) return normalize_files(argv + optind, argc - optind);
   cw_skills *skills = NULL;
   int rc = skills_path ? cw_skills_load(skills_path, &skills) : cw_skills_load_buffer("", 0, "-", &skills);
   if (rc) {
@@ -129,7 +165,7 @@ int main(int argc, char **argv) {
   int ndocs = 0;
   for (int i = optind; i < argc; i++) {
     size_t len;
-    char *text = slurp(argv[i], &len);
+    char *text = normalized(argv[i], &len);
     json_t *doc = NULL;
     struct timespec t0, t1;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);

@@ -8,7 +8,8 @@
 # (CW_SCORE_BASELINE=1 skips it), else
 # SHARED/extraction_baseline/<id>.pdftotext-layout.txt for PDFs, else
 # `pdftotext -layout`; DOCX without the extractor via a minimal unzip of
-# word/document.xml; TXT/MD as is.  Then score-parser writes OUT/<id>.json
+# word/document.xml; TXT/MD as is.  Each text is then normalised as the
+# worker stores it (score-parser --normalize), and score-parser writes OUT/<id>.json
 # and SHARED/score_resume.py prints precision/recall/F1 per field.
 set -eu
 shared=${1:?usage: bench/score.sh SHARED_RESUMES_DIR [BUILD_DIR] [OUT_DIR]}
@@ -61,6 +62,7 @@ PY
   esac
 done
 
+"$build/bench/score-parser" --normalize "$text"/*.txt
 "$build/bench/score-parser" --skills "$src/config/skills.ini" --out "$cand" "$text"/*.txt
 echo "candidates: $cand  texts: $text"
 python3 "$shared/score_resume.py" "$shared/ground_truth" "$cand" --text-dir "$text"
