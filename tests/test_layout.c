@@ -285,6 +285,59 @@ START_TEST(left_sidebar) {
 }
 END_TEST
 
+/* A short left sidebar (a few contact lines) beside a long main column:
+ * the sidebar holds a sliver of the page's text and some of its lines sit
+ * beside main-column lines by chance (neither their tops nor their bottoms
+ * line up).  Still two columns, not rows. */
+START_TEST(short_sidebar) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 700, 11, "Contact");
+  dg_text(c, sizeof c, 180, 700, 11, "Summary");
+  const char *side[] = {"Berlin DE", "jane@example.com", "+49 30 1234567"};
+  for (int i = 0; i < 3; i++)
+    dg_text(c, sizeof c, 40, 676 - 11.0 * i, 8, side[i]);
+  dg_text(c, sizeof c, 40, 614, 11, "Interests");
+  const char *main_col[] = {"Platform engineer with ten years of building payment systems",
+                            "and the teams that run them, in three countries.",
+                            "Experience",
+                            "Acme Corp",
+                            "Staff Engineer",
+                            "Designed the multi-region deployment pipeline of the payment platform",
+                            "Globex",
+                            "Engineer",
+                            "Built the event ingestion service, its monitoring and its on-call rota",
+                            "Education",
+                            "TU Berlin, MSc Computer Science, thesis on distributed queues"};
+  for (int i = 0; i < 11; i++)
+    dg_text(c, sizeof c, 180, 680 - 11.0 * i, 10, main_col[i]);
+  text_right(c, sizeof c, 540, 647, 9, "2020 - Present");
+  text_right(c, sizeof c, 540, 614, 9, "2016 - 2020");
+  const char *want[] = {"Contact",
+                        "",
+                        "Berlin DE",
+                        "jane@example.com",
+                        "+49 30 1234567",
+                        "",
+                        "Interests",
+                        "",
+                        "Summary",
+                        "",
+                        "Platform engineer with ten years of building payment systems",
+                        "and the teams that run them, in three countries.",
+                        "Experience",
+                        "Acme Corp\t2020 - Present",
+                        "Staff Engineer",
+                        "Designed the multi-region deployment pipeline of the payment platform",
+                        "Globex\t2016 - 2020",
+                        "Engineer",
+                        "Built the event ingestion service, its monitoring and its on-call rota",
+                        "Education",
+                        "TU Berlin, MSc Computer Science, thesis on distributed queues",
+                        NULL};
+  expect_lines(extract_page("short_side.pdf", c), want);
+}
+END_TEST
+
 /* A header across both columns: the name in a large font on the left, the
  * headline on the right, then a gap, then a left sidebar and the main
  * column.  The header comes first, whole. */
@@ -502,6 +555,7 @@ int main(void) {
   tcase_add_test(t, two_columns);
   tcase_add_test(t, two_lists_side_by_side);
   tcase_add_test(t, left_sidebar);
+  tcase_add_test(t, short_sidebar);
   tcase_add_test(t, header_above_columns);
   tcase_add_test(t, right_sidebar);
   tcase_add_test(t, right_sidebar_with_name);

@@ -255,6 +255,13 @@ static int side_of(const seg_t *sg, double g1, double g2) {
   return sg->b.x1 + sg->b.x2 < g1 + g2 ? 1 : 2;
 }
 
+/* Do two segments of one row line up at their top or at their bottom
+ * (a fifth of the smaller height)? */
+static bool aligned(const seg_t *a, const seg_t *b) {
+  double tol = 0.2 * fmin(a->b.y2 - a->b.y1, b->b.y2 - b->b.y1);
+  return fabs(a->b.y1 - b->b.y1) <= tol || fabs(a->b.y2 - b->b.y2) <= tol;
+}
+
 /* 4. Finds a gutter in the segments' x extent; returns false if none. */
 static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *gx2) {
   if (n < 6)
@@ -305,13 +312,13 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
   if (!rx)
     return false;
   size_t nrx = 0;
-  int left_only = 0, right_only = 0, paired = 0, left_rows = 0, sparse = 0;
+  int left_only = 0, right_only = 0, paired = 0, left_rows = 0, sparse = 0, chance = 0;
   const seg_t *prev_left = NULL;
   size_t i = 0;
   while (i < n) {
     size_t j = i;
     bool l = false, r = false;
-    const seg_t *row_left = NULL;
+    const seg_t *row_left = NULL, *row_right = NULL;
     while (j < n && s[j]->row == s[i]->row) {
       int side = side_of(s[j], best_a, best_b);
       if (side == 1) {
@@ -322,6 +329,8 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
           left_chars += pc->words[s[j]->w0 + k].n;
       }
       else if (side == 2) {
+        if (!row_right)
+          row_right = s[j];
         r = true, right++;
         rx[nrx++] = s[j]->b.x1;
         for (size_t k = 0; k < s[j]->nw; k++)
@@ -332,6 +341,7 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     left_only += l && !r;
     right_only += r && !l;
     paired += l && r;
+    chance += l && r && !aligned(row_left, row_right);
     left_rows += l;
     if (row_left && prev_left)
       sparse += row_left->b.y1 - prev_left->b.y2 > 2 * (prev_left->b.y2 - prev_left->b.y1);
@@ -352,7 +362,10 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     free(rx2);
     ok = best1 * 10 >= nrx * 4 && best2 <= best1;
   }
-  if (ok && !(left_only >= 2 && right_only >= 2)) {
+  /* A row whose two sides share neither their top nor their bottom pairs
+   * them by chance (a sidebar's line beside a column's): it counts as a row
+   * of each side alone.  Cells of one table row line up. */
+  if (ok && !(left_only + chance >= 2 && right_only + chance >= 2)) {
     /* Baselines that line up on both sides: still columns when both carry
      * real text and at least one row has no partner; a two-column table
      * whose every row is paired stays row by row. */
