@@ -100,6 +100,13 @@ static double text_width(const char *s, double size) {
   return w * size / 1000;
 }
 
+/* One line as a TJ array at 10pt ("[(a ) -300 (b)]": -300 moves b 3pt
+ * further right), with tw points of extra word spacing. */
+static void tj(char *buf, size_t cap, double x, double y, double tw, const char *array) {
+  size_t l = strlen(buf);
+  snprintf(buf + l, cap - l, "BT /F1 10 Tf %.2f Tw %.1f %.1f Td %s TJ ET\n", tw, x, y, array);
+}
+
 static void text_right(char *buf, size_t cap, double x2, double y, double size, const char *t) {
   dg_text(buf, cap, x2 - text_width(t, size), y, size, t);
 }
@@ -338,6 +345,44 @@ START_TEST(short_sidebar) {
 }
 END_TEST
 
+/* Cells set closer than a column gap, told apart by gaps wider than the
+ * font's word space: skill tags in a row ("Python  React Native  SQL"),
+ * a title beside its dates.  Tags printed with a wide word space keep it
+ * inside each tag: the wider gaps separate them, and a line of one such
+ * tag under them stays whole.  A line whose spaces are stretched a little
+ * (justified text) and a bullet's gap stay spaces. */
+START_TEST(cells_in_a_row) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 72, 740, 12, "SKILLS");
+  dg_text(c, sizeof c, 72, 722, 10, "Engineer who builds payment systems and the teams that run them.");
+  dg_text_ws(c, sizeof c, 72, 710, 10, 1.0, "Eight years of on-call duty in three countries and regions.");
+  /* a tag's margin: 3pt more than a space (-300/1000 em in a TJ array) */
+  tj(c, sizeof c, 72, 692, 0, "[(Python ) -300 (React Native ) -300 (SQL)]");
+  tj(c, sizeof c, 72, 678, 0, "[(Machine Learning ) -300 (Docker ) -300 (Kubernetes)]");
+  /* tags with CSS word-spacing: 5.8pt inside a tag, 9.8pt between tags */
+  tj(c, sizeof c, 72, 658, 3.0, "[(data structures and algorithms ) -400 (computer vision)]");
+  tj(c, sizeof c, 72, 644, 3.0, "[(computational linguistics)]");
+  dg_text(c, sizeof c, 72, 620, 12, "EXPERIENCE");
+  tj(c, sizeof c, 72, 602, 0, "[(Senior Data Engineer ) -400 (2019 - 2021)]");
+  dg_text(c, sizeof c, 72, 588, 10, "- Built the ingestion service");
+  const char *want[] = {"SKILLS",
+                        "Engineer who builds payment systems and the teams that run them.",
+                        "Eight years of on-call duty in three countries and regions.",
+                        "",
+                        "Python\tReact Native\tSQL",
+                        "Machine Learning\tDocker\tKubernetes",
+                        "",
+                        "data structures and algorithms\tcomputer vision",
+                        "computational linguistics",
+                        "",
+                        "EXPERIENCE",
+                        "Senior Data Engineer\t2019 - 2021",
+                        "- Built the ingestion service",
+                        NULL};
+  expect_lines(extract_page("cells.pdf", c), want);
+}
+END_TEST
+
 /* A header across both columns: the name in a large font on the left, the
  * headline on the right, then a gap, then a left sidebar and the main
  * column.  The header comes first, whole. */
@@ -556,6 +601,7 @@ int main(void) {
   tcase_add_test(t, two_lists_side_by_side);
   tcase_add_test(t, left_sidebar);
   tcase_add_test(t, short_sidebar);
+  tcase_add_test(t, cells_in_a_row);
   tcase_add_test(t, header_above_columns);
   tcase_add_test(t, right_sidebar);
   tcase_add_test(t, right_sidebar_with_name);

@@ -92,7 +92,7 @@ static void emit_seg(page_ctx *pc, const seg_t *sg) {
   for (size_t k = 0; k < sg->nw; k++) {
     word_t *w = &pc->words[sg->w0 + k];
     if (k && !w->glue)
-      xbuf_adds(pc->out, " ");
+      xbuf_adds(pc->out, w->tab ? "\t" : " ");
     xbuf_add(pc->out, w->s, w->n);
   }
 }

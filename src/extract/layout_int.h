@@ -18,6 +18,9 @@ typedef struct {
   box_t b;
   unsigned nc; /* characters */
   bool glue;   /* written right after the previous word, without a space */
+  bool tab;    /* starts a cell: a gap wider than a word space before it */
+  bool spaced; /* a piece of a letter-spaced run ("S U M M A RY") */
+  bool sp;     /* a space character came before it (not a jump) */
 } word_t;
 
 typedef struct seg seg_t;
