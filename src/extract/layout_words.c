@@ -205,12 +205,17 @@ static bool has_alnum(const word_t *w) {
 }
 
 /* ... nor between the words of a letter-spaced heading ("W O R K   H I S
- * T O R Y"), nor after a word that leaves its phrase open ("Director,  Acme"
- * where a bold title and its employer meet; "R&D &"). */
+ * T O R Y").  After a word that leaves its phrase open, only a gap of three
+ * word spaces or more ("Director,  Acme" where a bold title and its
+ * employer meet is a phrase; "Acme Lab,      Research Assistant" is two
+ * cells). */
 static bool cell_gap(const word_t *a, const word_t *b) {
+  return !b->glue && !a->spaced && !b->spaced && has_alnum(a) && has_alnum(b);
+}
+
+static bool ends_open(const word_t *a) {
   unsigned char e = (unsigned char)a->s[a->n - 1];
-  return !b->glue && !a->spaced && !b->spaced && e != ',' && e != '&' && has_alnum(a) &&
-         has_alnum(b);
+  return e == ',' || e == '&';
 }
 
 /* A gap between two words of a segment: the smaller height and the gap. */
@@ -318,6 +323,8 @@ static int wide_gaps(const page_ctx *pc, const seg_t *sg, const spaces_t *S, boo
     double g = rel_gap(&w[k - 1], &w[k]);
     double sp = space_for(S, fmin(w[k - 1].b.y2 - w[k - 1].b.y1, w[k].b.y2 - w[k].b.y1));
     double r = sp > 0.02 ? g / sp : g / 0.02; /* in word spaces */
+    if (ends_open(&w[k - 1]) && r < 3)
+      continue;
     if (g >= 0.36 && r >= 1.5)
       q[nq++] = (hgap_t){(double)k, r};
     lo = fmin(lo, r);
