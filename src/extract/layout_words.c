@@ -191,7 +191,8 @@ static double rel_gap(const word_t *a, const word_t *b) {
 
 /* Could a cell end between a and b?  Not inside a glued word, not beside
  * a word without a letter or digit: a bullet ("-  Led the team"), a range's
- * dash ("2019  —  2021"), a separator ("Design  /  UX") ... */
+ * dash ("2019  —  2021"), a separator ("Design  /  UX"), not after a list
+ * number ("1.  Adaptive quantization") ... */
 static bool has_alnum(const word_t *w) {
   for (size_t i = 0; i < w->n; i++) {
     unsigned char c = (unsigned char)w->s[i];
@@ -209,8 +210,18 @@ static bool has_alnum(const word_t *w) {
  * word spaces or more ("Director,  Acme" where a bold title and its
  * employer meet is a phrase; "Acme Lab,      Research Assistant" is two
  * cells). */
+/* A list number: "1.", "12)". */
+static bool list_number(const word_t *w) {
+  if (w->n < 2 || w->n > 4 || (w->s[w->n - 1] != '.' && w->s[w->n - 1] != ')'))
+    return false;
+  for (size_t i = 0; i + 1 < w->n; i++)
+    if (w->s[i] < '0' || w->s[i] > '9')
+      return false;
+  return true;
+}
+
 static bool cell_gap(const word_t *a, const word_t *b) {
-  return !b->glue && !a->spaced && !b->spaced && has_alnum(a) && has_alnum(b);
+  return !b->glue && !a->spaced && !b->spaced && has_alnum(a) && has_alnum(b) && !list_number(a);
 }
 
 static bool ends_open(const word_t *a) {
