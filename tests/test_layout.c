@@ -383,6 +383,56 @@ START_TEST(cells_in_a_row) {
 }
 END_TEST
 
+/* A grid row whose title cell is set close to its dates (a TAB inside the
+ * segment) and wraps onto two more lines of the same paragraph: the
+ * wrapped lines join the title, the dates and the link stay beside it.
+ * The dates column lines up with the next entry's.  Not joined: a title
+ * under "title<TAB>dates" in a smaller font, tags in rows set apart by
+ * more than a paragraph's leading, and a line under a title whose dates
+ * start on no column of the page. */
+START_TEST(grid_cell_wraps_beside_dates) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 72, 740, 12, "WORK");
+  dg_text(c, sizeof c, 72, 724, 11, "Acme Corp");
+  /* 10pt lines 11.5pt apart: the next line of the same paragraph */
+  dg_text(c, sizeof c, 72, 708, 10, "Analytics Engineer"); /* ends 6pt before its dates */
+  dg_text(c, sizeof c, 161, 708, 10, "2015 - Present");
+  dg_text(c, sizeof c, 300, 708, 10, "acme.example");
+  dg_text(c, sizeof c, 72, 696.5, 10, "Reliability");
+  dg_text(c, sizeof c, 72, 685, 10, "Operations");
+  dg_text(c, sizeof c, 72, 664, 10, "Ran the platform for all regions and its on-call rota.");
+  dg_text(c, sizeof c, 72, 644, 11, "Globex");
+  dg_text(c, sizeof c, 72, 628, 10, "Data Engineering");
+  dg_text(c, sizeof c, 161, 628, 10, "2012 - 2015"); /* the same column */
+  dg_text(c, sizeof c, 72, 619, 8, "Lead");
+  dg_text(c, sizeof c, 72, 600, 11, "Initech");
+  tj(c, sizeof c, 72, 584, 0, "[(Database Administrator ) -300 (2009 - 2012)]");
+  dg_text(c, sizeof c, 72, 572.5, 10, "Mainframes");
+  dg_text(c, sizeof c, 72, 550, 12, "SKILLS");
+  tj(c, sizeof c, 72, 532, 0, "[(Kubernetes ) -300 (Docker ) -300 (PostgreSQL)]");
+  dg_text(c, sizeof c, 72, 516, 10, "Go");
+  const char *want[] = {"WORK",
+                        "Acme Corp",
+                        "Analytics Engineer Reliability Operations\t2015 - Present\tacme.example",
+                        "",
+                        "Ran the platform for all regions and its on-call rota.",
+                        "",
+                        "Globex",
+                        "Data Engineering\t2012 - 2015",
+                        "Lead",
+                        "",
+                        "Initech",
+                        "Database Administrator\t2009 - 2012",
+                        "Mainframes",
+                        "",
+                        "SKILLS",
+                        "Kubernetes\tDocker\tPostgreSQL",
+                        "Go",
+                        NULL};
+  expect_lines(extract_page("gridwrap.pdf", c), want);
+}
+END_TEST
+
 /* A header across both columns: the name in a large font on the left, the
  * headline on the right, then a gap, then a left sidebar and the main
  * column.  The header comes first, whole. */
@@ -602,6 +652,7 @@ int main(void) {
   tcase_add_test(t, left_sidebar);
   tcase_add_test(t, short_sidebar);
   tcase_add_test(t, cells_in_a_row);
+  tcase_add_test(t, grid_cell_wraps_beside_dates);
   tcase_add_test(t, header_above_columns);
   tcase_add_test(t, right_sidebar);
   tcase_add_test(t, right_sidebar_with_name);

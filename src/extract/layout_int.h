@@ -30,6 +30,8 @@ struct seg {
   box_t b;
   seg_t *next; /* the next line of the same table cell (wrapped text) */
   bool cont;   /* this is such a next line: written with its first line */
+  size_t wrap_at; /* > 0: next is the wrapped line of the cell that ends
+                   * before word wrap_at (a cell inside the segment) */
 };
 
 typedef struct {

@@ -496,7 +496,7 @@ bool cw__x_segments(page_ctx *pc) {
       for (int f = 0; f < nf; f++) {
         size_t end = start[f];
         seg_t *sg = &pc->segs[pc->nsegs++];
-        *sg = (seg_t){-1, i, end - i, pc->words[i].b, NULL, false};
+        *sg = (seg_t){-1, i, end - i, pc->words[i].b, NULL, false, 0};
         for (size_t k = i; k < end; k++) {
           box_t *b = &pc->words[k].b;
           sg->b.x1 = fmin(sg->b.x1, b->x1);
