@@ -153,6 +153,13 @@ void dg_text(char *buf, size_t cap, double x, double y, double size, const char 
   snprintf(buf + l, cap - l, "BT /F1 %.1f Tf %.1f %.1f Td (%s) Tj ET\n", size, x, y, text);
 }
 
+void dg_text_ws(char *buf, size_t cap, double x, double y, double size, double tw,
+                const char *text) {
+  size_t l = strlen(buf);
+  snprintf(buf + l, cap - l, "BT /F1 %.1f Tf %.2f Tw %.1f %.1f Td (%s) Tj ET\n", size, tw, x, y,
+           text);
+}
+
 void dg_pdf_bomb(const char *path, const char *prefix, const char *unit, size_t inflated,
                  const char *suffix) {
   z_stream z;

@@ -18,6 +18,10 @@ void dg_pdf(const char *path, int npages, const char *const *contents, int ncont
             const char *catalog_extra, const char *trailer_extra, int flate);
 /* Appends a text line to a content stream buffer: Helvetica at size, x, y. */
 void dg_text(char *buf, size_t cap, double x, double y, double size, const char *text);
+/* The same with extra word spacing (the Tw operator: points added to every
+ * space), as a browser prints text with CSS word-spacing. */
+void dg_text_ws(char *buf, size_t cap, double x, double y, double size, double tw,
+                const char *text);
 /* A PDF whose single page content, inflated, is `inflated` bytes made of
  * `unit` repeated (a flate bomb / CPU bomb); stored deflated. */
 void dg_pdf_bomb(const char *path, const char *prefix, const char *unit, size_t inflated,

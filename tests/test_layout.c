@@ -100,6 +100,13 @@ static double text_width(const char *s, double size) {
   return w * size / 1000;
 }
 
+/* One line as a TJ array at 10pt ("[(a ) -300 (b)]": -300 moves b 3pt
+ * further right), with tw points of extra word spacing. */
+static void tj(char *buf, size_t cap, double x, double y, double tw, const char *array) {
+  size_t l = strlen(buf);
+  snprintf(buf + l, cap - l, "BT /F1 10 Tf %.2f Tw %.1f %.1f Td %s TJ ET\n", tw, x, y, array);
+}
+
 static void text_right(char *buf, size_t cap, double x2, double y, double size, const char *t) {
   dg_text(buf, cap, x2 - text_width(t, size), y, size, t);
 }
@@ -282,6 +289,147 @@ START_TEST(left_sidebar) {
                         "TU Berlin, MSc Computer Science, 2016",
                         NULL};
   expect_lines(extract_page("left.pdf", c), want);
+}
+END_TEST
+
+/* A short left sidebar (a few contact lines) beside a long main column:
+ * the sidebar holds a sliver of the page's text and some of its lines sit
+ * beside main-column lines by chance (neither their tops nor their bottoms
+ * line up).  Still two columns, not rows. */
+START_TEST(short_sidebar) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 700, 11, "Contact");
+  dg_text(c, sizeof c, 180, 700, 11, "Summary");
+  const char *side[] = {"Berlin DE", "jane@example.com", "+49 30 1234567"};
+  for (int i = 0; i < 3; i++)
+    dg_text(c, sizeof c, 40, 676 - 11.0 * i, 8, side[i]);
+  dg_text(c, sizeof c, 40, 614, 11, "Interests");
+  const char *main_col[] = {"Platform engineer with ten years of building payment systems",
+                            "and the teams that run them, in three countries.",
+                            "Experience",
+                            "Acme Corp",
+                            "Staff Engineer",
+                            "Designed the multi-region deployment pipeline of the payment platform",
+                            "Globex",
+                            "Engineer",
+                            "Built the event ingestion service, its monitoring and its on-call rota",
+                            "Education",
+                            "TU Berlin, MSc Computer Science, thesis on distributed queues"};
+  for (int i = 0; i < 11; i++)
+    dg_text(c, sizeof c, 180, 680 - 11.0 * i, 10, main_col[i]);
+  text_right(c, sizeof c, 540, 647, 9, "2020 - Present");
+  text_right(c, sizeof c, 540, 614, 9, "2016 - 2020");
+  const char *want[] = {"Contact",
+                        "",
+                        "Berlin DE",
+                        "jane@example.com",
+                        "+49 30 1234567",
+                        "",
+                        "Interests",
+                        "",
+                        "Summary",
+                        "",
+                        "Platform engineer with ten years of building payment systems",
+                        "and the teams that run them, in three countries.",
+                        "Experience",
+                        "Acme Corp\t2020 - Present",
+                        "Staff Engineer",
+                        "Designed the multi-region deployment pipeline of the payment platform",
+                        "Globex\t2016 - 2020",
+                        "Engineer",
+                        "Built the event ingestion service, its monitoring and its on-call rota",
+                        "Education",
+                        "TU Berlin, MSc Computer Science, thesis on distributed queues",
+                        NULL};
+  expect_lines(extract_page("short_side.pdf", c), want);
+}
+END_TEST
+
+/* Cells set closer than a column gap, told apart by gaps wider than the
+ * font's word space: skill tags in a row ("Python  React Native  SQL"),
+ * a title beside its dates.  Tags printed with a wide word space keep it
+ * inside each tag: the wider gaps separate them, and a line of one such
+ * tag under them stays whole.  A line whose spaces are stretched a little
+ * (justified text) and a bullet's gap stay spaces. */
+START_TEST(cells_in_a_row) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 72, 740, 12, "SKILLS");
+  dg_text(c, sizeof c, 72, 722, 10, "Engineer who builds payment systems and the teams that run them.");
+  dg_text_ws(c, sizeof c, 72, 710, 10, 1.0, "Eight years of on-call duty in three countries and regions.");
+  /* a tag's margin: 3pt more than a space (-300/1000 em in a TJ array) */
+  tj(c, sizeof c, 72, 692, 0, "[(Python ) -300 (React Native ) -300 (SQL)]");
+  tj(c, sizeof c, 72, 678, 0, "[(Machine Learning ) -300 (Docker ) -300 (Kubernetes)]");
+  /* tags with CSS word-spacing: 5.8pt inside a tag, 9.8pt between tags */
+  tj(c, sizeof c, 72, 658, 3.0, "[(data structures and algorithms ) -400 (computer vision)]");
+  tj(c, sizeof c, 72, 644, 3.0, "[(computational linguistics)]");
+  dg_text(c, sizeof c, 72, 620, 12, "EXPERIENCE");
+  tj(c, sizeof c, 72, 602, 0, "[(Senior Data Engineer ) -400 (2019 - 2021)]");
+  dg_text(c, sizeof c, 72, 588, 10, "- Built the ingestion service");
+  const char *want[] = {"SKILLS",
+                        "Engineer who builds payment systems and the teams that run them.",
+                        "Eight years of on-call duty in three countries and regions.",
+                        "",
+                        "Python\tReact Native\tSQL",
+                        "Machine Learning\tDocker\tKubernetes",
+                        "",
+                        "data structures and algorithms\tcomputer vision",
+                        "computational linguistics",
+                        "",
+                        "EXPERIENCE",
+                        "Senior Data Engineer\t2019 - 2021",
+                        "- Built the ingestion service",
+                        NULL};
+  expect_lines(extract_page("cells.pdf", c), want);
+}
+END_TEST
+
+/* A grid row whose title cell is set close to its dates (a TAB inside the
+ * segment) and wraps onto two more lines of the same paragraph: the
+ * wrapped lines join the title, the dates and the link stay beside it.
+ * The dates column lines up with the next entry's.  Not joined: a title
+ * under "title<TAB>dates" in a smaller font, tags in rows set apart by
+ * more than a paragraph's leading, and a line under a title whose dates
+ * start on no column of the page. */
+START_TEST(grid_cell_wraps_beside_dates) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 72, 740, 12, "WORK");
+  dg_text(c, sizeof c, 72, 724, 11, "Acme Corp");
+  /* 10pt lines 11.5pt apart: the next line of the same paragraph */
+  dg_text(c, sizeof c, 72, 708, 10, "Analytics Engineer"); /* ends 6pt before its dates */
+  dg_text(c, sizeof c, 161, 708, 10, "2015 - Present");
+  dg_text(c, sizeof c, 300, 708, 10, "acme.example");
+  dg_text(c, sizeof c, 72, 696.5, 10, "Reliability");
+  dg_text(c, sizeof c, 72, 685, 10, "Operations");
+  dg_text(c, sizeof c, 72, 664, 10, "Ran the platform for all regions and its on-call rota.");
+  dg_text(c, sizeof c, 72, 644, 11, "Globex");
+  dg_text(c, sizeof c, 72, 628, 10, "Data Engineering");
+  dg_text(c, sizeof c, 161, 628, 10, "2012 - 2015"); /* the same column */
+  dg_text(c, sizeof c, 72, 619, 8, "Lead");
+  dg_text(c, sizeof c, 72, 600, 11, "Initech");
+  tj(c, sizeof c, 72, 584, 0, "[(Database Administrator ) -300 (2009 - 2012)]");
+  dg_text(c, sizeof c, 72, 572.5, 10, "Mainframes");
+  dg_text(c, sizeof c, 72, 550, 12, "SKILLS");
+  tj(c, sizeof c, 72, 532, 0, "[(Kubernetes ) -300 (Docker ) -300 (PostgreSQL)]");
+  dg_text(c, sizeof c, 72, 516, 10, "Go");
+  const char *want[] = {"WORK",
+                        "Acme Corp",
+                        "Analytics Engineer Reliability Operations\t2015 - Present\tacme.example",
+                        "",
+                        "Ran the platform for all regions and its on-call rota.",
+                        "",
+                        "Globex",
+                        "Data Engineering\t2012 - 2015",
+                        "Lead",
+                        "",
+                        "Initech",
+                        "Database Administrator\t2009 - 2012",
+                        "Mainframes",
+                        "",
+                        "SKILLS",
+                        "Kubernetes\tDocker\tPostgreSQL",
+                        "Go",
+                        NULL};
+  expect_lines(extract_page("gridwrap.pdf", c), want);
 }
 END_TEST
 
@@ -502,6 +650,9 @@ int main(void) {
   tcase_add_test(t, two_columns);
   tcase_add_test(t, two_lists_side_by_side);
   tcase_add_test(t, left_sidebar);
+  tcase_add_test(t, short_sidebar);
+  tcase_add_test(t, cells_in_a_row);
+  tcase_add_test(t, grid_cell_wraps_beside_dates);
   tcase_add_test(t, header_above_columns);
   tcase_add_test(t, right_sidebar);
   tcase_add_test(t, right_sidebar_with_name);

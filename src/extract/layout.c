@@ -88,13 +88,24 @@ static bool assign_rows(page_ctx *pc, seg_t **s, size_t n) {
   return true;
 }
 
-static void emit_seg(page_ctx *pc, const seg_t *sg) {
-  for (size_t k = 0; k < sg->nw; k++) {
+/* Words [a, b) of a segment. */
+static void emit_words(page_ctx *pc, const seg_t *sg, size_t a, size_t b) {
+  for (size_t k = a; k < b; k++) {
     word_t *w = &pc->words[sg->w0 + k];
-    if (k && !w->glue)
-      xbuf_adds(pc->out, " ");
+    if (k > a && !w->glue)
+      xbuf_adds(pc->out, w->tab ? "\t" : " ");
     xbuf_add(pc->out, w->s, w->n);
   }
+}
+
+static void emit_seg(page_ctx *pc, const seg_t *sg) { emit_words(pc, sg, 0, sg->nw); }
+
+/* The next line of a cell joins it: a space, or nothing after a word
+ * broken at its hyphen ("full-" + "time"). */
+static void emit_join(page_ctx *pc, const seg_t *prev, size_t last) {
+  const word_t *pw = &pc->words[prev->w0 + last];
+  if (!(pw->n > 1 && pw->s[pw->n - 1] == '-'))
+    xbuf_adds(pc->out, " ");
 }
 
 /* One row: its cells separated by TAB, each cell with its wrapped lines. */
@@ -106,11 +117,22 @@ static void emit_row_segs(page_ctx *pc, seg_t **s, size_t n) {
     if (!first)
       xbuf_adds(pc->out, "\t");
     first = false;
+    if (s[i]->wrap_at) { /* a cell inside the segment, then its next line */
+      const seg_t *u = s[i];
+      emit_words(pc, u, 0, u->wrap_at);
+      emit_join(pc, u, u->wrap_at - 1);
+      for (const seg_t *t = u->next; t; t = t->next) {
+        emit_seg(pc, t);
+        if (t->next)
+          emit_join(pc, t, t->nw - 1);
+      }
+      xbuf_adds(pc->out, "\t");
+      emit_words(pc, u, u->wrap_at, u->nw);
+      continue;
+    }
     for (const seg_t *sg = s[i], *prev = NULL; sg; prev = sg, sg = sg->next) {
-      /* "full-" + "time": a word broken at its hyphen is one word again */
-      const word_t *pw = prev ? &pc->words[prev->w0 + prev->nw - 1] : NULL;
-      if (pw && !(pw->n > 1 && pw->s[pw->n - 1] == '-'))
-        xbuf_adds(pc->out, " ");
+      if (prev)
+        emit_join(pc, prev, prev->nw - 1);
       emit_seg(pc, sg);
     }
   }
@@ -196,10 +218,96 @@ static void link_wrapped_cells(page_ctx *pc, seg_t **s, size_t n) {
   }
 }
 
+/* The first cell of u, when u holds several (a TAB inside the segment):
+ * could t, alone on the row below, be its wrapped next line?  Under the
+ * cell, of its size, on the next line of the same paragraph (a gap of at
+ * most 0.3 line heights: rows of tags stand further apart), inside the
+ * cell's width, and the cell full: t's first word would not have fitted
+ * before the next cell ("Senior Platform<TAB>2015 - Present" over
+ * "Engineer").  The next cell must start on a column of the page
+ * (column_at).  Returns the index of the next cell's first word, or 0. */
+static bool wrapped_line(page_ctx *pc, const seg_t *u, const seg_t *t, double limit);
+
+static size_t wrapped_inner(page_ctx *pc, const seg_t *u, const seg_t *t) {
+  size_t c = 0;
+  for (size_t k = 1; k < u->nw && !c; k++)
+    if (pc->words[u->w0 + k].tab)
+      c = k;
+  if (!c || u->next)
+    return 0;
+  seg_t cell = *u; /* the first cell alone */
+  cell.nw = c;
+  cell.b.x2 = pc->words[u->w0 + c - 1].b.x2;
+  return wrapped_line(pc, &cell, t, pc->words[u->w0 + c].b.x1) ? c : 0;
+}
+
+/* Another cell of the page starts where u's second cell does (within a
+ * point): a grid's column, not dates that follow their title by chance. */
+static bool column_at(page_ctx *pc, const seg_t *u, double x) {
+  for (size_t i = 0; i < pc->nsegs; i++) {
+    const seg_t *sg = &pc->segs[i];
+    if (sg == u)
+      continue;
+    if (fabs(sg->b.x1 - x) <= 1)
+      return true;
+    for (size_t k = 1; k < sg->nw; k++) {
+      const word_t *w = &pc->words[sg->w0 + k];
+      if (w->tab && fabs(w->b.x1 - x) <= 1)
+        return true;
+    }
+  }
+  return false;
+}
+
+/* t, alone on its row, is the next line of the cell whose last line is u
+ * and whose width ends at limit (see wrapped_inner). */
+static bool wrapped_line(page_ctx *pc, const seg_t *u, const seg_t *t, double limit) {
+  const word_t *end = &pc->words[u->w0 + u->nw - 1], *tw = &pc->words[t->w0];
+  for (size_t k = 1; k < t->nw; k++)
+    if (pc->words[t->w0 + k].tab)
+      return false;
+  double hu = end->b.y2 - end->b.y1, ht = tw->b.y2 - tw->b.y1, gap = t->b.y1 - u->b.y2;
+  return !t->cont && fabs(u->b.x1 - t->b.x1) <= 0.3 * hu && fabs(ht - hu) <= 0.03 * hu &&
+         gap <= 0.3 * hu && gap >= -0.3 * hu && t->b.x2 <= limit + 0.5 &&
+         end->b.x2 + 0.25 * hu + (tw->b.x2 - tw->b.x1) > limit - 0.5 * hu;
+}
+
+/* Rows of one segment under a row whose first segment holds cells: see
+ * wrapped_inner. */
+static void link_wrapped_inner(page_ctx *pc, seg_t **s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    size_t j = i;
+    while (j < n && s[j]->row == s[i]->row)
+      j++;
+    for (size_t q = i; q < j && j < n && (j + 1 == n || s[j + 1]->row != s[j]->row); q++) {
+      size_t c = wrapped_inner(pc, s[q], s[j]);
+      if (!c || !column_at(pc, s[q], pc->words[s[q]->w0 + c].b.x1))
+        continue;
+      s[q]->next = s[j];
+      s[q]->wrap_at = c;
+      s[j]->cont = true;
+      /* and its third line, and so on, alone on their rows as well */
+      const word_t *nx = &pc->words[s[q]->w0 + c];
+      seg_t *t = s[j];
+      for (size_t k = j + 1; k < n && (k + 1 == n || s[k + 1]->row != s[k]->row); k++) {
+        if (!wrapped_line(pc, t, s[k], nx->b.x1))
+          break;
+        t->next = s[k];
+        s[k]->cont = true;
+        t = s[k];
+      }
+      break;
+    }
+    i = j;
+  }
+}
+
 static void emit_plain(page_ctx *pc, seg_t **s, size_t n) {
   size_t i = 0;
   double last_y2 = -1, last_h = 0;
   link_wrapped_cells(pc, s, n);
+  link_wrapped_inner(pc, s, n);
   while (i < n) {
     size_t j = i;
     bool all_cont = true;
@@ -255,6 +363,13 @@ static int side_of(const seg_t *sg, double g1, double g2) {
   return sg->b.x1 + sg->b.x2 < g1 + g2 ? 1 : 2;
 }
 
+/* Do two segments of one row line up at their top or at their bottom
+ * (a fifth of the smaller height)? */
+static bool aligned(const seg_t *a, const seg_t *b) {
+  double tol = 0.2 * fmin(a->b.y2 - a->b.y1, b->b.y2 - b->b.y1);
+  return fabs(a->b.y1 - b->b.y1) <= tol || fabs(a->b.y2 - b->b.y2) <= tol;
+}
+
 /* 4. Finds a gutter in the segments' x extent; returns false if none. */
 static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *gx2) {
   if (n < 6)
@@ -305,13 +420,13 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
   if (!rx)
     return false;
   size_t nrx = 0;
-  int left_only = 0, right_only = 0, paired = 0, left_rows = 0, sparse = 0;
+  int left_only = 0, right_only = 0, paired = 0, left_rows = 0, sparse = 0, chance = 0;
   const seg_t *prev_left = NULL;
   size_t i = 0;
   while (i < n) {
     size_t j = i;
     bool l = false, r = false;
-    const seg_t *row_left = NULL;
+    const seg_t *row_left = NULL, *row_right = NULL;
     while (j < n && s[j]->row == s[i]->row) {
       int side = side_of(s[j], best_a, best_b);
       if (side == 1) {
@@ -322,6 +437,8 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
           left_chars += pc->words[s[j]->w0 + k].n;
       }
       else if (side == 2) {
+        if (!row_right)
+          row_right = s[j];
         r = true, right++;
         rx[nrx++] = s[j]->b.x1;
         for (size_t k = 0; k < s[j]->nw; k++)
@@ -332,6 +449,7 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     left_only += l && !r;
     right_only += r && !l;
     paired += l && r;
+    chance += l && r && !aligned(row_left, row_right);
     left_rows += l;
     if (row_left && prev_left)
       sparse += row_left->b.y1 - prev_left->b.y2 > 2 * (prev_left->b.y2 - prev_left->b.y1);
@@ -352,7 +470,10 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     free(rx2);
     ok = best1 * 10 >= nrx * 4 && best2 <= best1;
   }
-  if (ok && !(left_only >= 2 && right_only >= 2)) {
+  /* A row whose two sides share neither their top nor their bottom pairs
+   * them by chance (a sidebar's line beside a column's): it counts as a row
+   * of each side alone.  Cells of one table row line up. */
+  if (ok && !(left_only + chance >= 2 && right_only + chance >= 2)) {
     /* Baselines that line up on both sides: still columns when both carry
      * real text and at least one row has no partner; a two-column table
      * whose every row is paired stays row by row. */

@@ -18,6 +18,9 @@ typedef struct {
   box_t b;
   unsigned nc; /* characters */
   bool glue;   /* written right after the previous word, without a space */
+  bool tab;    /* starts a cell: a gap wider than a word space before it */
+  bool spaced; /* a piece of a letter-spaced run ("S U M M A RY") */
+  bool sp;     /* a space character came before it (not a jump) */
 } word_t;
 
 typedef struct seg seg_t;
@@ -27,6 +30,8 @@ struct seg {
   box_t b;
   seg_t *next; /* the next line of the same table cell (wrapped text) */
   bool cont;   /* this is such a next line: written with its first line */
+  size_t wrap_at; /* > 0: next is the wrapped line of the cell that ends
+                   * before word wrap_at (a cell inside the segment) */
 };
 
 typedef struct {
