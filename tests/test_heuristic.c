@@ -1036,6 +1036,104 @@ START_TEST(test_lower_case_role_and_bracketed_commas) {
 }
 END_TEST
 
+/* ---- skills sections: groups, levels and wrapped lists ---- */
+
+static bool has_skill(json_t *doc, const char *name) {
+  size_t i;
+  json_t *s;
+  json_array_foreach(json_object_get(doc, "skills"), i, s)
+    if (strcmp(json_string_value(json_object_get(s, "name")), name) == 0) return true;
+  return false;
+}
+
+static const char *skill_field(json_t *doc, const char *name, const char *field) {
+  size_t i;
+  json_t *s;
+  json_array_foreach(json_object_get(doc, "skills"), i, s)
+    if (strcmp(json_string_value(json_object_get(s, "name")), name) == 0)
+      return json_string_value(json_object_get(s, field));
+  return NULL;
+}
+
+START_TEST(test_skill_groups_with_levels_and_languages_group) {
+  /* Group name, level, items; a group called "Languages" holds programming
+   * languages and does not end the section; the spoken "Languages" does. */
+  json_t *d = parse_text("Skills\nWeb Development\nvarious\nHTML, CSS\n\nLanguages\n"
+                         "intermediate\nPython, Go, Haskell\n\nData\n7 years\nETL, dbt\n\n"
+                         "Languages\nEnglish, German\n");
+  ck_assert_uint_eq(count(d, "skills"), 7);
+  ck_assert(has_skill(d, "Haskell") && has_skill(d, "dbt"));
+  ck_assert(!has_skill(d, "various") && !has_skill(d, "Web Development") && !has_skill(d, "Data"));
+  ck_assert_str_eq(skill_field(d, "Go", "category"), "Languages");
+  ck_assert_str_eq(skill_field(d, "Go", "proficiency_level"), "intermediate");
+  ck_assert_str_eq(skill_field(d, "ETL", "proficiency_level"), "7 years");
+  ck_assert_uint_eq(count(d, "languages"), 2);
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_skill_groups_in_grid_rows_and_dash_levels) {
+  /* The heading on the row of the first group, the level in the next cell;
+   * "Name — level" on one line. */
+  json_t *d = parse_text("Skills   Web Development   various\nHTML   CSS   Sass\n\n"
+                         "Languages   junior\nPython   OCaml\n\nTools — Master\nVim, tmux\n");
+  ck_assert_uint_eq(count(d, "skills"), 7);
+  ck_assert(has_skill(d, "OCaml") && has_skill(d, "tmux") && has_skill(d, "Sass"));
+  ck_assert_str_eq(skill_field(d, "OCaml", "category"), "Languages");
+  ck_assert_str_eq(skill_field(d, "Vim", "category"), "Tools");
+  ck_assert_str_eq(skill_field(d, "Vim", "proficiency_level"), "Master");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_skill_lists_wrapped_in_a_narrow_column) {
+  /* Items cut by the column edge ("Business" / "Intelligence", "pg-" /
+   * "promise"), group names between the lists without blank lines. */
+  json_t *d = parse_text("TECHNICAL SKILLS\nAnalytics\nData modeling, Business\n"
+                         "Intelligence, Reporting,\nForecasting, pg-\npromise\nFrontend\n"
+                         "React, Vue\n\nEDUCATION\nBSc Physics, Some University\n2010 - 2014\n");
+  ck_assert_uint_eq(count(d, "skills"), 7);
+  ck_assert(has_skill(d, "Business Intelligence") && has_skill(d, "pg-promise"));
+  ck_assert(has_skill(d, "Forecasting") && has_skill(d, "Vue"));
+  ck_assert(!has_skill(d, "Analytics") && !has_skill(d, "Frontend"));
+  ck_assert_str_eq(skill_field(d, "React", "category"), "Frontend");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_skill_items_one_per_line_and_caps_acronyms) {
+  /* Group names above bulleted or blank-separated blocks; "HTML" alone on
+   * a line in an ALL-CAPS document is a skill, not an unknown heading. */
+  json_t *d = parse_text("EXPERIENCE\nEngineer, Acme Corp\n2019 - 2021\n\nSKILLS\n\nHTML\nCSS\n\n"
+                         "Frontend\n\n- React\n- Vue\n\nBackend\n\nRust\nActix\n\nINTERESTS\n\nChess\n");
+  ck_assert_uint_eq(count(d, "skills"), 6);
+  ck_assert(has_skill(d, "HTML") && has_skill(d, "Actix") && has_skill(d, "Vue"));
+  ck_assert(!has_skill(d, "Frontend") && !has_skill(d, "Backend") && !has_skill(d, "Chess"));
+  ck_assert_str_eq(skill_field(d, "Actix", "category"), "Backend");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_skill_levels_vocabulary) {
+  /* Levels in several languages, years, scores and rating glyphs are no skills. */
+  json_t *d = parse_text("Kenntnisse\nProgrammierung\nsehr gut\nJava, Kotlin\n\nDatenbanken\n"
+                         "80%\nPostgreSQL\n\nCloud\n\xe2\x98\x85\xe2\x98\x85\xe2\x98\x85\xe2\x98\x86\n"
+                         "Terraform\n\nOps\n15+ years\nAnsible\n");
+  ck_assert_uint_eq(count(d, "skills"), 5);
+  ck_assert(has_skill(d, "Kotlin") && has_skill(d, "Terraform") && has_skill(d, "Ansible"));
+  ck_assert_str_eq(skill_field(d, "Java", "proficiency_level"), "sehr gut");
+  json_decref(d);
+}
+END_TEST
+
+static void add_skills_tests(TCase *tc) {
+  tcase_add_test(tc, test_skill_groups_with_levels_and_languages_group);
+  tcase_add_test(tc, test_skill_groups_in_grid_rows_and_dash_levels);
+  tcase_add_test(tc, test_skill_lists_wrapped_in_a_narrow_column);
+  tcase_add_test(tc, test_skill_items_one_per_line_and_caps_acronyms);
+  tcase_add_test(tc, test_skill_levels_vocabulary);
+}
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1086,6 +1184,7 @@ int main(void) {
   tcase_add_test(tc, test_dot_separators_and_degree_at_school);
   tcase_add_test(tc, test_link_lines_and_comma_bullets);
   tcase_add_test(tc, test_name_over_two_lines);
+  add_skills_tests(tc);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -117,6 +117,27 @@ static bool is_delim(const char *p, size_t left, size_t *len) {
   return false;
 }
 
+/* A separator other than a wide gap, outside brackets: "a, b", "a | b". */
+static bool has_delim(const char *s, size_t n) {
+  int depth = 0;
+  for (size_t k = 0; k < n; k++) {
+    size_t dl;
+    if (s[k] == '(') depth++;
+    if (s[k] == ')' && depth) depth--;
+    if (!depth && s[k] != ' ' && is_delim(s + k, n - k, &dl)) return true;
+  }
+  return false;
+}
+
+static bool ends_delim(const char *s, size_t n) {
+  while (n && s[n - 1] == ' ') n--;
+  if (!n) return false;
+  size_t dl;
+  for (size_t k = n >= 3 ? n - 3 : 0; k < n; k++)
+    if (s[k] != ' ' && is_delim(s + k, n - k, &dl) && k + dl == n) return true;
+  return false;
+}
+
 static void add_list(cw__doc *d, json_t *skills, const char *s, size_t n, const char *cat,
                      size_t cat_n, json_t *prof) {
   const char *b = s, *end = s + n;
@@ -145,49 +166,346 @@ static const char *category_colon(const char *s, size_t n) {
   return c;
 }
 
-static bool ends_list(const cw__line *l) {
-  return l->len && (l->text[l->len - 1] == ',' || l->text[l->len - 1] == ';');
+/* ---- proficiency levels ----------------------------------------------------- */
+
+/* Words that rate a skill rather than name one ("intermediate", "Master",
+ * "various"), in the languages the section headings cover. */
+static const char *const level_words[] = {
+    "beginner", "novice", "basic", "basics", "elementary", "familiar", "intermediate",
+    "upper intermediate", "pre-intermediate", "advanced", "proficient", "expert", "master",
+    "junior", "mid", "mid-level", "senior", "competent", "skilled", "experienced", "strong",
+    "good", "very good", "excellent", "fair", "working knowledge", "various", "learning",
+    "grundkenntnisse", "anfänger", "fortgeschritten", "experte", "gut", "sehr gut",
+    "débutant", "intermédiaire", "avancé", "confirmé", "notions", "maîtrise", "bon", "très bon",
+    "básico", "intermedio", "avanzado", "experto", "base", "avanzato", "esperto", "buono",
+    "ottimo", "podstawowy", "średniozaawansowany", "zaawansowany", "ekspert", "dobry",
+    "bardzo dobry", "intermediário", "avançado", "especialista", NULL};
+
+/* "7 years", "15+ years", "20 + yrs", "3 Jahre": a number and a year word. */
+static bool years_level(const char *s, size_t n) {
+  static const char *const units[] = {"years", "year", "yrs", "yr", "jahre", "jahr", "ans", "an",
+                                      "años", "año", "anni", "anno", "lat", "lata", "rok",
+                                      "anos", "ano", NULL};
+  size_t k = 0;
+  while (k < n && isdigit((unsigned char)s[k])) k++;
+  if (k == 0 || k > 2) return false;
+  while (k < n && (s[k] == ' ' || s[k] == '+')) k++;
+  for (int u = 0; units[u]; u++)
+    if (strlen(units[u]) == n - k && strncasecmp(units[u], s + k, n - k) == 0) return true;
+  return false;
 }
 
-void cw__skills_section(cw__doc *d, int from, int to, json_t *skills) {
-  bool any_colon = false;
-  for (int i = from; i < to; i++)
-    if (category_colon(d->lines[i].text, d->lines[i].len)) any_colon = true;
-  const cw__line *wrap = NULL; /* a category line that ended in a comma */
-  for (int i = from; i < to; i++) {
-    const cw__line *l = &d->lines[i];
-    if (!l->len) continue;
-    const char *c = category_colon(l->text, l->len);
-    if (!c && wrap) {
-      /* "Research Areas: ..., efficient inference," / "multi-agent RL" */
-      const char *wc = category_colon(wrap->text, wrap->len);
-      add_list(d, skills, l->text, l->len, wrap->text, (size_t)(wc - wrap->text), NULL);
-      wrap = ends_list(l) ? wrap : NULL;
+/* "80%", "4/5", "8 / 10". */
+static bool score_level(const char *s, size_t n) {
+  size_t k = 0;
+  while (k < n && isdigit((unsigned char)s[k])) k++;
+  if (k == 0 || k > 3) return false;
+  while (k < n && s[k] == ' ') k++;
+  if (k < n && s[k] == '%') return k + 1 == n;
+  if (k >= n || s[k] != '/') return false;
+  k++;
+  while (k < n && s[k] == ' ') k++;
+  size_t b = k;
+  while (k < n && isdigit((unsigned char)s[k])) k++;
+  return k > b && k == n;
+}
+
+/* Rating glyphs only: "★★★☆☆", "●●●○○", "■■□" (U+25A0-U+25FF, U+2605-U+2606). */
+static bool glyph_level(const char *s, size_t n) {
+  size_t k = 0, glyphs = 0;
+  while (k < n) {
+    const unsigned char *u = (const unsigned char *)s + k;
+    if (*u == ' ') {
+      k++;
+    } else if (k + 2 < n + 0 && u[0] == 0xE2 &&
+               (u[1] == 0x96 || u[1] == 0x97 || (u[1] == 0x98 && (u[2] == 0x85 || u[2] == 0x86)))) {
+      k += 3;
+      glyphs++;
+    } else {
+      return false;
+    }
+  }
+  return glyphs > 0;
+}
+
+bool cw__is_level(const char *s, size_t n) {
+  cw__trim(&s, &n);
+  if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
+    s++;
+    n -= 2;
+    cw__trim(&s, &n);
+  }
+  if (!n || n > 40) return false;
+  for (int i = 0; level_words[i]; i++)
+    if (strlen(level_words[i]) == n && strncasecmp(level_words[i], s, n) == 0) return true;
+  return years_level(s, n) || score_level(s, n) || glyph_level(s, n);
+}
+
+/* "Web Development — various", "Mobile - 15+ years": a group name and its
+ * level on one line.  Returns the name's length, 0 when it is not that. */
+static size_t dash_level(const char *s, size_t n, const char **lvl, size_t *lvl_n) {
+  static const char *const dashes[] = {" \xe2\x80\x94 ", " \xe2\x80\x93 ", " - ", NULL};
+  for (int k = 0; dashes[k]; k++) {
+    size_t dn = strlen(dashes[k]);
+    for (size_t i = 1; i + dn < n; i++) {
+      if (memcmp(s + i, dashes[k], dn) != 0) continue;
+      if (!cw__is_level(s + i + dn, n - i - dn)) continue;
+      *lvl = s + i + dn;
+      *lvl_n = n - i - dn;
+      return i;
+    }
+  }
+  return 0;
+}
+
+/* ---- skills sections ------------------------------------------------------- */
+
+/* A skills section is read as groups: a group name ("Web Development"), maybe
+ * a level on its own line or after a dash ("intermediate", "7 years"), then
+ * its items, one per line, separated by commas or tabs, or wrapped over
+ * several lines.  Each line gets a role first, then the items are emitted
+ * with their group name as category. */
+enum srole { S_BLANK, S_LEVEL, S_HEAD, S_ITEMS };
+
+typedef struct {
+  cw__doc *d;
+  json_t *skills;
+  const cw__line *l; /* the section's lines */
+  int n;
+  unsigned char *role;
+  size_t maxlen;     /* longest line: a line near it was wrapped */
+  bool any_colon;
+  /* the current group */
+  const char *cat[CW__MAX_CELLS];
+  size_t cat_n[CW__MAX_CELLS];
+  int ncat;
+  json_t *prof;
+  /* list text gathered over wrapped lines */
+  char *buf;
+  size_t len, cap;
+  const char *pcat;
+  size_t pcat_n;
+  json_t *pprof;
+  int last; /* line that last went into buf, -1 when empty */
+} sk_ctx;
+
+static bool blank(const sk_ctx *c, int k) { return k < 0 || k >= c->n || c->l[k].len == 0; }
+
+static bool line_level(const cw__line *l) {
+  for (int i = 0; i < l->ncells; i++)
+    if (!cw__is_level(l->text + l->cell_b[i], l->cell_e[i] - l->cell_b[i])) return false;
+  return l->ncells > 0;
+}
+
+/* Every cell short, without separators: it can name groups. */
+static bool head_shape(const cw__line *l) {
+  if (l->bullet || !l->len) return false;
+  for (int i = 0; i < l->ncells; i++) {
+    const char *s = l->text + l->cell_b[i];
+    size_t n = l->cell_e[i] - l->cell_b[i];
+    if (n > 60 || cw__word_count(s, n) > 6 || has_delim(s, n) || category_colon(s, n)) return false;
+    if (n && (s[n - 1] == '-' || s[n - 1] == ':')) return false;
+  }
+  return true;
+}
+
+/* "Name   level" (the last cell a level) or "Name — level". */
+static bool inline_level(const cw__line *l) {
+  const char *lv;
+  size_t lvn;
+  if (l->ncells == 2 && cw__is_level(l->text + l->cell_b[1], l->cell_e[1] - l->cell_b[1]))
+    return !cw__is_level(l->text, l->cell_e[0]);
+  return l->ncells == 1 && dash_level(l->text, l->len, &lv, &lvn) > 0;
+}
+
+static int next_nonblank(const sk_ctx *c, int k) {
+  for (int j = k + 1; j < c->n; j++)
+    if (c->l[j].len) return j;
+  return -1;
+}
+
+/* Line k goes on the list of line k-1: that one ended in a separator or a
+ * hyphen ("pg-" / "promise"), or it was a full line of a list wrapped in the
+ * middle of an item ("Business Case" / "Development, ..."). */
+static bool continues(const sk_ctx *c, int k) {
+  if (k == 0 || blank(c, k - 1) || c->l[k - 1].ncells > 1 || c->l[k].ncells > 1) return false;
+  const cw__line *p = &c->l[k - 1], *l = &c->l[k];
+  if (c->role[k - 1] != S_ITEMS || l->bullet) return false;
+  if (ends_delim(p->text, p->len)) return true;
+  if (p->len > 1 && p->text[p->len - 1] == '-' && p->text[p->len - 2] != ' ') return true;
+  if (!has_delim(p->text, p->len) || p->text[p->len - 1] == '.') return false;
+  return has_delim(l->text, l->len) || islower((unsigned char)l->text[0]) ||
+         p->len * 10 >= c->maxlen * 7;
+}
+
+/* Whether line k names a group (the roles of lines after k are not known
+ * yet, except levels). */
+static bool is_head(const sk_ctx *c, int k) {
+  const cw__line *l = &c->l[k];
+  if (!head_shape(l) && !inline_level(l)) return false;
+  if (inline_level(l)) return true;
+  int j = next_nonblank(c, k);
+  if (j < 0) return false;
+  if (c->role[j] == S_LEVEL) return true;
+  bool starts = blank(c, k - 1) || c->role[k - 1] == S_LEVEL;
+  const cw__line *nx = &c->l[j];
+  /* "Databases" / "PostgreSQL, MySQL" */
+  if (l->ncells == 1 && has_delim(nx->text, nx->len) && !category_colon(nx->text, nx->len) &&
+      (blank(c, k - 1) || (!ends_delim(c->l[k - 1].text, c->l[k - 1].len) &&
+                           c->l[k - 1].text[c->l[k - 1].len - 1] != '-')))
+    return true;
+  /* "Frontend" / "- React" / "- Vue" */
+  if (nx->bullet && starts) return true;
+  /* "Frontend" / blank / a block of two lines or more */
+  return starts && j > k + 1 && !blank(c, j + 1) && c->role[j + 1] != S_LEVEL;
+}
+
+static void flush(sk_ctx *c) {
+  if (c->last >= 0 && c->len)
+    add_list(c->d, c->skills, c->buf, c->len, c->pcat, c->pcat_n, c->pprof);
+  json_decref(c->pprof);
+  c->pprof = NULL;
+  c->len = 0;
+  c->last = -1;
+}
+
+/* Adds line k's list text to the list being gathered when it goes on with
+ * it, else starts a new list with category cat and level prof. */
+static void gather(sk_ctx *c, int k, const char *s, size_t n, const char *cat, size_t cat_n,
+                   json_t *prof) {
+  bool join = c->last >= 0 && c->last == k - 1 && continues(c, k);
+  if (!join) {
+    flush(c);
+    c->pcat = cat;
+    c->pcat_n = cat_n;
+    c->pprof = json_incref(prof);
+  }
+  if (c->len + n + 2 > c->cap) {
+    size_t cap = (c->len + n + 2) * 2;
+    char *b = realloc(c->buf, cap);
+    if (!b) return;
+    c->buf = b;
+    c->cap = cap;
+  }
+  if (join && c->len && !(c->len > 1 && c->buf[c->len - 1] == '-' && c->buf[c->len - 2] != ' '))
+    c->buf[c->len++] = ' ';
+  memcpy(c->buf + c->len, s, n);
+  c->len += n;
+  c->last = k;
+}
+
+static void set_prof(sk_ctx *c, const char *s, size_t n) {
+  json_decref(c->prof);
+  c->prof = cw__str(s, n);
+}
+
+static void head_line(sk_ctx *c, const cw__line *l) {
+  const char *lv;
+  size_t lvn, name_n = l->ncells == 1 ? dash_level(l->text, l->len, &lv, &lvn) : 0;
+  json_decref(c->prof);
+  c->prof = NULL;
+  c->ncat = 0;
+  if (name_n) {
+    c->cat[0] = l->text;
+    c->cat_n[0] = name_n;
+    c->ncat = 1;
+    set_prof(c, lv, lvn);
+    return;
+  }
+  for (int i = 0; i < l->ncells; i++) {
+    const char *s = l->text + l->cell_b[i];
+    size_t n = l->cell_e[i] - l->cell_b[i];
+    if (i > 0 && cw__is_level(s, n)) {
+      if (!c->prof) set_prof(c, s, n);
       continue;
     }
-    wrap = c && ends_list(l) ? l : NULL;
-    if (c) {
-      const char *cat = l->text;
-      size_t cat_n = (size_t)(c - l->text);
-      json_t *prof = NULL, *years = NULL;
-      split_paren(&cat, &cat_n, &prof, &years);
-      json_decref(years);
-      add_list(d, skills, c + 1, l->len - (size_t)(c + 1 - l->text), cat, cat_n, prof);
-      json_decref(prof);
-      continue;
-    }
-    /* With "Category: ..." lines around, a lone word is a table label
-     * ("Web Development", "Master"), not a skill. */
-    bool list = false;
-    for (size_t k = 0; k < l->len; k++) {
-      size_t dl;
-      if (l->text[k] != ' ' && is_delim(l->text + k, l->len - k, &dl)) list = true;
-    }
-    if (any_colon && !list) continue;
-    add_list(d, skills, l->text, l->len, NULL, 0, NULL);
+    c->cat[c->ncat] = s;
+    c->cat_n[c->ncat++] = n;
   }
 }
 
+/* "Category (level): a, b," — its wrapped lines go on with the category. */
+static void colon_list(sk_ctx *c, int k, const char *s, size_t n, const char *colon) {
+  const char *cat = s;
+  size_t cat_n = (size_t)(colon - s);
+  json_t *prof = NULL, *years = NULL;
+  split_paren(&cat, &cat_n, &prof, &years);
+  json_decref(years);
+  flush(c);
+  gather(c, k, colon + 1, n - (size_t)(colon + 1 - s), cat, cat_n, prof);
+  json_decref(prof);
+}
+
+static void items_line(sk_ctx *c, int k) {
+  const cw__line *l = &c->l[k];
+  if (l->ncells > 1) {
+    /* Columns side by side, or one row of items: each cell on its own. */
+    flush(c);
+    for (int i = 0; i < l->ncells; i++) {
+      const char *s = l->text + l->cell_b[i];
+      size_t n = l->cell_e[i] - l->cell_b[i];
+      if (cw__is_level(s, n)) continue;
+      const char *colon = category_colon(s, n);
+      if (colon) {
+        colon_list(c, k, s, n, colon);
+        flush(c);
+        continue;
+      }
+      if (c->any_colon && !has_delim(s, n)) continue; /* a table label, as below */
+      int ci = i < c->ncat ? i : 0;
+      add_list(c->d, c->skills, s, n, c->ncat ? c->cat[ci] : NULL, c->ncat ? c->cat_n[ci] : 0,
+               c->prof);
+    }
+    return;
+  }
+  const char *colon = category_colon(l->text, l->len);
+  if (colon) {
+    colon_list(c, k, l->text, l->len, colon);
+    return;
+  }
+  bool cont = c->last >= 0 && c->last == k - 1 && continues(c, k);
+  /* With "Category: ..." lines around, a lone word is a table label
+   * ("Web Development", "Master"), not a skill. */
+  if (c->any_colon && !cont && !has_delim(l->text, l->len)) {
+    flush(c);
+    return;
+  }
+  gather(c, k, l->text, l->len, c->ncat ? c->cat[0] : NULL, c->ncat ? c->cat_n[0] : 0, c->prof);
+}
+
+void cw__skills_section(cw__doc *d, int from, int to, json_t *skills) {
+  if (to <= from) return;
+  sk_ctx c = {.d = d, .skills = skills, .l = d->lines + from, .n = to - from, .last = -1};
+  c.role = calloc((size_t)c.n, 1);
+  if (!c.role) return;
+  for (int k = 0; k < c.n; k++) {
+    const cw__line *l = &c.l[k];
+    if (l->len > c.maxlen) c.maxlen = l->len;
+    if (category_colon(l->text, l->len)) c.any_colon = true;
+    c.role[k] = !l->len ? S_BLANK : line_level(l) && !l->bullet ? S_LEVEL : S_ITEMS;
+  }
+  for (int k = 0; k < c.n; k++)
+    if (c.role[k] == S_ITEMS && (c.any_colon ? inline_level(&c.l[k]) : is_head(&c, k)))
+      c.role[k] = S_HEAD;
+  for (int k = 0; k < c.n; k++) {
+    switch (c.role[k]) {
+    case S_BLANK: break;
+    case S_LEVEL:
+      flush(&c);
+      if (!c.prof) set_prof(&c, c.l[k].text, c.l[k].cell_e[0]);
+      break;
+    case S_HEAD:
+      flush(&c);
+      head_line(&c, &c.l[k]);
+      break;
+    default: items_line(&c, k); break;
+    }
+  }
+  flush(&c);
+  json_decref(c.prof);
+  free(c.buf);
+  free(c.role);
+}
 
 void cw__skills_scan_text(cw__doc *d, json_t *skills) {
   cw_skills_scan(d->h->skills, d->norm, d->norm_len, scan_cb, skills);

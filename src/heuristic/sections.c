@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "lines.h"
+#include "lists.h"
 #include "sections.h"
 #include "words.h"
 
@@ -241,6 +242,34 @@ static bool spoken_language(const char *s) {
   return false;
 }
 
+/* The first words of what follows line i (the rest of its row from cell
+ * `cell` on, then the next lines), skipping blank lines and proficiency
+ * levels ("various", "7 years"): NULL when nothing follows within a few. */
+static const char *content_after(const cw__doc *d, int i, int cell) {
+  const cw__line *l = &d->lines[i];
+  for (int c = cell; c < l->ncells; c++)
+    if (!cw__is_level(l->text + l->cell_b[c], l->cell_e[c] - l->cell_b[c])) return l->text + l->cell_b[c];
+  for (int j = i + 1, seen = 0; j < d->nlines && seen < 3; j++) {
+    const cw__line *n = &d->lines[j];
+    if (!n->len) continue;
+    seen++;
+    if (!cw__is_level(n->text, n->len)) return n->text;
+  }
+  return NULL;
+}
+
+/* Inside a skills section a heading of the same kind ("Additional Skills",
+ * "Tools") names a group of skills, and so does "Languages" or
+ * "Programming Languages" unless spoken languages follow it ("English,
+ * German" rather than "Python, Go"). */
+static bool skills_group(const cw__doc *d, int i, int cell, enum cw__sec k, enum cw__sec cur) {
+  if (cur != SEC_SKILLS) return false;
+  if (k == SEC_SKILLS) return true;
+  if (k != SEC_LANGUAGES) return false;
+  const char *next = content_after(d, i, cell);
+  return next && !spoken_language(next);
+}
+
 /* "Skills: Python, Go" or "Languages: English, German" as one line: a
  * heading with its content.  "Languages:" inside a skills section is a
  * category of programming languages, not a heading. */
@@ -268,10 +297,11 @@ static bool inline_heading(cw__doc *d, cw__line *l, enum cw__sec cur) {
  * grid whose first column names the section, printed on the section's first
  * row).  The line becomes the heading and keeps the row's other cells as
  * its content. */
-static bool grid_heading(cw__line *l) {
+static bool grid_heading(cw__doc *d, int i, enum cw__sec cur) {
+  cw__line *l = &d->lines[i];
   size_t n = l->cell_e[0] - l->cell_b[0];
   enum cw__sec k = cw__heading_kind(l->text + l->cell_b[0], n, true);
-  if (k == SEC_NONE || k == SEC_CONTACT) return false;
+  if (k == SEC_NONE || k == SEC_CONTACT || skills_group(d, i, 1, k, cur)) return false;
   l->heading = k;
   l->inline_content = true;
   size_t skip = l->cell_b[1];
@@ -289,6 +319,15 @@ static bool repeated(const cw__doc *d, int i) {
     if (j != i && d->lines[j].len == l->len && memcmp(d->lines[j].text, l->text, l->len) == 0)
       return true;
   return false;
+}
+
+/* "HTML" or "SQL SERVER" on a line of its own in a skills list is a skill,
+ * not the heading of an unknown section: a dictionary skill, or one short
+ * word (unknown headings are longer: "VOLUNTEERING", "OTHER WORK"). */
+static bool caps_skill(const cw__doc *d, const cw__line *l, int letters) {
+  const char *canon, *cat;
+  if (d->h->skills && cw_skills_lookup(d->h->skills, l->text, l->len, &canon, &cat)) return true;
+  return letters < 6 && cw__word_count(l->text, l->len) == 1;
 }
 
 /* "Teravision Technologies" inside a work section names an employer, not a
@@ -324,7 +363,7 @@ void cw__mark_headings(cw__doc *d) {
       l->text[0] = 0;
       continue;
     }
-    if (!l->bullet && l->ncells > 1 && grid_heading(l)) {
+    if (!l->bullet && l->ncells > 1 && grid_heading(d, i, cur)) {
       cur = l->heading;
       seen = true;
       resume = SEC_NONE;
@@ -334,10 +373,11 @@ void cw__mark_headings(cw__doc *d) {
     enum cw__sec k = cw__heading_kind(l->text, l->len, false);
     if (k != SEC_NONE && (cur == SEC_WORK || cur == SEC_EDUCATION) && org_not_heading(l))
       k = SEC_NONE;
+    if (k != SEC_NONE && skills_group(d, i, 1, k, cur)) k = SEC_NONE;
     int letters;
     if (k == SEC_NONE && seen && caps_style && l->len <= 40 && all_caps(l->text, l->len, &letters) &&
         letters >= 4 && cw__word_count(l->text, l->len) <= 4 && (i == 0 || !d->lines[i - 1].len) &&
-        !entry_like(d, i) && !repeated(d, i))
+        !entry_like(d, i) && !repeated(d, i) && !(cur == SEC_SKILLS && caps_skill(d, l, letters)))
       k = SEC_OTHER; /* a heading of a section we do not parse */
     if (k == SEC_NONE && inline_heading(d, l, cur)) {
       /* The section it interrupted goes on at the next line. */
