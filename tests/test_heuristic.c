@@ -1126,7 +1126,40 @@ START_TEST(test_skill_levels_vocabulary) {
 }
 END_TEST
 
+START_TEST(test_skill_chips_run_together) {
+  /* Chips whose gaps came out as single spaces: split, keeping dictionary
+   * names, versions and "Capitalised lower-case" names together; items one
+   * a line elsewhere stay whole. */
+  json_t *d = parse_text("Skills\nFrontend\nReact React Native Vue Data visualization\n\n"
+                         "Standards\nWCAG 2.1 ARIA 68000 Assembly\n");
+  ck_assert_uint_eq(count(d, "skills"), 7);
+  ck_assert(has_skill(d, "React Native") && has_skill(d, "Data visualization"));
+  ck_assert(has_skill(d, "WCAG 2.1") && has_skill(d, "68000 Assembly") && has_skill(d, "ARIA"));
+  ck_assert_str_eq(skill_field(d, "Vue", "category"), "Frontend");
+  json_decref(d);
+  d = parse_text("Skills\nMethods\n\nRidge regression\nBayesian parameter recovery\nCross-validation\n"
+                 "Mixed effects models\n");
+  ck_assert_uint_eq(count(d, "skills"), 4);
+  ck_assert(has_skill(d, "Bayesian parameter recovery") && has_skill(d, "Mixed effects models"));
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_lower_case_line_ending_in_head_noun_is_no_heading) {
+  /* "software tools" ends a wrapped sentence: the work section goes on. */
+  json_t *d = parse_text("WORK EXPERIENCE\nDirector at Foo Inc\nJAN 2001 - FEB 2003\n"
+                         "Cut costs by focusing on training, and\nsoftware tools\n\n"
+                         "Database Administrator at Bar Systems\nJUN 1992 - FEB 1994\n"
+                         "Responsible for operations.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ck_assert(!has_skill(d, "Database"));
+  json_decref(d);
+}
+END_TEST
+
 static void add_skills_tests(TCase *tc) {
+  tcase_add_test(tc, test_skill_chips_run_together);
+  tcase_add_test(tc, test_lower_case_line_ending_in_head_noun_is_no_heading);
   tcase_add_test(tc, test_skill_groups_with_levels_and_languages_group);
   tcase_add_test(tc, test_skill_groups_in_grid_rows_and_dash_levels);
   tcase_add_test(tc, test_skill_lists_wrapped_in_a_narrow_column);

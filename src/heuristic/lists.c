@@ -166,6 +166,84 @@ static const char *category_colon(const char *s, size_t n) {
   return c;
 }
 
+/* ---- items run together ("chips" whose gaps were lost) --------------------- */
+
+/* Items printed as chips come out with one space between them when the
+ * extractor does not keep the wider gap: "HTML CSS React Native Data
+ * analysis".  Split at each space, keeping together what the dictionary
+ * knows ("React Native"), a version after a name ("WCAG 2.1"), a number
+ * before one ("68000 Assembly"), words joined by a connector ("Algorithms
+ * and Data Structures") and a capitalised word followed by plain lower-case
+ * words ("Data analysis", "Ridge regression"). */
+#define CHIP_TOKENS 64
+
+static bool title_word(const char *s, size_t n) {
+  if (n < 2 || !isupper((unsigned char)s[0])) return false;
+  for (size_t k = 1; k < n; k++)
+    if (!islower((unsigned char)s[k]) && s[k] != '-') return false;
+  return true;
+}
+
+static bool lower_word(const char *s, size_t n) {
+  if (n < 3) return false;
+  for (size_t k = 0; k < n; k++)
+    if (!islower((unsigned char)s[k])) return false;
+  return true;
+}
+
+/* "2.1", "5.*", "639", "3": a version or number that follows a name. */
+static bool version(const char *s, size_t n) {
+  if (!n || !isdigit((unsigned char)*s)) return false;
+  if (n <= 3) return true;
+  return memchr(s, '.', n) || memchr(s, '*', n);
+}
+
+static bool connector(const char *s, size_t n) {
+  static const char *const w[] = {"and", "&", "of", "for", "with", "in", "/", "+", "und", "et", "y", NULL};
+  for (int k = 0; w[k]; k++)
+    if (strlen(w[k]) == n && strncasecmp(w[k], s, n) == 0) return true;
+  return false;
+}
+
+static bool known(const cw__doc *d, const char *s, size_t n) {
+  const char *canon, *cat;
+  return d->h->skills && cw_skills_lookup(d->h->skills, s, n, &canon, &cat);
+}
+
+static void add_chips(cw__doc *d, json_t *skills, const char *s, size_t n, const char *cat,
+                      size_t cat_n, json_t *prof) {
+  size_t tb[CHIP_TOKENS], tl[CHIP_TOKENS];
+  int nt = 0;
+  for (size_t k = 0; k < n && nt < CHIP_TOKENS;) {
+    while (k < n && s[k] == ' ') k++;
+    size_t b = k;
+    while (k < n && s[k] != ' ') k++;
+    if (k > b) tb[nt] = b, tl[nt++] = k - b;
+  }
+  if (nt == CHIP_TOKENS) { /* not a row of chips */
+    add_item(d, skills, s, n, cat, cat_n, prof);
+    return;
+  }
+#define SPAN(i, j) (tb[j] + tl[j] - tb[i])
+  for (int i = 0; i < nt;) {
+    int j = i + 1;
+    bool dict = false;
+    for (int m = nt - i < 4 ? nt - i : 4; m >= 2 && !dict; m--)
+      if (known(d, s + tb[i], SPAN(i, i + m - 1))) j = i + m, dict = true;
+    while (!dict && j < nt) {
+      const char *t = s + tb[j], *p = s + tb[j - 1];
+      if (connector(t, tl[j]) && j + 1 < nt) j += 2;
+      else if (version(t, tl[j]) && !lower_word(p, tl[j - 1])) j++;
+      else if (j == i + 1 && isdigit((unsigned char)*p)) j++;
+      else if (lower_word(t, tl[j]) && title_word(s + tb[i], tl[i]) && !known(d, t, tl[j])) j++;
+      else break;
+    }
+    add_item(d, skills, s + tb[i], SPAN(i, j - 1), cat, cat_n, prof);
+    i = j;
+  }
+#undef SPAN
+}
+
 /* ---- proficiency levels ----------------------------------------------------- */
 
 /* Words that rate a skill rather than name one ("intermediate", "Master",
@@ -275,6 +353,7 @@ typedef struct {
   unsigned char *role;
   size_t maxlen;     /* longest line: a line near it was wrapped */
   bool any_colon;
+  bool chips;        /* items run together on rows ("HTML CSS React") */
   /* the current group */
   const char *cat[CW__MAX_CELLS];
   size_t cat_n[CW__MAX_CELLS];
@@ -286,8 +365,41 @@ typedef struct {
   const char *pcat;
   size_t pcat_n;
   json_t *pprof;
+  bool pbullet;      /* a bulleted line is one item */
   int last; /* line that last went into buf, -1 when empty */
 } sk_ctx;
+
+/* Three words or more, no separator, no sentence. */
+static bool chip_row(const char *s, size_t n) {
+  return cw__word_count(s, n) >= 3 && !has_delim(s, n) && !phrase_like(s, n) && s[n - 1] != '.';
+}
+
+/* A connector word: a name ("Algorithms and Data Structures"), not a row. */
+static bool named(const char *s, size_t n) {
+  for (size_t k = 0; k < n;) {
+    while (k < n && s[k] == ' ') k++;
+    size_t b = k;
+    while (k < n && s[k] != ' ') k++;
+    if (k > b && b > 0 && k < n && connector(s + b, k - b)) return true;
+  }
+  return false;
+}
+
+/* Rows of run-together items rather than one item a line: as many lines of
+ * four words or more as half the shorter ones. */
+static bool chippy(const sk_ctx *c) {
+  int many = 0, few = 0;
+  for (int k = 0; k < c->n; k++) {
+    const cw__line *l = &c->l[k];
+    if (c->role[k] != S_ITEMS || l->bullet || l->ncells > 1 || has_delim(l->text, l->len) ||
+        category_colon(l->text, l->len))
+      continue;
+    if (named(l->text, l->len)) continue; /* "Programming and Data Analysis" */
+    if (chip_row(l->text, l->len) && cw__word_count(l->text, l->len) >= 4) many++;
+    else few++;
+  }
+  return many > 0 && many * 2 >= few;
+}
 
 static bool blank(const sk_ctx *c, int k) { return k < 0 || k >= c->n || c->l[k].len == 0; }
 
@@ -354,6 +466,11 @@ static bool is_head(const sk_ctx *c, int k) {
       (blank(c, k - 1) || (!ends_delim(c->l[k - 1].text, c->l[k - 1].len) &&
                            c->l[k - 1].text[c->l[k - 1].len - 1] != '-')))
     return true;
+  /* "Frontend" / "React Vue Svelte" */
+  if (c->chips && starts && j == k + 1 && nx->ncells == 1 && chip_row(nx->text, nx->len) &&
+      cw__word_count(nx->text, nx->len) >= 4 && cw__word_count(l->text, l->len) <= 4 &&
+      cw__word_count(l->text, l->len) < cw__word_count(nx->text, nx->len))
+    return true;
   /* "Frontend" / "- React" / "- Vue" */
   if (nx->bullet && starts) return true;
   /* "Frontend" / blank / a block of two lines or more */
@@ -361,7 +478,9 @@ static bool is_head(const sk_ctx *c, int k) {
 }
 
 static void flush(sk_ctx *c) {
-  if (c->last >= 0 && c->len)
+  if (c->last >= 0 && c->len && c->chips && !c->pbullet && chip_row(c->buf, c->len))
+    add_chips(c->d, c->skills, c->buf, c->len, c->pcat, c->pcat_n, c->pprof);
+  else if (c->last >= 0 && c->len)
     add_list(c->d, c->skills, c->buf, c->len, c->pcat, c->pcat_n, c->pprof);
   json_decref(c->pprof);
   c->pprof = NULL;
@@ -379,6 +498,7 @@ static void gather(sk_ctx *c, int k, const char *s, size_t n, const char *cat, s
     c->pcat = cat;
     c->pcat_n = cat_n;
     c->pprof = json_incref(prof);
+    c->pbullet = c->l[k].bullet;
   }
   if (c->len + n + 2 > c->cap) {
     size_t cap = (c->len + n + 2) * 2;
@@ -484,6 +604,14 @@ void cw__skills_section(cw__doc *d, int from, int to, json_t *skills) {
     if (category_colon(l->text, l->len)) c.any_colon = true;
     c.role[k] = !l->len ? S_BLANK : line_level(l) && !l->bullet ? S_LEVEL : S_ITEMS;
   }
+  /* Group names that a level follows are known before the rows are judged. */
+  for (int k = 0; k < c.n; k++) {
+    int j = next_nonblank(&c, k);
+    if (c.role[k] == S_ITEMS && !c.any_colon && (head_shape(&c.l[k]) || inline_level(&c.l[k])) &&
+        (inline_level(&c.l[k]) || (j >= 0 && c.role[j] == S_LEVEL)))
+      c.role[k] = S_HEAD;
+  }
+  c.chips = !c.any_colon && chippy(&c);
   for (int k = 0; k < c.n; k++)
     if (c.role[k] == S_ITEMS && (c.any_colon ? inline_level(&c.l[k]) : is_head(&c, k)))
       c.role[k] = S_HEAD;

@@ -180,6 +180,9 @@ enum cw__sec cw__heading_kind(const char *s, size_t n, bool strict) {
   for (int i = 0; phrases[i].text; i++)
     if (strcmp(f, phrases[i].text) == 0) return phrases[i].kind;
   if (strict) return SEC_NONE;
+  /* "software tools" ending a wrapped sentence is no heading. */
+  while (n && !isalpha((unsigned char)*s) && (unsigned char)*s < 0x80) s++, n--;
+  if (n && islower((unsigned char)*s)) return SEC_NONE;
   /* Up to four words, no digits, ends in a head noun. */
   int words = 1;
   for (char *p = f; *p; p++) {
