@@ -1157,7 +1157,25 @@ START_TEST(test_lower_case_line_ending_in_head_noun_is_no_heading) {
 }
 END_TEST
 
+START_TEST(test_skill_groups_in_sidebar_without_heading) {
+  /* A sidebar of groups with levels under the contact block and no skills
+   * heading; a single "name / level" pair is not enough. */
+  json_t *d = parse_text("Jane Roe\nContact\njane@example.org\n\nWeb Development\n\nIntermediate\n"
+                         "Eleventy, Hugo\n\nDatabases\n\nExpert\nRethinkDB, Datomic\n\nSummary\n"
+                         "I build web applications and care for their data.\n");
+  ck_assert_uint_eq(count(d, "skills"), 4);
+  ck_assert(has_skill(d, "Datomic") && !has_skill(d, "Web Development") && !has_skill(d, "Expert"));
+  ck_assert_str_eq(skill_field(d, "RethinkDB", "category"), "Databases");
+  json_decref(d);
+  d = parse_text("Jane Roe\nPlatform Lead\nSenior\njane@example.org\n\nSummary\n"
+                 "I build web applications with Go and PostgreSQL.\n");
+  ck_assert(!has_skill(d, "Platform Lead"));
+  json_decref(d);
+}
+END_TEST
+
 static void add_skills_tests(TCase *tc) {
+  tcase_add_test(tc, test_skill_groups_in_sidebar_without_heading);
   tcase_add_test(tc, test_skill_chips_run_together);
   tcase_add_test(tc, test_lower_case_line_ending_in_head_noun_is_no_heading);
   tcase_add_test(tc, test_skill_groups_with_levels_and_languages_group);

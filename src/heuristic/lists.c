@@ -374,6 +374,19 @@ static bool chip_row(const char *s, size_t n) {
   return cw__word_count(s, n) >= 3 && !has_delim(s, n) && !phrase_like(s, n) && s[n - 1] != '.';
 }
 
+/* Words of the line that the dictionary knows on their own ("HTML CSS
+ * Javascript": three). */
+static int known_words(const cw__doc *d, const char *s, size_t n) {
+  int hits = 0;
+  for (size_t k = 0; k < n;) {
+    while (k < n && s[k] == ' ') k++;
+    size_t b = k;
+    while (k < n && s[k] != ' ') k++;
+    if (k > b && known(d, s + b, k - b)) hits++;
+  }
+  return hits;
+}
+
 /* A connector word: a name ("Algorithms and Data Structures"), not a row. */
 static bool named(const char *s, size_t n) {
   for (size_t k = 0; k < n;) {
@@ -395,7 +408,9 @@ static bool chippy(const sk_ctx *c) {
         category_colon(l->text, l->len))
       continue;
     if (named(l->text, l->len)) continue; /* "Programming and Data Analysis" */
-    if (chip_row(l->text, l->len) && cw__word_count(l->text, l->len) >= 4) many++;
+    if (chip_row(l->text, l->len) &&
+        (cw__word_count(l->text, l->len) >= 4 || known_words(c->d, l->text, l->len) >= 2))
+      many++;
     else few++;
   }
   return many > 0 && many * 2 >= few;
@@ -428,6 +443,13 @@ static bool inline_level(const cw__line *l) {
   if (l->ncells == 2 && cw__is_level(l->text + l->cell_b[1], l->cell_e[1] - l->cell_b[1]))
     return !cw__is_level(l->text, l->cell_e[0]);
   return l->ncells == 1 && dash_level(l->text, l->len, &lv, &lvn) > 0;
+}
+
+/* The nearest line above k with text is a level: k is a group's first item. */
+static bool after_level(const sk_ctx *c, int k) {
+  for (int j = k - 1; j >= 0; j--)
+    if (c->l[j].len) return c->role[j] == S_LEVEL;
+  return false;
 }
 
 static int next_nonblank(const sk_ctx *c, int k) {
@@ -467,8 +489,8 @@ static bool is_head(const sk_ctx *c, int k) {
                            c->l[k - 1].text[c->l[k - 1].len - 1] != '-')))
     return true;
   /* "Frontend" / "React Vue Svelte" */
-  if (c->chips && starts && j == k + 1 && nx->ncells == 1 && chip_row(nx->text, nx->len) &&
-      cw__word_count(nx->text, nx->len) >= 4 && cw__word_count(l->text, l->len) <= 4 &&
+  if (c->chips && starts && nx->ncells == 1 && chip_row(nx->text, nx->len) &&
+      cw__word_count(l->text, l->len) <= 4 &&
       cw__word_count(l->text, l->len) < cw__word_count(nx->text, nx->len))
     return true;
   /* "Frontend" / "- React" / "- Vue" */
@@ -611,6 +633,13 @@ void cw__skills_section(cw__doc *d, int from, int to, json_t *skills) {
         (inline_level(&c.l[k]) || (j >= 0 && c.role[j] == S_LEVEL)))
       c.role[k] = S_HEAD;
   }
+  /* A group name wrapped over two lines ("IT Business Case" / "Development"
+   * / "7 years"): the first line goes with it. */
+  for (int k = 0; k + 1 < c.n; k++)
+    if (c.role[k] == S_ITEMS && c.role[k + 1] == S_HEAD && !c.any_colon && head_shape(&c.l[k]) &&
+        c.l[k].ncells == 1 && c.l[k + 1].ncells == 1 && (k == 0 || blank(&c, k - 1)) &&
+        !inline_level(&c.l[k + 1]) && !after_level(&c, k))
+      c.role[k] = S_HEAD;
   c.chips = !c.any_colon && chippy(&c);
   for (int k = 0; k < c.n; k++)
     if (c.role[k] == S_ITEMS && (c.any_colon ? inline_level(&c.l[k]) : is_head(&c, k)))

@@ -273,6 +273,40 @@ static bool skills_group(const cw__doc *d, int i, int cell, enum cw__sec k, enum
   return next && !spoken_language(next);
 }
 
+/* Line i looks like a skill group's name with its level on the next line
+ * ("Web Development" / "Intermediate"): short, no digits or contacts. */
+static int group_with_level(const cw__doc *d, int i) {
+  const cw__line *l = &d->lines[i];
+  if (l->bullet || l->ncells != 1 || !l->len || l->len > 60 || cw__word_count(l->text, l->len) > 6 ||
+      cw__is_level(l->text, l->len))
+    return -1;
+  for (size_t k = 0; k < l->len; k++)
+    if (isdigit((unsigned char)l->text[k]) || strchr("@:,|/.", l->text[k])) return -1;
+  for (int j = i + 1, blanks = 0; j < d->nlines && blanks <= 1; j++) {
+    const cw__line *n = &d->lines[j];
+    if (!n->len) {
+      blanks++;
+      continue;
+    }
+    return n->ncells == 1 && cw__is_level(n->text, n->len) ? j : -1;
+  }
+  return -1;
+}
+
+/* Skill groups with levels in a sidebar, under no skills heading ("Web
+ * Development" / "Intermediate" / "HTML CSS", then "Databases" / "Expert"
+ * / ...): two such groups within a few lines open a skills section at the
+ * first one. */
+static bool unheaded_skills(const cw__doc *d, int i) {
+  int lvl = group_with_level(d, i);
+  if (lvl < 0) return false;
+  for (int j = lvl + 2; j < d->nlines && j < lvl + 16; j++) {
+    if (d->lines[j].heading != SEC_NONE) return false;
+    if (group_with_level(d, j) >= 0) return true;
+  }
+  return false;
+}
+
 /* "Skills: Python, Go" or "Languages: English, German" as one line: a
  * heading with its content.  "Languages:" inside a skills section is a
  * category of programming languages, not a heading. */
@@ -377,6 +411,14 @@ void cw__mark_headings(cw__doc *d) {
     if (k != SEC_NONE && (cur == SEC_WORK || cur == SEC_EDUCATION) && org_not_heading(l))
       k = SEC_NONE;
     if (k != SEC_NONE && skills_group(d, i, 1, k, cur)) k = SEC_NONE;
+    if ((cur == SEC_NONE || cur == SEC_CONTACT) && (k == SEC_NONE || k == SEC_LANGUAGES) &&
+        unheaded_skills(d, i)) {
+      l->heading = cur = SEC_SKILLS;
+      l->inline_content = true; /* the line names the first group */
+      seen = true;
+      resume = SEC_NONE;
+      continue;
+    }
     int letters;
     if (k == SEC_NONE && seen && caps_style && l->len <= 40 && all_caps(l->text, l->len, &letters) &&
         letters >= 4 && cw__word_count(l->text, l->len) <= 4 && (i == 0 || !d->lines[i - 1].len) &&
