@@ -1174,7 +1174,35 @@ START_TEST(test_skill_groups_in_sidebar_without_heading) {
 }
 END_TEST
 
+START_TEST(test_skill_chips_in_cells) {
+  /* Chips whose gaps the extractor kept (TAB or three spaces): the cells
+   * are the items, the line above them names the group. */
+  json_t *d = parse_text("SKILLS\nWeb Development\nHTML\tCSS\tJavaScript\n\nLanguages\n"
+                         "Perl\tJava\t68000 Assembly\nVBA\n\nEditors\n\nVim\tEmacs\n\nEDUCATION\n");
+  ck_assert_uint_eq(count(d, "skills"), 9);
+  ck_assert(has_skill(d, "68000 Assembly") && has_skill(d, "VBA") && has_skill(d, "Emacs"));
+  ck_assert(!has_skill(d, "Web Development") && !has_skill(d, "Languages") && !has_skill(d, "Editors"));
+  ck_assert_str_eq(skill_field(d, "Vim", "category"), "Editors");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_skill_items_with_slashes_icons_and_known_rows) {
+  /* "RFI / RFP processes" is three words, "Algorithms and Data Structures"
+   * four: items.  An icon-font glyph (private use area) alone is no skill.
+   * A row of words the dictionary knows one by one is split. */
+  json_t *d = parse_text("Skills\nMethods\n\nRFI / RFP processes\nAlgorithms and Data Structures\n"
+                         "\xee\x98\x85\nPython R NumPy\nCode review\n");
+  ck_assert_uint_eq(count(d, "skills"), 6);
+  ck_assert(has_skill(d, "RFI / RFP processes") && has_skill(d, "Algorithms and Data Structures"));
+  ck_assert(has_skill(d, "NumPy") && has_skill(d, "R") && has_skill(d, "Code review"));
+  json_decref(d);
+}
+END_TEST
+
 static void add_skills_tests(TCase *tc) {
+  tcase_add_test(tc, test_skill_items_with_slashes_icons_and_known_rows);
+  tcase_add_test(tc, test_skill_chips_in_cells);
   tcase_add_test(tc, test_skill_groups_in_sidebar_without_heading);
   tcase_add_test(tc, test_skill_chips_run_together);
   tcase_add_test(tc, test_lower_case_line_ending_in_head_noun_is_no_heading);

@@ -67,14 +67,41 @@ static bool phrase_like(const char *s, size_t n) {
   return false;
 }
 
+/* Words with a letter or digit: "RFI / RFP processes" has three. */
+static int name_words(const char *s, size_t n) {
+  int words = 0;
+  for (size_t k = 0; k < n;) {
+    while (k < n && s[k] == ' ') k++;
+    bool alnum = false;
+    while (k < n && s[k] != ' ') alnum |= isalnum((unsigned char)s[k++]) || (unsigned char)s[k - 1] >= 0x80;
+    words += alnum;
+  }
+  return words;
+}
+
+/* Some letter or digit outside the private-use area (U+E000-U+F8FF, icon
+ * fonts print their glyphs there): a lone icon is no skill. */
+static bool named_by_letters(const char *s, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    unsigned char c = (unsigned char)s[k];
+    if (isalnum(c)) return true;
+    if (c == 0xEE || (c == 0xEF && k + 1 < n && (unsigned char)s[k + 1] <= 0xA3)) {
+      k += 2;
+      continue;
+    }
+    if (c >= 0xC3) return true;
+  }
+  return false;
+}
+
 static void add_item(cw__doc *d, json_t *skills, const char *s, size_t n, const char *cat,
                      size_t cat_n, json_t *cat_prof) {
   if (json_array_size(skills) >= CW__MAX_SKILLS || ++d->skill_items > CW__MAX_SKILL_ITEMS) return;
   cw__trim(&s, &n);
   while (n && s[n - 1] == '.') n--;
   if (n > 3 && strncasecmp(s, "and ", 4) == 0) s += 4, n -= 4;
-  if (!n) return;
-  if (n > 60 || cw__word_count(s, n) > 3 || phrase_like(s, n)) {
+  if (!n || !named_by_letters(s, n)) return;
+  if (n > 60 || name_words(s, n) > 4 || phrase_like(s, n)) {
     /* A phrase ("Proficient in Python and SQL"): the dictionary's skills in it. */
     char *tmp = strndup(s, n);
     if (tmp) cw_skills_scan(d->h->skills, tmp, n, scan_cb, skills);
@@ -483,8 +510,10 @@ static bool is_head(const sk_ctx *c, int k) {
   if (c->role[j] == S_LEVEL) return true;
   bool starts = blank(c, k - 1) || c->role[k - 1] == S_LEVEL;
   const cw__line *nx = &c->l[j];
-  /* "Databases" / "PostgreSQL, MySQL" */
-  if (l->ncells == 1 && has_delim(nx->text, nx->len) && !category_colon(nx->text, nx->len) &&
+  /* "Databases" / "PostgreSQL, MySQL" (or the items in cells of a row) */
+  bool listy = has_delim(nx->text, nx->len) ||
+               ((j == k + 1 || starts) && nx->ncells > 1 && !inline_level(nx));
+  if (l->ncells == 1 && listy && !category_colon(nx->text, nx->len) &&
       (blank(c, k - 1) || (!ends_delim(c->l[k - 1].text, c->l[k - 1].len) &&
                            c->l[k - 1].text[c->l[k - 1].len - 1] != '-')))
     return true;
@@ -500,7 +529,8 @@ static bool is_head(const sk_ctx *c, int k) {
 }
 
 static void flush(sk_ctx *c) {
-  if (c->last >= 0 && c->len && c->chips && !c->pbullet && chip_row(c->buf, c->len))
+  if (c->last >= 0 && c->len && !c->pbullet && chip_row(c->buf, c->len) &&
+      (c->chips || known_words(c->d, c->buf, c->len) >= 2))
     add_chips(c->d, c->skills, c->buf, c->len, c->pcat, c->pcat_n, c->pprof);
   else if (c->last >= 0 && c->len)
     add_list(c->d, c->skills, c->buf, c->len, c->pcat, c->pcat_n, c->pprof);
