@@ -1131,8 +1131,10 @@ START_TEST(test_skill_chips_run_together) {
    * names, versions and "Capitalised lower-case" names together; items one
    * a line elsewhere stay whole. */
   json_t *d = parse_text("Skills\nFrontend\nReact React Native Vue Data visualization\n\n"
-                         "Standards\nWCAG 2.1 ARIA 68000 Assembly\n");
-  ck_assert_uint_eq(count(d, "skills"), 7);
+                         "Standards\nWCAG 2.1 ARIA 68000 Assembly\n\n"
+                         "Practice\nGovernance Security Modeling Microsoft Office Jira\n");
+  ck_assert_uint_eq(count(d, "skills"), 11);
+  ck_assert(has_skill(d, "Security Modeling") && has_skill(d, "Microsoft Office"));
   ck_assert(has_skill(d, "React Native") && has_skill(d, "Data visualization"));
   ck_assert(has_skill(d, "WCAG 2.1") && has_skill(d, "68000 Assembly") && has_skill(d, "ARIA"));
   ck_assert_str_eq(skill_field(d, "Vue", "category"), "Frontend");

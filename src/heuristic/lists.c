@@ -232,6 +232,21 @@ static bool connector(const char *s, size_t n) {
   return false;
 }
 
+/* Nouns that end a skill's name rather than name one alone ("Security
+ * Modeling", "Microsoft Office", "PanLex API"): the word before goes with
+ * them. */
+static bool head_noun(const char *s, size_t n) {
+  static const char *const w[] = {"architecture", "modeling", "modelling", "processes", "review",
+                                  "policy", "management", "analysis", "engineering", "design",
+                                  "testing", "tools", "office", "server", "administration",
+                                  "planning", "sourcing", "services", "systems", "strategy",
+                                  "integration", "automation", "operations", "writing", "api",
+                                  "apis", "framework", NULL};
+  for (int k = 0; w[k]; k++)
+    if (strlen(w[k]) == n && strncasecmp(w[k], s, n) == 0) return true;
+  return false;
+}
+
 static bool known(const cw__doc *d, const char *s, size_t n) {
   const char *canon, *cat;
   return d->h->skills && cw_skills_lookup(d->h->skills, s, n, &canon, &cat);
@@ -263,6 +278,8 @@ static void add_chips(cw__doc *d, json_t *skills, const char *s, size_t n, const
       else if (version(t, tl[j]) && !lower_word(p, tl[j - 1])) j++;
       else if (j == i + 1 && isdigit((unsigned char)*p)) j++;
       else if (lower_word(t, tl[j]) && title_word(s + tb[i], tl[i]) && !known(d, t, tl[j])) j++;
+      else if (j == i + 1 && head_noun(t, tl[j]) && !head_noun(p, tl[i]) && isupper((unsigned char)*p))
+        j++;
       else break;
     }
     add_item(d, skills, s + tb[i], SPAN(i, j - 1), cat, cat_n, prof);
