@@ -1202,7 +1202,29 @@ START_TEST(test_skill_items_with_slashes_icons_and_known_rows) {
 }
 END_TEST
 
+START_TEST(test_sidebar_skill_groups_inside_work_section) {
+  /* A sidebar's groups printed after a page's main column, in the middle of
+   * the work section: they are skills, and the work section goes on after
+   * them. */
+  json_t *d = parse_text("Experience\nAcme Corp\nEngineer\n2019 - 2021\nBuilt things.\n\n"
+                         "Frontend\n\nIntermediate\nVue, Svelte\n\nBackend\n\nExpert\n"
+                         "Elixir, Phoenix\n\nGlobex Inc\nAnalyst\n2015 - 2018\nDid analysis.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.1.company", "Globex Inc");
+  ck_assert_uint_eq(count(d, "skills"), 4);
+  ck_assert_str_eq(skill_field(d, "Phoenix", "category"), "Backend");
+  json_decref(d);
+  /* Employers above a seniority are entries, not skill groups. */
+  d = parse_text("Experience\nAcme Corp\n\nSenior\n2019 - 2021\nBuilt things.\n\nGlobex Inc\n\n"
+                 "Junior\n2015 - 2018\nDid analysis.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ck_assert_uint_eq(count(d, "skills"), 0);
+  json_decref(d);
+}
+END_TEST
+
 static void add_skills_tests(TCase *tc) {
+  tcase_add_test(tc, test_sidebar_skill_groups_inside_work_section);
   tcase_add_test(tc, test_skill_items_with_slashes_icons_and_known_rows);
   tcase_add_test(tc, test_skill_chips_in_cells);
   tcase_add_test(tc, test_skill_groups_in_sidebar_without_heading);

@@ -293,16 +293,42 @@ static int group_with_level(const cw__doc *d, int i) {
   return -1;
 }
 
+static bool named_entry(cw__doc *d, int i) {
+  const cw__line *l = &d->lines[i];
+  return cw__score_words(l->text, l->len, W_TITLE) || cw__score_words(l->text, l->len, W_COMPANY) ||
+         cw__score_words(l->text, l->len, W_INST);
+}
+
+/* The line after a run of sidebar groups starting at i ("name / level /
+ * rows", blank lines between; a name may wrap onto a second line). */
+static int groups_end(const cw__doc *d, int i) {
+  int j = i;
+  while (j < d->nlines) {
+    int lvl = group_with_level(d, j);
+    if (lvl < 0 && j + 1 < d->nlines && d->lines[j + 1].len) lvl = group_with_level(d, j + 1);
+    if (lvl < 0) return j;
+    int k = lvl + 1;
+    while (k < d->nlines && d->lines[k].len) k++;
+    while (k < d->nlines && !d->lines[k].len) k++;
+    j = k;
+  }
+  return j;
+}
+
 /* Skill groups with levels in a sidebar, under no skills heading ("Web
  * Development" / "Intermediate" / "HTML CSS", then "Databases" / "Expert"
  * / ...): two such groups within a few lines open a skills section at the
  * first one. */
-static bool unheaded_skills(const cw__doc *d, int i) {
+static bool unheaded_skills(cw__doc *d, int i, enum cw__sec cur) {
   int lvl = group_with_level(d, i);
   if (lvl < 0) return false;
+  /* Inside another section (the sidebar printed after a page's main
+   * column) the names must not read as roles or employers. */
+  bool strict = cur != SEC_NONE && cur != SEC_CONTACT;
+  if (strict && named_entry(d, i)) return false;
   for (int j = lvl + 2; j < d->nlines && j < lvl + 16; j++) {
     if (d->lines[j].heading != SEC_NONE) return false;
-    if (group_with_level(d, j) >= 0) return true;
+    if (group_with_level(d, j) >= 0) return !strict || !named_entry(d, j);
   }
   return false;
 }
@@ -381,7 +407,8 @@ static bool org_not_heading(const cw__line *l) {
 
 void cw__mark_headings(cw__doc *d) {
   bool seen = false, caps_style = false;
-  enum cw__sec cur = SEC_NONE, resume = SEC_NONE;
+  enum cw__sec cur = SEC_NONE, resume = SEC_NONE, back = SEC_NONE;
+  int back_at = -1; /* where the section interrupted by sidebar groups resumes */
   /* Unknown ALL-CAPS lines count as headings only in documents whose known
    * headings are ALL-CAPS too ("EXPERIENCE"); elsewhere "BS" or "NVIDIA" on
    * a line of its own is content. */
@@ -411,8 +438,18 @@ void cw__mark_headings(cw__doc *d) {
     if (k != SEC_NONE && (cur == SEC_WORK || cur == SEC_EDUCATION) && org_not_heading(l))
       k = SEC_NONE;
     if (k != SEC_NONE && skills_group(d, i, 1, k, cur)) k = SEC_NONE;
-    if ((cur == SEC_NONE || cur == SEC_CONTACT) && (k == SEC_NONE || k == SEC_LANGUAGES) &&
-        unheaded_skills(d, i)) {
+    if (i == back_at && k == SEC_NONE) {
+      /* The section the sidebar's groups interrupted goes on. */
+      l->heading = cur = back;
+      l->inline_content = true;
+      resume = SEC_NONE;
+      continue;
+    }
+    if (cur != SEC_SKILLS && (k == SEC_NONE || k == SEC_LANGUAGES) && unheaded_skills(d, i, cur)) {
+      if (cur != SEC_NONE && cur != SEC_CONTACT) {
+        back = cur;
+        back_at = groups_end(d, i);
+      }
       l->heading = cur = SEC_SKILLS;
       l->inline_content = true; /* the line names the first group */
       seen = true;
