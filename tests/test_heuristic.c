@@ -1036,6 +1036,207 @@ START_TEST(test_lower_case_role_and_bracketed_commas) {
 }
 END_TEST
 
+/* ---- skills sections: groups, levels and wrapped lists ---- */
+
+static bool has_skill(json_t *doc, const char *name) {
+  size_t i;
+  json_t *s;
+  json_array_foreach(json_object_get(doc, "skills"), i, s)
+    if (strcmp(json_string_value(json_object_get(s, "name")), name) == 0) return true;
+  return false;
+}
+
+static const char *skill_field(json_t *doc, const char *name, const char *field) {
+  size_t i;
+  json_t *s;
+  json_array_foreach(json_object_get(doc, "skills"), i, s)
+    if (strcmp(json_string_value(json_object_get(s, "name")), name) == 0)
+      return json_string_value(json_object_get(s, field));
+  return NULL;
+}
+
+START_TEST(test_skill_groups_with_levels_and_languages_group) {
+  /* Group name, level, items; a group called "Languages" holds programming
+   * languages and does not end the section; the spoken "Languages" does. */
+  json_t *d = parse_text("Skills\nWeb Development\nvarious\nHTML, CSS\n\nLanguages\n"
+                         "intermediate\nPython, Go, Haskell\n\nData\n7 years\nETL, dbt\n\n"
+                         "Languages\nEnglish, German\n");
+  ck_assert_uint_eq(count(d, "skills"), 7);
+  ck_assert(has_skill(d, "Haskell") && has_skill(d, "dbt"));
+  ck_assert(!has_skill(d, "various") && !has_skill(d, "Web Development") && !has_skill(d, "Data"));
+  ck_assert_str_eq(skill_field(d, "Go", "category"), "Languages");
+  ck_assert_str_eq(skill_field(d, "Go", "proficiency_level"), "intermediate");
+  ck_assert_str_eq(skill_field(d, "ETL", "proficiency_level"), "7 years");
+  ck_assert_uint_eq(count(d, "languages"), 2);
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_skill_groups_in_grid_rows_and_dash_levels) {
+  /* The heading on the row of the first group, the level in the next cell;
+   * "Name — level" on one line. */
+  json_t *d = parse_text("Skills   Web Development   various\nHTML   CSS   Sass\n\n"
+                         "Languages   junior\nPython   OCaml\n\nTools — Master\nVim, tmux\n");
+  ck_assert_uint_eq(count(d, "skills"), 7);
+  ck_assert(has_skill(d, "OCaml") && has_skill(d, "tmux") && has_skill(d, "Sass"));
+  ck_assert_str_eq(skill_field(d, "OCaml", "category"), "Languages");
+  ck_assert_str_eq(skill_field(d, "Vim", "category"), "Tools");
+  ck_assert_str_eq(skill_field(d, "Vim", "proficiency_level"), "Master");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_skill_lists_wrapped_in_a_narrow_column) {
+  /* Items cut by the column edge ("Business" / "Intelligence", "pg-" /
+   * "promise"), group names between the lists without blank lines. */
+  json_t *d = parse_text("TECHNICAL SKILLS\nAnalytics\nData modeling, Business\n"
+                         "Intelligence, Reporting,\nForecasting, pg-\npromise\nFrontend\n"
+                         "React, Vue\n\nEDUCATION\nBSc Physics, Some University\n2010 - 2014\n");
+  ck_assert_uint_eq(count(d, "skills"), 7);
+  ck_assert(has_skill(d, "Business Intelligence") && has_skill(d, "pg-promise"));
+  ck_assert(has_skill(d, "Forecasting") && has_skill(d, "Vue"));
+  ck_assert(!has_skill(d, "Analytics") && !has_skill(d, "Frontend"));
+  ck_assert_str_eq(skill_field(d, "React", "category"), "Frontend");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_skill_items_one_per_line_and_caps_acronyms) {
+  /* Group names above bulleted or blank-separated blocks; "HTML" alone on
+   * a line in an ALL-CAPS document is a skill, not an unknown heading. */
+  json_t *d = parse_text("EXPERIENCE\nEngineer, Acme Corp\n2019 - 2021\n\nSKILLS\n\nHTML\nCSS\n\n"
+                         "Frontend\n\n- React\n- Vue\n\nBackend\n\nRust\nActix\n\nINTERESTS\n\nChess\n");
+  ck_assert_uint_eq(count(d, "skills"), 6);
+  ck_assert(has_skill(d, "HTML") && has_skill(d, "Actix") && has_skill(d, "Vue"));
+  ck_assert(!has_skill(d, "Frontend") && !has_skill(d, "Backend") && !has_skill(d, "Chess"));
+  ck_assert_str_eq(skill_field(d, "Actix", "category"), "Backend");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_skill_levels_vocabulary) {
+  /* Levels in several languages, years, scores and rating glyphs are no skills. */
+  json_t *d = parse_text("Kenntnisse\nProgrammierung\nsehr gut\nJava, Kotlin\n\nDatenbanken\n"
+                         "80%\nPostgreSQL\n\nCloud\n\xe2\x98\x85\xe2\x98\x85\xe2\x98\x85\xe2\x98\x86\n"
+                         "Terraform\n\nOps\n15+ years\nAnsible\n");
+  ck_assert_uint_eq(count(d, "skills"), 5);
+  ck_assert(has_skill(d, "Kotlin") && has_skill(d, "Terraform") && has_skill(d, "Ansible"));
+  ck_assert_str_eq(skill_field(d, "Java", "proficiency_level"), "sehr gut");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_skill_chips_run_together) {
+  /* Chips whose gaps came out as single spaces: split, keeping dictionary
+   * names, versions and "Capitalised lower-case" names together; items one
+   * a line elsewhere stay whole. */
+  json_t *d = parse_text("Skills\nFrontend\nReact React Native Vue Data visualization\n\n"
+                         "Standards\nWCAG 2.1 ARIA 68000 Assembly\n\n"
+                         "Practice\nGovernance Security Modeling Microsoft Office Jira\n");
+  ck_assert_uint_eq(count(d, "skills"), 11);
+  ck_assert(has_skill(d, "Security Modeling") && has_skill(d, "Microsoft Office"));
+  ck_assert(has_skill(d, "React Native") && has_skill(d, "Data visualization"));
+  ck_assert(has_skill(d, "WCAG 2.1") && has_skill(d, "68000 Assembly") && has_skill(d, "ARIA"));
+  ck_assert_str_eq(skill_field(d, "Vue", "category"), "Frontend");
+  json_decref(d);
+  d = parse_text("Skills\nMethods\n\nRidge regression\nBayesian parameter recovery\nCross-validation\n"
+                 "Mixed effects models\n");
+  ck_assert_uint_eq(count(d, "skills"), 4);
+  ck_assert(has_skill(d, "Bayesian parameter recovery") && has_skill(d, "Mixed effects models"));
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_lower_case_line_ending_in_head_noun_is_no_heading) {
+  /* "software tools" ends a wrapped sentence: the work section goes on. */
+  json_t *d = parse_text("WORK EXPERIENCE\nDirector at Foo Inc\nJAN 2001 - FEB 2003\n"
+                         "Cut costs by focusing on training, and\nsoftware tools\n\n"
+                         "Database Administrator at Bar Systems\nJUN 1992 - FEB 1994\n"
+                         "Responsible for operations.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ck_assert(!has_skill(d, "Database"));
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_skill_groups_in_sidebar_without_heading) {
+  /* A sidebar of groups with levels under the contact block and no skills
+   * heading; a single "name / level" pair is not enough. */
+  json_t *d = parse_text("Jane Roe\nContact\njane@example.org\n\nWeb Development\n\nIntermediate\n"
+                         "Eleventy, Hugo\n\nDatabases\n\nExpert\nRethinkDB, Datomic\n\nSummary\n"
+                         "I build web applications and care for their data.\n");
+  ck_assert_uint_eq(count(d, "skills"), 4);
+  ck_assert(has_skill(d, "Datomic") && !has_skill(d, "Web Development") && !has_skill(d, "Expert"));
+  ck_assert_str_eq(skill_field(d, "RethinkDB", "category"), "Databases");
+  json_decref(d);
+  d = parse_text("Jane Roe\nPlatform Lead\nSenior\njane@example.org\n\nSummary\n"
+                 "I build web applications with Go and PostgreSQL.\n");
+  ck_assert(!has_skill(d, "Platform Lead"));
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_skill_chips_in_cells) {
+  /* Chips whose gaps the extractor kept (TAB or three spaces): the cells
+   * are the items, the line above them names the group. */
+  json_t *d = parse_text("SKILLS\nWeb Development\nHTML\tCSS\tJavaScript\n\nLanguages\n"
+                         "Perl\tJava\t68000 Assembly\nVBA\n\nEditors\n\nVim\tEmacs\n\nEDUCATION\n");
+  ck_assert_uint_eq(count(d, "skills"), 9);
+  ck_assert(has_skill(d, "68000 Assembly") && has_skill(d, "VBA") && has_skill(d, "Emacs"));
+  ck_assert(!has_skill(d, "Web Development") && !has_skill(d, "Languages") && !has_skill(d, "Editors"));
+  ck_assert_str_eq(skill_field(d, "Vim", "category"), "Editors");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_skill_items_with_slashes_icons_and_known_rows) {
+  /* "RFI / RFP processes" is three words, "Algorithms and Data Structures"
+   * four: items.  An icon-font glyph (private use area) alone is no skill.
+   * A row of words the dictionary knows one by one is split. */
+  json_t *d = parse_text("Skills\nMethods\n\nRFI / RFP processes\nAlgorithms and Data Structures\n"
+                         "\xee\x98\x85\nPython R NumPy\nCode review\n");
+  ck_assert_uint_eq(count(d, "skills"), 6);
+  ck_assert(has_skill(d, "RFI / RFP processes") && has_skill(d, "Algorithms and Data Structures"));
+  ck_assert(has_skill(d, "NumPy") && has_skill(d, "R") && has_skill(d, "Code review"));
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_sidebar_skill_groups_inside_work_section) {
+  /* A sidebar's groups printed after a page's main column, in the middle of
+   * the work section: they are skills, and the work section goes on after
+   * them. */
+  json_t *d = parse_text("Experience\nAcme Corp\nEngineer\n2019 - 2021\nBuilt things.\n\n"
+                         "Frontend\n\nIntermediate\nVue, Svelte\n\nBackend\n\nExpert\n"
+                         "Elixir, Phoenix\n\nGlobex Inc\nAnalyst\n2015 - 2018\nDid analysis.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.1.company", "Globex Inc");
+  ck_assert_uint_eq(count(d, "skills"), 4);
+  ck_assert_str_eq(skill_field(d, "Phoenix", "category"), "Backend");
+  json_decref(d);
+  /* Employers above a seniority are entries, not skill groups. */
+  d = parse_text("Experience\nAcme Corp\n\nSenior\n2019 - 2021\nBuilt things.\n\nGlobex Inc\n\n"
+                 "Junior\n2015 - 2018\nDid analysis.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ck_assert_uint_eq(count(d, "skills"), 0);
+  json_decref(d);
+}
+END_TEST
+
+static void add_skills_tests(TCase *tc) {
+  tcase_add_test(tc, test_sidebar_skill_groups_inside_work_section);
+  tcase_add_test(tc, test_skill_items_with_slashes_icons_and_known_rows);
+  tcase_add_test(tc, test_skill_chips_in_cells);
+  tcase_add_test(tc, test_skill_groups_in_sidebar_without_heading);
+  tcase_add_test(tc, test_skill_chips_run_together);
+  tcase_add_test(tc, test_lower_case_line_ending_in_head_noun_is_no_heading);
+  tcase_add_test(tc, test_skill_groups_with_levels_and_languages_group);
+  tcase_add_test(tc, test_skill_groups_in_grid_rows_and_dash_levels);
+  tcase_add_test(tc, test_skill_lists_wrapped_in_a_narrow_column);
+  tcase_add_test(tc, test_skill_items_one_per_line_and_caps_acronyms);
+  tcase_add_test(tc, test_skill_levels_vocabulary);
+}
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1086,6 +1287,7 @@ int main(void) {
   tcase_add_test(tc, test_dot_separators_and_degree_at_school);
   tcase_add_test(tc, test_link_lines_and_comma_bullets);
   tcase_add_test(tc, test_name_over_two_lines);
+  add_skills_tests(tc);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "lines.h"
+#include "lists.h"
 #include "sections.h"
 #include "words.h"
 
@@ -179,6 +180,9 @@ enum cw__sec cw__heading_kind(const char *s, size_t n, bool strict) {
   for (int i = 0; phrases[i].text; i++)
     if (strcmp(f, phrases[i].text) == 0) return phrases[i].kind;
   if (strict) return SEC_NONE;
+  /* "software tools" ending a wrapped sentence is no heading. */
+  while (n && !isalpha((unsigned char)*s) && (unsigned char)*s < 0x80) s++, n--;
+  if (n && islower((unsigned char)*s)) return SEC_NONE;
   /* Up to four words, no digits, ends in a head noun. */
   int words = 1;
   for (char *p = f; *p; p++) {
@@ -241,6 +245,94 @@ static bool spoken_language(const char *s) {
   return false;
 }
 
+/* The first words of what follows line i (the rest of its row from cell
+ * `cell` on, then the next lines), skipping blank lines and proficiency
+ * levels ("various", "7 years"): NULL when nothing follows within a few. */
+static const char *content_after(const cw__doc *d, int i, int cell) {
+  const cw__line *l = &d->lines[i];
+  for (int c = cell; c < l->ncells; c++)
+    if (!cw__is_level(l->text + l->cell_b[c], l->cell_e[c] - l->cell_b[c])) return l->text + l->cell_b[c];
+  for (int j = i + 1, seen = 0; j < d->nlines && seen < 3; j++) {
+    const cw__line *n = &d->lines[j];
+    if (!n->len) continue;
+    seen++;
+    if (!cw__is_level(n->text, n->len)) return n->text;
+  }
+  return NULL;
+}
+
+/* Inside a skills section a heading of the same kind ("Additional Skills",
+ * "Tools") names a group of skills, and so does "Languages" or
+ * "Programming Languages" unless spoken languages follow it ("English,
+ * German" rather than "Python, Go"). */
+static bool skills_group(const cw__doc *d, int i, int cell, enum cw__sec k, enum cw__sec cur) {
+  if (cur != SEC_SKILLS) return false;
+  if (k == SEC_SKILLS) return true;
+  if (k != SEC_LANGUAGES) return false;
+  const char *next = content_after(d, i, cell);
+  return next && !spoken_language(next);
+}
+
+/* Line i looks like a skill group's name with its level on the next line
+ * ("Web Development" / "Intermediate"): short, no digits or contacts. */
+static int group_with_level(const cw__doc *d, int i) {
+  const cw__line *l = &d->lines[i];
+  if (l->bullet || l->ncells != 1 || !l->len || l->len > 60 || cw__word_count(l->text, l->len) > 6 ||
+      cw__is_level(l->text, l->len))
+    return -1;
+  for (size_t k = 0; k < l->len; k++)
+    if (isdigit((unsigned char)l->text[k]) || strchr("@:,|/.", l->text[k])) return -1;
+  for (int j = i + 1, blanks = 0; j < d->nlines && blanks <= 1; j++) {
+    const cw__line *n = &d->lines[j];
+    if (!n->len) {
+      blanks++;
+      continue;
+    }
+    return n->ncells == 1 && cw__is_level(n->text, n->len) ? j : -1;
+  }
+  return -1;
+}
+
+static bool named_entry(cw__doc *d, int i) {
+  const cw__line *l = &d->lines[i];
+  return cw__score_words(l->text, l->len, W_TITLE) || cw__score_words(l->text, l->len, W_COMPANY) ||
+         cw__score_words(l->text, l->len, W_INST);
+}
+
+/* The line after a run of sidebar groups starting at i ("name / level /
+ * rows", blank lines between; a name may wrap onto a second line). */
+static int groups_end(const cw__doc *d, int i) {
+  int j = i;
+  while (j < d->nlines) {
+    int lvl = group_with_level(d, j);
+    if (lvl < 0 && j + 1 < d->nlines && d->lines[j + 1].len) lvl = group_with_level(d, j + 1);
+    if (lvl < 0) return j;
+    int k = lvl + 1;
+    while (k < d->nlines && d->lines[k].len) k++;
+    while (k < d->nlines && !d->lines[k].len) k++;
+    j = k;
+  }
+  return j;
+}
+
+/* Skill groups with levels in a sidebar, under no skills heading ("Web
+ * Development" / "Intermediate" / "HTML CSS", then "Databases" / "Expert"
+ * / ...): two such groups within a few lines open a skills section at the
+ * first one. */
+static bool unheaded_skills(cw__doc *d, int i, enum cw__sec cur) {
+  int lvl = group_with_level(d, i);
+  if (lvl < 0) return false;
+  /* Inside another section (the sidebar printed after a page's main
+   * column) the names must not read as roles or employers. */
+  bool strict = cur != SEC_NONE && cur != SEC_CONTACT;
+  if (strict && named_entry(d, i)) return false;
+  for (int j = lvl + 2; j < d->nlines && j < lvl + 16; j++) {
+    if (d->lines[j].heading != SEC_NONE) return false;
+    if (group_with_level(d, j) >= 0) return !strict || !named_entry(d, j);
+  }
+  return false;
+}
+
 /* "Skills: Python, Go" or "Languages: English, German" as one line: a
  * heading with its content.  "Languages:" inside a skills section is a
  * category of programming languages, not a heading. */
@@ -268,10 +360,11 @@ static bool inline_heading(cw__doc *d, cw__line *l, enum cw__sec cur) {
  * grid whose first column names the section, printed on the section's first
  * row).  The line becomes the heading and keeps the row's other cells as
  * its content. */
-static bool grid_heading(cw__line *l) {
+static bool grid_heading(cw__doc *d, int i, enum cw__sec cur) {
+  cw__line *l = &d->lines[i];
   size_t n = l->cell_e[0] - l->cell_b[0];
   enum cw__sec k = cw__heading_kind(l->text + l->cell_b[0], n, true);
-  if (k == SEC_NONE || k == SEC_CONTACT) return false;
+  if (k == SEC_NONE || k == SEC_CONTACT || skills_group(d, i, 1, k, cur)) return false;
   l->heading = k;
   l->inline_content = true;
   size_t skip = l->cell_b[1];
@@ -291,6 +384,15 @@ static bool repeated(const cw__doc *d, int i) {
   return false;
 }
 
+/* "HTML" or "SQL SERVER" on a line of its own in a skills list is a skill,
+ * not the heading of an unknown section: a dictionary skill, or one short
+ * word (unknown headings are longer: "VOLUNTEERING", "OTHER WORK"). */
+static bool caps_skill(const cw__doc *d, const cw__line *l, int letters) {
+  const char *canon, *cat;
+  if (d->h->skills && cw_skills_lookup(d->h->skills, l->text, l->len, &canon, &cat)) return true;
+  return letters < 6 && cw__word_count(l->text, l->len) == 1;
+}
+
 /* "Teravision Technologies" inside a work section names an employer, not a
  * section: a heading found only by its last word, when that word is also an
  * organisation word. */
@@ -305,7 +407,8 @@ static bool org_not_heading(const cw__line *l) {
 
 void cw__mark_headings(cw__doc *d) {
   bool seen = false, caps_style = false;
-  enum cw__sec cur = SEC_NONE, resume = SEC_NONE;
+  enum cw__sec cur = SEC_NONE, resume = SEC_NONE, back = SEC_NONE;
+  int back_at = -1; /* where the section interrupted by sidebar groups resumes */
   /* Unknown ALL-CAPS lines count as headings only in documents whose known
    * headings are ALL-CAPS too ("EXPERIENCE"); elsewhere "BS" or "NVIDIA" on
    * a line of its own is content. */
@@ -324,7 +427,7 @@ void cw__mark_headings(cw__doc *d) {
       l->text[0] = 0;
       continue;
     }
-    if (!l->bullet && l->ncells > 1 && grid_heading(l)) {
+    if (!l->bullet && l->ncells > 1 && grid_heading(d, i, cur)) {
       cur = l->heading;
       seen = true;
       resume = SEC_NONE;
@@ -334,10 +437,29 @@ void cw__mark_headings(cw__doc *d) {
     enum cw__sec k = cw__heading_kind(l->text, l->len, false);
     if (k != SEC_NONE && (cur == SEC_WORK || cur == SEC_EDUCATION) && org_not_heading(l))
       k = SEC_NONE;
+    if (k != SEC_NONE && skills_group(d, i, 1, k, cur)) k = SEC_NONE;
+    if (i == back_at && k == SEC_NONE) {
+      /* The section the sidebar's groups interrupted goes on. */
+      l->heading = cur = back;
+      l->inline_content = true;
+      resume = SEC_NONE;
+      continue;
+    }
+    if (cur != SEC_SKILLS && (k == SEC_NONE || k == SEC_LANGUAGES) && unheaded_skills(d, i, cur)) {
+      if (cur != SEC_NONE && cur != SEC_CONTACT) {
+        back = cur;
+        back_at = groups_end(d, i);
+      }
+      l->heading = cur = SEC_SKILLS;
+      l->inline_content = true; /* the line names the first group */
+      seen = true;
+      resume = SEC_NONE;
+      continue;
+    }
     int letters;
     if (k == SEC_NONE && seen && caps_style && l->len <= 40 && all_caps(l->text, l->len, &letters) &&
         letters >= 4 && cw__word_count(l->text, l->len) <= 4 && (i == 0 || !d->lines[i - 1].len) &&
-        !entry_like(d, i) && !repeated(d, i))
+        !entry_like(d, i) && !repeated(d, i) && !(cur == SEC_SKILLS && caps_skill(d, l, letters)))
       k = SEC_OTHER; /* a heading of a section we do not parse */
     if (k == SEC_NONE && inline_heading(d, l, cur)) {
       /* The section it interrupted goes on at the next line. */
