@@ -91,6 +91,75 @@ static json_t *gpa_of(cw__doc *d, cw__eline *el, const cw__group *g) {
   return json_null();
 }
 
+/* A subject rather than a name: "Physics", "Computer Engineering",
+ * "Neurobiology": a word of a field vocabulary or with a subject's ending. */
+static bool field_word(const char *w, size_t n) {
+  static const char *const words[] = {"science", "sciences", "arts", "law", "laws", "medicine",
+                                      "business", "finance", "management", "design", "history",
+                                      "literature", "studies", "education", "music", "nursing",
+                                      "architecture", "philosophy", "theology", "pharmacy",
+                                      "informatik", "informatique", "economía", "derecho",
+                                      "psychologie", "wirtschaft", "computing", "accounting",
+                                      "marketing", "banking", "biologie", "chemie", "physik",
+                                      "mathematik", "informatica", "medicina", "biología",
+                                      "química", "física", NULL};
+  static const char *const ends[] = {"ics", "ology", "istry", "ering", "onomy", "ography",
+                                     "ism", "ologie", "ología", NULL};
+  for (int i = 0; words[i]; i++)
+    if (strlen(words[i]) == n && strncasecmp(words[i], w, n) == 0) return true;
+  for (int i = 0; ends[i]; i++) {
+    size_t e = strlen(ends[i]);
+    if (n > e + 2 && strncasecmp(w + n - e, ends[i], e) == 0) return true;
+  }
+  return false;
+}
+
+static bool fieldish(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && strchr(" ,/&-()", s[i])) i++;
+    size_t b = i;
+    while (i < n && !strchr(" ,/&-()", s[i])) i++;
+    if (i > b && field_word(s + b, i - b)) return true;
+  }
+  return false;
+}
+
+/* What may follow a school's name after a comma and still be part of it:
+ * a place ("Riverbend University, Lagos, Nigeria"), a campus ("University
+ * of Westfield, Northgate") or a second organisation ("Harvard University,
+ * Kempner Institute"); not a degree or a subject ("Riverside University,
+ * Physics"). */
+static bool name_tail(const cw__part *x) {
+  if (x->degree || !isupper((unsigned char)x->s[0])) return false;
+  if (x->loc || x->inst || x->company) return true;
+  return !x->used && cw__word_count(x->s, x->n) <= 3 && !fieldish(x->s, x->n);
+}
+
+/* The school part inst with the comma pieces that follow it on its line
+ * and belong to its name (see name_tail); they are marked used. */
+static cw__part extend_inst(cw__part *p, int np, const cw__part *inst) {
+  cw__part r = *inst;
+  for (bool more = true; more;) {
+    more = false;
+    for (int i = 0; i < np; i++) {
+      const cw__part *x = &p[i];
+      const char *end = r.s + r.n;
+      if (x == inst || x->line != r.line || x->s <= end || x->s - end > 4) continue;
+      const char *c = end;
+      while (c < x->s && *c == ' ') c++;
+      if (c == x->s || *c != ',') continue;
+      c++;
+      while (c < x->s && *c == ' ') c++;
+      if (c != x->s || !name_tail(x)) continue;
+      p[i].used = true;
+      r.n = (size_t)(x->s + x->n - r.s);
+      more = true;
+    }
+  }
+  return r;
+}
+
 /* Line b goes on with line a: a narrow column cut a name or degree in two
  * ("Universidad Central de" / "Venezuela", "apprenticeship in full-" /
  * "stack web development", "Bachelor of Arts - Leading" / "University,
@@ -148,6 +217,99 @@ static void join_wrapped(cw__eline *el, const cw__group *g) {
   }
 }
 
+/* ---- grouping ------------------------------------------------------------ */
+
+/* "M.A. and Ph.D.", "B.Sc.": a degree line that ends in a full stop is a
+ * name line, not the sentence of a description. */
+static void degree_lines(cw__eline *el, int n) {
+  for (int i = 0; i < n; i++) {
+    const char *s = el[i].res;
+    size_t m = el[i].res_len;
+    if (el[i].kind != L_DESC || el[i].l->bullet || el[i].cont || !s) continue;
+    cw__trim(&s, &m);
+    if (m && m < 40 && cw__starts_with_degree(s, m)) el[i].kind = L_HEADER;
+  }
+}
+
+static cw__group *new_group(cw__group *g, int *k) {
+  cw__group *cur = &g[(*k)++];
+  memset(cur, 0, sizeof *cur);
+  cur->date_line = -1;
+  cur->desc_from = -1;
+  return cur;
+}
+
+/* Line i joins group cur: as a name line, or (extra) as what follows the
+ * names and date (courses, GPA, notes), kept apart as its description. */
+static void add_line(cw__eline *el, cw__group *cur, int i, bool extra) {
+  if (el[i].has_date && cur->date_line < 0) cur->date_line = i;
+  if (el[i].kind == L_HEADER && !extra && cur->nhdr < MAX_HDR) cur->hdr[cur->nhdr++] = i;
+  if (el[i].kind == L_DESC || (extra && el[i].kind == L_HEADER)) {
+    if (cur->desc_from < 0) cur->desc_from = i;
+    cur->desc_to = i;
+    cur->ndesc++;
+  }
+}
+
+/* The first line of the names of the entry dated at line a, the previous
+ * entry's date at line p: the m name lines above a (as many as the first
+ * entry has), back to the start of their block ("Riverside University" /
+ * "" / "Physics" / "BSc" / "" / "2012 - 2016": the lines between two dates
+ * hold the previous entry's courses first). */
+static int names_from(const cw__eline *el, int p, int a, int m) {
+  int s = a, seen = 0;
+  for (int i = a - 1; i > p && seen < m; i--)
+    if (el[i].kind == L_HEADER) {
+      s = i;
+      seen++;
+    }
+  while (s - 1 > p && el[s - 1].kind != L_BLANK) s--;
+  return s;
+}
+
+int cw__edu_regroup(cw__eline *el, int n, cw__group *g, int ng) {
+  int na = 0, first = -1, names_before = 0;
+  for (int i = 0; i < n; i++) {
+    if (!el[i].has_date) continue;
+    if (first < 0) first = i;
+    na++;
+  }
+  if (na < 2) return ng;
+  degree_lines(el, n);
+  for (int i = 0; i < first; i++) names_before += el[i].kind == L_HEADER;
+  /* Each entry has one date.  The entries' name lines sit all above their
+   * date ("BSc Physics" / "Riverside University" / "2012 - 2016") when the
+   * first date has name lines above it, else on and under it
+   * ("Riverside University   2012 - 2016" / "BSc Physics"). */
+  int k = 0;
+  cw__group *cur = NULL;
+  if (!names_before) {
+    for (int i = 0; i < n; i++) {
+      if (el[i].kind == L_BLANK && !el[i].has_date) continue;
+      if (!cur || el[i].has_date) cur = new_group(g, &k);
+      add_line(el, cur, i, false);
+    }
+    return k;
+  }
+  int prev = -1;
+  for (int a = first; a < n; a++) {
+    if (!el[a].has_date) continue;
+    int s = prev < 0 ? 0 : names_from(el, prev, a, names_before);
+    for (int i = prev + 1; cur && i < s; i++) add_line(el, cur, i, true);
+    cur = new_group(g, &k);
+    for (int i = s; i <= a; i++) add_line(el, cur, i, false);
+    prev = a;
+    /* "BSc Physics" / "2012 - 2016" / "Riverside University" / "": the
+     * date inside the names' block; the block's rest is names too. */
+    int e = a + 1;
+    while (e < n && el[e].kind != L_BLANK && !el[e].has_date) e++;
+    if (e < n && el[e].kind == L_BLANK && e - a - 1 <= names_before)
+      for (; prev + 1 < e; prev++) add_line(el, cur, prev + 1, false);
+  }
+  for (int i = prev + 1; i < n; i++) add_line(el, cur, i, true);
+  return k;
+}
+
 json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
   join_wrapped(el, g);
   json_t *gpa = gpa_of(d, el, g);
@@ -174,7 +336,9 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
     return NULL;
   }
   json_t *o = json_object();
-  json_object_set_new(o, "institution", cw__part_str(d, inst, true));
+  cw__part whole;
+  if (inst) whole = extend_inst(p, np, inst);
+  json_object_set_new(o, "institution", cw__part_str(d, inst ? &whole : NULL, true));
   json_object_set_new(o, "degree", json_null());
   json_object_set_new(o, "field_of_study", json_null());
   if (degree) split_degree(degree, o);

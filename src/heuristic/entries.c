@@ -16,6 +16,7 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
     size_t c = cw__chars(d->lines[i].text, d->lines[i].len);
     if (c > width) width = c;
   }
+  if (kind == SEC_EDUCATION) ng = cw__edu_regroup(el, to - from, g, ng);
   for (int i = 0; kind == SEC_WORK && i < ng; i++) cw__join_cut_orgs(el, &g[i], width);
   bool alone = false; /* the previous employer sat on a line of its own */
   /* The entries of one section follow one template: where keywords tell
