@@ -1036,6 +1036,71 @@ START_TEST(test_lower_case_role_and_bracketed_commas) {
 }
 END_TEST
 
+/* ---- education entries (x-edu) ------------------------------------------ */
+
+/* What follows a school's name after a comma stays in it (a campus, a
+ * place, a second organisation), a subject or a remark does not. */
+START_TEST(test_edu_school_comma_pieces) {
+  json_t *d = parse_text("Education\nBachelor of Science\nMarine Biology\nState University of Westfield, Northgate\n"
+                         "2014 - 2018\n\nMaster of Arts\nKelton College, Brenner Institute\n2018 - 2020\n\n"
+                         "BS\nRiverside University, Physics\n2010 - 2014\n\n"
+                         "Diploma\nHollin Academy, GPA: 3.9\n2008 - 2010\n");
+  ck_assert_uint_eq(count(d, "education"), 4);
+  ASSERT_FIELD(d, "education.0.institution", "State University of Westfield, Northgate");
+  ASSERT_FIELD(d, "education.1.institution", "Kelton College, Brenner Institute");
+  ASSERT_FIELD(d, "education.2.institution", "Riverside University");
+  ASSERT_FIELD(d, "education.3.institution", "Hollin Academy");
+  json_decref(d);
+}
+END_TEST
+
+/* The names above each date, the courses under it: the lines between two
+ * dates hold the courses of one entry and then the names of the next. */
+START_TEST(test_edu_courses_between_entries) {
+  json_t *d = parse_text("Education\n\nMarrow Institute of Art\n\npainting and drawing\nBachelor of Fine Arts\n\n"
+                         "2001 - 2005\n\ncolour theory\nfigure drawing\nsculpture\nprintmaking\n\n"
+                         "Lindale University\n\nart teaching\nMaster of Arts\n\n2005 - 2007\n\n"
+                         "curriculum design\nmuseum studies\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Marrow Institute of Art");
+  ASSERT_FIELD(d, "education.0.degree", "Bachelor of Fine Arts");
+  ASSERT_FIELD(d, "education.1.institution", "Lindale University");
+  ASSERT_FIELD(d, "education.1.degree", "Master of Arts");
+  ASSERT_FIELD(d, "education.1.end_date", "2007");
+  json_decref(d);
+}
+END_TEST
+
+/* Degree, field and school over several lines each, then the date, entry
+ * after entry (a narrow column): one entry per date, the school rejoined
+ * after a comma or before a lone school word. */
+START_TEST(test_edu_narrow_column_one_entry_per_date) {
+  json_t *d = parse_text("Education\nBachelor of Science in\nApplied Mathematics\nand Statistics\n"
+                         "Harlow University, Tennant,\nNorvania\n2012 - 2016\n\n"
+                         "Bachelor of Arts in\nAncient Greek\nand Poetry\nEastbrook Central\nUniversity\n"
+                         "2008 - 2012\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harlow University, Tennant, Norvania");
+  ASSERT_FIELD(d, "education.0.degree", "Bachelor of Science");
+  ASSERT_FIELD(d, "education.1.institution", "Eastbrook Central University");
+  ASSERT_FIELD(d, "education.1.degree", "Bachelor of Arts");
+  json_decref(d);
+}
+END_TEST
+
+/* Degree before the date, school under it, a blank line after: the
+ * school still belongs to the entry of that date. */
+START_TEST(test_edu_date_inside_names_block) {
+  json_t *d = parse_text("Education\n\nPhysics, Bachelor of Science\n2010 \xe2\x80\x94 2014\nOakmere University\n\n"
+                         "Optics, Master of Science\n2014 \xe2\x80\x94 2016\nDunmore Institute of Technology\n\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Oakmere University");
+  ASSERT_FIELD(d, "education.1.institution", "Dunmore Institute of Technology");
+  ASSERT_FIELD(d, "education.1.end_date", "2016");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1086,6 +1151,10 @@ int main(void) {
   tcase_add_test(tc, test_dot_separators_and_degree_at_school);
   tcase_add_test(tc, test_link_lines_and_comma_bullets);
   tcase_add_test(tc, test_name_over_two_lines);
+  tcase_add_test(tc, test_edu_school_comma_pieces);
+  tcase_add_test(tc, test_edu_courses_between_entries);
+  tcase_add_test(tc, test_edu_narrow_column_one_entry_per_date);
+  tcase_add_test(tc, test_edu_date_inside_names_block);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -131,7 +131,10 @@ static bool fieldish(const char *s, size_t n) {
  * Kempner Institute"); not a degree or a subject ("Riverside University,
  * Physics"). */
 static bool name_tail(const cw__part *x) {
-  if (x->degree || !isupper((unsigned char)x->s[0])) return false;
+  /* (nor a remark: "GPA: 3.9", "Class of 2016") */
+  if (x->degree || !isupper((unsigned char)x->s[0]) || memchr(x->s, ':', x->n)) return false;
+  for (size_t i = 0; i < x->n; i++)
+    if (isdigit((unsigned char)x->s[i])) return false;
   if (x->loc || x->inst || x->company) return true;
   return !x->used && cw__word_count(x->s, x->n) <= 3 && !fieldish(x->s, x->n);
 }
@@ -160,13 +163,24 @@ static cw__part extend_inst(cw__part *p, int np, const cw__part *inst) {
   return r;
 }
 
+/* Some word of s is a degree word ("BSc", "Master"). */
+static bool has_degree(const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    while (i < n && strchr(" ,;/()-", s[i])) i++;
+    size_t b = i;
+    while (i < n && !strchr(" ,;/()-", s[i])) i++;
+    if (i > b && cw__starts_with_degree(s + b, i - b)) return true;
+  }
+  return false;
+}
+
 /* Line b goes on with line a: a narrow column cut a name or degree in two
  * ("Universidad Central de" / "Venezuela", "apprenticeship in full-" /
  * "stack web development", "Bachelor of Arts - Leading" / "University,
  * Sylhet").  a ends on a short lower-case word or a hyphenated word's
  * first half, or on a lone capitalised word after a separator that b's
  * school word completes. */
-static bool goes_on(const char *a, size_t an, const char *b, size_t bn) {
+static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t bn) {
   size_t k = an;
   while (k > 0 && a[k - 1] != ' ') k--;
   const char *last = a + k;
@@ -174,9 +188,17 @@ static bool goes_on(const char *a, size_t an, const char *b, size_t bn) {
   if (a[an - 1] == '-' && an >= 2 && isalpha((unsigned char)a[an - 2])) return true;
   /* (a lone "in" is what is left of "{degree} in {field}" without either) */
   if (ln <= 3 && islower((unsigned char)last[0])) return k > 0;
-  if (strchr(".,;:)", a[an - 1]) || !isupper((unsigned char)last[0])) return false;
   size_t w = 0;
   while (w < bn && !strchr(" ,-", b[w])) w++;
+  /* "Riverbend University, Lagos," / "Nigeria": a name line does not end
+   * on a comma; "Northfield State" / "University": a school word alone
+   * names no school. */
+  if (comma && cw__score_words(a, an, W_INST) && !has_degree(a, an))
+    return isupper((unsigned char)b[0]) && !has_degree(b, bn) && !fieldish(b, bn);
+  if (isupper((unsigned char)last[0]) && !strchr(".,;:)", a[an - 1]) && cw__word_in(b, w, W_INST) &&
+      (w == bn || b[w] == ',') && !has_degree(a, an))
+    return true;
+  if (strchr(".,;:)", a[an - 1]) || !isupper((unsigned char)last[0])) return false;
   /* "California State Polytechnic" / "University-Pomona" */
   if (cw__word_in(last, ln, W_INST) && cw__word_in(b, w, W_INST)) return true;
   /* "... - Riverbend" / "University": the capitalised words after the
@@ -200,6 +222,13 @@ static bool goes_on(const char *a, size_t an, const char *b, size_t bn) {
   return e < an && !cw__score_words(a + e, an - e, W_INST) && cw__score_words(b, bn, W_INST);
 }
 
+/* The trimmed text a of line x was followed by a comma. */
+static bool ends_on_comma(const cw__eline *x, const char *a, size_t an) {
+  const char *c = a + an, *end = x->res + x->res_len;
+  while (c < end && *c == ' ') c++;
+  return c < end && *c == ',';
+}
+
 /* Joins wrapped header lines of an education entry into the first line's
  * text (the second is blanked), so that the school or degree is whole. */
 static void join_wrapped(cw__eline *el, const cw__group *g) {
@@ -209,10 +238,12 @@ static void join_wrapped(cw__eline *el, const cw__group *g) {
     const char *a, *b;
     size_t an, bn;
     if (g->hdr[h + 1] != g->hdr[h] + 1 || !cw__plain_text(x, &a, &an) || !cw__plain_text(y, &b, &bn) ||
-        x->has_date || y->has_date || !goes_on(a, an, b, bn)) {
+        x->has_date || y->has_date || !goes_on(a, an, ends_on_comma(x, a, an), b, bn)) {
       t = h + 1;
       continue;
     }
+    const char *comma = ends_on_comma(x, a, an) ? memchr(a + an, ',', (size_t)(x->res + x->res_len - (a + an))) : NULL;
+    if (comma) an = (size_t)(comma - a) + 1; /* keep it: "Lagos, Nigeria" */
     cw__join_lines(x, a, an, y, b, bn);
   }
 }
@@ -338,7 +369,9 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
   json_t *o = json_object();
   cw__part whole;
   if (inst) whole = extend_inst(p, np, inst);
-  json_object_set_new(o, "institution", cw__part_str(d, inst ? &whole : NULL, true));
+  json_t *name = cw__part_str(d, inst ? &whole : NULL, true);
+  if (json_is_null(name)) name = cw__part_str(d, inst, true);
+  json_object_set_new(o, "institution", name);
   json_object_set_new(o, "degree", json_null());
   json_object_set_new(o, "field_of_study", json_null());
   if (degree) split_degree(degree, o);
