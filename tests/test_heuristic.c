@@ -1101,6 +1101,18 @@ START_TEST(test_edu_date_inside_names_block) {
 }
 END_TEST
 
+/* No school word in the entry: the capitalised name is the school, not
+ * the sentence-case programme or subject beside it. */
+START_TEST(test_edu_proper_name_without_school_word) {
+  json_t *d = parse_text("Education\nApprenticeship in cabinet making\nfine woodwork\nOakridge Carpenters Guild\n"
+                         "2015 - 2016\n\nBachelor of Arts\nLinwood University\n2011 - 2015\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Oakridge Carpenters Guild");
+  ASSERT_FIELD(d, "education.1.institution", "Linwood University");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1155,6 +1167,7 @@ int main(void) {
   tcase_add_test(tc, test_edu_courses_between_entries);
   tcase_add_test(tc, test_edu_narrow_column_one_entry_per_date);
   tcase_add_test(tc, test_edu_date_inside_names_block);
+  tcase_add_test(tc, test_edu_proper_name_without_school_word);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

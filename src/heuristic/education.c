@@ -125,6 +125,21 @@ static bool fieldish(const char *s, size_t n) {
   return false;
 }
 
+/* Every word capitalised but short joining words ("of", "de", "w"):
+ * "Learners Guild", "Academy of Fine Arts"; not "Vocational training". */
+static bool proper_name(const char *s, size_t n) {
+  int caps = 0;
+  for (size_t i = 0; i < n;) {
+    while (i < n && strchr(" ,/&-()'", s[i])) i++;
+    size_t b = i;
+    while (i < n && !strchr(" ,/&-()'", s[i])) i++;
+    if (i == b) continue;
+    if (isupper((unsigned char)s[b]) || ((unsigned char)s[b] >= 0xC0 && caps)) caps++;
+    else if (i - b > 3 || !caps) return false;
+  }
+  return caps > 0;
+}
+
 /* What may follow a school's name after a comma and still be part of it:
  * a place ("Riverbend University, Lagos, Nigeria"), a campus ("University
  * of Westfield, Northgate") or a second organisation ("Harvard University,
@@ -359,6 +374,12 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
     json_decref(gpa);
     return NULL;
   }
+  /* No school word: a proper name ("Learners Guild") rather than the
+   * phrases around it ("Vocational training", "full-stack development"). */
+  if (!inst)
+    for (int i = 0; i < np && !inst; i++)
+      if (!p[i].used && !p[i].loc && proper_name(p[i].s, p[i].n) && !fieldish(p[i].s, p[i].n))
+        inst = cw__take(&p[i]);
   if (!inst)
     for (int i = 0; i < np && !inst; i++)
       if (!p[i].used && !p[i].loc) inst = cw__take(&p[i]);
