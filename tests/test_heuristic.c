@@ -1058,13 +1058,13 @@ END_TEST
  * dates hold the courses of one entry and then the names of the next. */
 START_TEST(test_edu_courses_between_entries) {
   json_t *d = parse_text("Education\n\nMarrow Institute of Art\n\npainting and drawing\nBachelor of Fine Arts\n\n"
-                         "2001 - 2005\n\ncolour theory\nfigure drawing\nsculpture\nprintmaking\n\n"
-                         "Lindale University\n\nart teaching\nMaster of Arts\n\n2005 - 2007\n\n"
+                         "2001 - 2005\n\nColour Theory\nFigure Drawing\nsculpture\nprintmaking\n\n"
+                         "Lindale Atelier\n\nart teaching\nMaster of Arts\n\n2005 - 2007\n\n"
                          "curriculum design\nmuseum studies\n");
   ck_assert_uint_eq(count(d, "education"), 2);
   ASSERT_FIELD(d, "education.0.institution", "Marrow Institute of Art");
   ASSERT_FIELD(d, "education.0.degree", "Bachelor of Fine Arts");
-  ASSERT_FIELD(d, "education.1.institution", "Lindale University");
+  ASSERT_FIELD(d, "education.1.institution", "Lindale Atelier");
   ASSERT_FIELD(d, "education.1.degree", "Master of Arts");
   ASSERT_FIELD(d, "education.1.end_date", "2007");
   json_decref(d);
