@@ -1113,6 +1113,18 @@ START_TEST(test_edu_proper_name_without_school_word) {
 }
 END_TEST
 
+/* "Field, School, Place" on one line: the school and its place, not the
+ * whole line. */
+START_TEST(test_edu_field_school_place_line) {
+  json_t *d = parse_text("Education\nMarine Ecology, Harlow University, Tennant\n2010 - 2014\n\n"
+                         "Plant Genetics, Fenwick Institute, Ostrava\n2014 - 2016\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harlow University, Tennant");
+  ASSERT_FIELD(d, "education.1.institution", "Fenwick Institute, Ostrava");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1168,6 +1180,7 @@ int main(void) {
   tcase_add_test(tc, test_edu_narrow_column_one_entry_per_date);
   tcase_add_test(tc, test_edu_date_inside_names_block);
   tcase_add_test(tc, test_edu_proper_name_without_school_word);
+  tcase_add_test(tc, test_edu_field_school_place_line);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
