@@ -1125,6 +1125,21 @@ START_TEST(test_edu_field_school_place_line) {
 }
 END_TEST
 
+/* A second school in a block of its own, without a date of its own: a
+ * second entry, not more lines of the first. */
+START_TEST(test_edu_undated_second_school) {
+  json_t *d = parse_text("Education\n\nHarlow University, Tennant\t09/2014 - 06/2016\nMaster of Science Marine Ecology\n"
+                         "Field methods\tOcean modelling\n\nFenwick College, Ostrava\nBachelor of Science Biology\n\n"
+                         "Skills\n\nR, Python\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harlow University, Tennant");
+  ASSERT_FIELD(d, "education.0.end_date", "2016-06");
+  ASSERT_FIELD(d, "education.1.institution", "Fenwick College, Ostrava");
+  ASSERT_FIELD(d, "education.1.degree", "Bachelor of Science");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1181,6 +1196,7 @@ int main(void) {
   tcase_add_test(tc, test_edu_date_inside_names_block);
   tcase_add_test(tc, test_edu_proper_name_without_school_word);
   tcase_add_test(tc, test_edu_field_school_place_line);
+  tcase_add_test(tc, test_edu_undated_second_school);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -313,7 +313,54 @@ static int names_from(const cw__eline *el, int p, int a, int m) {
   return s;
 }
 
+static int by_dates(cw__eline *el, int n, cw__group *g, int ng);
+
+/* Group g's header line h opens a block of its own (a blank line above
+ * it) and names a school, while a line above it in g named one already:
+ * the entry without a date ("Riverside University   2012 - 2016" / "BSc" /
+ * "" / "Oakmere College" / "Diploma"). */
+static bool second_school(const cw__eline *el, const cw__group *g, int h) {
+  int li = g->hdr[h];
+  if (li == 0 || el[li - 1].kind != L_BLANK || el[li].has_date ||
+      !cw__score_words(el[li].res, el[li].res_len, W_INST) || has_degree(el[li].res, el[li].res_len))
+    return false;
+  for (int k = 0; k < h; k++)
+    if (cw__score_words(el[g->hdr[k]].res, el[g->hdr[k]].res_len, W_INST)) return true;
+  return false;
+}
+
+/* Splits the groups that hold a second school (see second_school). */
+static int split_schools(cw__eline *el, int n, cw__group *g, int ng) {
+  for (int i = 0; i < ng && ng < n; i++) {
+    int h = 1;
+    while (h < g[i].nhdr && !second_school(el, &g[i], h)) h++;
+    if (h >= g[i].nhdr) continue;
+    memmove(&g[i + 2], &g[i + 1], (size_t)(ng - i - 1) * sizeof *g);
+    ng++;
+    cw__group *a = &g[i], *b = &g[i + 1];
+    int cut = a->hdr[h];
+    memset(b, 0, sizeof *b);
+    b->date_line = -1;
+    b->desc_from = -1;
+    for (int k = h; k < a->nhdr; k++) b->hdr[b->nhdr++] = a->hdr[k];
+    a->nhdr = h;
+    if (a->date_line > cut) b->date_line = a->date_line, a->date_line = -1;
+    if (a->desc_from >= 0 && a->desc_to > cut) {
+      b->desc_from = a->desc_from > cut ? a->desc_from : cut + 1;
+      b->desc_to = a->desc_to;
+      b->ndesc = 1;
+      if (a->desc_from > cut) a->desc_from = -1, a->ndesc = 0;
+      else a->desc_to = cut - 1;
+    }
+  }
+  return ng;
+}
+
 int cw__edu_regroup(cw__eline *el, int n, cw__group *g, int ng) {
+  return split_schools(el, n, g, by_dates(el, n, g, ng));
+}
+
+static int by_dates(cw__eline *el, int n, cw__group *g, int ng) {
   int na = 0, first = -1, names_before = 0;
   for (int i = 0; i < n; i++) {
     if (!el[i].has_date) continue;
