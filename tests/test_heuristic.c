@@ -1140,6 +1140,31 @@ START_TEST(test_edu_undated_second_school) {
 }
 END_TEST
 
+/* "- Present" alone under an entry is its date (current, no start), the
+ * boundary between two entries. */
+START_TEST(test_edu_open_end_date) {
+  json_t *d = parse_text("Education\nNorvale University\nBachelor of Science\n2010 - 2014\n\n"
+                         "Kestrel Power Company\nWorkplace Training\n- Present\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Norvale University");
+  ASSERT_FIELD(d, "education.1.institution", "Kestrel Power Company");
+  ASSERT_FIELD(d, "education.1.is_current", "true");
+  json_decref(d);
+}
+END_TEST
+
+/* "Continuing Education" inside the education section is a programme,
+ * not a second education heading. */
+START_TEST(test_edu_programme_named_education) {
+  json_t *d = parse_text("Education\nNorvale University\nContinuing Education\nProject Management\n2016 - 2017\n\n"
+                         "Harlow College\nBachelor of Arts\n2010 - 2014\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Norvale University");
+  ASSERT_FIELD(d, "education.1.institution", "Harlow College");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1197,6 +1222,8 @@ int main(void) {
   tcase_add_test(tc, test_edu_proper_name_without_school_word);
   tcase_add_test(tc, test_edu_field_school_place_line);
   tcase_add_test(tc, test_edu_undated_second_school);
+  tcase_add_test(tc, test_edu_open_end_date);
+  tcase_add_test(tc, test_edu_programme_named_education);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

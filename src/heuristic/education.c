@@ -277,6 +277,39 @@ static void degree_lines(cw__eline *el, int n) {
   }
 }
 
+/* "Present", "— Now": the end of a date range whose start the template
+ * left out, a date cell all the same. */
+static bool open_end(const cw__eline *e) {
+  static const char *const now[] = {"present", "now", "current", "ongoing", "today", "heute",
+                                    "presente", "actualidad", "obecnie", "oggi", "aujourd'hui",
+                                    "atual", NULL};
+  const char *s = e->res;
+  size_t n = e->res_len;
+  /* (a lone "- Present" reads as a bullet) */
+  if (!s || (e->kind != L_HEADER && e->kind != L_DESC)) return false;
+  cw__trim(&s, &n);
+  for (int i = 0; now[i]; i++)
+    if (strlen(now[i]) == n && strncasecmp(now[i], s, n) == 0) return true;
+  return false;
+}
+
+/* Makes the open ends date lines: current, without a start. */
+static void open_ends(cw__eline *el, int n) {
+  for (int i = 0; i < n; i++) {
+    if (!open_end(&el[i])) continue;
+    const char *s = el[i].res;
+    size_t m = el[i].res_len;
+    cw__trim(&s, &m);
+    memset(&el[i].date, 0, sizeof el[i].date);
+    el[i].date.is_current = el[i].date.is_range = true;
+    el[i].date.begin = (size_t)(s - el[i].res);
+    el[i].date.end_off = el[i].date.begin + m;
+    el[i].date_src = el[i].res;
+    el[i].has_date = true;
+    el[i].kind = L_DATE;
+  }
+}
+
 static cw__group *new_group(cw__group *g, int *k) {
   cw__group *cur = &g[(*k)++];
   memset(cur, 0, sizeof *cur);
@@ -357,6 +390,7 @@ static int split_schools(cw__eline *el, int n, cw__group *g, int ng) {
 }
 
 int cw__edu_regroup(cw__eline *el, int n, cw__group *g, int ng) {
+  open_ends(el, n);
   return split_schools(el, n, g, by_dates(el, n, g, ng));
 }
 

@@ -334,6 +334,9 @@ void cw__mark_headings(cw__doc *d) {
     enum cw__sec k = cw__heading_kind(l->text, l->len, false);
     if (k != SEC_NONE && (cur == SEC_WORK || cur == SEC_EDUCATION) && org_not_heading(l))
       k = SEC_NONE;
+    /* "Continuing Education" inside the education section: a programme */
+    if (k == SEC_EDUCATION && cur == SEC_EDUCATION && cw__heading_kind(l->text, l->len, true) == SEC_NONE)
+      k = SEC_NONE;
     int letters;
     if (k == SEC_NONE && seen && caps_style && l->len <= 40 && all_caps(l->text, l->len, &letters) &&
         letters >= 4 && cw__word_count(l->text, l->len) <= 4 && (i == 0 || !d->lines[i - 1].len) &&
