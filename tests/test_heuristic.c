@@ -1165,6 +1165,18 @@ START_TEST(test_edu_programme_named_education) {
 }
 END_TEST
 
+/* A school name cut after an abbreviation ("im.", "named after") by a
+ * narrow column: the first half is not a sentence of a description. */
+START_TEST(test_edu_school_cut_after_abbreviation) {
+  json_t *d = parse_text("Education\nMagister\nat Uniwersytet Gdański\nOct 2001 - Jul 2006\n"
+                         "Matura\nat II Liceum Ogólnokształcące im.\nJana Nowaka w Sopocie\nSep 1997 - Jun 2001\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Uniwersytet Gdański");
+  ASSERT_FIELD(d, "education.1.institution", "II Liceum Ogólnokształcące im. Jana Nowaka w Sopocie");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1224,6 +1236,7 @@ int main(void) {
   tcase_add_test(tc, test_edu_undated_second_school);
   tcase_add_test(tc, test_edu_open_end_date);
   tcase_add_test(tc, test_edu_programme_named_education);
+  tcase_add_test(tc, test_edu_school_cut_after_abbreviation);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -265,15 +265,17 @@ static void join_wrapped(cw__eline *el, const cw__group *g) {
 
 /* ---- grouping ------------------------------------------------------------ */
 
-/* "M.A. and Ph.D.", "B.Sc.": a degree line that ends in a full stop is a
- * name line, not the sentence of a description. */
+/* "M.A. and Ph.D.", "B.Sc.", "at Lycée Henri IV, St." (cut by the column):
+ * a degree or school line that ends in a full stop is a name line, not
+ * the sentence of a description. */
 static void degree_lines(cw__eline *el, int n) {
   for (int i = 0; i < n; i++) {
     const char *s = el[i].res;
     size_t m = el[i].res_len;
     if (el[i].kind != L_DESC || el[i].l->bullet || el[i].cont || !s) continue;
     cw__trim(&s, &m);
-    if (m && m < 40 && cw__starts_with_degree(s, m)) el[i].kind = L_HEADER;
+    if (m && m < 60 && (cw__starts_with_degree(s, m) || (cw__score_words(s, m, W_INST) && cw__word_count(s, m) <= 8)))
+      el[i].kind = L_HEADER;
   }
 }
 
