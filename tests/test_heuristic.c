@@ -1177,6 +1177,20 @@ START_TEST(test_edu_school_cut_after_abbreviation) {
 }
 END_TEST
 
+/* "COURSES" under an education entry heads its course list; the next
+ * entries are still education. */
+START_TEST(test_edu_courses_subheading) {
+  json_t *d = parse_text("EDUCATION\nSurvey methods, statistics - Norvale University\nMarch 2004 - June 2007\n\n"
+                         "COURSES\n\nsampling\nregression analysis\n\n"
+                         "B.A., economics - Harlow College\nSeptember 2000 - June 2004\n\nSKILLS\n\nR\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Norvale University");
+  ASSERT_FIELD(d, "education.1.institution", "Harlow College");
+  ASSERT_FIELD(d, "education.1.degree", "B.A.");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1237,6 +1251,7 @@ int main(void) {
   tcase_add_test(tc, test_edu_open_end_date);
   tcase_add_test(tc, test_edu_programme_named_education);
   tcase_add_test(tc, test_edu_school_cut_after_abbreviation);
+  tcase_add_test(tc, test_edu_courses_subheading);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
