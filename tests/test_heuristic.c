@@ -1191,6 +1191,18 @@ START_TEST(test_edu_courses_subheading) {
 }
 END_TEST
 
+/* No blank lines at all (a DOCX table): the courses under one date are not
+ * names of the next entry. */
+START_TEST(test_edu_courses_without_blank_lines) {
+  json_t *d = parse_text("Education\nNorvale University\nBachelor of Science\n2010 - 2014\nColour Studio\nFigure Drawing\n"
+                         "Harlow Atelier\nDiploma\n2008 - 2010\nStill Life\n\nSkills\nR\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Norvale University");
+  ASSERT_FIELD(d, "education.1.institution", "Harlow Atelier");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1252,6 +1264,7 @@ int main(void) {
   tcase_add_test(tc, test_edu_programme_named_education);
   tcase_add_test(tc, test_edu_school_cut_after_abbreviation);
   tcase_add_test(tc, test_edu_courses_subheading);
+  tcase_add_test(tc, test_edu_courses_without_blank_lines);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -344,8 +344,10 @@ static int names_from(const cw__eline *el, int p, int a, int m) {
       s = i;
       seen++;
     }
-  while (s - 1 > p && el[s - 1].kind != L_BLANK) s--;
-  return s;
+  /* (without a blank line the block is the whole stretch, courses and all) */
+  int b = s;
+  while (b - 1 > p && el[b - 1].kind != L_BLANK) b--;
+  return b - 1 > p ? b : s;
 }
 
 static int by_dates(cw__eline *el, int n, cw__group *g, int ng);
