@@ -1203,6 +1203,25 @@ START_TEST(test_edu_courses_without_blank_lines) {
 }
 END_TEST
 
+/* One date for two entries: the second entry's block ("Field, Degree" /
+ * "School") or a one-line "Degree Field at School" opens an entry of its
+ * own. */
+START_TEST(test_edu_second_entry_without_date) {
+  json_t *d = parse_text("Education\n\nMarine Ecology, Master of Science\n2016 \xe2\x80\x94 2018\nHarlow University, Tennant\n\n"
+                         "Field Methods\n\nBiology, Bachelor of Science\nFenwick College, Ostrava\n\nSkills\n\nR\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harlow University, Tennant");
+  ASSERT_FIELD(d, "education.1.institution", "Fenwick College, Ostrava");
+  json_decref(d);
+  d = parse_text("Education\nResearch Fellow in Ecology at Harlow University\t2016 - 2018\nField Methods\n"
+                 "Bachelor of Science Biology at Fenwick College\n\nSkills\n\nR\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harlow University");
+  ASSERT_FIELD(d, "education.1.institution", "Fenwick College");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1265,6 +1284,7 @@ int main(void) {
   tcase_add_test(tc, test_edu_school_cut_after_abbreviation);
   tcase_add_test(tc, test_edu_courses_subheading);
   tcase_add_test(tc, test_edu_courses_without_blank_lines);
+  tcase_add_test(tc, test_edu_second_entry_without_date);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -352,17 +352,26 @@ static int names_from(const cw__eline *el, int p, int a, int m) {
 
 static int by_dates(cw__eline *el, int n, cw__group *g, int ng);
 
-/* Group g's header line h opens a block of its own (a blank line above
- * it) and names a school, while a line above it in g named one already:
- * the entry without a date ("Riverside University   2012 - 2016" / "BSc" /
- * "" / "Oakmere College" / "Diploma"). */
+static bool school_line(const cw__eline *e) {
+  return !e->has_date && cw__score_words(e->res, e->res_len, W_INST) > 0;
+}
+
+/* Group g's header line h begins a second entry: g named a school above
+ * it, and h opens a block (a blank line above it) that names a school
+ * ("Riverside University   2012 - 2016" / "BSc" / "" / "Physics, BSc" /
+ * "Oakmere College"), or h holds both a degree and a school ("BSc Physics
+ * at Oakmere College"). */
 static bool second_school(const cw__eline *el, const cw__group *g, int h) {
   int li = g->hdr[h];
-  if (li == 0 || el[li - 1].kind != L_BLANK || el[li].has_date ||
-      !cw__score_words(el[li].res, el[li].res_len, W_INST) || has_degree(el[li].res, el[li].res_len))
-    return false;
-  for (int k = 0; k < h; k++)
-    if (cw__score_words(el[g->hdr[k]].res, el[g->hdr[k]].res_len, W_INST)) return true;
+  bool school = false;
+  for (int k = 0; k < h; k++) {
+    school |= cw__score_words(el[g->hdr[k]].res, el[g->hdr[k]].res_len, W_INST) > 0;
+  }
+  if (!school || el[li].has_date) return false;
+  if (school_line(&el[li]) && has_degree(el[li].res, el[li].res_len)) return true;
+  if (li == 0 || el[li - 1].kind != L_BLANK) return false;
+  for (int k = h; k < g->nhdr && (k == h || g->hdr[k] == g->hdr[k - 1] + 1); k++)
+    if (school_line(&el[g->hdr[k]]) && (k > h || !has_degree(el[li].res, el[li].res_len))) return true;
   return false;
 }
 
