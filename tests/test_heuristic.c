@@ -1222,6 +1222,18 @@ START_TEST(test_edu_second_entry_without_date) {
 }
 END_TEST
 
+/* A school without a school word among other capitalised parts: where the
+ * section's other entries name their school (here last) settles it. */
+START_TEST(test_edu_school_position_from_other_entries) {
+  json_t *d = parse_text("Education\nBiology\nBachelor of Science\nNorvale University\n2010 - 2014\n\n"
+                         "Workshop Series\nGreen Roofs\nKestrel Garden Trust\n2015 - 2016\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Norvale University");
+  ASSERT_FIELD(d, "education.1.institution", "Kestrel Garden Trust");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1285,6 +1297,7 @@ int main(void) {
   tcase_add_test(tc, test_edu_courses_subheading);
   tcase_add_test(tc, test_edu_courses_without_blank_lines);
   tcase_add_test(tc, test_edu_second_entry_without_date);
+  tcase_add_test(tc, test_edu_school_position_from_other_entries);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -279,20 +279,31 @@ static void degree_lines(cw__eline *el, int n) {
   }
 }
 
-/* "Present", "— Now": the end of a date range whose start the template
- * left out, a date cell all the same. */
+/* "Present", "— Now", "Currently Pursuing", "Present - Present": the end
+ * of a date range whose start the template left out (or printed as the
+ * end again), a date cell all the same: every word a word for now. */
 static bool open_end(const cw__eline *e) {
-  static const char *const now[] = {"present", "now", "current", "ongoing", "today", "heute",
-                                    "presente", "actualidad", "obecnie", "oggi", "aujourd'hui",
-                                    "atual", NULL};
+  static const char *const now[] = {"present", "now", "current", "currently", "pursuing",
+                                    "ongoing", "today", "heute", "presente", "actualidad",
+                                    "obecnie", "oggi", "aujourd'hui", "atual", NULL};
   const char *s = e->res;
   size_t n = e->res_len;
   /* (a lone "- Present" reads as a bullet) */
   if (!s || (e->kind != L_HEADER && e->kind != L_DESC)) return false;
   cw__trim(&s, &n);
-  for (int i = 0; now[i]; i++)
-    if (strlen(now[i]) == n && strncasecmp(now[i], s, n) == 0) return true;
-  return false;
+  if (!n || n > 40) return false;
+  for (size_t i = 0; i < n;) {
+    while (i < n && strchr(" -", s[i])) i++;
+    size_t b = i;
+    while (i < n && !strchr(" -", s[i])) i++;
+    if (i == b) break;
+    bool found = false;
+    for (int k = 0; now[k] && !found; k++)
+      found = strlen(now[k]) == i - b && strncasecmp(now[k], s + b, i - b) == 0;
+    /* "pursuing" only after "currently" */
+    if (!found || (i - b == 8 && b == 0 && strncasecmp(s, "pursuing", 8) == 0)) return false;
+  }
+  return true;
 }
 
 /* Makes the open ends date lines: current, without a start. */
@@ -450,7 +461,23 @@ static int by_dates(cw__eline *el, int n, cw__group *g, int ng) {
   return k;
 }
 
-json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
+/* Where group g names its school among its parts: 1 the last, -1 the
+ * first, 0 elsewhere or none (a school word tells). */
+int cw__edu_school_at(cw__doc *d, cw__eline *el, const cw__group *g) {
+  join_wrapped(el, g);
+  cw__part p[MAX_PARTS];
+  int np = cw__parts_of(d, el, g, p, false), first = -1, last = -1;
+  for (int i = 0; i < np; i++)
+    if (!p[i].loc) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  cw__part *inst = cw__best(p, np, cw__sc_inst);
+  if (!inst || first == last) return 0;
+  return inst == &p[last] ? 1 : inst == &p[first] ? -1 : 0;
+}
+
+json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g, int order) {
   join_wrapped(el, g);
   json_t *gpa = gpa_of(d, el, g);
   cw__part p[MAX_PARTS];
@@ -470,10 +497,16 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
   }
   /* No school word: a proper name ("Learners Guild") rather than the
    * phrases around it ("Vocational training", "full-stack development"). */
-  if (!inst)
-    for (int i = 0; i < np && !inst; i++)
-      if (!p[i].used && !p[i].loc && proper_name(p[i].s, p[i].n) && !fieldish(p[i].s, p[i].n))
-        inst = cw__take(&p[i]);
+  /* Several: the one where the section's other entries name their school
+   * (order > 0: the last part, "Field, Degree, School"). */
+  if (!inst) {
+    cw__part *pick = NULL;
+    for (int i = 0; i < np; i++)
+      if (!p[i].used && !p[i].loc && proper_name(p[i].s, p[i].n) && !fieldish(p[i].s, p[i].n) &&
+          (!pick || order > 0))
+        pick = &p[i];
+    inst = cw__take(pick);
+  }
   if (!inst)
     for (int i = 0; i < np && !inst; i++)
       if (!p[i].used && !p[i].loc) inst = cw__take(&p[i]);
@@ -483,7 +516,7 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
   }
   json_t *o = json_object();
   cw__part whole;
-  if (inst) whole = extend_inst(p, np, inst);
+  if (inst) whole = inst->inst ? extend_inst(p, np, inst) : *inst;
   json_t *name = cw__part_str(d, inst ? &whole : NULL, true);
   if (json_is_null(name)) name = cw__part_str(d, inst, true);
   json_object_set_new(o, "institution", name);
