@@ -1231,6 +1231,13 @@ START_TEST(test_edu_school_position_from_other_entries) {
   ASSERT_FIELD(d, "education.0.institution", "Norvale University");
   ASSERT_FIELD(d, "education.1.institution", "Kestrel Garden Trust");
   json_decref(d);
+  /* the same on one line, the last two pieces read as a place */
+  d = parse_text("Education\nBiology, Bachelor of Science, Norvale University\n2010 - 2014\n\n"
+                 "Evening Course, Safety Training, Kestrel Power\nCurrently Pursuing\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.1.institution", "Kestrel Power");
+  ASSERT_FIELD(d, "education.1.is_current", "true");
+  json_decref(d);
 }
 END_TEST
 

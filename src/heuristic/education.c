@@ -488,7 +488,7 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g, int order) 
   }
   if (np > 1) cw__take(cw__best(p, np, cw__sc_loc)); /* the place is not part of the contract */
   cw__part *degree = cw__take(cw__best(p, np, cw__sc_degree));
-  cw__part *inst = cw__take(cw__best(p, np, cw__sc_inst));
+  cw__part *inst = cw__take(cw__best(p, np, cw__sc_inst)), tail;
   /* Without a date, a school word or a degree the lines are a list of
    * courses or notes ("computer programming", "morphology"), not a school. */
   if (!inst && !degree && g->date_line < 0) {
@@ -506,6 +506,19 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g, int order) 
           (!pick || order > 0))
         pick = &p[i];
     inst = cw__take(pick);
+    /* ... and where they name it a "place" ("Training, Kestrel Power") is
+     * more likely the school than what stands before it */
+    const cw__part *end = &p[np - 1];
+    const char *c = order > 0 && end->loc && (!inst || inst->line == end->line) ? memrchr(end->s, ',', end->n) : NULL;
+    if (c && proper_name(c + 1, (size_t)(end->s + end->n - c - 1))) {
+      if (inst) inst->used = false;
+      tail = *end;
+      tail.s = c + 1;
+      tail.n = (size_t)(end->s + end->n - c - 1);
+      cw__trim(&tail.s, &tail.n);
+      tail.loc = false;
+      inst = &tail;
+    }
   }
   if (!inst)
     for (int i = 0; i < np && !inst; i++)
