@@ -1150,6 +1150,15 @@ START_TEST(test_edu_open_end_date) {
   ASSERT_FIELD(d, "education.1.institution", "Kestrel Power Company");
   ASSERT_FIELD(d, "education.1.is_current", "true");
   json_decref(d);
+  /* the same in a cell right of the name, and after an arrow */
+  d = parse_text("Education\nNorvale University   2010 - 2014\nBachelor of Science\n"
+                 "Kestrel Power Company   - Present\nWorkplace Training\n\n"
+                 "Harlow Atelier   \xe2\x86\x92 Present\nStill Life\n");
+  ck_assert_uint_eq(count(d, "education"), 3);
+  ASSERT_FIELD(d, "education.1.institution", "Kestrel Power Company");
+  ASSERT_FIELD(d, "education.1.is_current", "true");
+  ASSERT_FIELD(d, "education.2.institution", "Harlow Atelier");
+  json_decref(d);
 }
 END_TEST
 

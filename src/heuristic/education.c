@@ -279,47 +279,73 @@ static void degree_lines(cw__eline *el, int n) {
   }
 }
 
-/* "Present", "— Now", "Currently Pursuing", "Present - Present": the end
- * of a date range whose start the template left out (or printed as the
- * end again), a date cell all the same: every word a word for now. */
-static bool open_end(const cw__eline *e) {
+/* s holds only words for now: "Present", "— Now", "→ Present",
+ * "Currently Pursuing", "Present - Present". */
+static bool only_now(const char *s, size_t n) {
   static const char *const now[] = {"present", "now", "current", "currently", "pursuing",
                                     "ongoing", "today", "heute", "presente", "actualidad",
                                     "obecnie", "oggi", "aujourd'hui", "atual", NULL};
-  const char *s = e->res;
-  size_t n = e->res_len;
-  /* (a lone "- Present" reads as a bullet) */
-  if (!s || (e->kind != L_HEADER && e->kind != L_DESC)) return false;
-  cw__trim(&s, &n);
-  if (!n || n > 40) return false;
+  int words = 0;
   for (size_t i = 0; i < n;) {
-    while (i < n && strchr(" -", s[i])) i++;
+    /* blanks, dashes and arrows ("–" "—" "→": 3-byte sequences from 0xE2) */
+    if (s[i] == ' ' || s[i] == '-' || s[i] == '\t') {
+      i++;
+      continue;
+    }
+    if ((unsigned char)s[i] == 0xE2 && i + 2 < n) {
+      i += 3;
+      continue;
+    }
     size_t b = i;
-    while (i < n && !strchr(" -", s[i])) i++;
-    if (i == b) break;
+    while (i < n && !strchr(" -\t", s[i]) && (unsigned char)s[i] != 0xE2) i++;
     bool found = false;
     for (int k = 0; now[k] && !found; k++)
       found = strlen(now[k]) == i - b && strncasecmp(now[k], s + b, i - b) == 0;
     /* "pursuing" only after "currently" */
-    if (!found || (i - b == 8 && b == 0 && strncasecmp(s, "pursuing", 8) == 0)) return false;
+    if (!found || (!words && i - b == 8 && strncasecmp(s + b, "pursuing", 8) == 0)) return false;
+    words++;
   }
-  return true;
+  return words > 0;
 }
 
-/* Makes the open ends date lines: current, without a start. */
+/* The end of a date range whose start the template left out (or printed
+ * as the end again), a date cell all the same: a line of words for now,
+ * or such a cell right of a name ("Kestrel Power   - Present"); the
+ * cell's index + 1, 0 if none (-1: the whole line). */
+static int open_end(const cw__eline *e) {
+  const char *s = e->res;
+  size_t n = e->res_len;
+  /* (a lone "- Present" reads as a bullet) */
+  if (!s || e->has_date || (e->kind != L_HEADER && e->kind != L_DESC)) return 0;
+  cw__trim(&s, &n);
+  if (n && n <= 40 && only_now(s, n)) return -1;
+  const cw__line *l = e->l;
+  int c = l->ncells - 1;
+  if (e->kind != L_HEADER || c < 1 || l->cell_e[c] > e->res_len || l->cell_e[c] - l->cell_b[c] > 40) return 0;
+  return only_now(e->res + l->cell_b[c], l->cell_e[c] - l->cell_b[c]) ? c + 1 : 0;
+}
+
+/* Makes the open ends date lines (or dated name lines): current, without
+ * a start. */
 static void open_ends(cw__eline *el, int n) {
   for (int i = 0; i < n; i++) {
-    if (!open_end(&el[i])) continue;
+    int c = open_end(&el[i]);
+    if (!c) continue;
     const char *s = el[i].res;
     size_t m = el[i].res_len;
+    if (c > 0) {
+      s = el[i].res + el[i].l->cell_b[c - 1];
+      m = el[i].l->cell_e[c - 1] - el[i].l->cell_b[c - 1];
+    }
     cw__trim(&s, &m);
     memset(&el[i].date, 0, sizeof el[i].date);
     el[i].date.is_current = el[i].date.is_range = true;
     el[i].date.begin = (size_t)(s - el[i].res);
     el[i].date.end_off = el[i].date.begin + m;
-    el[i].date_src = el[i].res;
+    el[i].date_src = el[i].l->text;
     el[i].has_date = true;
-    el[i].kind = L_DATE;
+    if (c < 0) el[i].kind = L_DATE;
+    else cw__blank_span(el[i].res, el[i].l->cell_b[c - 1], el[i].l->cell_e[c - 1]);
   }
 }
 
