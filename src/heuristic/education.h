@@ -12,9 +12,4 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g, int order);
 /* 1: group g names its school in its last part, -1: its first, else 0. */
 int cw__edu_school_at(cw__doc *d, cw__eline *el, const cw__group *g);
 
-/* Regroups the lines of an education section around its dates (one per
- * entry) when it has two or more; returns the new number of groups in g
- * (room for n). */
-int cw__edu_regroup(cw__eline *el, int n, cw__group *g, int ng);
-
 #endif

@@ -3,6 +3,7 @@
  * section's kind. */
 #include "entries.h"
 #include "education.h"
+#include "edugroups.h"
 #include "projects.h"
 #include "work.h"
 
