@@ -9,7 +9,7 @@ rank() {
     text) echo 0 ;;
     words|lines|lists) echo 1 ;;
     sections|layout|contacts) echo 2 ;;
-    parts) echo 3 ;;
+    parts|edugroups) echo 3 ;;
     work|education|projects) echo 4 ;;
     entries) echo 5 ;;
     heuristic) echo 6 ;;

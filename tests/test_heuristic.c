@@ -1237,6 +1237,220 @@ static void add_skills_tests(TCase *tc) {
   tcase_add_test(tc, test_skill_levels_vocabulary);
 }
 
+/* ---- education entries (x-edu) ------------------------------------------ */
+
+/* What follows a school's name after a comma stays in it (a campus, a
+ * place, a second organisation), a subject or a remark does not. */
+START_TEST(test_edu_school_comma_pieces) {
+  json_t *d = parse_text("Education\nBachelor of Science\nMarine Biology\nState University of Westfield, Northgate\n"
+                         "2014 - 2018\n\nMaster of Arts\nKelton College, Brenner Institute\n2018 - 2020\n\n"
+                         "BS\nRiverside University, Physics\n2010 - 2014\n\n"
+                         "Diploma\nHollin Academy, GPA: 3.9\n2008 - 2010\n");
+  ck_assert_uint_eq(count(d, "education"), 4);
+  ASSERT_FIELD(d, "education.0.institution", "State University of Westfield, Northgate");
+  ASSERT_FIELD(d, "education.1.institution", "Kelton College, Brenner Institute");
+  ASSERT_FIELD(d, "education.2.institution", "Riverside University");
+  ASSERT_FIELD(d, "education.3.institution", "Hollin Academy");
+  json_decref(d);
+}
+END_TEST
+
+/* The names above each date, the courses under it: the lines between two
+ * dates hold the courses of one entry and then the names of the next. */
+START_TEST(test_edu_courses_between_entries) {
+  json_t *d = parse_text("Education\n\nMarrow Institute of Art\n\npainting and drawing\nBachelor of Fine Arts\n\n"
+                         "2001 - 2005\n\nColour Theory\nFigure Drawing\nsculpture\nprintmaking\n\n"
+                         "Lindale Atelier\n\nart teaching\nMaster of Arts\n\n2005 - 2007\n\n"
+                         "curriculum design\nmuseum studies\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Marrow Institute of Art");
+  ASSERT_FIELD(d, "education.0.degree", "Bachelor of Fine Arts");
+  ASSERT_FIELD(d, "education.1.institution", "Lindale Atelier");
+  ASSERT_FIELD(d, "education.1.degree", "Master of Arts");
+  ASSERT_FIELD(d, "education.1.end_date", "2007");
+  json_decref(d);
+}
+END_TEST
+
+/* Degree, field and school over several lines each, then the date, entry
+ * after entry (a narrow column): one entry per date, the school rejoined
+ * after a comma or before a lone school word. */
+START_TEST(test_edu_narrow_column_one_entry_per_date) {
+  json_t *d = parse_text("Education\nBachelor of Science in\nApplied Mathematics\nand Statistics\n"
+                         "Harlow University, Tennant,\nNorvania\n2012 - 2016\n\n"
+                         "Bachelor of Arts in\nAncient Greek\nand Poetry\nEastbrook Central\nUniversity\n"
+                         "2008 - 2012\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harlow University, Tennant, Norvania");
+  ASSERT_FIELD(d, "education.0.degree", "Bachelor of Science");
+  ASSERT_FIELD(d, "education.1.institution", "Eastbrook Central University");
+  ASSERT_FIELD(d, "education.1.degree", "Bachelor of Arts");
+  json_decref(d);
+}
+END_TEST
+
+/* Degree before the date, school under it, a blank line after: the
+ * school still belongs to the entry of that date. */
+START_TEST(test_edu_date_inside_names_block) {
+  json_t *d = parse_text("Education\n\nPhysics, Bachelor of Science\n2010 \xe2\x80\x94 2014\nOakmere University\n\n"
+                         "Optics, Master of Science\n2014 \xe2\x80\x94 2016\nDunmore Institute of Technology\n\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Oakmere University");
+  ASSERT_FIELD(d, "education.1.institution", "Dunmore Institute of Technology");
+  ASSERT_FIELD(d, "education.1.end_date", "2016");
+  json_decref(d);
+}
+END_TEST
+
+/* No school word in the entry: the capitalised name is the school, not
+ * the sentence-case programme or subject beside it. */
+START_TEST(test_edu_proper_name_without_school_word) {
+  json_t *d = parse_text("Education\nApprenticeship in cabinet making\nfine woodwork\nOakridge Carpenters Guild\n"
+                         "2015 - 2016\n\nBachelor of Arts\nLinwood University\n2011 - 2015\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Oakridge Carpenters Guild");
+  ASSERT_FIELD(d, "education.1.institution", "Linwood University");
+  json_decref(d);
+}
+END_TEST
+
+/* "Field, School, Place" on one line: the school and its place, not the
+ * whole line. */
+START_TEST(test_edu_field_school_place_line) {
+  json_t *d = parse_text("Education\nMarine Ecology, Harlow University, Tennant\n2010 - 2014\n\n"
+                         "Plant Genetics, Fenwick Institute, Ostrava\n2014 - 2016\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harlow University, Tennant");
+  ASSERT_FIELD(d, "education.1.institution", "Fenwick Institute, Ostrava");
+  json_decref(d);
+}
+END_TEST
+
+/* A second school in a block of its own, without a date of its own: a
+ * second entry, not more lines of the first. */
+START_TEST(test_edu_undated_second_school) {
+  json_t *d = parse_text("Education\n\nHarlow University, Tennant\t09/2014 - 06/2016\nMaster of Science Marine Ecology\n"
+                         "Field methods\tOcean modelling\n\nFenwick College, Ostrava\nBachelor of Science Biology\n\n"
+                         "Skills\n\nR, Python\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harlow University, Tennant");
+  ASSERT_FIELD(d, "education.0.end_date", "2016-06");
+  ASSERT_FIELD(d, "education.1.institution", "Fenwick College, Ostrava");
+  ASSERT_FIELD(d, "education.1.degree", "Bachelor of Science");
+  json_decref(d);
+}
+END_TEST
+
+/* "- Present" alone under an entry is its date (current, no start), the
+ * boundary between two entries. */
+START_TEST(test_edu_open_end_date) {
+  json_t *d = parse_text("Education\nNorvale University\nBachelor of Science\n2010 - 2014\n\n"
+                         "Kestrel Power Company\nWorkplace Training\n- Present\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Norvale University");
+  ASSERT_FIELD(d, "education.1.institution", "Kestrel Power Company");
+  ASSERT_FIELD(d, "education.1.is_current", "true");
+  json_decref(d);
+  /* the same in a cell right of the name, and after an arrow */
+  d = parse_text("Education\nNorvale University   2010 - 2014\nBachelor of Science\n"
+                 "Kestrel Power Company   - Present\nWorkplace Training\n\n"
+                 "Harlow Atelier   \xe2\x86\x92 Present\nStill Life\n");
+  ck_assert_uint_eq(count(d, "education"), 3);
+  ASSERT_FIELD(d, "education.1.institution", "Kestrel Power Company");
+  ASSERT_FIELD(d, "education.1.is_current", "true");
+  ASSERT_FIELD(d, "education.2.institution", "Harlow Atelier");
+  json_decref(d);
+}
+END_TEST
+
+/* "Continuing Education" inside the education section is a programme,
+ * not a second education heading. */
+START_TEST(test_edu_programme_named_education) {
+  json_t *d = parse_text("Education\nNorvale University\nContinuing Education\nProject Management\n2016 - 2017\n\n"
+                         "Harlow College\nBachelor of Arts\n2010 - 2014\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Norvale University");
+  ASSERT_FIELD(d, "education.1.institution", "Harlow College");
+  json_decref(d);
+}
+END_TEST
+
+/* A school name cut after an abbreviation ("im.", "named after") by a
+ * narrow column: the first half is not a sentence of a description. */
+START_TEST(test_edu_school_cut_after_abbreviation) {
+  json_t *d = parse_text("Education\nMagister\nat Uniwersytet Gdański\nOct 2001 - Jul 2006\n"
+                         "Matura\nat II Liceum Ogólnokształcące im.\nJana Nowaka w Sopocie\nSep 1997 - Jun 2001\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Uniwersytet Gdański");
+  ASSERT_FIELD(d, "education.1.institution", "II Liceum Ogólnokształcące im. Jana Nowaka w Sopocie");
+  json_decref(d);
+}
+END_TEST
+
+/* "COURSES" under an education entry heads its course list; the next
+ * entries are still education. */
+START_TEST(test_edu_courses_subheading) {
+  json_t *d = parse_text("EDUCATION\nSurvey methods, statistics - Norvale University\nMarch 2004 - June 2007\n\n"
+                         "COURSES\n\nsampling\nregression analysis\n\n"
+                         "B.A., economics - Harlow College\nSeptember 2000 - June 2004\n\nSKILLS\n\nR\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Norvale University");
+  ASSERT_FIELD(d, "education.1.institution", "Harlow College");
+  ASSERT_FIELD(d, "education.1.degree", "B.A.");
+  json_decref(d);
+}
+END_TEST
+
+/* No blank lines at all (a DOCX table): the courses under one date are not
+ * names of the next entry. */
+START_TEST(test_edu_courses_without_blank_lines) {
+  json_t *d = parse_text("Education\nNorvale University\nBachelor of Science\n2010 - 2014\nColour Studio\nFigure Drawing\n"
+                         "Harlow Atelier\nDiploma\n2008 - 2010\nStill Life\n\nSkills\nR\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Norvale University");
+  ASSERT_FIELD(d, "education.1.institution", "Harlow Atelier");
+  json_decref(d);
+}
+END_TEST
+
+/* One date for two entries: the second entry's block ("Field, Degree" /
+ * "School") or a one-line "Degree Field at School" opens an entry of its
+ * own. */
+START_TEST(test_edu_second_entry_without_date) {
+  json_t *d = parse_text("Education\n\nMarine Ecology, Master of Science\n2016 \xe2\x80\x94 2018\nHarlow University, Tennant\n\n"
+                         "Field Methods\n\nBiology, Bachelor of Science\nFenwick College, Ostrava\n\nSkills\n\nR\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harlow University, Tennant");
+  ASSERT_FIELD(d, "education.1.institution", "Fenwick College, Ostrava");
+  json_decref(d);
+  d = parse_text("Education\nResearch Fellow in Ecology at Harlow University\t2016 - 2018\nField Methods\n"
+                 "Bachelor of Science Biology at Fenwick College\n\nSkills\n\nR\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harlow University");
+  ASSERT_FIELD(d, "education.1.institution", "Fenwick College");
+  json_decref(d);
+}
+END_TEST
+
+/* A school without a school word among other capitalised parts: where the
+ * section's other entries name their school (here last) settles it. */
+START_TEST(test_edu_school_position_from_other_entries) {
+  json_t *d = parse_text("Education\nBiology\nBachelor of Science\nNorvale University\n2010 - 2014\n\n"
+                         "Workshop Series\nGreen Roofs\nKestrel Garden Trust\n2015 - 2016\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Norvale University");
+  ASSERT_FIELD(d, "education.1.institution", "Kestrel Garden Trust");
+  json_decref(d);
+  /* the same on one line, the last two pieces read as a place */
+  d = parse_text("Education\nBiology, Bachelor of Science, Norvale University\n2010 - 2014\n\n"
+                 "Evening Course, Safety Training, Kestrel Power\nCurrently Pursuing\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.1.institution", "Kestrel Power");
+  ASSERT_FIELD(d, "education.1.is_current", "true");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1288,6 +1502,20 @@ int main(void) {
   tcase_add_test(tc, test_link_lines_and_comma_bullets);
   tcase_add_test(tc, test_name_over_two_lines);
   add_skills_tests(tc);
+  tcase_add_test(tc, test_edu_school_comma_pieces);
+  tcase_add_test(tc, test_edu_courses_between_entries);
+  tcase_add_test(tc, test_edu_narrow_column_one_entry_per_date);
+  tcase_add_test(tc, test_edu_date_inside_names_block);
+  tcase_add_test(tc, test_edu_proper_name_without_school_word);
+  tcase_add_test(tc, test_edu_field_school_place_line);
+  tcase_add_test(tc, test_edu_undated_second_school);
+  tcase_add_test(tc, test_edu_open_end_date);
+  tcase_add_test(tc, test_edu_programme_named_education);
+  tcase_add_test(tc, test_edu_school_cut_after_abbreviation);
+  tcase_add_test(tc, test_edu_courses_subheading);
+  tcase_add_test(tc, test_edu_courses_without_blank_lines);
+  tcase_add_test(tc, test_edu_second_entry_without_date);
+  tcase_add_test(tc, test_edu_school_position_from_other_entries);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "education.h"
+#include "edugroups.h"
 #include "words.h"
 
 static const char *const generic_fields[] = {"science", "sciences", "arts", "engineering",
@@ -91,13 +92,100 @@ static json_t *gpa_of(cw__doc *d, cw__eline *el, const cw__group *g) {
   return json_null();
 }
 
+/* A subject rather than a name: "Physics", "Computer Engineering",
+ * "Neurobiology": a word of a field vocabulary or with a subject's ending. */
+static bool field_word(const char *w, size_t n) {
+  static const char *const words[] = {"science", "sciences", "arts", "law", "laws", "medicine",
+                                      "business", "finance", "management", "design", "history",
+                                      "literature", "studies", "education", "music", "nursing",
+                                      "architecture", "philosophy", "theology", "pharmacy",
+                                      "informatik", "informatique", "economía", "derecho",
+                                      "psychologie", "wirtschaft", "computing", "accounting",
+                                      "marketing", "banking", "biologie", "chemie", "physik",
+                                      "mathematik", "informatica", "medicina", "biología",
+                                      "química", "física", NULL};
+  static const char *const ends[] = {"ics", "ology", "istry", "ering", "onomy", "ography",
+                                     "ism", "ologie", "ología", NULL};
+  for (int i = 0; words[i]; i++)
+    if (strlen(words[i]) == n && strncasecmp(words[i], w, n) == 0) return true;
+  for (int i = 0; ends[i]; i++) {
+    size_t e = strlen(ends[i]);
+    if (n > e + 2 && strncasecmp(w + n - e, ends[i], e) == 0) return true;
+  }
+  return false;
+}
+
+static bool fieldish(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && strchr(" ,/&-()", s[i])) i++;
+    size_t b = i;
+    while (i < n && !strchr(" ,/&-()", s[i])) i++;
+    if (i > b && field_word(s + b, i - b)) return true;
+  }
+  return false;
+}
+
+/* Every word capitalised but short joining words ("of", "de", "w"):
+ * "Learners Guild", "Academy of Fine Arts"; not "Vocational training". */
+static bool proper_name(const char *s, size_t n) {
+  int caps = 0;
+  for (size_t i = 0; i < n;) {
+    while (i < n && strchr(" ,/&-()'", s[i])) i++;
+    size_t b = i;
+    while (i < n && !strchr(" ,/&-()'", s[i])) i++;
+    if (i == b) continue;
+    if (isupper((unsigned char)s[b]) || ((unsigned char)s[b] >= 0xC0 && caps)) caps++;
+    else if (i - b > 3 || !caps) return false;
+  }
+  return caps > 0;
+}
+
+/* What may follow a school's name after a comma and still be part of it:
+ * a place ("Riverbend University, Lagos, Nigeria"), a campus ("University
+ * of Westfield, Northgate") or a second organisation ("Harvard University,
+ * Kempner Institute"); not a degree or a subject ("Riverside University,
+ * Physics"). */
+static bool name_tail(const cw__part *x) {
+  /* (nor a remark: "GPA: 3.9", "Class of 2016") */
+  if (x->degree || !isupper((unsigned char)x->s[0]) || memchr(x->s, ':', x->n)) return false;
+  for (size_t i = 0; i < x->n; i++)
+    if (isdigit((unsigned char)x->s[i])) return false;
+  if (x->loc || x->inst || x->company) return true;
+  return !x->used && cw__word_count(x->s, x->n) <= 3 && !fieldish(x->s, x->n);
+}
+
+/* The school part inst with the comma pieces that follow it on its line
+ * and belong to its name (see name_tail); they are marked used. */
+static cw__part extend_inst(cw__part *p, int np, const cw__part *inst) {
+  cw__part r = *inst;
+  for (bool more = true; more;) {
+    more = false;
+    for (int i = 0; i < np; i++) {
+      const cw__part *x = &p[i];
+      const char *end = r.s + r.n;
+      if (x == inst || x->line != r.line || x->s <= end || x->s - end > 4) continue;
+      const char *c = end;
+      while (c < x->s && *c == ' ') c++;
+      if (c == x->s || *c != ',') continue;
+      c++;
+      while (c < x->s && *c == ' ') c++;
+      if (c != x->s || !name_tail(x)) continue;
+      p[i].used = true;
+      r.n = (size_t)(x->s + x->n - r.s);
+      more = true;
+    }
+  }
+  return r;
+}
+
 /* Line b goes on with line a: a narrow column cut a name or degree in two
  * ("Universidad Central de" / "Venezuela", "apprenticeship in full-" /
  * "stack web development", "Bachelor of Arts - Leading" / "University,
  * Sylhet").  a ends on a short lower-case word or a hyphenated word's
  * first half, or on a lone capitalised word after a separator that b's
  * school word completes. */
-static bool goes_on(const char *a, size_t an, const char *b, size_t bn) {
+static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t bn) {
   size_t k = an;
   while (k > 0 && a[k - 1] != ' ') k--;
   const char *last = a + k;
@@ -105,9 +193,17 @@ static bool goes_on(const char *a, size_t an, const char *b, size_t bn) {
   if (a[an - 1] == '-' && an >= 2 && isalpha((unsigned char)a[an - 2])) return true;
   /* (a lone "in" is what is left of "{degree} in {field}" without either) */
   if (ln <= 3 && islower((unsigned char)last[0])) return k > 0;
-  if (strchr(".,;:)", a[an - 1]) || !isupper((unsigned char)last[0])) return false;
   size_t w = 0;
   while (w < bn && !strchr(" ,-", b[w])) w++;
+  /* "Riverbend University, Lagos," / "Nigeria": a name line does not end
+   * on a comma; "Northfield State" / "University": a school word alone
+   * names no school. */
+  if (comma && cw__score_words(a, an, W_INST) && !cw__has_degree(a, an))
+    return isupper((unsigned char)b[0]) && !cw__has_degree(b, bn) && !fieldish(b, bn);
+  if (isupper((unsigned char)last[0]) && !strchr(".,;:)", a[an - 1]) && cw__word_in(b, w, W_INST) &&
+      (w == bn || b[w] == ',') && !cw__has_degree(a, an))
+    return true;
+  if (strchr(".,;:)", a[an - 1]) || !isupper((unsigned char)last[0])) return false;
   /* "California State Polytechnic" / "University-Pomona" */
   if (cw__word_in(last, ln, W_INST) && cw__word_in(b, w, W_INST)) return true;
   /* "... - Riverbend" / "University": the capitalised words after the
@@ -131,6 +227,13 @@ static bool goes_on(const char *a, size_t an, const char *b, size_t bn) {
   return e < an && !cw__score_words(a + e, an - e, W_INST) && cw__score_words(b, bn, W_INST);
 }
 
+/* The trimmed text a of line x was followed by a comma. */
+static bool ends_on_comma(const cw__eline *x, const char *a, size_t an) {
+  const char *c = a + an, *end = x->res + x->res_len;
+  while (c < end && *c == ' ') c++;
+  return c < end && *c == ',';
+}
+
 /* Joins wrapped header lines of an education entry into the first line's
  * text (the second is blanked), so that the school or degree is whole. */
 static void join_wrapped(cw__eline *el, const cw__group *g) {
@@ -140,15 +243,33 @@ static void join_wrapped(cw__eline *el, const cw__group *g) {
     const char *a, *b;
     size_t an, bn;
     if (g->hdr[h + 1] != g->hdr[h] + 1 || !cw__plain_text(x, &a, &an) || !cw__plain_text(y, &b, &bn) ||
-        x->has_date || y->has_date || !goes_on(a, an, b, bn)) {
+        x->has_date || y->has_date || !goes_on(a, an, ends_on_comma(x, a, an), b, bn)) {
       t = h + 1;
       continue;
     }
+    const char *comma = ends_on_comma(x, a, an) ? memchr(a + an, ',', (size_t)(x->res + x->res_len - (a + an))) : NULL;
+    if (comma) an = (size_t)(comma - a) + 1; /* keep it: "Lagos, Nigeria" */
     cw__join_lines(x, a, an, y, b, bn);
   }
 }
 
-json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
+/* Where group g names its school among its parts: 1 the last, -1 the
+ * first, 0 elsewhere or none (a school word tells). */
+int cw__edu_school_at(cw__doc *d, cw__eline *el, const cw__group *g) {
+  join_wrapped(el, g);
+  cw__part p[MAX_PARTS];
+  int np = cw__parts_of(d, el, g, p, false), first = -1, last = -1;
+  for (int i = 0; i < np; i++)
+    if (!p[i].loc) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  cw__part *inst = cw__best(p, np, cw__sc_inst);
+  if (!inst || first == last) return 0;
+  return inst == &p[last] ? 1 : inst == &p[first] ? -1 : 0;
+}
+
+json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g, int order) {
   join_wrapped(el, g);
   json_t *gpa = gpa_of(d, el, g);
   cw__part p[MAX_PARTS];
@@ -159,12 +280,37 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
   }
   if (np > 1) cw__take(cw__best(p, np, cw__sc_loc)); /* the place is not part of the contract */
   cw__part *degree = cw__take(cw__best(p, np, cw__sc_degree));
-  cw__part *inst = cw__take(cw__best(p, np, cw__sc_inst));
+  cw__part *inst = cw__take(cw__best(p, np, cw__sc_inst)), tail;
   /* Without a date, a school word or a degree the lines are a list of
    * courses or notes ("computer programming", "morphology"), not a school. */
   if (!inst && !degree && g->date_line < 0) {
     json_decref(gpa);
     return NULL;
+  }
+  /* No school word: a proper name ("Learners Guild") rather than the
+   * phrases around it ("Vocational training", "full-stack development"). */
+  /* Several: the one where the section's other entries name their school
+   * (order > 0: the last part, "Field, Degree, School"). */
+  if (!inst) {
+    cw__part *pick = NULL;
+    for (int i = 0; i < np; i++)
+      if (!p[i].used && !p[i].loc && proper_name(p[i].s, p[i].n) && !fieldish(p[i].s, p[i].n) &&
+          (!pick || order > 0))
+        pick = &p[i];
+    inst = cw__take(pick);
+    /* ... and where they name it a "place" ("Training, Kestrel Power") is
+     * more likely the school than what stands before it */
+    const cw__part *end = &p[np - 1];
+    const char *c = order > 0 && end->loc && (!inst || inst->line == end->line) ? memrchr(end->s, ',', end->n) : NULL;
+    if (c && proper_name(c + 1, (size_t)(end->s + end->n - c - 1))) {
+      if (inst) inst->used = false;
+      tail = *end;
+      tail.s = c + 1;
+      tail.n = (size_t)(end->s + end->n - c - 1);
+      cw__trim(&tail.s, &tail.n);
+      tail.loc = false;
+      inst = &tail;
+    }
   }
   if (!inst)
     for (int i = 0; i < np && !inst; i++)
@@ -174,7 +320,11 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g) {
     return NULL;
   }
   json_t *o = json_object();
-  json_object_set_new(o, "institution", cw__part_str(d, inst, true));
+  cw__part whole;
+  if (inst) whole = inst->inst ? extend_inst(p, np, inst) : *inst;
+  json_t *name = cw__part_str(d, inst ? &whole : NULL, true);
+  if (json_is_null(name)) name = cw__part_str(d, inst, true);
+  json_object_set_new(o, "institution", name);
   json_object_set_new(o, "degree", json_null());
   json_object_set_new(o, "field_of_study", json_null());
   if (degree) split_degree(degree, o);

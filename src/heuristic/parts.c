@@ -132,7 +132,8 @@ static bool has_degree_word(const char *s, size_t n) {
  * organisation, not a field ("Riverside University, Physics"). */
 static bool school_and_place(cw__doc *d, const char *s, size_t n) {
   const char *c = memchr(s, ',', n);
-  if (!c) return false;
+  /* (the school first: "Physics, Riverside University" is a field and a school) */
+  if (!c || !cw__score_words(s, (size_t)(c - s), W_INST)) return false;
   const char *t = c + 1;
   size_t tn = n - (size_t)(t - s);
   cw__trim(&t, &tn);

@@ -405,6 +405,17 @@ static bool org_not_heading(const cw__line *l) {
   return b > 0 && cw__word_in(l->text + b, n - b, W_COMPANY);
 }
 
+/* "Courses", "Coursework": the heading of an education entry's course list. */
+static bool course_list(const cw__line *l) {
+  static const char *const names[] = {"courses", "coursework", "relevant coursework", "relevant courses",
+                                      "kurse", "cours", "cursos", "corsi", "kursy", NULL};
+  char f[64];
+  if (!fold(l->text, l->len, f, sizeof f)) return false;
+  for (int i = 0; names[i]; i++)
+    if (strcmp(f, names[i]) == 0) return true;
+  return false;
+}
+
 void cw__mark_headings(cw__doc *d) {
   bool seen = false, caps_style = false;
   enum cw__sec cur = SEC_NONE, resume = SEC_NONE, back = SEC_NONE;
@@ -437,6 +448,9 @@ void cw__mark_headings(cw__doc *d) {
     enum cw__sec k = cw__heading_kind(l->text, l->len, false);
     if (k != SEC_NONE && (cur == SEC_WORK || cur == SEC_EDUCATION) && org_not_heading(l))
       k = SEC_NONE;
+    /* "Continuing Education" inside the education section: a programme */
+    if (k == SEC_EDUCATION && cur == SEC_EDUCATION && cw__heading_kind(l->text, l->len, true) == SEC_NONE)
+      k = SEC_NONE;
     if (k != SEC_NONE && skills_group(d, i, 1, k, cur)) k = SEC_NONE;
     if (i == back_at && k == SEC_NONE) {
       /* The section the sidebar's groups interrupted goes on. */
@@ -461,6 +475,8 @@ void cw__mark_headings(cw__doc *d) {
         letters >= 4 && cw__word_count(l->text, l->len) <= 4 && (i == 0 || !d->lines[i - 1].len) &&
         !entry_like(d, i) && !repeated(d, i) && !(cur == SEC_SKILLS && caps_skill(d, l, letters)))
       k = SEC_OTHER; /* a heading of a section we do not parse */
+    /* "Courses" there: the course list of the entry above */
+    if (cur == SEC_EDUCATION && course_list(l)) k = SEC_NONE;
     if (k == SEC_NONE && inline_heading(d, l, cur)) {
       /* The section it interrupted goes on at the next line. */
       resume = cur;

@@ -1,0 +1,241 @@
+/* Entries of an education section: its lines regrouped around its dates
+ * (one per entry), open-ended dates ("- Present") read as dates, and a
+ * second school without a date split off into an entry of its own. */
+#include <string.h>
+#include <strings.h>
+
+#include "edugroups.h"
+#include "words.h"
+
+/* Some word of s is a degree word ("BSc", "Master"). */
+bool cw__has_degree(const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    while (i < n && strchr(" ,;/()-", s[i])) i++;
+    size_t b = i;
+    while (i < n && !strchr(" ,;/()-", s[i])) i++;
+    if (i > b && cw__starts_with_degree(s + b, i - b)) return true;
+  }
+  return false;
+}
+
+/* "M.A. and Ph.D.", "B.Sc.", "at Lycée Henri IV, St." (cut by the column):
+ * a degree or school line that ends in a full stop is a name line, not
+ * the sentence of a description. */
+static void degree_lines(cw__eline *el, int n) {
+  for (int i = 0; i < n; i++) {
+    const char *s = el[i].res;
+    size_t m = el[i].res_len;
+    if (el[i].kind != L_DESC || el[i].l->bullet || el[i].cont || !s) continue;
+    cw__trim(&s, &m);
+    if (m && m < 60 && (cw__starts_with_degree(s, m) || (cw__score_words(s, m, W_INST) && cw__word_count(s, m) <= 8)))
+      el[i].kind = L_HEADER;
+  }
+}
+
+/* s holds only words for now: "Present", "— Now", "→ Present",
+ * "Currently Pursuing", "Present - Present". */
+static bool only_now(const char *s, size_t n) {
+  static const char *const now[] = {"present", "now", "current", "currently", "pursuing",
+                                    "ongoing", "today", "heute", "presente", "actualidad",
+                                    "obecnie", "oggi", "aujourd'hui", "atual", NULL};
+  int words = 0;
+  for (size_t i = 0; i < n;) {
+    /* blanks, dashes and arrows ("–" "—" "→": 3-byte sequences from 0xE2) */
+    if (s[i] == ' ' || s[i] == '-' || s[i] == '\t') {
+      i++;
+      continue;
+    }
+    if ((unsigned char)s[i] == 0xE2 && i + 2 < n) {
+      i += 3;
+      continue;
+    }
+    size_t b = i;
+    while (i < n && !strchr(" -\t", s[i]) && (unsigned char)s[i] != 0xE2) i++;
+    bool found = false;
+    for (int k = 0; now[k] && !found; k++)
+      found = strlen(now[k]) == i - b && strncasecmp(now[k], s + b, i - b) == 0;
+    /* "pursuing" only after "currently" */
+    if (!found || (!words && i - b == 8 && strncasecmp(s + b, "pursuing", 8) == 0)) return false;
+    words++;
+  }
+  return words > 0;
+}
+
+/* The end of a date range whose start the template left out (or printed
+ * as the end again), a date cell all the same: a line of words for now,
+ * or such a cell right of a name ("Kestrel Power   - Present"); the
+ * cell's index + 1, 0 if none (-1: the whole line). */
+static int open_end(const cw__eline *e) {
+  const char *s = e->res;
+  size_t n = e->res_len;
+  /* (a lone "- Present" reads as a bullet) */
+  if (!s || e->has_date || (e->kind != L_HEADER && e->kind != L_DESC)) return 0;
+  cw__trim(&s, &n);
+  if (n && n <= 40 && only_now(s, n)) return -1;
+  const cw__line *l = e->l;
+  int c = l->ncells - 1;
+  if (e->kind != L_HEADER || c < 1 || l->cell_e[c] > e->res_len || l->cell_e[c] - l->cell_b[c] > 40) return 0;
+  return only_now(e->res + l->cell_b[c], l->cell_e[c] - l->cell_b[c]) ? c + 1 : 0;
+}
+
+/* Makes the open ends date lines (or dated name lines): current, without
+ * a start. */
+static void open_ends(cw__eline *el, int n) {
+  for (int i = 0; i < n; i++) {
+    int c = open_end(&el[i]);
+    if (!c) continue;
+    const char *s = el[i].res;
+    size_t m = el[i].res_len;
+    if (c > 0) {
+      s = el[i].res + el[i].l->cell_b[c - 1];
+      m = el[i].l->cell_e[c - 1] - el[i].l->cell_b[c - 1];
+    }
+    cw__trim(&s, &m);
+    memset(&el[i].date, 0, sizeof el[i].date);
+    el[i].date.is_current = el[i].date.is_range = true;
+    el[i].date.begin = (size_t)(s - el[i].res);
+    el[i].date.end_off = el[i].date.begin + m;
+    el[i].date_src = el[i].l->text;
+    el[i].has_date = true;
+    if (c < 0) el[i].kind = L_DATE;
+    else cw__blank_span(el[i].res, el[i].l->cell_b[c - 1], el[i].l->cell_e[c - 1]);
+  }
+}
+
+static cw__group *new_group(cw__group *g, int *k) {
+  cw__group *cur = &g[(*k)++];
+  memset(cur, 0, sizeof *cur);
+  cur->date_line = -1;
+  cur->desc_from = -1;
+  return cur;
+}
+
+/* Line i joins group cur: as a name line, or (extra) as what follows the
+ * names and date (courses, GPA, notes), kept apart as its description. */
+static void add_line(cw__eline *el, cw__group *cur, int i, bool extra) {
+  if (el[i].has_date && cur->date_line < 0) cur->date_line = i;
+  if (el[i].kind == L_HEADER && !extra && cur->nhdr < MAX_HDR) cur->hdr[cur->nhdr++] = i;
+  if (el[i].kind == L_DESC || (extra && el[i].kind == L_HEADER)) {
+    if (cur->desc_from < 0) cur->desc_from = i;
+    cur->desc_to = i;
+    cur->ndesc++;
+  }
+}
+
+/* The first line of the names of the entry dated at line a, the previous
+ * entry's date at line p: the m name lines above a (as many as the first
+ * entry has), back to the start of their block ("Riverside University" /
+ * "" / "Physics" / "BSc" / "" / "2012 - 2016": the lines between two dates
+ * hold the previous entry's courses first). */
+static int names_from(const cw__eline *el, int p, int a, int m) {
+  int s = a, seen = 0;
+  for (int i = a - 1; i > p && seen < m; i--)
+    if (el[i].kind == L_HEADER) {
+      s = i;
+      seen++;
+    }
+  /* (without a blank line the block is the whole stretch, courses and all) */
+  int b = s;
+  while (b - 1 > p && el[b - 1].kind != L_BLANK) b--;
+  return b - 1 > p ? b : s;
+}
+
+static int by_dates(cw__eline *el, int n, cw__group *g, int ng);
+
+static bool school_line(const cw__eline *e) {
+  return !e->has_date && cw__score_words(e->res, e->res_len, W_INST) > 0;
+}
+
+/* Group g's header line h begins a second entry: g named a school above
+ * it, and h opens a block (a blank line above it) that names a school
+ * ("Riverside University   2012 - 2016" / "BSc" / "" / "Physics, BSc" /
+ * "Oakmere College"), or h holds both a degree and a school ("BSc Physics
+ * at Oakmere College"). */
+static bool second_school(const cw__eline *el, const cw__group *g, int h) {
+  int li = g->hdr[h];
+  bool school = false;
+  for (int k = 0; k < h; k++) {
+    school |= cw__score_words(el[g->hdr[k]].res, el[g->hdr[k]].res_len, W_INST) > 0;
+  }
+  if (!school || el[li].has_date) return false;
+  if (school_line(&el[li]) && cw__has_degree(el[li].res, el[li].res_len)) return true;
+  if (li == 0 || el[li - 1].kind != L_BLANK) return false;
+  for (int k = h; k < g->nhdr && (k == h || g->hdr[k] == g->hdr[k - 1] + 1); k++)
+    if (school_line(&el[g->hdr[k]]) && (k > h || !cw__has_degree(el[li].res, el[li].res_len))) return true;
+  return false;
+}
+
+/* Splits the groups that hold a second school (see second_school). */
+static int split_schools(cw__eline *el, int n, cw__group *g, int ng) {
+  for (int i = 0; i < ng && ng < n; i++) {
+    int h = 1;
+    while (h < g[i].nhdr && !second_school(el, &g[i], h)) h++;
+    if (h >= g[i].nhdr) continue;
+    memmove(&g[i + 2], &g[i + 1], (size_t)(ng - i - 1) * sizeof *g);
+    ng++;
+    cw__group *a = &g[i], *b = &g[i + 1];
+    int cut = a->hdr[h];
+    memset(b, 0, sizeof *b);
+    b->date_line = -1;
+    b->desc_from = -1;
+    for (int k = h; k < a->nhdr; k++) b->hdr[b->nhdr++] = a->hdr[k];
+    a->nhdr = h;
+    if (a->date_line > cut) b->date_line = a->date_line, a->date_line = -1;
+    if (a->desc_from >= 0 && a->desc_to > cut) {
+      b->desc_from = a->desc_from > cut ? a->desc_from : cut + 1;
+      b->desc_to = a->desc_to;
+      b->ndesc = 1;
+      if (a->desc_from > cut) a->desc_from = -1, a->ndesc = 0;
+      else a->desc_to = cut - 1;
+    }
+  }
+  return ng;
+}
+
+int cw__edu_regroup(cw__eline *el, int n, cw__group *g, int ng) {
+  open_ends(el, n);
+  return split_schools(el, n, g, by_dates(el, n, g, ng));
+}
+
+static int by_dates(cw__eline *el, int n, cw__group *g, int ng) {
+  int na = 0, first = -1, names_before = 0;
+  for (int i = 0; i < n; i++) {
+    if (!el[i].has_date) continue;
+    if (first < 0) first = i;
+    na++;
+  }
+  if (na < 2) return ng;
+  degree_lines(el, n);
+  for (int i = 0; i < first; i++) names_before += el[i].kind == L_HEADER;
+  /* Each entry has one date.  The entries' name lines sit all above their
+   * date ("BSc Physics" / "Riverside University" / "2012 - 2016") when the
+   * first date has name lines above it, else on and under it
+   * ("Riverside University   2012 - 2016" / "BSc Physics"). */
+  int k = 0;
+  cw__group *cur = NULL;
+  if (!names_before) {
+    for (int i = 0; i < n; i++) {
+      if (el[i].kind == L_BLANK && !el[i].has_date) continue;
+      if (!cur || el[i].has_date) cur = new_group(g, &k);
+      add_line(el, cur, i, false);
+    }
+    return k;
+  }
+  int prev = -1;
+  for (int a = first; a < n; a++) {
+    if (!el[a].has_date) continue;
+    int s = prev < 0 ? 0 : names_from(el, prev, a, names_before);
+    for (int i = prev + 1; cur && i < s; i++) add_line(el, cur, i, true);
+    cur = new_group(g, &k);
+    for (int i = s; i <= a; i++) add_line(el, cur, i, false);
+    prev = a;
+    /* "BSc Physics" / "2012 - 2016" / "Riverside University" / "": the
+     * date inside the names' block; the block's rest is names too. */
+    int e = a + 1;
+    while (e < n && el[e].kind != L_BLANK && !el[e].has_date) e++;
+    if (e < n && el[e].kind == L_BLANK && e - a - 1 <= names_before)
+      for (; prev + 1 < e; prev++) add_line(el, cur, prev + 1, false);
+  }
+  for (int i = prev + 1; i < n; i++) add_line(el, cur, i, true);
+  return k;
+}
