@@ -1036,6 +1036,36 @@ START_TEST(test_lower_case_role_and_bracketed_commas) {
 }
 END_TEST
 
+/* ---- work entries: organisation names and separators (x-work) ---------- */
+
+/* "Role, Organisation, Parent Organisation": the parent is part of the
+ * name, not a place; a line stopping on a comma goes on below; "Freelance"
+ * on a line of its own is where the role was done, not the role. */
+START_TEST(test_work_parent_organisation_and_freelance) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n\n"
+                         "Data Fellow, Signal Lab, Northbridge University\n"
+                         "Mar 2021 - Present\n"
+                         "- Built a corpus of field recordings for the lab.\n\n"
+                         "Research Assistant, Tidal Systems Lab, Northbridge University and Coastal Lab,\n"
+                         "Harbour Institute\n"
+                         "Jan 2019 - Feb 2021\n"
+                         "- Ran the survey programme.\n\n"
+                         "Freelance\n\n"
+                         "Web Developer\n\n"
+                         "2016 - 2018\n\n"
+                         "Made sites for local shops and a bakery in town.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.title", "Data Fellow");
+  ASSERT_FIELD(d, "work_experience.0.company", "Signal Lab, Northbridge University");
+  ASSERT_FIELD(d, "work_experience.1.title", "Research Assistant");
+  ASSERT_FIELD(d, "work_experience.1.company",
+               "Tidal Systems Lab, Northbridge University and Coastal Lab, Harbour Institute");
+  ASSERT_FIELD(d, "work_experience.2.company", "Freelance");
+  ASSERT_FIELD(d, "work_experience.2.title", "Web Developer");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1086,6 +1116,7 @@ int main(void) {
   tcase_add_test(tc, test_dot_separators_and_degree_at_school);
   tcase_add_test(tc, test_link_lines_and_comma_bullets);
   tcase_add_test(tc, test_name_over_two_lines);
+  tcase_add_test(tc, test_work_parent_organisation_and_freelance);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -73,7 +73,27 @@ static bool company_suffix(const char *s, size_t n) {
 }
 
 /* Splits s at a comma unless the comma is part of a location or company name. */
-static void split_commas(cw__doc *d, cw__part *p, int *np, const char *s, size_t n, int line, bool whole_org) {
+/* "Department of Physics", "Faculty of Law": a unit of the organisation
+ * named next to it, which is the employer. */
+static bool unit_word(const char *s, size_t n) {
+  static const char *const units[] = {"department", "dept.", "faculty", "division", "abteilung",
+                                      "fakultät", "departamento", "département", "wydział", NULL};
+  size_t w = 0;
+  while (w < n && s[w] != ' ') w++;
+  for (int i = 0; units[i]; i++)
+    if (strlen(units[i]) == w && strncasecmp(units[i], s, w) == 0) return true;
+  return false;
+}
+
+/* A piece that names an organisation and nothing else: an organisation or
+ * school word, no role word, not a place or a degree. */
+static bool org_piece(cw__doc *d, const char *s, size_t n) {
+  return !unit_word(s, n) && (cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST)) &&
+         !cw__score_words(s, n, W_TITLE) && !cw__starts_with_degree(s, n) && !cw__is_location(d, s, n);
+}
+
+static void split_commas(cw__doc *d, cw__part *p, int *np, const char *s, size_t n, int line, bool whole_org,
+                         bool work) {
   cw__trim(&s, &n);
   if (cw__is_location(d, s, n) || !memchr(s, ',', n)) {
     add_part(d, p, np, s, n, line, false);
@@ -103,6 +123,14 @@ static void split_commas(cw__doc *d, cw__part *p, int *np, const char *s, size_t
   /* "Company, City, ST": keep the last two together as the place. */
   if (ns >= 3 && cw__is_location(d, segs[ns - 2], (size_t)(segs[ns - 1] + lens[ns - 1] - segs[ns - 2]))) {
     lens[ns - 2] = (size_t)(segs[ns - 1] + lens[ns - 1] - segs[ns - 2]);
+    ns--;
+  }
+  /* "Research Fellow, Media Lab, Riverside University": an organisation
+   * and the one it belongs to are one name, not a name and a place. */
+  for (int i = ns - 1; work && i > 0; i--) {
+    if (!org_piece(d, segs[i - 1], lens[i - 1]) || !org_piece(d, segs[i], lens[i])) continue;
+    lens[i - 1] = (size_t)(segs[i] + lens[i] - segs[i - 1]);
+    for (int k = i; k + 1 < ns; k++) segs[k] = segs[k + 1], lens[k] = lens[k + 1];
     ns--;
   }
   /* "Kempner Institute, Harvard University" on a line of its own while
@@ -184,7 +212,7 @@ int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, boo
         q += sl;
         s = q;
       } else if (sl) {
-        split_commas(d, p, &np, s, (size_t)(q - s), h, whole_org);
+        split_commas(d, p, &np, s, (size_t)(q - s), h, whole_org, work);
         q += sl;
         s = q;
       } else {
@@ -193,7 +221,7 @@ int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, boo
     }
     if (whole_line || school_piece(d, s, (size_t)(end - s), work))
       add_part(d, p, &np, s, (size_t)(end - s), h, false);
-    else split_commas(d, p, &np, s, (size_t)(end - s), h, whole_org);
+    else split_commas(d, p, &np, s, (size_t)(end - s), h, whole_org, work);
     for (int k = first; k < np; k++) p[k].with_date = g->hdr[h] == g->date_line;
   }
   return np;

@@ -17,7 +17,7 @@ static const char *const title_words[] = {
     "technician", "editor", "writer", "journalist", "accountant", "auditor", "nurse",
     "physician", "representative", "executive", "supervisor", "advisor", "adviser",
     "strategist", "recruiter", "sre", "devops", "dba", "qa", "tester", "contractor",
-    "freelance", "freelancer", "chair", "chairman", "secretary", "treasurer", "clerk", "agent",
+    "freelancer", "chair", "chairman", "secretary", "treasurer", "clerk", "agent",
     "operator", "mechanic", "electrician", "cashier", "barista", "driver", "pharmacist",
     "therapist", "counselor", "librarian", "photographer", "producer", "attorney", "lawyer",
     "paralegal", "economist", "statistician", "physicist", "chemist", "biologist", "owner",

@@ -60,7 +60,9 @@ static bool sentence_like(const cw__part *x) {
   size_t n = x->n;
   cw__trim(&s, &n);
   if (!n) return false;
-  if (cw__word_count(s, n) > 8 || islower((unsigned char)s[0])) return true;
+  /* (a long name with organisation words is an organisation: "Memory Lab,
+   * Riverside University and Coastal Lab, Harbour Institute") */
+  if ((cw__word_count(s, n) > 8 && !x->company && !x->inst) || islower((unsigned char)s[0])) return true;
   return s[n - 1] == '.' && !x->company && cw__word_count(s, n) > 2;
 }
 
@@ -203,16 +205,26 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
   return o;
 }
 
+/* A short lower-case word inside a name: "Bank of Tokyo", "Lab and
+ * Studio", "Maison de la Radio". */
+static bool connector(const char *s, size_t n) {
+  size_t w = 0;
+  while (w < n && s[w] != ' ') w++;
+  return w <= 3;
+}
+
 /* "Role, Polski Związek" / "Głuchych": the organisation's last word did
  * not fit the column.  b is a short capitalised tail with no role word, and
  * a with b's first word would have been as wide as the widest lines. */
-static bool org_cut(const char *a, size_t an, const char *b, size_t bn, size_t width) {
+static bool org_cut(const char *a, size_t an, bool comma, const char *b, size_t bn, size_t width) {
   size_t w = 0;
   while (w < bn && b[w] != ' ') w++;
   if (!isupper((unsigned char)b[0]) || cw__word_count(b, bn) > 3 || memchr(b, ',', bn) ||
       cw__score_words(b, bn, W_TITLE) || cw__starts_with_degree(b, bn))
     return false;
-  if ((cw__chars(a, an) + 1 + cw__chars(b, w)) * 100 < width * 85) return false;
+  /* "Research Assistant, Memory Lab," / "Riverside University": a line
+   * that stops on a comma goes on below, whatever its width. */
+  if (!comma && (cw__chars(a, an) + 1 + cw__chars(b, w)) * 100 < width * 85) return false;
   /* a's last piece (after its last comma) is capitalised words, no role */
   size_t k = an;
   while (k > 0 && a[k - 1] != ',') k--;
@@ -221,7 +233,8 @@ static bool org_cut(const char *a, size_t an, const char *b, size_t bn, size_t w
   cw__trim(&t, &tn);
   if (!tn || cw__score_words(t, tn, W_TITLE) || strchr(".;:)", a[an - 1])) return false;
   for (size_t i = 0; i < tn; i++)
-    if ((i == 0 || t[i - 1] == ' ') && !isupper((unsigned char)t[i])) return false;
+    if ((i == 0 || t[i - 1] == ' ') && !isupper((unsigned char)t[i]) && (i == 0 || !connector(t + i, tn - i)))
+      return false;
   return true;
 }
 
@@ -231,8 +244,11 @@ void cw__join_cut_orgs(cw__eline *el, const cw__group *g, size_t width) {
     const char *a, *b;
     size_t an, bn;
     if (g->hdr[h + 1] != g->hdr[h] + 1 || x->has_date || y->has_date || !cw__plain_text(x, &a, &an) ||
-        !cw__plain_text(y, &b, &bn) || !org_cut(a, an, b, bn, width))
+        !cw__plain_text(y, &b, &bn))
       continue;
-    cw__join_lines(x, a, an, y, b, bn);
+    /* (the trim took the comma off: it is still in the line) */
+    bool comma = a + an < x->res + x->res_len && a[an] == ',';
+    if (!org_cut(a, an, comma, b, bn, width)) continue;
+    cw__join_lines(x, a, an + comma, y, b, bn);
   }
 }
