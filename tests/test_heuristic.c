@@ -1066,6 +1066,52 @@ START_TEST(test_work_parent_organisation_and_freelance) {
 }
 END_TEST
 
+/* "at" inside a school's name after "Role, "; a label line ("HIGHLIGHTS")
+ * between names and description names nothing; a long "Role, School" line
+ * is still a name line. */
+START_TEST(test_work_at_in_school_name_and_entry_labels) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n\n"
+                         "Lecturer, Northern State University of Lakeland at Pine Hill\n"
+                         "September 2015 - June 2019\n\n"
+                         "Member of the faculty of the School of Design\n\n"
+                         "HIGHLIGHTS\n\n"
+                         "Taught studio courses in type design and printing\n"
+                         "Served on hiring committees\n\n"
+                         "Curator, Harbour Museum\n"
+                         "July 2019 - Present\n\n"
+                         "Runs the print collection and the reading room\n\n"
+                         "HIGHLIGHTS\n\n"
+                         "Opened two shows a year\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Lecturer");
+  ASSERT_FIELD(d, "work_experience.0.company", "Northern State University of Lakeland at Pine Hill");
+  ASSERT_FIELD(d, "work_experience.1.title", "Curator");
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbour Museum");
+  json_decref(d);
+}
+END_TEST
+
+/* "Role - Speciality, Employer" with the employer of every entry at the
+ * end of the line: the dash piece qualifies the role, the repeated name
+ * is the employer. */
+START_TEST(test_work_title_qualifier_and_repeated_employer) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n\n"
+                         "Platform Architect, Northwind Power\n\n"
+                         "Jan 2018 - Present\n\n"
+                         "Designs the platform that runs the billing systems.\n\n"
+                         "Lead Architect - Digital Commerce, Northwind Power\n\n"
+                         "Jan 2014 - Dec 2017\n\n"
+                         "Ran the team that rebuilt the web shop.\n\n"
+                         "Web Developer, Northwind Power\n\n"
+                         "Jan 2010 - Dec 2013\n\n"
+                         "Built pages and forms for the customer portal.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.title", "Lead Architect - Digital Commerce");
+  ASSERT_FIELD(d, "work_experience.1.company", "Northwind Power");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1117,6 +1163,8 @@ int main(void) {
   tcase_add_test(tc, test_link_lines_and_comma_bullets);
   tcase_add_test(tc, test_name_over_two_lines);
   tcase_add_test(tc, test_work_parent_organisation_and_freelance);
+  tcase_add_test(tc, test_work_at_in_school_name_and_entry_labels);
+  tcase_add_test(tc, test_work_title_qualifier_and_repeated_employer);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -11,12 +11,6 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
   cw__eline *el;
   cw__group *g;
   int ng = cw__layout(d, from, to, kind == SEC_WORK ? 2 : 0, &el, &g);
-  size_t width = 0; /* of the widest line: the column's width */
-  for (int i = from; i < to; i++) {
-    size_t c = cw__chars(d->lines[i].text, d->lines[i].len);
-    if (c > width) width = c;
-  }
-  for (int i = 0; kind == SEC_WORK && i < ng; i++) cw__join_cut_orgs(el, &g[i], width);
   bool alone = false; /* the previous employer sat on a line of its own */
   /* The entries of one section follow one template: where keywords tell
    * title from company, they also tell the order the others use. */

@@ -158,6 +158,12 @@ static void classify(cw__doc *d, cw__eline *el, const cw__eline *prev_desc, size
     el->kind = el->has_date ? L_DATE : L_BLANK;
     return;
   }
+  /* "HIGHLIGHTS", "Responsibilities:" between an entry's names and its
+   * bullets: neither a name nor a description. */
+  if (!el->has_date && !l->bullet && cw__entry_label(el->res, el->res_len)) {
+    el->kind = L_BLANK;
+    return;
+  }
   if (l->bullet) {
     el->kind = L_DESC;
   } else if (continues(d, el, prev_desc, maxlen)) {
@@ -167,6 +173,100 @@ static void classify(cw__doc *d, cw__eline *el, const cw__eline *prev_desc, size
     el->kind = L_DESC;
   } else {
     el->kind = L_HEADER;
+  }
+}
+
+/* ---- names cut by the column width ---------------------------------------- */
+
+/* The header line's text without surrounding blanks; false when it holds
+ * cells or a '|' (its pieces are separate fields, not one wrapped phrase). */
+bool cw__plain_text(const cw__eline *e, const char **s, size_t *n) {
+  *s = e->res;
+  *n = e->res_len;
+  if (!*s) return false;
+  cw__trim(s, n);
+  return *n && !memmem(*s, *n, "   ", 3) && !memchr(*s, '|', *n);
+}
+
+/* Characters (not bytes) of s. */
+size_t cw__chars(const char *s, size_t n) {
+  size_t c = 0;
+  for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return c;
+}
+
+/* A short lower-case word inside a name: "Bank of Tokyo", "Lab and
+ * Studio", "Maison de la Radio". */
+static bool connector(const char *s, size_t n) {
+  size_t w = 0;
+  while (w < n && s[w] != ' ') w++;
+  return w <= 3;
+}
+
+/* Every word of s is an organisation or school word ("University",
+ * "Institute"): a line that cannot name anything alone. */
+static bool only_org_words(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && s[i] == ' ') i++;
+    size_t b = i;
+    while (i < n && s[i] != ' ') i++;
+    if (i > b && !cw__word_in(s + b, i - b, W_COMPANY) && !cw__word_in(s + b, i - b, W_INST)) return false;
+  }
+  return n > 0;
+}
+
+/* "Role, Polski Związek" / "Głuchych": the organisation's last word did
+ * not fit the column.  b is a short capitalised tail with no role word, and
+ * a with b's first word would have been as wide as the widest lines, or a
+ * stops on a comma, or b is only an organisation word ("University"). */
+static bool org_cut(const char *a, size_t an, bool comma, const char *b, size_t bn, size_t width) {
+  size_t w = 0;
+  while (w < bn && b[w] != ' ') w++;
+  if (!isupper((unsigned char)b[0]) || cw__word_count(b, bn) > 3 || memchr(b, ',', bn) ||
+      cw__score_words(b, bn, W_TITLE) || cw__starts_with_degree(b, bn))
+    return false;
+  if (!comma && !only_org_words(b, bn) && (cw__chars(a, an) + 1 + cw__chars(b, w)) * 100 < width * 85)
+    return false;
+  /* a's last piece (after its last comma) is capitalised words, no role */
+  size_t k = an;
+  while (k > 0 && a[k - 1] != ',') k--;
+  const char *t = a + k;
+  size_t tn = an - k;
+  cw__trim(&t, &tn);
+  if (!tn || cw__score_words(t, tn, W_TITLE) || strchr(".;:)", a[an - 1])) return false;
+  for (size_t i = 0; i < tn; i++)
+    if ((i == 0 || t[i - 1] == ' ') && !isupper((unsigned char)t[i]) && (i == 0 || !connector(t + i, tn - i)))
+      return false;
+  return true;
+}
+
+/* Joins a name cut by its column ("Research Assistant, Memory Lab," /
+ * "Riverside University") into the lower line, which stays next to the
+ * lines below it (the dates); the upper line becomes blank. */
+static void join_cut_names(cw__doc *d, cw__eline *el, int n, size_t width) {
+  for (int i = 0; i + 1 < n; i++) {
+    cw__eline *x = &el[i], *y = &el[i + 1];
+    const char *a, *b;
+    size_t an, bn;
+    if (x->kind != L_HEADER || y->kind != L_HEADER || x->has_date || y->has_date ||
+        !cw__plain_text(x, &a, &an) || !cw__plain_text(y, &b, &bn) || cw__is_location(d, a, an))
+      continue;
+    /* (the trim took the comma off: it is still in the line) */
+    bool comma = a + an < x->res + x->res_len && a[an] == ',';
+    if (!org_cut(a, an, comma, b, bn, width)) continue;
+    an += comma;
+    char *j = malloc(an + 1 + bn + 32);
+    if (!j) return;
+    memcpy(j, a, an);
+    j[an] = ' ';
+    memcpy(j + an + 1, b, bn);
+    memset(j + an + 1 + bn, 0, 32);
+    free(y->res);
+    y->res = j;
+    y->res_len = an + 1 + bn;
+    cw__blank_span(x->res, 0, x->res_len);
+    x->kind = L_BLANK;
   }
 }
 
@@ -261,6 +361,8 @@ static bool is_link_only(cw__doc *d, const cw__eline *e) {
   return n && cw__re_find(d->h, RE_URL, s, n, &b, &en) && b == 0 && en == n;
 }
 
+static int names_on(const cw__eline *e);
+
 /* Could name an organisation or a role: short, not a sentence, not a link. */
 /* lower: a lower-case start is allowed (the line touches the anchor:
  * "naczelink wydziału" / dates; elsewhere it is a sentence going on). */
@@ -274,7 +376,10 @@ static bool name_like(cw__doc *d, const cw__eline *e, bool lower) {
    * and Kredlow Lab, Tufts University"), not roles or sentences */
   bool org = words <= 14 && !cw__score_words(s, n, W_TITLE) &&
              (cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST));
-  if (!n || (words > 9 && !org) || (!lower && islower((unsigned char)s[0]))) return false;
+  /* "Assistant Professor, State University of New York at Stony Brook":
+   * a role and an organisation, each short, make a long line */
+  bool pair = words <= 16 && names_on(e) == 2 && cw__score_words(s, n, W_TITLE) && s[n - 1] != '.';
+  if (!n || (words > 9 && !org && !pair) || (!lower && islower((unsigned char)s[0]))) return false;
   /* "40%+ Mobile Traffic", "$6.5 Million saved", "181K+ hours": figures */
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
@@ -298,6 +403,19 @@ static bool comma_outside_brackets(const char *s, size_t n) {
   return false;
 }
 
+/* "Memory Lab, Riverside University", "Acme GmbH, Hamburg": an
+ * organisation with its parent or its place is one name; only commas
+ * and no role word. */
+static bool org_and_more(const char *s, size_t n) {
+  const char *c = memchr(s, ',', n);
+  size_t fn = c ? (size_t)(c - s) : n;
+  if (cw__score_words(s, n, W_TITLE) || memchr(s, '|', n) || memmem(s, n, "   ", 3) ||
+      memmem(s, n, " - ", 3) || memmem(s, n, " \xe2\x80\x93 ", 5) || memmem(s, n, " \xe2\x80\x94 ", 5) ||
+      memmem(s, n, " at ", 4) || memmem(s, n, " @ ", 3))
+    return false;
+  return cw__score_words(s, fn, W_COMPANY) || cw__score_words(s, fn, W_INST);
+}
+
 static int names_on(const cw__eline *e) {
   const char *s = e->res;
   size_t n = e->res_len;
@@ -305,7 +423,8 @@ static int names_on(const cw__eline *e) {
   if (!n || cw__filler_only(s, n)) return 0;
   int w = cw__word_count(s, n);
   if (w > 12) return 2; /* a long line with its date: treat as complete */
-  if (comma_outside_brackets(s, n) || memchr(s, '|', n) || memmem(s, n, "   ", 3) || memmem(s, n, " at ", 4) ||
+  if (comma_outside_brackets(s, n) && !org_and_more(s, n)) return 2;
+  if (memchr(s, '|', n) || memmem(s, n, "   ", 3) || memmem(s, n, " at ", 4) ||
       memmem(s, n, " @ ", 3) || memmem(s, n, " \xe2\x80\x93 ", 5) ||
       memmem(s, n, " \xe2\x80\x94 ", 5) || memmem(s, n, " - ", 3))
     return 2;
@@ -544,6 +663,14 @@ int cw__layout(cw__doc *d, int from, int to, int anchor_names, cw__eline **elp, 
     classify(d, &el[i], prev_desc, maxlen);
     if (el[i].kind == L_DESC) prev_desc = &el[i];
     else if (el[i].kind != L_BLANK) prev_desc = NULL;
+  }
+  if (anchor_names) {
+    size_t width = 0; /* of the widest line: the column's width */
+    for (int i = 0; i < n; i++) {
+      size_t c = cw__chars(el[i].l->text, el[i].l->len);
+      if (c > width) width = c;
+    }
+    join_cut_names(d, el, n, width);
   }
   *elp = el;
   *gp = g;

@@ -175,6 +175,22 @@ static bool school_piece(cw__doc *d, const char *s, size_t n, bool work) {
          school_and_place(d, s, n);
 }
 
+/* "State University of New York at Stony Brook", "Role, Bank of Tokyo at
+ * Osaka": "at" inside a school's or organisation's name (the piece before
+ * it, from the last comma, names one and no role), not "Title at Company". */
+static bool org_before_at(const char *s, const char *at, bool work) {
+  const char *b = at;
+  int depth = 0;
+  while (b > s && (b[-1] != ',' || depth)) {
+    if (b[-1] == ')') depth++;
+    if (b[-1] == '(' && depth) depth--;
+    b--;
+  }
+  size_t n = (size_t)(at - b);
+  return !cw__score_words(b, n, W_TITLE) &&
+         (cw__score_words(b, n, W_INST) || (work && cw__score_words(b, n, W_COMPANY)));
+}
+
 int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, bool work) {
   int np = 0;
   int titled = 0; /* header lines with a role word */
@@ -203,10 +219,7 @@ int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, boo
       size_t sl = depth ? 0 : sep_at(q, (size_t)(end - q), work);
       /* "State University of New York at Stony Brook": "at" inside a
        * school's or organisation's name, not "Title at Company". */
-      if (sl == 4 && memcmp(q, " at ", 4) == 0 && !cw__score_words(s, (size_t)(q - s), W_TITLE) &&
-          (cw__score_words(s, (size_t)(q - s), W_INST) ||
-           (work && cw__score_words(s, (size_t)(q - s), W_COMPANY))))
-        sl = 0;
+      if (sl == 4 && memcmp(q, " at ", 4) == 0 && org_before_at(s, q, work)) sl = 0;
       if (sl && school_piece(d, s, (size_t)(q - s), work)) {
         add_part(d, p, &np, s, (size_t)(q - s), h, false);
         q += sl;
@@ -335,16 +348,6 @@ json_t *cw__description(const cw__eline *el, const cw__group *g, const char *lea
   return description_body(el, g, lead, lead_n);
 }
 
-/* The header line's text without surrounding blanks; false when it holds
- * cells or a '|' (its pieces are separate fields, not one wrapped phrase). */
-bool cw__plain_text(const cw__eline *e, const char **s, size_t *n) {
-  *s = e->res;
-  *n = e->res_len;
-  if (!*s) return false;
-  cw__trim(s, n);
-  return *n && !memmem(*s, *n, "   ", 3) && !memchr(*s, '|', *n);
-}
-
 /* x's text (a, an inside it) followed by y's b; y is blanked. */
 void cw__join_lines(cw__eline *x, const char *a, size_t an, cw__eline *y, const char *b, size_t bn) {
   size_t off = (size_t)(a - x->res);
@@ -358,11 +361,4 @@ void cw__join_lines(cw__eline *x, const char *a, size_t an, cw__eline *y, const 
   x->res = j;
   x->res_len = off + an + 1 + bn;
   cw__blank_span(y->res, 0, y->res_len);
-}
-
-/* Characters (not bytes) of s. */
-size_t cw__chars(const char *s, size_t n) {
-  size_t c = 0;
-  for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xC0) != 0x80;
-  return c;
 }

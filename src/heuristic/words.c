@@ -168,3 +168,36 @@ bool cw__is_location(cw__doc *d, const char *s, size_t n) {
     return false;
   return cw__re_find(d->h, RE_LOCATION, s, n, NULL, NULL);
 }
+
+/* What an entry's parts are called, and the words that go with them. */
+static const char *const label_words[] = {
+    "highlights", "responsibilities", "achievements", "accomplishments", "duties", "tasks",
+    "results", "aufgaben", "tätigkeiten", "erfolge", "schwerpunkte", "missions",
+    "responsabilités", "réalisations", "logros", "responsabilidades", "funciones", "tareas",
+    "responsabilità", "attività", "risultati", "obowiązki", "osiągnięcia", "zadania",
+    "realizações", "atividades", NULL};
+static const char *const label_mods[] = {"key", "main", "selected", "major", "notable", "and", "&",
+                                         "principales", "główne", "wichtigste", NULL};
+
+static bool in_list(const char *const *list, const char *s, size_t n) {
+  for (int k = 0; list[k]; k++)
+    if (strlen(list[k]) == n && strncasecmp(list[k], s, n) == 0) return true;
+  return false;
+}
+
+bool cw__entry_label(const char *s, size_t n) {
+  cw__trim(&s, &n);
+  while (n && s[n - 1] == ':') n--;
+  if (!n || cw__word_count(s, n) > 3) return false;
+  bool head = false;
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && s[i] == ' ') i++;
+    size_t b = i;
+    while (i < n && s[i] != ' ') i++;
+    if (i == b) break;
+    if (in_list(label_words, s + b, i - b)) head = true;
+    else if (!in_list(label_mods, s + b, i - b)) return false;
+  }
+  return head;
+}

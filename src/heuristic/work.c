@@ -108,6 +108,37 @@ static bool before(const cw__part *x, const cw__part *y) {
   return x->line < y->line || (x->line == y->line && x < y);
 }
 
+/* s opens with the name x as a whole ("Acme Corp ∙ https://acme.example",
+ * "Acme Corp, Springfield") or ends with it after a separator ("Engineer,
+ * Acme Corp", "Engineer at Acme Corp"). */
+static bool holds_name(const char *s, size_t n, const char *x, size_t xn) {
+  if (!xn || n < xn) return false;
+  if (memcmp(s, x, xn) == 0 && (n == xn || strchr(" ,|(", s[xn]) || (unsigned char)s[xn] >= 0x80))
+    return true;
+  const char *t = s + n - xn;
+  if (n < xn + 2 || memcmp(t, x, xn) != 0) return false;
+  return (t[-1] == ' ' && strchr(",|", t[-2])) || (n >= xn + 4 && memcmp(t - 4, " at ", 4) == 0) ||
+         (t[-1] == ' ' && t[-2] == '@');
+}
+
+/* "Solution Architect - Digital Commerce" with the employer named
+ * elsewhere: what follows the title after a dash, claimed by nothing (not
+ * the company, not a place), qualifies the title. */
+static void glue_qualifier(cw__part *p, int np, cw__part *title) {
+  if (!title || title + 1 >= p + np) return;
+  cw__part *x = title + 1;
+  if (x->used || x->loc || x->line != title->line || x->s <= title->s + title->n) return;
+  const char *gap = title->s + title->n;
+  size_t gn = (size_t)(x->s - gap);
+  static const char *const dashes[] = {" - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", NULL};
+  for (int i = 0; dashes[i]; i++)
+    if (gn == strlen(dashes[i]) && memcmp(gap, dashes[i], gn) == 0) {
+      title->n = (size_t)(x->s + x->n - title->s);
+      x->used = true;
+      return;
+    }
+}
+
 /* order: the section's usual order of title and company (1: title first,
  * -1: company first, 0: unknown), applied when no keyword tells them apart;
  * *evidence gets this entry's order when keywords did tell (else 0). */
@@ -121,7 +152,7 @@ static bool repeats(const cw__eline *el, const cw__group *g, int ng, const cw__g
       const char *s = el[g[k].hdr[h]].res;
       size_t n = el[g[k].hdr[h]].res_len;
       cw__trim(&s, &n);
-      if (n == x->n && memcmp(s, x->s, n) == 0) return true;
+      if (holds_name(s, n, x->s, x->n)) return true;
     }
   }
   return false;
@@ -182,6 +213,7 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
       while (loc->n && *loc->s == ' ') loc->s++, loc->n--;
     }
   }
+  glue_qualifier(p, np, title);
   if (!company && !title) return NULL;
   if (g->date_line < 0 && !(company && title)) return NULL;
   *company_alone = alone_on_line(p, np, company);
@@ -203,52 +235,4 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
   double conf = work_confidence(company, title, g, *company_alone);
   json_object_set_new(o, "confidence", json_real((double)(int)(conf * 100 + 0.5) / 100));
   return o;
-}
-
-/* A short lower-case word inside a name: "Bank of Tokyo", "Lab and
- * Studio", "Maison de la Radio". */
-static bool connector(const char *s, size_t n) {
-  size_t w = 0;
-  while (w < n && s[w] != ' ') w++;
-  return w <= 3;
-}
-
-/* "Role, Polski Związek" / "Głuchych": the organisation's last word did
- * not fit the column.  b is a short capitalised tail with no role word, and
- * a with b's first word would have been as wide as the widest lines. */
-static bool org_cut(const char *a, size_t an, bool comma, const char *b, size_t bn, size_t width) {
-  size_t w = 0;
-  while (w < bn && b[w] != ' ') w++;
-  if (!isupper((unsigned char)b[0]) || cw__word_count(b, bn) > 3 || memchr(b, ',', bn) ||
-      cw__score_words(b, bn, W_TITLE) || cw__starts_with_degree(b, bn))
-    return false;
-  /* "Research Assistant, Memory Lab," / "Riverside University": a line
-   * that stops on a comma goes on below, whatever its width. */
-  if (!comma && (cw__chars(a, an) + 1 + cw__chars(b, w)) * 100 < width * 85) return false;
-  /* a's last piece (after its last comma) is capitalised words, no role */
-  size_t k = an;
-  while (k > 0 && a[k - 1] != ',') k--;
-  const char *t = a + k;
-  size_t tn = an - k;
-  cw__trim(&t, &tn);
-  if (!tn || cw__score_words(t, tn, W_TITLE) || strchr(".;:)", a[an - 1])) return false;
-  for (size_t i = 0; i < tn; i++)
-    if ((i == 0 || t[i - 1] == ' ') && !isupper((unsigned char)t[i]) && (i == 0 || !connector(t + i, tn - i)))
-      return false;
-  return true;
-}
-
-void cw__join_cut_orgs(cw__eline *el, const cw__group *g, size_t width) {
-  for (int h = 0; h + 1 < g->nhdr; h++) {
-    cw__eline *x = &el[g->hdr[h]], *y = &el[g->hdr[h + 1]];
-    const char *a, *b;
-    size_t an, bn;
-    if (g->hdr[h + 1] != g->hdr[h] + 1 || x->has_date || y->has_date || !cw__plain_text(x, &a, &an) ||
-        !cw__plain_text(y, &b, &bn))
-      continue;
-    /* (the trim took the comma off: it is still in the line) */
-    bool comma = a + an < x->res + x->res_len && a[an] == ',';
-    if (!org_cut(a, an, comma, b, bn, width)) continue;
-    cw__join_lines(x, a, an + comma, y, b, bn);
-  }
 }
