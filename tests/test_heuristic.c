@@ -1112,6 +1112,37 @@ START_TEST(test_work_title_qualifier_and_repeated_employer) {
 }
 END_TEST
 
+/* Flat text (a DOCX without styles): "Organisation / dates / Role" per
+ * entry, no descriptions.  The role under the dates belongs to the entry
+ * above, not to the next one; "Cloud Architecture at Acme": an
+ * organisation word before "at" does not make it one name. */
+START_TEST(test_work_flat_entries_follow_the_first_and_last) {
+  json_t *d = parse_text("Jan Nowak\n\nWork\n"
+                         "Harbour Trust\n"
+                         " January 2021 - Present \n"
+                         "kierownik projektu\n"
+                         "Lakeside Cooperative\n"
+                         " April 2018 - December 2020 \n"
+                         "koordynator wolontariuszy\n"
+                         "Northern Rail\n"
+                         " May 2015 - March 2018 \n"
+                         "konduktor\n"
+                         "Skills\nExcel\n\n"
+                         "Experience\nCloud Architecture at Pinewood Systems\nMar 2012 - Apr 2015\n"
+                         "- Moved the data centre to a cloud.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 4);
+  ASSERT_FIELD(d, "work_experience.0.company", "Harbour Trust");
+  ASSERT_FIELD(d, "work_experience.0.title", "kierownik projektu");
+  ASSERT_FIELD(d, "work_experience.1.company", "Lakeside Cooperative");
+  ASSERT_FIELD(d, "work_experience.1.title", "koordynator wolontariuszy");
+  ASSERT_FIELD(d, "work_experience.2.company", "Northern Rail");
+  ASSERT_FIELD(d, "work_experience.2.title", "konduktor");
+  ASSERT_FIELD(d, "work_experience.3.company", "Pinewood Systems");
+  ASSERT_FIELD(d, "work_experience.3.title", "Cloud Architecture");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1165,6 +1196,7 @@ int main(void) {
   tcase_add_test(tc, test_work_parent_organisation_and_freelance);
   tcase_add_test(tc, test_work_at_in_school_name_and_entry_labels);
   tcase_add_test(tc, test_work_title_qualifier_and_repeated_employer);
+  tcase_add_test(tc, test_work_flat_entries_follow_the_first_and_last);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -314,6 +314,31 @@ static bool sentence_after_names(const cw__eline *el, const cw__group *cur, cons
   return n && (w > 12 || s[n - 1] == '.' || (w > 8 && names_on(e) < 2));
 }
 
+static int before_date(const cw__group *g) {
+  int k = 0;
+  while (k < g->nhdr && g->hdr[k] < g->date_line) k++;
+  return k;
+}
+
+/* "Organisation / dates / Role" repeated without descriptions: each entry
+ * had m lines above its date (the first entry shows m) and t below it (the
+ * last entry shows t).  When every pair of dates has m + t lines between
+ * them, the first t belong to the entry above, not to the next one. */
+static void follow_template(cw__group *g, int ng) {
+  if (ng < 2 || g[0].date_line < 0 || g[ng - 1].date_line < 0) return;
+  int m = before_date(&g[0]), t = g[ng - 1].nhdr - before_date(&g[ng - 1]);
+  if (!m || !t || g[0].nhdr != m || m + t > MAX_HDR) return;
+  for (int i = 1; i < ng; i++) {
+    if (g[i].date_line < 0 || g[i - 1].ndesc || before_date(&g[i]) != m + t) return;
+    if (i < ng - 1 && g[i].nhdr != m + t) return;
+  }
+  for (int i = 1; i < ng; i++) {
+    for (int k = 0; k < t; k++) g[i - 1].hdr[g[i - 1].nhdr++] = g[i].hdr[k];
+    memmove(g[i].hdr, g[i].hdr + t, (size_t)(g[i].nhdr - t) * sizeof *g[i].hdr);
+    g[i].nhdr -= t;
+  }
+}
+
 static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg) {
   int ng = 0;
   cw__group *cur = NULL;
@@ -348,6 +373,7 @@ static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg)
       cur->ndesc++;
     }
   }
+  follow_template(g, ng);
   return ng;
 }
 

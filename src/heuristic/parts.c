@@ -175,10 +175,11 @@ static bool school_piece(cw__doc *d, const char *s, size_t n, bool work) {
          school_and_place(d, s, n);
 }
 
-/* "State University of New York at Stony Brook", "Role, Bank of Tokyo at
- * Osaka": "at" inside a school's or organisation's name (the piece before
- * it, from the last comma, names one and no role), not "Title at Company". */
-static bool org_before_at(const char *s, const char *at, bool work) {
+/* "State University of New York at Stony Brook", "Lecturer, University of
+ * Lakeland at Pine Hill": "at" inside a school's name (the piece before it,
+ * from the last comma, names a school and no role), not "Title at Company".
+ * (Organisation words do not tell: "Technology Architecture at Acme".) */
+static bool org_before_at(const char *s, const char *at) {
   const char *b = at;
   int depth = 0;
   while (b > s && (b[-1] != ',' || depth)) {
@@ -187,8 +188,7 @@ static bool org_before_at(const char *s, const char *at, bool work) {
     b--;
   }
   size_t n = (size_t)(at - b);
-  return !cw__score_words(b, n, W_TITLE) &&
-         (cw__score_words(b, n, W_INST) || (work && cw__score_words(b, n, W_COMPANY)));
+  return !cw__score_words(b, n, W_TITLE) && cw__score_words(b, n, W_INST);
 }
 
 int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, bool work) {
@@ -199,7 +199,7 @@ int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, boo
   for (int h = 0; h < g->nhdr; h++) {
     const cw__eline *e = &el[g->hdr[h]];
     const char *s = e->res, *end = e->res + e->res_len, *q = s;
-    int depth = 0, first = np;
+    int depth = 0, first = np, at_part = -1;
     /* "at Riverside University" under its role or degree: the separator
      * opens the line, the organisation follows. */
     while (s < end && *s == ' ') s++;
@@ -219,13 +219,15 @@ int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, boo
       size_t sl = depth ? 0 : sep_at(q, (size_t)(end - q), work);
       /* "State University of New York at Stony Brook": "at" inside a
        * school's or organisation's name, not "Title at Company". */
-      if (sl == 4 && memcmp(q, " at ", 4) == 0 && org_before_at(s, q, work)) sl = 0;
+      if (sl == 4 && memcmp(q, " at ", 4) == 0 && org_before_at(s, q)) sl = 0;
       if (sl && school_piece(d, s, (size_t)(q - s), work)) {
         add_part(d, p, &np, s, (size_t)(q - s), h, false);
         q += sl;
         s = q;
       } else if (sl) {
         split_commas(d, p, &np, s, (size_t)(q - s), h, whole_org, work);
+        if (np < MAX_PARTS && ((sl == 4 && memcmp(q, " at ", 4) == 0) || (sl == 3 && memcmp(q, " @ ", 3) == 0)))
+          at_part = np;
         q += sl;
         s = q;
       } else {
@@ -236,6 +238,7 @@ int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, boo
       add_part(d, p, &np, s, (size_t)(end - s), h, false);
     else split_commas(d, p, &np, s, (size_t)(end - s), h, whole_org, work);
     for (int k = first; k < np; k++) p[k].with_date = g->hdr[h] == g->date_line;
+    if (at_part >= first && at_part < np) p[at_part].after_at = true;
   }
   return np;
 }

@@ -12,6 +12,7 @@ typedef struct {
   size_t n;
   int line;      /* header line number inside the entry */
   bool split_by_comma, used, loc;
+  bool after_at;   /* right after " at " or " @ ": "Title at Company" */
   bool with_date;  /* cut from the line that held the entry's date ("Mar 2021 - Present, London") */
   int title, company, inst, degree;
 } cw__part;

@@ -185,6 +185,13 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
       title = other;
     }
   }
+  /* "Cloud Architecture at Pinewood Systems": without a role word either
+   * side, the idiom tells: the company follows "at". */
+  if (title && company && title->after_at && !title->title && !company->title && title->line == company->line) {
+    cw__part *t = title;
+    title = company;
+    company = t;
+  }
   *evidence = 0;
   if (title && company) {
     bool known = title->title > 0 || company->company > 0 || company->inst > 0;
