@@ -1143,6 +1143,45 @@ START_TEST(test_work_flat_entries_follow_the_first_and_last) {
 }
 END_TEST
 
+/* Sections without bullets, one name a line: the employer above the row
+ * of role and dates, the role's end on the line below the row or inside
+ * an unclosed bracket, and a dash inside a role when the section's other
+ * entries print one name a line. */
+START_TEST(test_work_section_template_names_above_rows) {
+  json_t *d = parse_text("Jane Roe\n\nWork\n\n"
+                         "Northwind Power\n\n"
+                         "Platform Technology\t2018-01-01 - Present\thttps://northwind.example\n"
+                         "Architect\n\n"
+                         "Designs the platform that runs the billing systems and the meters.\n\n"
+                         "Northwind Power\n\n"
+                         "Practice Lead (Portal, 2014-01-01 - 2017-12-01\thttps://northwind.example\n"
+                         "Search, Mobile)\n\n"
+                         "Ran the practice that built the portal and the search for customers.\n\n"
+                         "Lakeside Bank\n\n"
+                         "Web Developer\t2010-01-01 - 2013-12-01\thttps://lakeside.example\n\n"
+                         "Built pages and forms for the customer portal of the bank.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Northwind Power");
+  ASSERT_FIELD(d, "work_experience.0.title", "Platform Technology Architect");
+  ASSERT_FIELD(d, "work_experience.1.company", "Northwind Power");
+  ASSERT_FIELD(d, "work_experience.1.title", "Practice Lead (Portal, Search, Mobile)");
+  ASSERT_FIELD(d, "work_experience.2.company", "Lakeside Bank");
+  ASSERT_FIELD(d, "work_experience.2.title", "Web Developer");
+  json_decref(d);
+  d = parse_text("Jane Roe\n\nWork\n\n"
+                 "Harbour Museum\n\nCurator\n\n2018 - Present\n\n"
+                 "Runs the print collection and the reading room of the museum.\n\n"
+                 "Harbour Museum\n\nAssistant Curator - Prints and Drawings\n\n2014 - 2017\n\n"
+                 "Catalogued the drawings of the collection for the online archive.\n\n"
+                 "Lakeside Gallery\n\nGallery Guide\n\n2011 - 2013\n\n"
+                 "Showed visitors round the rooms and answered their questions.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbour Museum");
+  ASSERT_FIELD(d, "work_experience.1.title", "Assistant Curator - Prints and Drawings");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1197,6 +1236,7 @@ int main(void) {
   tcase_add_test(tc, test_work_at_in_school_name_and_entry_labels);
   tcase_add_test(tc, test_work_title_qualifier_and_repeated_employer);
   tcase_add_test(tc, test_work_flat_entries_follow_the_first_and_last);
+  tcase_add_test(tc, test_work_section_template_names_above_rows);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -442,7 +442,9 @@ static bool org_and_more(const char *s, size_t n) {
   return cw__score_words(s, fn, W_COMPANY) || cw__score_words(s, fn, W_INST);
 }
 
-static int names_on(const cw__eline *e) {
+/* dash_one: a dash does not separate names here ("Solution Architect -
+ * Digital Commerce"), the section's other entries having one name a line. */
+static int names_in(const cw__eline *e, bool dash_one) {
   const char *s = e->res;
   size_t n = e->res_len;
   cw__trim(&s, &n);
@@ -450,12 +452,15 @@ static int names_on(const cw__eline *e) {
   int w = cw__word_count(s, n);
   if (w > 12) return 2; /* a long line with its date: treat as complete */
   if (comma_outside_brackets(s, n) && !org_and_more(s, n)) return 2;
-  if (memchr(s, '|', n) || memmem(s, n, "   ", 3) || memmem(s, n, " at ", 4) ||
-      memmem(s, n, " @ ", 3) || memmem(s, n, " \xe2\x80\x93 ", 5) ||
-      memmem(s, n, " \xe2\x80\x94 ", 5) || memmem(s, n, " - ", 3))
+  if (memchr(s, '|', n) || memmem(s, n, "   ", 3) || memmem(s, n, " at ", 4) || memmem(s, n, " @ ", 3))
+    return 2;
+  if (!dash_one && (memmem(s, n, " \xe2\x80\x93 ", 5) || memmem(s, n, " \xe2\x80\x94 ", 5) ||
+                    memmem(s, n, " - ", 3)))
     return 2;
   return 1;
 }
+
+static int names_on(const cw__eline *e) { return names_in(e, false); }
 
 
 /* "Neuro-AI Researcher   2024 - Present   Built and maintained pipelines
@@ -528,19 +533,70 @@ static void blank_links(cw__doc *d, cw__eline *e) {
  * entry's first line are its description.  Used where bullets do not mark
  * the description, so that "Organisation / Role / dates / paragraph" reads
  * the same whichever order the theme prints them in. */
-static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg, int want) {
-  int na = 0;
-  int *anchor = malloc((size_t)n * sizeof *anchor);
-  int *owner = malloc((size_t)n * sizeof *owner); /* -1 free, -2 header, k: anchor k */
-  if (!anchor || !owner) {
-    free(anchor);
-    free(owner);
-    return -1;
+/* Line b stands alone between blank lines (or the section's ends):
+ * "Acme Corp" over its role's row, not the last line of a paragraph. */
+static bool alone_in_block(const cw__eline *el, int n, int b) {
+  return (b == 0 || el[b - 1].kind == L_BLANK) && (b + 1 == n || el[b + 1].kind == L_BLANK);
+}
+
+/* The row's first cell (the names) has an unclosed bracket: its end is on
+ * the lines below ("Practice Lead (Portal," / "Search, Mobile)"). */
+static bool open_bracket(const cw__eline *e) {
+  const cw__line *l = e->l;
+  int depth = 0;
+  for (size_t i = l->cell_b[0]; i < l->cell_e[0] && i < e->res_len; i++) {
+    if (e->res[i] == '(') depth++;
+    if (e->res[i] == ')' && depth) depth--;
   }
+  return depth > 0;
+}
+
+/* How many lines right below the dated row a finish its first cell: the
+ * rest of a role ("Front-end Developer &" / "Designer"), of an unclosed
+ * bracket, or (back_first: the section's names sit above the rows) one
+ * short line before a blank. */
+static int cell_goes_on(const cw__eline *el, int a, int next_a, bool back_first) {
+  const cw__eline *e = &el[a];
+  if (e->l->ncells < 2 || a + 1 >= next_a) return 0;
+  if (wrapped_role(e, &el[a + 1])) return 1;
+  if (open_bracket(e)) {
+    for (int k = a + 1; k < next_a && k <= a + 3; k++) {
+      if (el[k].kind == L_BLANK && el[k].l->len) continue; /* joined into the line below */
+      if (el[k].kind != L_HEADER || el[k].has_date || el[k].l->ncells > 1) return 0;
+      if (memchr(el[k].res, ')', el[k].res_len)) return k - a;
+    }
+    return 0;
+  }
+  const cw__eline *x = &el[a + 1];
+  if (!back_first || x->kind != L_HEADER || x->has_date || x->l->ncells > 1 ||
+      cw__word_count(x->res, x->res_len) > 4 || (a + 2 < next_a && el[a + 2].kind != L_BLANK))
+    return 0;
+  return 1;
+}
+
+/* Most entries took a name from above their dates and some none: the
+ * section's template puts the names above. */
+static bool names_above(const cw__group *g, int ng) {
+  int up = 0, down = 0;
+  for (int k = 0; k < ng; k++) {
+    bool u = false, dn = false;
+    for (int x = 0; x < g[k].nhdr; x++) {
+      u |= g[k].hdr[x] < g[k].date_line;
+      dn |= g[k].hdr[x] > g[k].date_line;
+    }
+    up += u && !dn;
+    down += dn && !u;
+  }
+  return down && up >= 2 && up > down;
+}
+
+/* Picks each anchor's name lines into g (one group per anchor); owner[i]
+ * becomes -2 for the lines taken. */
+static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int na, int *owner, cw__group *g,
+                      int maxg, int want, bool dash_one, bool back_first) {
   for (int i = 0; i < n; i++) {
     owner[i] = -1;
-    if (el[i].has_date && (el[i].kind == L_HEADER || el[i].kind == L_DATE) && !sentence_year(&el[i]))
-      anchor[na++] = i;
+    el[i].wrap = 0;
   }
   int ng = 0;
   int prev_end = -1; /* last line owned by the previous entry's header */
@@ -551,9 +607,7 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
     memset(cur, 0, sizeof *cur);
     cur->date_line = a;
     cur->desc_from = -1;
-    blank_links(d, &el[a]);
-    cut_tail(d, &el[a]);
-    int have = names_on(&el[a]);
+    int have = names_in(&el[a], dash_one);
     int hdr[MAX_HDR], nh = 0;
     if (have) hdr[nh++] = a;
     owner[a] = -2;
@@ -568,27 +622,28 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
       for (int steps = 0; have < want && nh < MAX_HDR - 1 && steps < 6 && (back_open || fwd_open); steps++) {
         if (back_open) {
           while (b > prev_end && ((cross && el[b].kind == L_BLANK) || is_link_only(d, &el[b]))) b--;
-          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b], !cross && b == a - 1)) {
+          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b], !cross && b == a - 1) &&
+              (!back_first || !cross || alone_in_block(el, n, b))) {
             hdr[nh++] = b;
             owner[b] = -2;
-            have += names_on(&el[b]);
+            have += names_in(&el[b], dash_one);
             b--;
             continue;
           }
           back_open = false;
         }
-        if (!cross && after == a + 1 && after < next_a && wrapped_role(&el[a], &el[after])) {
-          el[a].wrap = after + 1;
-          owner[after] = -2;
-          after++;
+        if (!cross && after == a + 1 && after < next_a) {
+          int w = cell_goes_on(el, a, next_a, back_first);
+          for (; after < a + 1 + w; after++) owner[after] = -2;
+          if (w) el[a].wrap = after;
         }
-        if (fwd_open && have < want) {
+        if (fwd_open && have < want && !(back_first && !cross)) {
           while (after < next_a && ((cross && el[after].kind == L_BLANK) || is_link_only(d, &el[after])))
             after++;
           if (after < next_a && name_like(d, &el[after], !cross && after == a + 1) && !el[after].has_date) {
             hdr[nh++] = after;
             owner[after] = -2;
-            have += names_on(&el[after]);
+            have += names_in(&el[after], dash_one);
             after++;
             continue;
           }
@@ -623,6 +678,51 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
       if (hdr[x] > last) last = hdr[x];
     prev_end = last;
   }
+  return ng;
+}
+
+/* How the section writes its names: entries with one name a line (each
+ * name line holding one), and entries whose two names share a line only
+ * by a dash. */
+static bool dash_inside_names(const cw__eline *el, const cw__group *g, int ng) {
+  int apart = 0, dashed = 0, together = 0;
+  for (int k = 0; k < ng; k++) {
+    int ones = 0, dash = 0, two = 0;
+    for (int x = 0; x < g[k].nhdr; x++) {
+      const cw__eline *e = &el[g[k].hdr[x]];
+      int strict = names_in(e, false), loose = names_in(e, true);
+      ones += strict == 1;
+      dash += strict == 2 && loose == 1;
+      two += loose == 2;
+    }
+    apart += ones >= 2 && !dash && !two;
+    dashed += dash > 0;
+    together += two > 0;
+  }
+  return dashed && apart >= 2 && apart > together;
+}
+
+static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg, int want) {
+  int na = 0;
+  int *anchor = malloc((size_t)n * sizeof *anchor);
+  int *owner = malloc((size_t)n * sizeof *owner); /* -1 free, -2 header, k: anchor k */
+  if (!anchor || !owner) {
+    free(anchor);
+    free(owner);
+    return -1;
+  }
+  for (int i = 0; i < n; i++)
+    if (el[i].has_date && (el[i].kind == L_HEADER || el[i].kind == L_DATE) && !sentence_year(&el[i])) {
+      anchor[na++] = i;
+      blank_links(d, &el[i]);
+      cut_tail(d, &el[i]);
+    }
+  int ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, false, false);
+  /* the section's other entries print one name a line: so does this one */
+  bool dash_one = dash_inside_names(el, g, ng);
+  if (dash_one) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, true, false);
+  /* most entries take a name from above the dates: all of them do */
+  if (names_above(g, ng)) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, dash_one, true);
   /* Description: the free lines after an entry's last header line and before
    * the next entry's first one. */
   for (int k = 0; k < ng; k++) {

@@ -85,6 +85,11 @@ static bool unit_word(const char *s, size_t n) {
   return false;
 }
 
+/* "MA", "NY": a two-letter state or country code. */
+static bool state_code(const char *s, size_t n) {
+  return n == 2 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]);
+}
+
 /* A piece that names an organisation and nothing else: an organisation or
  * school word, no role word, not a place or a degree. */
 static bool org_piece(cw__doc *d, const char *s, size_t n) {
@@ -118,6 +123,27 @@ static void split_commas(cw__doc *d, cw__part *p, int *np, const char *s, size_t
         lens[ns++] = tl;
       }
       q = c + 1;
+    }
+  }
+  /* "Riverside University Cambridge, MA": the gap between an organisation
+   * and its place was lost; the place starts after the last organisation
+   * word. */
+  if (work && ns >= 2 && ns < 16 && state_code(segs[ns - 1], lens[ns - 1])) {
+    const char *x = segs[ns - 2];
+    size_t xn = lens[ns - 2], cut = 0;
+    for (size_t i = 0; i < xn;) {
+      size_t b = i;
+      while (i < xn && x[i] != ' ') i++;
+      if (cw__word_in(x + b, i - b, W_COMPANY) || cw__word_in(x + b, i - b, W_INST)) cut = i;
+      while (i < xn && x[i] == ' ') i++;
+    }
+    if (cut && cut < xn && cw__word_count(x + cut, xn - cut) <= 2 && isupper((unsigned char)x[cut + 1])) {
+      segs[ns] = segs[ns - 1];
+      lens[ns] = lens[ns - 1];
+      lens[ns - 2] = cut;
+      segs[ns - 1] = x + cut + 1;
+      lens[ns - 1] = xn - cut - 1;
+      ns++;
     }
   }
   /* "Company, City, ST": keep the last two together as the place. */

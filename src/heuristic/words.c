@@ -156,9 +156,26 @@ static bool ends_in_code(const char *s, size_t n) {
          isupper((unsigned char)s[n - 1]);
 }
 
+/* "California and Remote", "Berlin / Remote": a place or working remotely. */
+static bool or_remote(const char *s, size_t n) {
+  static const char *const joins[] = {" and remote", " or remote", " / remote", " & remote", " | remote",
+                                      " or remotely", NULL};
+  for (int i = 0; joins[i]; i++) {
+    size_t m = strlen(joins[i]);
+    if (n <= m || strncasecmp(s + n - m, joins[i], m) != 0) continue;
+    size_t k = n - m;
+    if (cw__word_count(s, k) > 2 || memchr(s, ',', k)) return false;
+    for (size_t j = 0; j < k; j++)
+      if ((j == 0 || s[j - 1] == ' ') && !isupper((unsigned char)s[j])) return false;
+    return true;
+  }
+  return false;
+}
+
 bool cw__is_location(cw__doc *d, const char *s, size_t n) {
   cw__trim(&s, &n);
   if (!n || cw__word_count(s, n) > 6) return false;
+  if (or_remote(s, n) && !cw__score_words(s, n, W_TITLE) && !cw__score_words(s, n, W_COMPANY)) return true;
   if (ends_in_code(s, n) && !memchr(s, '|', n) && !memmem(s, n, "   ", 3) &&
       cw__word_count(s, n) <= 4 && cw__score_words(s, n, W_TITLE) == 0 &&
       cw__re_find(d->h, RE_LOCATION, s, n, NULL, NULL))

@@ -9,6 +9,16 @@
 #include "work.h"
 #include "words.h"
 
+static bool place_particle(const char *s, size_t n) {
+  static const char *const w[] = {"de", "da", "do", "dos", "das", "del", "della", "di", "la", "le", "les",
+                                  "am", "an", "im", "upon", "on", "sur", "en", "y", "ob", "bei", NULL};
+  size_t m = 0;
+  while (m < n && s[m] != ' ' && s[m] != ',') m++;
+  for (int i = 0; w[i]; i++)
+    if (strlen(w[i]) == m && strncmp(w[i], s, m) == 0) return true;
+  return false;
+}
+
 /* A bare place after the company or title on the same line ("Acme GmbH,
  * Hamburg", "Agence Pixelia – Lyon"): short, capitalised, no keywords. */
 static cw__part *place_name(cw__part *p, int np, const cw__part *company, const cw__part *title) {
@@ -23,8 +33,13 @@ static cw__part *place_name(cw__part *p, int np, const cw__part *company, const 
     if (!after_company && !after_title && !by_date) continue;
     if (cw__word_count(x->s, x->n) > 3 || !isupper((unsigned char)x->s[0])) continue;
     bool ok = true;
-    for (size_t k = 0; k < x->n; k++)
+    for (size_t k = 0; k < x->n; k++) {
       if (isdigit((unsigned char)x->s[k]) || strchr("()@:/", x->s[k])) ok = false;
+      /* "Prints and Drawings": lower-case words in a place are few
+       * ("Frankfurt am Main", "Rio de Janeiro") */
+      if (k && x->s[k - 1] == ' ' && islower((unsigned char)x->s[k]) && !place_particle(x->s + k, x->n - k))
+        ok = false;
+    }
     if (ok) return x;
   }
   return NULL;
@@ -91,16 +106,24 @@ static json_t *title_str(cw__doc *d, const cw__eline *el, const cw__group *g, co
   if (!t || g->date_line < 0 || g->hdr[t->line] != g->date_line || !el[g->date_line].wrap ||
       (t > p && t[-1].line == t->line))
     return cw__part_str(d, t, false);
-  const cw__eline *w = &el[el[g->date_line].wrap - 1];
-  const char *s = w->l->text + w->l->cell_b[0];
-  size_t n = w->l->cell_e[0] - w->l->cell_b[0];
-  cw__trim(&s, &n);
   char buf[256];
-  if (t->n + 1 + n >= sizeof buf || !cw__in_text(d, t->s, t->n)) return cw__part_str(d, t, false);
-  memcpy(buf, t->s, t->n);
-  buf[t->n] = ' ';
-  memcpy(buf + t->n + 1, s, n);
-  return cw__str(buf, t->n + 1 + n);
+  size_t len = t->n;
+  if (len >= sizeof buf || !cw__in_text(d, t->s, t->n)) return cw__part_str(d, t, false);
+  memcpy(buf, t->s, len);
+  /* (the comma the trim took off the cell: "Lead (Portal," / "Search)") */
+  if (t->s[t->n] == ',' && len + 1 < sizeof buf) buf[len++] = ',';
+  for (int k = g->date_line + 1; k < el[g->date_line].wrap; k++) {
+    const char *s = el[k].l->text + el[k].l->cell_b[0];
+    size_t n = el[k].l->cell_e[0] - el[k].l->cell_b[0];
+    while (n && s[n - 1] == ' ') n--;
+    while (n && *s == ' ') s++, n--;
+    if (!n) continue;
+    if (len + 1 + n >= sizeof buf) return cw__part_str(d, t, false);
+    buf[len++] = ' ';
+    memcpy(buf + len, s, n);
+    len += n;
+  }
+  return cw__str(buf, len);
 }
 
 /* x comes before y in the text. */
