@@ -1182,6 +1182,31 @@ START_TEST(test_work_section_template_names_above_rows) {
 }
 END_TEST
 
+/* Precision: a dated line with no role word, no range and nothing done
+ * there (an award or a contest that a sidebar pushed into the section) is
+ * no job; a description's first sentence, unmarked and wrapped in lower
+ * case, is not a name. */
+START_TEST(test_work_events_and_wrapped_first_sentence) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n"
+                         "Designer, Kestrel Studio (https://kestrel.example)\n"
+                         "March 2016 - February 2018\n"
+                         "Made the logo, signage, menus, and online shop of Kestrel \xe2\x80\x93 a\n"
+                         "small bakery in the old town.\n"
+                         "- Doubled the page views.\n"
+                         "Developer, Lakeside Bank\n"
+                         "June 2014 - February 2016\n"
+                         "- Built the forms of the customer portal.\n\n"
+                         "Northgate Polytechnic\n"
+                         "Apr 2013\n"
+                         "Regional Puzzle Contest\n");
+  ASSERT_FIELD(d, "work_experience.0.company", "Kestrel Studio");
+  ASSERT_FIELD(d, "work_experience.0.title", "Designer");
+  ASSERT_FIELD(d, "work_experience.1.company", "Lakeside Bank");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1237,6 +1262,7 @@ int main(void) {
   tcase_add_test(tc, test_work_title_qualifier_and_repeated_employer);
   tcase_add_test(tc, test_work_flat_entries_follow_the_first_and_last);
   tcase_add_test(tc, test_work_section_template_names_above_rows);
+  tcase_add_test(tc, test_work_events_and_wrapped_first_sentence);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

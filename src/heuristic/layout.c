@@ -300,7 +300,8 @@ static int names_on(const cw__eline *e);
 /* "Maker, Intent" / dates / "Started Intent - a suite of tools that help
  * ...": once the lines above the date named both role and organisation, a
  * sentence under the date begins the description. */
-static bool sentence_after_names(const cw__eline *el, const cw__group *cur, const cw__eline *e) {
+static bool sentence_after_names(const cw__eline *el, const cw__group *cur, const cw__eline *e,
+                                 const cw__eline *next) {
   if (cur->date_line < 0 || cur->ndesc || e->has_date || e->kind != L_HEADER) return false;
   int names = 0;
   for (int k = 0; k < cur->nhdr; k++)
@@ -311,7 +312,13 @@ static bool sentence_after_names(const cw__eline *el, const cw__group *cur, cons
   cw__trim(&s, &n);
   /* (a long "Title, Organisation" line is the next entry's names) */
   int w = cw__word_count(s, n);
-  return n && (w > 12 || s[n - 1] == '.' || (w > 8 && names_on(e) < 2));
+  if (n && (w > 12 || s[n - 1] == '.' || (w > 8 && names_on(e) < 2))) return true;
+  /* "Crafted the branding, docs and console of Acme – an" / "easy fax API
+   * for developers.": ends on a lower-case word and goes on in lower case */
+  size_t k = n;
+  while (k > 0 && s[k - 1] != ' ') k--;
+  return w >= 6 && k < n && islower((unsigned char)s[k]) && next && next->l->len &&
+         islower((unsigned char)next->l->text[0]);
 }
 
 static int before_date(const cw__group *g) {
@@ -345,7 +352,7 @@ static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg)
   for (int i = 0; i < n; i++) {
     cw__eline *e = &el[i];
     if (e->kind == L_BLANK) continue;
-    if (cur && sentence_after_names(el, cur, e)) e->kind = L_DESC;
+    if (cur && sentence_after_names(el, cur, e, i + 1 < n ? &el[i + 1] : NULL)) e->kind = L_DESC;
     bool start = !cur, split = false;
     if (cur && e->kind == L_HEADER)
       start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR;

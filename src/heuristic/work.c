@@ -246,6 +246,12 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
   glue_qualifier(p, np, title);
   if (!company && !title) return NULL;
   if (g->date_line < 0 && !(company && title)) return NULL;
+  /* "North South University" / "Apr 2018" / "23rd National Contest": one
+   * date, no role word and nothing done there reads as an award or an
+   * event, not a job. */
+  if (g->date_line >= 0 && !el[g->date_line].date.is_range && !el[g->date_line].date.is_current &&
+      !g->ndesc && !(title && title->title) && !(company && company->title))
+    return NULL;
   *company_alone = alone_on_line(p, np, company);
   json_t *o = json_object();
   json_t *comp = cw__part_str(d, company, true);
