@@ -1207,6 +1207,36 @@ START_TEST(test_work_events_and_wrapped_first_sentence) {
 }
 END_TEST
 
+/* "Role, Organisation" lines where one of them looks like "City, Region"
+ * follow the section's other entries; a line of prose with figures under
+ * the names is no name; a year left over from a date names nothing. */
+START_TEST(test_work_place_shaped_names_prose_and_figures) {
+  json_t *d = parse_text("Jane Roe\n\nWork Experience\n\n"
+                         "Maker, Tidewater\n\nMar 2019 - Present\n\n"
+                         "Started Tidewater, a set of tools for calmer mornings.\n\n"
+                         "Software Engineer, Lakeside Bank\n\nJun 2016 - Feb 2019\n\n"
+                         "Built the forms of the customer portal.\n\n"
+                         "Developer, Harbour Games\n\nJan 2014 - May 2016\n\n"
+                         "Made two puzzle games for phones.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.title", "Maker");
+  ASSERT_FIELD(d, "work_experience.0.company", "Tidewater");
+  json_decref(d);
+  d = parse_text("Jane Roe\n\nExperience\n\n"
+                 "Proprietor\t1993 - 2004\nCornerstone\n\n"
+                 "Owner and landlord of 4 shop buildings with 60 tenants\n\n"
+                 "Assistant Professor\t1977 - 1993\nLakeside University\n\n"
+                 "Taught statistics and survey methods to undergraduates.\n\n");
+  ASSERT_FIELD(d, "work_experience.0.title", "Proprietor");
+  ASSERT_FIELD(d, "work_experience.0.company", "Cornerstone");
+  ASSERT_FIELD(d, "work_experience.1.company", "Lakeside University");
+  json_decref(d);
+  d = parse_text("Jane Roe\n\nExperience\n\nVistaline\n\nGraphics Editor\n\n2012 - 2011\n\nMade charts.\n");
+  ASSERT_FIELD(d, "work_experience.0.company", "Vistaline");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1263,6 +1293,7 @@ int main(void) {
   tcase_add_test(tc, test_work_flat_entries_follow_the_first_and_last);
   tcase_add_test(tc, test_work_section_template_names_above_rows);
   tcase_add_test(tc, test_work_events_and_wrapped_first_sentence);
+  tcase_add_test(tc, test_work_place_shaped_names_prose_and_figures);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -451,11 +451,19 @@ static bool org_and_more(const char *s, size_t n) {
 
 /* dash_one: a dash does not separate names here ("Solution Architect -
  * Digital Commerce"), the section's other entries having one name a line. */
+/* "2011" left of a date the parser did not read as a range ("2012 -
+ * 2011"): figures name nothing. */
+static bool has_letter(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0xC0) return true;
+  return false;
+}
+
 static int names_in(const cw__eline *e, bool dash_one) {
   const char *s = e->res;
   size_t n = e->res_len;
   cw__trim(&s, &n);
-  if (!n || cw__filler_only(s, n)) return 0;
+  if (!n || cw__filler_only(s, n) || !has_letter(s, n)) return 0;
   int w = cw__word_count(s, n);
   if (w > 12) return 2; /* a long line with its date: treat as complete */
   if (comma_outside_brackets(s, n) && !org_and_more(s, n)) return 2;

@@ -18,6 +18,11 @@ static void add_part(cw__doc *d, cw__part *p, int *np, const char *s, size_t n, 
   if (n >= 2 && s[0] == '(' && s[n - 1] == ')') s++, n -= 2;
   cw__trim(&s, &n);
   if (!n || *np >= MAX_PARTS || cw__filler_only(s, n)) return;
+  /* "2011" left of a date not read as a range ("2012 - 2011"): figures
+   * name nothing */
+  bool letter = false;
+  for (size_t i = 0; i < n && !letter; i++) letter = isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0xC0;
+  if (!letter) return;
   /* a bare link ("https://acme.example") names neither role nor organisation */
   if ((n > 7 && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
                  strncasecmp(s, "www.", 4) == 0)) && !memchr(s, ' ', n))

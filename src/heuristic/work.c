@@ -81,6 +81,16 @@ static bool sentence_like(const cw__part *x) {
   return s[n - 1] == '.' && !x->company && cw__word_count(s, n) > 2;
 }
 
+/* A part that reads as prose: a full stop after some words, very many
+ * words, or many words with a figure in them.  (A lower-case start is no
+ * sign: "doradca do spraw Konwencji" is a role.) */
+static bool prose(const cw__part *x) {
+  int w = cw__word_count(x->s, x->n);
+  bool digit = false;
+  for (size_t i = 0; i < x->n && !digit; i++) digit = isdigit((unsigned char)x->s[i]);
+  return (digit && w > 6) || w > 10 || (x->n && x->s[x->n - 1] == '.' && w > 3);
+}
+
 /* How sure the entry is (0..1).  Entries below 0.6 are stored with their
  * confidence but the profile merge treats them as proposals, not facts
  * (README, offline provider).  What raises it: a date, both names, a role
@@ -189,6 +199,12 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
   if (!np) return NULL;
   for (int i = 0; i < np; i++)
     if (!p[i].title && !p[i].loc && repeats(el, all, ng, g, &p[i])) p[i].company += 2;
+  /* "Owner and operator of 4 office buildings with 100 tenants" under the
+   * names: prose, not a name, when two other parts can be the names */
+  int names = 0;
+  for (int i = 0; i < np; i++) names += !p[i].loc && !prose(&p[i]);
+  for (int i = 0; i < np && names >= 2; i++)
+    if (!p[i].loc && prose(&p[i])) p[i].used = true;
   cw__part *loc = np > 1 ? cw__take(cw__best(p, np, cw__sc_loc)) : NULL;
   cw__part *title = cw__take(cw__best(p, np, cw__sc_title));
   cw__part *company = cw__take(cw__best(p, np, cw__sc_company));
@@ -241,6 +257,20 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
       loc->s = c1 + 1;
       loc->n -= c->n + 1;
       while (loc->n && *loc->s == ' ') loc->s++, loc->n--;
+    } else if (c1 && !title && order && g->date_line >= 0 && np + 1 < MAX_PARTS) {
+      /* "Maker, Intent" alone over its dates reads like "City, Region";
+       * the section's other entries print "Role, Organisation" there. */
+      cw__part *a = &p[np++], *b = &p[np++];
+      *a = *loc;
+      a->n = (size_t)(c1 - loc->s);
+      a->loc = false;
+      *b = *a;
+      b->s = c1 + 1;
+      b->n = loc->n - a->n - 1;
+      while (b->n && *b->s == ' ') b->s++, b->n--;
+      loc = NULL; /* (its text is a and b now; it stays used) */
+      title = order > 0 ? a : b;
+      company = order > 0 ? b : a;
     }
   }
   glue_qualifier(p, np, title);
