@@ -1237,6 +1237,31 @@ START_TEST(test_work_place_shaped_names_prose_and_figures) {
 }
 END_TEST
 
+/* Roles in lower case (as Polish, Spanish or French resumes write them),
+ * each alone between blank lines, two roles held together ("role, role")
+ * as one title, and a sentence with "the" under a row is no organisation. */
+START_TEST(test_work_lower_case_roles_and_role_lists) {
+  json_t *d = parse_text("Jan Nowak\n\nWork\n\n"
+                         "Fundacja Zielony Most\n\nkoordynator projektu\n\n2013-07-01 - 2016-06-30\n\n"
+                         "Stowarzyszenie Rzeka\n\nspecjalista do spraw szkolen, kierownik biura\n2006-01-01 - 2012-04-30\n\n"
+                         "Poczta Lakowa\n\nasystent\n1999-08-01 - 2005-08-31\n\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Fundacja Zielony Most");
+  ASSERT_FIELD(d, "work_experience.0.title", "koordynator projektu");
+  ASSERT_FIELD(d, "work_experience.1.company", "Stowarzyszenie Rzeka");
+  ASSERT_FIELD(d, "work_experience.1.title", "specjalista do spraw szkolen, kierownik biura");
+  ASSERT_FIELD(d, "work_experience.2.company", "Poczta Lakowa");
+  json_decref(d);
+  d = parse_text("Jane Roe\n\nWork\n\nLakeside Bank\n\n"
+                 "Software Engineer\t2019-04-08 - 2022-08-29\thttps://lakeside.example\n"
+                 "Contributed to the design and the testing of the Lakeside Mobile Banking\n"
+                 "app, raising the store rating by a full star.\n");
+  ASSERT_FIELD(d, "work_experience.0.company", "Lakeside Bank");
+  ASSERT_FIELD(d, "work_experience.0.title", "Software Engineer");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1294,6 +1319,7 @@ int main(void) {
   tcase_add_test(tc, test_work_section_template_names_above_rows);
   tcase_add_test(tc, test_work_events_and_wrapped_first_sentence);
   tcase_add_test(tc, test_work_place_shaped_names_prose_and_figures);
+  tcase_add_test(tc, test_work_lower_case_roles_and_role_lists);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

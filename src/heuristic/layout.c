@@ -396,6 +396,19 @@ static bool is_link_only(cw__doc *d, const cw__eline *e) {
 
 static int names_on(const cw__eline *e);
 
+/* Most words capitalised, as names are ("Memory Lab, Riverside University
+ * and Coastal Lab"), unlike a sentence ("Contributed to the development
+ * of the app"). */
+static bool title_cased(const char *s, size_t n) {
+  int words = 0, lower = 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' && (i == 0 || s[i - 1] == ' ')) {
+      words++;
+      lower += islower((unsigned char)s[i]) != 0;
+    }
+  return lower * 3 <= words;
+}
+
 /* Could name an organisation or a role: short, not a sentence, not a link. */
 /* lower: a lower-case start is allowed (the line touches the anchor:
  * "naczelink wydziału" / dates; elsewhere it is a sentence going on). */
@@ -408,7 +421,7 @@ static bool name_like(cw__doc *d, const cw__eline *e, bool lower) {
   /* long names are organisations ("Phelps Memory Lab, Harvard University
    * and Kredlow Lab, Tufts University"), not roles or sentences */
   bool org = words <= 14 && !cw__score_words(s, n, W_TITLE) &&
-             (cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST));
+             (cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST)) && title_cased(s, n);
   /* "Assistant Professor, State University of New York at Stony Brook":
    * a role and an organisation, each short, make a long line */
   bool pair = words <= 16 && names_on(e) == 2 && cw__score_words(s, n, W_TITLE) && s[n - 1] != '.';
@@ -449,6 +462,23 @@ static bool org_and_more(const char *s, size_t n) {
   return cw__score_words(s, fn, W_COMPANY) || cw__score_words(s, fn, W_INST);
 }
 
+/* "Designer, Illustrator": every piece between commas has a role word and
+ * no organisation word, the roles held at one place. */
+static bool roles_only(const char *s, size_t n) {
+  size_t b = 0;
+  int depth = 0;
+  for (size_t i = 0; i <= n; i++) {
+    if (i < n && s[i] == '(') depth++;
+    if (i < n && s[i] == ')' && depth) depth--;
+    if (i < n && (s[i] != ',' || depth)) continue;
+    if (!cw__score_words(s + b, i - b, W_TITLE) || cw__score_words(s + b, i - b, W_COMPANY) ||
+        cw__score_words(s + b, i - b, W_INST))
+      return false;
+    b = i + 1;
+  }
+  return true;
+}
+
 /* dash_one: a dash does not separate names here ("Solution Architect -
  * Digital Commerce"), the section's other entries having one name a line. */
 /* "2011" left of a date the parser did not read as a range ("2012 -
@@ -466,7 +496,7 @@ static int names_in(const cw__eline *e, bool dash_one) {
   if (!n || cw__filler_only(s, n) || !has_letter(s, n)) return 0;
   int w = cw__word_count(s, n);
   if (w > 12) return 2; /* a long line with its date: treat as complete */
-  if (comma_outside_brackets(s, n) && !org_and_more(s, n)) return 2;
+  if (comma_outside_brackets(s, n) && !org_and_more(s, n) && !roles_only(s, n)) return 2;
   if (memchr(s, '|', n) || memmem(s, n, "   ", 3) || memmem(s, n, " at ", 4) || memmem(s, n, " @ ", 3))
     return 2;
   if (!dash_one && (memmem(s, n, " \xe2\x80\x93 ", 5) || memmem(s, n, " \xe2\x80\x94 ", 5) ||
@@ -554,6 +584,16 @@ static bool alone_in_block(const cw__eline *el, int n, int b) {
   return (b == 0 || el[b - 1].kind == L_BLANK) && (b + 1 == n || el[b + 1].kind == L_BLANK);
 }
 
+/* A short line alone in its block ("specjalista do spraw marketingu"
+ * between blank lines): a role in lower case, not the rest of a sentence,
+ * which would sit in the sentence's block. */
+static bool short_alone(const cw__eline *el, int n, int b) {
+  const char *s = el[b].res;
+  size_t m = el[b].res_len;
+  cw__trim(&s, &m);
+  return m && s[m - 1] != '.' && cw__word_count(s, m) <= 7 && alone_in_block(el, n, b);
+}
+
 /* The row's first cell (the names) has an unclosed bracket: its end is on
  * the lines below ("Practice Lead (Portal," / "Search, Mobile)"). */
 static bool open_bracket(const cw__eline *e) {
@@ -637,7 +677,7 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
       for (int steps = 0; have < want && nh < MAX_HDR - 1 && steps < 6 && (back_open || fwd_open); steps++) {
         if (back_open) {
           while (b > prev_end && ((cross && el[b].kind == L_BLANK) || is_link_only(d, &el[b]))) b--;
-          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b], !cross && b == a - 1) &&
+          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b], (!cross && b == a - 1) || short_alone(el, n, b)) &&
               (!back_first || !cross || alone_in_block(el, n, b))) {
             hdr[nh++] = b;
             owner[b] = -2;
@@ -655,7 +695,8 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
         if (fwd_open && have < want && !(back_first && !cross)) {
           while (after < next_a && ((cross && el[after].kind == L_BLANK) || is_link_only(d, &el[after])))
             after++;
-          if (after < next_a && name_like(d, &el[after], !cross && after == a + 1) && !el[after].has_date) {
+          if (after < next_a && name_like(d, &el[after], (!cross && after == a + 1) || short_alone(el, n, after)) &&
+              !el[after].has_date) {
             hdr[nh++] = after;
             owner[after] = -2;
             have += names_in(&el[after], dash_one);

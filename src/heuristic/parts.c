@@ -90,6 +90,12 @@ static bool unit_word(const char *s, size_t n) {
   return false;
 }
 
+/* A piece that names a role and nothing else. */
+static bool role_piece(cw__doc *d, const char *s, size_t n) {
+  return cw__score_words(s, n, W_TITLE) && !cw__score_words(s, n, W_COMPANY) &&
+         !cw__score_words(s, n, W_INST) && !cw__starts_with_degree(s, n) && !cw__is_location(d, s, n);
+}
+
 /* "MA", "NY": a two-letter state or country code. */
 static bool state_code(const char *s, size_t n) {
   return n == 2 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]);
@@ -160,6 +166,14 @@ static void split_commas(cw__doc *d, cw__part *p, int *np, const char *s, size_t
    * and the one it belongs to are one name, not a name and a place. */
   for (int i = ns - 1; work && i > 0; i--) {
     if (!org_piece(d, segs[i - 1], lens[i - 1]) || !org_piece(d, segs[i], lens[i])) continue;
+    lens[i - 1] = (size_t)(segs[i] + lens[i] - segs[i - 1]);
+    for (int k = i; k + 1 < ns; k++) segs[k] = segs[k + 1], lens[k] = lens[k + 1];
+    ns--;
+  }
+  /* "specjalista do spraw rynku pracy, dyrektor biura", "Designer,
+   * Illustrator": roles held together are one title. */
+  for (int i = ns - 1; work && i > 0; i--) {
+    if (!role_piece(d, segs[i - 1], lens[i - 1]) || !role_piece(d, segs[i], lens[i])) continue;
     lens[i - 1] = (size_t)(segs[i] + lens[i] - segs[i - 1]);
     for (int k = i; k + 1 < ns; k++) segs[k] = segs[k + 1], lens[k] = lens[k + 1];
     ns--;
