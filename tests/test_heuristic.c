@@ -1088,6 +1088,15 @@ START_TEST(test_work_at_in_school_name_and_entry_labels) {
   ASSERT_FIELD(d, "work_experience.1.title", "Curator");
   ASSERT_FIELD(d, "work_experience.1.company", "Harbour Museum");
   json_decref(d);
+  /* the school's "at" does not make its line hold both names */
+  d = parse_text("Jane Roe\n\nExperience\n\n"
+                 "Northern State University of Lakeland at Pine Hill\n01/2015 - 06/2019\nLecturer\n"
+                 "Taught studio courses in type design and printing to first-year students.\n\n"
+                 "Harbour Museum\n07/2019 - 06/2023\nCurator\n"
+                 "Ran the print collection and the reading room and opened two shows a year.\n");
+  ASSERT_FIELD(d, "work_experience.0.title", "Lecturer");
+  ASSERT_FIELD(d, "work_experience.0.company", "Northern State University of Lakeland at Pine Hill");
+  json_decref(d);
 }
 END_TEST
 

@@ -479,6 +479,19 @@ static bool roles_only(const char *s, size_t n) {
   return true;
 }
 
+/* " at " separates a role from an organisation, but not inside a
+ * school's name ("State University of New York at Stony Brook"): the
+ * piece before it, from the last comma, has a school word and no role. */
+static bool at_splits(const char *s, size_t n) {
+  for (const char *t = s; (t = memmem(t, n - (size_t)(t - s), " at ", 4)) != NULL; t += 4) {
+    const char *b = t;
+    while (b > s && b[-1] != ',') b--;
+    size_t m = (size_t)(t - b);
+    if (cw__score_words(b, m, W_TITLE) || !cw__score_words(b, m, W_INST)) return true;
+  }
+  return false;
+}
+
 /* dash_one: a dash does not separate names here ("Solution Architect -
  * Digital Commerce"), the section's other entries having one name a line. */
 /* "2011" left of a date the parser did not read as a range ("2012 -
@@ -497,7 +510,7 @@ static int names_in(const cw__eline *e, bool dash_one) {
   int w = cw__word_count(s, n);
   if (w > 12) return 2; /* a long line with its date: treat as complete */
   if (comma_outside_brackets(s, n) && !org_and_more(s, n) && !roles_only(s, n)) return 2;
-  if (memchr(s, '|', n) || memmem(s, n, "   ", 3) || memmem(s, n, " at ", 4) || memmem(s, n, " @ ", 3))
+  if (memchr(s, '|', n) || memmem(s, n, "   ", 3) || at_splits(s, n) || memmem(s, n, " @ ", 3))
     return 2;
   if (!dash_one && (memmem(s, n, " \xe2\x80\x93 ", 5) || memmem(s, n, " \xe2\x80\x94 ", 5) ||
                     memmem(s, n, " - ", 3)))
