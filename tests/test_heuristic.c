@@ -1213,6 +1213,18 @@ START_TEST(test_work_events_and_wrapped_first_sentence) {
   ASSERT_FIELD(d, "work_experience.1.company", "Lakeside Bank");
   ck_assert_uint_eq(count(d, "work_experience"), 2);
   json_decref(d);
+  /* a range inside a sentence dates no entry; without a date, names need
+   * a keyword */
+  d = parse_text("Jane Roe\n\nExperience\n"
+                 "Designer, Kestrel Studio\n"
+                 "March 2016 - February 2018\n"
+                 "- Doubled the page views.\n"
+                 "Gardening\tNeighbours and friends during 2017-2018 lessons as\n"
+                 "helper (on request)\n\n"
+                 "Rollup, Vite, and Esbuild. Moved the builds\n"
+                 "to a faster pipeline.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  json_decref(d);
 }
 END_TEST
 

@@ -41,6 +41,12 @@ void cw__blank_span(char *s, size_t b, size_t e) {
  * cell or sits at the start/end of the line. */
 static bool header_date(const cw__doc *d, const cw__line *l, cw_date_range *r) {
   if (cw_dates_find_in(l->text, l->len, d->date_order, r) != 0) return false;
+  /* "colleagues during 2017-2018 enrollment as": a range inside a sentence,
+   * lower-case words on both sides, dates no entry */
+  if (r->begin >= 2 && r->end_off + 2 <= l->len && l->text[r->begin - 1] == ' ' &&
+      islower((unsigned char)l->text[r->begin - 2]) && l->text[r->end_off] == ' ' &&
+      islower((unsigned char)l->text[r->end_off + 1]))
+    return false;
   if (r->is_range || r->expected) return true;
   for (int c = 0; c < l->ncells; c++) {
     if (r->begin >= l->cell_b[c] && r->end_off <= l->cell_e[c]) {

@@ -276,6 +276,11 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
   glue_qualifier(p, np, title);
   if (!company && !title) return NULL;
   if (g->date_line < 0 && !(company && title)) return NULL;
+  /* without a date, a role word must tell that the names are a role and an
+   * organisation ("ReactJS, Redux, and Immutable. Pushed fixes" is not),
+   * and neither may read as prose */
+  if (g->date_line < 0 && (!title->title || prose(title) || prose(company) || sentence_like(company)))
+    return NULL;
   /* "North South University" / "Apr 2018" / "23rd National Contest": one
    * date, no role word and nothing done there reads as an award or an
    * event, not a job. */
