@@ -1118,6 +1118,14 @@ START_TEST(test_work_title_qualifier_and_repeated_employer) {
   ASSERT_FIELD(d, "work_experience.1.title", "Lead Architect - Digital Commerce");
   ASSERT_FIELD(d, "work_experience.1.company", "Northwind Power");
   json_decref(d);
+  /* "Title - Qualifier at Company": the organisation word of the
+   * qualifier does not make it the company */
+  d = parse_text("Jane Roe\n\nExperience\n"
+                 "Lead Architect - Digital Commerce at Northwind Power\nJan 2014 - Dec 2017\n"
+                 "- Ran the team that rebuilt the web shop.\n");
+  ASSERT_FIELD(d, "work_experience.0.title", "Lead Architect - Digital Commerce");
+  ASSERT_FIELD(d, "work_experience.0.company", "Northwind Power");
+  json_decref(d);
 }
 END_TEST
 

@@ -231,6 +231,18 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
     title = company;
     company = t;
   }
+  /* "Architect - Digital Commerce at Acme": whatever organisation word a
+   * piece before "at" has, the company is what follows it */
+  for (int i = 0; title && company && i < np; i++) {
+    cw__part *x = &p[i];
+    if (!x->after_at || x == company || x->loc || x->title || x->line != title->line || x < title ||
+        company->line != title->line || company > x)
+      continue;
+    company->used = false;
+    company = x;
+    x->used = true;
+    break;
+  }
   *evidence = 0;
   if (title && company) {
     bool known = title->title > 0 || company->company > 0 || company->inst > 0;
