@@ -1451,6 +1451,261 @@ START_TEST(test_edu_school_position_from_other_entries) {
 }
 END_TEST
 
+/* ---- work entries: organisation names and separators (x-work) ---------- */
+
+/* "Role, Organisation, Parent Organisation": the parent is part of the
+ * name, not a place; a line stopping on a comma goes on below; "Freelance"
+ * on a line of its own is where the role was done, not the role. */
+START_TEST(test_work_parent_organisation_and_freelance) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n\n"
+                         "Data Fellow, Signal Lab, Northbridge University\n"
+                         "Mar 2021 - Present\n"
+                         "- Built a corpus of field recordings for the lab.\n\n"
+                         "Research Assistant, Tidal Systems Lab, Northbridge University and Coastal Lab,\n"
+                         "Harbour Institute\n"
+                         "Jan 2019 - Feb 2021\n"
+                         "- Ran the survey programme.\n\n"
+                         "Freelance\n\n"
+                         "Web Developer\n\n"
+                         "2016 - 2018\n\n"
+                         "Made sites for local shops and a bakery in town.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.title", "Data Fellow");
+  ASSERT_FIELD(d, "work_experience.0.company", "Signal Lab, Northbridge University");
+  ASSERT_FIELD(d, "work_experience.1.title", "Research Assistant");
+  ASSERT_FIELD(d, "work_experience.1.company",
+               "Tidal Systems Lab, Northbridge University and Coastal Lab, Harbour Institute");
+  ASSERT_FIELD(d, "work_experience.2.company", "Freelance");
+  ASSERT_FIELD(d, "work_experience.2.title", "Web Developer");
+  json_decref(d);
+}
+END_TEST
+
+/* "at" inside a school's name after "Role, "; a label line ("HIGHLIGHTS")
+ * between names and description names nothing; a long "Role, School" line
+ * is still a name line. */
+START_TEST(test_work_at_in_school_name_and_entry_labels) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n\n"
+                         "Lecturer, Northern State University of Lakeland at Pine Hill\n"
+                         "September 2015 - June 2019\n\n"
+                         "Member of the faculty of the School of Design\n\n"
+                         "HIGHLIGHTS\n\n"
+                         "Taught studio courses in type design and printing\n"
+                         "Served on hiring committees\n\n"
+                         "Curator, Harbour Museum\n"
+                         "July 2019 - Present\n\n"
+                         "Runs the print collection and the reading room\n\n"
+                         "HIGHLIGHTS\n\n"
+                         "Opened two shows a year\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Lecturer");
+  ASSERT_FIELD(d, "work_experience.0.company", "Northern State University of Lakeland at Pine Hill");
+  ASSERT_FIELD(d, "work_experience.1.title", "Curator");
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbour Museum");
+  json_decref(d);
+  /* the school's "at" does not make its line hold both names */
+  d = parse_text("Jane Roe\n\nExperience\n\n"
+                 "Northern State University of Lakeland at Pine Hill\n01/2015 - 06/2019\nLecturer\n"
+                 "Taught studio courses in type design and printing to first-year students.\n\n"
+                 "Harbour Museum\n07/2019 - 06/2023\nCurator\n"
+                 "Ran the print collection and the reading room and opened two shows a year.\n");
+  ASSERT_FIELD(d, "work_experience.0.title", "Lecturer");
+  ASSERT_FIELD(d, "work_experience.0.company", "Northern State University of Lakeland at Pine Hill");
+  json_decref(d);
+}
+END_TEST
+
+/* "Role - Speciality, Employer" with the employer of every entry at the
+ * end of the line: the dash piece qualifies the role, the repeated name
+ * is the employer. */
+START_TEST(test_work_title_qualifier_and_repeated_employer) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n\n"
+                         "Platform Architect, Northwind Power\n\n"
+                         "Jan 2018 - Present\n\n"
+                         "Designs the platform that runs the billing systems.\n\n"
+                         "Lead Architect - Digital Commerce, Northwind Power\n\n"
+                         "Jan 2014 - Dec 2017\n\n"
+                         "Ran the team that rebuilt the web shop.\n\n"
+                         "Web Developer, Northwind Power\n\n"
+                         "Jan 2010 - Dec 2013\n\n"
+                         "Built pages and forms for the customer portal.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.title", "Lead Architect - Digital Commerce");
+  ASSERT_FIELD(d, "work_experience.1.company", "Northwind Power");
+  json_decref(d);
+  /* "Title - Qualifier at Company": the organisation word of the
+   * qualifier does not make it the company */
+  d = parse_text("Jane Roe\n\nExperience\n"
+                 "Lead Architect - Digital Commerce at Northwind Power\nJan 2014 - Dec 2017\n"
+                 "- Ran the team that rebuilt the web shop.\n");
+  ASSERT_FIELD(d, "work_experience.0.title", "Lead Architect - Digital Commerce");
+  ASSERT_FIELD(d, "work_experience.0.company", "Northwind Power");
+  json_decref(d);
+}
+END_TEST
+
+/* Flat text (a DOCX without styles): "Organisation / dates / Role" per
+ * entry, no descriptions.  The role under the dates belongs to the entry
+ * above, not to the next one; "Cloud Architecture at Acme": an
+ * organisation word before "at" does not make it one name. */
+START_TEST(test_work_flat_entries_follow_the_first_and_last) {
+  json_t *d = parse_text("Jan Nowak\n\nWork\n"
+                         "Harbour Trust\n"
+                         " January 2021 - Present \n"
+                         "kierownik projektu\n"
+                         "Lakeside Cooperative\n"
+                         " April 2018 - December 2020 \n"
+                         "koordynator wolontariuszy\n"
+                         "Northern Rail\n"
+                         " May 2015 - March 2018 \n"
+                         "konduktor\n"
+                         "Skills\nExcel\n\n"
+                         "Experience\nCloud Architecture at Pinewood Systems\nMar 2012 - Apr 2015\n"
+                         "- Moved the data centre to a cloud.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 4);
+  ASSERT_FIELD(d, "work_experience.0.company", "Harbour Trust");
+  ASSERT_FIELD(d, "work_experience.0.title", "kierownik projektu");
+  ASSERT_FIELD(d, "work_experience.1.company", "Lakeside Cooperative");
+  ASSERT_FIELD(d, "work_experience.1.title", "koordynator wolontariuszy");
+  ASSERT_FIELD(d, "work_experience.2.company", "Northern Rail");
+  ASSERT_FIELD(d, "work_experience.2.title", "konduktor");
+  ASSERT_FIELD(d, "work_experience.3.company", "Pinewood Systems");
+  ASSERT_FIELD(d, "work_experience.3.title", "Cloud Architecture");
+  json_decref(d);
+}
+END_TEST
+
+/* Sections without bullets, one name a line: the employer above the row
+ * of role and dates, the role's end on the line below the row or inside
+ * an unclosed bracket, and a dash inside a role when the section's other
+ * entries print one name a line. */
+START_TEST(test_work_section_template_names_above_rows) {
+  json_t *d = parse_text("Jane Roe\n\nWork\n\n"
+                         "Northwind Power\n\n"
+                         "Platform Technology\t2018-01-01 - Present\thttps://northwind.example\n"
+                         "Architect\n\n"
+                         "Designs the platform that runs the billing systems and the meters.\n\n"
+                         "Northwind Power\n\n"
+                         "Practice Lead (Portal, 2014-01-01 - 2017-12-01\thttps://northwind.example\n"
+                         "Search, Mobile)\n\n"
+                         "Ran the practice that built the portal and the search for customers.\n\n"
+                         "Lakeside Bank\n\n"
+                         "Web Developer\t2010-01-01 - 2013-12-01\thttps://lakeside.example\n\n"
+                         "Built pages and forms for the customer portal of the bank.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Northwind Power");
+  ASSERT_FIELD(d, "work_experience.0.title", "Platform Technology Architect");
+  ASSERT_FIELD(d, "work_experience.1.company", "Northwind Power");
+  ASSERT_FIELD(d, "work_experience.1.title", "Practice Lead (Portal, Search, Mobile)");
+  ASSERT_FIELD(d, "work_experience.2.company", "Lakeside Bank");
+  ASSERT_FIELD(d, "work_experience.2.title", "Web Developer");
+  json_decref(d);
+  d = parse_text("Jane Roe\n\nWork\n\n"
+                 "Harbour Museum\n\nCurator\n\n2018 - Present\n\n"
+                 "Runs the print collection and the reading room of the museum.\n\n"
+                 "Harbour Museum\n\nAssistant Curator - Prints and Drawings\n\n2014 - 2017\n\n"
+                 "Catalogued the drawings of the collection for the online archive.\n\n"
+                 "Lakeside Gallery\n\nGallery Guide\n\n2011 - 2013\n\n"
+                 "Showed visitors round the rooms and answered their questions.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbour Museum");
+  ASSERT_FIELD(d, "work_experience.1.title", "Assistant Curator - Prints and Drawings");
+  json_decref(d);
+}
+END_TEST
+
+/* Precision: a dated line with no role word, no range and nothing done
+ * there (an award or a contest that a sidebar pushed into the section) is
+ * no job; a description's first sentence, unmarked and wrapped in lower
+ * case, is not a name. */
+START_TEST(test_work_events_and_wrapped_first_sentence) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n"
+                         "Designer, Kestrel Studio (https://kestrel.example)\n"
+                         "March 2016 - February 2018\n"
+                         "Made the logo, signage, menus, and online shop of Kestrel \xe2\x80\x93 a\n"
+                         "small bakery in the old town.\n"
+                         "- Doubled the page views.\n"
+                         "Developer, Lakeside Bank\n"
+                         "June 2014 - February 2016\n"
+                         "- Built the forms of the customer portal.\n\n"
+                         "Northgate Polytechnic\n"
+                         "Apr 2013\n"
+                         "Regional Puzzle Contest\n");
+  ASSERT_FIELD(d, "work_experience.0.company", "Kestrel Studio");
+  ASSERT_FIELD(d, "work_experience.0.title", "Designer");
+  ASSERT_FIELD(d, "work_experience.1.company", "Lakeside Bank");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  json_decref(d);
+  /* a range inside a sentence dates no entry; without a date, names need
+   * a keyword */
+  d = parse_text("Jane Roe\n\nExperience\n"
+                 "Designer, Kestrel Studio\n"
+                 "March 2016 - February 2018\n"
+                 "- Doubled the page views.\n"
+                 "Gardening\tNeighbours and friends during 2017-2018 lessons as\n"
+                 "helper (on request)\n\n"
+                 "Rollup, Vite, and Esbuild. Moved the builds\n"
+                 "to a faster pipeline.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  json_decref(d);
+}
+END_TEST
+
+/* "Role, Organisation" lines where one of them looks like "City, Region"
+ * follow the section's other entries; a line of prose with figures under
+ * the names is no name; a year left over from a date names nothing. */
+START_TEST(test_work_place_shaped_names_prose_and_figures) {
+  json_t *d = parse_text("Jane Roe\n\nWork Experience\n\n"
+                         "Maker, Tidewater\n\nMar 2019 - Present\n\n"
+                         "Started Tidewater, a set of tools for calmer mornings.\n\n"
+                         "Software Engineer, Lakeside Bank\n\nJun 2016 - Feb 2019\n\n"
+                         "Built the forms of the customer portal.\n\n"
+                         "Developer, Harbour Games\n\nJan 2014 - May 2016\n\n"
+                         "Made two puzzle games for phones.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.title", "Maker");
+  ASSERT_FIELD(d, "work_experience.0.company", "Tidewater");
+  json_decref(d);
+  d = parse_text("Jane Roe\n\nExperience\n\n"
+                 "Proprietor\t1993 - 2004\nCornerstone\n\n"
+                 "Owner and landlord of 4 shop buildings with 60 tenants\n\n"
+                 "Assistant Professor\t1977 - 1993\nLakeside University\n\n"
+                 "Taught statistics and survey methods to undergraduates.\n\n");
+  ASSERT_FIELD(d, "work_experience.0.title", "Proprietor");
+  ASSERT_FIELD(d, "work_experience.0.company", "Cornerstone");
+  ASSERT_FIELD(d, "work_experience.1.company", "Lakeside University");
+  json_decref(d);
+  d = parse_text("Jane Roe\n\nExperience\n\nVistaline\n\nGraphics Editor\n\n2012 - 2011\n\nMade charts.\n");
+  ASSERT_FIELD(d, "work_experience.0.company", "Vistaline");
+  json_decref(d);
+}
+END_TEST
+
+/* Roles in lower case (as Polish, Spanish or French resumes write them),
+ * each alone between blank lines, two roles held together ("role, role")
+ * as one title, and a sentence with "the" under a row is no organisation. */
+START_TEST(test_work_lower_case_roles_and_role_lists) {
+  json_t *d = parse_text("Jan Nowak\n\nWork\n\n"
+                         "Fundacja Zielony Most\n\nkoordynator projektu\n\n2013-07-01 - 2016-06-30\n\n"
+                         "Stowarzyszenie Rzeka\n\nspecjalista do spraw szkolen, kierownik biura\n2006-01-01 - 2012-04-30\n\n"
+                         "Poczta Lakowa\n\nasystent\n1999-08-01 - 2005-08-31\n\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Fundacja Zielony Most");
+  ASSERT_FIELD(d, "work_experience.0.title", "koordynator projektu");
+  ASSERT_FIELD(d, "work_experience.1.company", "Stowarzyszenie Rzeka");
+  ASSERT_FIELD(d, "work_experience.1.title", "specjalista do spraw szkolen, kierownik biura");
+  ASSERT_FIELD(d, "work_experience.2.company", "Poczta Lakowa");
+  json_decref(d);
+  d = parse_text("Jane Roe\n\nWork\n\nLakeside Bank\n\n"
+                 "Software Engineer\t2019-04-08 - 2022-08-29\thttps://lakeside.example\n"
+                 "Contributed to the design and the testing of the Lakeside Mobile Banking\n"
+                 "app, raising the store rating by a full star.\n");
+  ASSERT_FIELD(d, "work_experience.0.company", "Lakeside Bank");
+  ASSERT_FIELD(d, "work_experience.0.title", "Software Engineer");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1516,6 +1771,14 @@ int main(void) {
   tcase_add_test(tc, test_edu_courses_without_blank_lines);
   tcase_add_test(tc, test_edu_second_entry_without_date);
   tcase_add_test(tc, test_edu_school_position_from_other_entries);
+  tcase_add_test(tc, test_work_parent_organisation_and_freelance);
+  tcase_add_test(tc, test_work_at_in_school_name_and_entry_labels);
+  tcase_add_test(tc, test_work_title_qualifier_and_repeated_employer);
+  tcase_add_test(tc, test_work_flat_entries_follow_the_first_and_last);
+  tcase_add_test(tc, test_work_section_template_names_above_rows);
+  tcase_add_test(tc, test_work_events_and_wrapped_first_sentence);
+  tcase_add_test(tc, test_work_place_shaped_names_prose_and_figures);
+  tcase_add_test(tc, test_work_lower_case_roles_and_role_lists);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -12,16 +12,10 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
   cw__eline *el;
   cw__group *g;
   int ng = cw__layout(d, from, to, kind == SEC_WORK ? 2 : 0, &el, &g);
-  size_t width = 0; /* of the widest line: the column's width */
-  for (int i = from; i < to; i++) {
-    size_t c = cw__chars(d->lines[i].text, d->lines[i].len);
-    if (c > width) width = c;
-  }
   int school_at = 0; /* where the education entries name their school */
   if (kind == SEC_EDUCATION) ng = cw__edu_regroup(el, to - from, g, ng);
   for (int i = 0; kind == SEC_EDUCATION && i < ng && i < CW__MAX_ENTRIES; i++)
     school_at += cw__edu_school_at(d, el, &g[i]);
-  for (int i = 0; kind == SEC_WORK && i < ng; i++) cw__join_cut_orgs(el, &g[i], width);
   bool alone = false; /* the previous employer sat on a line of its own */
   /* The entries of one section follow one template: where keywords tell
    * title from company, they also tell the order the others use. */

@@ -41,6 +41,12 @@ void cw__blank_span(char *s, size_t b, size_t e) {
  * cell or sits at the start/end of the line. */
 static bool header_date(const cw__doc *d, const cw__line *l, cw_date_range *r) {
   if (cw_dates_find_in(l->text, l->len, d->date_order, r) != 0) return false;
+  /* "colleagues during 2017-2018 enrollment as": a range inside a sentence,
+   * lower-case words on both sides, dates no entry */
+  if (r->begin >= 2 && r->end_off + 2 <= l->len && l->text[r->begin - 1] == ' ' &&
+      islower((unsigned char)l->text[r->begin - 2]) && l->text[r->end_off] == ' ' &&
+      islower((unsigned char)l->text[r->end_off + 1]))
+    return false;
   if (r->is_range || r->expected) return true;
   for (int c = 0; c < l->ncells; c++) {
     if (r->begin >= l->cell_b[c] && r->end_off <= l->cell_e[c]) {
@@ -158,6 +164,12 @@ static void classify(cw__doc *d, cw__eline *el, const cw__eline *prev_desc, size
     el->kind = el->has_date ? L_DATE : L_BLANK;
     return;
   }
+  /* "HIGHLIGHTS", "Responsibilities:" between an entry's names and its
+   * bullets: neither a name nor a description. */
+  if (!el->has_date && !l->bullet && cw__entry_label(el->res, el->res_len)) {
+    el->kind = L_BLANK;
+    return;
+  }
   if (l->bullet) {
     el->kind = L_DESC;
   } else if (continues(d, el, prev_desc, maxlen)) {
@@ -167,6 +179,100 @@ static void classify(cw__doc *d, cw__eline *el, const cw__eline *prev_desc, size
     el->kind = L_DESC;
   } else {
     el->kind = L_HEADER;
+  }
+}
+
+/* ---- names cut by the column width ---------------------------------------- */
+
+/* The header line's text without surrounding blanks; false when it holds
+ * cells or a '|' (its pieces are separate fields, not one wrapped phrase). */
+bool cw__plain_text(const cw__eline *e, const char **s, size_t *n) {
+  *s = e->res;
+  *n = e->res_len;
+  if (!*s) return false;
+  cw__trim(s, n);
+  return *n && !memmem(*s, *n, "   ", 3) && !memchr(*s, '|', *n);
+}
+
+/* Characters (not bytes) of s. */
+size_t cw__chars(const char *s, size_t n) {
+  size_t c = 0;
+  for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return c;
+}
+
+/* A short lower-case word inside a name: "Bank of Tokyo", "Lab and
+ * Studio", "Maison de la Radio". */
+static bool connector(const char *s, size_t n) {
+  size_t w = 0;
+  while (w < n && s[w] != ' ') w++;
+  return w <= 3;
+}
+
+/* Every word of s is an organisation or school word ("University",
+ * "Institute"): a line that cannot name anything alone. */
+static bool only_org_words(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && s[i] == ' ') i++;
+    size_t b = i;
+    while (i < n && s[i] != ' ') i++;
+    if (i > b && !cw__word_in(s + b, i - b, W_COMPANY) && !cw__word_in(s + b, i - b, W_INST)) return false;
+  }
+  return n > 0;
+}
+
+/* "Role, Polski Związek" / "Głuchych": the organisation's last word did
+ * not fit the column.  b is a short capitalised tail with no role word, and
+ * a with b's first word would have been as wide as the widest lines, or a
+ * stops on a comma, or b is only an organisation word ("University"). */
+static bool org_cut(const char *a, size_t an, bool comma, const char *b, size_t bn, size_t width) {
+  size_t w = 0;
+  while (w < bn && b[w] != ' ') w++;
+  if (!isupper((unsigned char)b[0]) || cw__word_count(b, bn) > 3 || memchr(b, ',', bn) ||
+      cw__score_words(b, bn, W_TITLE) || cw__starts_with_degree(b, bn))
+    return false;
+  if (!comma && !only_org_words(b, bn) && (cw__chars(a, an) + 1 + cw__chars(b, w)) * 100 < width * 85)
+    return false;
+  /* a's last piece (after its last comma) is capitalised words, no role */
+  size_t k = an;
+  while (k > 0 && a[k - 1] != ',') k--;
+  const char *t = a + k;
+  size_t tn = an - k;
+  cw__trim(&t, &tn);
+  if (!tn || cw__score_words(t, tn, W_TITLE) || strchr(".;:)", a[an - 1])) return false;
+  for (size_t i = 0; i < tn; i++)
+    if ((i == 0 || t[i - 1] == ' ') && !isupper((unsigned char)t[i]) && (i == 0 || !connector(t + i, tn - i)))
+      return false;
+  return true;
+}
+
+/* Joins a name cut by its column ("Research Assistant, Memory Lab," /
+ * "Riverside University") into the lower line, which stays next to the
+ * lines below it (the dates); the upper line becomes blank. */
+static void join_cut_names(cw__doc *d, cw__eline *el, int n, size_t width) {
+  for (int i = 0; i + 1 < n; i++) {
+    cw__eline *x = &el[i], *y = &el[i + 1];
+    const char *a, *b;
+    size_t an, bn;
+    if (x->kind != L_HEADER || y->kind != L_HEADER || x->has_date || y->has_date ||
+        !cw__plain_text(x, &a, &an) || !cw__plain_text(y, &b, &bn) || cw__is_location(d, a, an))
+      continue;
+    /* (the trim took the comma off: it is still in the line) */
+    bool comma = a + an < x->res + x->res_len && a[an] == ',';
+    if (!org_cut(a, an, comma, b, bn, width)) continue;
+    an += comma;
+    char *j = malloc(an + 1 + bn + 32);
+    if (!j) return;
+    memcpy(j, a, an);
+    j[an] = ' ';
+    memcpy(j + an + 1, b, bn);
+    memset(j + an + 1 + bn, 0, 32);
+    free(y->res);
+    y->res = j;
+    y->res_len = an + 1 + bn;
+    cw__blank_span(x->res, 0, x->res_len);
+    x->kind = L_BLANK;
   }
 }
 
@@ -200,7 +306,8 @@ static int names_on(const cw__eline *e);
 /* "Maker, Intent" / dates / "Started Intent - a suite of tools that help
  * ...": once the lines above the date named both role and organisation, a
  * sentence under the date begins the description. */
-static bool sentence_after_names(const cw__eline *el, const cw__group *cur, const cw__eline *e) {
+static bool sentence_after_names(const cw__eline *el, const cw__group *cur, const cw__eline *e,
+                                 const cw__eline *next) {
   if (cur->date_line < 0 || cur->ndesc || e->has_date || e->kind != L_HEADER) return false;
   int names = 0;
   for (int k = 0; k < cur->nhdr; k++)
@@ -211,7 +318,38 @@ static bool sentence_after_names(const cw__eline *el, const cw__group *cur, cons
   cw__trim(&s, &n);
   /* (a long "Title, Organisation" line is the next entry's names) */
   int w = cw__word_count(s, n);
-  return n && (w > 12 || s[n - 1] == '.' || (w > 8 && names_on(e) < 2));
+  if (n && (w > 12 || s[n - 1] == '.' || (w > 8 && names_on(e) < 2))) return true;
+  /* "Crafted the branding, docs and console of Acme – an" / "easy fax API
+   * for developers.": ends on a lower-case word and goes on in lower case */
+  size_t k = n;
+  while (k > 0 && s[k - 1] != ' ') k--;
+  return w >= 6 && k < n && islower((unsigned char)s[k]) && next && next->l->len &&
+         islower((unsigned char)next->l->text[0]);
+}
+
+static int before_date(const cw__group *g) {
+  int k = 0;
+  while (k < g->nhdr && g->hdr[k] < g->date_line) k++;
+  return k;
+}
+
+/* "Organisation / dates / Role" repeated without descriptions: each entry
+ * had m lines above its date (the first entry shows m) and t below it (the
+ * last entry shows t).  When every pair of dates has m + t lines between
+ * them, the first t belong to the entry above, not to the next one. */
+static void follow_template(cw__group *g, int ng) {
+  if (ng < 2 || g[0].date_line < 0 || g[ng - 1].date_line < 0) return;
+  int m = before_date(&g[0]), t = g[ng - 1].nhdr - before_date(&g[ng - 1]);
+  if (!m || !t || g[0].nhdr != m || m + t > MAX_HDR) return;
+  for (int i = 1; i < ng; i++) {
+    if (g[i].date_line < 0 || g[i - 1].ndesc || before_date(&g[i]) != m + t) return;
+    if (i < ng - 1 && g[i].nhdr != m + t) return;
+  }
+  for (int i = 1; i < ng; i++) {
+    for (int k = 0; k < t; k++) g[i - 1].hdr[g[i - 1].nhdr++] = g[i].hdr[k];
+    memmove(g[i].hdr, g[i].hdr + t, (size_t)(g[i].nhdr - t) * sizeof *g[i].hdr);
+    g[i].nhdr -= t;
+  }
 }
 
 static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg) {
@@ -220,7 +358,7 @@ static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg)
   for (int i = 0; i < n; i++) {
     cw__eline *e = &el[i];
     if (e->kind == L_BLANK) continue;
-    if (cur && sentence_after_names(el, cur, e)) e->kind = L_DESC;
+    if (cur && sentence_after_names(el, cur, e, i + 1 < n ? &el[i + 1] : NULL)) e->kind = L_DESC;
     bool start = !cur, split = false;
     if (cur && e->kind == L_HEADER)
       start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR;
@@ -248,6 +386,7 @@ static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg)
       cur->ndesc++;
     }
   }
+  follow_template(g, ng);
   return ng;
 }
 
@@ -259,6 +398,21 @@ static bool is_link_only(cw__doc *d, const cw__eline *e) {
   cw__trim(&s, &n);
   if (n >= 2 && s[0] == '(' && s[n - 1] == ')') s++, n -= 2; /* "(https://acme.example)" */
   return n && cw__re_find(d->h, RE_URL, s, n, &b, &en) && b == 0 && en == n;
+}
+
+static int names_on(const cw__eline *e);
+
+/* Most words capitalised, as names are ("Memory Lab, Riverside University
+ * and Coastal Lab"), unlike a sentence ("Contributed to the development
+ * of the app"). */
+static bool title_cased(const char *s, size_t n) {
+  int words = 0, lower = 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' && (i == 0 || s[i - 1] == ' ')) {
+      words++;
+      lower += islower((unsigned char)s[i]) != 0;
+    }
+  return lower * 3 <= words;
 }
 
 /* Could name an organisation or a role: short, not a sentence, not a link. */
@@ -273,8 +427,11 @@ static bool name_like(cw__doc *d, const cw__eline *e, bool lower) {
   /* long names are organisations ("Phelps Memory Lab, Harvard University
    * and Kredlow Lab, Tufts University"), not roles or sentences */
   bool org = words <= 14 && !cw__score_words(s, n, W_TITLE) &&
-             (cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST));
-  if (!n || (words > 9 && !org) || (!lower && islower((unsigned char)s[0]))) return false;
+             (cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST)) && title_cased(s, n);
+  /* "Assistant Professor, State University of New York at Stony Brook":
+   * a role and an organisation, each short, make a long line */
+  bool pair = words <= 16 && names_on(e) == 2 && cw__score_words(s, n, W_TITLE) && s[n - 1] != '.';
+  if (!n || (words > 9 && !org && !pair) || (!lower && islower((unsigned char)s[0]))) return false;
   /* "40%+ Mobile Traffic", "$6.5 Million saved", "181K+ hours": figures */
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
@@ -298,19 +455,76 @@ static bool comma_outside_brackets(const char *s, size_t n) {
   return false;
 }
 
-static int names_on(const cw__eline *e) {
+/* "Memory Lab, Riverside University", "Acme GmbH, Hamburg": an
+ * organisation with its parent or its place is one name; only commas
+ * and no role word. */
+static bool org_and_more(const char *s, size_t n) {
+  const char *c = memchr(s, ',', n);
+  size_t fn = c ? (size_t)(c - s) : n;
+  if (cw__score_words(s, n, W_TITLE) || memchr(s, '|', n) || memmem(s, n, "   ", 3) ||
+      memmem(s, n, " - ", 3) || memmem(s, n, " \xe2\x80\x93 ", 5) || memmem(s, n, " \xe2\x80\x94 ", 5) ||
+      memmem(s, n, " at ", 4) || memmem(s, n, " @ ", 3))
+    return false;
+  return cw__score_words(s, fn, W_COMPANY) || cw__score_words(s, fn, W_INST);
+}
+
+/* "Designer, Illustrator": every piece between commas has a role word and
+ * no organisation word, the roles held at one place. */
+static bool roles_only(const char *s, size_t n) {
+  size_t b = 0;
+  int depth = 0;
+  for (size_t i = 0; i <= n; i++) {
+    if (i < n && s[i] == '(') depth++;
+    if (i < n && s[i] == ')' && depth) depth--;
+    if (i < n && (s[i] != ',' || depth)) continue;
+    if (!cw__score_words(s + b, i - b, W_TITLE) || cw__score_words(s + b, i - b, W_COMPANY) ||
+        cw__score_words(s + b, i - b, W_INST))
+      return false;
+    b = i + 1;
+  }
+  return true;
+}
+
+/* " at " separates a role from an organisation, but not inside a
+ * school's name ("State University of New York at Stony Brook"): the
+ * piece before it, from the last comma, has a school word and no role. */
+static bool at_splits(const char *s, size_t n) {
+  for (const char *t = s; (t = memmem(t, n - (size_t)(t - s), " at ", 4)) != NULL; t += 4) {
+    const char *b = t;
+    while (b > s && b[-1] != ',') b--;
+    size_t m = (size_t)(t - b);
+    if (cw__score_words(b, m, W_TITLE) || !cw__score_words(b, m, W_INST)) return true;
+  }
+  return false;
+}
+
+/* dash_one: a dash does not separate names here ("Solution Architect -
+ * Digital Commerce"), the section's other entries having one name a line. */
+/* "2011" left of a date the parser did not read as a range ("2012 -
+ * 2011"): figures name nothing. */
+static bool has_letter(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0xC0) return true;
+  return false;
+}
+
+static int names_in(const cw__eline *e, bool dash_one) {
   const char *s = e->res;
   size_t n = e->res_len;
   cw__trim(&s, &n);
-  if (!n || cw__filler_only(s, n)) return 0;
+  if (!n || cw__filler_only(s, n) || !has_letter(s, n)) return 0;
   int w = cw__word_count(s, n);
   if (w > 12) return 2; /* a long line with its date: treat as complete */
-  if (comma_outside_brackets(s, n) || memchr(s, '|', n) || memmem(s, n, "   ", 3) || memmem(s, n, " at ", 4) ||
-      memmem(s, n, " @ ", 3) || memmem(s, n, " \xe2\x80\x93 ", 5) ||
-      memmem(s, n, " \xe2\x80\x94 ", 5) || memmem(s, n, " - ", 3))
+  if (comma_outside_brackets(s, n) && !org_and_more(s, n) && !roles_only(s, n)) return 2;
+  if (memchr(s, '|', n) || memmem(s, n, "   ", 3) || at_splits(s, n) || memmem(s, n, " @ ", 3))
+    return 2;
+  if (!dash_one && (memmem(s, n, " \xe2\x80\x93 ", 5) || memmem(s, n, " \xe2\x80\x94 ", 5) ||
+                    memmem(s, n, " - ", 3)))
     return 2;
   return 1;
 }
+
+static int names_on(const cw__eline *e) { return names_in(e, false); }
 
 
 /* "Neuro-AI Researcher   2024 - Present   Built and maintained pipelines
@@ -383,19 +597,80 @@ static void blank_links(cw__doc *d, cw__eline *e) {
  * entry's first line are its description.  Used where bullets do not mark
  * the description, so that "Organisation / Role / dates / paragraph" reads
  * the same whichever order the theme prints them in. */
-static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg, int want) {
-  int na = 0;
-  int *anchor = malloc((size_t)n * sizeof *anchor);
-  int *owner = malloc((size_t)n * sizeof *owner); /* -1 free, -2 header, k: anchor k */
-  if (!anchor || !owner) {
-    free(anchor);
-    free(owner);
-    return -1;
+/* Line b stands alone between blank lines (or the section's ends):
+ * "Acme Corp" over its role's row, not the last line of a paragraph. */
+static bool alone_in_block(const cw__eline *el, int n, int b) {
+  return (b == 0 || el[b - 1].kind == L_BLANK) && (b + 1 == n || el[b + 1].kind == L_BLANK);
+}
+
+/* A short line alone in its block ("specjalista do spraw marketingu"
+ * between blank lines): a role in lower case, not the rest of a sentence,
+ * which would sit in the sentence's block. */
+static bool short_alone(const cw__eline *el, int n, int b) {
+  const char *s = el[b].res;
+  size_t m = el[b].res_len;
+  cw__trim(&s, &m);
+  return m && s[m - 1] != '.' && cw__word_count(s, m) <= 7 && alone_in_block(el, n, b);
+}
+
+/* The row's first cell (the names) has an unclosed bracket: its end is on
+ * the lines below ("Practice Lead (Portal," / "Search, Mobile)"). */
+static bool open_bracket(const cw__eline *e) {
+  const cw__line *l = e->l;
+  int depth = 0;
+  for (size_t i = l->cell_b[0]; i < l->cell_e[0] && i < e->res_len; i++) {
+    if (e->res[i] == '(') depth++;
+    if (e->res[i] == ')' && depth) depth--;
   }
+  return depth > 0;
+}
+
+/* How many lines right below the dated row a finish its first cell: the
+ * rest of a role ("Front-end Developer &" / "Designer"), of an unclosed
+ * bracket, or (back_first: the section's names sit above the rows) one
+ * short line before a blank. */
+static int cell_goes_on(const cw__eline *el, int a, int next_a, bool back_first) {
+  const cw__eline *e = &el[a];
+  if (e->l->ncells < 2 || a + 1 >= next_a) return 0;
+  if (wrapped_role(e, &el[a + 1])) return 1;
+  if (open_bracket(e)) {
+    for (int k = a + 1; k < next_a && k <= a + 3; k++) {
+      if (el[k].kind == L_BLANK && el[k].l->len) continue; /* joined into the line below */
+      if (el[k].kind != L_HEADER || el[k].has_date || el[k].l->ncells > 1) return 0;
+      if (memchr(el[k].res, ')', el[k].res_len)) return k - a;
+    }
+    return 0;
+  }
+  const cw__eline *x = &el[a + 1];
+  if (!back_first || x->kind != L_HEADER || x->has_date || x->l->ncells > 1 ||
+      cw__word_count(x->res, x->res_len) > 4 || (a + 2 < next_a && el[a + 2].kind != L_BLANK))
+    return 0;
+  return 1;
+}
+
+/* Most entries took a name from above their dates and some none: the
+ * section's template puts the names above. */
+static bool names_above(const cw__group *g, int ng) {
+  int up = 0, down = 0;
+  for (int k = 0; k < ng; k++) {
+    bool u = false, dn = false;
+    for (int x = 0; x < g[k].nhdr; x++) {
+      u |= g[k].hdr[x] < g[k].date_line;
+      dn |= g[k].hdr[x] > g[k].date_line;
+    }
+    up += u && !dn;
+    down += dn && !u;
+  }
+  return down && up >= 2 && up > down;
+}
+
+/* Picks each anchor's name lines into g (one group per anchor); owner[i]
+ * becomes -2 for the lines taken. */
+static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int na, int *owner, cw__group *g,
+                      int maxg, int want, bool dash_one, bool back_first) {
   for (int i = 0; i < n; i++) {
     owner[i] = -1;
-    if (el[i].has_date && (el[i].kind == L_HEADER || el[i].kind == L_DATE) && !sentence_year(&el[i]))
-      anchor[na++] = i;
+    el[i].wrap = 0;
   }
   int ng = 0;
   int prev_end = -1; /* last line owned by the previous entry's header */
@@ -406,9 +681,7 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
     memset(cur, 0, sizeof *cur);
     cur->date_line = a;
     cur->desc_from = -1;
-    blank_links(d, &el[a]);
-    cut_tail(d, &el[a]);
-    int have = names_on(&el[a]);
+    int have = names_in(&el[a], dash_one);
     int hdr[MAX_HDR], nh = 0;
     if (have) hdr[nh++] = a;
     owner[a] = -2;
@@ -423,27 +696,29 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
       for (int steps = 0; have < want && nh < MAX_HDR - 1 && steps < 6 && (back_open || fwd_open); steps++) {
         if (back_open) {
           while (b > prev_end && ((cross && el[b].kind == L_BLANK) || is_link_only(d, &el[b]))) b--;
-          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b], !cross && b == a - 1)) {
+          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b], (!cross && b == a - 1) || short_alone(el, n, b)) &&
+              (!back_first || !cross || alone_in_block(el, n, b))) {
             hdr[nh++] = b;
             owner[b] = -2;
-            have += names_on(&el[b]);
+            have += names_in(&el[b], dash_one);
             b--;
             continue;
           }
           back_open = false;
         }
-        if (!cross && after == a + 1 && after < next_a && wrapped_role(&el[a], &el[after])) {
-          el[a].wrap = after + 1;
-          owner[after] = -2;
-          after++;
+        if (!cross && after == a + 1 && after < next_a) {
+          int w = cell_goes_on(el, a, next_a, back_first);
+          for (; after < a + 1 + w; after++) owner[after] = -2;
+          if (w) el[a].wrap = after;
         }
-        if (fwd_open && have < want) {
+        if (fwd_open && have < want && !(back_first && !cross)) {
           while (after < next_a && ((cross && el[after].kind == L_BLANK) || is_link_only(d, &el[after])))
             after++;
-          if (after < next_a && name_like(d, &el[after], !cross && after == a + 1) && !el[after].has_date) {
+          if (after < next_a && name_like(d, &el[after], (!cross && after == a + 1) || short_alone(el, n, after)) &&
+              !el[after].has_date) {
             hdr[nh++] = after;
             owner[after] = -2;
-            have += names_on(&el[after]);
+            have += names_in(&el[after], dash_one);
             after++;
             continue;
           }
@@ -478,6 +753,51 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
       if (hdr[x] > last) last = hdr[x];
     prev_end = last;
   }
+  return ng;
+}
+
+/* How the section writes its names: entries with one name a line (each
+ * name line holding one), and entries whose two names share a line only
+ * by a dash. */
+static bool dash_inside_names(const cw__eline *el, const cw__group *g, int ng) {
+  int apart = 0, dashed = 0, together = 0;
+  for (int k = 0; k < ng; k++) {
+    int ones = 0, dash = 0, two = 0;
+    for (int x = 0; x < g[k].nhdr; x++) {
+      const cw__eline *e = &el[g[k].hdr[x]];
+      int strict = names_in(e, false), loose = names_in(e, true);
+      ones += strict == 1;
+      dash += strict == 2 && loose == 1;
+      two += loose == 2;
+    }
+    apart += ones >= 2 && !dash && !two;
+    dashed += dash > 0;
+    together += two > 0;
+  }
+  return dashed && apart >= 2 && apart > together;
+}
+
+static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg, int want) {
+  int na = 0;
+  int *anchor = malloc((size_t)n * sizeof *anchor);
+  int *owner = malloc((size_t)n * sizeof *owner); /* -1 free, -2 header, k: anchor k */
+  if (!anchor || !owner) {
+    free(anchor);
+    free(owner);
+    return -1;
+  }
+  for (int i = 0; i < n; i++)
+    if (el[i].has_date && (el[i].kind == L_HEADER || el[i].kind == L_DATE) && !sentence_year(&el[i])) {
+      anchor[na++] = i;
+      blank_links(d, &el[i]);
+      cut_tail(d, &el[i]);
+    }
+  int ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, false, false);
+  /* the section's other entries print one name a line: so does this one */
+  bool dash_one = dash_inside_names(el, g, ng);
+  if (dash_one) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, true, false);
+  /* most entries take a name from above the dates: all of them do */
+  if (names_above(g, ng)) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, dash_one, true);
   /* Description: the free lines after an entry's last header line and before
    * the next entry's first one. */
   for (int k = 0; k < ng; k++) {
@@ -544,6 +864,14 @@ int cw__layout(cw__doc *d, int from, int to, int anchor_names, cw__eline **elp, 
     classify(d, &el[i], prev_desc, maxlen);
     if (el[i].kind == L_DESC) prev_desc = &el[i];
     else if (el[i].kind != L_BLANK) prev_desc = NULL;
+  }
+  if (anchor_names) {
+    size_t width = 0; /* of the widest line: the column's width */
+    for (int i = 0; i < n; i++) {
+      size_t c = cw__chars(el[i].l->text, el[i].l->len);
+      if (c > width) width = c;
+    }
+    join_cut_names(d, el, n, width);
   }
   *elp = el;
   *gp = g;

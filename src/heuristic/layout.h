@@ -39,5 +39,9 @@ int cw__layout(cw__doc *d, int from, int to, int anchor_names, cw__eline **el, c
 void cw__layout_free(cw__eline *el, int n, cw__group *g);
 bool cw__filler_only(const char *s, size_t n);
 void cw__blank_span(char *s, size_t b, size_t e);
+/* The header line's trimmed text; false when it holds cells or a '|'. */
+bool cw__plain_text(const cw__eline *e, const char **s, size_t *n);
+/* Characters (not bytes) of s. */
+size_t cw__chars(const char *s, size_t n);
 
 #endif

@@ -18,6 +18,11 @@ static void add_part(cw__doc *d, cw__part *p, int *np, const char *s, size_t n, 
   if (n >= 2 && s[0] == '(' && s[n - 1] == ')') s++, n -= 2;
   cw__trim(&s, &n);
   if (!n || *np >= MAX_PARTS || cw__filler_only(s, n)) return;
+  /* "2011" left of a date not read as a range ("2012 - 2011"): figures
+   * name nothing */
+  bool letter = false;
+  for (size_t i = 0; i < n && !letter; i++) letter = isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0xC0;
+  if (!letter) return;
   /* a bare link ("https://acme.example") names neither role nor organisation */
   if ((n > 7 && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
                  strncasecmp(s, "www.", 4) == 0)) && !memchr(s, ' ', n))
@@ -73,7 +78,38 @@ static bool company_suffix(const char *s, size_t n) {
 }
 
 /* Splits s at a comma unless the comma is part of a location or company name. */
-static void split_commas(cw__doc *d, cw__part *p, int *np, const char *s, size_t n, int line, bool whole_org) {
+/* "Department of Physics", "Faculty of Law": a unit of the organisation
+ * named next to it, which is the employer. */
+static bool unit_word(const char *s, size_t n) {
+  static const char *const units[] = {"department", "dept.", "faculty", "division", "abteilung",
+                                      "fakultät", "departamento", "département", "wydział", NULL};
+  size_t w = 0;
+  while (w < n && s[w] != ' ') w++;
+  for (int i = 0; units[i]; i++)
+    if (strlen(units[i]) == w && strncasecmp(units[i], s, w) == 0) return true;
+  return false;
+}
+
+/* A piece that names a role and nothing else. */
+static bool role_piece(cw__doc *d, const char *s, size_t n) {
+  return cw__score_words(s, n, W_TITLE) && !cw__score_words(s, n, W_COMPANY) &&
+         !cw__score_words(s, n, W_INST) && !cw__starts_with_degree(s, n) && !cw__is_location(d, s, n);
+}
+
+/* "MA", "NY": a two-letter state or country code. */
+static bool state_code(const char *s, size_t n) {
+  return n == 2 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]);
+}
+
+/* A piece that names an organisation and nothing else: an organisation or
+ * school word, no role word, not a place or a degree. */
+static bool org_piece(cw__doc *d, const char *s, size_t n) {
+  return !unit_word(s, n) && (cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST)) &&
+         !cw__score_words(s, n, W_TITLE) && !cw__starts_with_degree(s, n) && !cw__is_location(d, s, n);
+}
+
+static void split_commas(cw__doc *d, cw__part *p, int *np, const char *s, size_t n, int line, bool whole_org,
+                         bool work) {
   cw__trim(&s, &n);
   if (cw__is_location(d, s, n) || !memchr(s, ',', n)) {
     add_part(d, p, np, s, n, line, false);
@@ -100,9 +136,46 @@ static void split_commas(cw__doc *d, cw__part *p, int *np, const char *s, size_t
       q = c + 1;
     }
   }
+  /* "Riverside University Cambridge, MA": the gap between an organisation
+   * and its place was lost; the place starts after the last organisation
+   * word. */
+  if (work && ns >= 2 && ns < 16 && state_code(segs[ns - 1], lens[ns - 1])) {
+    const char *x = segs[ns - 2];
+    size_t xn = lens[ns - 2], cut = 0;
+    for (size_t i = 0; i < xn;) {
+      size_t b = i;
+      while (i < xn && x[i] != ' ') i++;
+      if (cw__word_in(x + b, i - b, W_COMPANY) || cw__word_in(x + b, i - b, W_INST)) cut = i;
+      while (i < xn && x[i] == ' ') i++;
+    }
+    if (cut && cut < xn && cw__word_count(x + cut, xn - cut) <= 2 && isupper((unsigned char)x[cut + 1])) {
+      segs[ns] = segs[ns - 1];
+      lens[ns] = lens[ns - 1];
+      lens[ns - 2] = cut;
+      segs[ns - 1] = x + cut + 1;
+      lens[ns - 1] = xn - cut - 1;
+      ns++;
+    }
+  }
   /* "Company, City, ST": keep the last two together as the place. */
   if (ns >= 3 && cw__is_location(d, segs[ns - 2], (size_t)(segs[ns - 1] + lens[ns - 1] - segs[ns - 2]))) {
     lens[ns - 2] = (size_t)(segs[ns - 1] + lens[ns - 1] - segs[ns - 2]);
+    ns--;
+  }
+  /* "Research Fellow, Media Lab, Riverside University": an organisation
+   * and the one it belongs to are one name, not a name and a place. */
+  for (int i = ns - 1; work && i > 0; i--) {
+    if (!org_piece(d, segs[i - 1], lens[i - 1]) || !org_piece(d, segs[i], lens[i])) continue;
+    lens[i - 1] = (size_t)(segs[i] + lens[i] - segs[i - 1]);
+    for (int k = i; k + 1 < ns; k++) segs[k] = segs[k + 1], lens[k] = lens[k + 1];
+    ns--;
+  }
+  /* "specjalista do spraw rynku pracy, dyrektor biura", "Designer,
+   * Illustrator": roles held together are one title. */
+  for (int i = ns - 1; work && i > 0; i--) {
+    if (!role_piece(d, segs[i - 1], lens[i - 1]) || !role_piece(d, segs[i], lens[i])) continue;
+    lens[i - 1] = (size_t)(segs[i] + lens[i] - segs[i - 1]);
+    for (int k = i; k + 1 < ns; k++) segs[k] = segs[k + 1], lens[k] = lens[k + 1];
     ns--;
   }
   /* "Kempner Institute, Harvard University" on a line of its own while
@@ -148,6 +221,22 @@ static bool school_piece(cw__doc *d, const char *s, size_t n, bool work) {
          school_and_place(d, s, n);
 }
 
+/* "State University of New York at Stony Brook", "Lecturer, University of
+ * Lakeland at Pine Hill": "at" inside a school's name (the piece before it,
+ * from the last comma, names a school and no role), not "Title at Company".
+ * (Organisation words do not tell: "Technology Architecture at Acme".) */
+static bool org_before_at(const char *s, const char *at) {
+  const char *b = at;
+  int depth = 0;
+  while (b > s && (b[-1] != ',' || depth)) {
+    if (b[-1] == ')') depth++;
+    if (b[-1] == '(' && depth) depth--;
+    b--;
+  }
+  size_t n = (size_t)(at - b);
+  return !cw__score_words(b, n, W_TITLE) && cw__score_words(b, n, W_INST);
+}
+
 int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, bool work) {
   int np = 0;
   int titled = 0; /* header lines with a role word */
@@ -156,7 +245,7 @@ int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, boo
   for (int h = 0; h < g->nhdr; h++) {
     const cw__eline *e = &el[g->hdr[h]];
     const char *s = e->res, *end = e->res + e->res_len, *q = s;
-    int depth = 0, first = np;
+    int depth = 0, first = np, at_part = -1;
     /* "at Riverside University" under its role or degree: the separator
      * opens the line, the organisation follows. */
     while (s < end && *s == ' ') s++;
@@ -176,16 +265,15 @@ int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, boo
       size_t sl = depth ? 0 : sep_at(q, (size_t)(end - q), work);
       /* "State University of New York at Stony Brook": "at" inside a
        * school's or organisation's name, not "Title at Company". */
-      if (sl == 4 && memcmp(q, " at ", 4) == 0 && !cw__score_words(s, (size_t)(q - s), W_TITLE) &&
-          (cw__score_words(s, (size_t)(q - s), W_INST) ||
-           (work && cw__score_words(s, (size_t)(q - s), W_COMPANY))))
-        sl = 0;
+      if (sl == 4 && memcmp(q, " at ", 4) == 0 && org_before_at(s, q)) sl = 0;
       if (sl && school_piece(d, s, (size_t)(q - s), work)) {
         add_part(d, p, &np, s, (size_t)(q - s), h, false);
         q += sl;
         s = q;
       } else if (sl) {
-        split_commas(d, p, &np, s, (size_t)(q - s), h, whole_org);
+        split_commas(d, p, &np, s, (size_t)(q - s), h, whole_org, work);
+        if (np < MAX_PARTS && ((sl == 4 && memcmp(q, " at ", 4) == 0) || (sl == 3 && memcmp(q, " @ ", 3) == 0)))
+          at_part = np;
         q += sl;
         s = q;
       } else {
@@ -194,8 +282,9 @@ int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, boo
     }
     if (whole_line || school_piece(d, s, (size_t)(end - s), work))
       add_part(d, p, &np, s, (size_t)(end - s), h, false);
-    else split_commas(d, p, &np, s, (size_t)(end - s), h, whole_org);
+    else split_commas(d, p, &np, s, (size_t)(end - s), h, whole_org, work);
     for (int k = first; k < np; k++) p[k].with_date = g->hdr[h] == g->date_line;
+    if (at_part >= first && at_part < np) p[at_part].after_at = true;
   }
   return np;
 }
@@ -308,16 +397,6 @@ json_t *cw__description(const cw__eline *el, const cw__group *g, const char *lea
   return description_body(el, g, lead, lead_n);
 }
 
-/* The header line's text without surrounding blanks; false when it holds
- * cells or a '|' (its pieces are separate fields, not one wrapped phrase). */
-bool cw__plain_text(const cw__eline *e, const char **s, size_t *n) {
-  *s = e->res;
-  *n = e->res_len;
-  if (!*s) return false;
-  cw__trim(s, n);
-  return *n && !memmem(*s, *n, "   ", 3) && !memchr(*s, '|', *n);
-}
-
 /* x's text (a, an inside it) followed by y's b; y is blanked. */
 void cw__join_lines(cw__eline *x, const char *a, size_t an, cw__eline *y, const char *b, size_t bn) {
   size_t off = (size_t)(a - x->res);
@@ -331,11 +410,4 @@ void cw__join_lines(cw__eline *x, const char *a, size_t an, cw__eline *y, const 
   x->res = j;
   x->res_len = off + an + 1 + bn;
   cw__blank_span(y->res, 0, y->res_len);
-}
-
-/* Characters (not bytes) of s. */
-size_t cw__chars(const char *s, size_t n) {
-  size_t c = 0;
-  for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xC0) != 0x80;
-  return c;
 }

@@ -12,6 +12,7 @@ typedef struct {
   size_t n;
   int line;      /* header line number inside the entry */
   bool split_by_comma, used, loc;
+  bool after_at;   /* right after " at " or " @ ": "Title at Company" */
   bool with_date;  /* cut from the line that held the entry's date ("Mar 2021 - Present, London") */
   int title, company, inst, degree;
 } cw__part;
@@ -43,11 +44,7 @@ static inline cw__part *cw__take(cw__part *x) {
 void cw__set_dates(json_t *o, const cw__eline *el, const cw__group *g, bool single_is_end);
 /* The description: lead (header text nobody claimed), then the bullets. */
 json_t *cw__description(const cw__eline *el, const cw__group *g, const char *lead, size_t lead_n);
-/* The header line's trimmed text; false when it holds cells or a '|'. */
-bool cw__plain_text(const cw__eline *e, const char **s, size_t *n);
 /* Appends y's b to x's a (a wrapped line); y is blanked. */
 void cw__join_lines(cw__eline *x, const char *a, size_t an, cw__eline *y, const char *b, size_t bn);
-/* Characters (not bytes) of s. */
-size_t cw__chars(const char *s, size_t n);
 
 #endif

@@ -17,7 +17,7 @@ static const char *const title_words[] = {
     "technician", "editor", "writer", "journalist", "accountant", "auditor", "nurse",
     "physician", "representative", "executive", "supervisor", "advisor", "adviser",
     "strategist", "recruiter", "sre", "devops", "dba", "qa", "tester", "contractor",
-    "freelance", "freelancer", "chair", "chairman", "secretary", "treasurer", "clerk", "agent",
+    "freelancer", "chair", "chairman", "secretary", "treasurer", "clerk", "agent",
     "operator", "mechanic", "electrician", "cashier", "barista", "driver", "pharmacist",
     "therapist", "counselor", "librarian", "photographer", "producer", "attorney", "lawyer",
     "paralegal", "economist", "statistician", "physicist", "chemist", "biologist", "owner",
@@ -156,9 +156,26 @@ static bool ends_in_code(const char *s, size_t n) {
          isupper((unsigned char)s[n - 1]);
 }
 
+/* "California and Remote", "Berlin / Remote": a place or working remotely. */
+static bool or_remote(const char *s, size_t n) {
+  static const char *const joins[] = {" and remote", " or remote", " / remote", " & remote", " | remote",
+                                      " or remotely", NULL};
+  for (int i = 0; joins[i]; i++) {
+    size_t m = strlen(joins[i]);
+    if (n <= m || strncasecmp(s + n - m, joins[i], m) != 0) continue;
+    size_t k = n - m;
+    if (cw__word_count(s, k) > 2 || memchr(s, ',', k)) return false;
+    for (size_t j = 0; j < k; j++)
+      if ((j == 0 || s[j - 1] == ' ') && !isupper((unsigned char)s[j])) return false;
+    return true;
+  }
+  return false;
+}
+
 bool cw__is_location(cw__doc *d, const char *s, size_t n) {
   cw__trim(&s, &n);
   if (!n || cw__word_count(s, n) > 6) return false;
+  if (or_remote(s, n) && !cw__score_words(s, n, W_TITLE) && !cw__score_words(s, n, W_COMPANY)) return true;
   if (ends_in_code(s, n) && !memchr(s, '|', n) && !memmem(s, n, "   ", 3) &&
       cw__word_count(s, n) <= 4 && cw__score_words(s, n, W_TITLE) == 0 &&
       cw__re_find(d->h, RE_LOCATION, s, n, NULL, NULL))
@@ -167,4 +184,37 @@ bool cw__is_location(cw__doc *d, const char *s, size_t n) {
       cw__score_words(s, n, W_INST) || cw__starts_with_degree(s, n))
     return false;
   return cw__re_find(d->h, RE_LOCATION, s, n, NULL, NULL);
+}
+
+/* What an entry's parts are called, and the words that go with them. */
+static const char *const label_words[] = {
+    "highlights", "responsibilities", "achievements", "accomplishments", "duties", "tasks",
+    "results", "aufgaben", "tätigkeiten", "erfolge", "schwerpunkte", "missions",
+    "responsabilités", "réalisations", "logros", "responsabilidades", "funciones", "tareas",
+    "responsabilità", "attività", "risultati", "obowiązki", "osiągnięcia", "zadania",
+    "realizações", "atividades", NULL};
+static const char *const label_mods[] = {"key", "main", "selected", "major", "notable", "and", "&",
+                                         "principales", "główne", "wichtigste", NULL};
+
+static bool in_list(const char *const *list, const char *s, size_t n) {
+  for (int k = 0; list[k]; k++)
+    if (strlen(list[k]) == n && strncasecmp(list[k], s, n) == 0) return true;
+  return false;
+}
+
+bool cw__entry_label(const char *s, size_t n) {
+  cw__trim(&s, &n);
+  while (n && s[n - 1] == ':') n--;
+  if (!n || cw__word_count(s, n) > 3) return false;
+  bool head = false;
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && s[i] == ' ') i++;
+    size_t b = i;
+    while (i < n && s[i] != ' ') i++;
+    if (i == b) break;
+    if (in_list(label_words, s + b, i - b)) head = true;
+    else if (!in_list(label_mods, s + b, i - b)) return false;
+  }
+  return head;
 }

@@ -10,5 +10,8 @@ bool cw__word_in(const char *w, size_t n, enum cw__words which);
 int cw__score_words(const char *s, size_t n, enum cw__words which);
 bool cw__starts_with_degree(const char *s, size_t n);
 bool cw__is_location(cw__doc *d, const char *s, size_t n);
+/* A label that opens a part of an entry ("HIGHLIGHTS", "Key achievements:",
+ * "Aufgaben:"): names neither organisation nor role. */
+bool cw__entry_label(const char *s, size_t n);
 
 #endif

@@ -9,6 +9,16 @@
 #include "work.h"
 #include "words.h"
 
+static bool place_particle(const char *s, size_t n) {
+  static const char *const w[] = {"de", "da", "do", "dos", "das", "del", "della", "di", "la", "le", "les",
+                                  "am", "an", "im", "upon", "on", "sur", "en", "y", "ob", "bei", NULL};
+  size_t m = 0;
+  while (m < n && s[m] != ' ' && s[m] != ',') m++;
+  for (int i = 0; w[i]; i++)
+    if (strlen(w[i]) == m && strncmp(w[i], s, m) == 0) return true;
+  return false;
+}
+
 /* A bare place after the company or title on the same line ("Acme GmbH,
  * Hamburg", "Agence Pixelia – Lyon"): short, capitalised, no keywords. */
 static cw__part *place_name(cw__part *p, int np, const cw__part *company, const cw__part *title) {
@@ -23,8 +33,13 @@ static cw__part *place_name(cw__part *p, int np, const cw__part *company, const 
     if (!after_company && !after_title && !by_date) continue;
     if (cw__word_count(x->s, x->n) > 3 || !isupper((unsigned char)x->s[0])) continue;
     bool ok = true;
-    for (size_t k = 0; k < x->n; k++)
+    for (size_t k = 0; k < x->n; k++) {
       if (isdigit((unsigned char)x->s[k]) || strchr("()@:/", x->s[k])) ok = false;
+      /* "Prints and Drawings": lower-case words in a place are few
+       * ("Frankfurt am Main", "Rio de Janeiro") */
+      if (k && x->s[k - 1] == ' ' && islower((unsigned char)x->s[k]) && !place_particle(x->s + k, x->n - k))
+        ok = false;
+    }
     if (ok) return x;
   }
   return NULL;
@@ -60,8 +75,20 @@ static bool sentence_like(const cw__part *x) {
   size_t n = x->n;
   cw__trim(&s, &n);
   if (!n) return false;
-  if (cw__word_count(s, n) > 8 || islower((unsigned char)s[0])) return true;
+  /* (a long name with organisation words is an organisation: "Memory Lab,
+   * Riverside University and Coastal Lab, Harbour Institute") */
+  if ((cw__word_count(s, n) > 8 && !x->company && !x->inst) || islower((unsigned char)s[0])) return true;
   return s[n - 1] == '.' && !x->company && cw__word_count(s, n) > 2;
+}
+
+/* A part that reads as prose: a full stop after some words, very many
+ * words, or many words with a figure in them.  (A lower-case start is no
+ * sign: "doradca do spraw Konwencji" is a role.) */
+static bool prose(const cw__part *x) {
+  int w = cw__word_count(x->s, x->n);
+  bool digit = false;
+  for (size_t i = 0; i < x->n && !digit; i++) digit = isdigit((unsigned char)x->s[i]);
+  return (digit && w > 6) || w > 10 || (x->n && x->s[x->n - 1] == '.' && w > 3);
 }
 
 /* How sure the entry is (0..1).  Entries below 0.6 are stored with their
@@ -89,21 +116,60 @@ static json_t *title_str(cw__doc *d, const cw__eline *el, const cw__group *g, co
   if (!t || g->date_line < 0 || g->hdr[t->line] != g->date_line || !el[g->date_line].wrap ||
       (t > p && t[-1].line == t->line))
     return cw__part_str(d, t, false);
-  const cw__eline *w = &el[el[g->date_line].wrap - 1];
-  const char *s = w->l->text + w->l->cell_b[0];
-  size_t n = w->l->cell_e[0] - w->l->cell_b[0];
-  cw__trim(&s, &n);
   char buf[256];
-  if (t->n + 1 + n >= sizeof buf || !cw__in_text(d, t->s, t->n)) return cw__part_str(d, t, false);
-  memcpy(buf, t->s, t->n);
-  buf[t->n] = ' ';
-  memcpy(buf + t->n + 1, s, n);
-  return cw__str(buf, t->n + 1 + n);
+  size_t len = t->n;
+  if (len >= sizeof buf || !cw__in_text(d, t->s, t->n)) return cw__part_str(d, t, false);
+  memcpy(buf, t->s, len);
+  /* (the comma the trim took off the cell: "Lead (Portal," / "Search)") */
+  if (t->s[t->n] == ',' && len + 1 < sizeof buf) buf[len++] = ',';
+  for (int k = g->date_line + 1; k < el[g->date_line].wrap; k++) {
+    const char *s = el[k].l->text + el[k].l->cell_b[0];
+    size_t n = el[k].l->cell_e[0] - el[k].l->cell_b[0];
+    while (n && s[n - 1] == ' ') n--;
+    while (n && *s == ' ') s++, n--;
+    if (!n) continue;
+    if (len + 1 + n >= sizeof buf) return cw__part_str(d, t, false);
+    buf[len++] = ' ';
+    memcpy(buf + len, s, n);
+    len += n;
+  }
+  return cw__str(buf, len);
 }
 
 /* x comes before y in the text. */
 static bool before(const cw__part *x, const cw__part *y) {
   return x->line < y->line || (x->line == y->line && x < y);
+}
+
+/* s opens with the name x as a whole ("Acme Corp ∙ https://acme.example",
+ * "Acme Corp, Springfield") or ends with it after a separator ("Engineer,
+ * Acme Corp", "Engineer at Acme Corp"). */
+static bool holds_name(const char *s, size_t n, const char *x, size_t xn) {
+  if (!xn || n < xn) return false;
+  if (memcmp(s, x, xn) == 0 && (n == xn || strchr(" ,|(", s[xn]) || (unsigned char)s[xn] >= 0x80))
+    return true;
+  const char *t = s + n - xn;
+  if (n < xn + 2 || memcmp(t, x, xn) != 0) return false;
+  return (t[-1] == ' ' && strchr(",|", t[-2])) || (n >= xn + 4 && memcmp(t - 4, " at ", 4) == 0) ||
+         (t[-1] == ' ' && t[-2] == '@');
+}
+
+/* "Solution Architect - Digital Commerce" with the employer named
+ * elsewhere: what follows the title after a dash, claimed by nothing (not
+ * the company, not a place), qualifies the title. */
+static void glue_qualifier(cw__part *p, int np, cw__part *title) {
+  if (!title || title + 1 >= p + np) return;
+  cw__part *x = title + 1;
+  if (x->used || x->loc || x->line != title->line || x->s <= title->s + title->n) return;
+  const char *gap = title->s + title->n;
+  size_t gn = (size_t)(x->s - gap);
+  static const char *const dashes[] = {" - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", NULL};
+  for (int i = 0; dashes[i]; i++)
+    if (gn == strlen(dashes[i]) && memcmp(gap, dashes[i], gn) == 0) {
+      title->n = (size_t)(x->s + x->n - title->s);
+      x->used = true;
+      return;
+    }
 }
 
 /* order: the section's usual order of title and company (1: title first,
@@ -119,7 +185,7 @@ static bool repeats(const cw__eline *el, const cw__group *g, int ng, const cw__g
       const char *s = el[g[k].hdr[h]].res;
       size_t n = el[g[k].hdr[h]].res_len;
       cw__trim(&s, &n);
-      if (n == x->n && memcmp(s, x->s, n) == 0) return true;
+      if (holds_name(s, n, x->s, x->n)) return true;
     }
   }
   return false;
@@ -133,6 +199,12 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
   if (!np) return NULL;
   for (int i = 0; i < np; i++)
     if (!p[i].title && !p[i].loc && repeats(el, all, ng, g, &p[i])) p[i].company += 2;
+  /* "Owner and operator of 4 office buildings with 100 tenants" under the
+   * names: prose, not a name, when two other parts can be the names */
+  int names = 0;
+  for (int i = 0; i < np; i++) names += !p[i].loc && !prose(&p[i]);
+  for (int i = 0; i < np && names >= 2; i++)
+    if (!p[i].loc && prose(&p[i])) p[i].used = true;
   cw__part *loc = np > 1 ? cw__take(cw__best(p, np, cw__sc_loc)) : NULL;
   cw__part *title = cw__take(cw__best(p, np, cw__sc_title));
   cw__part *company = cw__take(cw__best(p, np, cw__sc_company));
@@ -151,6 +223,25 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
     } else {
       title = other;
     }
+  }
+  /* "Cloud Architecture at Pinewood Systems": without a role word either
+   * side, the idiom tells: the company follows "at". */
+  if (title && company && title->after_at && !title->title && !company->title && title->line == company->line) {
+    cw__part *t = title;
+    title = company;
+    company = t;
+  }
+  /* "Architect - Digital Commerce at Acme": whatever organisation word a
+   * piece before "at" has, the company is what follows it */
+  for (int i = 0; title && company && i < np; i++) {
+    cw__part *x = &p[i];
+    if (!x->after_at || x == company || x->loc || x->title || x->line != title->line || x < title ||
+        company->line != title->line || company > x)
+      continue;
+    company->used = false;
+    company = x;
+    x->used = true;
+    break;
   }
   *evidence = 0;
   if (title && company) {
@@ -178,10 +269,36 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
       loc->s = c1 + 1;
       loc->n -= c->n + 1;
       while (loc->n && *loc->s == ' ') loc->s++, loc->n--;
+    } else if (c1 && !title && order && g->date_line >= 0 && np + 1 < MAX_PARTS) {
+      /* "Maker, Intent" alone over its dates reads like "City, Region";
+       * the section's other entries print "Role, Organisation" there. */
+      cw__part *a = &p[np++], *b = &p[np++];
+      *a = *loc;
+      a->n = (size_t)(c1 - loc->s);
+      a->loc = false;
+      *b = *a;
+      b->s = c1 + 1;
+      b->n = loc->n - a->n - 1;
+      while (b->n && *b->s == ' ') b->s++, b->n--;
+      loc = NULL; /* (its text is a and b now; it stays used) */
+      title = order > 0 ? a : b;
+      company = order > 0 ? b : a;
     }
   }
+  glue_qualifier(p, np, title);
   if (!company && !title) return NULL;
   if (g->date_line < 0 && !(company && title)) return NULL;
+  /* without a date, a role word must tell that the names are a role and an
+   * organisation ("ReactJS, Redux, and Immutable. Pushed fixes" is not),
+   * and neither may read as prose */
+  if (g->date_line < 0 && (!title->title || prose(title) || prose(company) || sentence_like(company)))
+    return NULL;
+  /* "North South University" / "Apr 2018" / "23rd National Contest": one
+   * date, no role word and nothing done there reads as an award or an
+   * event, not a job. */
+  if (g->date_line >= 0 && !el[g->date_line].date.is_range && !el[g->date_line].date.is_current &&
+      !g->ndesc && !(title && title->title) && !(company && company->title))
+    return NULL;
   *company_alone = alone_on_line(p, np, company);
   json_t *o = json_object();
   json_t *comp = cw__part_str(d, company, true);
@@ -201,38 +318,4 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
   double conf = work_confidence(company, title, g, *company_alone);
   json_object_set_new(o, "confidence", json_real((double)(int)(conf * 100 + 0.5) / 100));
   return o;
-}
-
-/* "Role, Polski Związek" / "Głuchych": the organisation's last word did
- * not fit the column.  b is a short capitalised tail with no role word, and
- * a with b's first word would have been as wide as the widest lines. */
-static bool org_cut(const char *a, size_t an, const char *b, size_t bn, size_t width) {
-  size_t w = 0;
-  while (w < bn && b[w] != ' ') w++;
-  if (!isupper((unsigned char)b[0]) || cw__word_count(b, bn) > 3 || memchr(b, ',', bn) ||
-      cw__score_words(b, bn, W_TITLE) || cw__starts_with_degree(b, bn))
-    return false;
-  if ((cw__chars(a, an) + 1 + cw__chars(b, w)) * 100 < width * 85) return false;
-  /* a's last piece (after its last comma) is capitalised words, no role */
-  size_t k = an;
-  while (k > 0 && a[k - 1] != ',') k--;
-  const char *t = a + k;
-  size_t tn = an - k;
-  cw__trim(&t, &tn);
-  if (!tn || cw__score_words(t, tn, W_TITLE) || strchr(".;:)", a[an - 1])) return false;
-  for (size_t i = 0; i < tn; i++)
-    if ((i == 0 || t[i - 1] == ' ') && !isupper((unsigned char)t[i])) return false;
-  return true;
-}
-
-void cw__join_cut_orgs(cw__eline *el, const cw__group *g, size_t width) {
-  for (int h = 0; h + 1 < g->nhdr; h++) {
-    cw__eline *x = &el[g->hdr[h]], *y = &el[g->hdr[h + 1]];
-    const char *a, *b;
-    size_t an, bn;
-    if (g->hdr[h + 1] != g->hdr[h] + 1 || x->has_date || y->has_date || !cw__plain_text(x, &a, &an) ||
-        !cw__plain_text(y, &b, &bn) || !org_cut(a, an, b, bn, width))
-      continue;
-    cw__join_lines(x, a, an, y, b, bn);
-  }
 }

@@ -12,7 +12,5 @@
  * NULL when the group holds no job. */
 json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__group *all, int ng,
                        const char *prev_company, int order, int *evidence, bool *company_alone);
-/* Rejoins organisation names that a narrow column (width characters) cut. */
-void cw__join_cut_orgs(cw__eline *el, const cw__group *g, size_t width);
 
 #endif
