@@ -1706,6 +1706,23 @@ START_TEST(test_work_lower_case_roles_and_role_lists) {
 }
 END_TEST
 
+/* The name and the role on one line, with a comma: the role is the
+ * headline, not a place. */
+START_TEST(test_contact_name_comma_role) {
+  json_t *d = parse_text("Jane Roe, Data Engineer\njane.roe@example.org\n(555) 010-4477\n\n"
+                         "Experience\nNorthwind Traders\nData Engineer\nJan 2020 - Present\n");
+  ASSERT_FIELD(d, "contact.name", "Jane Roe");
+  ASSERT_FIELD(d, "contact.headline", "Data Engineer");
+  ck_assert(json_is_null(json_object_get(json_object_get(d, "contact"), "location")));
+  json_decref(d);
+  /* a place after the comma still is one */
+  d = parse_text("Jane Roe\nPortland, Oregon\njane.roe@example.org\n");
+  ASSERT_FIELD(d, "contact.name", "Jane Roe");
+  ASSERT_FIELD(d, "contact.location", "Portland, Oregon");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1779,6 +1796,7 @@ int main(void) {
   tcase_add_test(tc, test_work_events_and_wrapped_first_sentence);
   tcase_add_test(tc, test_work_place_shaped_names_prose_and_figures);
   tcase_add_test(tc, test_work_lower_case_roles_and_role_lists);
+  tcase_add_test(tc, test_contact_name_comma_role);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -194,13 +194,28 @@ static void email_phone_anywhere(cw__doc *d, json_t *c) {
   }
 }
 
+/* What follows the first comma of p when it is a role ("Jane Roe, Data
+ * Engineer": the name and the headline on one line); false otherwise. */
+static bool role_after_comma(const piece *p, piece *role) {
+  const char *comma = memchr(p->s, ',', p->n);
+  if (!comma) return false;
+  role->s = comma + 1;
+  role->n = (size_t)(p->s + p->n - role->s);
+  role->line = p->line;
+  cw__trim(&role->s, &role->n);
+  return role->n && cw__score_words(role->s, role->n, W_TITLE) > 0;
+}
+
 /* The piece as a name candidate: "FATIMA OKAFOR, RN" loses its post-nominal
- * letters.  Returns false when it cannot be a name. */
+ * letters, "Jane Roe, Data Engineer" its role.  Returns false when it
+ * cannot be a name. */
 static bool name_candidate(cw__doc *d, const piece *p, piece *out) {
   *out = *p;
   const char *comma = memchr(p->s, ',', p->n);
-  if (comma && p->s + p->n - comma <= 14 &&
-      cw__word_count(comma + 1, (size_t)(p->s + p->n - comma - 1)) <= 2)
+  piece role;
+  if (comma && ((p->s + p->n - comma <= 14 &&
+                 cw__word_count(comma + 1, (size_t)(p->s + p->n - comma - 1)) <= 2) ||
+                role_after_comma(p, &role)))
     out->n = (size_t)(comma - p->s);
   return name_like(out) && (comma || !location_like(d, p));
 }
@@ -276,9 +291,12 @@ static void name_and_headline(cw__doc *d, piece *ps, int np, json_t *c, int *nam
   if (k < 0) return;
   json_object_set_new(c, "name", name_value(name.s, name.n));
   *name_line = ps[k].line;
-  /* The headline is the next piece, on the name's line or just below; or a
-   * job title written above the name. */
-  if (k + 1 < np && ps[k + 1].line <= *name_line + 2 && headline_like(d, &ps[k + 1]))
+  /* The headline is the role after the name's comma, else the next piece,
+   * on the name's line or just below; or a job title written above it. */
+  piece role;
+  if (name.n < ps[k].n && role_after_comma(&ps[k], &role) && headline_like(d, &role))
+    json_object_set_new(c, "headline", cw__str(role.s, role.n));
+  else if (k + 1 < np && ps[k + 1].line <= *name_line + 2 && headline_like(d, &ps[k + 1]))
     json_object_set_new(c, "headline", cw__str(ps[k + 1].s, ps[k + 1].n));
   else if (k > 0 && ps[k - 1].line == *name_line - 1 && headline_like(d, &ps[k - 1]) &&
            cw__score_words(ps[k - 1].s, ps[k - 1].n, W_TITLE))
