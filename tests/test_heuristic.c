@@ -1723,6 +1723,75 @@ START_TEST(test_contact_name_comma_role) {
 }
 END_TEST
 
+/* ---- confidence: each sign of a guessed entry takes it below 0.6 --------- */
+
+/* The confidence of the second entry of a work section whose first entry
+ * is a clean one (which must stay a fact). */
+static double second_confidence(const char *second) {
+  char text[1024];
+  snprintf(text, sizeof text,
+           "Jane Roe\n\nExperience\n\nSenior Data Engineer\nNorthwind Traders\nJan 2020 - Present\n"
+           "- Built pipelines for the billing team.\n\n%s\nMar 2017 - Dec 2019\n- Ran the dispatch system.\n",
+           second);
+  json_t *d = parse_text(text);
+  json_t *w = json_object_get(d, "work_experience");
+  ck_assert_uint_eq(json_array_size(w), 2);
+  ck_assert_double_ge(json_real_value(json_object_get(json_array_get(w, 0), "confidence")), 0.6);
+  double c = json_real_value(json_object_get(json_array_get(w, 1), "confidence"));
+  json_decref(d);
+  return c;
+}
+
+/* A clean second entry is a fact too (the helper's control). */
+START_TEST(test_confidence_clean_entry_is_a_fact) {
+  ck_assert_double_ge(second_confidence("Data Engineer\nHarbor Logistics"), 0.6);
+}
+END_TEST
+
+/* A company over its dates with no role: no fact. */
+START_TEST(test_confidence_entry_without_role) {
+  ck_assert_double_lt(second_confidence("Harbor Logistics"), 0.6);
+}
+END_TEST
+
+/* "Institute, Atlas" read as "Title, Company": the title has organisation
+ * words and no role word, more than the company: names swapped. */
+START_TEST(test_confidence_title_reads_as_organisation) {
+  ck_assert_double_lt(second_confidence("Harbor Technology Institute, Atlas"), 0.6);
+}
+END_TEST
+
+/* A role word in both names: which one is the employer was guessed. */
+START_TEST(test_confidence_role_word_in_both_names) {
+  ck_assert_double_lt(second_confidence("Project Manager\nManager of the Atlas project"), 0.6);
+}
+END_TEST
+
+/* A company with lower-case words is prose, not a name. */
+START_TEST(test_confidence_prose_company) {
+  ck_assert_double_lt(second_confidence("Data Engineer\nServed on several hiring committees"), 0.6);
+}
+END_TEST
+
+/* A title without a role word, with lower-case words or a figure. */
+START_TEST(test_confidence_prose_title) {
+  ck_assert_double_lt(second_confidence("Harbor Logistics Inc\nWeb design competition"), 0.6);
+  ck_assert_double_lt(second_confidence("Harbor Logistics Inc\nWinner of 2 regional awards"), 0.6);
+}
+END_TEST
+
+/* A name ending in a joining word was cut short. */
+START_TEST(test_confidence_name_cut_short) {
+  ck_assert_double_lt(second_confidence("Head of\nHarbor Logistics"), 0.6);
+}
+END_TEST
+
+/* A header cut into four parts, names without organisation words. */
+START_TEST(test_confidence_many_header_parts) {
+  ck_assert_double_lt(second_confidence("Data Engineer | Harbor Bay | Blue Sky | Atlas Works"), 0.6);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1797,6 +1866,14 @@ int main(void) {
   tcase_add_test(tc, test_work_place_shaped_names_prose_and_figures);
   tcase_add_test(tc, test_work_lower_case_roles_and_role_lists);
   tcase_add_test(tc, test_contact_name_comma_role);
+  tcase_add_test(tc, test_confidence_clean_entry_is_a_fact);
+  tcase_add_test(tc, test_confidence_entry_without_role);
+  tcase_add_test(tc, test_confidence_title_reads_as_organisation);
+  tcase_add_test(tc, test_confidence_role_word_in_both_names);
+  tcase_add_test(tc, test_confidence_prose_company);
+  tcase_add_test(tc, test_confidence_prose_title);
+  tcase_add_test(tc, test_confidence_name_cut_short);
+  tcase_add_test(tc, test_confidence_many_header_parts);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -193,10 +193,11 @@ static double work_confidence(const cw__part *company, const cw__part *title, co
   if (company && (lower_words(company) >= 2 || islower((unsigned char)company->s[0]))) c -= 0.3;
   if (title && !title->title && (lower_words(title) >= 2 || has_digit(title))) c -= 0.3;
   /* a name cut short by a column or a line break ("Head of") */
-  if (cut_short(company) || cut_short(title)) c -= 0.2;
+  if (cut_short(company) || cut_short(title)) c -= 0.35;
   /* the header cut into more parts than title, company and place: some
-   * part's role was guessed */
-  if (np >= 4) c -= 0.15;
+   * part's role was guessed.  A weaker sign: it takes below 0.6 only an
+   * entry that lacks some other evidence (no organisation word). */
+  if (np >= 4) c -= 0.25;
   return c < 0 ? 0 : c > 1 ? 1 : c;
 }
 
