@@ -1792,6 +1792,33 @@ START_TEST(test_confidence_many_header_parts) {
 }
 END_TEST
 
+/* The confidence of the second entry of an education section whose first
+ * entry is a clean one (which must stay a fact). */
+static double second_edu_confidence(const char *second) {
+  char text[1024];
+  snprintf(text, sizeof text,
+           "Jane Roe\n\nEducation\n\nRiverside University\nBachelor of Science\n2015 - 2019\n\n%s\n2019 - 2021\n",
+           second);
+  json_t *d = parse_text(text);
+  json_t *e = json_object_get(d, "education");
+  ck_assert_uint_eq(json_array_size(e), 2);
+  ck_assert_double_ge(json_real_value(json_object_get(json_array_get(e, 0), "confidence")), 0.6);
+  double c = json_real_value(json_object_get(json_array_get(e, 1), "confidence"));
+  json_decref(d);
+  return c;
+}
+
+/* A school named by several capitalised words, or by an acronym, is a
+ * fact; a lone word, a lower-case subject or a name cut short is not. */
+START_TEST(test_confidence_education_school_name) {
+  ck_assert_double_ge(second_edu_confidence("Harbor State University\nMaster of Science"), 0.6);
+  ck_assert_double_ge(second_edu_confidence("MIT\nMaster of Science"), 0.6);
+  ck_assert_double_lt(second_edu_confidence("University\nMaster of Science"), 0.6);
+  ck_assert_double_lt(second_edu_confidence("political science\nMaster of Science"), 0.6);
+  ck_assert_double_lt(second_edu_confidence("Master of Science\nUniversidad Central de"), 0.6);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1874,6 +1901,7 @@ int main(void) {
   tcase_add_test(tc, test_confidence_prose_title);
   tcase_add_test(tc, test_confidence_name_cut_short);
   tcase_add_test(tc, test_confidence_many_header_parts);
+  tcase_add_test(tc, test_confidence_education_school_name);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

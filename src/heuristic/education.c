@@ -269,6 +269,25 @@ int cw__edu_school_at(cw__doc *d, cw__eline *el, const cw__group *g) {
   return inst == &p[last] ? 1 : inst == &p[first] ? -1 : 0;
 }
 
+/* How sure the entry is (0..1; below 0.6 the profile merge takes it as a
+ * proposal, README).  A school, a degree and a date raise it; each sign
+ * that the school's name was guessed takes a complete entry below 0.6 on
+ * its own: a lone word that is no acronym (a heading or a fragment:
+ * "University", "Skills"; "MIT" is a name), lower-case words (a subject or
+ * a course, "political science", "Vocational training and apprenticeship"),
+ * or a name cut short by a column ("Universidad Central de"). */
+static double edu_confidence(const char *school, bool degree, const cw__group *g) {
+  double c = 0.4 + (school ? 0.25 : 0) + (degree ? 0.2 : 0) + (g->date_line >= 0 ? 0.1 : 0);
+  if (!school) return c;
+  size_t n = strlen(school);
+  bool acronym = n >= 2;
+  for (size_t i = 0; i < n; i++) acronym &= !islower((unsigned char)school[i]);
+  if (cw__word_count(school, n) == 1 && !acronym) c -= 0.4;
+  if (islower((unsigned char)school[0]) || cw__lower_words(school, n) >= 2) c -= 0.4;
+  if (cw__cut_short(school, n)) c -= 0.4;
+  return c < 0 ? 0 : c > 1 ? 1 : c;
+}
+
 json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g, int order) {
   join_wrapped(el, g);
   json_t *gpa = gpa_of(d, el, g);
@@ -336,7 +355,7 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g, int order) 
     json_object_set_new(o, "field_of_study", cw__str(field->s, field->n));
   cw__set_dates(o, el, g, true);
   json_object_set_new(o, "gpa", gpa);
-  double conf = 0.4 + (inst ? 0.25 : 0) + (degree ? 0.2 : 0) + (g->date_line >= 0 ? 0.1 : 0);
+  double conf = edu_confidence(json_string_value(json_object_get(o, "institution")), degree != NULL, g);
   json_object_set_new(o, "confidence", json_real((double)(int)(conf * 100 + 0.5) / 100));
   return o;
 }

@@ -411,3 +411,62 @@ void cw__join_lines(cw__eline *x, const char *a, size_t an, cw__eline *y, const 
   x->res_len = off + an + 1 + bn;
   cw__blank_span(y->res, 0, y->res_len);
 }
+
+/* ---- names that read as prose or were cut short ------------------------- */
+
+/* Small words that join the words of a name ("Bank of America", "Jefe de
+ * ventas", "Research and Development"); any other word in lower case inside
+ * a name is a sign of prose. */
+static bool function_word(const char *w, size_t n) {
+  static const char *const fw[] = {"of", "and", "for", "at", "in", "on", "the", "a", "an", "to", "with", "&",
+                                   "de", "du", "des", "d", "la", "le", "les", "et", "y", "e", "del", "da",
+                                   "do", "dos", "di", "der", "die", "das", "und", "für", "van", "von", "z",
+                                   "w", "i", NULL};
+  for (int i = 0; fw[i]; i++)
+    if (strlen(fw[i]) == n && memcmp(fw[i], w, n) == 0) return true;
+  return false;
+}
+
+/* Calls f on each word of s (split at blanks, commas and brackets) with
+ * its index; stops when f returns false. */
+static void each_word(const char *s, size_t n, bool (*f)(const char *, size_t, int, void *), void *arg) {
+  int k = 0;
+  for (size_t i = 0; i < n;) {
+    while (i < n && strchr(" ,()", s[i])) i++;
+    size_t b = i;
+    while (i < n && !strchr(" ,()", s[i])) i++;
+    if (i > b && !f(s + b, i - b, k++, arg)) return;
+  }
+}
+
+static bool count_lower(const char *w, size_t n, int k, void *arg) {
+  if (k && islower((unsigned char)w[0]) && !function_word(w, n)) ++*(int *)arg;
+  return true;
+}
+
+/* Lower-case words after the first, other than function words: a name is
+ * capitalised ("Served on university committees" and "Creation of layouts
+ * using Sass" are not names), a title may be in lower case ("specjalista do
+ * spraw"), so callers weigh it for organisations and schools, and for titles
+ * without a role word only. */
+int cw__lower_words(const char *s, size_t n) {
+  int c = 0;
+  each_word(s, n, count_lower, &c);
+  return c;
+}
+
+static bool note_last(const char *w, size_t n, int k, void *arg) {
+  const char **last = arg;
+  last[0] = w;
+  last[1] = w + n;
+  (void)k;
+  return true;
+}
+
+/* The name ends with a word that joins two others ("Head of", "specjalista
+ * do", "Research and"): a column or a line cut it short. */
+bool cw__cut_short(const char *s, size_t n) {
+  const char *last[2] = {NULL, NULL};
+  each_word(s, n, note_last, last);
+  return last[0] && last[0] != s && function_word(last[0], (size_t)(last[1] - last[0]));
+}

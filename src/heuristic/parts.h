@@ -46,5 +46,12 @@ void cw__set_dates(json_t *o, const cw__eline *el, const cw__group *g, bool sing
 json_t *cw__description(const cw__eline *el, const cw__group *g, const char *lead, size_t lead_n);
 /* Appends y's b to x's a (a wrapped line); y is blanked. */
 void cw__join_lines(cw__eline *x, const char *a, size_t an, cw__eline *y, const char *b, size_t bn);
+/* Lower-case words of the name s after its first word, other than words
+ * that join a name ("of", "de", "und"): "Served on university committees"
+ * has two, "Bank of America" none. */
+int cw__lower_words(const char *s, size_t n);
+/* The name ends with a joining word ("Head of", "Universidad Central de"):
+ * a column or a line cut it short. */
+bool cw__cut_short(const char *s, size_t n);
 
 #endif

@@ -91,64 +91,6 @@ static bool prose(const cw__part *x) {
   return (digit && w > 6) || w > 10 || (x->n && x->s[x->n - 1] == '.' && w > 3);
 }
 
-/* Small words that join the words of a name ("Bank of America", "Jefe de
- * ventas", "Research and Development"); any other word in lower case inside
- * a name is a sign of prose. */
-static bool function_word(const char *w, size_t n) {
-  static const char *const fw[] = {"of", "and", "for", "at", "in", "on", "the", "a", "an", "to", "with", "&",
-                                   "de", "du", "des", "d", "la", "le", "les", "et", "y", "e", "del", "da",
-                                   "do", "dos", "di", "der", "die", "das", "und", "für", "van", "von", "z",
-                                   "w", "i", NULL};
-  for (int i = 0; fw[i]; i++)
-    if (strlen(fw[i]) == n && memcmp(fw[i], w, n) == 0) return true;
-  return false;
-}
-
-/* Calls f on each word of s (split at blanks, commas and brackets) with
- * its index; stops when f returns false. */
-static void each_word(const char *s, size_t n, bool (*f)(const char *, size_t, int, void *), void *arg) {
-  int k = 0;
-  for (size_t i = 0; i < n;) {
-    while (i < n && strchr(" ,()", s[i])) i++;
-    size_t b = i;
-    while (i < n && !strchr(" ,()", s[i])) i++;
-    if (i > b && !f(s + b, i - b, k++, arg)) return;
-  }
-}
-
-static bool count_lower(const char *w, size_t n, int k, void *arg) {
-  if (k && islower((unsigned char)w[0]) && !function_word(w, n)) ++*(int *)arg;
-  return true;
-}
-
-/* Lower-case words after the first, other than function words: a name is
- * capitalised ("Served on university committees" and "Creation of layouts
- * using Sass" are not names), a title may be in lower case ("specjalista do
- * spraw"), so callers weigh this for companies and for titles without a
- * role word only. */
-static int lower_words(const cw__part *x) {
-  int c = 0;
-  if (x) each_word(x->s, x->n, count_lower, &c);
-  return c;
-}
-
-static bool note_last(const char *w, size_t n, int k, void *arg) {
-  const char **last = arg;
-  last[0] = w;
-  last[1] = w + n;
-  (void)k;
-  return true;
-}
-
-/* The name ends with a word that joins two others ("Head of", "specjalista
- * do", "Research and"): a column or a line cut it short. */
-static bool cut_short(const cw__part *x) {
-  const char *last[2] = {NULL, NULL};
-  if (!x) return false;
-  each_word(x->s, x->n, note_last, last);
-  return last[0] && last[0] != x->s && function_word(last[0], (size_t)(last[1] - last[0]));
-}
-
 static bool has_digit(const cw__part *x) {
   for (size_t i = 0; x && i < x->n; i++)
     if (isdigit((unsigned char)x->s[i])) return true;
@@ -190,10 +132,10 @@ static double work_confidence(const cw__part *company, const cw__part *title, co
   /* prose taken for a name: a company with lower-case words ("Served on
    * university committees", "the Atlas team."), a title without a role word
    * with lower-case words or figures ("Ranked among the top 5") */
-  if (company && (lower_words(company) >= 2 || islower((unsigned char)company->s[0]))) c -= 0.3;
-  if (title && !title->title && (lower_words(title) >= 2 || has_digit(title))) c -= 0.3;
+  if (company && (cw__lower_words(company->s, company->n) >= 2 || islower((unsigned char)company->s[0]))) c -= 0.3;
+  if (title && !title->title && (cw__lower_words(title->s, title->n) >= 2 || has_digit(title))) c -= 0.3;
   /* a name cut short by a column or a line break ("Head of") */
-  if (cut_short(company) || cut_short(title)) c -= 0.35;
+  if ((company && cw__cut_short(company->s, company->n)) || (title && cw__cut_short(title->s, title->n))) c -= 0.35;
   /* the header cut into more parts than title, company and place: some
    * part's role was guessed.  A weaker sign: it takes below 0.6 only an
    * entry that lacks some other evidence (no organisation word). */
