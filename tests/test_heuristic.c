@@ -1767,9 +1767,11 @@ START_TEST(test_confidence_role_word_in_both_names) {
 }
 END_TEST
 
-/* A company with lower-case words is prose, not a name. */
+/* A company with lower-case words is prose, not a name; a brand with a
+ * capital inside its first word is a name. */
 START_TEST(test_confidence_prose_company) {
   ck_assert_double_lt(second_confidence("Data Engineer\nServed on several hiring committees"), 0.6);
+  ck_assert_double_ge(second_confidence("Data Engineer\neBay Inc"), 0.6);
 }
 END_TEST
 

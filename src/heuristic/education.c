@@ -283,7 +283,7 @@ static double edu_confidence(const char *school, bool degree, const cw__group *g
   bool acronym = n >= 2;
   for (size_t i = 0; i < n; i++) acronym &= !islower((unsigned char)school[i]);
   if (cw__word_count(school, n) == 1 && !acronym) c -= 0.4;
-  if (islower((unsigned char)school[0]) || cw__lower_words(school, n) >= 2) c -= 0.4;
+  if (cw__lower_start(school, n) || cw__lower_words(school, n) >= 2) c -= 0.4;
   if (cw__cut_short(school, n)) c -= 0.4;
   return c < 0 ? 0 : c > 1 ? 1 : c;
 }

@@ -439,9 +439,30 @@ static void each_word(const char *s, size_t n, bool (*f)(const char *, size_t, i
   }
 }
 
-static bool count_lower(const char *w, size_t n, int k, void *arg) {
-  if (k && islower((unsigned char)w[0]) && !function_word(w, n)) ++*(int *)arg;
+/* A word in lower case, not a brand written with a capital inside
+ * ("eBay", "iPhone"). */
+static bool lower_word(const char *w, size_t n) {
+  if (!n || !islower((unsigned char)w[0])) return false;
+  for (size_t i = 1; i < n; i++)
+    if (isupper((unsigned char)w[i])) return false;
   return true;
+}
+
+static bool count_lower(const char *w, size_t n, int k, void *arg) {
+  if (k && lower_word(w, n) && !function_word(w, n)) ++*(int *)arg;
+  return true;
+}
+
+static bool first_lower(const char *w, size_t n, int k, void *arg) {
+  *(bool *)arg = lower_word(w, n);
+  (void)k;
+  return false;
+}
+
+bool cw__lower_start(const char *s, size_t n) {
+  bool low = false;
+  each_word(s, n, first_lower, &low);
+  return low;
 }
 
 /* Lower-case words after the first, other than function words: a name is

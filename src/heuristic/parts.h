@@ -50,6 +50,8 @@ void cw__join_lines(cw__eline *x, const char *a, size_t an, cw__eline *y, const 
  * that join a name ("of", "de", "und"): "Served on university committees"
  * has two, "Bank of America" none. */
 int cw__lower_words(const char *s, size_t n);
+/* The name's first word is in lower case ("the Atlas team", not "eBay"). */
+bool cw__lower_start(const char *s, size_t n);
 /* The name ends with a joining word ("Head of", "Universidad Central de"):
  * a column or a line cut it short. */
 bool cw__cut_short(const char *s, size_t n);

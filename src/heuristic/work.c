@@ -132,7 +132,8 @@ static double work_confidence(const cw__part *company, const cw__part *title, co
   /* prose taken for a name: a company with lower-case words ("Served on
    * university committees", "the Atlas team."), a title without a role word
    * with lower-case words or figures ("Ranked among the top 5") */
-  if (company && (cw__lower_words(company->s, company->n) >= 2 || islower((unsigned char)company->s[0]))) c -= 0.3;
+  if (company && (cw__lower_words(company->s, company->n) >= 2 || cw__lower_start(company->s, company->n)))
+    c -= 0.3;
   if (title && !title->title && (cw__lower_words(title->s, title->n) >= 2 || has_digit(title))) c -= 0.3;
   /* a name cut short by a column or a line break ("Head of") */
   if ((company && cw__cut_short(company->s, company->n)) || (title && cw__cut_short(title->s, title->n))) c -= 0.35;
