@@ -1881,6 +1881,20 @@ START_TEST(test_languages_category_row_in_skills) {
 }
 END_TEST
 
+/* x-dev2: a place between the organisation and the dates is no name: the
+ * role below the block is still looked for. */
+START_TEST(test_place_above_dates_is_no_name) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nRiverside University\nLeeds, United Kingdom\n"
+                         "August 2021 - December 2022\n\nResearch Assistant\n"
+                         "Collected and cleaned the survey data for the lab.\n"
+                         "Wrote the analysis scripts and kept them tested.\nRan the weekly reading group.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Riverside University");
+  ASSERT_FIELD(d, "work_experience.0.title", "Research Assistant");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1965,6 +1979,7 @@ int main(void) {
   tcase_add_test(tc, test_freelance_in_the_employer_slot);
   tcase_add_test(tc, test_name_comma_headline);
   tcase_add_test(tc, test_languages_category_row_in_skills);
+  tcase_add_test(tc, test_place_above_dates_is_no_name);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -664,6 +664,12 @@ static bool names_above(const cw__group *g, int ng) {
   return down && up >= 2 && up > down;
 }
 
+/* The names a line gives an entry: none when it is a place ("Dublin,
+ * Ireland" above the dates names neither organisation nor role). */
+static int names_beside_place(cw__doc *d, const cw__eline *e, bool dash_one) {
+  return cw__is_location(d, e->res, e->res_len) ? 0 : names_in(e, dash_one);
+}
+
 /* Picks each anchor's name lines into g (one group per anchor); owner[i]
  * becomes -2 for the lines taken. */
 static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int na, int *owner, cw__group *g,
@@ -700,7 +706,7 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
               (!back_first || !cross || alone_in_block(el, n, b))) {
             hdr[nh++] = b;
             owner[b] = -2;
-            have += names_in(&el[b], dash_one);
+            have += names_beside_place(d, &el[b], dash_one);
             b--;
             continue;
           }
@@ -718,7 +724,7 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
               !el[after].has_date) {
             hdr[nh++] = after;
             owner[after] = -2;
-            have += names_in(&el[after], dash_one);
+            have += names_beside_place(d, &el[after], dash_one);
             after++;
             continue;
           }
