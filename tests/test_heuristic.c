@@ -1895,6 +1895,21 @@ START_TEST(test_place_above_dates_is_no_name) {
 }
 END_TEST
 
+/* x-dev2: a role in lower case above the organisation and the dates, all
+ * in one block: the role is the line touching the block's names. */
+START_TEST(test_lower_case_role_above_organisation) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nkierownik wydziału\nUrząd Miasta Gdańska\nApr 2019 - Oct 2020\n\n"
+                         "specjalista do spraw kadr\nFundacja Morska\nJul 2013 - Jun 2016\n"
+                         "Ran the payroll of the foundation and its two branches.\nHired the staff.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Urząd Miasta Gdańska");
+  ASSERT_FIELD(d, "work_experience.0.title", "kierownik wydziału");
+  ASSERT_FIELD(d, "work_experience.1.title", "specjalista do spraw kadr");
+  json_decref(d);
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1980,6 +1995,7 @@ int main(void) {
   tcase_add_test(tc, test_name_comma_headline);
   tcase_add_test(tc, test_languages_category_row_in_skills);
   tcase_add_test(tc, test_place_above_dates_is_no_name);
+  tcase_add_test(tc, test_lower_case_role_above_organisation);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -679,6 +679,7 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
     el[i].wrap = 0;
   }
   int ng = 0;
+  bool roles_below = false; /* an entry took a name below its block */
   int prev_end = -1; /* last line owned by the previous entry's header */
   for (int k = 0; k < na && ng < maxg; k++) {
     int a = anchor[k];
@@ -702,7 +703,13 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
       for (int steps = 0; have < want && nh < MAX_HDR - 1 && steps < 6 && (back_open || fwd_open); steps++) {
         if (back_open) {
           while (b > prev_end && ((cross && el[b].kind == L_BLANK) || is_link_only(d, &el[b]))) b--;
-          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b], (!cross && b == a - 1) || short_alone(el, n, b)) &&
+          /* lower case in the anchor's own block ("kierownik wydziału" /
+           * "Urząd Miasta" / dates): a role, not a sentence going on;
+           * unless the section prints roles below the dated block (an
+           * entry above took one across a blank line): then it is that
+           * entry's role the block's first line runs into */
+          bool touch = !cross && (b == a - 1 || (owner[b + 1] == -2 && !roles_below));
+          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b], touch || short_alone(el, n, b)) &&
               (!back_first || !cross || alone_in_block(el, n, b))) {
             hdr[nh++] = b;
             owner[b] = -2;
@@ -725,6 +732,7 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
             hdr[nh++] = after;
             owner[after] = -2;
             have += names_beside_place(d, &el[after], dash_one);
+            roles_below |= cross;
             after++;
             continue;
           }
