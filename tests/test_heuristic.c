@@ -1910,6 +1910,21 @@ START_TEST(test_lower_case_role_above_organisation) {
 }
 END_TEST
 
+/* x-dev2: one-line "Organisation, Role" entries, some with their dates on
+ * the same line and some on the line below. */
+START_TEST(test_one_line_entries_dates_same_line_or_below) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nQuarry Labs, platform engineer 2019-03-01 - 2021-06-30\n"
+                         "Harbor Trust, release engineer\n2016-01-01 - 2019-02-28\n"
+                         "Nordwind, build clerk\n2014-01-01 - 2015-12-31\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbor Trust");
+  ASSERT_FIELD(d, "work_experience.1.title", "release engineer");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2016-01");
+  ASSERT_FIELD(d, "work_experience.2.company", "Nordwind");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1996,6 +2011,7 @@ int main(void) {
   tcase_add_test(tc, test_languages_category_row_in_skills);
   tcase_add_test(tc, test_place_above_dates_is_no_name);
   tcase_add_test(tc, test_lower_case_role_above_organisation);
+  tcase_add_test(tc, test_one_line_entries_dates_same_line_or_below);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -352,6 +352,17 @@ static void follow_template(cw__group *g, int ng) {
   }
 }
 
+/* "Acme, Engineer   2019 - 2021" / "Globex, Analyst" / "2016 - 2019": after
+ * an entry whose dated line holds both its names, a line of two names right
+ * above a line of dates only is the next entry, not more of this one. */
+static bool names_over_date(const cw__eline *el, int n, const cw__group *cur, int i) {
+  if (cur->date_line < 0 || cur->ndesc || el[i].has_date || !cur->nhdr ||
+      cur->hdr[cur->nhdr - 1] != cur->date_line || names_on(&el[cur->date_line]) < 2 ||
+      names_on(&el[i]) < 2)
+    return false;
+  return i + 1 < n && el[i + 1].kind == L_DATE;
+}
+
 static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg) {
   int ng = 0;
   cw__group *cur = NULL;
@@ -361,7 +372,8 @@ static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg)
     if (cur && sentence_after_names(el, cur, e, i + 1 < n ? &el[i + 1] : NULL)) e->kind = L_DESC;
     bool start = !cur, split = false;
     if (cur && e->kind == L_HEADER)
-      start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR;
+      start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR ||
+              names_over_date(el, n, cur, i);
     /* Place and dates written after the bullets (reading order of a
      * two-column layout) still belong to the entry above. */
     if (cur && start && e->kind == L_HEADER && cur->ndesc > 0 && cur->date_line < 0 &&
