@@ -1925,6 +1925,40 @@ START_TEST(test_one_line_entries_dates_same_line_or_below) {
 }
 END_TEST
 
+/* x-dev2: organisation and dates first, the role below them after a blank
+ * line, then a "Highlights" list: the list's short lines are the entry's
+ * highlights, not the next entry's names. */
+START_TEST(test_highlights_list_before_next_organisation) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nQuarry Labs\nhttps://quarry.example\nMarch 2019 - Present\n\n"
+                         "Platform Engineer\nRan the build farm and the package mirror for four product teams.\n"
+                         "Highlights\n\nCut build times in half\n\nMoved every team to one pipeline\n\n"
+                         "Harbor Trust\nhttps://harbor.example\nJanuary 2015 - February 2019\n\n"
+                         "Release Engineer\nWrote the release tooling and kept the branches in order for them.\n"
+                         "Highlights\n\nShipped forty releases\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quarry Labs");
+  ASSERT_FIELD(d, "work_experience.0.title", "Platform Engineer");
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbor Trust");
+  ASSERT_FIELD(d, "work_experience.1.title", "Release Engineer");
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: a highlight holding a single date ("Featured in the May 2014
+ * issue") opens no entry of its own. */
+START_TEST(test_date_inside_highlight_is_no_entry) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nQuarry Labs\nhttps://quarry.example\nMarch 2019 - Present\n\n"
+                         "Platform Engineer\nRan the build farm and the package mirror for four product teams.\n"
+                         "Highlights\n\nFeatured in Build Weekly\nMay 2014 Issue\n\nCut build times in half\n\n"
+                         "Harbor Trust\nhttps://harbor.example\nJanuary 2015 - February 2019\n\n"
+                         "Release Engineer\nWrote the release tooling and kept the branches in order for them.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbor Trust");
+  ASSERT_FIELD(d, "work_experience.1.title", "Release Engineer");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2012,6 +2046,8 @@ int main(void) {
   tcase_add_test(tc, test_place_above_dates_is_no_name);
   tcase_add_test(tc, test_lower_case_role_above_organisation);
   tcase_add_test(tc, test_one_line_entries_dates_same_line_or_below);
+  tcase_add_test(tc, test_highlights_list_before_next_organisation);
+  tcase_add_test(tc, test_date_inside_highlight_is_no_entry);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

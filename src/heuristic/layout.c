@@ -402,6 +402,46 @@ static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg)
   return ng;
 }
 
+/* ---- the lists that labels inside an entry open ---------------------------- */
+
+/* A label inside an entry that introduces its list ("Highlights", "Key
+ * achievements:", "Aufgaben"): an undated line of these words.  (An
+ * education entry's "Courses" list is the education parser's: it knows
+ * where an undated school follows it.) */
+static bool part_label(const cw__eline *el, int i) {
+  const cw__eline *e = &el[i];
+  if (e->has_date || !e->res || e->l->bullet) return false;
+  const char *s = e->res;
+  size_t m = e->res_len;
+  cw__trim(&s, &m);
+  return m && m <= 40 && cw__entry_label(s, m);
+}
+
+/* A single date with words after it ("September 2001 Issue"). */
+static bool date_in_words(const cw__eline *e) {
+  return e->has_date && !e->date.is_range && e->date_src == e->l->text &&
+         !cw__filler_only(e->l->text + e->date.end_off, e->l->len - e->date.end_off);
+}
+
+/* Line b lies in the list a part label opened above it (down from the
+ * previous entry, lo): a highlight of that entry, not a name of the next
+ * one ("Highlights" / "Cut costs by 40%" / ... / Organisation / dates). */
+static bool under_part_label(const cw__eline *el, int b, int lo) {
+  /* an entry's list is short: look no further up than a page of lines */
+  for (int j = b; j > lo && j >= 0 && b - j < 80; j--) {
+    if (el[j].has_date && !date_in_words(&el[j])) return false;
+    if (part_label(el, j)) return true;
+  }
+  return false;
+}
+
+/* "September 2001 Issue" in the list a part label opened ("Highlights"):
+ * a single date with words after it is part of a highlight, not the
+ * dates of another entry. */
+static bool listed_date(const cw__eline *el, int i) {
+  return date_in_words(&el[i]) && i > 0 && under_part_label(el, i - 1, -1);
+}
+
 /* ---- grouping around date anchors (sections without bullet markers) ------ */
 
 static bool is_link_only(cw__doc *d, const cw__eline *e) {
@@ -693,7 +733,13 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
   int ng = 0;
   bool roles_below = false; /* an entry took a name below its block */
   int prev_end = -1; /* last line owned by the previous entry's header */
+  /* the previous entry found a name below its dated block, across a blank
+   * line ("Organisation / dates" then "Role"): lines above the next block
+   * that a part label opened are that entry's list, not names */
+  bool below = false, took_below = false;
   for (int k = 0; k < na && ng < maxg; k++) {
+    below = took_below;
+    took_below = false;
     int a = anchor[k];
     int next_a = k + 1 < na ? anchor[k + 1] : n;
     cw__group *cur = &g[ng++];
@@ -722,7 +768,8 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
            * entry's role the block's first line runs into */
           bool touch = !cross && (b == a - 1 || (owner[b + 1] == -2 && !roles_below));
           if (b > prev_end && owner[b] == -1 && name_like(d, &el[b], touch || short_alone(el, n, b)) &&
-              (!back_first || !cross || alone_in_block(el, n, b))) {
+              (!back_first || !cross || alone_in_block(el, n, b)) &&
+              !(cross && below && under_part_label(el, b, prev_end))) {
             hdr[nh++] = b;
             owner[b] = -2;
             have += names_beside_place(d, &el[b], dash_one);
@@ -745,6 +792,7 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
             owner[after] = -2;
             have += names_beside_place(d, &el[after], dash_one);
             roles_below |= cross;
+            took_below |= cross;
             after++;
             continue;
           }
@@ -813,7 +861,8 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
     return -1;
   }
   for (int i = 0; i < n; i++)
-    if (el[i].has_date && (el[i].kind == L_HEADER || el[i].kind == L_DATE) && !sentence_year(&el[i])) {
+    if (el[i].has_date && (el[i].kind == L_HEADER || el[i].kind == L_DATE) && !sentence_year(&el[i]) &&
+        !listed_date(el, i)) {
       anchor[na++] = i;
       blank_links(d, &el[i]);
       cut_tail(d, &el[i]);
