@@ -722,6 +722,19 @@ static int names_beside_place(cw__doc *d, const cw__eline *e, bool dash_one) {
   return cw__is_location(d, e->res, e->res_len) ? 0 : names_in(e, dash_one);
 }
 
+/* Line i begins a paragraph: eight words or more, and the next line of its
+ * block goes on in lower case for four words or more ("Build a view of the
+ * architecture for" / "solutions that link domains to ...").  A name that
+ * wraps goes on with a capital or a word or two. */
+static bool prose_start(const cw__eline *el, int n, int i) {
+  if (i + 1 >= n || el[i + 1].kind == L_BLANK || !el[i + 1].res) return false;
+  const char *s = el[i].res, *t = el[i + 1].res;
+  size_t sn = el[i].res_len, tn = el[i + 1].res_len;
+  cw__trim(&s, &sn);
+  cw__trim(&t, &tn);
+  return tn && islower((unsigned char)t[0]) && cw__word_count(s, sn) >= 8 && cw__word_count(t, tn) >= 4;
+}
+
 /* Picks each anchor's name lines into g (one group per anchor); owner[i]
  * becomes -2 for the lines taken. */
 static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int na, int *owner, cw__group *g,
@@ -787,7 +800,7 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
           while (after < next_a && ((cross && el[after].kind == L_BLANK) || is_link_only(d, &el[after])))
             after++;
           if (after < next_a && name_like(d, &el[after], (!cross && after == a + 1) || short_alone(el, n, after)) &&
-              !el[after].has_date) {
+              !el[after].has_date && !prose_start(el, n, after)) {
             hdr[nh++] = after;
             owner[after] = -2;
             have += names_beside_place(d, &el[after], dash_one);
