@@ -1906,7 +1906,6 @@ START_TEST(test_lower_case_role_above_organisation) {
   ASSERT_FIELD(d, "work_experience.0.title", "kierownik wydziału");
   ASSERT_FIELD(d, "work_experience.1.title", "specjalista do spraw kadr");
   json_decref(d);
-  json_decref(d);
 }
 END_TEST
 
