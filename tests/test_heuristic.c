@@ -1821,6 +1821,241 @@ START_TEST(test_confidence_education_school_name) {
 }
 END_TEST
 
+/* x-dev2: section names in a left label column, one space from the row's
+ * content ("Work Platform Engineer"), in a document that does it for three
+ * sections; the same words at the start of one line elsewhere stay content. */
+START_TEST(test_label_column_one_space) {
+  json_t *d = parse_text("Ada Brook\nada@example.org\n\n"
+                         "Work Platform Engineer\nQuarry Labs\nMar 2019 - Present\n"
+                         "Ran the build farm.\n\nRelease Engineer\nHarbor Trust\nJan 2015 - Feb 2019\n"
+                         "Wrote the release tooling.\n\n"
+                         "Education Riverside University\nBachelor of Arts\n2010 - 2014\n\n"
+                         "Skills Python\tSQL\tGo\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quarry Labs");
+  ASSERT_FIELD(d, "work_experience.0.title", "Platform Engineer");
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbor Trust");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  json_decref(d);
+  /* a label the extractor did set apart by a tab counts as evidence too */
+  d = parse_text("Ada Brook\n\nWork Platform Engineer\nQuarry Labs\nMar 2019 - Present\n"
+                 "Ran the build farm.\n\nEducation Riverside University\nBachelor of Arts\n2010 - 2014\n\n"
+                 "Skills\tPython\tSQL\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quarry Labs");
+  json_decref(d);
+  /* one such line is no label column: the heading stays the section's */
+  d = parse_text("Ada Brook\n\nExperience\n\nEducation Coordinator\nRiverside University\n"
+                 "Mar 2019 - Present\nRan the tutoring programme.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ck_assert_uint_eq(count(d, "education"), 0);
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: "Project Experience" or "Volunteer Experience" ends the work
+ * section: the word before the head noun names the section. */
+START_TEST(test_project_experience_heading_is_not_work) {
+  json_t *d = parse_text("Ada Brook\n\nWork Experience\n\nPlatform Engineer, Quarry Labs\n2019 - Present\n"
+                         "Ran the build farm.\n\nProject Experience\n\nTide Gauge Viewer, Open Data Group\n"
+                         "2018 - 2019\nBuilt a viewer for the tide archive.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quarry Labs");
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: a paragraph that begins right under the dates and wraps into
+ * lower case is the description, not the entry's second name. */
+START_TEST(test_wrapped_paragraph_under_dates_is_no_name) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nQuarry Labs\nMar 2019 - Present\n"
+                         "Build and run the whole delivery platform for the mobile and the web\n"
+                         "teams of the company, from the build farm to the release dashboards.\n\n"
+                         "Harbor Trust\nJan 2015 - Feb 2019\n"
+                         "Kept the ledger service and the nightly batch jobs of the bank running\n"
+                         "through two data centre moves and one change of the core system.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quarry Labs");
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbor Trust");
+  json_t *w = json_array_get(json_object_get(d, "work_experience"), 0);
+  ck_assert_msg(json_is_null(json_object_get(w, "title")), "title: %s",
+                json_string_value(json_object_get(w, "title")));
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: "Organisation / dates" blocks with the role alone below them: an
+ * organisation cut by its column is one name, and a lower-case role alone
+ * between blank lines is the role. */
+START_TEST(test_role_alone_below_organisation_block) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nStowarzyszenie Przyjaciół Ziemi\nPomorskiej\n"
+                         "January 2021 - Present\n\nKoordynator projektów\n\n"
+                         "Urząd Miasta Gdańska\nApril 2019 - October 2020\n\nkierownik wydziału\n\n"
+                         "Fundacja Morska\nJuly 2013 - June 2016\n\nspecjalista do spraw kadr\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.title", "Koordynator projektów");
+  ASSERT_FIELD(d, "work_experience.1.company", "Urząd Miasta Gdańska");
+  ASSERT_FIELD(d, "work_experience.1.title", "kierownik wydziału");
+  ASSERT_FIELD(d, "work_experience.2.title", "specjalista do spraw kadr");
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: "Courses" under each school is a part of the entry: the schools
+ * after the first one stay in the education section. */
+START_TEST(test_courses_label_in_every_school) {
+  json_t *d = parse_text("Ada Brook\n\nEducation\n\nRiverside University\nBachelor of Arts in History\n2010 - 2014\n"
+                         "Courses\nMedieval trade\nArchive methods\n\nHillcrest College\nMaster of Science in Statistics\n"
+                         "2015 - 2017\nCourses\nSampling\nTime series\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.1.institution", "Hillcrest College");
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: "University of X at Y" is one name; "Engineer at Acme" is two. */
+START_TEST(test_at_inside_organisation_name) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nAssistant Professor\nState University of Ohio at Lima\n"
+                         "Jan 1990 - Jun 1997\n\nTaught the methods courses of the department.\n"
+                         "Served on the library committee.\nRan the reading group.\n\n"
+                         "Engineer at Quarry Labs\nJan 1985 - Dec 1989\n\nBuilt the first test rig.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "State University of Ohio at Lima");
+  ASSERT_FIELD(d, "work_experience.0.title", "Assistant Professor");
+  ASSERT_FIELD(d, "work_experience.1.company", "Quarry Labs");
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: "Marine Lab, Riverside University" above the dates is one name:
+ * the role on the line above it still belongs to the entry. */
+START_TEST(test_two_organisations_with_comma_one_name) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nResearch Assistant\nMarine Lab, Riverside University\n"
+                         "Jul 2020 - Present\nBuilt and maintained the pipelines that clean the sonar data.\n"
+                         "Benchmarked the models against field counts.\nWrote the lab's style guide.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Marine Lab, Riverside University");
+  ASSERT_FIELD(d, "work_experience.0.title", "Research Assistant");
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: "Freelance" on a line of its own beside a role is the employer
+ * slot. */
+START_TEST(test_freelance_in_the_employer_slot) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nFreelance\nMarch 2019 - Present\n\nWeb Developer\n"
+                         "Built shop sites for small firms and kept them running for years.\n"
+                         "Wrote the booking plugin.\nRan the hosting.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Freelance");
+  ASSERT_FIELD(d, "work_experience.0.title", "Web Developer");
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: "Name, Headline" on the first line: the name ends at the comma
+ * when a role word follows it. */
+START_TEST(test_name_comma_headline) {
+  json_t *d = parse_text("Ada Brook, Senior Platform Engineer and Mentor\nada@example.org | +44 20 7946 0000\n\n"
+                         "Experience\n\nPlatform Engineer, Quarry Labs\n2019 - Present\n");
+  ASSERT_FIELD(d, "contact.name", "Ada Brook");
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: "Languages ⇥ advanced" inside a skills section is a category of
+ * programming languages with its level, not the spoken-languages section. */
+START_TEST(test_languages_category_row_in_skills) {
+  json_t *d = parse_text("Ada Brook\n\nSkills\n\nWeb\tadvanced\nHTML\tCSS\nLanguages\tadvanced\nPython\tHaskell\n");
+  json_t *sk = json_object_get(d, "skills");
+  bool found = false;
+  for (size_t i = 0; i < json_array_size(sk); i++) {
+    const char *n = json_string_value(json_object_get(json_array_get(sk, i), "name"));
+    if (n && strcmp(n, "Haskell") == 0) found = true;
+  }
+  ck_assert_msg(found, "Haskell not among the skills");
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: a place between the organisation and the dates is no name: the
+ * role below the block is still looked for. */
+START_TEST(test_place_above_dates_is_no_name) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nRiverside University\nLeeds, United Kingdom\n"
+                         "August 2021 - December 2022\n\nResearch Assistant\n"
+                         "Collected and cleaned the survey data for the lab.\n"
+                         "Wrote the analysis scripts and kept them tested.\nRan the weekly reading group.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Riverside University");
+  ASSERT_FIELD(d, "work_experience.0.title", "Research Assistant");
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: a role in lower case above the organisation and the dates, all
+ * in one block: the role is the line touching the block's names. */
+START_TEST(test_lower_case_role_above_organisation) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nkierownik wydziału\nUrząd Miasta Gdańska\nApr 2019 - Oct 2020\n\n"
+                         "specjalista do spraw kadr\nFundacja Morska\nJul 2013 - Jun 2016\n"
+                         "Ran the payroll of the foundation and its two branches.\nHired the staff.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Urząd Miasta Gdańska");
+  ASSERT_FIELD(d, "work_experience.0.title", "kierownik wydziału");
+  ASSERT_FIELD(d, "work_experience.1.title", "specjalista do spraw kadr");
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: one-line "Organisation, Role" entries, some with their dates on
+ * the same line and some on the line below. */
+START_TEST(test_one_line_entries_dates_same_line_or_below) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nQuarry Labs, platform engineer 2019-03-01 - 2021-06-30\n"
+                         "Harbor Trust, release engineer\n2016-01-01 - 2019-02-28\n"
+                         "Nordwind, build clerk\n2014-01-01 - 2015-12-31\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbor Trust");
+  ASSERT_FIELD(d, "work_experience.1.title", "release engineer");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2016-01");
+  ASSERT_FIELD(d, "work_experience.2.company", "Nordwind");
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: organisation and dates first, the role below them after a blank
+ * line, then a "Highlights" list: the list's short lines are the entry's
+ * highlights, not the next entry's names. */
+START_TEST(test_highlights_list_before_next_organisation) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nQuarry Labs\nhttps://quarry.example\nMarch 2019 - Present\n\n"
+                         "Platform Engineer\nRan the build farm and the package mirror for four product teams.\n"
+                         "Highlights\n\nCut build times in half\n\nMoved every team to one pipeline\n\n"
+                         "Harbor Trust\nhttps://harbor.example\nJanuary 2015 - February 2019\n\n"
+                         "Release Engineer\nWrote the release tooling and kept the branches in order for them.\n"
+                         "Highlights\n\nShipped forty releases\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quarry Labs");
+  ASSERT_FIELD(d, "work_experience.0.title", "Platform Engineer");
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbor Trust");
+  ASSERT_FIELD(d, "work_experience.1.title", "Release Engineer");
+  json_decref(d);
+}
+END_TEST
+
+/* x-dev2: a highlight holding a single date ("Featured in the May 2014
+ * issue") opens no entry of its own. */
+START_TEST(test_date_inside_highlight_is_no_entry) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nQuarry Labs\nhttps://quarry.example\nMarch 2019 - Present\n\n"
+                         "Platform Engineer\nRan the build farm and the package mirror for four product teams.\n"
+                         "Highlights\n\nFeatured in Build Weekly\nMay 2014 Issue\n\nCut build times in half\n\n"
+                         "Harbor Trust\nhttps://harbor.example\nJanuary 2015 - February 2019\n\n"
+                         "Release Engineer\nWrote the release tooling and kept the branches in order for them.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbor Trust");
+  ASSERT_FIELD(d, "work_experience.1.title", "Release Engineer");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -1904,6 +2139,21 @@ int main(void) {
   tcase_add_test(tc, test_confidence_name_cut_short);
   tcase_add_test(tc, test_confidence_many_header_parts);
   tcase_add_test(tc, test_confidence_education_school_name);
+  tcase_add_test(tc, test_label_column_one_space);
+  tcase_add_test(tc, test_project_experience_heading_is_not_work);
+  tcase_add_test(tc, test_wrapped_paragraph_under_dates_is_no_name);
+  tcase_add_test(tc, test_role_alone_below_organisation_block);
+  tcase_add_test(tc, test_courses_label_in_every_school);
+  tcase_add_test(tc, test_at_inside_organisation_name);
+  tcase_add_test(tc, test_two_organisations_with_comma_one_name);
+  tcase_add_test(tc, test_freelance_in_the_employer_slot);
+  tcase_add_test(tc, test_name_comma_headline);
+  tcase_add_test(tc, test_languages_category_row_in_skills);
+  tcase_add_test(tc, test_place_above_dates_is_no_name);
+  tcase_add_test(tc, test_lower_case_role_above_organisation);
+  tcase_add_test(tc, test_one_line_entries_dates_same_line_or_below);
+  tcase_add_test(tc, test_highlights_list_before_next_organisation);
+  tcase_add_test(tc, test_date_inside_highlight_is_no_entry);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -112,6 +112,82 @@ static json_t *assemble(cw__doc *d) {
   return doc;
 }
 
+/* ---- section names in a label column, one space from the content ---------- */
+
+/* Length of the section name that opens line l ("Education University of
+ * Leeds" -> 9), 0 if none: one to three words that name a section the
+ * parser reads, then content that starts with a capital or a digit
+ * somewhere in its first word ("Work Senior Designer", "Projects rsFC").
+ * A sentence ("Work closely with ...") starts in lower case. */
+static size_t label_prefix(const cw__line *l, enum cw__sec *kind) {
+  size_t n = l->cell_e[0] - l->cell_b[0];
+  const char *s = l->text + l->cell_b[0];
+  size_t ends[4], nw = 0;
+  for (size_t i = 0; i < n && nw < 4; i++)
+    if (s[i] == ' ') ends[nw++] = i;
+  for (size_t w = nw < 3 ? nw : 3; w > 0; w--) {
+    size_t e = ends[w - 1];
+    enum cw__sec k = cw__heading_kind(s, e, true);
+    if (k == SEC_NONE || k == SEC_CONTACT) continue;
+    bool cap = false;
+    for (size_t i = e + 1; i < n && s[i] != ' ' && !cap; i++)
+      cap = isupper((unsigned char)s[i]) || isdigit((unsigned char)s[i]);
+    if (!cap) return 0;
+    *kind = k;
+    return e;
+  }
+  return 0;
+}
+
+/* The row's first cell is a section name ("Skills   Python   SQL"): a
+ * label column the extractor did see, evidence for the narrow ones. */
+static bool label_cell(const cw__line *l, enum cw__sec *kind) {
+  enum cw__sec k = cw__heading_kind(l->text + l->cell_b[0], l->cell_e[0] - l->cell_b[0], true);
+  if (k == SEC_NONE || k == SEC_CONTACT) return false;
+  *kind = k;
+  return true;
+}
+
+/* Section names printed in a left label column beside each section's first
+ * row come out one space from the content when the extractor saw a narrow
+ * gap: "Work Senior Designer", "Education University of Leeds", "Skills
+ * Python".  Only in documents that do it for three kinds of section at
+ * least, each at the top of a block: one such line alone is a sentence or
+ * a title ("Education Coordinator").  The name becomes the row's first
+ * cell, so that cw__mark_headings reads the row as a label-column heading. */
+static void split_label_column(cw__doc *d) {
+  unsigned kinds = 0;
+  int found = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    for (int i = 0; i < d->nlines; i++) {
+      cw__line *l = &d->lines[i];
+      enum cw__sec k;
+      size_t e;
+      if (!l->len || l->bullet || l->indent > 2 || (i > 0 && d->lines[i - 1].len)) continue;
+      if (pass == 0 && l->ncells > 1 && label_cell(l, &k)) e = 0;
+      else if (!(e = label_prefix(l, &k))) continue;
+      if (pass == 0) {
+        found += !(kinds & (1u << k));
+        kinds |= 1u << k;
+        continue;
+      }
+      /* the row's cells move one to the right; a full row's last two merge */
+      bool full = l->ncells == CW__MAX_CELLS;
+      int nc = full ? l->ncells - 1 : l->ncells;
+      for (int c = nc; c > 1; c--) {
+        l->cell_b[c] = l->cell_b[c - 1];
+        l->cell_e[c] = l->cell_e[c - 1];
+      }
+      l->cell_b[1] = l->cell_b[0] + e + 1;
+      l->cell_e[1] = l->cell_e[0];
+      l->cell_e[0] = l->cell_b[0] + e;
+      l->ncells = nc + 1;
+      if (full) l->cell_e[CW__MAX_CELLS - 1] = l->len;
+    }
+    if (found < 3) return;
+  }
+}
+
 int cw_heuristic_parse(cw_heuristic *h, const char *text, size_t len, json_t **document) {
   if (!h || (!text && len) || !document) return -EINVAL;
   cw__doc d = {.h = h};
@@ -128,6 +204,7 @@ int cw_heuristic_parse(cw_heuristic *h, const char *text, size_t len, json_t **d
   d.date_order = cw_dates_order_of(norm, nlen);
   int rc = cw__make_lines(&d, buf);
   if (rc == 0) {
+    split_label_column(&d);
     cw__mark_headings(&d);
     *document = assemble(&d);
     if (!*document) rc = -ENOMEM;

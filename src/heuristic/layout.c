@@ -352,6 +352,17 @@ static void follow_template(cw__group *g, int ng) {
   }
 }
 
+/* "Acme, Engineer   2019 - 2021" / "Globex, Analyst" / "2016 - 2019": after
+ * an entry whose dated line holds both its names, a line of two names right
+ * above a line of dates only is the next entry, not more of this one. */
+static bool names_over_date(const cw__eline *el, int n, const cw__group *cur, int i) {
+  if (cur->date_line < 0 || cur->ndesc || el[i].has_date || !cur->nhdr ||
+      cur->hdr[cur->nhdr - 1] != cur->date_line || names_on(&el[cur->date_line]) < 2 ||
+      names_on(&el[i]) < 2)
+    return false;
+  return i + 1 < n && el[i + 1].kind == L_DATE;
+}
+
 static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg) {
   int ng = 0;
   cw__group *cur = NULL;
@@ -361,7 +372,8 @@ static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg)
     if (cur && sentence_after_names(el, cur, e, i + 1 < n ? &el[i + 1] : NULL)) e->kind = L_DESC;
     bool start = !cur, split = false;
     if (cur && e->kind == L_HEADER)
-      start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR;
+      start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR ||
+              names_over_date(el, n, cur, i);
     /* Place and dates written after the bullets (reading order of a
      * two-column layout) still belong to the entry above. */
     if (cur && start && e->kind == L_HEADER && cur->ndesc > 0 && cur->date_line < 0 &&
@@ -388,6 +400,46 @@ static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg)
   }
   follow_template(g, ng);
   return ng;
+}
+
+/* ---- the lists that labels inside an entry open ---------------------------- */
+
+/* A label inside an entry that introduces its list ("Highlights", "Key
+ * achievements:", "Aufgaben"): an undated line of these words.  (An
+ * education entry's "Courses" list is the education parser's: it knows
+ * where an undated school follows it.) */
+static bool part_label(const cw__eline *el, int i) {
+  const cw__eline *e = &el[i];
+  if (e->has_date || !e->res || e->l->bullet) return false;
+  const char *s = e->res;
+  size_t m = e->res_len;
+  cw__trim(&s, &m);
+  return m && m <= 40 && cw__entry_label(s, m);
+}
+
+/* A single date with words after it ("September 2001 Issue"). */
+static bool date_in_words(const cw__eline *e) {
+  return e->has_date && !e->date.is_range && e->date_src == e->l->text &&
+         !cw__filler_only(e->l->text + e->date.end_off, e->l->len - e->date.end_off);
+}
+
+/* Line b lies in the list a part label opened above it (down from the
+ * previous entry, lo): a highlight of that entry, not a name of the next
+ * one ("Highlights" / "Cut costs by 40%" / ... / Organisation / dates). */
+static bool under_part_label(const cw__eline *el, int b, int lo) {
+  /* an entry's list is short: look no further up than a page of lines */
+  for (int j = b; j > lo && j >= 0 && b - j < 80; j--) {
+    if (el[j].has_date && !date_in_words(&el[j])) return false;
+    if (part_label(el, j)) return true;
+  }
+  return false;
+}
+
+/* "September 2001 Issue" in the list a part label opened ("Highlights"):
+ * a single date with words after it is part of a highlight, not the
+ * dates of another entry. */
+static bool listed_date(const cw__eline *el, int i) {
+  return date_in_words(&el[i]) && i > 0 && under_part_label(el, i - 1, -1);
 }
 
 /* ---- grouping around date anchors (sections without bullet markers) ------ */
@@ -664,6 +716,25 @@ static bool names_above(const cw__group *g, int ng) {
   return down && up >= 2 && up > down;
 }
 
+/* The names a line gives an entry: none when it is a place ("Dublin,
+ * Ireland" above the dates names neither organisation nor role). */
+static int names_beside_place(cw__doc *d, const cw__eline *e, bool dash_one) {
+  return cw__is_location(d, e->res, e->res_len) ? 0 : names_in(e, dash_one);
+}
+
+/* Line i begins a paragraph: eight words or more, and the next line of its
+ * block goes on in lower case for four words or more ("Build a view of the
+ * architecture for" / "solutions that link domains to ...").  A name that
+ * wraps goes on with a capital or a word or two. */
+static bool prose_start(const cw__eline *el, int n, int i) {
+  if (i + 1 >= n || el[i + 1].kind == L_BLANK || !el[i + 1].res) return false;
+  const char *s = el[i].res, *t = el[i + 1].res;
+  size_t sn = el[i].res_len, tn = el[i + 1].res_len;
+  cw__trim(&s, &sn);
+  cw__trim(&t, &tn);
+  return tn && islower((unsigned char)t[0]) && cw__word_count(s, sn) >= 8 && cw__word_count(t, tn) >= 4;
+}
+
 /* Picks each anchor's name lines into g (one group per anchor); owner[i]
  * becomes -2 for the lines taken. */
 static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int na, int *owner, cw__group *g,
@@ -673,8 +744,15 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
     el[i].wrap = 0;
   }
   int ng = 0;
+  bool roles_below = false; /* an entry took a name below its block */
   int prev_end = -1; /* last line owned by the previous entry's header */
+  /* the previous entry found a name below its dated block, across a blank
+   * line ("Organisation / dates" then "Role"): lines above the next block
+   * that a part label opened are that entry's list, not names */
+  bool below = false, took_below = false;
   for (int k = 0; k < na && ng < maxg; k++) {
+    below = took_below;
+    took_below = false;
     int a = anchor[k];
     int next_a = k + 1 < na ? anchor[k + 1] : n;
     cw__group *cur = &g[ng++];
@@ -696,11 +774,18 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
       for (int steps = 0; have < want && nh < MAX_HDR - 1 && steps < 6 && (back_open || fwd_open); steps++) {
         if (back_open) {
           while (b > prev_end && ((cross && el[b].kind == L_BLANK) || is_link_only(d, &el[b]))) b--;
-          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b], (!cross && b == a - 1) || short_alone(el, n, b)) &&
-              (!back_first || !cross || alone_in_block(el, n, b))) {
+          /* lower case in the anchor's own block ("kierownik wydziału" /
+           * "Urząd Miasta" / dates): a role, not a sentence going on;
+           * unless the section prints roles below the dated block (an
+           * entry above took one across a blank line): then it is that
+           * entry's role the block's first line runs into */
+          bool touch = !cross && (b == a - 1 || (owner[b + 1] == -2 && !roles_below));
+          if (b > prev_end && owner[b] == -1 && name_like(d, &el[b], touch || short_alone(el, n, b)) &&
+              (!back_first || !cross || alone_in_block(el, n, b)) &&
+              !(cross && below && under_part_label(el, b, prev_end))) {
             hdr[nh++] = b;
             owner[b] = -2;
-            have += names_in(&el[b], dash_one);
+            have += names_beside_place(d, &el[b], dash_one);
             b--;
             continue;
           }
@@ -715,10 +800,12 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
           while (after < next_a && ((cross && el[after].kind == L_BLANK) || is_link_only(d, &el[after])))
             after++;
           if (after < next_a && name_like(d, &el[after], (!cross && after == a + 1) || short_alone(el, n, after)) &&
-              !el[after].has_date) {
+              !el[after].has_date && !prose_start(el, n, after)) {
             hdr[nh++] = after;
             owner[after] = -2;
-            have += names_in(&el[after], dash_one);
+            have += names_beside_place(d, &el[after], dash_one);
+            roles_below |= cross;
+            took_below |= cross;
             after++;
             continue;
           }
@@ -787,7 +874,8 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
     return -1;
   }
   for (int i = 0; i < n; i++)
-    if (el[i].has_date && (el[i].kind == L_HEADER || el[i].kind == L_DATE) && !sentence_year(&el[i])) {
+    if (el[i].has_date && (el[i].kind == L_HEADER || el[i].kind == L_DATE) && !sentence_year(&el[i]) &&
+        !listed_date(el, i)) {
       anchor[na++] = i;
       blank_links(d, &el[i]);
       cut_tail(d, &el[i]);

@@ -174,6 +174,23 @@ static bool fold(const char *s, size_t n, char *out, size_t cap) {
   return true;
 }
 
+/* "Projects Experience", "Volunteer Experience", "Publications History":
+ * a word before the head noun that names a section we do not read as work
+ * decides the kind.  f: the folded heading, last: its last word. */
+static enum cw__sec modifier_kind(const char *f, const char *last, enum cw__sec kind) {
+  if (kind != SEC_WORK) return kind;
+  for (const char *w = f; w < last;) {
+    size_t n = strcspn(w, " ");
+    if (n == 7 && strncmp(w, "project", 7) == 0) return SEC_PROJECTS;
+    for (int i = 0; nouns[i].text; i++)
+      if (strlen(nouns[i].text) == n && strncmp(w, nouns[i].text, n) == 0 &&
+          (nouns[i].kind == SEC_PROJECTS || nouns[i].kind == SEC_OTHER))
+        return nouns[i].kind;
+    w += n + (w[n] == ' ');
+  }
+  return kind;
+}
+
 enum cw__sec cw__heading_kind(const char *s, size_t n, bool strict) {
   char f[80];
   if (n > 60 || !fold(s, n, f, sizeof f)) return SEC_NONE;
@@ -193,7 +210,7 @@ enum cw__sec cw__heading_kind(const char *s, size_t n, bool strict) {
   const char *last = strrchr(f, ' ');
   last = last ? last + 1 : f;
   for (int i = 0; nouns[i].text; i++)
-    if (strcmp(last, nouns[i].text) == 0) return nouns[i].kind;
+    if (strcmp(last, nouns[i].text) == 0) return modifier_kind(f, last, nouns[i].kind);
   return SEC_NONE;
 }
 
