@@ -2056,6 +2056,25 @@ START_TEST(test_date_inside_highlight_is_no_entry) {
 }
 END_TEST
 
+/* An e-mail address that a narrow column wrapped after a dot or a hyphen
+ * of its local part is whole again; a word before an address is not part
+ * of it. */
+START_TEST(test_contact_wrapped_email) {
+  json_t *d = parse_text("Jane Roe\nData Engineer\njane.\nroe@example.org\n");
+  ASSERT_FIELD(d, "contact.email", "jane.roe@example.org");
+  json_decref(d);
+  d = parse_text("Jane Roe\nData Engineer\nPhone\t555 010 4477\nE-mail\tmarie-claire-\n\tdupont@example.fr\n");
+  ASSERT_FIELD(d, "contact.email", "marie-claire-dupont@example.fr");
+  json_decref(d);
+  d = parse_text("Jane Roe\nWrite to me at\nroe@example.org\n");
+  ASSERT_FIELD(d, "contact.email", "roe@example.org");
+  json_decref(d);
+  d = parse_text("Jane Roe\nBased in St.\nroe@example.org\n");
+  ASSERT_FIELD(d, "contact.email", "roe@example.org");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2154,6 +2173,7 @@ int main(void) {
   tcase_add_test(tc, test_one_line_entries_dates_same_line_or_below);
   tcase_add_test(tc, test_highlights_list_before_next_organisation);
   tcase_add_test(tc, test_date_inside_highlight_is_no_entry);
+  tcase_add_test(tc, test_contact_wrapped_email);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

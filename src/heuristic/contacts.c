@@ -174,6 +174,40 @@ static bool phone_cell(cw__doc *d, const cw__line *l, json_t **out) {
   return false;
 }
 
+/* The previous line's last cell when it is the head of an e-mail address
+ * that a narrow column wrapped after a dot, hyphen or underscore ("jane." /
+ * "doe@example.com"); 0 when it is not. */
+static size_t wrapped_email_head(const cw__doc *d, int line, const char **head) {
+  if (line <= 0 || line >= d->nlines) return 0;
+  const cw__line *l = &d->lines[line - 1];
+  size_t k = l->len;
+  while (k > 0 && (isalnum((unsigned char)l->text[k - 1]) || strchr("._%+-", l->text[k - 1]))) k--;
+  size_t n = l->len - k;
+  /* the head fills its line or its cell: a word ending a sentence ("St.")
+   * is no head */
+  bool cell = k == 0 || l->text[k - 1] == '\t' || (k >= 2 && l->text[k - 2] == ' ' && l->text[k - 1] == ' ');
+  if (!n || n > 64 || !cell ||
+      !strchr(".-_", l->text[l->len - 1]) || !isalnum((unsigned char)l->text[k]))
+    return 0;
+  *head = l->text + k;
+  return n;
+}
+
+/* The e-mail address found at s[b, e) of document line `line`, joined with
+ * the head the line before holds when the address opens its line. */
+static json_t *email_at(const cw__doc *d, int line, const char *s, size_t b, size_t e) {
+  const char *head;
+  size_t hn;
+  const cw__line *l = line >= 0 && line < d->nlines ? &d->lines[line] : NULL;
+  bool opens = l && (s + b == l->text || (s + b > l->text && s[b - 1] == '\t'));
+  if (!opens || (hn = wrapped_email_head(d, line, &head)) == 0 || hn + e - b >= 256)
+    return cw__str(s + b, e - b);
+  char buf[256];
+  memcpy(buf, head, hn);
+  memcpy(buf + hn, s + b, e - b);
+  return cw__str(buf, hn + e - b);
+}
+
 static void email_phone_anywhere(cw__doc *d, json_t *c) {
   for (int i = 0; i < d->nlines && json_is_null(json_object_get(c, "phone")); i++) {
     json_t *ph = NULL;
@@ -184,7 +218,7 @@ static void email_phone_anywhere(cw__doc *d, json_t *c) {
     size_t b, e;
     if (json_is_null(json_object_get(c, "email")) &&
         cw__re_find(d->h, RE_EMAIL, l->text, l->len, &b, &e))
-      json_object_set_new(c, "email", cw__str(l->text + b, e - b));
+      json_object_set_new(c, "email", email_at(d, i, l->text, b, e));
     json_t *ph = NULL;
     if (json_is_null(json_object_get(c, "phone")) &&
         (contains_ci(l->text, l->len, "phone") || contains_ci(l->text, l->len, "tel") ||
@@ -248,7 +282,7 @@ static void scan_pieces(cw__doc *d, piece *ps, int np, json_t *c, json_t *urls) 
     size_t b, e;
     json_t *v;
     if (json_is_null(json_object_get(c, "email")) && cw__re_find(d->h, RE_EMAIL, p->s, p->n, &b, &e))
-      json_object_set_new(c, "email", cw__str(p->s + b, e - b));
+      json_object_set_new(c, "email", email_at(d, p->line, p->s, b, e));
     if (json_is_null(json_object_get(c, "phone")) && find_phone(d, p->s, p->n, &v))
       json_object_set_new(c, "phone", v);
     add_urls(d, p->s, p->n, urls);
