@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "careeros/entities.h"
 #include "careeros/heuristic.h"
@@ -788,6 +789,27 @@ START_TEST(test_bounded_output_on_huge_input) {
   ck_assert_int_eq(cw_heuristic_parse(h, t, n, &d), 0);
   ck_assert_uint_eq(count(d, "work_experience"), 200);
   ck_assert_uint_eq(count(d, "skills"), 500);
+  json_decref(d);
+  free(t);
+}
+END_TEST
+
+START_TEST(test_skills_long_blank_run_linear) {
+  /* A skills section of 300,000 empty lines ("#" lines come out empty, and
+   * the worker's normaliser keeps them): linear in the lines, not in their
+   * square (that took minutes of CPU). */
+  size_t n = 300000, len = 0;
+  char *t = malloc(n * 2 + 64);
+  ck_assert_ptr_nonnull(t);
+  len += (size_t)sprintf(t, "Jane Doe\n\nSkills\n");
+  for (size_t i = 0; i < n; i++) t[len++] = '#', t[len++] = '\n';
+  len += (size_t)sprintf(t + len, "Python\n");
+  clock_t c0 = clock();
+  json_t *d = NULL;
+  ck_assert_int_eq(cw_heuristic_parse(h, t, len, &d), 0);
+  double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+  ck_assert_msg(cpu < 5, "%.1f s CPU", cpu);
+  ck_assert_uint_eq(count(d, "skills"), 1);
   json_decref(d);
   free(t);
 }
@@ -1756,6 +1778,7 @@ int main(void) {
   tcase_add_test(tc, test_empty_and_garbage);
   tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_bounded_output_on_huge_input);
+  tcase_add_test(tc, test_skills_long_blank_run_linear);
   tcase_add_test(tc, test_skills_dictionary_file);
   tcase_add_test(tc, test_anchors_without_bullets);
   tcase_add_test(tc, test_title_first_with_prose_and_links);
