@@ -815,6 +815,26 @@ START_TEST(test_skills_long_blank_run_linear) {
 }
 END_TEST
 
+START_TEST(test_cut_name_joins_bounded) {
+  /* 20,000 lines of an organisation word under a role: a name cut by its
+   * column is joined over a few lines only (joining them all took minutes
+   * and gigabytes, each line keeping a copy of the name so far). */
+  size_t n = 20000, len = 0;
+  char *t = malloc(n * 12 + 128);
+  ck_assert_ptr_nonnull(t);
+  len += (size_t)sprintf(t, "Jane Doe\n\nExperience\nEngineer, Acme\n");
+  for (size_t i = 0; i < n; i++) len += (size_t)sprintf(t + len, "University\n");
+  len += (size_t)sprintf(t + len, "Jan 2019 - Present\n");
+  clock_t c0 = clock();
+  json_t *d = NULL;
+  ck_assert_int_eq(cw_heuristic_parse(h, t, len, &d), 0);
+  double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+  ck_assert_msg(cpu < 5, "%.1f s CPU", cpu);
+  json_decref(d);
+  free(t);
+}
+END_TEST
+
 START_TEST(test_deterministic) {
   size_t len;
   char *text = read_fixture("pipe_layout.txt", &len);
@@ -1779,6 +1799,7 @@ int main(void) {
   tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_bounded_output_on_huge_input);
   tcase_add_test(tc, test_skills_long_blank_run_linear);
+  tcase_add_test(tc, test_cut_name_joins_bounded);
   tcase_add_test(tc, test_skills_dictionary_file);
   tcase_add_test(tc, test_anchors_without_bullets);
   tcase_add_test(tc, test_title_first_with_prose_and_links);
