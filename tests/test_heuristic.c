@@ -275,6 +275,22 @@ START_TEST(test_roles_without_descriptions_split_at_second_date) {
 }
 END_TEST
 
+START_TEST(test_end_before_start_keeps_document_valid) {
+  /* "Mar 2023 - Dec 2005": a slip of the print.  The contract refuses a
+   * start after the end (the whole document with it): the start goes, the
+   * end and date_text stay.  parse_text validates the document. */
+  json_t *d = parse_text("Experience\nData Analyst, Northbeam\nMar 2023 - Dec 2005\n- Built reports.\n\n"
+                         "Education\nRiverside University\nBSc Physics\nSep 2016 - Jun 2012\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.start_date", NULL);
+  ASSERT_FIELD(d, "work_experience.0.end_date", "2005-12");
+  ASSERT_FIELD(d, "work_experience.0.date_text", "Mar 2023 - Dec 2005");
+  ASSERT_FIELD(d, "education.0.start_date", NULL);
+  ASSERT_FIELD(d, "education.0.end_date", "2012-06");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_only_role_keeps_no_employer) {
   /* Only a company written on a line of its own is carried over to the
    * roles below it; a freelance role after "Title, Company" has none. */
@@ -1776,6 +1792,7 @@ int main(void) {
   tcase_add_test(tc, test_french_headings_and_months);
   tcase_add_test(tc, test_linkedin_roles_under_one_company);
   tcase_add_test(tc, test_roles_without_descriptions_split_at_second_date);
+  tcase_add_test(tc, test_end_before_start_keeps_document_valid);
   tcase_add_test(tc, test_title_only_role_keeps_no_employer);
   tcase_add_test(tc, test_caps_employer_with_several_roles);
   tcase_add_test(tc, test_skills_category_line_wrapped);
