@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "careeros/entities.h"
 #include "careeros/heuristic.h"
@@ -270,6 +271,22 @@ START_TEST(test_roles_without_descriptions_split_at_second_date) {
   ASSERT_FIELD(d, "work_experience.1.company", "Fjord Bank");
   ASSERT_FIELD(d, "work_experience.1.title", "Junior Analyst");
   ASSERT_FIELD(d, "work_experience.1.start_date", "2018");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_end_before_start_keeps_document_valid) {
+  /* "Mar 2023 - Dec 2005": a slip of the print.  The contract refuses a
+   * start after the end (the whole document with it): the start goes, the
+   * end and date_text stay.  parse_text validates the document. */
+  json_t *d = parse_text("Experience\nData Analyst, Northbeam\nMar 2023 - Dec 2005\n- Built reports.\n\n"
+                         "Education\nRiverside University\nBSc Physics\nSep 2016 - Jun 2012\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.start_date", NULL);
+  ASSERT_FIELD(d, "work_experience.0.end_date", "2005-12");
+  ASSERT_FIELD(d, "work_experience.0.date_text", "Mar 2023 - Dec 2005");
+  ASSERT_FIELD(d, "education.0.start_date", NULL);
+  ASSERT_FIELD(d, "education.0.end_date", "2012-06");
   json_decref(d);
 }
 END_TEST
@@ -788,6 +805,47 @@ START_TEST(test_bounded_output_on_huge_input) {
   ck_assert_int_eq(cw_heuristic_parse(h, t, n, &d), 0);
   ck_assert_uint_eq(count(d, "work_experience"), 200);
   ck_assert_uint_eq(count(d, "skills"), 500);
+  json_decref(d);
+  free(t);
+}
+END_TEST
+
+START_TEST(test_skills_long_blank_run_linear) {
+  /* A skills section of 300,000 empty lines ("#" lines come out empty, and
+   * the worker's normaliser keeps them): linear in the lines, not in their
+   * square (that took minutes of CPU). */
+  size_t n = 300000, len = 0;
+  char *t = malloc(n * 2 + 64);
+  ck_assert_ptr_nonnull(t);
+  len += (size_t)sprintf(t, "Jane Doe\n\nSkills\n");
+  for (size_t i = 0; i < n; i++) t[len++] = '#', t[len++] = '\n';
+  len += (size_t)sprintf(t + len, "Python\n");
+  clock_t c0 = clock();
+  json_t *d = NULL;
+  ck_assert_int_eq(cw_heuristic_parse(h, t, len, &d), 0);
+  double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+  ck_assert_msg(cpu < 5, "%.1f s CPU", cpu);
+  ck_assert_uint_eq(count(d, "skills"), 1);
+  json_decref(d);
+  free(t);
+}
+END_TEST
+
+START_TEST(test_cut_name_joins_bounded) {
+  /* 20,000 lines of an organisation word under a role: a name cut by its
+   * column is joined over a few lines only (joining them all took minutes
+   * and gigabytes, each line keeping a copy of the name so far). */
+  size_t n = 20000, len = 0;
+  char *t = malloc(n * 12 + 128);
+  ck_assert_ptr_nonnull(t);
+  len += (size_t)sprintf(t, "Jane Doe\n\nExperience\nEngineer, Acme\n");
+  for (size_t i = 0; i < n; i++) len += (size_t)sprintf(t + len, "University\n");
+  len += (size_t)sprintf(t + len, "Jan 2019 - Present\n");
+  clock_t c0 = clock();
+  json_t *d = NULL;
+  ck_assert_int_eq(cw_heuristic_parse(h, t, len, &d), 0);
+  double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+  ck_assert_msg(cpu < 5, "%.1f s CPU", cpu);
   json_decref(d);
   free(t);
 }
@@ -2086,6 +2144,7 @@ int main(void) {
   tcase_add_test(tc, test_french_headings_and_months);
   tcase_add_test(tc, test_linkedin_roles_under_one_company);
   tcase_add_test(tc, test_roles_without_descriptions_split_at_second_date);
+  tcase_add_test(tc, test_end_before_start_keeps_document_valid);
   tcase_add_test(tc, test_title_only_role_keeps_no_employer);
   tcase_add_test(tc, test_caps_employer_with_several_roles);
   tcase_add_test(tc, test_skills_category_line_wrapped);
@@ -2108,6 +2167,8 @@ int main(void) {
   tcase_add_test(tc, test_empty_and_garbage);
   tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_bounded_output_on_huge_input);
+  tcase_add_test(tc, test_skills_long_blank_run_linear);
+  tcase_add_test(tc, test_cut_name_joins_bounded);
   tcase_add_test(tc, test_skills_dictionary_file);
   tcase_add_test(tc, test_anchors_without_bullets);
   tcase_add_test(tc, test_title_first_with_prose_and_links);

@@ -251,6 +251,7 @@ static bool org_cut(const char *a, size_t an, bool comma, const char *b, size_t 
  * "Riverside University") into the lower line, which stays next to the
  * lines below it (the dates); the upper line becomes blank. */
 static void join_cut_names(cw__doc *d, cw__eline *el, int n, size_t width) {
+  int run = 0, last = -2; /* lines joined into the name so far, the last join */
   for (int i = 0; i + 1 < n; i++) {
     cw__eline *x = &el[i], *y = &el[i + 1];
     const char *a, *b;
@@ -261,6 +262,12 @@ static void join_cut_names(cw__doc *d, cw__eline *el, int n, size_t width) {
     /* (the trim took the comma off: it is still in the line) */
     bool comma = a + an < x->res + x->res_len && a[an] == ',';
     if (!org_cut(a, an, comma, b, bn, width)) continue;
+    /* A column cuts a name over a few lines, not a page of them: each join
+     * copies the name so far, and keeps the copy it replaces (thousands of
+     * "University" lines cost gigabytes). */
+    run = i == last + 1 ? run + 1 : 1;
+    if (run > MAX_HDR) continue;
+    last = i;
     an += comma;
     char *j = malloc(an + 1 + bn + 32);
     if (!j) return;

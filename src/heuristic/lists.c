@@ -675,10 +675,12 @@ void cw__skills_section(cw__doc *d, int from, int to, json_t *skills) {
   }
   /* Group names that a level follows are known before the rows are judged. */
   for (int k = 0; k < c.n; k++) {
+    if (c.role[k] != S_ITEMS || c.any_colon || (!head_shape(&c.l[k]) && !inline_level(&c.l[k])))
+      continue;
+    /* (looked up only for such lines: from every blank line of a long run
+     * of them the search would cost the run's length squared) */
     int j = next_nonblank(&c, k);
-    if (c.role[k] == S_ITEMS && !c.any_colon && (head_shape(&c.l[k]) || inline_level(&c.l[k])) &&
-        (inline_level(&c.l[k]) || (j >= 0 && c.role[j] == S_LEVEL)))
-      c.role[k] = S_HEAD;
+    if (inline_level(&c.l[k]) || (j >= 0 && c.role[j] == S_LEVEL)) c.role[k] = S_HEAD;
   }
   /* A group name wrapped over two lines ("IT Business Case" / "Development"
    * / "7 years"): the first line goes with it. */

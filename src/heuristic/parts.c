@@ -340,6 +340,11 @@ void cw__set_dates(json_t *o, const cw__eline *el, const cw__group *g, bool sing
       end = r->start;
     }
   }
+  /* "Mar 2023 - Dec 2005", a slip of the print, reads as printed; the
+   * contract and the database want no start after the end (else the whole
+   * document is refused): the start goes, date_text keeps the print. */
+  size_t sn = start ? strlen(start) : 0, en = end ? strlen(end) : 0;
+  if (sn && en && strncmp(start, end, sn < en ? sn : en) > 0) start = NULL;
   json_object_set_new(o, "start_date", str_or_null(start));
   json_object_set_new(o, "end_date", str_or_null(end));
   json_object_set_new(o, "is_current", json_boolean(cur));
