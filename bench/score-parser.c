@@ -7,7 +7,8 @@
  * (cw_text_normalize: icon-font glyphs dropped, bullets and spaces mapped,
  * ...), so that the figures are the product's.  --normalize only rewrites
  * each file in place with that text (bench/score.sh does, so that the
- * texts it keeps are the ones parsed).
+ * texts it keeps are the ones parsed).  A document the entity contract
+ * rejects is scored empty, as the worker refuses it.
  *
  * With --out, writes DIR/<id>.json per input (id: the file name without
  * ".txt"), in the resume-gt/v1 shape that score_resume.py reads
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "careeros/entities.h"
 #include "careeros/heuristic.h"
 #include "careeros/normalize.h"
 #include "careeros/offline.h"
@@ -111,9 +113,12 @@ static int normalize_files(char **paths, int n) {
     size_t len;
     char *text = normalized(paths[i], &len);
     FILE *f = text ? fopen(paths[i], "wb") : NULL;
-    if (!f || fwrite(text, 1, len, f) != len) status = 1;
-    if (f && fclose(f) != 0) status = 1;
-    if (status) fprintf(stderr, "%s: cannot normalise\n", paths[i]);
+    bool ok = f && fwrite(text, 1, len, f) == len;
+    if (f && fclose(f) != 0) ok = false;
+    if (!ok) {
+      fprintf(stderr, "%s: cannot normalise\n", paths[i]);
+      status = 1;
+    }
     free(text);
   }
   return status;
@@ -173,10 +178,19 @@ int main(int argc, char **argv) {
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
     parse_ns += (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
     ndocs++;
+    char why[160] = "";
+    if (prc == 0 && cw_entities_validate_document(doc, why, sizeof why) != 0) {
+      /* the worker refuses such a document (offline.invalid_document): score
+       * it as the empty result the user would get */
+      fprintf(stderr, "%s: refused by the entity contract: %s\n", argv[i], why);
+      json_decref(doc);
+      doc = NULL;
+      prc = -EPROTO;
+    }
     if (prc != 0) {
-      fprintf(stderr, "%s: cannot parse\n", argv[i]);
+      if (!why[0]) fprintf(stderr, "%s: cannot parse\n", argv[i]);
       doc = json_object(); /* an empty candidate is still scored */
-      status = 1;
+      if (!why[0]) status = 1;
     }
     if (out_dir) status |= write_candidate(out_dir, argv[i], doc);
     else print_document(doc, skills, enrich);
