@@ -127,7 +127,7 @@ static bool fieldish(const char *s, size_t n) {
 }
 
 /* Every word capitalised but short joining words ("of", "de", "w"):
- * "Learners Guild", "Academy of Fine Arts"; not "Vocational training". */
+ * "Harbour Makers Guild", "Academy of Fine Arts"; not "Vocational training". */
 static bool proper_name(const char *s, size_t n) {
   int caps = 0;
   for (size_t i = 0; i < n;) {
@@ -143,9 +143,9 @@ static bool proper_name(const char *s, size_t n) {
 
 /* What may follow a school's name after a comma and still be part of it:
  * a place ("Riverbend University, Lagos, Nigeria"), a campus ("University
- * of Westfield, Northgate") or a second organisation ("Harvard University,
- * Kempner Institute"); not a degree or a subject ("Riverside University,
- * Physics"). */
+ * of Westfield, Northgate") or a second organisation ("Eastbrook
+ * University, Coastal Institute"); not a degree or a subject ("Riverside
+ * University, Physics"). */
 static bool name_tail(const cw__part *x) {
   /* (nor a remark: "GPA: 3.9", "Class of 2016") */
   if (x->degree || !isupper((unsigned char)x->s[0]) || memchr(x->s, ':', x->n)) return false;
@@ -180,9 +180,9 @@ static cw__part extend_inst(cw__part *p, int np, const cw__part *inst) {
 }
 
 /* Line b goes on with line a: a narrow column cut a name or degree in two
- * ("Universidad Central de" / "Venezuela", "apprenticeship in full-" /
- * "stack web development", "Bachelor of Arts - Leading" / "University,
- * Sylhet").  a ends on a short lower-case word or a hyphenated word's
+ * ("Universidad Técnica de" / "Montaña", "apprenticeship in full-" /
+ * "stack web development", "Bachelor of Arts - Eastbrook" / "University,
+ * Dhaka").  a ends on a short lower-case word or a hyphenated word's
  * first half, or on a lone capitalised word after a separator that b's
  * school word completes. */
 static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t bn) {
@@ -204,7 +204,7 @@ static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t 
       (w == bn || b[w] == ',') && !cw__has_degree(a, an))
     return true;
   if (strchr(".,;:)", a[an - 1]) || !isupper((unsigned char)last[0])) return false;
-  /* "California State Polytechnic" / "University-Pomona" */
+  /* "Westland State Polytechnic" / "University-Pine Hill" */
   if (cw__word_in(last, ln, W_INST) && cw__word_in(b, w, W_INST)) return true;
   /* "... - Riverbend" / "University": the capitalised words after the
    * line's last separator name no school yet, and b does. */
@@ -217,7 +217,7 @@ static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t 
         (wl == 3 && (memcmp(a + b0, "\xe2\x80\x93", 3) == 0 || memcmp(a + b0, "\xe2\x80\x94", 3) == 0)))
       break;
     if (!wl || !isupper((unsigned char)a[b0]) || b0 == 0) return false;
-    /* after a comma only one word: "Harvard University, Kempner" / "Institute" */
+    /* after a comma only one word: "Riverside University, Coastal" / "Institute" */
     if (e == an && b0 >= 2 && a[b0 - 2] == ',') {
       e = b0 - 1;
       break;
@@ -275,7 +275,7 @@ int cw__edu_school_at(cw__doc *d, cw__eline *el, const cw__group *g) {
  * its own: a lone word that is no acronym (a heading or a fragment:
  * "University", "Skills"; "MIT" is a name), lower-case words (a subject or
  * a course, "political science", "Vocational training and apprenticeship"),
- * or a name cut short by a column ("Universidad Central de"). */
+ * or a name cut short by a column ("Universidad Técnica de"). */
 static double edu_confidence(const char *school, bool degree, const cw__group *g) {
   double c = 0.4 + (school ? 0.25 : 0) + (degree ? 0.2 : 0) + (g->date_line >= 0 ? 0.1 : 0);
   if (!school) return c;
@@ -306,7 +306,7 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g, int order) 
     json_decref(gpa);
     return NULL;
   }
-  /* No school word: a proper name ("Learners Guild") rather than the
+  /* No school word: a proper name ("Harbour Makers Guild") rather than the
    * phrases around it ("Vocational training", "full-stack development"). */
   /* Several: the one where the section's other entries name their school
    * (order > 0: the last part, "Field, Degree, School"). */

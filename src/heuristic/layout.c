@@ -222,7 +222,7 @@ static bool only_org_words(const char *s, size_t n) {
   return n > 0;
 }
 
-/* "Role, Polski Związek" / "Głuchych": the organisation's last word did
+/* "Role, Northern Rivers" / "Trust": the organisation's last word did
  * not fit the column.  b is a short capitalised tail with no role word, and
  * a with b's first word would have been as wide as the widest lines, or a
  * stops on a comma, or b is only an organisation word ("University"). */
@@ -310,7 +310,7 @@ static void move_after_date(cw__doc *d, cw__eline *el, cw__group *from, cw__grou
 
 static int names_on(const cw__eline *e);
 
-/* "Maker, Intent" / dates / "Started Intent - a suite of tools that help
+/* "Maker, Quillwork" / dates / "Started Quillwork - a suite of tools that help
  * ...": once the lines above the date named both role and organisation, a
  * sentence under the date begins the description. */
 static bool sentence_after_names(const cw__eline *el, const cw__group *cur, const cw__eline *e,
@@ -326,7 +326,7 @@ static bool sentence_after_names(const cw__eline *el, const cw__group *cur, cons
   /* (a long "Title, Organisation" line is the next entry's names) */
   int w = cw__word_count(s, n);
   if (n && (w > 12 || s[n - 1] == '.' || (w > 8 && names_on(e) < 2))) return true;
-  /* "Crafted the branding, docs and console of Acme – an" / "easy fax API
+  /* "Designed the site and docs of Acme – an" / "online booking tool
    * for developers.": ends on a lower-case word and goes on in lower case */
   size_t k = n;
   while (k > 0 && s[k - 1] != ' ') k--;
@@ -476,18 +476,18 @@ static bool title_cased(const char *s, size_t n) {
 
 /* Could name an organisation or a role: short, not a sentence, not a link. */
 /* lower: a lower-case start is allowed (the line touches the anchor:
- * "naczelink wydziału" / dates; elsewhere it is a sentence going on). */
+ * "kierownik działu" / dates; elsewhere it is a sentence going on). */
 static bool name_like(cw__doc *d, const cw__eline *e, bool lower) {
   if (e->kind != L_HEADER) return false;
   const char *s = e->res;
   size_t n = e->res_len;
   cw__trim(&s, &n);
   int words = cw__word_count(s, n);
-  /* long names are organisations ("Phelps Memory Lab, Harvard University
-   * and Kredlow Lab, Tufts University"), not roles or sentences */
+  /* long names are organisations ("Tidal Memory Lab, Riverside University
+   * and Harbour Lab, Eastbrook University"), not roles or sentences */
   bool org = words <= 14 && !cw__score_words(s, n, W_TITLE) &&
              (cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST)) && title_cased(s, n);
-  /* "Assistant Professor, State University of New York at Stony Brook":
+  /* "Assistant Professor, State University of Westland at Pine Hill":
    * a role and an organisation, each short, make a long line */
   bool pair = words <= 16 && names_on(e) == 2 && cw__score_words(s, n, W_TITLE) && s[n - 1] != '.';
   if (!n || (words > 9 && !org && !pair) || (!lower && islower((unsigned char)s[0]))) return false;
@@ -545,7 +545,7 @@ static bool roles_only(const char *s, size_t n) {
 }
 
 /* " at " separates a role from an organisation, but not inside a
- * school's name ("State University of New York at Stony Brook"): the
+ * school's name ("State University of Westland at Pine Hill"): the
  * piece before it, from the last comma, has a school word and no role. */
 static bool at_splits(const char *s, size_t n) {
   for (const char *t = s; (t = memmem(t, n - (size_t)(t - s), " at ", 4)) != NULL; t += 4) {
@@ -586,7 +586,7 @@ static int names_in(const cw__eline *e, bool dash_one) {
 static int names_on(const cw__eline *e) { return names_in(e, false); }
 
 
-/* "Neuro-AI Researcher   2024 - Present   Built and maintained pipelines
+/* "Data Fellow   2024 - Present   Built and maintained pipelines
  * to": in a row of cells with names before the date, a cell right of the
  * date that is not a place begins the description (a third column). */
 static void cut_tail(cw__doc *d, cw__eline *e) {
@@ -605,7 +605,7 @@ static void cut_tail(cw__doc *d, cw__eline *e) {
   }
 }
 
-/* "Front-end Developer &   2016 - 2018" / "Designer": a role cut by the width
+/* "Data Analyst &   2016 - 2018" / "Designer": a role cut by the width
  * of its column ends on the line right below the dated row.  Only when
  * both pieces read as a role (a role word, no organisation word), so that
  * "Quarry Labs   2019 - Present" / "Platform Engineer" stays two names. */
@@ -685,7 +685,7 @@ static bool open_bracket(const cw__eline *e) {
 }
 
 /* How many lines right below the dated row a finish its first cell: the
- * rest of a role ("Front-end Developer &" / "Designer"), of an unclosed
+ * rest of a role ("Data Analyst &" / "Designer"), of an unclosed
  * bracket, or (back_first: the section's names sit above the rows) one
  * short line before a blank. */
 static int cell_goes_on(const cw__eline *el, int a, int next_a, bool back_first) {

@@ -199,7 +199,7 @@ static const char *category_colon(const char *s, size_t n) {
  * extractor does not keep the wider gap: "HTML CSS React Native Data
  * analysis".  Split at each space, keeping together what the dictionary
  * knows ("React Native"), a version after a name ("WCAG 2.1"), a number
- * before one ("68000 Assembly"), words joined by a connector ("Algorithms
+ * before one ("6502 Assembly"), words joined by a connector ("Algorithms
  * and Data Structures") and a capitalised word followed by plain lower-case
  * words ("Data analysis", "Ridge regression"). */
 #define CHIP_TOKENS 64
@@ -233,7 +233,7 @@ static bool connector(const char *s, size_t n) {
 }
 
 /* Nouns that end a skill's name rather than name one alone ("Security
- * Modeling", "Microsoft Office", "PanLex API"): the word before goes with
+ * Modeling", "Microsoft Office", "Acme API"): the word before goes with
  * them. */
 static bool head_noun(const char *s, size_t n) {
   static const char *const w[] = {"architecture", "modeling", "modelling", "processes", "review",
@@ -682,7 +682,7 @@ void cw__skills_section(cw__doc *d, int from, int to, json_t *skills) {
     int j = next_nonblank(&c, k);
     if (inline_level(&c.l[k]) || (j >= 0 && c.role[j] == S_LEVEL)) c.role[k] = S_HEAD;
   }
-  /* A group name wrapped over two lines ("IT Business Case" / "Development"
+  /* A group name wrapped over two lines ("Cloud Cost" / "Management"
    * / "7 years"): the first line goes with it. */
   for (int k = 0; k + 1 < c.n; k++)
     if (c.role[k] == S_ITEMS && c.role[k + 1] == S_HEAD && !c.any_colon && head_shape(&c.l[k]) &&

@@ -170,7 +170,7 @@ static void split_commas(cw__doc *d, cw__part *p, int *np, const char *s, size_t
     for (int k = i; k + 1 < ns; k++) segs[k] = segs[k + 1], lens[k] = lens[k + 1];
     ns--;
   }
-  /* "specjalista do spraw rynku pracy, dyrektor biura", "Designer,
+  /* "specjalista do spraw sprzedaży, kierownik zespołu", "Designer,
    * Illustrator": roles held together are one title. */
   for (int i = ns - 1; work && i > 0; i--) {
     if (!role_piece(d, segs[i - 1], lens[i - 1]) || !role_piece(d, segs[i], lens[i])) continue;
@@ -178,7 +178,7 @@ static void split_commas(cw__doc *d, cw__part *p, int *np, const char *s, size_t
     for (int k = i; k + 1 < ns; k++) segs[k] = segs[k + 1], lens[k] = lens[k + 1];
     ns--;
   }
-  /* "Kempner Institute, Harvard University" on a line of its own while
+  /* "Coastal Institute, Riverside University" on a line of its own while
    * another line holds the role: one organisation, unless a piece is a place. */
   bool place = false;
   for (int i = 0; i < ns && whole_org; i++) place |= cw__is_location(d, segs[i], lens[i]);
@@ -200,7 +200,7 @@ static bool has_degree_word(const char *s, size_t n) {
   return false;
 }
 
-/* "Leading University, Sylhet, Bangladesh", "Harvard University, Kempner
+/* "Eastbrook University, Dhaka, Bangladesh", "Riverside University, Coastal
  * Institute": what follows the first comma is a place or another
  * organisation, not a field ("Riverside University, Physics"). */
 static bool school_and_place(cw__doc *d, const char *s, size_t n) {
@@ -214,14 +214,14 @@ static bool school_and_place(cw__doc *d, const char *s, size_t n) {
   return cw__score_words(t, tn, W_INST) || cw__score_words(t, tn, W_COMPANY) || cw__is_location(d, t, tn);
 }
 
-/* The same between separators: "BSc - Leading University, Sylhet". */
+/* The same between separators: "BSc - Eastbrook University, Dhaka". */
 static bool school_piece(cw__doc *d, const char *s, size_t n, bool work) {
   cw__trim(&s, &n);
   return !work && n && cw__score_words(s, n, W_INST) && !has_degree_word(s, n) &&
          school_and_place(d, s, n);
 }
 
-/* "State University of New York at Stony Brook", "Lecturer, University of
+/* "State University of Westland at Pine Hill", "Lecturer, University of
  * Lakeland at Pine Hill": "at" inside a school's name (the piece before it,
  * from the last comma, names a school and no role), not "Title at Company".
  * (Organisation words do not tell: "Technology Architecture at Acme".) */
@@ -254,7 +254,7 @@ int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, boo
     bool whole_line = false;
     bool whole_org = work && titled && !cw__score_words(e->res, e->res_len, W_TITLE) &&
                      !memmem(e->res, e->res_len, "   ", 3) && !memchr(e->res, '|', e->res_len);
-    /* "University of California, Davis", "Harvard University, Kempner
+    /* "University of Westland, Pine Hill", "Riverside University, Coastal
      * Institute": a school line without a degree is one institution. */
     if (!work && !memmem(e->res, e->res_len, "   ", 3) && !memchr(e->res, '|', e->res_len) &&
         cw__score_words(e->res, e->res_len, W_INST) && !has_degree_word(e->res, e->res_len))
@@ -263,7 +263,7 @@ int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, boo
       if (*q == '(') depth++;
       if (*q == ')' && depth) depth--;
       size_t sl = depth ? 0 : sep_at(q, (size_t)(end - q), work);
-      /* "State University of New York at Stony Brook": "at" inside a
+      /* "State University of Westland at Pine Hill": "at" inside a
        * school's or organisation's name, not "Title at Company". */
       if (sl == 4 && memcmp(q, " at ", 4) == 0 && org_before_at(s, q)) sl = 0;
       if (sl && school_piece(d, s, (size_t)(q - s), work)) {

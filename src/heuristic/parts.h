@@ -52,7 +52,7 @@ void cw__join_lines(cw__eline *x, const char *a, size_t an, cw__eline *y, const 
 int cw__lower_words(const char *s, size_t n);
 /* The name's first word is in lower case ("the Atlas team", not "eBay"). */
 bool cw__lower_start(const char *s, size_t n);
-/* The name ends with a joining word ("Head of", "Universidad Central de"):
+/* The name ends with a joining word ("Head of", "Universidad Técnica de"):
  * a column or a line cut it short. */
 bool cw__cut_short(const char *s, size_t n);
 

@@ -410,7 +410,7 @@ static bool caps_skill(const cw__doc *d, const cw__line *l, int letters) {
   return letters < 6 && cw__word_count(l->text, l->len) == 1;
 }
 
-/* "Teravision Technologies" inside a work section names an employer, not a
+/* "Brightwave Technologies" inside a work section names an employer, not a
  * section: a heading found only by its last word, when that word is also an
  * organisation word. */
 static bool org_not_heading(const cw__line *l) {

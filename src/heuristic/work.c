@@ -83,7 +83,7 @@ static bool sentence_like(const cw__part *x) {
 
 /* A part that reads as prose: a full stop after some words, very many
  * words, or many words with a figure in them.  (A lower-case start is no
- * sign: "doradca do spraw Konwencji" is a role.) */
+ * sign: "doradca do spraw Funduszy" is a role.) */
 static bool prose(const cw__part *x) {
   int w = cw__word_count(x->s, x->n);
   bool digit = false;
@@ -145,7 +145,7 @@ static double work_confidence(const cw__part *company, const cw__part *title, co
 }
 
 /* The title, with the end of it that its column pushed onto the next line
- * ("Front-end Developer &" + "Designer"). */
+ * ("Data Analyst &" + "Designer"). */
 static json_t *title_str(cw__doc *d, const cw__eline *el, const cw__group *g, const cw__part *p, const cw__part *t) {
   if (!t || g->date_line < 0 || g->hdr[t->line] != g->date_line || !el[g->date_line].wrap ||
       (t > p && t[-1].line == t->line))
@@ -210,7 +210,7 @@ static void glue_qualifier(cw__part *p, int np, cw__part *title) {
  * -1: company first, 0: unknown), applied when no keyword tells them apart;
  * *evidence gets this entry's order when keywords did tell (else 0). */
 /* The name is a header line of its own in another entry of the section too
- * ("Southern California Edison" above each of its roles): an employer. */
+ * ("Northwind Power" above each of its roles): an employer. */
 static bool repeats(const cw__eline *el, const cw__group *g, int ng, const cw__group *self,
                     const cw__part *x) {
   for (int k = 0; k < ng; k++) {
@@ -233,7 +233,7 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
   if (!np) return NULL;
   for (int i = 0; i < np; i++)
     if (!p[i].title && !p[i].loc && repeats(el, all, ng, g, &p[i])) p[i].company += 2;
-  /* "Owner and operator of 4 office buildings with 100 tenants" under the
+  /* "Manager of 3 warehouses with 40 staff" under the
    * names: prose, not a name, when two other parts can be the names */
   int names = 0;
   for (int i = 0; i < np; i++) names += !p[i].loc && !prose(&p[i]);
@@ -304,7 +304,7 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
       loc->n -= c->n + 1;
       while (loc->n && *loc->s == ' ') loc->s++, loc->n--;
     } else if (c1 && !title && order && g->date_line >= 0 && np + 1 < MAX_PARTS) {
-      /* "Maker, Intent" alone over its dates reads like "City, Region";
+      /* "Maker, Quillwork" alone over its dates reads like "City, Region";
        * the section's other entries print "Role, Organisation" there. */
       cw__part *a = &p[np++], *b = &p[np++];
       *a = *loc;
@@ -323,11 +323,11 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
   if (!company && !title) return NULL;
   if (g->date_line < 0 && !(company && title)) return NULL;
   /* without a date, a role word must tell that the names are a role and an
-   * organisation ("ReactJS, Redux, and Immutable. Pushed fixes" is not),
+   * organisation ("Go, gRPC, and Kafka. Fixed bugs" is not),
    * and neither may read as prose */
   if (g->date_line < 0 && (!title->title || prose(title) || prose(company) || sentence_like(company)))
     return NULL;
-  /* "North South University" / "Apr 2018" / "23rd National Contest": one
+  /* "Eastbrook University" / "Apr 2018" / "23rd National Contest": one
    * date, no role word and nothing done there reads as an award or an
    * event, not a job. */
   if (g->date_line >= 0 && !el[g->date_line].date.is_range && !el[g->date_line].date.is_current &&
