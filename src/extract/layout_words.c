@@ -371,10 +371,14 @@ static int wide_gaps(const page_ctx *pc, const seg_t *sg, const spaces_t *S, boo
   return any ? kind : 0;
 }
 
+/* By left edge in half-point steps, then top to bottom.  (Comparing left
+ * edges "within 0.5 pt" is no ordering: a, b and c 0.4 pt apart each would
+ * make a cycle, which qsort may not be given.) */
 static int cmp_seg_left(const void *a, const void *b) {
   const seg_t *x = *(seg_t *const *)a, *y = *(seg_t *const *)b;
-  if (fabs(x->b.x1 - y->b.x1) > 0.5)
-    return x->b.x1 < y->b.x1 ? -1 : 1;
+  long bx = lround(x->b.x1 * 2), by = lround(y->b.x1 * 2);
+  if (bx != by)
+    return bx < by ? -1 : 1;
   return x->b.y1 < y->b.y1 ? -1 : x->b.y1 > y->b.y1;
 }
 
