@@ -451,7 +451,8 @@ void cw__mark_headings(cw__doc *d) {
     cw__line *l = &d->lines[i];
     if (!l->len) continue;
     if (cw__re_find(d->h, RE_FOOTER, l->text, l->len, NULL, NULL)) {
-      l->len = 0; /* page footers/numbers carry nothing */
+      l->len = 0; /* page footers/numbers carry nothing, nor do their cells */
+      l->ncells = 0;
       l->text[0] = 0;
       continue;
     }
