@@ -2075,6 +2075,47 @@ START_TEST(test_contact_wrapped_email) {
 }
 END_TEST
 
+/* x-de: German writes a role as one compound ending in the role
+ * ("Vertriebsleiterin", "Softwareentwickler"); the compound is a role, so
+ * the organisation line below it stays the organisation. */
+START_TEST(test_german_compound_role_first) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nVertriebsleiterin\nHafenkontor Handels GmbH\n2019 - 2021\n"
+                         "Betreute die Kunden im Norden.\n\nSoftwareentwickler\nQuarzwerk Systeme AG\n2016 - 2019\n"
+                         "Schrieb den Compiler neu.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Hafenkontor Handels GmbH");
+  ASSERT_FIELD(d, "work_experience.0.title", "Vertriebsleiterin");
+  json_decref(d);
+}
+END_TEST
+
+/* x-de: an accented capital ("École", "UNIVERSITÉ") matches the school
+ * word written in lower case; the school is found after degree and field. */
+START_TEST(test_accented_capital_school_word) {
+  json_t *d = parse_text("Ada Brook\n\nEducation\n\nMécanique, Master, Université de Nordville\n\n"
+                         "Sep, 2011 - Jun, 2013\n\nGénie civil, Licence, École supérieure des mines\n\n"
+                         "Sep, 2008 - Jun, 2011\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.1.institution", "École supérieure des mines");
+  ASSERT_FIELD(d, "education.1.degree", "Licence");
+  json_decref(d);
+}
+END_TEST
+
+/* x-de: French and Spanish role and organisation words ("Technicienne",
+ * "Arquitecta", "Société", "Grupo") split organisation from role. */
+START_TEST(test_french_spanish_role_and_organisation_words) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nSociété des Eaux du Nord\nTechnicienne réseau\n2019 - 2021\n"
+                         "Maintenance du parc.\n\nGrupo Aldea\nArquitecta de sistemas\n2016 - 2019\nDiseño de la red.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Société des Eaux du Nord");
+  ASSERT_FIELD(d, "work_experience.0.title", "Technicienne réseau");
+  ASSERT_FIELD(d, "work_experience.1.company", "Grupo Aldea");
+  ASSERT_FIELD(d, "work_experience.1.title", "Arquitecta de sistemas");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2174,6 +2215,9 @@ int main(void) {
   tcase_add_test(tc, test_highlights_list_before_next_organisation);
   tcase_add_test(tc, test_date_inside_highlight_is_no_entry);
   tcase_add_test(tc, test_contact_wrapped_email);
+  tcase_add_test(tc, test_german_compound_role_first);
+  tcase_add_test(tc, test_accented_capital_school_word);
+  tcase_add_test(tc, test_french_spanish_role_and_organisation_words);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
