@@ -133,45 +133,13 @@ static const char *const degree_words[] = {
 
 static const char *const *const lists[] = {title_words, company_words, inst_words, degree_words};
 
-/* The lower-case form of the two-byte UTF-8 letter at s (Latin-1 and
- * Latin Extended-A: "É", "Ü", "Ł", "Ś"), else 0; both forms are two bytes. */
-static unsigned fold2(const unsigned char *s) {
-  unsigned c = ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
-  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;
-  /* Extended-A pairs upper/lower as even/odd, but odd/even in two runs */
-  if (c >= 0x100 && c <= 0x17F) {
-    bool odd_upper = (c >= 0x139 && c <= 0x148) || c >= 0x179;
-    if (c == 0x130 || c == 0x131 || c == 0x138 || c == 0x149 || c == 0x17F) return c;
-    return ((c & 1u) != 0) == odd_upper ? c + 1 : c;
-  }
-  return c;
-}
-
-/* strncasecmp that also folds accented capitals, so that "DÉVELOPPEUSE"
- * and "UNIVERSITÉ" (headings and names set in capitals) match the lists. */
-static bool same_folded(const char *a, const char *b, size_t n) {
-  const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
-  for (size_t i = 0; i < n; i++) {
-    if (x[i] == y[i]) continue;
-    if (x[i] < 0x80 || y[i] < 0x80) {
-      if (tolower(x[i]) != tolower(y[i])) return false;
-      continue;
-    }
-    /* the bytes differ inside a multi-byte letter: fold both whole letters */
-    if (i == 0 || (x[i - 1] & 0xE0) != 0xC0 || x[i - 1] != y[i - 1] || (x[i] & 0xC0) != 0x80 ||
-        (y[i] & 0xC0) != 0x80 || fold2(x + i - 1) != fold2(y + i - 1))
-      return false;
-  }
-  return true;
-}
-
 bool cw__word_in(const char *w, size_t n, enum cw__words which) {
   const char *const *list = lists[which];
   if (!n) return false;
   int c0 = tolower((unsigned char)w[0]);
   for (int i = 0; list[i]; i++)
     /* the first letter first: most words differ there, and strlen is what costs */
-    if ((unsigned char)list[i][0] == c0 && strlen(list[i]) == n && same_folded(list[i], w, n))
+    if ((unsigned char)list[i][0] == c0 && strlen(list[i]) == n && cw_same_folded(list[i], w, n))
       return true;
   return false;
 }
@@ -189,7 +157,7 @@ static bool role_root(const char *w, size_t n) {
       "redakteur", "betreuer", "trainer", "consultant", "engineer", "developer", NULL};
   for (int i = 0; roots[i]; i++) {
     size_t m = strlen(roots[i]);
-    if (n >= m + 3 && same_folded(roots[i], w + n - m, m)) return true;
+    if (n >= m + 3 && cw_same_folded(roots[i], w + n - m, m)) return true;
   }
   return false;
 }
