@@ -205,6 +205,15 @@ static void classify_word(lexer *lx, tok *t, const char *w, size_t n) {
     t->e++;
   } else if (lookup(currents, w, n, NULL)) {
     t->kind = T_CURRENT;
+    /* "aujourd'hui", "aujourd’hui": the word goes on after its apostrophe */
+    if (n == 7 && strncasecmp(w, "aujourd", 7) == 0) {
+      const char *r = lx->s + t->e;
+      size_t left = lx->len - t->e;
+      size_t ap = left >= 1 && r[0] == '\'' ? 1 : left >= 3 && memcmp(r, "\xe2\x80\x99", 3) == 0 ? 3 : 0;
+      if (ap && left >= ap + 3 && strncasecmp(r + ap, "hui", 3) == 0 &&
+          (left == ap + 3 || !is_word_byte((unsigned char)r[ap + 3])))
+        t->e += ap + 3;
+    }
   } else if (lookup(sinces, w, n, NULL)) {
     t->kind = T_SINCE;
   } else if (lookup(expecteds, w, n, NULL)) {

@@ -92,6 +92,8 @@ static const dcase cases[] = {
     {"2019 - en cours", "2019", "", "2019 - en cours", true, true},
     {"mars 2019 à ce jour", "2019-03", "", "mars 2019 à ce jour", true, true},
     {"Mai 2017 – laufend", "2017-05", "", "Mai 2017 – laufend", true, true},
+    {"janvier 2019 – aujourd'hui", "2019-01", "", "janvier 2019 – aujourd'hui", true, true},
+    {"2019 – AUJOURD’HUI", "2019", "", "2019 – AUJOURD’HUI", true, true},
 };
 
 START_TEST(test_styles) {

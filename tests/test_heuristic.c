@@ -2116,6 +2116,24 @@ START_TEST(test_french_spanish_role_and_organisation_words) {
 }
 END_TEST
 
+/* x-de: a French resume, role first, the current entry ending in
+ * "aujourd'hui": the whole word is the date's, no "'hui" is left over to be
+ * read as a name. */
+START_TEST(test_french_headings_role_first_aujourdhui) {
+  json_t *d = parse_text("Ada Brook\nCheffe de projet\n\nEXPÉRIENCE PROFESSIONNELLE\n\nCheffe de projet\n"
+                         "Société Lumière SAS, Lyon\njanvier 2019 – aujourd'hui\nPilotage de projets de refonte.\n\n"
+                         "Développeuse web\nAtelier Rhône SARL, Lyon\njuin 2015 – décembre 2018\n"
+                         "Développement d'applications en PHP.\n\nFORMATION\n\nMaster Informatique\n"
+                         "Université de Nordville\n2011 – 2013\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Cheffe de projet");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2019-01");
+  ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(d, "work_experience"), 0), "is_current")));
+  ASSERT_FIELD(d, "education.0.institution", "Université de Nordville");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2218,6 +2236,7 @@ int main(void) {
   tcase_add_test(tc, test_german_compound_role_first);
   tcase_add_test(tc, test_accented_capital_school_word);
   tcase_add_test(tc, test_french_spanish_role_and_organisation_words);
+  tcase_add_test(tc, test_french_headings_role_first_aujourdhui);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
