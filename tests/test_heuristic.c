@@ -2134,6 +2134,20 @@ START_TEST(test_french_headings_role_first_aujourdhui) {
 }
 END_TEST
 
+/* x-de: a narrow column wraps a school's name before a joining word
+ * ("Universidad Complutense" / "de Madrid", "Hochschule für Technik" /
+ * "und Wirtschaft"); the line below goes on with the name. */
+START_TEST(test_school_name_wrapped_before_joining_word) {
+  json_t *d = parse_text("Ada Brook\n\nEducation\n\n2018\n2019\n\nUniversidad Nueva\nde Nordvilla\nMáster\n"
+                         "Ciencia de Datos\n\n2012\n2016\n\nHochschule für Technik\nund Wirtschaft\n"
+                         "Bachelor of Science\nInformatik\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Universidad Nueva de Nordvilla");
+  ASSERT_FIELD(d, "education.1.institution", "Hochschule für Technik und Wirtschaft");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2237,6 +2251,7 @@ int main(void) {
   tcase_add_test(tc, test_accented_capital_school_word);
   tcase_add_test(tc, test_french_spanish_role_and_organisation_words);
   tcase_add_test(tc, test_french_headings_role_first_aujourdhui);
+  tcase_add_test(tc, test_school_name_wrapped_before_joining_word);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
