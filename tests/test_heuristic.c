@@ -2148,6 +2148,29 @@ START_TEST(test_school_name_wrapped_before_joining_word) {
 }
 END_TEST
 
+/* x-de: more German and French section headings ("BERUFLICHE STATIONEN",
+ * "AKADEMISCHE AUSBILDUNG", "EDV-KENNTNISSE", "FREMDSPRACHEN",
+ * "PARCOURS PROFESSIONNEL", "DIPLÔMES"). */
+START_TEST(test_german_french_section_headings) {
+  json_t *d = parse_text("Ada Brook\nada@example.de\n\nBERUFLICHE STATIONEN\n\nProjektleiterin\nNordwerk Systeme GmbH\n"
+                         "04/2021 – heute\nLeitung eines Teams.\n\nAKADEMISCHE AUSBILDUNG\n\nMaster of Science Informatik\n"
+                         "Technische Universität Nordstadt\n2015 – 2017\n\nEDV-KENNTNISSE\nGo, Python, Docker\n\n"
+                         "FREMDSPRACHEN\nDeutsch (Muttersprache), Englisch (fließend)\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Nordwerk Systeme GmbH");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ck_assert_uint_eq(count(d, "languages"), 2);
+  json_decref(d);
+  d = parse_text("Ada Brook\nada@example.fr\n\nPARCOURS PROFESSIONNEL\n\nDéveloppeuse web\nAtelier Rhône SARL\n"
+                 "juin 2015 – décembre 2018\nDéveloppement d'applications.\n\nDIPLÔMES\n\nLicence Informatique\n"
+                 "Université de Nordville\n2012 – 2015\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.title", "Développeuse web");
+  ASSERT_FIELD(d, "education.0.institution", "Université de Nordville");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2252,6 +2275,7 @@ int main(void) {
   tcase_add_test(tc, test_french_spanish_role_and_organisation_words);
   tcase_add_test(tc, test_french_headings_role_first_aujourdhui);
   tcase_add_test(tc, test_school_name_wrapped_before_joining_word);
+  tcase_add_test(tc, test_german_french_section_headings);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
