@@ -61,7 +61,7 @@ static const char *const title_words[] = {
     "koordynatorka", "praktykant", "stażysta", "prezes", "księgowy", "księgowa", "nauczyciel",
     "nauczycielka", "wykładowca", "projektant", "projektantka", "referent", "zastępca",
     /* more German, French and Spanish roles (German compounds: see role_root) */
-    "mitarbeiter", "sachbearbeiter", "kaufmann", "kauffrau", "lehrer", "dozent", "doktorand",
+    "mitarbeiter", "sachbearbeiter", "dozent", "doktorand",
     "auszubildender", "auszubildende", "azubi", "gründer", "mitgründer", "inhaber", "hilfskraft",
     "technicien", "technicienne", "architecte", "administrateur", "administratrice", "alternant",
     "alternante", "apprenti", "apprentie", "doctorant", "doctorante", "chercheur", "chercheuse",
@@ -145,9 +145,9 @@ bool cw__word_in(const char *w, size_t n, enum cw__words which) {
 }
 
 /* German writes a role as one compound whose last part is the role:
- * "Softwareentwickler", "Projektleiterin", "Vertriebsberater". The word w
+ * "Softwareentwickler", "Projektleiterin", "Industriekaufmann". The word w
  * (a feminine "-in" already cut) ends in such a part after a head of three
- * letters or more. */
+ * letters or more (so that a surname like "Kaufmann" alone is no role). */
 static bool role_root(const char *w, size_t n) {
   static const char *const roots[] = {
       "entwickler", "leiter", "berater", "ingenieur", "architekt", "manager", "designer",
