@@ -155,9 +155,13 @@ static bool role_root(const char *w, size_t n) {
       "koordinator", "spezialist", "mitarbeiter", "bearbeiter", "kaufmann", "kauffrau", "lehrer",
       "student", "praktikant", "direktor", "führer", "informatiker", "wissenschaftler",
       "redakteur", "betreuer", "trainer", "consultant", "engineer", "developer", NULL};
+  /* every root ends in r, t, n or u: look no further for the other words
+   * (this runs on every word of every candidate name) */
+  char z = (char)tolower((unsigned char)w[n - 1]);
+  if (n < 6 || !strchr("rtnu", z)) return false;
   for (int i = 0; roots[i]; i++) {
     size_t m = strlen(roots[i]);
-    if (n >= m + 3 && cw_same_folded(roots[i], w + n - m, m)) return true;
+    if (n >= m + 3 && roots[i][m - 1] == z && cw_same_folded(roots[i], w + n - m, m)) return true;
   }
   return false;
 }
