@@ -10,7 +10,7 @@
 #include <strings.h>
 
 enum tok_kind { T_OTHER, T_MONTH, T_SEASON, T_NUM, T_DASH, T_TOWORD, T_SLASH, T_DOT,
-                T_COMMA, T_APOS, T_CURRENT, T_SINCE, T_EXPECTED, T_DATEWORD };
+                T_COMMA, T_APOS, T_CURRENT, T_SINCE, T_EXPECTED, T_DATEWORD, T_FILL };
 
 typedef struct {
   enum tok_kind kind;
@@ -82,7 +82,13 @@ static const struct word currents[] = {
     /* "Currently Pursuing" (a degree), Italian, Portuguese, Polish */
     {"pursuing", 0}, {"oggi", 0}, {"attuale", 0}, {"attualmente", 0}, {"atual", 0},
     {"atualmente", 0}, {"obecnie", 0}, {"teraz", 0}, {"aktualnie", 0}, {"momento", 0},
-    {NULL, 0}};
+    /* Spanish, French and German; "en cours", "à ce jour" after a filler */
+    {"actualmente", 0}, {"actuel", 0}, {"actuelle", 0}, {"actuellement", 0}, {"cours", 0},
+    {"jour", 0}, {"laufend", 0}, {"heutig", 0}, {NULL, 0}};
+/* Small words inside a date: "marzo de 2018", "2019 - la actualidad",
+ * "2019 - en cours", "2019 à ce jour". */
+static const struct word fills[] = {{"de", 0}, {"del", 0}, {"la", 0}, {"en", 0}, {"ce", 0},
+                                    {NULL, 0}};
 
 static const struct word sinces[] = {{"since", 0}, {"seit", 0}, {"depuis", 0}, {"desde", 0},
                                      {"from", 0}, {"ab", 0}, {"dal", 0}, {"od", 0}, {NULL, 0}};
@@ -119,12 +125,45 @@ static size_t blank_len(const char *p, size_t left) {
   return 0;
 }
 
+/* The lower-case form of the two-byte UTF-8 letter at s (Latin-1 and
+ * Latin Extended-A: "É", "Ü", "Ł", "Ś"), else 0; both forms are two bytes. */
+static unsigned fold2(const unsigned char *s) {
+  unsigned c = ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;
+  /* Extended-A pairs upper/lower as even/odd, but odd/even in two runs */
+  if (c >= 0x100 && c <= 0x17F) {
+    bool odd_upper = (c >= 0x139 && c <= 0x148) || c >= 0x179;
+    if (c == 0x130 || c == 0x131 || c == 0x138 || c == 0x149 || c == 0x17F) return c;
+    return ((c & 1u) != 0) == odd_upper ? c + 1 : c;
+  }
+  return c;
+}
+
+/* strncasecmp that also folds accented capitals, so that "DÉVELOPPEUSE",
+ * "UNIVERSITÉ" and "FÉVRIER" (headings and names set in capitals) match
+ * the word lists. */
+bool cw_same_folded(const char *a, const char *b, size_t n) {
+  const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+  for (size_t i = 0; i < n; i++) {
+    if (x[i] == y[i]) continue;
+    if (x[i] < 0x80 || y[i] < 0x80) {
+      if (tolower(x[i]) != tolower(y[i])) return false;
+      continue;
+    }
+    /* the bytes differ inside a multi-byte letter: fold both whole letters */
+    if (i == 0 || (x[i - 1] & 0xE0) != 0xC0 || x[i - 1] != y[i - 1] || (x[i] & 0xC0) != 0x80 ||
+        (y[i] & 0xC0) != 0x80 || fold2(x + i - 1) != fold2(y + i - 1))
+      return false;
+  }
+  return true;
+}
+
 static bool lookup(const struct word *list, const char *w, size_t n, int *val) {
   if (!n) return false;
   int c0 = tolower((unsigned char)w[0]);
   for (int i = 0; list[i].w; i++) {
     /* the lists are lower case: compare the first letter before anything costly */
-    if ((unsigned char)list[i].w[0] == c0 && strlen(list[i].w) == n && strncasecmp(list[i].w, w, n) == 0) {
+    if ((unsigned char)list[i].w[0] == c0 && strlen(list[i].w) == n && cw_same_folded(list[i].w, w, n)) {
       if (val) *val = list[i].val;
       return true;
     }
@@ -166,6 +205,15 @@ static void classify_word(lexer *lx, tok *t, const char *w, size_t n) {
     t->e++;
   } else if (lookup(currents, w, n, NULL)) {
     t->kind = T_CURRENT;
+    /* "aujourd'hui", "aujourd’hui": the word goes on after its apostrophe */
+    if (n == 7 && strncasecmp(w, "aujourd", 7) == 0) {
+      const char *r = lx->s + t->e;
+      size_t left = lx->len - t->e;
+      size_t ap = left >= 1 && r[0] == '\'' ? 1 : left >= 3 && memcmp(r, "\xe2\x80\x99", 3) == 0 ? 3 : 0;
+      if (ap && left >= ap + 3 && strncasecmp(r + ap, "hui", 3) == 0 &&
+          (left == ap + 3 || !is_word_byte((unsigned char)r[ap + 3])))
+        t->e += ap + 3;
+    }
   } else if (lookup(sinces, w, n, NULL)) {
     t->kind = T_SINCE;
   } else if (lookup(expecteds, w, n, NULL)) {
@@ -173,6 +221,8 @@ static void classify_word(lexer *lx, tok *t, const char *w, size_t n) {
     if (t->e < lx->len && (lx->s[t->e] == '.' || lx->s[t->e] == ':')) t->e++;
   } else if (lookup(towords, w, n, NULL)) {
     t->kind = T_TOWORD;
+  } else if (lookup(fills, w, n, NULL)) {
+    t->kind = T_FILL;
   } else if (n == 4 && strncasecmp(w, "date", 4) == 0) {
     t->kind = T_DATEWORD;
   } else {
@@ -270,6 +320,7 @@ static int named_date(const tok *t, int i, int k, ymd *d) {
   const tok *a = &t[i];
   int j = 1;
   if (j < k && t[i + j].kind == T_COMMA) j++;
+  else if (j + 1 < k && a->kind == T_MONTH && t[i + j].kind == T_FILL && is_year(&t[i + j + 1])) j++;
   int month = a->kind == T_MONTH ? a->val : 0; /* seasons keep year precision */
   if (j < k && is_year(&t[i + j])) {
     *d = (ymd){t[i + j].val, month};
@@ -369,6 +420,11 @@ static int separator(const tok *t, int i, int n) {
 static int range_end(const tok *t, int i, int n, int order, ymd start, ymd *end, bool *current) {
   int k = n - i;
   if (k <= 0) return 0;
+  /* "2019 - la actualidad", "2019 - en cours" */
+  if (t[i].kind == T_FILL && i + 1 < n && t[i + 1].kind == T_CURRENT) {
+    *current = true;
+    return 2;
+  }
   if (t[i].kind == T_CURRENT) {
     *current = true;
     return i + 1 < n && t[i + 1].kind == T_CURRENT ? 2 : 1; /* "Currently Pursuing" */

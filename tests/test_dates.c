@@ -81,6 +81,19 @@ static const dcase cases[] = {
     {"Dez. 2019 – Mrz. 2021", "2019-12", "2021-03", "Dez. 2019 – Mrz. 2021", false, true},
     {"avr. 2018 – juil. 2019", "2018-04", "2019-07", "avr. 2018 – juil. 2019", false, true},
     {"abr 2014 – ago 2016", "2014-04", "2016-08", "abr 2014 – ago 2016", false, true},
+    /* x-de: month names in capitals with accents, "de" before the year,
+     * Spanish, French and German current words after a filler */
+    {"MÄRZ 2018 – HEUTE", "2018-03", "", "MÄRZ 2018 – HEUTE", true, true},
+    {"FÉVRIER 2016 – AOÛT 2018", "2016-02", "2018-08", "FÉVRIER 2016 – AOÛT 2018", false, true},
+    {"desde marzo de 2018", "2018-03", "", "desde marzo de 2018", true, true},
+    {"enero de 2015 a marzo de 2018", "2015-01", "2018-03", "enero de 2015 a marzo de 2018", false, true},
+    {"2019 - la actualidad", "2019", "", "2019 - la actualidad", true, true},
+    {"2019 - actualmente", "2019", "", "2019 - actualmente", true, true},
+    {"2019 - en cours", "2019", "", "2019 - en cours", true, true},
+    {"mars 2019 à ce jour", "2019-03", "", "mars 2019 à ce jour", true, true},
+    {"Mai 2017 – laufend", "2017-05", "", "Mai 2017 – laufend", true, true},
+    {"janvier 2019 – aujourd'hui", "2019-01", "", "janvier 2019 – aujourd'hui", true, true},
+    {"2019 – AUJOURD’HUI", "2019", "", "2019 – AUJOURD’HUI", true, true},
 };
 
 START_TEST(test_styles) {

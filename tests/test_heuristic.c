@@ -2133,6 +2133,102 @@ START_TEST(test_contact_wrapped_email) {
 }
 END_TEST
 
+/* x-de: German writes a role as one compound ending in the role
+ * ("Vertriebsleiterin", "Softwareentwickler"); the compound is a role, so
+ * the organisation line below it stays the organisation. */
+START_TEST(test_german_compound_role_first) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nVertriebsleiterin\nHafenkontor Handels GmbH\n2019 - 2021\n"
+                         "Betreute die Kunden im Norden.\n\nSoftwareentwickler\nQuarzwerk Systeme AG\n2016 - 2019\n"
+                         "Schrieb den Compiler neu.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Hafenkontor Handels GmbH");
+  ASSERT_FIELD(d, "work_experience.0.title", "Vertriebsleiterin");
+  json_decref(d);
+}
+END_TEST
+
+/* x-de: an accented capital ("École", "UNIVERSITÉ") matches the school
+ * word written in lower case; the school is found after degree and field. */
+START_TEST(test_accented_capital_school_word) {
+  json_t *d = parse_text("Ada Brook\n\nEducation\n\nMécanique, Master, Université de Nordville\n\n"
+                         "Sep, 2011 - Jun, 2013\n\nGénie civil, Licence, École supérieure des mines\n\n"
+                         "Sep, 2008 - Jun, 2011\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.1.institution", "École supérieure des mines");
+  ASSERT_FIELD(d, "education.1.degree", "Licence");
+  json_decref(d);
+}
+END_TEST
+
+/* x-de: French and Spanish role and organisation words ("Technicienne",
+ * "Arquitecta", "Société", "Grupo") split organisation from role. */
+START_TEST(test_french_spanish_role_and_organisation_words) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nSociété des Eaux du Nord\nTechnicienne réseau\n2019 - 2021\n"
+                         "Maintenance du parc.\n\nGrupo Aldea\nArquitecta de sistemas\n2016 - 2019\nDiseño de la red.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Société des Eaux du Nord");
+  ASSERT_FIELD(d, "work_experience.0.title", "Technicienne réseau");
+  ASSERT_FIELD(d, "work_experience.1.company", "Grupo Aldea");
+  ASSERT_FIELD(d, "work_experience.1.title", "Arquitecta de sistemas");
+  json_decref(d);
+}
+END_TEST
+
+/* x-de: a French resume, role first, the current entry ending in
+ * "aujourd'hui": the whole word is the date's, no "'hui" is left over to be
+ * read as a name. */
+START_TEST(test_french_headings_role_first_aujourdhui) {
+  json_t *d = parse_text("Ada Brook\nCheffe de projet\n\nEXPÉRIENCE PROFESSIONNELLE\n\nCheffe de projet\n"
+                         "Société Lumière SAS, Lyon\njanvier 2019 – aujourd'hui\nPilotage de projets de refonte.\n\n"
+                         "Développeuse web\nAtelier Rhône SARL, Lyon\njuin 2015 – décembre 2018\n"
+                         "Développement d'applications en PHP.\n\nFORMATION\n\nMaster Informatique\n"
+                         "Université de Nordville\n2011 – 2013\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Cheffe de projet");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2019-01");
+  ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(d, "work_experience"), 0), "is_current")));
+  ASSERT_FIELD(d, "education.0.institution", "Université de Nordville");
+  json_decref(d);
+}
+END_TEST
+
+/* x-de: a narrow column wraps a school's name before a joining word
+ * ("Universidad Complutense" / "de Madrid", "Hochschule für Technik" /
+ * "und Wirtschaft"); the line below goes on with the name. */
+START_TEST(test_school_name_wrapped_before_joining_word) {
+  json_t *d = parse_text("Ada Brook\n\nEducation\n\n2018\n2019\n\nUniversidad Nueva\nde Nordvilla\nMáster\n"
+                         "Ciencia de Datos\n\n2012\n2016\n\nHochschule für Technik\nund Wirtschaft\n"
+                         "Bachelor of Science\nInformatik\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Universidad Nueva de Nordvilla");
+  ASSERT_FIELD(d, "education.1.institution", "Hochschule für Technik und Wirtschaft");
+  json_decref(d);
+}
+END_TEST
+
+/* x-de: more German and French section headings ("BERUFLICHE STATIONEN",
+ * "AKADEMISCHE AUSBILDUNG", "EDV-KENNTNISSE", "FREMDSPRACHEN",
+ * "PARCOURS PROFESSIONNEL", "DIPLÔMES"). */
+START_TEST(test_german_french_section_headings) {
+  json_t *d = parse_text("Ada Brook\nada@example.de\n\nBERUFLICHE STATIONEN\n\nProjektleiterin\nNordwerk Systeme GmbH\n"
+                         "04/2021 – heute\nLeitung eines Teams.\n\nAKADEMISCHE AUSBILDUNG\n\nMaster of Science Informatik\n"
+                         "Technische Universität Nordstadt\n2015 – 2017\n\nEDV-KENNTNISSE\nGo, Python, Docker\n\n"
+                         "FREMDSPRACHEN\nDeutsch (Muttersprache), Englisch (fließend)\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company", "Nordwerk Systeme GmbH");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ck_assert_uint_eq(count(d, "languages"), 2);
+  json_decref(d);
+  d = parse_text("Ada Brook\nada@example.fr\n\nPARCOURS PROFESSIONNEL\n\nDéveloppeuse web\nAtelier Rhône SARL\n"
+                 "juin 2015 – décembre 2018\nDéveloppement d'applications.\n\nDIPLÔMES\n\nLicence Informatique\n"
+                 "Université de Nordville\n2012 – 2015\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.title", "Développeuse web");
+  ASSERT_FIELD(d, "education.0.institution", "Université de Nordville");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2235,6 +2331,12 @@ int main(void) {
   tcase_add_test(tc, test_highlights_list_before_next_organisation);
   tcase_add_test(tc, test_date_inside_highlight_is_no_entry);
   tcase_add_test(tc, test_contact_wrapped_email);
+  tcase_add_test(tc, test_german_compound_role_first);
+  tcase_add_test(tc, test_accented_capital_school_word);
+  tcase_add_test(tc, test_french_spanish_role_and_organisation_words);
+  tcase_add_test(tc, test_french_headings_role_first_aujourdhui);
+  tcase_add_test(tc, test_school_name_wrapped_before_joining_word);
+  tcase_add_test(tc, test_german_french_section_headings);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

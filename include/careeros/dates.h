@@ -41,6 +41,11 @@ int cw_dates_parse_in(const char *s, size_t len, int order, cw_date_range *out);
  * ("25/03/2019" votes DMY, "03/25/2019" MDY); AUTO when they do not say. */
 int cw_dates_order_of(const char *s, size_t len);
 
+/* s[0..n) and t[0..n) are the same text ignoring case, with the accented
+ * capitals of Latin-1 and Latin Extended-A folded too ("MÄRZ" = "märz",
+ * "École" = "école"); both forms of those letters are two bytes long. */
+bool cw_same_folded(const char *s, const char *t, size_t n);
+
 /* Month number 1..12 for a month name or abbreviation at s (English, German,
  * French, Spanish, Italian, Portuguese, Polish, case-insensitive); *used gets the bytes consumed.  0 if
  * none. */

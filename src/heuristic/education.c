@@ -185,6 +185,20 @@ static cw__part extend_inst(cw__part *p, int np, const cw__part *inst) {
  * Dhaka").  a ends on a short lower-case word or a hyphenated word's
  * first half, or on a lone capitalised word after a separator that b's
  * school word completes. */
+/* b opens with a lower-case word that joins the words of a name: "de
+ * Madrid", "und Wirtschaft Dresden", "d'informatique", "of Technology". */
+static bool joiner_first(const char *b, size_t bn) {
+  static const char *const joins[] = {"de", "del", "des", "du", "d", "of", "and", "und", "für", "y",
+                                      "et", "di", "da", "do", "dos", "der", "la", "le", "for", NULL};
+  if (!bn || !islower((unsigned char)b[0]) || cw__word_count(b, bn) > 5) return false;
+  size_t w = 0;
+  while (w < bn && b[w] != ' ' && b[w] != '\'' && (unsigned char)b[w] != 0xE2) w++;
+  if (w == bn) return false;
+  for (int i = 0; joins[i]; i++)
+    if (strlen(joins[i]) == w && memcmp(joins[i], b, w) == 0) return true;
+  return false;
+}
+
 static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t bn) {
   size_t k = an;
   while (k > 0 && a[k - 1] != ' ') k--;
@@ -193,6 +207,11 @@ static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t 
   if (a[an - 1] == '-' && an >= 2 && isalpha((unsigned char)a[an - 2])) return true;
   /* (a lone "in" is what is left of "{degree} in {field}" without either) */
   if (ln <= 3 && islower((unsigned char)last[0])) return k > 0;
+  /* "Universidad Complutense" / "de Madrid": a school's name wrapped
+   * before a joining word */
+  if (!comma && !strchr(".,;:)", a[an - 1]) && cw__score_words(a, an, W_INST) && !cw__has_degree(a, an) &&
+      joiner_first(b, bn) && !cw__has_degree(b, bn))
+    return true;
   size_t w = 0;
   while (w < bn && !strchr(" ,-", b[w])) w++;
   /* "Riverbend University, Lagos," / "Nigeria": a name line does not end

@@ -31,6 +31,10 @@ static const struct heading phrases[] = {
     {"doświadczenie zawodowe", SEC_WORK}, {"esperienza", SEC_WORK},
     {"esperienze lavorative", SEC_WORK}, {"esperienza professionale", SEC_WORK},
     {"experiência", SEC_WORK}, {"experiência profissional", SEC_WORK},
+    {"berufspraxis", SEC_WORK}, {"berufliche laufbahn", SEC_WORK}, {"berufliche stationen", SEC_WORK},
+    {"praktische erfahrung", SEC_WORK}, {"arbeitserfahrung", SEC_WORK}, {"praktika", SEC_WORK},
+    {"parcours professionnel", SEC_WORK}, {"stages", SEC_WORK}, {"trayectoria profesional", SEC_WORK},
+    {"historial laboral", SEC_WORK},
     /* education */
     {"education", SEC_EDUCATION}, {"academic background", SEC_EDUCATION},
     {"education history", SEC_EDUCATION}, {"educational background", SEC_EDUCATION},
@@ -47,6 +51,11 @@ static const struct heading phrases[] = {
     {"formación académica", SEC_EDUCATION}, {"estudios", SEC_EDUCATION},
     {"wykształcenie", SEC_EDUCATION}, {"edukacja", SEC_EDUCATION}, {"istruzione", SEC_EDUCATION},
     {"formazione", SEC_EDUCATION}, {"formação", SEC_EDUCATION}, {"educação", SEC_EDUCATION},
+    {"akademische ausbildung", SEC_EDUCATION}, {"hochschulbildung", SEC_EDUCATION},
+    {"schulische ausbildung", SEC_EDUCATION}, {"formations", SEC_EDUCATION},
+    {"formation académique", SEC_EDUCATION}, {"diplômes", SEC_EDUCATION},
+    {"diplômes & formations", SEC_EDUCATION}, {"formation & diplômes", SEC_EDUCATION},
+    {"estudios académicos", SEC_EDUCATION}, {"educación & formación", SEC_EDUCATION},
     /* skills */
     {"skills", SEC_SKILLS}, {"technical skills", SEC_SKILLS}, {"core competencies", SEC_SKILLS},
     {"competencies", SEC_SKILLS}, {"technologies", SEC_SKILLS}, {"tech stack", SEC_SKILLS},
@@ -59,6 +68,10 @@ static const struct heading phrases[] = {
     {"compétences techniques", SEC_SKILLS}, {"habilidades", SEC_SKILLS},
     {"competencias", SEC_SKILLS}, {"conocimientos", SEC_SKILLS}, {"umiejętności", SEC_SKILLS},
     {"competenze", SEC_SKILLS}, {"competências", SEC_SKILLS},
+    {"technische kenntnisse", SEC_SKILLS}, {"edv-kenntnisse", SEC_SKILLS},
+    {"it-kompetenzen", SEC_SKILLS}, {"fachliche kompetenzen", SEC_SKILLS}, {"compétences clés", SEC_SKILLS},
+    {"aptitudes", SEC_SKILLS}, {"habilidades técnicas", SEC_SKILLS}, {"competencias técnicas", SEC_SKILLS},
+    {"conocimientos técnicos", SEC_SKILLS},
     /* summary */
     {"summary", SEC_SUMMARY}, {"profile", SEC_SUMMARY}, {"professional summary", SEC_SUMMARY},
     {"about", SEC_SUMMARY}, {"about me", SEC_SUMMARY}, {"objective", SEC_SUMMARY},
@@ -68,12 +81,15 @@ static const struct heading phrases[] = {
     {"profil", SEC_SUMMARY}, {"zusammenfassung", SEC_SUMMARY}, {"kurzprofil", SEC_SUMMARY},
     {"über mich", SEC_SUMMARY}, {"à propos", SEC_SUMMARY}, {"perfil", SEC_SUMMARY},
     {"resumen", SEC_SUMMARY}, {"sobre mí", SEC_SUMMARY}, {"perfil profesional", SEC_SUMMARY},
+    {"profil professionnel", SEC_SUMMARY}, {"persönliches profil", SEC_SUMMARY},
+    {"acerca de mí", SEC_SUMMARY},
     /* projects */
     {"projects", SEC_PROJECTS}, {"personal projects", SEC_PROJECTS},
     {"selected projects", SEC_PROJECTS}, {"side projects", SEC_PROJECTS},
     {"open source", SEC_PROJECTS}, {"key projects", SEC_PROJECTS},
     {"academic projects", SEC_PROJECTS}, {"projekte", SEC_PROJECTS}, {"projets", SEC_PROJECTS},
     {"proyectos", SEC_PROJECTS},
+    {"projets personnels", SEC_PROJECTS}, {"proyectos personales", SEC_PROJECTS},
     /* certifications */
     {"certifications", SEC_CERTS}, {"certificates", SEC_CERTS},
     {"licenses & certifications", SEC_CERTS}, {"licenses and certifications", SEC_CERTS},
@@ -84,6 +100,8 @@ static const struct heading phrases[] = {
     {"languages", SEC_LANGUAGES}, {"spoken languages", SEC_LANGUAGES},
     {"language skills", SEC_LANGUAGES}, {"sprachen", SEC_LANGUAGES},
     {"sprachkenntnisse", SEC_LANGUAGES}, {"langues", SEC_LANGUAGES}, {"idiomas", SEC_LANGUAGES},
+    {"fremdsprachen", SEC_LANGUAGES}, {"lenguas", SEC_LANGUAGES},
+    {"compétences linguistiques", SEC_LANGUAGES},
     /* contact */
     {"contact", SEC_CONTACT}, {"contact information", SEC_CONTACT},
     {"contact details", SEC_CONTACT}, {"personal details", SEC_CONTACT},
@@ -105,6 +123,9 @@ static const struct heading phrases[] = {
     {"auszeichnungen", SEC_OTHER}, {"publikationen", SEC_OTHER},
     {"centres d'intérêt", SEC_OTHER}, {"bénévolat", SEC_OTHER}, {"intereses", SEC_OTHER},
     {"voluntariado", SEC_OTHER}, {"premios", SEC_OTHER},
+    {"loisirs", SEC_OTHER}, {"aficiones", SEC_OTHER}, {"publicaciones", SEC_OTHER},
+    {"freizeit", SEC_OTHER}, {"referenzen", SEC_OTHER}, {"références", SEC_OTHER},
+    {"referencias", SEC_OTHER}, {"distinctions", SEC_OTHER}, {"mitgliedschaften", SEC_OTHER},
     {NULL, SEC_NONE}};
 
 /* Head nouns: "Selected Honors", "Relevant Work Experience", ... */

@@ -59,7 +59,19 @@ static const char *const title_words[] = {
     "specjalista", "ekspert", "asystent", "asystentka", "doradca", "dyrektor", "kierownik",
     "naczelnik", "programista", "programistka", "inżynier", "konsultant", "koordynator",
     "koordynatorka", "praktykant", "stażysta", "prezes", "księgowy", "księgowa", "nauczyciel",
-    "nauczycielka", "wykładowca", "projektant", "projektantka", "referent", "zastępca", NULL};
+    "nauczycielka", "wykładowca", "projektant", "projektantka", "referent", "zastępca",
+    /* more German, French and Spanish roles (German compounds: see role_root) */
+    "mitarbeiter", "sachbearbeiter", "dozent", "doktorand",
+    "auszubildender", "auszubildende", "azubi", "gründer", "mitgründer", "inhaber", "hilfskraft",
+    "technicien", "technicienne", "architecte", "administrateur", "administratrice", "alternant",
+    "alternante", "apprenti", "apprentie", "doctorant", "doctorante", "chercheur", "chercheuse",
+    "enseignant", "enseignante", "professeur", "formateur", "formatrice", "rédacteur",
+    "rédactrice", "comptable", "infirmier", "infirmière", "avocat", "avocate", "auditeur",
+    "auditrice", "gestionnaire", "développeurs", "arquitecto", "arquitecta", "investigador",
+    "investigadora", "profesor", "administrador", "administradora", "abogado", "abogada",
+    "encargado", "encargada", "científico", "científica", "enfermero", "enfermera", "redactor",
+    "redactora", "periodista", "docente", "pasante", "fundador", "fundadora", "cofundador",
+    "cofundadora", "vendedor", "vendedora", "ingenieros", NULL};
 
 static const char *const company_words[] = {
     "inc", "llc", "ltd", "limited", "gmbh", "ag", "corp", "corporation", "company", "co",
@@ -84,7 +96,13 @@ static const char *const company_words[] = {
     "fundação", "ministério", "banco", "associação", "prefeitura", "secretaria", "fundacja",
     "ministerstwo", "związek", "stowarzyszenie", "spółka", "urząd", "instytut", "poczta",
     "fundación", "ministerio", "asociación", "ayuntamiento", "stiftung", "verein", "verband",
-    "ministerium", NULL};
+    "ministerium",
+    /* German, French and Spanish legal forms and organisations */
+    "mbh", "ug", "e.v.", "gbr", "ohg", "kgaa", "gesellschaft", "gruppe", "versicherung",
+    "versicherungen", "verlag", "agentur", "klinikum", "krankenhaus", "behörde", "konzern",
+    "stadtwerke", "eurl", "sasu", "société", "groupe", "entreprise", "compagnie", "banque",
+    "agence", "ministère", "mairie", "fondation", "laboratoire", "hôpital", "clinique",
+    "sociedad", "compañía", "grupo", "agencia", "laboratorio", "s.c.", "s.coop.", NULL};
 
 static const char *const inst_words[] = {
     "university", "universität", "universitat", "université", "universidad", "universidade",
@@ -93,7 +111,9 @@ static const char *const inst_words[] = {
     "polytechnique", "école", "ecole", "escuela", "gymnasium", "lycée", "conservatory",
     "seminary", "eth", "epfl", "mit", "ucla", "tu", "kth", "iit", "uc", "uniwersytet",
     "politechnika", "akademia", "szkoła", "liceum", "università", "politecnico", "liceo",
-    "faculdade", "escola", NULL};
+    "faculdade", "escola",
+    "berufsschule", "berufskolleg", "gesamtschule", "realschule", "oberschule", "iut", "insa",
+    "faculté", "collège", "conservatoire", "colegio", "facultad", "conservatorio", NULL};
 
 static const char *const degree_words[] = {
     "phd", "ph.d", "ph.d.", "dphil", "doctor", "doctorate", "master", "master's", "masters",
@@ -104,7 +124,12 @@ static const char *const degree_words[] = {
     "licenciatura", "licenciado", "magister", "ged", "jd", "j.d.", "juris", "md", "m.d.", "llb",
     "llm", "ll.b.", "ll.m.", "mphil", "bba", "bfa", "mfa", "mres", "staatsexamen", "grado",
     "máster", "doctorado", "ingeniero", "ingénieur", "high", "a-levels", "gcse", "certificate",
-    "postgraduate", "undergraduate", "b.e.", "m.e.", "be", "me", "ed.d", "edd", NULL};
+    "postgraduate", "undergraduate", "b.e.", "m.e.", "be", "me", "ed.d", "edd",
+    /* German, French, Spanish, Italian, Portuguese and Polish degrees */
+    "ausbildung", "berufsausbildung", "fachabitur", "zertifikat", "doctorat",
+    "bts", "dut", "baccalauréat", "bac", "diplôme", "mastère", "maîtrise", "deug", "dess",
+    "certificat", "diplomatura", "bachillerato", "título", "certificado", "posgrado", "maestría",
+    "laurea", "dottorato", "mestrado", "doutorado", "bacharelado", "licencjat", NULL};
 
 static const char *const *const lists[] = {title_words, company_words, inst_words, degree_words};
 
@@ -114,8 +139,30 @@ bool cw__word_in(const char *w, size_t n, enum cw__words which) {
   int c0 = tolower((unsigned char)w[0]);
   for (int i = 0; list[i]; i++)
     /* the first letter first: most words differ there, and strlen is what costs */
-    if ((unsigned char)list[i][0] == c0 && strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
+    if ((unsigned char)list[i][0] == c0 && strlen(list[i]) == n && cw_same_folded(list[i], w, n))
       return true;
+  return false;
+}
+
+/* German writes a role as one compound whose last part is the role:
+ * "Softwareentwickler", "Projektleiterin", "Industriekaufmann". The word w
+ * (a feminine "-in" already cut) ends in such a part after a head of three
+ * letters or more (so that a surname like "Kaufmann" alone is no role). */
+static bool role_root(const char *w, size_t n) {
+  static const char *const roots[] = {
+      "entwickler", "leiter", "berater", "ingenieur", "architekt", "manager", "designer",
+      "referent", "techniker", "assistent", "analyst", "administrator", "programmierer",
+      "koordinator", "spezialist", "mitarbeiter", "bearbeiter", "kaufmann", "kauffrau", "lehrer",
+      "student", "praktikant", "direktor", "führer", "informatiker", "wissenschaftler",
+      "redakteur", "betreuer", "trainer", "consultant", "engineer", "developer", NULL};
+  /* every root ends in r, t, n or u: look no further for the other words
+   * (this runs on every word of every candidate name) */
+  char z = (char)tolower((unsigned char)w[n - 1]);
+  if (n < 6 || !strchr("rtnu", z)) return false;
+  for (int i = 0; roots[i]; i++) {
+    size_t m = strlen(roots[i]);
+    if (n >= m + 3 && roots[i][m - 1] == z && cw_same_folded(roots[i], w + n - m, m)) return true;
+  }
   return false;
 }
 
@@ -133,6 +180,9 @@ int cw__score_words(const char *s, size_t n, enum cw__words which) {
     /* German feminine forms: "Designerin", "Entwicklerin", "Beraterin". */
     else if (which == W_TITLE && wl > 5 && strncasecmp(s + b + wl - 2, "in", 2) == 0 &&
              cw__word_in(s + b, wl - 2, which))
+      score++;
+    else if (which == W_TITLE && wl > 5 &&
+             (role_root(s + b, wl) || (strncasecmp(s + b + wl - 2, "in", 2) == 0 && role_root(s + b, wl - 2))))
       score++;
   }
   return score;
