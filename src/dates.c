@@ -30,75 +30,80 @@ typedef struct {
   int n;
 } lexer;
 
-struct word { const char *w; int val; };
+struct word {
+  const char *w;
+  size_t n; /* strlen(w), so that a lookup compares lengths, not strings */
+  int val;
+};
+#define W(s, v) {s, sizeof(s) - 1, v}
 
 /* Month names: full names and common abbreviations (a prefix of at least
  * three letters of a full name is also accepted, which covers "Sept"). */
 static const struct word months[] = {
-    {"january", 1}, {"february", 2}, {"march", 3}, {"april", 4}, {"may", 5}, {"june", 6},
-    {"july", 7}, {"august", 8}, {"september", 9}, {"october", 10}, {"november", 11},
-    {"december", 12}, {"januar", 1}, {"jänner", 1}, {"februar", 2}, {"märz", 3}, {"maerz", 3},
-    {"mai", 5}, {"juni", 6}, {"juli", 7}, {"oktober", 10}, {"dezember", 12}, {"janvier", 1},
-    {"février", 2}, {"fevrier", 2}, {"mars", 3}, {"avril", 4}, {"juin", 6}, {"juillet", 7},
-    {"août", 8}, {"aout", 8}, {"septembre", 9}, {"octobre", 10}, {"novembre", 11},
-    {"décembre", 12}, {"decembre", 12}, {"enero", 1}, {"febrero", 2}, {"marzo", 3}, {"abril", 4},
-    {"mayo", 5}, {"junio", 6}, {"julio", 7}, {"agosto", 8}, {"septiembre", 9}, {"setiembre", 9},
-    {"octubre", 10}, {"noviembre", 11}, {"diciembre", 12}, {"févr", 2}, {"janv", 1},
-    {"juil", 7}, {"déc", 12}, {"dic", 12}, {"ene", 1}, {"okt", 10}, {"dez", 12}, {"mär", 3},
-    {"sept", 9},
+    W("january", 1), W("february", 2), W("march", 3), W("april", 4), W("may", 5), W("june", 6),
+    W("july", 7), W("august", 8), W("september", 9), W("october", 10), W("november", 11),
+    W("december", 12), W("januar", 1), W("jänner", 1), W("februar", 2), W("märz", 3), W("maerz", 3),
+    W("mai", 5), W("juni", 6), W("juli", 7), W("oktober", 10), W("dezember", 12), W("janvier", 1),
+    W("février", 2), W("fevrier", 2), W("mars", 3), W("avril", 4), W("juin", 6), W("juillet", 7),
+    W("août", 8), W("aout", 8), W("septembre", 9), W("octobre", 10), W("novembre", 11),
+    W("décembre", 12), W("decembre", 12), W("enero", 1), W("febrero", 2), W("marzo", 3), W("abril", 4),
+    W("mayo", 5), W("junio", 6), W("julio", 7), W("agosto", 8), W("septiembre", 9), W("setiembre", 9),
+    W("octubre", 10), W("noviembre", 11), W("diciembre", 12), W("févr", 2), W("janv", 1),
+    W("juil", 7), W("déc", 12), W("dic", 12), W("ene", 1), W("okt", 10), W("dez", 12), W("mär", 3),
+    W("sept", 9),
     /* Italian */
-    {"gennaio", 1}, {"febbraio", 2}, {"aprile", 4}, {"maggio", 5}, {"giugno", 6},
-    {"luglio", 7}, {"settembre", 9}, {"ottobre", 10}, {"dicembre", 12}, {"gen", 1},
-    {"mag", 5}, {"giu", 6}, {"lug", 7}, {"ago", 8}, {"set", 9}, {"ott", 10},
+    W("gennaio", 1), W("febbraio", 2), W("aprile", 4), W("maggio", 5), W("giugno", 6),
+    W("luglio", 7), W("settembre", 9), W("ottobre", 10), W("dicembre", 12), W("gen", 1),
+    W("mag", 5), W("giu", 6), W("lug", 7), W("ago", 8), W("set", 9), W("ott", 10),
     /* Portuguese */
-    {"janeiro", 1}, {"fevereiro", 2}, {"março", 3}, {"marco", 3}, {"maio", 5}, {"junho", 6},
-    {"julho", 7}, {"setembro", 9}, {"outubro", 10}, {"novembro", 11}, {"dezembro", 12},
-    {"fev", 2}, {"abr", 4}, {"out", 10},
+    W("janeiro", 1), W("fevereiro", 2), W("março", 3), W("marco", 3), W("maio", 5), W("junho", 6),
+    W("julho", 7), W("setembro", 9), W("outubro", 10), W("novembro", 11), W("dezembro", 12),
+    W("fev", 2), W("abr", 4), W("out", 10),
     /* Polish: nominative, genitive ("12 stycznia 2019" is rare, "stycznia 2019"
      * common), with and without diacritics, and the three-letter forms. */
-    {"styczeń", 1}, {"styczen", 1}, {"stycznia", 1}, {"luty", 2}, {"lutego", 2},
-    {"marzec", 3}, {"marca", 3}, {"kwiecień", 4}, {"kwiecien", 4}, {"kwietnia", 4},
-    {"maj", 5}, {"maja", 5}, {"czerwiec", 6}, {"czerwca", 6}, {"lipiec", 7}, {"lipca", 7},
-    {"sierpień", 8}, {"sierpien", 8}, {"sierpnia", 8}, {"wrzesień", 9}, {"wrzesien", 9},
-    {"września", 9}, {"wrzesnia", 9}, {"październik", 10}, {"pazdziernik", 10},
-    {"października", 10}, {"pazdziernika", 10}, {"listopad", 11}, {"listopada", 11},
-    {"grudzień", 12}, {"grudzien", 12}, {"grudnia", 12}, {"sty", 1}, {"lut", 2}, {"kwi", 4},
-    {"cze", 6}, {"lip", 7}, {"sie", 8}, {"wrz", 9}, {"paź", 10}, {"paz", 10}, {"lis", 11},
-    {"gru", 12},
+    W("styczeń", 1), W("styczen", 1), W("stycznia", 1), W("luty", 2), W("lutego", 2),
+    W("marzec", 3), W("marca", 3), W("kwiecień", 4), W("kwiecien", 4), W("kwietnia", 4),
+    W("maj", 5), W("maja", 5), W("czerwiec", 6), W("czerwca", 6), W("lipiec", 7), W("lipca", 7),
+    W("sierpień", 8), W("sierpien", 8), W("sierpnia", 8), W("wrzesień", 9), W("wrzesien", 9),
+    W("września", 9), W("wrzesnia", 9), W("październik", 10), W("pazdziernik", 10),
+    W("października", 10), W("pazdziernika", 10), W("listopad", 11), W("listopada", 11),
+    W("grudzień", 12), W("grudzien", 12), W("grudnia", 12), W("sty", 1), W("lut", 2), W("kwi", 4),
+    W("cze", 6), W("lip", 7), W("sie", 8), W("wrz", 9), W("paź", 10), W("paz", 10), W("lis", 11),
+    W("gru", 12),
     /* German, French and Spanish abbreviations and forms without accents */
-    {"mrz", 3}, {"maer", 3}, {"fév", 2}, {"fev", 2}, {"avr", 4}, {"févr", 2}, {"fevr", 2},
-    {"janv", 1}, {"juil", 7}, {"dec", 12}, {"setiembre", 9}, {NULL, 0}};
+    W("mrz", 3), W("maer", 3), W("fév", 2), W("fev", 2), W("avr", 4), W("févr", 2), W("fevr", 2),
+    W("janv", 1), W("juil", 7), W("dec", 12), W("setiembre", 9), {NULL, 0, 0}};
 
 static const struct word seasons[] = {
-    {"spring", 0}, {"summer", 0}, {"fall", 0}, {"autumn", 0}, {"winter", 0}, {"sommer", 0},
-    {"frühling", 0}, {"frühjahr", 0}, {"herbst", 0}, {"été", 0}, {"hiver", 0},
-    {"printemps", 0}, {"automne", 0}, {"verano", 0}, {"invierno", 0}, {"primavera", 0},
-    {"otoño", 0}, {"ss", 0}, {"ws", 0}, {NULL, 0}};
+    W("spring", 0), W("summer", 0), W("fall", 0), W("autumn", 0), W("winter", 0), W("sommer", 0),
+    W("frühling", 0), W("frühjahr", 0), W("herbst", 0), W("été", 0), W("hiver", 0),
+    W("printemps", 0), W("automne", 0), W("verano", 0), W("invierno", 0), W("primavera", 0),
+    W("otoño", 0), W("ss", 0), W("ws", 0), {NULL, 0, 0}};
 
 static const struct word currents[] = {
-    {"present", 0}, {"current", 0}, {"currently", 0}, {"now", 0}, {"ongoing", 0},
-    {"today", 0}, {"heute", 0}, {"aktuell", 0}, {"jetzt", 0}, {"présent", 0}, {"aujourd", 0},
-    {"actualidad", 0}, {"actual", 0}, {"presente", 0}, {"hoy", 0}, {"dato", 0},
+    W("present", 0), W("current", 0), W("currently", 0), W("now", 0), W("ongoing", 0),
+    W("today", 0), W("heute", 0), W("aktuell", 0), W("jetzt", 0), W("présent", 0), W("aujourd", 0),
+    W("actualidad", 0), W("actual", 0), W("presente", 0), W("hoy", 0), W("dato", 0),
     /* "Currently Pursuing" (a degree), Italian, Portuguese, Polish */
-    {"pursuing", 0}, {"oggi", 0}, {"attuale", 0}, {"attualmente", 0}, {"atual", 0},
-    {"atualmente", 0}, {"obecnie", 0}, {"teraz", 0}, {"aktualnie", 0}, {"momento", 0},
+    W("pursuing", 0), W("oggi", 0), W("attuale", 0), W("attualmente", 0), W("atual", 0),
+    W("atualmente", 0), W("obecnie", 0), W("teraz", 0), W("aktualnie", 0), W("momento", 0),
     /* Spanish, French and German; "en cours", "à ce jour" after a filler */
-    {"actualmente", 0}, {"actuel", 0}, {"actuelle", 0}, {"actuellement", 0}, {"cours", 0},
-    {"jour", 0}, {"laufend", 0}, {"heutig", 0}, {NULL, 0}};
+    W("actualmente", 0), W("actuel", 0), W("actuelle", 0), W("actuellement", 0), W("cours", 0),
+    W("jour", 0), W("laufend", 0), W("heutig", 0), {NULL, 0, 0}};
 /* Small words inside a date: "marzo de 2018", "2019 - la actualidad",
  * "2019 - en cours", "2019 à ce jour". */
-static const struct word fills[] = {{"de", 0}, {"del", 0}, {"la", 0}, {"en", 0}, {"ce", 0},
-                                    {NULL, 0}};
+static const struct word fills[] = {W("de", 0), W("del", 0), W("la", 0), W("en", 0), W("ce", 0),
+                                    {NULL, 0, 0}};
 
-static const struct word sinces[] = {{"since", 0}, {"seit", 0}, {"depuis", 0}, {"desde", 0},
-                                     {"from", 0}, {"ab", 0}, {"dal", 0}, {"od", 0}, {NULL, 0}};
-static const struct word expecteds[] = {{"expected", 0}, {"anticipated", 0}, {"exp", 0},
-                                        {"voraussichtlich", 0}, {"prévu", 0}, {"prevista", 0},
-                                        {"graduating", 0}, {NULL, 0}};
-static const struct word towords[] = {{"to", 0}, {"until", 0}, {"till", 0}, {"til", 0},
-                                      {"bis", 0}, {"au", 0}, {"à", 0}, {"hasta", 0},
-                                      {"thru", 0}, {"through", 0}, {"al", 0}, {"do", 0},
-                                      {"até", 0}, {"ate", 0}, {"a", 0}, {NULL, 0}};
+static const struct word sinces[] = {W("since", 0), W("seit", 0), W("depuis", 0), W("desde", 0),
+                                     W("from", 0), W("ab", 0), W("dal", 0), W("od", 0), {NULL, 0, 0}};
+static const struct word expecteds[] = {W("expected", 0), W("anticipated", 0), W("exp", 0),
+                                        W("voraussichtlich", 0), W("prévu", 0), W("prevista", 0),
+                                        W("graduating", 0), {NULL, 0, 0}};
+static const struct word towords[] = {W("to", 0), W("until", 0), W("till", 0), W("til", 0),
+                                      W("bis", 0), W("au", 0), W("à", 0), W("hasta", 0),
+                                      W("thru", 0), W("through", 0), W("al", 0), W("do", 0),
+                                      W("até", 0), W("ate", 0), W("a", 0), {NULL, 0, 0}};
 
 static bool is_word_byte(unsigned char c) { return isalpha(c) || c >= 0x80; }
 
@@ -163,7 +168,7 @@ static bool lookup(const struct word *list, const char *w, size_t n, int *val) {
   int c0 = tolower((unsigned char)w[0]);
   for (int i = 0; list[i].w; i++) {
     /* the lists are lower case: compare the first letter before anything costly */
-    if ((unsigned char)list[i].w[0] == c0 && strlen(list[i].w) == n && cw_same_folded(list[i].w, w, n)) {
+    if ((unsigned char)list[i].w[0] == c0 && list[i].n == n && cw_same_folded(list[i].w, w, n)) {
       if (val) *val = list[i].val;
       return true;
     }
