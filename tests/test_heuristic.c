@@ -2075,6 +2075,28 @@ START_TEST(test_contact_wrapped_email) {
 }
 END_TEST
 
+/* A short line of lower-case words under an entry's dates, without a full
+ * stop, is what was done there, not the next entry's names; a role line
+ * in lower case stays a role. */
+START_TEST(test_short_sentence_under_dates_is_description) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nFloor Supervisor at Kettle Yard\nMar 2019 - Present\n"
+                         "Counted the stock and trained new staff\n\n"
+                         "Cashier at Plumline\nJun 2016 - Feb 2019\n"
+                         "Handled the till and restocked shelves\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Kettle Yard");
+  ASSERT_FIELD(d, "work_experience.1.company", "Plumline");
+  ASSERT_FIELD(d, "work_experience.1.title", "Cashier");
+  json_decref(d);
+  /* an organisation over its dates, the role in lower case below them */
+  d = parse_text("Ada Brook\n\nExperience\n\nKettle Yard Foundation\nMar 2019 - Present\n"
+                 "coordinator of regional volunteer programmes\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.title", "coordinator of regional volunteer programmes");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2174,6 +2196,7 @@ int main(void) {
   tcase_add_test(tc, test_highlights_list_before_next_organisation);
   tcase_add_test(tc, test_date_inside_highlight_is_no_entry);
   tcase_add_test(tc, test_contact_wrapped_email);
+  tcase_add_test(tc, test_short_sentence_under_dates_is_description);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -303,6 +303,32 @@ static void move_after_date(cw__doc *d, cw__eline *el, cw__group *from, cw__grou
 
 static int names_on(const cw__eline *e);
 
+/* Lower-case words of three letters or more that do not join the words of
+ * a name ("of", "and", "for", "the", "with"...): "Made coffee for the
+ * morning rush" has three, "Head of Research and Development" none. */
+static int prose_words(const char *s, size_t n) {
+  static const char *const joins[] = {"and", "for", "the", "with", "und", "der", "die", "das", "des", "del",
+                                      "dos", "las", "los", "von", "van", "für", "pour", "con", "per", NULL};
+  int c = 0;
+  for (size_t i = 0; i < n;) {
+    while (i < n && strchr(" ,;()/", s[i])) i++;
+    size_t b = i;
+    while (i < n && !strchr(" ,;()/", s[i])) i++;
+    size_t m = i - b;
+    if (m < 3 || !islower((unsigned char)s[b]) || b == 0) continue;
+    bool join = false;
+    for (int k = 0; joins[k] && !join; k++) join = strlen(joins[k]) == m && memcmp(joins[k], s + b, m) == 0;
+    c += !join;
+  }
+  return c;
+}
+
+static bool first_word_names(const char *s, size_t n) {
+  size_t m = 0;
+  while (m < n && !strchr(" ,;()/", s[m])) m++;
+  return cw__score_words(s, m, W_TITLE) || cw__score_words(s, m, W_COMPANY) || cw__score_words(s, m, W_INST);
+}
+
 /* "Maker, Intent" / dates / "Started Intent - a suite of tools that help
  * ...": once the lines above the date named both role and organisation, a
  * sentence under the date begins the description. */
@@ -319,6 +345,13 @@ static bool sentence_after_names(const cw__eline *el, const cw__group *cur, cons
   /* (a long "Title, Organisation" line is the next entry's names) */
   int w = cw__word_count(s, n);
   if (n && (w > 12 || s[n - 1] == '.' || (w > 8 && names_on(e) < 2))) return true;
+  /* "Handled the register and trained new staff": a short sentence without
+   * a full stop still has several lower-case words after a capitalised
+   * first word that is no role or organisation word ("doradca do spraw
+   * Konwencji praw", "Manager of store operations and logistics" are roles;
+   * cells side by side are names, one a cell) */
+  if (prose_words(s, n) >= 3 && isupper((unsigned char)s[0]) && !first_word_names(s, n) && e->l->ncells < 2)
+    return true;
   /* "Crafted the branding, docs and console of Acme – an" / "easy fax API
    * for developers.": ends on a lower-case word and goes on in lower case */
   size_t k = n;
