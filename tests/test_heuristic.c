@@ -2097,6 +2097,23 @@ START_TEST(test_short_sentence_under_dates_is_description) {
 }
 END_TEST
 
+/* A short sentence after an entry's first description line, or a verb in
+ * the past with two lower-case words under its dates, stays description;
+ * the next entry's names follow. */
+START_TEST(test_short_sentence_among_bullets_is_description) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nHead Baker at Kettle Yard\tMar 2019 - Present\n"
+                         "Neighbourhood bakery with two shops.\nBake the morning bread and pastries\n"
+                         "Cashier at Plumline\tJun 2016 - Feb 2019\n\n"
+                         "Courier, Fennick\nJan 2014 - May 2016\nDelivered and collected parcels\n\n"
+                         "Porter, Lindquay\nJan 2012 - Dec 2013\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 4);
+  ASSERT_FIELD(d, "work_experience.1.company", "Plumline");
+  ASSERT_FIELD(d, "work_experience.1.title", "Cashier");
+  ASSERT_FIELD(d, "work_experience.3.company", "Lindquay");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2197,6 +2214,7 @@ int main(void) {
   tcase_add_test(tc, test_date_inside_highlight_is_no_entry);
   tcase_add_test(tc, test_contact_wrapped_email);
   tcase_add_test(tc, test_short_sentence_under_dates_is_description);
+  tcase_add_test(tc, test_short_sentence_among_bullets_is_description);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

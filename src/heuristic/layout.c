@@ -329,6 +329,26 @@ static bool first_word_names(const char *s, size_t n) {
   return cw__score_words(s, m, W_TITLE) || cw__score_words(s, m, W_COMPANY) || cw__score_words(s, m, W_INST);
 }
 
+/* "Handled the register and trained new staff": a short sentence without
+ * a full stop still has several lower-case words after a capitalised first
+ * word that is no role or organisation word ("doradca do spraw Konwencji
+ * praw", "Manager of store operations and logistics" are roles; cells side
+ * by side are names, one a cell).  Two such words after a verb in the past
+ * ("Picked and packed orders") when no role word is on the line
+ * ("Licensed practical nurse"). */
+static bool short_sentence(const cw__eline *e) {
+  const char *s = e->res;
+  size_t n = e->res_len;
+  cw__trim(&s, &n);
+  if (!n || e->has_date || e->l->ncells > 1 || !isupper((unsigned char)s[0]) || first_word_names(s, n))
+    return false;
+  int pw = prose_words(s, n);
+  if (pw >= 3) return true;
+  size_t m = 0;
+  while (m < n && isalpha((unsigned char)s[m])) m++;
+  return pw == 2 && m >= 5 && memcmp(s + m - 2, "ed", 2) == 0 && !cw__score_words(s, n, W_TITLE);
+}
+
 /* "Maker, Intent" / dates / "Started Intent - a suite of tools that help
  * ...": once the lines above the date named both role and organisation, a
  * sentence under the date begins the description. */
@@ -345,13 +365,7 @@ static bool sentence_after_names(const cw__eline *el, const cw__group *cur, cons
   /* (a long "Title, Organisation" line is the next entry's names) */
   int w = cw__word_count(s, n);
   if (n && (w > 12 || s[n - 1] == '.' || (w > 8 && names_on(e) < 2))) return true;
-  /* "Handled the register and trained new staff": a short sentence without
-   * a full stop still has several lower-case words after a capitalised
-   * first word that is no role or organisation word ("doradca do spraw
-   * Konwencji praw", "Manager of store operations and logistics" are roles;
-   * cells side by side are names, one a cell) */
-  if (prose_words(s, n) >= 3 && isupper((unsigned char)s[0]) && !first_word_names(s, n) && e->l->ncells < 2)
-    return true;
+  if (short_sentence(e)) return true;
   /* "Crafted the branding, docs and console of Acme – an" / "easy fax API
    * for developers.": ends on a lower-case word and goes on in lower case */
   size_t k = n;
@@ -403,6 +417,9 @@ static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg)
     cw__eline *e = &el[i];
     if (e->kind == L_BLANK) continue;
     if (cur && sentence_after_names(el, cur, e, i + 1 < n ? &el[i + 1] : NULL)) e->kind = L_DESC;
+    /* (and among the description lines: "Run the line on busy weekend
+     * services" after the first bullet) */
+    if (cur && cur->ndesc && e->kind == L_HEADER && short_sentence(e)) e->kind = L_DESC;
     bool start = !cur, split = false;
     if (cur && e->kind == L_HEADER)
       start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR ||
