@@ -2114,6 +2114,20 @@ START_TEST(test_short_sentence_among_bullets_is_description) {
 }
 END_TEST
 
+/* Roles outside offices and organisations named by their trade: "Aide",
+ * "Dishwasher", "Diner", "Bakery" tell which name is which. */
+START_TEST(test_care_kitchen_roles_and_places) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nHome Care Aide\nOrchard Lane Care\n2013 - 2016\n\n"
+                         "Gull Point Diner\nDishwasher\n2011 - 2013\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Home Care Aide");
+  ASSERT_FIELD(d, "work_experience.0.company", "Orchard Lane Care");
+  ASSERT_FIELD(d, "work_experience.1.title", "Dishwasher");
+  ASSERT_FIELD(d, "work_experience.1.company", "Gull Point Diner");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2215,6 +2229,7 @@ int main(void) {
   tcase_add_test(tc, test_contact_wrapped_email);
   tcase_add_test(tc, test_short_sentence_under_dates_is_description);
   tcase_add_test(tc, test_short_sentence_among_bullets_is_description);
+  tcase_add_test(tc, test_care_kitchen_roles_and_places);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -44,6 +44,10 @@ static const char *const title_words[] = {
     "expert", "evangelist", "resident", "scholar", "proprietor", "entrepreneur", "webmaster",
     "sysadmin", "hygienist", "optometrist", "psychologist", "psychiatrist", "midwife",
     "technologist", "scientist", "researcher", "editor", "ta",
+    /* care, kitchens, shops, warehouses, schools */
+    "aide", "porter", "cleaner", "janitor", "custodian", "dietitian", "dishwasher", "stocker",
+    "picker", "packer", "labourer", "laborer", "barber", "hairdresser", "caretaker", "counsellor",
+    "headteacher", "sonographer", "radiographer", "clinician", "paraprofessional", "hostess",
     /* feminine and other Romance forms */
     "ingeniera", "desarrolladora", "programadora", "consultora", "directora", "jefa",
     "becaria", "diseñador", "diseñadora", "técnico", "técnica", "coordinador", "coordinadora",
@@ -74,6 +78,7 @@ static const char *const company_words[] = {
     "centre", "clinic", "school", "college", "senate", "congress", "parliament", "court",
     "army", "navy", "police", "church", "museum", "library", "hotel", "hotels", "restaurant",
     "cafe", "store", "stores", "shop", "market", "farm", "press", "publishing", "news", "radio",
+    "café", "diner", "bistro", "bakery", "brewery", "tavern",
     "broadcasting", "airport", "railway", "railways", "county", "federal", "commission",
     "authority", "board", "trust", "association", "society", "club", "union", "federation",
     "league", "cooperative", "partnership", "llp", "nhs", "gmbh", "ag", "llc", "ltd", "inc",
