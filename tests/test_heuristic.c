@@ -2128,6 +2128,24 @@ START_TEST(test_care_kitchen_roles_and_places) {
 }
 END_TEST
 
+/* "Role, Unit" with the employer beside it: the unit is part of the title;
+ * "Department of ..." is an employer. */
+START_TEST(test_unit_after_role_joins_title) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nCharge Nurse, Cardiac Unit at Fenwick General Hospital\n"
+                         "Jan 2019 - Present\n\n"
+                         "Staff Nurse, Surgical Ward, Holloway Memorial Hospital\nJan 2015 - Dec 2018\n\n"
+                         "Analyst, Department of Transport\nJan 2012 - Dec 2014\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.title", "Charge Nurse, Cardiac Unit");
+  ASSERT_FIELD(d, "work_experience.0.company", "Fenwick General Hospital");
+  ASSERT_FIELD(d, "work_experience.1.title", "Staff Nurse, Surgical Ward");
+  ASSERT_FIELD(d, "work_experience.1.company", "Holloway Memorial Hospital");
+  ASSERT_FIELD(d, "work_experience.2.title", "Analyst");
+  ASSERT_FIELD(d, "work_experience.2.company", "Department of Transport");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2230,6 +2248,7 @@ int main(void) {
   tcase_add_test(tc, test_short_sentence_under_dates_is_description);
   tcase_add_test(tc, test_short_sentence_among_bullets_is_description);
   tcase_add_test(tc, test_care_kitchen_roles_and_places);
+  tcase_add_test(tc, test_unit_after_role_joins_title);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
