@@ -2146,6 +2146,22 @@ START_TEST(test_unit_after_role_joins_title) {
 }
 END_TEST
 
+/* Names on lines of their own, the dates below the role and no bullet
+ * marks: the short sentence right under the dates is the description, not
+ * the entry's employer, and the next employer is no description. */
+START_TEST(test_short_sentence_under_dates_not_a_name_below) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nKettle Yard\n\nHead Gardener\n2019-03 - Present\n\n"
+                         "Designed planting schemes for three public parks\n\nPlumline\n\nGardener\n"
+                         "2014-08 - 2019-02\nMowed lawns and pruned hedges for local councils\n"
+                         "Led the seasonal volunteer days\n\nFennick Nursery\n\nSeasonal Helper\n"
+                         "2012-06 - 2014-07\n\nPotted seedlings for the spring sale\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Plumline");
+  ASSERT_FIELD(d, "work_experience.1.title", "Gardener");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2249,6 +2265,7 @@ int main(void) {
   tcase_add_test(tc, test_short_sentence_among_bullets_is_description);
   tcase_add_test(tc, test_care_kitchen_roles_and_places);
   tcase_add_test(tc, test_unit_after_role_joins_title);
+  tcase_add_test(tc, test_short_sentence_under_dates_not_a_name_below);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -850,7 +850,7 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
           while (after < next_a && ((cross && el[after].kind == L_BLANK) || is_link_only(d, &el[after])))
             after++;
           if (after < next_a && name_like(d, &el[after], (!cross && after == a + 1) || short_alone(el, n, after)) &&
-              !el[after].has_date && !prose_start(el, n, after)) {
+              !el[after].has_date && !prose_start(el, n, after) && !short_sentence(&el[after])) {
             hdr[nh++] = after;
             owner[after] = -2;
             have += names_beside_place(d, &el[after], dash_one);
