@@ -2162,6 +2162,28 @@ START_TEST(test_short_sentence_under_dates_not_a_name_below) {
 }
 END_TEST
 
+/* A degree whose name holds a school word ("High School Diploma") is one
+ * degree: not cut after its first word, not a second school, not the
+ * school before "at". */
+START_TEST(test_degree_name_with_school_word) {
+  json_t *d = parse_text("Ada Brook\n\nEducation\n\nMarsh Hill High School\nHigh School Diploma\n"
+                         "Jan 2009 - Jan 2013\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Marsh Hill High School");
+  ASSERT_FIELD(d, "education.0.degree", "High School Diploma");
+  json_decref(d);
+  d = parse_text("Ada Brook\n\nEducation\n\nHigh School Diploma\nMarsh Hill High School\n\n2013\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Marsh Hill High School");
+  json_decref(d);
+  d = parse_text("Ada Brook\n\nEducation\n\nHigh School Diploma at Marsh Hill High School\n2009 - 2013\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Marsh Hill High School");
+  ASSERT_FIELD(d, "education.0.degree", "High School Diploma");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2266,6 +2288,7 @@ int main(void) {
   tcase_add_test(tc, test_care_kitchen_roles_and_places);
   tcase_add_test(tc, test_unit_after_role_joins_title);
   tcase_add_test(tc, test_short_sentence_under_dates_not_a_name_below);
+  tcase_add_test(tc, test_degree_name_with_school_word);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -143,6 +143,15 @@ int cw__score_words(const char *s, size_t n, enum cw__words which) {
   return score;
 }
 
+/* "High School Diploma", "Secondary School Certificate": one degree,
+ * whatever school word it holds (no comma, a degree word last). */
+bool cw__ends_in_degree(const char *s, size_t n) {
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '.')) n--;
+  size_t b = n;
+  while (b && s[b - 1] != ' ') b--;
+  return b && !memchr(s, ',', n) && cw__word_in(s + b, n - b, W_DEGREE);
+}
+
 bool cw__starts_with_degree(const char *s, size_t n) {
   size_t i = 0;
   while (i < n && s[i] != ' ' && s[i] != ',' && s[i] != '(') i++;
