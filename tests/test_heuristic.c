@@ -2184,6 +2184,19 @@ START_TEST(test_degree_name_with_school_word) {
 }
 END_TEST
 
+/* "Education" as a teacher's field of study, next to the degree inside the
+ * education section, is no second heading. */
+START_TEST(test_field_named_education) {
+  json_t *d = parse_text("Ada Brook\n\nEDUCATION\n\nMarsh Hill College\n\nEducation\nBachelor of Arts\n\n"
+                         "2007 - 2011\n\nFennick Design School\n\nCertificate\n\n2020 - 2021\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Marsh Hill College");
+  ASSERT_FIELD(d, "education.0.degree", "Bachelor of Arts");
+  ASSERT_FIELD(d, "education.0.field_of_study", "Education");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2289,6 +2302,7 @@ int main(void) {
   tcase_add_test(tc, test_unit_after_role_joins_title);
   tcase_add_test(tc, test_short_sentence_under_dates_not_a_name_below);
   tcase_add_test(tc, test_degree_name_with_school_word);
+  tcase_add_test(tc, test_field_named_education);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
