@@ -2094,6 +2094,19 @@ START_TEST(test_short_sentence_under_dates_is_description) {
   ck_assert_uint_eq(count(d, "work_experience"), 1);
   ASSERT_FIELD(d, "work_experience.0.title", "coordinator of regional volunteer programmes");
   json_decref(d);
+  /* the names on the dated row itself */
+  d = parse_text("Ada Brook\n\nExperience\nShift Lead at Kettle Yard\tJul 2018 - Mar 2020\n"
+                 "Ran the night shift in receiving\nCashier at Plumline\tSep 2014 - Apr 2016\n"
+                 "Handled the till and restocked shelves\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Kettle Yard");
+  ASSERT_FIELD(d, "work_experience.1.company", "Plumline");
+  json_decref(d);
+  /* "Organisation, lower-case role" after a blank line is the next entry */
+  d = parse_text("Ada Brook\n\nExperience\nFundacja Kettle, specjalista do spraw rynku pracy\t2006 - 2012\n\n"
+                 "Polski Związek Plumline, samodzielny specjalista do spraw rehabilitacji\n2003 - 2005\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  json_decref(d);
 }
 END_TEST
 

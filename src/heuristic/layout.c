@@ -342,6 +342,10 @@ static bool short_sentence(const cw__eline *e) {
   cw__trim(&s, &n);
   if (!n || e->has_date || e->l->ncells > 1 || !isupper((unsigned char)s[0]) || first_word_names(s, n))
     return false;
+  /* "Polski Związek Niewidomych, samodzielny specjalista do spraw": a
+   * capitalised name, a comma and a lower-case role */
+  const char *comma = memchr(s, ',', n);
+  if (comma && !prose_words(s, (size_t)(comma - s)) && cw__score_words(s, n, W_TITLE)) return false;
   int pw = prose_words(s, n);
   if (pw >= 3) return true;
   size_t m = 0;
@@ -357,7 +361,7 @@ static bool sentence_after_names(const cw__eline *el, const cw__group *cur, cons
   if (cur->date_line < 0 || cur->ndesc || e->has_date || e->kind != L_HEADER) return false;
   int names = 0;
   for (int k = 0; k < cur->nhdr; k++)
-    if (cur->hdr[k] < cur->date_line) names += names_on(&el[cur->hdr[k]]);
+    if (cur->hdr[k] <= cur->date_line) names += names_on(&el[cur->hdr[k]]);
   if (names < 2) return false;
   const char *s = e->res;
   size_t n = e->res_len;
