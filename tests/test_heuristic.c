@@ -2229,6 +2229,141 @@ START_TEST(test_german_french_section_headings) {
 }
 END_TEST
 
+/* A short line of lower-case words under an entry's dates, without a full
+ * stop, is what was done there, not the next entry's names; a role line
+ * in lower case stays a role. */
+START_TEST(test_short_sentence_under_dates_is_description) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nFloor Supervisor at Kettle Yard\nMar 2019 - Present\n"
+                         "Counted the stock and trained new staff\n\n"
+                         "Cashier at Plumline\nJun 2016 - Feb 2019\n"
+                         "Handled the till and restocked shelves\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Kettle Yard");
+  ASSERT_FIELD(d, "work_experience.1.company", "Plumline");
+  ASSERT_FIELD(d, "work_experience.1.title", "Cashier");
+  json_decref(d);
+  /* an organisation over its dates, the role in lower case below them */
+  d = parse_text("Ada Brook\n\nExperience\n\nKettle Yard Foundation\nMar 2019 - Present\n"
+                 "coordinator of regional volunteer programmes\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.title", "coordinator of regional volunteer programmes");
+  json_decref(d);
+  /* the names on the dated row itself */
+  d = parse_text("Ada Brook\n\nExperience\nShift Lead at Kettle Yard\tJul 2018 - Mar 2020\n"
+                 "Ran the night shift in receiving\nCashier at Plumline\tSep 2014 - Apr 2016\n"
+                 "Handled the till and restocked shelves\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Kettle Yard");
+  ASSERT_FIELD(d, "work_experience.1.company", "Plumline");
+  json_decref(d);
+  /* "Organisation, lower-case role" after a blank line is the next entry */
+  d = parse_text("Ada Brook\n\nExperience\nFundacja Kettle, specjalista do spraw rynku pracy\t2006 - 2012\n\n"
+                 "Związek Spółdzielni Plumline, samodzielny specjalista do spraw rehabilitacji\n2003 - 2005\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  json_decref(d);
+}
+END_TEST
+
+/* A short sentence after an entry's first description line, or a verb in
+ * the past with two lower-case words under its dates, stays description;
+ * the next entry's names follow. */
+START_TEST(test_short_sentence_among_bullets_is_description) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nHead Baker at Kettle Yard\tMar 2019 - Present\n"
+                         "Neighbourhood bakery with two shops.\nBake the morning bread and pastries\n"
+                         "Cashier at Plumline\tJun 2016 - Feb 2019\n\n"
+                         "Courier, Fennick\nJan 2014 - May 2016\nDelivered and collected parcels\n\n"
+                         "Porter, Lindquay\nJan 2012 - Dec 2013\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 4);
+  ASSERT_FIELD(d, "work_experience.1.company", "Plumline");
+  ASSERT_FIELD(d, "work_experience.1.title", "Cashier");
+  ASSERT_FIELD(d, "work_experience.3.company", "Lindquay");
+  json_decref(d);
+}
+END_TEST
+
+/* Roles outside offices and organisations named by their trade: "Aide",
+ * "Dishwasher", "Diner", "Bakery" tell which name is which. */
+START_TEST(test_care_kitchen_roles_and_places) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nHome Care Aide\nOrchard Lane Care\n2013 - 2016\n\n"
+                         "Gull Point Diner\nDishwasher\n2011 - 2013\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Home Care Aide");
+  ASSERT_FIELD(d, "work_experience.0.company", "Orchard Lane Care");
+  ASSERT_FIELD(d, "work_experience.1.title", "Dishwasher");
+  ASSERT_FIELD(d, "work_experience.1.company", "Gull Point Diner");
+  json_decref(d);
+}
+END_TEST
+
+/* "Role, Unit" with the employer beside it: the unit is part of the title;
+ * "Department of ..." is an employer. */
+START_TEST(test_unit_after_role_joins_title) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nCharge Nurse, Cardiac Unit at Fenwick General Hospital\n"
+                         "Jan 2019 - Present\n\n"
+                         "Staff Nurse, Surgical Ward, Holloway Memorial Hospital\nJan 2015 - Dec 2018\n\n"
+                         "Analyst, Department of Transport\nJan 2012 - Dec 2014\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.title", "Charge Nurse, Cardiac Unit");
+  ASSERT_FIELD(d, "work_experience.0.company", "Fenwick General Hospital");
+  ASSERT_FIELD(d, "work_experience.1.title", "Staff Nurse, Surgical Ward");
+  ASSERT_FIELD(d, "work_experience.1.company", "Holloway Memorial Hospital");
+  ASSERT_FIELD(d, "work_experience.2.title", "Analyst");
+  ASSERT_FIELD(d, "work_experience.2.company", "Department of Transport");
+  json_decref(d);
+}
+END_TEST
+
+/* Names on lines of their own, the dates below the role and no bullet
+ * marks: the short sentence right under the dates is the description, not
+ * the entry's employer, and the next employer is no description. */
+START_TEST(test_short_sentence_under_dates_not_a_name_below) {
+  json_t *d = parse_text("Ada Brook\n\nExperience\n\nKettle Yard\n\nHead Gardener\n2019-03 - Present\n\n"
+                         "Designed planting schemes for three public parks\n\nPlumline\n\nGardener\n"
+                         "2014-08 - 2019-02\nMowed lawns and pruned hedges for local councils\n"
+                         "Led the seasonal volunteer days\n\nFennick Nursery\n\nSeasonal Helper\n"
+                         "2012-06 - 2014-07\n\nPotted seedlings for the spring sale\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Plumline");
+  ASSERT_FIELD(d, "work_experience.1.title", "Gardener");
+  json_decref(d);
+}
+END_TEST
+
+/* A degree whose name holds a school word ("High School Diploma") is one
+ * degree: not cut after its first word, not a second school, not the
+ * school before "at". */
+START_TEST(test_degree_name_with_school_word) {
+  json_t *d = parse_text("Ada Brook\n\nEducation\n\nMarsh Hill High School\nHigh School Diploma\n"
+                         "Jan 2009 - Jan 2013\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Marsh Hill High School");
+  ASSERT_FIELD(d, "education.0.degree", "High School Diploma");
+  json_decref(d);
+  d = parse_text("Ada Brook\n\nEducation\n\nHigh School Diploma\nMarsh Hill High School\n\n2013\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Marsh Hill High School");
+  json_decref(d);
+  d = parse_text("Ada Brook\n\nEducation\n\nHigh School Diploma at Marsh Hill High School\n2009 - 2013\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Marsh Hill High School");
+  ASSERT_FIELD(d, "education.0.degree", "High School Diploma");
+  json_decref(d);
+}
+END_TEST
+
+/* "Education" as a teacher's field of study, next to the degree inside the
+ * education section, is no second heading. */
+START_TEST(test_field_named_education) {
+  json_t *d = parse_text("Ada Brook\n\nEDUCATION\n\nMarsh Hill College\n\nEducation\nBachelor of Arts\n\n"
+                         "2007 - 2011\n\nFennick Design School\n\nCertificate\n\n2020 - 2021\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Marsh Hill College");
+  ASSERT_FIELD(d, "education.0.degree", "Bachelor of Arts");
+  ASSERT_FIELD(d, "education.0.field_of_study", "Education");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2337,6 +2472,13 @@ int main(void) {
   tcase_add_test(tc, test_french_headings_role_first_aujourdhui);
   tcase_add_test(tc, test_school_name_wrapped_before_joining_word);
   tcase_add_test(tc, test_german_french_section_headings);
+  tcase_add_test(tc, test_short_sentence_under_dates_is_description);
+  tcase_add_test(tc, test_short_sentence_among_bullets_is_description);
+  tcase_add_test(tc, test_care_kitchen_roles_and_places);
+  tcase_add_test(tc, test_unit_after_role_joins_title);
+  tcase_add_test(tc, test_short_sentence_under_dates_not_a_name_below);
+  tcase_add_test(tc, test_degree_name_with_school_word);
+  tcase_add_test(tc, test_field_named_education);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

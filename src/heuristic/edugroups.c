@@ -155,13 +155,19 @@ static bool second_school(const cw__eline *el, const cw__group *g, int h) {
   int li = g->hdr[h];
   bool school = false;
   for (int k = 0; k < h; k++) {
-    school |= cw__score_words(el[g->hdr[k]].res, el[g->hdr[k]].res_len, W_INST) > 0;
+    school |= cw__score_words(el[g->hdr[k]].res, el[g->hdr[k]].res_len, W_INST) > 0 &&
+              !cw__ends_in_degree(el[g->hdr[k]].res, el[g->hdr[k]].res_len);
   }
   if (!school || el[li].has_date) return false;
-  if (school_line(&el[li]) && cw__has_degree(el[li].res, el[li].res_len)) return true;
+  /* (a school word inside one degree name is no school: "High School Diploma") */
+  if (school_line(&el[li]) && cw__has_degree(el[li].res, el[li].res_len) &&
+      !cw__ends_in_degree(el[li].res, el[li].res_len))
+    return true;
   if (li == 0 || el[li - 1].kind != L_BLANK) return false;
   for (int k = h; k < g->nhdr && (k == h || g->hdr[k] == g->hdr[k - 1] + 1); k++)
-    if (school_line(&el[g->hdr[k]]) && (k > h || !cw__has_degree(el[li].res, el[li].res_len))) return true;
+    if (school_line(&el[g->hdr[k]]) && !cw__ends_in_degree(el[g->hdr[k]].res, el[g->hdr[k]].res_len) &&
+        (k > h || !cw__has_degree(el[li].res, el[li].res_len)))
+      return true;
   return false;
 }
 

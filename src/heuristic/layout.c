@@ -310,6 +310,56 @@ static void move_after_date(cw__doc *d, cw__eline *el, cw__group *from, cw__grou
 
 static int names_on(const cw__eline *e);
 
+/* Lower-case words of three letters or more that do not join the words of
+ * a name ("of", "and", "for", "the", "with"...): "Made coffee for the
+ * morning rush" has three, "Head of Research and Development" none. */
+static int prose_words(const char *s, size_t n) {
+  static const char *const joins[] = {"and", "for", "the", "with", "und", "der", "die", "das", "des", "del",
+                                      "dos", "las", "los", "von", "van", "für", "pour", "con", "per", NULL};
+  int c = 0;
+  for (size_t i = 0; i < n;) {
+    while (i < n && strchr(" ,;()/", s[i])) i++;
+    size_t b = i;
+    while (i < n && !strchr(" ,;()/", s[i])) i++;
+    size_t m = i - b;
+    if (m < 3 || !islower((unsigned char)s[b]) || b == 0) continue;
+    bool join = false;
+    for (int k = 0; joins[k] && !join; k++) join = strlen(joins[k]) == m && memcmp(joins[k], s + b, m) == 0;
+    c += !join;
+  }
+  return c;
+}
+
+static bool first_word_names(const char *s, size_t n) {
+  size_t m = 0;
+  while (m < n && !strchr(" ,;()/", s[m])) m++;
+  return cw__score_words(s, m, W_TITLE) || cw__score_words(s, m, W_COMPANY) || cw__score_words(s, m, W_INST);
+}
+
+/* "Handled the register and trained new staff": a short sentence without
+ * a full stop still has several lower-case words after a capitalised first
+ * word that is no role or organisation word ("doradca do spraw Funduszy
+ * praw", "Manager of store operations and logistics" are roles; cells side
+ * by side are names, one a cell).  Two such words after a verb in the past
+ * ("Picked and packed orders") when no role word is on the line
+ * ("Licensed practical nurse"). */
+static bool short_sentence(const cw__eline *e) {
+  const char *s = e->res;
+  size_t n = e->res_len;
+  cw__trim(&s, &n);
+  if (!n || e->has_date || e->l->ncells > 1 || !isupper((unsigned char)s[0]) || first_word_names(s, n))
+    return false;
+  /* "Związek Spółdzielni Mleczarskich, samodzielny specjalista do spraw": a
+   * capitalised name, a comma and a lower-case role */
+  const char *comma = memchr(s, ',', n);
+  if (comma && !prose_words(s, (size_t)(comma - s)) && cw__score_words(s, n, W_TITLE)) return false;
+  int pw = prose_words(s, n);
+  if (pw >= 3) return true;
+  size_t m = 0;
+  while (m < n && isalpha((unsigned char)s[m])) m++;
+  return pw == 2 && m >= 5 && memcmp(s + m - 2, "ed", 2) == 0 && !cw__score_words(s, n, W_TITLE);
+}
+
 /* "Maker, Quillwork" / dates / "Started Quillwork - a suite of tools that help
  * ...": once the lines above the date named both role and organisation, a
  * sentence under the date begins the description. */
@@ -318,7 +368,7 @@ static bool sentence_after_names(const cw__eline *el, const cw__group *cur, cons
   if (cur->date_line < 0 || cur->ndesc || e->has_date || e->kind != L_HEADER) return false;
   int names = 0;
   for (int k = 0; k < cur->nhdr; k++)
-    if (cur->hdr[k] < cur->date_line) names += names_on(&el[cur->hdr[k]]);
+    if (cur->hdr[k] <= cur->date_line) names += names_on(&el[cur->hdr[k]]);
   if (names < 2) return false;
   const char *s = e->res;
   size_t n = e->res_len;
@@ -326,6 +376,7 @@ static bool sentence_after_names(const cw__eline *el, const cw__group *cur, cons
   /* (a long "Title, Organisation" line is the next entry's names) */
   int w = cw__word_count(s, n);
   if (n && (w > 12 || s[n - 1] == '.' || (w > 8 && names_on(e) < 2))) return true;
+  if (short_sentence(e)) return true;
   /* "Designed the site and docs of Acme – an" / "online booking tool
    * for developers.": ends on a lower-case word and goes on in lower case */
   size_t k = n;
@@ -377,6 +428,9 @@ static int group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg)
     cw__eline *e = &el[i];
     if (e->kind == L_BLANK) continue;
     if (cur && sentence_after_names(el, cur, e, i + 1 < n ? &el[i + 1] : NULL)) e->kind = L_DESC;
+    /* (and among the description lines: "Run the line on busy weekend
+     * services" after the first bullet) */
+    if (cur && cur->ndesc && e->kind == L_HEADER && short_sentence(e)) e->kind = L_DESC;
     bool start = !cur, split = false;
     if (cur && e->kind == L_HEADER)
       start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR ||
@@ -807,7 +861,7 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
           while (after < next_a && ((cross && el[after].kind == L_BLANK) || is_link_only(d, &el[after])))
             after++;
           if (after < next_a && name_like(d, &el[after], (!cross && after == a + 1) || short_alone(el, n, after)) &&
-              !el[after].has_date && !prose_start(el, n, after)) {
+              !el[after].has_date && !prose_start(el, n, after) && !short_sentence(&el[after])) {
             hdr[nh++] = after;
             owner[after] = -2;
             have += names_beside_place(d, &el[after], dash_one);

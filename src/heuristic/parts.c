@@ -29,10 +29,12 @@ static void add_part(cw__doc *d, cw__part *p, int *np, const char *s, size_t n, 
     return;
   /* a lone "in" or "at": what a template prints when both sides are empty */
   if (n <= 3 && !memchr(s, ' ', n) && islower((unsigned char)s[0])) return;
-  /* "PhD Princeton University": the degree and the school in one part. */
+  /* "PhD Princeton University": the degree and the school in one part
+   * (not "High School Diploma"). */
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
-  if (w < n && cw__starts_with_degree(s, w) && cw__score_words(s + w, n - w, W_INST)) {
+  if (w < n && cw__starts_with_degree(s, w) && cw__score_words(s + w, n - w, W_INST) &&
+      !cw__ends_in_degree(s, n)) {
     add_part(d, p, np, s, w, line, comma);
     add_part(d, p, np, s + w, n - w, line, comma);
     return;
@@ -234,7 +236,7 @@ static bool org_before_at(const char *s, const char *at) {
     b--;
   }
   size_t n = (size_t)(at - b);
-  return !cw__score_words(b, n, W_TITLE) && cw__score_words(b, n, W_INST);
+  return !cw__score_words(b, n, W_TITLE) && cw__score_words(b, n, W_INST) && !cw__ends_in_degree(b, n);
 }
 
 int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, bool work) {

@@ -454,9 +454,26 @@ static bool course_list(const cw__line *l) {
   return false;
 }
 
+/* Line i names a degree or a school. */
+static bool degree_or_school(const cw__doc *d, int i) {
+  if (i < 0 || i >= d->nlines || !d->lines[i].len) return false;
+  const cw__line *l = &d->lines[i];
+  return cw__starts_with_degree(l->text, l->len) || cw__score_words(l->text, l->len, W_INST) > 0;
+}
+
+/* "Bachelor of Arts" / "Education" / "Lakeview State University": inside an
+ * education section that already holds entries, "Education" right next to
+ * a degree or a school is a teacher's field of study, not the heading again. */
+static bool field_named_education(const cw__doc *d, int i, int heading_at) {
+  bool body = false;
+  for (int j = heading_at + 1; j < i && !body; j++) body = d->lines[j].len > 0;
+  return body && (degree_or_school(d, i - 1) || degree_or_school(d, i + 1));
+}
+
 void cw__mark_headings(cw__doc *d) {
   bool seen = false, caps_style = false;
   enum cw__sec cur = SEC_NONE, resume = SEC_NONE, back = SEC_NONE;
+  int cur_at = -1; /* the line of the last heading */
   int back_at = -1; /* where the section interrupted by sidebar groups resumes */
   /* Unknown ALL-CAPS lines count as headings only in documents whose known
    * headings are ALL-CAPS too ("EXPERIENCE"); elsewhere "BS" or "NVIDIA" on
@@ -490,6 +507,7 @@ void cw__mark_headings(cw__doc *d) {
     /* "Continuing Education" inside the education section: a programme */
     if (k == SEC_EDUCATION && cur == SEC_EDUCATION && cw__heading_kind(l->text, l->len, true) == SEC_NONE)
       k = SEC_NONE;
+    if (k == SEC_EDUCATION && cur == SEC_EDUCATION && field_named_education(d, i, cur_at)) k = SEC_NONE;
     if (k != SEC_NONE && skills_group(d, i, 1, k, cur)) k = SEC_NONE;
     if (i == back_at && k == SEC_NONE) {
       /* The section the sidebar's groups interrupted goes on. */
@@ -526,6 +544,7 @@ void cw__mark_headings(cw__doc *d) {
     if (k != SEC_NONE) {
       l->heading = k;
       cur = k;
+      cur_at = i;
       seen = true;
     } else if (resume != SEC_NONE) {
       l->heading = cur = resume;

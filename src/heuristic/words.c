@@ -46,6 +46,10 @@ static const char *const title_words[] = {
     "expert", "evangelist", "resident", "scholar", "proprietor", "entrepreneur", "webmaster",
     "sysadmin", "hygienist", "optometrist", "psychologist", "psychiatrist", "midwife",
     "technologist", "scientist", "researcher", "editor", "ta",
+    /* care, kitchens, shops, warehouses, schools */
+    "aide", "porter", "cleaner", "janitor", "custodian", "dietitian", "dishwasher", "stocker",
+    "picker", "packer", "labourer", "laborer", "barber", "hairdresser", "caretaker", "counsellor",
+    "headteacher", "sonographer", "radiographer", "clinician", "paraprofessional", "hostess",
     /* feminine and other Romance forms */
     "ingeniera", "desarrolladora", "programadora", "consultora", "directora", "jefa",
     "becaria", "diseñador", "diseñadora", "técnico", "técnica", "coordinador", "coordinadora",
@@ -88,6 +92,7 @@ static const char *const company_words[] = {
     "centre", "clinic", "school", "college", "senate", "congress", "parliament", "court",
     "army", "navy", "police", "church", "museum", "library", "hotel", "hotels", "restaurant",
     "cafe", "store", "stores", "shop", "market", "farm", "press", "publishing", "news", "radio",
+    "café", "diner", "bistro", "bakery", "brewery", "tavern",
     "broadcasting", "airport", "railway", "railways", "county", "federal", "commission",
     "authority", "board", "trust", "association", "society", "club", "union", "federation",
     "league", "cooperative", "partnership", "llp", "nhs", "gmbh", "ag", "llc", "ltd", "inc",
@@ -224,6 +229,15 @@ int cw__score_words(const char *s, size_t n, enum cw__words which) {
       score++;
   }
   return score;
+}
+
+/* "High School Diploma", "Secondary School Certificate": one degree,
+ * whatever school word it holds (no comma, a degree word last). */
+bool cw__ends_in_degree(const char *s, size_t n) {
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '.')) n--;
+  size_t b = n;
+  while (b && s[b - 1] != ' ') b--;
+  return b && !memchr(s, ',', n) && cw__word_in(s + b, n - b, W_DEGREE);
 }
 
 bool cw__starts_with_degree(const char *s, size_t n) {

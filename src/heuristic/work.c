@@ -206,6 +206,44 @@ static void glue_qualifier(cw__part *p, int np, cw__part *title) {
     }
 }
 
+/* The piece ends in a word for a part of an organisation ("Emergency
+ * Department", "Intensive Care Unit", "Platform Team"); "Department of
+ * Health" ends otherwise and is an employer. */
+static bool unit_piece(const char *s, size_t n) {
+  static const char *const w[] = {"department", "dept", "unit", "ward", "division", "team", NULL};
+  while (n && strchr(" .", s[n - 1])) n--;
+  size_t b = n;
+  while (b && s[b - 1] != ' ') b--;
+  if (!b) return false; /* (a unit word alone names nothing) */
+  for (int i = 0; w[i]; i++)
+    if (strlen(w[i]) == n - b && strncasecmp(w[i], s + b, n - b) == 0) return true;
+  return false;
+}
+
+/* "Staff Nurse, Emergency Department at Mercy Hospital", "Nurse, Cardiac
+ * Unit, Mercy Hospital": the unit right after the role, the employer named
+ * beside it, belongs to the title.  Either the unit is a part of its own
+ * or the start of the company's part (an organisation and its parent).
+ * loc: the entry's place, cleared when it was the unit. */
+static void glue_unit(cw__part *p, int np, cw__part *title, cw__part *company, cw__part **loc) {
+  if (!title || !company || !title->title || title + 1 >= p + np) return;
+  const char *gap = title->s + title->n;
+  cw__part *x = title + 1;
+  if (x->line != title->line || x->s != gap + 2 || memcmp(gap, ", ", 2) != 0 || x->title) return;
+  /* (a short unit looked like a place: "Cardiac Unit") */
+  if (x != company && (!x->used || x == *loc) && unit_piece(x->s, x->n)) {
+    title->n = (size_t)(x->s + x->n - title->s);
+    x->used = true;
+    if (x == *loc) *loc = NULL;
+    return;
+  }
+  const char *c = x == company ? memchr(x->s, ',', x->n) : NULL;
+  if (!c || (size_t)(c - x->s) + 2 >= x->n || c[1] != ' ' || !unit_piece(x->s, (size_t)(c - x->s))) return;
+  title->n = (size_t)(c - title->s);
+  company->n -= (size_t)(c + 2 - company->s);
+  company->s = c + 2;
+}
+
 /* order: the section's usual order of title and company (1: title first,
  * -1: company first, 0: unknown), applied when no keyword tells them apart;
  * *evidence gets this entry's order when keywords did tell (else 0). */
@@ -320,6 +358,7 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
     }
   }
   glue_qualifier(p, np, title);
+  glue_unit(p, np, title, company, &loc);
   if (!company && !title) return NULL;
   if (g->date_line < 0 && !(company && title)) return NULL;
   /* without a date, a role word must tell that the names are a role and an
