@@ -2130,6 +2130,13 @@ START_TEST(test_contact_wrapped_email) {
   d = parse_text("Jane Roe\nBased in St.\nroe@example.org\n");
   ASSERT_FIELD(d, "contact.email", "roe@example.org");
   json_decref(d);
+  /* wrapped inside the domain: after a dot, or with nothing before the dot */
+  d = parse_text("Jane Roe\nData Engineer\njane.roe@mail.example.\norg\n");
+  ASSERT_FIELD(d, "contact.email", "jane.roe@mail.example.org");
+  json_decref(d);
+  d = parse_text("Jane Roe\nData Engineer\nPhone 555 010 4477 | roe@example.\nes\n");
+  ASSERT_FIELD(d, "contact.email", "roe@example.es");
+  json_decref(d);
 }
 END_TEST
 

@@ -208,6 +208,27 @@ static json_t *email_at(const cw__doc *d, int line, const char *s, size_t b, siz
   return cw__str(buf, hn + e - b);
 }
 
+/* An e-mail address that a narrow column wrapped inside its domain
+ * ("jane@mail.example." / "com"): the line's last word holds the '@' and
+ * ends on a dot or hyphen, the next line's first word completes it.  NULL
+ * when the lines hold no such address. */
+static json_t *email_wrapped_tail(cw__doc *d, int line) {
+  if (line < 0 || line + 1 >= d->nlines) return NULL;
+  const cw__line *l = &d->lines[line], *nx = &d->lines[line + 1];
+  size_t k = l->len;
+  while (k > 0 && l->text[k - 1] != ' ' && l->text[k - 1] != '\t') k--;
+  size_t tn = l->len - k, un = 0;
+  if (tn < 4 || !memchr(l->text + k, '@', tn) || !strchr(".-", l->text[l->len - 1])) return NULL;
+  while (un < nx->len && (isalnum((unsigned char)nx->text[un]) || strchr(".-", nx->text[un]))) un++;
+  char buf[256];
+  size_t b, e;
+  if (!un || tn + un >= sizeof buf) return NULL;
+  memcpy(buf, l->text + k, tn);
+  memcpy(buf + tn, nx->text, un);
+  if (!cw__re_find(d->h, RE_EMAIL, buf, tn + un, &b, &e) || b != 0 || e <= tn) return NULL;
+  return cw__str(buf, e);
+}
+
 static void email_phone_anywhere(cw__doc *d, json_t *c) {
   for (int i = 0; i < d->nlines && json_is_null(json_object_get(c, "phone")); i++) {
     json_t *ph = NULL;
@@ -216,8 +237,11 @@ static void email_phone_anywhere(cw__doc *d, json_t *c) {
   for (int i = 0; i < d->nlines; i++) {
     cw__line *l = &d->lines[i];
     size_t b, e;
-    if (json_is_null(json_object_get(c, "email")) &&
-        cw__re_find(d->h, RE_EMAIL, l->text, l->len, &b, &e))
+    json_t *wrapped = json_is_null(json_object_get(c, "email")) ? email_wrapped_tail(d, i) : NULL;
+    if (wrapped)
+      json_object_set_new(c, "email", wrapped);
+    else if (json_is_null(json_object_get(c, "email")) &&
+             cw__re_find(d->h, RE_EMAIL, l->text, l->len, &b, &e))
       json_object_set_new(c, "email", email_at(d, i, l->text, b, e));
     json_t *ph = NULL;
     if (json_is_null(json_object_get(c, "phone")) &&
@@ -281,7 +305,13 @@ static void scan_pieces(cw__doc *d, piece *ps, int np, json_t *c, json_t *urls) 
     piece *p = &ps[k];
     size_t b, e;
     json_t *v;
-    if (json_is_null(json_object_get(c, "email")) && cw__re_find(d->h, RE_EMAIL, p->s, p->n, &b, &e))
+    json_t *wrapped = NULL;
+    if (json_is_null(json_object_get(c, "email")) && memchr(p->s, '@', p->n) &&
+        p->s + p->n == d->lines[p->line].text + d->lines[p->line].len)
+      wrapped = email_wrapped_tail(d, p->line);
+    if (wrapped)
+      json_object_set_new(c, "email", wrapped);
+    else if (json_is_null(json_object_get(c, "email")) && cw__re_find(d->h, RE_EMAIL, p->s, p->n, &b, &e))
       json_object_set_new(c, "email", email_at(d, p->line, p->s, b, e));
     if (json_is_null(json_object_get(c, "phone")) && find_phone(d, p->s, p->n, &v))
       json_object_set_new(c, "phone", v);
