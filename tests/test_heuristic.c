@@ -2410,6 +2410,19 @@ START_TEST(test_bullet_without_stop_not_next_company) {
 }
 END_TEST
 
+/* Spanish, the role on the dates' line under "Organisation, City". */
+START_TEST(test_org_comma_city_over_role_and_dates_spanish) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCIA\n\nAlmacenes Nortesol, Sevilla\nJefa de ventas\t03/2018 - actualidad\n"
+                         "- Apertura de tres tiendas\n\nBluegate Sistemas, Madrid\nAnalista\t01/2014 - 02/2018\n"
+                         "- Informes mensuales\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Almacenes Nortesol");
+  ASSERT_FIELD(d, "work_experience.0.location", "Sevilla");
+  ASSERT_FIELD(d, "work_experience.0.title", "Jefa de ventas");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2528,6 +2541,7 @@ int main(void) {
   tcase_add_test(tc, test_org_city_dates_block_then_role);
   tcase_add_test(tc, test_org_comma_city_dates_block_then_role_german);
   tcase_add_test(tc, test_bullet_without_stop_not_next_company);
+  tcase_add_test(tc, test_org_comma_city_over_role_and_dates_spanish);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
