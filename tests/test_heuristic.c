@@ -2390,6 +2390,8 @@ START_TEST(test_org_comma_city_dates_block_then_role_german) {
   ASSERT_FIELD(d, "work_experience.0.location", "Leipzig");
   ASSERT_FIELD(d, "work_experience.0.title", "Projektleiterin");
   ASSERT_FIELD(d, "work_experience.1.title", "Entwicklerin");
+  ASSERT_FIELD(d, "work_experience.1.company", "Blautor Systeme AG");
+  ASSERT_FIELD(d, "work_experience.1.location", "Dresden");
   json_decref(d);
 }
 END_TEST
@@ -2413,12 +2415,14 @@ END_TEST
 /* Spanish, the role on the dates' line under "Organisation, City". */
 START_TEST(test_org_comma_city_over_role_and_dates_spanish) {
   json_t *d = parse_text("Ada Brook\n\nEXPERIENCIA\n\nAlmacenes Nortesol, Sevilla\nJefa de ventas\t03/2018 - actualidad\n"
-                         "- Apertura de tres tiendas\n\nBluegate Sistemas, Madrid\nAnalista\t01/2014 - 02/2018\n"
+                         "- Apertura de tres tiendas\n\nBluegate Systems, Madrid\nAnalista\t01/2014 - 02/2018\n"
                          "- Informes mensuales\n");
   ck_assert_uint_eq(count(d, "work_experience"), 2);
   ASSERT_FIELD(d, "work_experience.0.company", "Almacenes Nortesol");
   ASSERT_FIELD(d, "work_experience.0.location", "Sevilla");
   ASSERT_FIELD(d, "work_experience.0.title", "Jefa de ventas");
+  ASSERT_FIELD(d, "work_experience.1.company", "Bluegate Systems");
+  ASSERT_FIELD(d, "work_experience.1.location", "Madrid");
   json_decref(d);
 }
 END_TEST
