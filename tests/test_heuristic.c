@@ -2371,6 +2371,69 @@ START_TEST(test_field_named_education) {
 }
 END_TEST
 
+/* An entry printed as organisation, city, dates, blank, role: the city is
+ * neither company nor title, the role after the blank line belongs to it. */
+START_TEST(test_org_city_dates_block_then_role) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders\nLeipzig\nMar 2019 - Present\n\n"
+                         "Senior Developer\n- Built the billing service that takes the payments of every store\n"
+                         "- Led three engineers\n\n"
+                         "Bluegate Systems\nBoston, MA\nJan 2015 - Feb 2019\n\nSoftware Engineer\n"
+                         "- Wrote the reporting tools\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Northwind Traders");
+  ASSERT_FIELD(d, "work_experience.0.title", "Senior Developer");
+  ASSERT_FIELD(d, "work_experience.1.company", "Bluegate Systems");
+  ASSERT_FIELD(d, "work_experience.1.title", "Software Engineer");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_org_comma_city_dates_block_then_role_german) {
+  json_t *d = parse_text("Ada Brook\n\nBERUFSERFAHRUNG\n\nNordwind Handelshaus, Leipzig\n03/2019 - heute\n\n"
+                         "Projektleiterin\n- Betreuung der Kunden\n\n"
+                         "Blautor Systeme AG, Dresden\n01/2015 - 02/2019\n\nEntwicklerin\n- Aufbau der Berichte\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Nordwind Handelshaus");
+  ASSERT_FIELD(d, "work_experience.0.location", "Leipzig");
+  ASSERT_FIELD(d, "work_experience.0.title", "Projektleiterin");
+  ASSERT_FIELD(d, "work_experience.1.title", "Entwicklerin");
+  ASSERT_FIELD(d, "work_experience.1.company", "Blautor Systeme AG");
+  ASSERT_FIELD(d, "work_experience.1.location", "Dresden");
+  json_decref(d);
+}
+END_TEST
+
+/* A bullet line is never the name of the next entry, even when it does not
+ * end in a full stop: "Acme Labs, Analyst <tab> 2018 - 2020" is the entry. */
+START_TEST(test_bullet_without_stop_not_next_company) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders, Senior Developer\t2019 - 2023\n"
+                         "- Built the billing service\n- Led three engineers\n"
+                         "Bluegate Systems, Software Engineer\t2015 - 2019\n- Wrote the reporting tools\n"
+                         "- Cut build times in half\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Northwind Traders");
+  ASSERT_FIELD(d, "work_experience.0.title", "Senior Developer");
+  ASSERT_FIELD(d, "work_experience.1.company", "Bluegate Systems");
+  ASSERT_FIELD(d, "work_experience.1.title", "Software Engineer");
+  json_decref(d);
+}
+END_TEST
+
+/* Spanish, the role on the dates' line under "Organisation, City". */
+START_TEST(test_org_comma_city_over_role_and_dates_spanish) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCIA\n\nAlmacenes Nortesol, Sevilla\nJefa de ventas\t03/2018 - actualidad\n"
+                         "- Apertura de tres tiendas\n\nBluegate Systems, Madrid\nAnalista\t01/2014 - 02/2018\n"
+                         "- Informes mensuales\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Almacenes Nortesol");
+  ASSERT_FIELD(d, "work_experience.0.location", "Sevilla");
+  ASSERT_FIELD(d, "work_experience.0.title", "Jefa de ventas");
+  ASSERT_FIELD(d, "work_experience.1.company", "Bluegate Systems");
+  ASSERT_FIELD(d, "work_experience.1.location", "Madrid");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2486,6 +2549,10 @@ int main(void) {
   tcase_add_test(tc, test_short_sentence_under_dates_not_a_name_below);
   tcase_add_test(tc, test_degree_name_with_school_word);
   tcase_add_test(tc, test_field_named_education);
+  tcase_add_test(tc, test_org_city_dates_block_then_role);
+  tcase_add_test(tc, test_org_comma_city_dates_block_then_role_german);
+  tcase_add_test(tc, test_bullet_without_stop_not_next_company);
+  tcase_add_test(tc, test_org_comma_city_over_role_and_dates_spanish);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

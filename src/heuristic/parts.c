@@ -110,6 +110,16 @@ static bool org_piece(cw__doc *d, const char *s, size_t n) {
          !cw__score_words(s, n, W_TITLE) && !cw__starts_with_degree(s, n) && !cw__is_location(d, s, n);
 }
 
+/* One or two capitalised words, none an organisation, school or role word. */
+static bool plain_place(const char *s, size_t n) {
+  if (!n || !isupper((unsigned char)s[0]) || cw__word_count(s, n) > 2 || cw__score_words(s, n, W_TITLE) ||
+      cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST) || cw__starts_with_degree(s, n))
+    return false;
+  for (size_t i = 1; i < n; i++)
+    if (s[i - 1] == ' ' && !isupper((unsigned char)s[i])) return false;
+  return true;
+}
+
 static void split_commas(cw__doc *d, cw__part *p, int *np, const char *s, size_t n, int line, bool whole_org,
                          bool work) {
   cw__trim(&s, &n);
@@ -184,6 +194,9 @@ static void split_commas(cw__doc *d, cw__part *p, int *np, const char *s, size_t
    * another line holds the role: one organisation, unless a piece is a place. */
   bool place = false;
   for (int i = 0; i < ns && whole_org; i++) place |= cw__is_location(d, segs[i], lens[i]);
+  /* "Bluegate Systems, Dresden": an organisation and one or two
+   * capitalised words with no organisation or role word is its city. */
+  if (work && ns == 2 && org_piece(d, segs[0], lens[0]) && plain_place(segs[1], lens[1])) place = true;
   if (whole_org && !place && ns > 1) {
     add_part(d, p, np, s, n, line, false);
     return;

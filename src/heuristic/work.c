@@ -341,6 +341,21 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
       loc->s = c1 + 1;
       loc->n -= c->n + 1;
       while (loc->n && *loc->s == ' ') loc->s++, loc->n--;
+    } else if (c1 && title && g->date_line >= 0 && g->hdr[loc->line] < g->date_line &&
+               g->hdr[title->line] >= g->date_line) {
+      /* "Northwind Traders, Leipzig" / dates / (blank) / "Senior Developer",
+       * or over "Senior Developer <tab> dates": the line above the dates of
+       * an entry whose role is printed on or below them names the
+       * organisation and its city; an entry rarely names a place and no
+       * organisation. */
+      cw__part *c = &p[np++];
+      *c = *loc;
+      c->n = (size_t)(c1 - loc->s);
+      c->loc = false;
+      company = c;
+      loc->s = c1 + 1;
+      loc->n -= c->n + 1;
+      while (loc->n && *loc->s == ' ') loc->s++, loc->n--;
     } else if (c1 && !title && order && g->date_line >= 0 && np + 1 < MAX_PARTS) {
       /* "Maker, Quillwork" alone over its dates reads like "City, Region";
        * the section's other entries print "Role, Organisation" there. */
