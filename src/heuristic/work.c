@@ -263,6 +263,19 @@ static bool repeats(const cw__eline *el, const cw__group *g, int ng, const cw__g
   return false;
 }
 
+/* Cuts the part loc at its comma c1: what comes before becomes a new
+ * company part (returned), loc keeps the place after it. */
+static cw__part *split_at_comma(cw__part *p, int *np, cw__part *loc, const char *c1) {
+  cw__part *c = &p[(*np)++];
+  *c = *loc;
+  c->n = (size_t)(c1 - loc->s);
+  c->loc = false;
+  loc->s = c1 + 1;
+  loc->n -= c->n + 1;
+  while (loc->n && *loc->s == ' ') loc->s++, loc->n--;
+  return c;
+}
+
 json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__group *all,
                           int ng, const char *prev_company, int order, int *evidence,
                           bool *company_alone) {
@@ -333,14 +346,7 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
     const char *c1 = memchr(loc->s, ',', loc->n);
     const char *c2 = c1 ? memchr(c1 + 1, ',', loc->n - (size_t)(c1 + 1 - loc->s)) : NULL;
     if (c2) {
-      cw__part *c = &p[np++];
-      *c = *loc;
-      c->n = (size_t)(c1 - loc->s);
-      c->loc = false;
-      company = c;
-      loc->s = c1 + 1;
-      loc->n -= c->n + 1;
-      while (loc->n && *loc->s == ' ') loc->s++, loc->n--;
+      company = split_at_comma(p, &np, loc, c1);
     } else if (c1 && title && g->date_line >= 0 && g->hdr[loc->line] < g->date_line &&
                g->hdr[title->line] >= g->date_line) {
       /* "Northwind Traders, Leipzig" / dates / (blank) / "Senior Developer",
@@ -348,14 +354,7 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
        * an entry whose role is printed on or below them names the
        * organisation and its city; an entry rarely names a place and no
        * organisation. */
-      cw__part *c = &p[np++];
-      *c = *loc;
-      c->n = (size_t)(c1 - loc->s);
-      c->loc = false;
-      company = c;
-      loc->s = c1 + 1;
-      loc->n -= c->n + 1;
-      while (loc->n && *loc->s == ' ') loc->s++, loc->n--;
+      company = split_at_comma(p, &np, loc, c1);
     } else if (c1 && !title && order && g->date_line >= 0 && np + 1 < MAX_PARTS) {
       /* "Maker, Quillwork" alone over its dates reads like "City, Region";
        * the section's other entries print "Role, Organisation" there. */
