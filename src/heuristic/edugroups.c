@@ -7,17 +7,6 @@
 #include "edugroups.h"
 #include "words.h"
 
-/* Some word of s is a degree word ("BSc", "Master"). */
-bool cw__has_degree(const char *s, size_t n) {
-  for (size_t i = 0; i < n;) {
-    while (i < n && strchr(" ,;/()-", s[i])) i++;
-    size_t b = i;
-    while (i < n && !strchr(" ,;/()-", s[i])) i++;
-    if (i > b && cw__starts_with_degree(s + b, i - b)) return true;
-  }
-  return false;
-}
-
 /* "M.A. and Ph.D.", "B.Sc.", "at Lycée Henri IV, St." (cut by the column):
  * a degree or school line that ends in a full stop is a name line, not
  * the sentence of a description. */

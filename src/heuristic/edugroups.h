@@ -8,7 +8,5 @@
  * entry) when it has two or more, and splits off a second school without
  * a date; returns the new number of groups in g (room for n). */
 int cw__edu_regroup(cw__eline *el, int n, cw__group *g, int ng);
-/* Some word of s is a degree word ("BSc", "Master"). */
-bool cw__has_degree(const char *s, size_t n);
 
 #endif

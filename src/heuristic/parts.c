@@ -204,17 +204,6 @@ static void split_commas(cw__doc *d, cw__part *p, int *np, const char *s, size_t
   for (int i = 0; i < ns; i++) add_part(d, p, np, segs[i], lens[i], line, true);
 }
 
-/* Some word of s is a degree ("BSc", "Master"). */
-static bool has_degree_word(const char *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    while (i < n && strchr(" ,;/()-", s[i])) i++;
-    if (i < n && cw__starts_with_degree(s + i, n - i)) return true;
-    while (i < n && !strchr(" ,;/()-", s[i])) i++;
-  }
-  return false;
-}
-
 /* "Eastbrook University, Dhaka, Bangladesh", "Riverside University, Coastal
  * Institute": what follows the first comma is a place or another
  * organisation, not a field ("Riverside University, Physics"). */
@@ -232,7 +221,7 @@ static bool school_and_place(cw__doc *d, const char *s, size_t n) {
 /* The same between separators: "BSc - Eastbrook University, Dhaka". */
 static bool school_piece(cw__doc *d, const char *s, size_t n, bool work) {
   cw__trim(&s, &n);
-  return !work && n && cw__score_words(s, n, W_INST) && !has_degree_word(s, n) &&
+  return !work && n && cw__score_words(s, n, W_INST) && !cw__has_degree(s, n) &&
          school_and_place(d, s, n);
 }
 
@@ -272,7 +261,7 @@ int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, boo
     /* "University of Westland, Pine Hill", "Riverside University, Coastal
      * Institute": a school line without a degree is one institution. */
     if (!work && !memmem(e->res, e->res_len, "   ", 3) && !memchr(e->res, '|', e->res_len) &&
-        cw__score_words(e->res, e->res_len, W_INST) && !has_degree_word(e->res, e->res_len))
+        cw__score_words(e->res, e->res_len, W_INST) && !cw__has_degree(e->res, e->res_len))
       whole_line = school_and_place(d, e->res, e->res_len);
     while (q < end) {
       if (*q == '(') depth++;

@@ -249,6 +249,17 @@ bool cw__starts_with_degree(const char *s, size_t n) {
   return wl && wl != i && cw__word_in(s, wl, W_DEGREE);
 }
 
+/* Some word of s is a degree word ("BSc", "Master"). */
+bool cw__has_degree(const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    while (i < n && strchr(" ,;/()-", s[i])) i++;
+    size_t b = i;
+    while (i < n && !strchr(" ,;/()-", s[i])) i++;
+    if (i > b && cw__starts_with_degree(s + b, i - b)) return true;
+  }
+  return false;
+}
+
 /* "Santa Clara, CA" is a place; "Research Intern, NVIDIA Research" has the
  * same shape but carries title or organisation words. */
 /* "College Station, TX": a place ending in a two-letter state or country

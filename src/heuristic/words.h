@@ -9,6 +9,8 @@ enum cw__words { W_TITLE, W_COMPANY, W_INST, W_DEGREE };
 bool cw__word_in(const char *w, size_t n, enum cw__words which);
 int cw__score_words(const char *s, size_t n, enum cw__words which);
 bool cw__starts_with_degree(const char *s, size_t n);
+/* Some word of s is a degree word ("BSc", "Master"). */
+bool cw__has_degree(const char *s, size_t n);
 /* The name ends in a degree word and has no comma ("High School Diploma"). */
 bool cw__ends_in_degree(const char *s, size_t n);
 bool cw__is_location(cw__doc *d, const char *s, size_t n);
