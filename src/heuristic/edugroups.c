@@ -91,14 +91,6 @@ static void open_ends(cw__eline *el, int n) {
   }
 }
 
-static cw__group *new_group(cw__group *g, int *k) {
-  cw__group *cur = &g[(*k)++];
-  memset(cur, 0, sizeof *cur);
-  cur->date_line = -1;
-  cur->desc_from = -1;
-  return cur;
-}
-
 /* Line i joins group cur: as a name line, or (extra) as what follows the
  * names and date (courses, GPA, notes), kept apart as its description. */
 static void add_line(cw__eline *el, cw__group *cur, int i, bool extra) {
@@ -168,11 +160,8 @@ static int split_schools(cw__eline *el, int n, cw__group *g, int ng) {
     if (h >= g[i].nhdr) continue;
     memmove(&g[i + 2], &g[i + 1], (size_t)(ng - i - 1) * sizeof *g);
     ng++;
-    cw__group *a = &g[i], *b = &g[i + 1];
+    cw__group *a = &g[i], *b = cw__group_init(&g[i + 1]);
     int cut = a->hdr[h];
-    memset(b, 0, sizeof *b);
-    b->date_line = -1;
-    b->desc_from = -1;
     for (int k = h; k < a->nhdr; k++) b->hdr[b->nhdr++] = a->hdr[k];
     a->nhdr = h;
     if (a->date_line > cut) b->date_line = a->date_line, a->date_line = -1;
@@ -211,7 +200,7 @@ static int by_dates(cw__eline *el, int n, cw__group *g, int ng) {
   if (!names_before) {
     for (int i = 0; i < n; i++) {
       if (el[i].kind == L_BLANK && !el[i].has_date) continue;
-      if (!cur || el[i].has_date) cur = new_group(g, &k);
+      if (!cur || el[i].has_date) cur = cw__group_init(&g[k++]);
       add_line(el, cur, i, false);
     }
     return k;
@@ -221,7 +210,7 @@ static int by_dates(cw__eline *el, int n, cw__group *g, int ng) {
     if (!el[a].has_date) continue;
     int s = prev < 0 ? 0 : names_from(el, prev, a, names_before);
     for (int i = prev + 1; cur && i < s; i++) add_line(el, cur, i, true);
-    cur = new_group(g, &k);
+    cur = cw__group_init(&g[k++]);
     for (int i = s; i <= a; i++) add_line(el, cur, i, false);
     prev = a;
     /* "BSc Physics" / "2012 - 2016" / "Riverside University" / "": the

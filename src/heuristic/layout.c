@@ -285,13 +285,16 @@ static void join_cut_names(cw__doc *d, cw__eline *el, int n, size_t width) {
 
 /* ---- grouping ------------------------------------------------------------ */
 
+cw__group *cw__group_init(cw__group *g) {
+  memset(g, 0, sizeof *g);
+  g->date_line = -1;
+  g->desc_from = -1;
+  return g;
+}
+
 static cw__group *new_group(cw__group *g, int *ng, int maxg) {
   if (*ng == maxg) return NULL;
-  cw__group *cur = &g[(*ng)++];
-  memset(cur, 0, sizeof *cur);
-  cur->date_line = -1;
-  cur->desc_from = -1;
-  return cur;
+  return cw__group_init(&g[(*ng)++]);
 }
 
 /* A second date before any description: the header lines written after the
@@ -816,10 +819,8 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
     took_below = false;
     int a = anchor[k];
     int next_a = k + 1 < na ? anchor[k + 1] : n;
-    cw__group *cur = &g[ng++];
-    memset(cur, 0, sizeof *cur);
+    cw__group *cur = cw__group_init(&g[ng++]);
     cur->date_line = a;
-    cur->desc_from = -1;
     int have = names_in(&el[a], dash_one);
     int hdr[MAX_HDR], nh = 0;
     if (have) hdr[nh++] = a;

@@ -37,6 +37,8 @@ typedef struct {
  * lines, each taking that many name lines (organisation, role, ...). */
 int cw__layout(cw__doc *d, int from, int to, int anchor_names, cw__eline **el, cw__group **g);
 void cw__layout_free(cw__eline *el, int n, cw__group *g);
+/* g emptied: no lines, no date, no description.  Returns g. */
+cw__group *cw__group_init(cw__group *g);
 bool cw__filler_only(const char *s, size_t n);
 void cw__blank_span(char *s, size_t b, size_t e);
 /* The header line's trimmed text; false when it holds cells or a '|'. */
