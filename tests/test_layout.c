@@ -26,7 +26,7 @@ static void setup(void) {
 
 static void teardown(void) {
   char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  snprintf(cmd, sizeof cmd, getenv("KEEP") ? "cp -r %s /tmp/ys-keep" : "rm -rf '%s'", dir);
   ck_assert_int_eq(system(cmd), 0);
 }
 
@@ -436,6 +436,115 @@ END_TEST
 /* A header across both columns: the name in a large font on the left, the
  * headline on the right, then a gap, then a left sidebar and the main
  * column.  The header comes first, whole. */
+/* A left sidebar beside a main column whose titles and dates are set flush
+ * right, on the same baselines as the sidebar's lines: the empty band
+ * between the entries' text and their flush-right titles is wider than the
+ * gutter to the sidebar.  That band is no gutter (its right side is
+ * right-aligned); the narrower one is, its right side left-aligned where
+ * each row starts.  Sidebar first, then the entries whole. */
+START_TEST(sidebar_beside_flush_right_titles) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 740, 22, "Jane Doe");
+  const char *side[] = {"CONTACT", "Berlin",  "jane@example.com", "SKILLS",  "Python",
+                        "Infrastructure as code", "Go",    "LANGUAGES", "English", "German"};
+  for (int i = 0; i < 10; i++)
+    dg_text(c, sizeof c, 40, 700 - 14.0 * i, 10, side[i]);
+  /* org + flush-right title, flush-right dates, two lines of text */
+  const char *org[] = {"Acme Corp", "Globex", "Initech"};
+  const char *title[] = {"Staff Engineer", "Engineer", "Intern"};
+  const char *dates[] = {"2020 - Present", "2016 - 2020", "2015 - 2016"};
+  const char *line[] = {"Ran the payment platform", "Hired the first team", "Built the ingest service",
+                        "Cut its latency by half",  "Wrote test tools",     "Fixed flaky builds"};
+  dg_text(c, sizeof c, 230, 700, 10, "EXPERIENCE");
+  for (int e = 0; e < 3; e++) {
+    double y = 686 - 56.0 * e;
+    dg_text(c, sizeof c, 230, y, 10, org[e]);
+    text_right(c, sizeof c, 560, y, 10, title[e]);
+    text_right(c, sizeof c, 560, y - 14, 10, dates[e]);
+    dg_text(c, sizeof c, 240, y - 28, 10, line[2 * e]);
+    dg_text(c, sizeof c, 240, y - 42, 10, line[2 * e + 1]);
+  }
+  const char *want[] = {"Jane Doe",
+                        "",
+                        "CONTACT",
+                        "Berlin",
+                        "jane@example.com",
+                        "SKILLS",
+                        "Python",
+                        "Infrastructure as code",
+                        "Go",
+                        "LANGUAGES",
+                        "English",
+                        "German",
+                        "",
+                        "EXPERIENCE",
+                        "Acme Corp\tStaff Engineer",
+                        "2020 - Present",
+                        "Ran the payment platform",
+                        "Hired the first team",
+                        "Globex\tEngineer",
+                        "2016 - 2020",
+                        "Built the ingest service",
+                        "Cut its latency by half",
+                        "Initech\tIntern",
+                        "2015 - 2016",
+                        "Wrote test tools",
+                        "Fixed flaky builds",
+                        NULL};
+  expect_lines(extract_page("flushright.pdf", c), want);
+}
+END_TEST
+
+/* A sidebar layout over two pages: both the sidebar and the main column go
+ * on at the top of page 2.  Each column's continuation follows its first
+ * part (the degree's school and dates stay under EDUCATION, the second job
+ * under EXPERIENCE), not the other column's last heading. */
+START_TEST(sidebar_continues_on_next_page) {
+  char p1[8192] = "", p2[8192] = "";
+  dg_text(p1, sizeof p1, 40, 740, 22, "Jane Doe");
+  const char *side1[] = {"CONTACT", "Berlin", "jane@example.com", "EDUCATION", "MSc Physics"};
+  for (int i = 0; i < 5; i++)
+    dg_text(p1, sizeof p1, 40, 700 - 14.0 * i, 10, side1[i]);
+  const char *main1[] = {"EXPERIENCE", "Acme Corp, Staff Engineer", "2020 - Present",
+                         "Ran the payment platform for the whole company",
+                         "Moved every service to one deployment pipeline"};
+  for (int i = 0; i < 5; i++)
+    dg_text(p1, sizeof p1, 200, 700 - 14.0 * i, 10, main1[i]);
+  const char *side2[] = {"at TU Berlin", "2014 - 2016", "AWARDS", "Best Poster Prize"};
+  for (int i = 0; i < 4; i++)
+    dg_text(p2, sizeof p2, 40, 740 - 14.0 * i, 10, side2[i]);
+  const char *main2[] = {"Globex, Engineer", "2016 - 2020",
+                         "Built the event ingestion service for all products",
+                         "Wrote the runbooks the on-call team still uses"};
+  for (int i = 0; i < 4; i++)
+    dg_text(p2, sizeof p2, 200, 733 - 14.0 * i, 10, main2[i]);
+  const char *cs[] = {p1, p2};
+  const char *want[] = {"Jane Doe",
+                        "",
+                        "CONTACT",
+                        "Berlin",
+                        "jane@example.com",
+                        "EDUCATION",
+                        "MSc Physics",
+                        "at TU Berlin",
+                        "2014 - 2016",
+                        "AWARDS",
+                        "Best Poster Prize",
+                        "",
+                        "EXPERIENCE",
+                        "Acme Corp, Staff Engineer",
+                        "2020 - Present",
+                        "Ran the payment platform for the whole company",
+                        "Moved every service to one deployment pipeline",
+                        "Globex, Engineer",
+                        "2016 - 2020",
+                        "Built the event ingestion service for all products",
+                        "Wrote the runbooks the on-call team still uses",
+                        NULL};
+  expect_lines(extract_pages("twopages.pdf", cs, 2), want);
+}
+END_TEST
+
 START_TEST(header_above_columns) {
   char c[8192] = "";
   dg_text(c, sizeof c, 40, 740, 26, "Jane Doe");
@@ -654,6 +763,8 @@ int main(void) {
   tcase_add_test(t, cells_in_a_row);
   tcase_add_test(t, grid_cell_wraps_beside_dates);
   tcase_add_test(t, header_above_columns);
+  tcase_add_test(t, sidebar_beside_flush_right_titles);
+  tcase_add_test(t, sidebar_continues_on_next_page);
   tcase_add_test(t, right_sidebar);
   tcase_add_test(t, right_sidebar_with_name);
   tcase_add_test(t, grid_dates_left);

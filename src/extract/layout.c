@@ -370,56 +370,46 @@ static bool aligned(const seg_t *a, const seg_t *b) {
   return fabs(a->b.y1 - b->b.y1) <= tol || fabs(a->b.y2 - b->b.y2) <= tol;
 }
 
-/* 4. Finds a gutter in the segments' x extent; returns false if none. */
-static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *gx2) {
-  if (n < 6)
-    return false;
-  double minx = 1e9, maxx = -1e9;
-  for (size_t i = 0; i < n; i++) {
-    minx = fmin(minx, s[i]->b.x1);
-    maxx = fmax(maxx, s[i]->b.x2);
-  }
-  int nb = (int)ceil(maxx - minx) + 1;
-  if (nb < 20 || nb > 20000)
-    return false;
-  int *cov = calloc((size_t)nb, sizeof *cov);
-  if (!cov)
-    return false;
-  for (size_t i = 0; i < n; i++) {
-    int a = (int)floor(s[i]->b.x1 - minx), b = (int)ceil(s[i]->b.x2 - minx);
-    for (int x = a < 0 ? 0 : a; x < b && x < nb; x++)
-      cov[x]++;
-  }
-  /* A few full-width rows may cross a real gutter. */
-  int allowed = (int)(n / 20);
-  double best_w = 0, best_a = 0, best_b = 0;
-  int x = 0;
-  while (x < nb) {
-    if (cov[x] > allowed) {
-      x++;
+/* Is the right side of the gutter [g1, g2] left-aligned: do its left
+ * edges line up (+-3pt) for at least 40% of its segments, and more of
+ * them than of its right edges?  A column is left-aligned; right-aligned
+ * dates are not a column.  With first, only the first segment of each row
+ * counts: a main column whose titles and dates are set flush right on the
+ * row of their organisation ("Acme ... Engineer") is still left-aligned
+ * where its lines start. */
+static int left_aligned(seg_t **s, size_t n, double g1, double g2, bool first) {
+  double *x1 = malloc(n * sizeof *x1), *x2 = malloc(n * sizeof *x2);
+  double edge = -1e9; /* the right side's right edge */
+  for (size_t q = 0; q < n; q++)
+    if (side_of(s[q], g1, g2) == 2)
+      edge = fmax(edge, s[q]->b.x2);
+  size_t m = 0;
+  for (size_t q = 0; q < n && x1 && x2; q++) {
+    if (side_of(s[q], g1, g2) != 2)
       continue;
-    }
-    int a = x;
-    while (x < nb && cov[x] <= allowed)
-      x++;
-    double w = x - a;
-    /* not at the edges: a gutter has content on both sides */
-    if (a > 0 && x < nb && w > best_w) {
-      best_w = w;
-      best_a = minx + a;
-      best_b = minx + x;
-    }
+    if (first && q > 0 && s[q - 1]->row == s[q]->row && side_of(s[q - 1], g1, g2) == 2 &&
+        s[q]->b.x2 >= edge - 3)
+      continue;
+    x1[m] = s[q]->b.x1;
+    x2[m++] = s[q]->b.x2;
   }
-  free(cov);
-  if (best_w < 8)
-    return false;
+  int ok = 0;
+  if (x1 && x2 && m) {
+    size_t best1 = densest(x1, m), best2 = densest(x2, m);
+    ok = best1 * 10 >= m * 4 && best2 <= best1 ? 1 : best2 > best1 && best2 * 10 >= m * 4 ? -1 : 0;
+  }
+  free(x1);
+  free(x2);
+  return ok;
+}
+
+/* 4b. Is the empty band [best_a, best_b] a column gutter?  1: yes; 0: no;
+ * -1: no, its right side is right-aligned (flush-right titles and dates
+ * beside their own column's text), so a narrower band may still be one. */
+static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double best_b) {
   /* Validate: enough text on both sides, rows that exist on one side only,
    * and a left-aligned right side (a column, not right-aligned dates). */
   size_t left = 0, right = 0, right_chars = 0, left_chars = 0;
-  double *rx = malloc(n * sizeof *rx);
-  if (!rx)
-    return false;
-  size_t nrx = 0;
   int left_only = 0, right_only = 0, paired = 0, left_rows = 0, sparse = 0, chance = 0;
   const seg_t *prev_left = NULL;
   size_t i = 0;
@@ -440,7 +430,6 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
         if (!row_right)
           row_right = s[j];
         r = true, right++;
-        rx[nrx++] = s[j]->b.x1;
         for (size_t k = 0; k < s[j]->nw; k++)
           right_chars += pc->words[s[j]->w0 + k].n;
       }
@@ -459,16 +448,9 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
   }
   bool ok = left >= 3 && right >= 3 && right_chars >= 20;
   if (ok) {
-    /* How aligned are the right side's left edges and right edges (+-3pt)?
-     * A column is left-aligned; right-aligned dates are not a column. */
-    double *rx2 = malloc(nrx * sizeof *rx2);
-    size_t k2 = 0;
-    for (size_t q = 0; q < n && rx2; q++)
-      if (side_of(s[q], best_a, best_b) == 2 && k2 < nrx)
-        rx2[k2++] = s[q]->b.x2;
-    size_t best1 = densest(rx, nrx), best2 = rx2 && k2 == nrx ? densest(rx2, k2) : 0;
-    free(rx2);
-    ok = best1 * 10 >= nrx * 4 && best2 <= best1;
+    int al = left_aligned(s, n, best_a, best_b, false);
+    if (al <= 0 && left_aligned(s, n, best_a, best_b, true) <= 0)
+      return al < 0 ? -1 : 0;
   }
   /* A row whose two sides share neither their top nor their bottom pairs
    * them by chance (a sidebar's line beside a column's): it counts as a row
@@ -494,12 +476,80 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
   if (ok && paired >= 2 && paired * 10 >= left_rows * 6 && 2 * sparse >= left_rows - 1 &&
       right_only >= paired)
     ok = false;
-  free(rx);
-  if (!ok)
+  return ok;
+}
+
+/* At most this many empty bands are tried, widest first. */
+#define MAX_GUTTERS 4
+
+/* 4. Finds a gutter in the segments' x extent; returns false if none.  The
+ * widest empty band is not always the gutter: a main column whose titles
+ * and dates are set flush right leaves a wider band inside it ("Acme" ...
+ * "Engineer" / "2019 - 2021") than the gutter to its sidebar; that band
+ * fails gutter_ok, and the next widest is tried. */
+static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *gx2) {
+  if (n < 6)
     return false;
-  *gx1 = best_a;
-  *gx2 = best_b;
-  return true;
+  double minx = 1e9, maxx = -1e9;
+  for (size_t i = 0; i < n; i++) {
+    minx = fmin(minx, s[i]->b.x1);
+    maxx = fmax(maxx, s[i]->b.x2);
+  }
+  int nb = (int)ceil(maxx - minx) + 1;
+  if (nb < 20 || nb > 20000)
+    return false;
+  int *cov = calloc((size_t)nb, sizeof *cov);
+  if (!cov)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    int a = (int)floor(s[i]->b.x1 - minx), b = (int)ceil(s[i]->b.x2 - minx);
+    for (int x = a < 0 ? 0 : a; x < b && x < nb; x++)
+      cov[x]++;
+  }
+  /* A few full-width rows may cross a real gutter.  The widest bands,
+   * widest first (ga/gb: their edges); the next is tried only after a band
+   * with a right-aligned right side. */
+  int allowed = (int)(n / 20);
+  double ga[MAX_GUTTERS], gb[MAX_GUTTERS];
+  int ng = 0;
+  int x = 0;
+  while (x < nb) {
+    if (cov[x] > allowed) {
+      x++;
+      continue;
+    }
+    int a = x;
+    while (x < nb && cov[x] <= allowed)
+      x++;
+    double w = x - a;
+    /* not at the edges: a gutter has content on both sides */
+    if (a == 0 || x >= nb || w < 8)
+      continue;
+    int k = ng < MAX_GUTTERS ? ng++ : MAX_GUTTERS;
+    while (k > 0 && gb[k - 1] - ga[k - 1] < w) {
+      if (k < MAX_GUTTERS) {
+        ga[k] = ga[k - 1];
+        gb[k] = gb[k - 1];
+      }
+      k--;
+    }
+    if (k < MAX_GUTTERS) {
+      ga[k] = minx + a;
+      gb[k] = minx + x;
+    }
+  }
+  free(cov);
+  for (int k = 0; k < ng; k++) {
+    int ok = gutter_ok(pc, s, n, ga[k], gb[k]);
+    if (ok > 0) {
+      *gx1 = ga[k];
+      *gx2 = gb[k];
+      return true;
+    }
+    if (ok == 0)
+      break;
+  }
+  return false;
 }
 
 static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth);
@@ -514,11 +564,33 @@ static double max_height(seg_t *const *s, size_t n) {
 /* Left column, then right; but a column that opens with the largest text
  * of the two (the name, on top of a right sidebar) comes first: a
  * document's title is read before its body. */
+static bool right_first(seg_t **l, size_t nl, seg_t **r, size_t nr) {
+  return nl && nr && r[0]->b.y2 - r[0]->b.y1 >= 1.3 * max_height(l, nl) &&
+         r[0]->b.y2 - r[0]->b.y1 >= max_height(r, nr) - 0.5;
+}
+
 static void emit_columns(page_ctx *pc, seg_t **l, size_t nl, seg_t **r, size_t nr, int depth) {
-  bool right_first = nl && nr && r[0]->b.y2 - r[0]->b.y1 >= 1.3 * max_height(l, nl) &&
-                     r[0]->b.y2 - r[0]->b.y1 >= max_height(r, nr) - 0.5;
-  emit_region(pc, right_first ? r : l, right_first ? nr : nl, depth);
-  emit_region(pc, right_first ? l : r, right_first ? nl : nr, depth);
+  bool rf = right_first(l, nl, r, nr);
+  emit_region(pc, rf ? r : l, rf ? nr : nl, depth);
+  emit_region(pc, rf ? l : r, rf ? nl : nr, depth);
+}
+
+/* The page below its header is one pair of columns (no row crosses the
+ * gutter): when the caller asked for it (pc->side), each column goes to
+ * its own buffer, so that a column continued on the next page can be
+ * joined to its first part (xpage). */
+static bool emit_sides(page_ctx *pc, seg_t **l, size_t nl, seg_t **r, size_t nr) {
+  if (!pc->side[0] || !nl || !nr)
+    return false;
+  xbuf *out = pc->out;
+  pc->right_first = right_first(l, nl, r, nr);
+  pc->out = pc->side[0];
+  emit_region(pc, l, nl, 1);
+  pc->out = pc->side[1];
+  emit_region(pc, r, nr, 1);
+  pc->out = out;
+  pc->split = true;
+  return true;
 }
 
 /* 5. Writes a region: bands split by gutter-crossing rows, left then right. */
@@ -576,6 +648,7 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
     }
   }
   size_t nl = 0, nr = 0;
+  bool crossed = false;
   while (i < n) {
     size_t j = i;
     bool crosses = false;
@@ -583,6 +656,7 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
       crosses |= side_of(s[j], g1, g2) == 3;
       j++;
     }
+    crossed |= crosses;
     if (crosses) {
       emit_columns(pc, lft, nl, rgt, nr, depth + 1);
       nl = nr = 0;
@@ -597,27 +671,52 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
     }
     i = j;
   }
-  emit_columns(pc, lft, nl, rgt, nr, depth + 1);
+  if (depth > 0 || crossed || !emit_sides(pc, lft, nl, rgt, nr)) {
+    emit_columns(pc, lft, nl, rgt, nr, depth + 1);
+  } else {
+    pc->g1 = g1;
+    pc->g2 = g2;
+  }
   free(lft);
   free(rgt);
 }
 
-void cw_x_layout(const char *text, const xrect *rects, size_t nrects, xbuf *out) {
-  page_ctx pc = {.out = out};
-  pc.words = calloc(nrects ? nrects : 1, sizeof *pc.words);
-  if (pc.words) {
-    pc.nwords = cw__x_words(text, rects, nrects, pc.words);
-    if (cw__x_segments(&pc)) {
-      seg_t **s = malloc((pc.nsegs ? pc.nsegs : 1) * sizeof *s);
+static void layout(const char *text, const xrect *rects, size_t nrects, page_ctx *pc) {
+  pc->words = calloc(nrects ? nrects : 1, sizeof *pc->words);
+  if (pc->words) {
+    pc->nwords = cw__x_words(text, rects, nrects, pc->words);
+    if (cw__x_segments(pc)) {
+      seg_t **s = malloc((pc->nsegs ? pc->nsegs : 1) * sizeof *s);
       if (s) {
-        for (size_t i = 0; i < pc.nsegs; i++)
-          s[i] = &pc.segs[i];
-        emit_region(&pc, s, pc.nsegs, 0);
+        pc->x1 = 1e9;
+        pc->x2 = -1e9;
+        for (size_t i = 0; i < pc->nsegs; i++) {
+          s[i] = &pc->segs[i];
+          pc->x1 = fmin(pc->x1, s[i]->b.x1);
+          pc->x2 = fmax(pc->x2, s[i]->b.x2);
+        }
+        emit_region(pc, s, pc->nsegs, 0);
         free(s);
       }
     }
   }
-  free(pc.words);
-  free(pc.rows);
-  free(pc.segs);
+  free(pc->words);
+  free(pc->rows);
+  free(pc->segs);
+}
+
+void cw_x_layout(const char *text, const xrect *rects, size_t nrects, xbuf *out) {
+  page_ctx pc = {.out = out};
+  layout(text, rects, nrects, &pc);
+}
+
+void cw_x_layout_page(const char *text, const xrect *rects, size_t nrects, xpage *pg) {
+  page_ctx pc = {.out = &pg->head, .side = {&pg->side[0], &pg->side[1]}};
+  layout(text, rects, nrects, &pc);
+  pg->split = pc.split;
+  pg->right_first = pc.right_first;
+  pg->g1 = pc.g1;
+  pg->g2 = pc.g2;
+  pg->x1 = pc.x1;
+  pg->x2 = pc.x2;
 }
