@@ -545,6 +545,29 @@ END_TEST
 
 /* A narrow sidebar prints the given name and the family name on two
  * lines. */
+/* A sidebar's "Contact" block read right under the name: its address and a
+ * phone number written without a country code are the contact's; an
+ * account number behind a label is no phone, the labels of a
+ * label/value block are no city. */
+START_TEST(test_contact_section_under_name) {
+  json_t *d = parse_text("Jane Roe\tStore Manager\n\n"
+                         "CONTACT\nSpringfield, IL\njane.roe@example.com\nForum: 4411723\n"
+                         "555 0199\n\n"
+                         "EXPERIENCE\nCorner Market\tStore Manager\nMar 2019 - Present\n"
+                         "Ran a team of twelve\n");
+  ASSERT_FIELD(d, "contact.name", "Jane Roe");
+  ASSERT_FIELD(d, "contact.location", "Springfield, IL");
+  ASSERT_FIELD(d, "contact.phone", "555 0199");
+  json_decref(d);
+  d = parse_text("Jane Roe\nStore Manager\n\nContact\n\nWebsite\thttps://jroe.example.com\tEmail\t"
+                 "jane.roe@example.com\nPhone\t(217) 555-0134\n\n"
+                 "EXPERIENCE\nCorner Market\tStore Manager\nMar 2019 - Present\n");
+  ASSERT_FIELD(d, "contact.location", NULL);
+  ASSERT_FIELD(d, "contact.phone", "(217) 555-0134");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_name_over_two_lines) {
   json_t *d = parse_fixture("name_over_two_lines.txt");
   ASSERT_FIELD(d, "contact.name", "Marguerite Okafor-Lindqvist");
@@ -2553,6 +2576,7 @@ int main(void) {
   tcase_add_test(tc, test_org_comma_city_dates_block_then_role_german);
   tcase_add_test(tc, test_bullet_without_stop_not_next_company);
   tcase_add_test(tc, test_org_comma_city_over_role_and_dates_spanish);
+  tcase_add_test(tc, test_contact_section_under_name);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

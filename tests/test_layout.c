@@ -495,6 +495,38 @@ START_TEST(sidebar_beside_flush_right_titles) {
 }
 END_TEST
 
+/* The same with one line of text per entry, indented by an em, beside a
+ * shorter sidebar: the main column's rows start at two edges
+ * (organisations, their lines), about as many at each; within an em of
+ * each other they are one left edge. */
+START_TEST(sidebar_beside_indented_lines) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 740, 22, "Jane Doe");
+  const char *side[] = {"CONTACT", "Berlin", "jane@example.com", "SKILLS", "Python",
+                        "Infrastructure as code", "Go"};
+  for (int i = 0; i < 7; i++)
+    dg_text(c, sizeof c, 40, 700 - 14.0 * i, 10, side[i]);
+  const char *org[] = {"Acme Corp", "Globex", "Initech"};
+  const char *title[] = {"Staff Engineer", "Engineer", "Intern"};
+  const char *dates[] = {"2020 - Present", "2016 - 2020", "2015 - 2016"};
+  const char *line[] = {"Ran the payment platform", "Built the ingest service", "Wrote test tools"};
+  dg_text(c, sizeof c, 230, 700, 10, "EXPERIENCE");
+  for (int e = 0; e < 3; e++) {
+    double y = 686 - 42.0 * e;
+    dg_text(c, sizeof c, 230, y, 10, org[e]);
+    text_right(c, sizeof c, 560, y, 10, title[e]);
+    text_right(c, sizeof c, 560, y - 14, 10, dates[e]);
+    dg_text(c, sizeof c, 240, y - 28, 10, line[e]);
+  }
+  const char *want[] = {"Jane Doe", "", "CONTACT", "Berlin", "jane@example.com", "SKILLS",
+                        "Python", "Infrastructure as code", "Go", "", "EXPERIENCE", "Acme Corp\tStaff Engineer", "2020 - Present",
+                        "Ran the payment platform", "Globex\tEngineer", "2016 - 2020",
+                        "Built the ingest service", "Initech\tIntern", "2015 - 2016",
+                        "Wrote test tools", NULL};
+  expect_lines(extract_page("indented.pdf", c), want);
+}
+END_TEST
+
 /* A sidebar layout over two pages: both the sidebar and the main column go
  * on at the top of page 2.  Each column's continuation follows its first
  * part (the degree's school and dates stay under EDUCATION, the second job
@@ -764,6 +796,7 @@ int main(void) {
   tcase_add_test(t, grid_cell_wraps_beside_dates);
   tcase_add_test(t, header_above_columns);
   tcase_add_test(t, sidebar_beside_flush_right_titles);
+  tcase_add_test(t, sidebar_beside_indented_lines);
   tcase_add_test(t, sidebar_continues_on_next_page);
   tcase_add_test(t, right_sidebar);
   tcase_add_test(t, right_sidebar_with_name);

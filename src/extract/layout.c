@@ -337,13 +337,13 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* Most values within one 6pt window (sorts v): how many edges line up.
+/* Most values within one window of w points (sorts v): how many edges line up.
  * O(n log n), so a page of a million tiny segments cannot stall us here. */
-static size_t densest(double *v, size_t n) {
+static size_t densest(double *v, size_t n, double w) {
   qsort(v, n, sizeof *v, cmp_double);
   size_t best = 0, b = 0;
   for (size_t a = 0; a < n; a++) {
-    while (v[a] - v[b] > 6)
+    while (v[a] - v[b] > w)
       b++;
     if (a - b + 1 > best)
       best = a - b + 1;
@@ -395,8 +395,13 @@ static int left_aligned(seg_t **s, size_t n, double g1, double g2, bool first) {
   }
   int ok = 0;
   if (x1 && x2 && m) {
-    size_t best1 = densest(x1, m), best2 = densest(x2, m);
-    ok = best1 * 10 >= m * 4 && best2 <= best1 ? 1 : best2 > best1 && best2 * 10 >= m * 4 ? -1 : 0;
+    /* rows' first segments: a column's text lines and its bullets indented
+     * by an em or so both start at its left edge */
+    double w = first ? 12 : 6;
+    size_t best1 = densest(x1, m, w), best2 = densest(x2, m, w);
+    ok = best1 * 10 >= m * 4 && (first ? best2 < best1 : best2 <= best1) ? 1
+         : best2 > best1 && best2 * 10 >= m * 4                          ? -1
+                                                                         : 0;
   }
   free(x1);
   free(x2);
@@ -448,8 +453,11 @@ static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
   }
   bool ok = left >= 3 && right >= 3 && right_chars >= 20;
   if (ok) {
+    /* by the rows' first segments only when the right side has rows of
+     * its own (a main column beside a sidebar): a grid's rows are all
+     * paired, and its staggered cells would line up within an em */
     int al = left_aligned(s, n, best_a, best_b, false);
-    if (al <= 0 && left_aligned(s, n, best_a, best_b, true) <= 0)
+    if (al <= 0 && (right_only + chance < 2 || left_aligned(s, n, best_a, best_b, true) <= 0))
       return al < 0 ? -1 : 0;
   }
   /* A row whose two sides share neither their top nor their bottom pairs
