@@ -568,6 +568,22 @@ START_TEST(test_contact_section_under_name) {
 }
 END_TEST
 
+/* "Organisation <tab> dates" / role / a sentence: the sentence is what was
+ * done there, not the employer, even with "the" inside it ("The" only
+ * opens a name). */
+START_TEST(test_org_and_dates_then_role_then_sentence) {
+  json_t *d = parse_text("Jane Roe\nBarista\n\nExperience\n\n"
+                         "Pinebrook\t03/2015 - 06/2017\nBarista\n"
+                         "Served the morning queue and cleaned the machines\n\n"
+                         "The Copper Kettle\t01/2013 - 02/2015\nWaiter\nCarried plates\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Pinebrook");
+  ASSERT_FIELD(d, "work_experience.0.title", "Barista");
+  ASSERT_FIELD(d, "work_experience.1.company", "The Copper Kettle");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_name_over_two_lines) {
   json_t *d = parse_fixture("name_over_two_lines.txt");
   ASSERT_FIELD(d, "contact.name", "Marguerite Okafor-Lindqvist");
@@ -2577,6 +2593,7 @@ int main(void) {
   tcase_add_test(tc, test_bullet_without_stop_not_next_company);
   tcase_add_test(tc, test_org_comma_city_over_role_and_dates_spanish);
   tcase_add_test(tc, test_contact_section_under_name);
+  tcase_add_test(tc, test_org_and_dates_then_role_then_sentence);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

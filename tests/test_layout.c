@@ -527,6 +527,41 @@ START_TEST(sidebar_beside_indented_lines) {
 }
 END_TEST
 
+/* A left sidebar beside entries whose dates sit far right on the
+ * organisation's row, one per entry, each entry's other lines below on the
+ * left: the band before the dates is the widest, but the dates are no
+ * column (short, each beside an entry's first line, far apart); the
+ * sidebar's gutter is.  The dates stay on their rows. */
+START_TEST(sidebar_beside_dates_on_first_rows) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 740, 22, "Jane Doe");
+  const char *side[] = {"Contact", "Berlin", "jane@example.com", "Skills", "Python"};
+  for (int i = 0; i < 5; i++)
+    dg_text(c, sizeof c, 40, 690 - 14.0 * i, 10, side[i]);
+  const char *org[] = {"Acme Corp", "Globex", "Initech", "Hooli"};
+  const char *dates[] = {"01/2020 - 03/2023", "04/2017 - 12/2019", "02/2015 - 03/2017",
+                         "06/2013 - 01/2015"};
+  const char *title[] = {"Staff Engineer", "Engineer", "Junior Engineer", "Intern"};
+  const char *line[] = {"Ran the payment platform", "Built the ingest service",
+                        "Wrote the test tools", "Fixed flaky builds"};
+  dg_text(c, sizeof c, 190, 704, 12, "Experience");
+  for (int e = 0; e < 4; e++) {
+    double y = 680 - 50.0 * e;
+    dg_text(c, sizeof c, 190, y, 10, org[e]);
+    text_right(c, sizeof c, 550, y, 10, dates[e]);
+    dg_text(c, sizeof c, 190, y - 12, 10, title[e]);
+    dg_text(c, sizeof c, 210, y - 24, 10, line[e]);
+  }
+  const char *want[] = {"Jane Doe", "", "Contact", "Berlin", "jane@example.com", "Skills", "Python",
+                        "", "Experience", "",
+                        "Acme Corp\t01/2020 - 03/2023", "Staff Engineer", "Ran the payment platform",
+                        "", "Globex\t04/2017 - 12/2019", "Engineer", "Built the ingest service",
+                        "", "Initech\t02/2015 - 03/2017", "Junior Engineer", "Wrote the test tools",
+                        "", "Hooli\t06/2013 - 01/2015", "Intern", "Fixed flaky builds", NULL};
+  expect_lines(extract_page("datesright.pdf", c), want);
+}
+END_TEST
+
 /* A sidebar layout over two pages: both the sidebar and the main column go
  * on at the top of page 2.  Each column's continuation follows its first
  * part (the degree's school and dates stay under EDUCATION, the second job
@@ -797,6 +832,7 @@ int main(void) {
   tcase_add_test(t, header_above_columns);
   tcase_add_test(t, sidebar_beside_flush_right_titles);
   tcase_add_test(t, sidebar_beside_indented_lines);
+  tcase_add_test(t, sidebar_beside_dates_on_first_rows);
   tcase_add_test(t, sidebar_continues_on_next_page);
   tcase_add_test(t, right_sidebar);
   tcase_add_test(t, right_sidebar_with_name);

@@ -409,14 +409,16 @@ static int left_aligned(seg_t **s, size_t n, double g1, double g2, bool first) {
 }
 
 /* 4b. Is the empty band [best_a, best_b] a column gutter?  1: yes; 0: no;
- * -1: no, its right side is right-aligned (flush-right titles and dates
- * beside their own column's text), so a narrower band may still be one. */
+ * -1: no, its right side is right-aligned or sits beside the entries'
+ * first lines (titles and dates beside their own column's text), so a
+ * narrower band may still be one. */
 static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double best_b) {
   /* Validate: enough text on both sides, rows that exist on one side only,
    * and a left-aligned right side (a column, not right-aligned dates). */
   size_t left = 0, right = 0, right_chars = 0, left_chars = 0;
   int left_only = 0, right_only = 0, paired = 0, left_rows = 0, sparse = 0, chance = 0;
-  const seg_t *prev_left = NULL;
+  int right_rows = 0, rsparse = 0;
+  const seg_t *prev_left = NULL, *prev_right = NULL;
   size_t i = 0;
   while (i < n) {
     size_t j = i;
@@ -449,6 +451,11 @@ static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
       sparse += row_left->b.y1 - prev_left->b.y2 > 2 * (prev_left->b.y2 - prev_left->b.y1);
     if (row_left)
       prev_left = row_left;
+    right_rows += r;
+    if (row_right && prev_right)
+      rsparse += row_right->b.y1 - prev_right->b.y2 > 2 * (prev_right->b.y2 - prev_right->b.y1);
+    if (row_right)
+      prev_right = row_right;
     i = j;
   }
   bool ok = left >= 3 && right >= 3 && right_chars >= 20;
@@ -484,6 +491,13 @@ static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
   if (ok && paired >= 2 && paired * 10 >= left_rows * 6 && 2 * sparse >= left_rows - 1 &&
       right_only >= paired)
     ok = false;
+  /* And on the right ("Acme Corp ... 01/2020 - Present", the entry's other
+   * lines below on the left only): every right-hand row beside a left-hand
+   * one, short, at least half of them far below the previous one.  A
+   * sidebar's lines follow each other closely. */
+  if (ok && right_only == 0 && right_rows >= 2 && right_chars <= 25 * right &&
+      2 * rsparse >= right_rows - 1)
+    return -1;
   return ok;
 }
 

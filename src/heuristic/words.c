@@ -213,12 +213,18 @@ static bool role_root(const char *w, size_t n) {
 int cw__score_words(const char *s, size_t n, enum cw__words which) {
   int score = 0;
   size_t i = 0;
+  bool first = true;
   while (i < n) {
     while (i < n && strchr(" /&-,()|:", s[i])) i++;
     size_t b = i;
     while (i < n && !strchr(" /&-,()|:", s[i])) i++;
     size_t wl = i - b;
     while (wl && s[b + wl - 1] == '.' && !cw__word_in(s + b, wl, which)) wl--;
+    /* "The" opens a name ("The Long Now Foundation"); inside a phrase it is
+     * prose ("Handled the register"), no organisation word */
+    bool inner_the = which == W_COMPANY && !first && wl == 3 && strncasecmp(s + b, "the", 3) == 0;
+    first = false;
+    if (inner_the) continue;
     if (wl && cw__word_in(s + b, wl, which)) score++;
     /* German feminine forms: "Designerin", "Entwicklerin", "Beraterin". */
     else if (which == W_TITLE && wl > 5 && strncasecmp(s + b + wl - 2, "in", 2) == 0 &&
