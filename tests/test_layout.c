@@ -726,6 +726,45 @@ START_TEST(right_sidebar_with_name) {
 }
 END_TEST
 
+/* A right sidebar under a name in a large font, beside a main column whose
+ * dates stand in a column of their own on each title's row: the widest
+ * empty band (before the dates) is no gutter, the one before the sidebar
+ * is; and the name on top of the sidebar is no header above both columns
+ * (the main column's first lines beside it are no headline), so the
+ * sidebar is read first, whole. */
+START_TEST(right_sidebar_with_name_beside_date_column) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 462, 740, 18, "Jane");
+  dg_text(c, sizeof c, 450, 722, 18, "Doe");
+  /* contact lines indented under the name, headings and lists flush */
+  const char *side[] = {"Data Analyst", "jane@example.com", "+49 30 1234567", "SKILLS", "Python",
+                        "SQL"};
+  const double side_y[] = {700, 670, 650, 620, 604, 588};
+  for (int i = 0; i < 6; i++)
+    dg_text(c, sizeof c, i < 3 ? 469 : 446, side_y[i], 9, side[i]);
+  dg_text(c, sizeof c, 110, 724, 11, "WORK EXPERIENCE");
+  const char *title[] = {"Junior Data Analyst", "Data Analyst Intern", "Library Assistant",
+                         "Barista"};
+  const char *org[] = {"Acme Analytics, Leeds", "Acme Analytics", "University Library",
+                       "Corner Cafe"};
+  const char *dates[] = {"2024 - Present", "2023 - 2023", "2022 - 2024", "2021 - 2022"};
+  for (int e = 0; e < 4; e++) {
+    double y = 704 - 36.0 * e;
+    dg_text(c, sizeof c, 90, y, 9, title[e]);
+    text_right(c, sizeof c, 400, y, 9, dates[e]);
+    dg_text(c, sizeof c, 90, y - 12, 8, org[e]);
+  }
+  const char *want[] = {"Jane", "Doe", "Data Analyst", "", "jane@example.com", "", "+49 30 1234567",
+                        "", "SKILLS", "", "Python", "", "SQL", "",
+                        "WORK EXPERIENCE", "",
+                        "Junior Data Analyst\t2024 - Present", "Acme Analytics, Leeds", "",
+                        "Data Analyst Intern\t2023 - 2023", "Acme Analytics", "",
+                        "Library Assistant\t2022 - 2024", "University Library", "",
+                        "Barista\t2021 - 2022", "Corner Cafe", NULL};
+  expect_lines(extract_page("rightdates.pdf", c), want);
+}
+END_TEST
+
 /* Grid rows: the dates in a narrow left column, each on the first line of
  * its entry; one date range wraps onto two lines. */
 START_TEST(grid_dates_left) {
@@ -836,6 +875,7 @@ int main(void) {
   tcase_add_test(t, sidebar_continues_on_next_page);
   tcase_add_test(t, right_sidebar);
   tcase_add_test(t, right_sidebar_with_name);
+  tcase_add_test(t, right_sidebar_with_name_beside_date_column);
   tcase_add_test(t, grid_dates_left);
   tcase_add_test(t, small_caps_heading);
   tcase_add_test(t, letter_spaced_heading);

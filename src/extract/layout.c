@@ -409,9 +409,10 @@ static int left_aligned(seg_t **s, size_t n, double g1, double g2, bool first) {
 }
 
 /* 4b. Is the empty band [best_a, best_b] a column gutter?  1: yes; 0: no;
- * -1: no, its right side is right-aligned or sits beside the entries'
- * first lines (titles and dates beside their own column's text), so a
- * narrower band may still be one. */
+ * -1: no, its right side is no left-aligned column or sits beside the
+ * entries' first lines (titles and dates beside their own column's text,
+ * or such dates and a sidebar further right), so a narrower band may
+ * still be one. */
 static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double best_b) {
   /* Validate: enough text on both sides, rows that exist on one side only,
    * and a left-aligned right side (a column, not right-aligned dates). */
@@ -465,7 +466,7 @@ static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
      * paired, and its staggered cells would line up within an em */
     int al = left_aligned(s, n, best_a, best_b, false);
     if (al <= 0 && (right_only + chance < 2 || left_aligned(s, n, best_a, best_b, true) <= 0))
-      return al < 0 ? -1 : 0;
+      return -1;
   }
   /* A row whose two sides share neither their top nor their bottom pairs
    * them by chance (a sidebar's line beside a column's): it counts as a row
@@ -530,7 +531,7 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
   }
   /* A few full-width rows may cross a real gutter.  The widest bands,
    * widest first (ga/gb: their edges); the next is tried only after a band
-   * with a right-aligned right side. */
+   * that failed as gutter_ok says (-1). */
   int allowed = (int)(n / 20);
   double ga[MAX_GUTTERS], gb[MAX_GUTTERS];
   int ng = 0;
@@ -642,7 +643,7 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
   {
     int side0 = 0;
     bool one_side = true;
-    double hmax = 0;
+    double hmax = 0, hleft = 0; /* hleft: the tallest text not right of the gutter */
     size_t k = 0;
     for (int rows = 0; k < n && rows < 4; rows++) {
       size_t j = k;
@@ -651,6 +652,8 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
         int sd = side_of(s[j], g1, g2);
         l |= sd != 2;
         r |= sd != 1;
+        if (sd != 2)
+          hleft = fmax(hleft, s[j]->b.y2 - s[j]->b.y1);
         j++;
       }
       int side = l && r ? 3 : l ? 1 : 2;
@@ -660,7 +663,9 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
       hmax = fmax(hmax, row->h);
       double hnext = j < n ? pc->rows[s[j]->row].h : 0;
       if (j < n && pc->rows[s[j]->row].b.y1 - row->b.y2 >= 1.2 * fmin(hmax, hnext)) {
-        if (one_side || hmax >= 1.5 * hnext) {
+        /* (not a name on top of a right sidebar beside the main column's
+         * first lines: that sidebar is read first, see emit_columns) */
+        if (one_side || (hmax >= 1.5 * hnext && hleft >= 0.8 * hmax)) {
           emit_plain(pc, s, j);
           i = j;
         }
