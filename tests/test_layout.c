@@ -561,6 +561,54 @@ START_TEST(sidebar_beside_dates_on_first_rows) {
   expect_lines(extract_page("datesright.pdf", c), want);
 }
 END_TEST
+/* The same under a summary line that reaches into the band before the
+ * dates, the entries holding far more text than their dates: still no
+ * column of dates, still the sidebar's gutter. */
+START_TEST(sidebar_beside_dates_under_a_long_summary) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 740, 22, "Jane Doe");
+  const char *side[] = {"Contact", "Berlin", "jane@example.com", "Skills", "Python"};
+  for (int i = 0; i < 5; i++)
+    dg_text(c, sizeof c, 40, 690 - 14.0 * i, 10, side[i]);
+  const char *org[] = {"Acme Corp", "Globex", "Initech", "Hooli"};
+  const char *dates[] = {"01/2020 - 03/2023", "04/2017 - 12/2019", "02/2015 - 03/2017",
+                         "06/2013 - 01/2015"};
+  const char *title[] = {"Staff Engineer", "Engineer", "Junior Engineer", "Intern"};
+  const char *line[] = {"Ran the payment platform for all of the shops",
+                        "Built the ingest service and its dashboards",
+                        "Wrote the test tools the whole team still uses",
+                        "Fixed flaky builds and sped up the pipeline"};
+  dg_text(c, sizeof c, 190, 740, 12, "Summary");
+  dg_text(c, sizeof c, 190, 724, 10,
+          "Platform engineer who likes small teams, plain tools and fast feedback loops.");
+  dg_text(c, sizeof c, 190, 704, 12, "Experience");
+  for (int e = 0; e < 4; e++) {
+    double y = 680 - 62.0 * e;
+    dg_text(c, sizeof c, 190, y, 10, org[e]);
+    text_right(c, sizeof c, 550, y, 10, dates[e]);
+    dg_text(c, sizeof c, 190, y - 12, 10, title[e]);
+    dg_text(c, sizeof c, 210, y - 24, 10, line[e]);
+    dg_text(c, sizeof c, 210, y - 36, 10, "Kept the on-call rota and its runbooks");
+  }
+  const char *want[] = {"Jane Doe", "", "Contact", "Berlin", "jane@example.com", "Skills", "Python",
+                        "", "Summary",
+                        "Platform engineer who likes small teams, plain tools and fast feedback loops.",
+                        "Experience", "",
+                        "Acme Corp\t01/2020 - 03/2023", "Staff Engineer",
+                        "Ran the payment platform for all of the shops",
+                        "Kept the on-call rota and its runbooks",
+                        "", "Globex\t04/2017 - 12/2019", "Engineer",
+                        "Built the ingest service and its dashboards",
+                        "Kept the on-call rota and its runbooks",
+                        "", "Initech\t02/2015 - 03/2017", "Junior Engineer",
+                        "Wrote the test tools the whole team still uses",
+                        "Kept the on-call rota and its runbooks",
+                        "", "Hooli\t06/2013 - 01/2015", "Intern",
+                        "Fixed flaky builds and sped up the pipeline",
+                        "Kept the on-call rota and its runbooks", NULL};
+  expect_lines(extract_page("datessummary.pdf", c), want);
+}
+END_TEST
 
 /* A sidebar layout over two pages: both the sidebar and the main column go
  * on at the top of page 2.  Each column's continuation follows its first
@@ -872,6 +920,7 @@ int main(void) {
   tcase_add_test(t, sidebar_beside_flush_right_titles);
   tcase_add_test(t, sidebar_beside_indented_lines);
   tcase_add_test(t, sidebar_beside_dates_on_first_rows);
+  tcase_add_test(t, sidebar_beside_dates_under_a_long_summary);
   tcase_add_test(t, sidebar_continues_on_next_page);
   tcase_add_test(t, right_sidebar);
   tcase_add_test(t, right_sidebar_with_name);

@@ -468,6 +468,13 @@ static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
     if (al <= 0 && (right_only + chance < 2 || left_aligned(s, n, best_a, best_b, true) <= 0))
       return -1;
   }
+  /* Dates on the right ("Acme Corp ... 01/2020 - Present", the entry's other
+   * lines below on the left only): every right-hand row beside a left-hand
+   * one, short, at least half of them far below the previous one.  A
+   * sidebar's lines follow each other closely. */
+  if (ok && right_only == 0 && right_rows >= 2 && right_chars <= 25 * right &&
+      2 * rsparse >= right_rows - 1)
+    return -1;
   /* A row whose two sides share neither their top nor their bottom pairs
    * them by chance (a sidebar's line beside a column's): it counts as a row
    * of each side alone.  Cells of one table row line up. */
@@ -492,13 +499,6 @@ static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
   if (ok && paired >= 2 && paired * 10 >= left_rows * 6 && 2 * sparse >= left_rows - 1 &&
       right_only >= paired)
     ok = false;
-  /* And on the right ("Acme Corp ... 01/2020 - Present", the entry's other
-   * lines below on the left only): every right-hand row beside a left-hand
-   * one, short, at least half of them far below the previous one.  A
-   * sidebar's lines follow each other closely. */
-  if (ok && right_only == 0 && right_rows >= 2 && right_chars <= 25 * right &&
-      2 * rsparse >= right_rows - 1)
-    return -1;
   return ok;
 }
 
