@@ -584,6 +584,22 @@ START_TEST(test_org_and_dates_then_role_then_sentence) {
 }
 END_TEST
 
+/* "Organisation" / "Role, Unit" / dates, each between blank lines: the
+ * unit after the role's comma is part of the role, not a second name, so
+ * the organisation's line above stays the entry's employer. */
+START_TEST(test_org_then_role_comma_unit_then_dates) {
+  json_t *d = parse_text("Jane Roe\nNurse\n\nExperience\n\nSaint Agnes General Hospital\n\n"
+                         "Charge Nurse, Cardiac Unit\n\n2017 - 2021\n\n"
+                         "Led a shift of eight nurses.\n\nHarbour Clinic\n\nNurse\n\n2014 - 2017\n\n"
+                         "Ran the vaccination desk.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Saint Agnes General Hospital");
+  ASSERT_FIELD(d, "work_experience.0.title", "Charge Nurse, Cardiac Unit");
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbour Clinic");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_name_over_two_lines) {
   json_t *d = parse_fixture("name_over_two_lines.txt");
   ASSERT_FIELD(d, "contact.name", "Marguerite Okafor-Lindqvist");
@@ -2594,6 +2610,7 @@ int main(void) {
   tcase_add_test(tc, test_org_comma_city_over_role_and_dates_spanish);
   tcase_add_test(tc, test_contact_section_under_name);
   tcase_add_test(tc, test_org_and_dates_then_role_then_sentence);
+  tcase_add_test(tc, test_org_then_role_comma_unit_then_dates);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -614,6 +614,16 @@ static bool at_splits(const char *s, size_t n) {
   return false;
 }
 
+/* "Staff Nurse, Emergency Department": a role and the unit it works in,
+ * one name (the organisation is on another line); one comma, a role word
+ * before it, a unit word ending what follows. */
+static bool role_and_unit(const char *s, size_t n) {
+  const char *c = memchr(s, ',', n);
+  if (!c || memchr(c + 1, ',', n - (size_t)(c + 1 - s))) return false;
+  return cw__score_words(s, (size_t)(c - s), W_TITLE) &&
+         cw__unit_piece(c + 1, n - (size_t)(c + 1 - s));
+}
+
 /* dash_one: a dash does not separate names here ("Solution Architect -
  * Digital Commerce"), the section's other entries having one name a line. */
 /* "2011" left of a date the parser did not read as a range ("2012 -
@@ -631,7 +641,8 @@ static int names_in(const cw__eline *e, bool dash_one) {
   if (!n || cw__filler_only(s, n) || !has_letter(s, n)) return 0;
   int w = cw__word_count(s, n);
   if (w > 12) return 2; /* a long line with its date: treat as complete */
-  if (comma_outside_brackets(s, n) && !org_and_more(s, n) && !roles_only(s, n)) return 2;
+  if (comma_outside_brackets(s, n) && !org_and_more(s, n) && !roles_only(s, n) && !role_and_unit(s, n))
+    return 2;
   if (memchr(s, '|', n) || memmem(s, n, "   ", 3) || at_splits(s, n) || memmem(s, n, " @ ", 3))
     return 2;
   if (!dash_one && (memmem(s, n, " \xe2\x80\x93 ", 5) || memmem(s, n, " \xe2\x80\x94 ", 5) ||
