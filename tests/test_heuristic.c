@@ -600,6 +600,22 @@ START_TEST(test_org_then_role_comma_unit_then_dates) {
 }
 END_TEST
 
+/* A role written in lower case that wrapped onto a second lower-case line,
+ * then the organisation and the dates: the two lines are one role. */
+START_TEST(test_lower_case_role_wrapped) {
+  json_t *d = parse_text("Anna Nowak\n\nDoświadczenie zawodowe\n\n"
+                         "starsza specjalistka do spraw obsługi\nklientów biznesowych\n"
+                         "Spółdzielnia Mleczarska Łąka\nJan 2015 - Dec 2018\n\n"
+                         "asystentka\nBiuro Rachunkowe Sowa\nFeb 2012 - Dec 2014\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title",
+               "starsza specjalistka do spraw obsługi klientów biznesowych");
+  ASSERT_FIELD(d, "work_experience.0.company", "Spółdzielnia Mleczarska Łąka");
+  ASSERT_FIELD(d, "work_experience.1.title", "asystentka");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_name_over_two_lines) {
   json_t *d = parse_fixture("name_over_two_lines.txt");
   ASSERT_FIELD(d, "contact.name", "Marguerite Okafor-Lindqvist");
@@ -2611,6 +2627,7 @@ int main(void) {
   tcase_add_test(tc, test_contact_section_under_name);
   tcase_add_test(tc, test_org_and_dates_then_role_then_sentence);
   tcase_add_test(tc, test_org_then_role_comma_unit_then_dates);
+  tcase_add_test(tc, test_lower_case_role_wrapped);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

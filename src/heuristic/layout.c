@@ -247,6 +247,16 @@ static bool org_cut(const char *a, size_t an, bool comma, const char *b, size_t 
   return true;
 }
 
+/* "doradca do spraw Konwencji praw osób" / "niepełnosprawnych": a role
+ * written in lower case (as some languages write them) that did not fit
+ * its line goes on in lower case on the next; names start with a capital,
+ * so two such lines in a row are one name.  a does not end a sentence, b
+ * is a few words. */
+static bool role_cut(const char *a, size_t an, const char *b, size_t bn) {
+  return islower((unsigned char)a[0]) && islower((unsigned char)b[0]) && !strchr(".;:", a[an - 1]) &&
+         cw__word_count(a, an) >= 2 && cw__word_count(b, bn) <= 3;
+}
+
 /* Joins a name cut by its column ("Research Assistant, Memory Lab," /
  * "Riverside University") into the lower line, which stays next to the
  * lines below it (the dates); the upper line becomes blank. */
@@ -261,7 +271,7 @@ static void join_cut_names(cw__doc *d, cw__eline *el, int n, size_t width) {
       continue;
     /* (the trim took the comma off: it is still in the line) */
     bool comma = a + an < x->res + x->res_len && a[an] == ',';
-    if (!org_cut(a, an, comma, b, bn, width)) continue;
+    if (!org_cut(a, an, comma, b, bn, width) && !role_cut(a, an, b, bn)) continue;
     /* A column cuts a name over a few lines, not a page of them: each join
      * copies the name so far, and keeps the copy it replaces (thousands of
      * "University" lines cost gigabytes). */
