@@ -616,6 +616,27 @@ START_TEST(test_lower_case_role_wrapped) {
 }
 END_TEST
 
+/* One-line entries "Organisation, Role <tab> dates" whose descriptions are
+ * plain lines without bullet markers: the organisation is the name beside
+ * the role on its line, not the previous entry's last lines above it. */
+START_TEST(test_one_line_entries_after_unmarked_lines) {
+  json_t *d = parse_text("Lucía Marín\n\nEXPERIENCIA\n\n"
+                         "Naranjo Datos S.L., Ingeniera de Datos Sénior\t2020-09-01 - Present\n"
+                         "Reducción del tiempo de carga en un 30 %\n"
+                         "Migración de los informes a Apache Superset\n\n"
+                         "Olmo Redes S.A., Desarrolladora de Software\t2017-03-01 - 2020-08-31\n"
+                         "Desarrollo de servicios REST en Kotlin\n"
+                         "Coordinación con el equipo de soporte\n\n"
+                         "Olivar Sistemas, Analista Programadora en prácticas\t2016-01-01 - 2016-12-31\n"
+                         "Apoyo en proyectos de análisis para clientes del sector público.\n\n"
+                         "EDUCATION\tUniversidad de Murcia\t2018-09-01 - 2019-07-31\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.2.company", "Olivar Sistemas");
+  ASSERT_FIELD(d, "work_experience.2.title", "Analista Programadora en prácticas");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_name_over_two_lines) {
   json_t *d = parse_fixture("name_over_two_lines.txt");
   ASSERT_FIELD(d, "contact.name", "Marguerite Okafor-Lindqvist");
@@ -2628,6 +2649,7 @@ int main(void) {
   tcase_add_test(tc, test_org_and_dates_then_role_then_sentence);
   tcase_add_test(tc, test_org_then_role_comma_unit_then_dates);
   tcase_add_test(tc, test_lower_case_role_wrapped);
+  tcase_add_test(tc, test_one_line_entries_after_unmarked_lines);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
