@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "lines.h"
-#include "lists.h"
+#include "levels.h"
 #include "sections.h"
 #include "words.h"
 

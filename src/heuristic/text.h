@@ -1,11 +1,13 @@
 /* Bottom layer of the offline parser: the line and document model, the
  * compiled patterns and small text helpers that every other file uses.
  *
- * Layers (each file includes only headers of the layers below it):
- *   text    <- words, lines, lists
- *   words   <- sections, layout, contacts
- *   layout  <- entries
- *   all     <- heuristic.c (the public entry points)
+ * Layers (each file includes only headers of the layers below it;
+ * tests/heuristic_layers.sh has the full order):
+ *   text    <- words, lines, levels, items
+ *           <- sections, contacts, lists, chips, lineclass
+ *           <- skills, cutnames, names, cells <- groups <- anchors <- layout
+ *           <- parts, edugroups <- work, education, projects <- entries
+ *           <- heuristic.c (the public entry points)
  * Not installed. */
 #ifndef CW_HEURISTIC_TEXT_H
 #define CW_HEURISTIC_TEXT_H
