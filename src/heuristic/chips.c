@@ -40,9 +40,7 @@ static bool version(const char *s, size_t n) {
 
 static bool connector(const char *s, size_t n) {
   static const char *const w[] = {"and", "&", "of", "for", "with", "in", "/", "+", "und", "et", "y", NULL};
-  for (int k = 0; w[k]; k++)
-    if (strlen(w[k]) == n && strncasecmp(w[k], s, n) == 0) return true;
-  return false;
+  return cw__in_list(w, s, n);
 }
 
 /* Nouns that end a skill's name rather than name one alone ("Security
@@ -55,9 +53,7 @@ static bool head_noun(const char *s, size_t n) {
                                   "planning", "sourcing", "services", "systems", "strategy",
                                   "integration", "automation", "operations", "writing", "api",
                                   "apis", "framework", NULL};
-  for (int k = 0; w[k]; k++)
-    if (strlen(w[k]) == n && strncasecmp(w[k], s, n) == 0) return true;
-  return false;
+  return cw__in_list(w, s, n);
 }
 
 static bool known(const cw__doc *d, const char *s, size_t n) {

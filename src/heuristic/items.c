@@ -60,8 +60,7 @@ bool cw__phrase_like(const char *s, size_t n) {
     while (i < n && s[i] == ' ') i++;
     size_t b = i;
     while (i < n && s[i] != ' ') i++;
-    for (int k = 0; words[k] && i > b; k++)
-      if (strlen(words[k]) == i - b && strncasecmp(words[k], s + b, i - b) == 0) return true;
+    if (i > b && cw__in_list(words, s + b, i - b)) return true;
   }
   return false;
 }

@@ -29,9 +29,7 @@ static bool years_level(const char *s, size_t n) {
   while (k < n && isdigit((unsigned char)s[k])) k++;
   if (k == 0 || k > 2) return false;
   while (k < n && (s[k] == ' ' || s[k] == '+')) k++;
-  for (int u = 0; units[u]; u++)
-    if (strlen(units[u]) == n - k && strncasecmp(units[u], s + k, n - k) == 0) return true;
-  return false;
+  return cw__in_list(units, s + k, n - k);
 }
 
 /* "80%", "4/5", "8 / 10". */
@@ -75,9 +73,7 @@ bool cw__is_level(const char *s, size_t n) {
     cw__trim(&s, &n);
   }
   if (!n || n > 40) return false;
-  for (int i = 0; level_words[i]; i++)
-    if (strlen(level_words[i]) == n && strncasecmp(level_words[i], s, n) == 0) return true;
-  return years_level(s, n) || score_level(s, n) || glyph_level(s, n);
+  return cw__in_list(level_words, s, n) || years_level(s, n) || score_level(s, n) || glyph_level(s, n);
 }
 
 /* "Web Development — various", "Mobile - 15+ years": a group name and its

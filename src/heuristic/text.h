@@ -72,5 +72,9 @@ json_t *cw__str(const char *s, size_t n); /* trimmed string or null when empty *
 void cw__trim(const char **s, size_t *n);
 bool cw__in_text(const cw__doc *d, const char *s, size_t n);
 int cw__word_count(const char *s, size_t n);
+/* s (n bytes, a whole word or phrase) is an entry of the NULL-ended list,
+ * compared without ASCII case ("Senior" matches "senior"; bytes >= 0x80
+ * compare exactly). */
+bool cw__in_list(const char *const *list, const char *s, size_t n);
 
 #endif

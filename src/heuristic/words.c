@@ -309,12 +309,6 @@ static const char *const label_words[] = {
 static const char *const label_mods[] = {"key", "main", "selected", "major", "notable", "and", "&",
                                          "principales", "główne", "wichtigste", NULL};
 
-static bool in_list(const char *const *list, const char *s, size_t n) {
-  for (int k = 0; list[k]; k++)
-    if (strlen(list[k]) == n && strncasecmp(list[k], s, n) == 0) return true;
-  return false;
-}
-
 bool cw__entry_label(const char *s, size_t n) {
   cw__trim(&s, &n);
   while (n && s[n - 1] == ':') n--;
@@ -326,8 +320,8 @@ bool cw__entry_label(const char *s, size_t n) {
     size_t b = i;
     while (i < n && s[i] != ' ') i++;
     if (i == b) break;
-    if (in_list(label_words, s + b, i - b)) head = true;
-    else if (!in_list(label_mods, s + b, i - b)) return false;
+    if (cw__in_list(label_words, s + b, i - b)) head = true;
+    else if (!cw__in_list(label_mods, s + b, i - b)) return false;
   }
   return head;
 }

@@ -215,9 +215,7 @@ static bool unit_piece(const char *s, size_t n) {
   size_t b = n;
   while (b && s[b - 1] != ' ') b--;
   if (!b) return false; /* (a unit word alone names nothing) */
-  for (int i = 0; w[i]; i++)
-    if (strlen(w[i]) == n - b && strncasecmp(w[i], s + b, n - b) == 0) return true;
-  return false;
+  return cw__in_list(w, s + b, n - b);
 }
 
 /* "Staff Nurse, Emergency Department at Mercy Hospital", "Nurse, Cardiac
