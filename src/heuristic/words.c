@@ -246,9 +246,7 @@ bool cw__unit_piece(const char *s, size_t n) {
   size_t b = n;
   while (b && s[b - 1] != ' ') b--;
   if (!b) return false; /* (a unit word alone names nothing) */
-  for (int i = 0; w[i]; i++)
-    if (strlen(w[i]) == n - b && strncasecmp(w[i], s + b, n - b) == 0) return true;
-  return false;
+  return cw__in_list(w, s + b, n - b);
 }
 
 /* "High School Diploma", "Secondary School Certificate": one degree,
@@ -329,12 +327,6 @@ static const char *const label_words[] = {
 static const char *const label_mods[] = {"key", "main", "selected", "major", "notable", "and", "&",
                                          "principales", "główne", "wichtigste", NULL};
 
-static bool in_list(const char *const *list, const char *s, size_t n) {
-  for (int k = 0; list[k]; k++)
-    if (strlen(list[k]) == n && strncasecmp(list[k], s, n) == 0) return true;
-  return false;
-}
-
 bool cw__entry_label(const char *s, size_t n) {
   cw__trim(&s, &n);
   while (n && s[n - 1] == ':') n--;
@@ -346,8 +338,8 @@ bool cw__entry_label(const char *s, size_t n) {
     size_t b = i;
     while (i < n && s[i] != ' ') i++;
     if (i == b) break;
-    if (in_list(label_words, s + b, i - b)) head = true;
-    else if (!in_list(label_mods, s + b, i - b)) return false;
+    if (cw__in_list(label_words, s + b, i - b)) head = true;
+    else if (!cw__in_list(label_mods, s + b, i - b)) return false;
   }
   return head;
 }
