@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <uv.h>
 
 #include "careeros/config.h"
 #include "careeros/extract.h"
 #include "docgen.h"
+#include "helper.h" /* cw_x_layout, called directly on synthetic boxes below */
 
 static char dir[256];
 static char path[512];
@@ -904,6 +906,51 @@ START_TEST(letter_spaced_heading) {
 }
 END_TEST
 
+/* Characters of w from x on, each cw wide and 10pt high, as poppler gives
+ * them to cw_x_layout. */
+static void put_word(char *t, size_t *tn, xrect *r, size_t *n, const char *w, double x, double y,
+                     double cw) {
+  for (const char *p = w; *p; p++, x += cw) {
+    t[(*tn)++] = *p;
+    r[(*n)++] = (xrect){x, y, x + cw, y + 10};
+  }
+}
+
+/* A page of many rows "Senior Data Platform<TAB>2015" with a line under
+ * the first cell that could be its wrapped end ("Engineer"), each pair
+ * further right, so that no other cell of the page starts where its
+ * "2015" does: the search for such a column of the grid (column_at) finds
+ * none for any row.  Walking every word of the page for each row took
+ * seconds here (rows x words); it must stay a small fraction of that.
+ * (Run directly on the boxes: a PDF page does not hold so many rows.) */
+START_TEST(many_grid_rows_cost_linear) {
+  enum { PAIRS = 20000 };
+  char *t = malloc(PAIRS * 48 + 1);
+  xrect *r = malloc(PAIRS * 48 * sizeof *r);
+  ck_assert_ptr_nonnull(t);
+  ck_assert_ptr_nonnull(r);
+  size_t tn = 0, n = 0;
+  for (int j = 0; j < PAIRS; j++) {
+    double ox = j * 300.0, y = j * 24.0;
+    put_word(t, &tn, r, &n, "Senior Data Platform ", ox, y, 5);
+    put_word(t, &tn, r, &n, "2015\n", ox + 111, y, 5);
+    put_word(t, &tn, r, &n, "Engineer\n", ox, y + 11.5, 5);
+  }
+  t[tn] = 0;
+  xbuf out = {.max = 1 << 26};
+  clock_t c0 = clock();
+  cw_x_layout(t, r, n, &out);
+  double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+  ck_assert_ptr_nonnull(out.buf);
+  const char *first = "Senior Data Platform\t2015\nEngineer\n";
+  ck_assert_msg(out.len > strlen(first) && memcmp(out.buf, first, strlen(first)) == 0, "%.60s", out.buf);
+  ck_assert_msg(cpu < 1.0, "%d rows took %.2f s of CPU", 2 * PAIRS, cpu);
+  xbuf_free(&out);
+  free(t);
+  free(r);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("layout");
   TCase *t = tcase_create("layout");
@@ -928,6 +975,7 @@ int main(void) {
   tcase_add_test(t, grid_dates_left);
   tcase_add_test(t, small_caps_heading);
   tcase_add_test(t, letter_spaced_heading);
+  tcase_add_test(t, many_grid_rows_cost_linear);
   suite_add_tcase(s, t);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);

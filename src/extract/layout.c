@@ -241,9 +241,61 @@ static size_t wrapped_inner(page_ctx *pc, const seg_t *u, const seg_t *t) {
   return wrapped_line(pc, &cell, t, pc->words[u->w0 + c].b.x1) ? c : 0;
 }
 
+static int cmp_edge(const void *a, const void *b) {
+  const edge_t *x = a, *y = b;
+  return x->x < y->x ? -1 : x->x > y->x;
+}
+
+/* The page's cell edges (each segment's left edge, and each word inside
+ * one that starts a cell), sorted by x.  Edges that are not finite are left
+ * out: none of them is within a point of anything.  False when out of
+ * memory. */
+static bool build_edges(page_ctx *pc) {
+  size_t n = 0;
+  for (size_t i = 0; i < pc->nsegs; i++)
+    n += pc->segs[i].nw + 1;
+  pc->edges = malloc((n ? n : 1) * sizeof *pc->edges);
+  if (!pc->edges)
+    return false;
+  for (size_t i = 0; i < pc->nsegs; i++) {
+    const seg_t *sg = &pc->segs[i];
+    if (isfinite(sg->b.x1))
+      pc->edges[pc->nedges++] = (edge_t){sg->b.x1, i};
+    for (size_t k = 1; k < sg->nw; k++) {
+      const word_t *w = &pc->words[sg->w0 + k];
+      if (w->tab && isfinite(w->b.x1))
+        pc->edges[pc->nedges++] = (edge_t){w->b.x1, i};
+    }
+  }
+  qsort(pc->edges, pc->nedges, sizeof *pc->edges, cmp_edge);
+  return true;
+}
+
 /* Another cell of the page starts where u's second cell does (within a
- * point): a grid's column, not dates that follow their title by chance. */
+ * point): a grid's column, not dates that follow their title by chance.
+ * A binary search in the sorted edges, then a walk over those within the
+ * point (past u's own only), so that a page of many rows costs n log n,
+ * not segments x words.  (edge - x, rounded, grows with the edge: the
+ * edges within the point are one run of the sorted array.)  Out of memory
+ * for the edges: the walk over every segment. */
 static bool column_at(page_ctx *pc, const seg_t *u, double x) {
+  size_t self = (size_t)(u - pc->segs);
+  if (!pc->edges_built)
+    pc->edges_built = build_edges(pc);
+  if (pc->edges_built) {
+    size_t a = 0, b = pc->nedges; /* the first edge e with e - x >= -1 */
+    while (a < b) {
+      size_t m = a + (b - a) / 2;
+      if (pc->edges[m].x - x >= -1)
+        b = m;
+      else
+        a = m + 1;
+    }
+    for (; a < pc->nedges && pc->edges[a].x - x <= 1; a++)
+      if (pc->edges[a].seg != self)
+        return true;
+    return false;
+  }
   for (size_t i = 0; i < pc->nsegs; i++) {
     const seg_t *sg = &pc->segs[i];
     if (sg == u)
@@ -730,6 +782,7 @@ static void layout(const char *text, const xrect *rects, size_t nrects, page_ctx
   free(pc->words);
   free(pc->rows);
   free(pc->segs);
+  free(pc->edges);
 }
 
 void cw_x_layout(const char *text, const xrect *rects, size_t nrects, xbuf *out) {

@@ -154,8 +154,11 @@ static json_t *title_str(cw__doc *d, const cw__eline *el, const cw__group *g, co
   size_t len = t->n;
   if (len >= sizeof buf || !cw__in_text(d, t->s, t->n)) return cw__part_str(d, t, false);
   memcpy(buf, t->s, len);
-  /* (the comma the trim took off the cell: "Lead (Portal," / "Search)") */
-  if (t->s[t->n] == ',' && len + 1 < sizeof buf) buf[len++] = ',';
+  /* (the comma the trim took off the cell: "Lead (Portal," / "Search)";
+   * the title is text of the dated line, and it may end where that does) */
+  const cw__eline *dl = &el[g->date_line];
+  bool comma = t->s >= dl->res && t->s + t->n < dl->res + dl->res_len && t->s[t->n] == ',';
+  if (comma && len + 1 < sizeof buf) buf[len++] = ',';
   for (int k = g->date_line + 1; k < el[g->date_line].wrap; k++) {
     const char *s = el[k].l->text + el[k].l->cell_b[0];
     size_t n = el[k].l->cell_e[0] - el[k].l->cell_b[0];
