@@ -2403,6 +2403,43 @@ START_TEST(test_org_comma_city_dates_block_then_role_german) {
 }
 END_TEST
 
+/* "Organisation / Place / dates", a blank line, then "Role" and an unmarked
+ * description, in every entry: the role is the line below the dates
+ * whatever its words ("Bookseller" is no role word), and the bare place
+ * under the organisation ("Leipzig", "Halle (Saale)") is its place. */
+START_TEST(test_org_place_dates_block_role_below_unmarked) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders GmbH\nLeipzig\nApril 2021 - Present\n\n"
+                         "Senior Developer\nBuilt the billing service that takes the payments of every store in "
+                         "the region.\nHighlights\n\nMoved the payment platform to a new database\n\n"
+                         "Lindenhof Books\nHalle (Saale)\nMay 2016 - March 2021\n\nBookseller\n"
+                         "Ran the shop floor and the orders of the second store.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Northwind Traders GmbH");
+  ASSERT_FIELD(d, "work_experience.0.title", "Senior Developer");
+  ASSERT_FIELD(d, "work_experience.0.location", "Leipzig");
+  ASSERT_FIELD(d, "work_experience.1.company", "Lindenhof Books");
+  ASSERT_FIELD(d, "work_experience.1.title", "Bookseller");
+  ASSERT_FIELD(d, "work_experience.1.location", "Halle (Saale)");
+  json_decref(d);
+}
+END_TEST
+
+/* The same shape with the role in the block ("Data Engineer" over the
+ * dates) and a tagline below: the block keeps its role. */
+START_TEST(test_org_role_dates_block_tagline_below) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders\nData Engineer\nApril 2021 - Present\n\n"
+                         "Payments Platform\nBuilt the billing service that takes the payments of every store in "
+                         "the region.\n\nLindenhof Books\nStore Manager\nMay 2016 - March 2021\n\nSecond Store\n"
+                         "Ran the shop floor and the orders of the second store.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Northwind Traders");
+  ASSERT_FIELD(d, "work_experience.0.title", "Data Engineer");
+  ASSERT_FIELD(d, "work_experience.1.company", "Lindenhof Books");
+  ASSERT_FIELD(d, "work_experience.1.title", "Store Manager");
+  json_decref(d);
+}
+END_TEST
+
 /* A bullet line is never the name of the next entry, even when it does not
  * end in a full stop: "Acme Labs, Analyst <tab> 2018 - 2020" is the entry. */
 START_TEST(test_bullet_without_stop_not_next_company) {
@@ -2553,6 +2590,8 @@ int main(void) {
   tcase_add_test(tc, test_org_comma_city_dates_block_then_role_german);
   tcase_add_test(tc, test_bullet_without_stop_not_next_company);
   tcase_add_test(tc, test_org_comma_city_over_role_and_dates_spanish);
+  tcase_add_test(tc, test_org_place_dates_block_role_below_unmarked);
+  tcase_add_test(tc, test_org_role_dates_block_tagline_below);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

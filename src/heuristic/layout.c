@@ -799,13 +799,103 @@ static bool prose_start(const cw__eline *el, int n, int i) {
   return tn && islower((unsigned char)t[0]) && cw__word_count(s, sn) >= 8 && cw__word_count(t, tn) >= 4;
 }
 
+/* A bare place by its shape: up to four words, each capitalised or a short
+ * joining word ("Lyon", "Halle (Saale)", "Frankfurt am Main"), no figure,
+ * no role, organisation, school or degree word. */
+static bool place_shaped(const cw__eline *e) {
+  const char *s = e->res;
+  size_t n = e->res_len;
+  if (!s || e->has_date || e->l->ncells > 1) return false;
+  cw__trim(&s, &n);
+  if (!n || cw__word_count(s, n) > 4 || cw__score_words(s, n, W_TITLE) || cw__score_words(s, n, W_COMPANY) ||
+      cw__score_words(s, n, W_INST) || cw__starts_with_degree(s, n))
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    if (isdigit((unsigned char)s[i]) || strchr("@/:|;", s[i])) return false;
+    if (i && s[i - 1] != ' ') continue;
+    size_t b = i + (s[i] == '(');
+    size_t e2 = b;
+    while (e2 < n && s[e2] != ' ') e2++;
+    if (b < n && islower((unsigned char)s[b]) && e2 - b > 4) return false;
+  }
+  return true;
+}
+
+/* The lines of the block that ends with line a (no blank line, no
+ * description between): the index of its first line, a when none. */
+static int block_top(const cw__eline *el, int a, int lo) {
+  int t = a;
+  while (t - 1 > lo && el[t - 1].kind == L_HEADER) t--;
+  return t;
+}
+
+/* The first line after the dated line a when a real blank line (not a
+ * label) follows a: the line the section prints below its dated block. */
+static int below_block(const cw__eline *el, int a, int next_a) {
+  int j = a + 1;
+  if (j >= next_a || el[j].l->len) return -1;
+  while (j < next_a && !el[j].l->len) j++;
+  return j < next_a ? j : -1;
+}
+
+/* "Organisation / Place / dates" then, after a blank line, "Role": every
+ * entry of the section prints a block of name lines ending in a line of
+ * dates alone, and a short name line right after the blank below it.  The
+ * role is that line; the block names the organisation at its top, and what
+ * sits between the organisation and the dates is its place, a link or a
+ * tagline, not the role.  (A role word in the block and none below: the
+ * block holds the role, and the line below is something else.) */
+static bool roles_below(cw__doc *d, const cw__eline *el, int n, const int *anchor, int na) {
+  if (na < 2) return false;
+  for (int k = 0; k < na; k++) {
+    int a = anchor[k], next_a = k + 1 < na ? anchor[k + 1] : n;
+    int top = block_top(el, a, k ? anchor[k - 1] : -1), j = below_block(el, a, next_a);
+    if (names_in(&el[a], false) || top == a || j < 0 || el[j].kind != L_HEADER || el[j].has_date ||
+        !name_like(d, &el[top], false) || !name_like(d, &el[j], true) || prose_start(el, n, j) ||
+        short_sentence(&el[j]))
+      return false;
+    const char *s = el[j].res;
+    size_t m = el[j].res_len;
+    cw__trim(&s, &m);
+    if (cw__word_count(s, m) > 7) return false;
+    bool role = cw__score_words(s, m, W_TITLE) > 0;
+    for (int x = top + 1; x < a && !role; x++)
+      if (cw__score_words(el[x].res, el[x].res_len, W_TITLE)) return false;
+  }
+  return true;
+}
+
+/* org_top (roles_below): the names of anchor a's block are its first line
+ * (the organisation) and a place among the lines under it; the others
+ * ("https://acme.example", a tagline) name nothing.  Returns the number of
+ * names taken (0 or 1). */
+static int block_names(cw__doc *d, cw__eline *el, int a, int prev_end, int *owner, int *hdr, int *nh) {
+  int top = block_top(el, a, prev_end);
+  if (top == a || owner[top] != -1) return 0;
+  hdr[(*nh)++] = top;
+  owner[top] = -2;
+  bool placed = false;
+  for (int x = top + 1; x < a; x++) placed |= cw__is_location(d, el[x].res, el[x].res_len);
+  for (int x = top + 1; x < a && *nh < MAX_HDR - 1; x++) {
+    owner[x] = -2;
+    if (cw__is_location(d, el[x].res, el[x].res_len)) {
+      hdr[(*nh)++] = x;
+    } else if (!placed && place_shaped(&el[x])) {
+      el[x].place = placed = true;
+      hdr[(*nh)++] = x;
+    }
+  }
+  return 1;
+}
+
 /* Picks each anchor's name lines into g (one group per anchor); owner[i]
  * becomes -2 for the lines taken. */
 static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int na, int *owner, cw__group *g,
-                      int maxg, int want, bool dash_one, bool back_first) {
+                      int maxg, int want, bool dash_one, bool back_first, bool org_top) {
   for (int i = 0; i < n; i++) {
     owner[i] = -1;
     el[i].wrap = 0;
+    el[i].place = false;
   }
   int ng = 0;
   bool roles_below = false; /* an entry took a name below its block */
@@ -825,6 +915,9 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
     int hdr[MAX_HDR], nh = 0;
     if (have) hdr[nh++] = a;
     owner[a] = -2;
+    /* the section prints its roles below the dated blocks: the block gives
+     * the organisation, nothing more, and no line above it is a name */
+    bool back_shut = org_top && !have && (have = block_names(d, el, a, prev_end, owner, hdr, &nh)) > 0;
     /* Name lines: first those of the anchor's own block (no blank line in
      * between), before it then after it; then across blank lines.  Never
      * past the previous entry's names or the next anchor. */
@@ -832,7 +925,7 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
     for (int pass = 0; pass < 2; pass++) {
       bool cross = pass == 1;
       /* a description begun on the dated row goes on in the lines below it */
-      bool back_open = true, fwd_open = el[a].tail_e == 0;
+      bool back_open = !back_shut, fwd_open = el[a].tail_e == 0;
       for (int steps = 0; have < want && nh < MAX_HDR - 1 && steps < 6 && (back_open || fwd_open); steps++) {
         if (back_open) {
           while (b > prev_end && ((cross && el[b].kind == L_BLANK) || is_link_only(d, &el[b]))) b--;
@@ -942,12 +1035,13 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
       blank_links(d, &el[i]);
       cut_tail(d, &el[i]);
     }
-  int ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, false, false);
+  bool org_top = roles_below(d, el, n, anchor, na);
+  int ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, false, false, org_top);
   /* the section's other entries print one name a line: so does this one */
   bool dash_one = dash_inside_names(el, g, ng);
-  if (dash_one) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, true, false);
+  if (dash_one) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, true, false, org_top);
   /* most entries take a name from above the dates: all of them do */
-  if (names_above(g, ng)) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, dash_one, true);
+  if (names_above(g, ng)) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, dash_one, true, org_top);
   /* Description: the free lines after an entry's last header line and before
    * the next entry's first one. */
   for (int k = 0; k < ng; k++) {
