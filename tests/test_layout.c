@@ -345,6 +345,55 @@ START_TEST(short_sidebar) {
 }
 END_TEST
 
+/* A left sidebar beside entries with short lines and their dates set
+ * right: the empty band between the entries and the dates is wider than
+ * the sidebar's gutter, and it is no gutter (the dates are no column).  The
+ * sidebar's narrower gutter left of it still splits the page. */
+START_TEST(sidebar_beside_entries_with_dates_right) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 740, 20, "Jane Doe");
+  const char *side[] = {"Berlin DE", "jane@example.com", "+49 30 1234567", "Skills", "Python",
+                        "PostgreSQL", "Kubernetes", "Languages", "English", "German"};
+  for (int i = 0; i < 10; i++)
+    dg_text(c, sizeof c, 40, 700 - 12.0 * i, 9, side[i]);
+  const char *main_col[] = {"Summary",  "Engineer of payment systems.", "Experience",
+                            "Acme Corp", "Staff Engineer",              "Built the billing platform",
+                            "Globex",    "Engineer",                    "Ran the event ingestion",
+                            "Education", "TU Berlin, MSc Informatics"};
+  for (int i = 0; i < 11; i++)
+    dg_text(c, sizeof c, 190, 706 - 14.0 * i, 10, main_col[i]);
+  text_right(c, sizeof c, 540, 706 - 14.0 * 3, 9, "04/2020 - Present");
+  text_right(c, sizeof c, 540, 706 - 14.0 * 6, 9, "02/2016 - 03/2020");
+  text_right(c, sizeof c, 540, 706 - 14.0 * 10, 9, "2014 - 2016");
+  const char *want[] = {"Jane Doe",
+                        "",
+                        "Berlin DE",
+                        "jane@example.com",
+                        "+49 30 1234567",
+                        "Skills",
+                        "Python",
+                        "PostgreSQL",
+                        "Kubernetes",
+                        "Languages",
+                        "English",
+                        "German",
+                        "",
+                        "Summary",
+                        "Engineer of payment systems.",
+                        "Experience",
+                        "Acme Corp\t04/2020 - Present",
+                        "Staff Engineer",
+                        "Built the billing platform",
+                        "Globex\t02/2016 - 03/2020",
+                        "Engineer",
+                        "Ran the event ingestion",
+                        "Education",
+                        "TU Berlin, MSc Informatics\t2014 - 2016",
+                        NULL};
+  expect_lines(extract_page("side_dates.pdf", c), want);
+}
+END_TEST
+
 /* Cells set closer than a column gap, told apart by gaps wider than the
  * font's word space: skill tags in a row ("Python  React Native  SQL"),
  * a title beside its dates.  Tags printed with a wide word space keep it
@@ -659,6 +708,7 @@ int main(void) {
   tcase_add_test(t, grid_dates_left);
   tcase_add_test(t, small_caps_heading);
   tcase_add_test(t, letter_spaced_heading);
+  tcase_add_test(t, sidebar_beside_entries_with_dates_right);
   suite_add_tcase(s, t);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);

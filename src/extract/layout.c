@@ -370,51 +370,16 @@ static bool aligned(const seg_t *a, const seg_t *b) {
   return fabs(a->b.y1 - b->b.y1) <= tol || fabs(a->b.y2 - b->b.y2) <= tol;
 }
 
-/* 4. Finds a gutter in the segments' x extent; returns false if none. */
-static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *gx2) {
-  if (n < 6)
-    return false;
-  double minx = 1e9, maxx = -1e9;
-  for (size_t i = 0; i < n; i++) {
-    minx = fmin(minx, s[i]->b.x1);
-    maxx = fmax(maxx, s[i]->b.x2);
-  }
-  int nb = (int)ceil(maxx - minx) + 1;
-  if (nb < 20 || nb > 20000)
-    return false;
-  int *cov = calloc((size_t)nb, sizeof *cov);
-  if (!cov)
-    return false;
-  for (size_t i = 0; i < n; i++) {
-    int a = (int)floor(s[i]->b.x1 - minx), b = (int)ceil(s[i]->b.x2 - minx);
-    for (int x = a < 0 ? 0 : a; x < b && x < nb; x++)
-      cov[x]++;
-  }
-  /* A few full-width rows may cross a real gutter. */
-  int allowed = (int)(n / 20);
-  double best_w = 0, best_a = 0, best_b = 0;
-  int x = 0;
-  while (x < nb) {
-    if (cov[x] > allowed) {
-      x++;
-      continue;
-    }
-    int a = x;
-    while (x < nb && cov[x] <= allowed)
-      x++;
-    double w = x - a;
-    /* not at the edges: a gutter has content on both sides */
-    if (a > 0 && x < nb && w > best_w) {
-      best_w = w;
-      best_a = minx + a;
-      best_b = minx + x;
-    }
-  }
-  free(cov);
-  if (best_w < 8)
-    return false;
-  /* Validate: enough text on both sides, rows that exist on one side only,
-   * and a left-aligned right side (a column, not right-aligned dates). */
+/* Why a band is no gutter (is_gutter): too little text on a side; a right
+ * side that is not left-aligned, or much less text than the left, or short
+ * pieces each beside longer text (a date column right of the entries); the
+ * labels of a grid. */
+enum { GUT_OK, GUT_FEW, GUT_RIGHT_ALIGNED, GUT_UNEVEN, GUT_BESIDE, GUT_LABELS };
+
+/* 4. Is the band [best_a, best_b] a gutter: enough text on both sides,
+ * rows that exist on one side only, and a left-aligned right side (a
+ * column, not right-aligned dates)?  GUT_OK or why not. */
+static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double best_b) {
   size_t left = 0, right = 0, right_chars = 0, left_chars = 0;
   double *rx = malloc(n * sizeof *rx);
   if (!rx)
@@ -458,6 +423,7 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     i = j;
   }
   bool ok = left >= 3 && right >= 3 && right_chars >= 20;
+  int why = ok ? 0 : GUT_FEW;
   if (ok) {
     /* How aligned are the right side's left edges and right edges (+-3pt)?
      * A column is left-aligned; right-aligned dates are not a column. */
@@ -469,6 +435,7 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     size_t best1 = densest(rx, nrx), best2 = rx2 && k2 == nrx ? densest(rx2, k2) : 0;
     free(rx2);
     ok = best1 * 10 >= nrx * 4 && best2 <= best1;
+    why = ok ? 0 : GUT_RIGHT_ALIGNED;
   }
   /* A row whose two sides share neither their top nor their bottom pairs
    * them by chance (a sidebar's line beside a column's): it counts as a row
@@ -479,12 +446,13 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
      * whose every row is paired stays row by row. */
     double lc = (double)(left_chars ? left_chars : 1), rc = (double)right_chars;
     ok = fmin(lc, rc) / fmax(lc, rc) >= 0.15 && left_only + right_only >= 1;
+    why = ok ? 0 : GUT_UNEVEN;
     /* Short right-hand segments that all sit beside longer left-hand text
      * are dates or places of the entries on their left, not a column; two
      * lists of short items side by side are columns. */
     if (ok && right_only == 0 && right_chars <= 25 * right &&
         2 * left_chars * right >= 3 * right_chars * left)
-      ok = false;
+      ok = false, why = GUT_BESIDE;
   }
   /* Labels of a grid ("2019 - 2021 | Acme Corp", the entry's lines below
    * on the right only): most left rows have a partner on their row, and
@@ -493,13 +461,84 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
    * closely.  Rows, not columns. */
   if (ok && paired >= 2 && paired * 10 >= left_rows * 6 && 2 * sparse >= left_rows - 1 &&
       right_only >= paired)
-    ok = false;
+    ok = false, why = GUT_LABELS;
   free(rx);
-  if (!ok)
+  return ok ? 0 : why;
+}
+
+/* Candidate gutters tried, widest first.  The widest empty band may lie
+ * between a column's entries and their right-aligned dates, with the
+ * sidebar's narrower gutter left of them ("Skills" sidebar | "Acme Corp
+ * ... 04/2021 - Present"): when a band is turned down for its right side
+ * (dates, not a column), a narrower band left of it is tried.  Not after
+ * a band with too little text on a side or grid labels: a small table's
+ * cells are no columns, whichever band splits them. */
+#define MAX_GUTTERS 4
+
+/* Finds a gutter in the segments' x extent; returns false if none. */
+static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *gx2) {
+  if (n < 6)
     return false;
-  *gx1 = best_a;
-  *gx2 = best_b;
-  return true;
+  double minx = 1e9, maxx = -1e9;
+  for (size_t i = 0; i < n; i++) {
+    minx = fmin(minx, s[i]->b.x1);
+    maxx = fmax(maxx, s[i]->b.x2);
+  }
+  int nb = (int)ceil(maxx - minx) + 1;
+  if (nb < 20 || nb > 20000)
+    return false;
+  int *cov = calloc((size_t)nb, sizeof *cov);
+  if (!cov)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    int a = (int)floor(s[i]->b.x1 - minx), b = (int)ceil(s[i]->b.x2 - minx);
+    for (int x = a < 0 ? 0 : a; x < b && x < nb; x++)
+      cov[x]++;
+  }
+  /* A few full-width rows may cross a real gutter. */
+  int allowed = (int)(n / 20);
+  double cw[MAX_GUTTERS], ca[MAX_GUTTERS], cb[MAX_GUTTERS]; /* widest first */
+  int nc = 0;
+  int x = 0;
+  while (x < nb) {
+    if (cov[x] > allowed) {
+      x++;
+      continue;
+    }
+    int a = x;
+    while (x < nb && cov[x] <= allowed)
+      x++;
+    double w = x - a;
+    /* not at the edges: a gutter has content on both sides */
+    if (a > 0 && x < nb && w >= 8) {
+      int k = nc < MAX_GUTTERS ? nc++ : MAX_GUTTERS;
+      while (k > 0 && cw[k - 1] < w) {
+        if (k < MAX_GUTTERS) {
+          cw[k] = cw[k - 1], ca[k] = ca[k - 1], cb[k] = cb[k - 1];
+        }
+        k--;
+      }
+      if (k < MAX_GUTTERS) {
+        cw[k] = w, ca[k] = minx + a, cb[k] = minx + x;
+      }
+    }
+  }
+  free(cov);
+  double right_of = 1e9; /* candidates left of the bands rejected so far */
+  for (int k = 0; k < nc; k++) {
+    if (cb[k] > right_of)
+      continue;
+    int why = is_gutter(pc, s, n, ca[k], cb[k]);
+    if (!why) {
+      *gx1 = ca[k];
+      *gx2 = cb[k];
+      return true;
+    }
+    if (why == GUT_FEW || why == GUT_LABELS)
+      return false;
+    right_of = fmin(right_of, ca[k]);
+  }
+  return false;
 }
 
 static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth);
