@@ -394,6 +394,43 @@ START_TEST(sidebar_beside_entries_with_dates_right) {
 }
 END_TEST
 
+/* Entries with their dates set right, each date a little below its
+ * entry's first line (neither tops nor bottoms line up) and all of one
+ * width (their left edges line up as a column's would): a right side made
+ * of dates is the entries' dates, read where they stand, not a column read
+ * after the page. */
+START_TEST(dates_right_off_the_baseline) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 72, 740, 20, "Jane Doe");
+  const char *entries[] = {"Experience", "Acme Corp", "Staff Engineer", "Built the billing platform",
+                           "Globex", "Engineer", "Ran the event ingestion", "Initech", "Intern",
+                           "Wrote the test tools"};
+  for (int i = 0; i < 10; i++)
+    dg_text(c, sizeof c, 72, 706 - 14.0 * i, 11, entries[i]);
+  text_right(c, sizeof c, 540, 706 - 14.0 * 1 - 5, 8, "04/2020 - 05/2022");
+  text_right(c, sizeof c, 540, 706 - 14.0 * 4 - 5, 8, "02/2016 - 03/2020");
+  text_right(c, sizeof c, 540, 706 - 14.0 * 7 - 5, 8, "01/2015 - 01/2016");
+  char *text = extract_page("dates_off.pdf", c);
+  const char *want[] = {"Jane Doe",
+                        "",
+                        "Experience",
+                        "Acme Corp",
+                        "04/2020 - 05/2022",
+                        "Staff Engineer",
+                        "Built the billing platform",
+                        "Globex",
+                        "02/2016 - 03/2020",
+                        "Engineer",
+                        "Ran the event ingestion",
+                        "Initech",
+                        "01/2015 - 01/2016",
+                        "Intern",
+                        "Wrote the test tools",
+                        NULL};
+  expect_lines(text, want);
+}
+END_TEST
+
 /* Cells set closer than a column gap, told apart by gaps wider than the
  * font's word space: skill tags in a row ("Python  React Native  SQL"),
  * a title beside its dates.  Tags printed with a wide word space keep it
@@ -709,6 +746,7 @@ int main(void) {
   tcase_add_test(t, small_caps_heading);
   tcase_add_test(t, letter_spaced_heading);
   tcase_add_test(t, sidebar_beside_entries_with_dates_right);
+  tcase_add_test(t, dates_right_off_the_baseline);
   suite_add_tcase(s, t);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);

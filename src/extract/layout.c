@@ -15,8 +15,11 @@
  *   4. a column gutter is a vertical band of the region that no segment
  *      crosses (or only a few full-width ones do), with left-aligned text
  *      on its right and rows that exist only on one side, on both sides; a
- *      right-aligned date column is therefore not a gutter, and neither is
- *      a narrow column of labels (dates) each beside its entry's first line;
+ *      right-aligned date column is therefore not a gutter (nor is a right
+ *      side made of dates), and neither is a narrow column of labels
+ *      (dates) each beside its entry's first line; when the widest band
+ *      is such a date column, a narrower band left of it (a sidebar's) is
+ *      tried;
  *   5. rows that cross the gutter (a centred name, a full-width heading)
  *      split the region into bands; in each band the left column is written
  *      before the right one, each recursively (three columns work too).
@@ -370,6 +373,25 @@ static bool aligned(const seg_t *a, const seg_t *b) {
   return fabs(a->b.y1 - b->b.y1) <= tol || fabs(a->b.y2 - b->b.y2) <= tol;
 }
 
+/* A segment that holds an entry's dates: a year ("2019", "04/2021",
+ * "2015-10") among at most five words ("Mar 2019 - Present", "10/2015 -
+ * 12/2017"). */
+static bool dates_seg(page_ctx *pc, const seg_t *sg) {
+  if (sg->nw > 5)
+    return false;
+  for (size_t k = 0; k < sg->nw; k++) {
+    const word_t *w = &pc->words[sg->w0 + k];
+    for (size_t i = 0; i + 4 <= w->n; i++) {
+      const char *c = w->s + i;
+      bool year = (c[0] == '1' && c[1] == '9') || (c[0] == '2' && c[1] == '0');
+      if (year && c[2] >= '0' && c[2] <= '9' && c[3] >= '0' && c[3] <= '9' &&
+          (i == 0 || c[-1] < '0' || c[-1] > '9') && (i + 4 == w->n || c[4] < '0' || c[4] > '9'))
+        return true;
+    }
+  }
+  return false;
+}
+
 /* Why a band is no gutter (is_gutter): too little text on a side; a right
  * side that is not left-aligned, or much less text than the left, or short
  * pieces each beside longer text (a date column right of the entries); the
@@ -380,10 +402,10 @@ enum { GUT_OK, GUT_FEW, GUT_RIGHT_ALIGNED, GUT_UNEVEN, GUT_BESIDE, GUT_LABELS };
  * rows that exist on one side only, and a left-aligned right side (a
  * column, not right-aligned dates)?  GUT_OK or why not. */
 static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double best_b) {
-  size_t left = 0, right = 0, right_chars = 0, left_chars = 0;
+  size_t left = 0, right = 0, right_chars = 0, left_chars = 0, right_dates = 0;
   double *rx = malloc(n * sizeof *rx);
   if (!rx)
-    return false;
+    return GUT_FEW;
   size_t nrx = 0;
   int left_only = 0, right_only = 0, paired = 0, left_rows = 0, sparse = 0, chance = 0;
   const seg_t *prev_left = NULL;
@@ -405,6 +427,7 @@ static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
         if (!row_right)
           row_right = s[j];
         r = true, right++;
+        right_dates += dates_seg(pc, s[j]);
         rx[nrx++] = s[j]->b.x1;
         for (size_t k = 0; k < s[j]->nw; k++)
           right_chars += pc->words[s[j]->w0 + k].n;
@@ -454,6 +477,12 @@ static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
         2 * left_chars * right >= 3 * right_chars * left)
       ok = false, why = GUT_BESIDE;
   }
+  /* A right side of dates ("04/2021 - Present" beside each entry's first
+   * line, maybe a photo's caption): the entries' dates, read with the rows
+   * they stand on, not a column read after the page's body.  (Whatever
+   * lines of a sidebar sit beside them by chance.) */
+  if (ok && right_dates >= 3 && right_dates * 4 >= right * 3)
+    ok = false, why = GUT_BESIDE;
   /* Labels of a grid ("2019 - 2021 | Acme Corp", the entry's lines below
    * on the right only): most left rows have a partner on their row, and
    * at least half of them stand far (two line heights) below the previous
