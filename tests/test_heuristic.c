@@ -2424,6 +2424,42 @@ START_TEST(test_org_place_dates_block_role_below_unmarked) {
 }
 END_TEST
 
+/* The same section with one entry's blank line under the dates dropped
+ * (a page break): that entry follows the section's other entries. */
+START_TEST(test_org_place_dates_role_below_blank_dropped) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders GmbH\nLeipzig\nApril 2021 - Present\n\n"
+                         "Senior Developer\nBuilt the billing service that takes the payments of every store in "
+                         "the region.\n\nLindenhof Books\nHalle (Saale)\nMay 2016 - March 2021\nBookseller\n"
+                         "Ran the shop floor and the orders of the second store.\n\n"
+                         "Quayside Ferries\nRostock\nJune 2014 - April 2016\n\nDeckhand\n"
+                         "Kept the ships and the landing stages in order.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Lindenhof Books");
+  ASSERT_FIELD(d, "work_experience.1.title", "Bookseller");
+  ASSERT_FIELD(d, "work_experience.1.location", "Halle (Saale)");
+  ASSERT_FIELD(d, "work_experience.2.company", "Quayside Ferries");
+  ASSERT_FIELD(d, "work_experience.2.title", "Deckhand");
+  json_decref(d);
+}
+END_TEST
+
+/* An organisation's name that ends on "and" goes on on the next line, a
+ * second name with its own comma: one employer, not an employer and a
+ * role. */
+START_TEST(test_org_name_cut_after_and) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nTidal Memory Lab, Westland University and\n"
+                         "Coastal Lab, Eastbrook University\nPortland, OR\nJanuary 2022 - Present\n"
+                         "Research Assistant\nRan the imaging sessions of both labs and kept their records in "
+                         "order.\n\nHarbour Institute\nSalem, OR\nMay 2019 - December 2021\nLab Technician\n"
+                         "Kept the instruments calibrated.\n");
+  ck_assert_uint_ge(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company",
+               "Tidal Memory Lab, Westland University and Coastal Lab, Eastbrook University");
+  ASSERT_FIELD(d, "work_experience.0.title", "Research Assistant");
+  json_decref(d);
+}
+END_TEST
+
 /* The same shape with the role in the block ("Data Engineer" over the
  * dates) and a tagline below: the block keeps its role. */
 START_TEST(test_org_role_dates_block_tagline_below) {
@@ -2592,6 +2628,8 @@ int main(void) {
   tcase_add_test(tc, test_org_comma_city_over_role_and_dates_spanish);
   tcase_add_test(tc, test_org_place_dates_block_role_below_unmarked);
   tcase_add_test(tc, test_org_role_dates_block_tagline_below);
+  tcase_add_test(tc, test_org_place_dates_role_below_blank_dropped);
+  tcase_add_test(tc, test_org_name_cut_after_and);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -222,17 +222,32 @@ static bool only_org_words(const char *s, size_t n) {
   return n > 0;
 }
 
+/* a ends in a word that joins two names ("Memory Lab, Westland University
+ * and" over "Coastal Lab, Eastbrook University"): the name goes on below. */
+static bool ends_joining(const char *a, size_t an) {
+  static const char *const w[] = {"and", "&", "und", "et", "y", "e", "i", NULL};
+  size_t b = an;
+  while (b > 0 && a[b - 1] != ' ') b--;
+  if (!b) return false;
+  for (int k = 0; w[k]; k++)
+    if (strlen(w[k]) == an - b && memcmp(w[k], a + b, an - b) == 0) return true;
+  return false;
+}
+
 /* "Role, Northern Rivers" / "Trust": the organisation's last word did
  * not fit the column.  b is a short capitalised tail with no role word, and
  * a with b's first word would have been as wide as the widest lines, or a
- * stops on a comma, or b is only an organisation word ("University"). */
+ * stops on a comma, or b is only an organisation word ("University"); or a
+ * ends on "and", and b, capitalised, may be a whole second name. */
 static bool org_cut(const char *a, size_t an, bool comma, const char *b, size_t bn, size_t width) {
   size_t w = 0;
   while (w < bn && b[w] != ' ') w++;
-  if (!isupper((unsigned char)b[0]) || cw__word_count(b, bn) > 3 || memchr(b, ',', bn) ||
-      cw__score_words(b, bn, W_TITLE) || cw__starts_with_degree(b, bn))
+  bool joining = ends_joining(a, an);
+  if (!isupper((unsigned char)b[0]) || cw__word_count(b, bn) > (joining ? 6 : 3) ||
+      (!joining && memchr(b, ',', bn)) || cw__score_words(b, bn, W_TITLE) || cw__starts_with_degree(b, bn))
     return false;
-  if (!comma && !only_org_words(b, bn) && (cw__chars(a, an) + 1 + cw__chars(b, w)) * 100 < width * 85)
+  if (!comma && !joining && !only_org_words(b, bn) &&
+      (cw__chars(a, an) + 1 + cw__chars(b, w)) * 100 < width * 85)
     return false;
   /* a's last piece (after its last comma) is capitalised words, no role */
   size_t k = an;
@@ -829,40 +844,48 @@ static int block_top(const cw__eline *el, int a, int lo) {
   return t;
 }
 
-/* The first line after the dated line a when a real blank line (not a
- * label) follows a: the line the section prints below its dated block. */
-static int below_block(const cw__eline *el, int a, int next_a) {
+/* The first line after the dated line a, across real blank lines (not a
+ * label); strict: only when a blank line follows a.  -1: none before
+ * next_a. */
+static int below_block(const cw__eline *el, int a, int next_a, bool strict) {
   int j = a + 1;
-  if (j >= next_a || el[j].l->len) return -1;
+  if (j >= next_a || (strict && el[j].l->len)) return -1;
   while (j < next_a && !el[j].l->len) j++;
   return j < next_a ? j : -1;
 }
 
-/* "Organisation / Place / dates" then, after a blank line, "Role": every
- * entry of the section prints a block of name lines ending in a line of
- * dates alone, and a short name line right after the blank below it.  The
- * role is that line; the block names the organisation at its top, and what
- * sits between the organisation and the dates is its place, a link or a
- * tagline, not the role.  (A role word in the block and none below: the
- * block holds the role, and the line below is something else.) */
-static bool roles_below(cw__doc *d, const cw__eline *el, int n, const int *anchor, int na) {
-  if (na < 2) return false;
-  for (int k = 0; k < na; k++) {
-    int a = anchor[k], next_a = k + 1 < na ? anchor[k + 1] : n;
-    int top = block_top(el, a, k ? anchor[k - 1] : -1), j = below_block(el, a, next_a);
-    if (names_in(&el[a], false) || top == a || j < 0 || el[j].kind != L_HEADER || el[j].has_date ||
-        !name_like(d, &el[top], false) || !name_like(d, &el[j], true) || prose_start(el, n, j) ||
-        short_sentence(&el[j]))
-      return false;
-    const char *s = el[j].res;
-    size_t m = el[j].res_len;
-    cw__trim(&s, &m);
-    if (cw__word_count(s, m) > 7) return false;
-    bool role = cw__score_words(s, m, W_TITLE) > 0;
-    for (int x = top + 1; x < a && !role; x++)
-      if (cw__score_words(el[x].res, el[x].res_len, W_TITLE)) return false;
-  }
+/* Anchor a's entry has the shape "Organisation / Place / dates", a blank
+ * line, then "Role": a block of name lines ending in a line of dates alone,
+ * and a short name line right after the blank below it.  (A role word in
+ * the block and none below: the block holds the role, and the line below
+ * is something else.)  strict: the blank line is there. */
+static bool role_below(cw__doc *d, const cw__eline *el, int n, int a, int lo, int next_a, bool strict) {
+  int top = block_top(el, a, lo), j = below_block(el, a, next_a, strict);
+  if (names_in(&el[a], false) || top == a || j < 0 || el[j].kind != L_HEADER || el[j].has_date ||
+      !name_like(d, &el[top], false) || !name_like(d, &el[j], true) || prose_start(el, n, j) ||
+      short_sentence(&el[j]))
+    return false;
+  const char *s = el[j].res;
+  size_t m = el[j].res_len;
+  cw__trim(&s, &m);
+  if (cw__word_count(s, m) > 7) return false;
+  bool role = cw__score_words(s, m, W_TITLE) > 0;
+  for (int x = top + 1; x < a && !role; x++)
+    if (cw__score_words(el[x].res, el[x].res_len, W_TITLE)) return false;
   return true;
+}
+
+/* The section prints its roles below the dated blocks: two entries at
+ * least, and two in three, have that shape with the blank line; the role
+ * is the line below, the block names the organisation at its top, and
+ * what sits between the organisation and the dates is its place, a link
+ * or a tagline, not the role.  (A theme may drop a blank line, at a page
+ * break: such entries follow the section.) */
+static bool roles_below(cw__doc *d, const cw__eline *el, int n, const int *anchor, int na) {
+  int m = 0;
+  for (int k = 0; k < na; k++)
+    m += role_below(d, el, n, anchor[k], k ? anchor[k - 1] : -1, k + 1 < na ? anchor[k + 1] : n, true);
+  return m >= 2 && 3 * m >= 2 * na;
 }
 
 /* org_top (roles_below): the names of anchor a's block are its first line
@@ -917,7 +940,8 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
     owner[a] = -2;
     /* the section prints its roles below the dated blocks: the block gives
      * the organisation, nothing more, and no line above it is a name */
-    bool back_shut = org_top && !have && (have = block_names(d, el, a, prev_end, owner, hdr, &nh)) > 0;
+    bool back_shut = org_top && !have && role_below(d, el, n, a, prev_end, next_a, false) &&
+                     (have = block_names(d, el, a, prev_end, owner, hdr, &nh)) > 0;
     /* Name lines: first those of the anchor's own block (no blank line in
      * between), before it then after it; then across blank lines.  Never
      * past the previous entry's names or the next anchor. */
