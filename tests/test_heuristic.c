@@ -2460,6 +2460,26 @@ START_TEST(test_org_name_cut_after_and) {
 }
 END_TEST
 
+/* "Role / Organisation / dates / Place" entries with a bare place under
+ * the dates, and a second role under the same employer printed "Role /
+ * dates / Place": that entry's place is no organisation, the employer is
+ * the one above. */
+START_TEST(test_place_under_dates_second_role_same_employer) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nBackend Team Lead\nNorthwind Traders GmbH\n"
+                         "Apr 2021 - Present\nLeipzig\nLeading a team of six engineers who run the payment "
+                         "platform of every store.\n\nMoved the payment platform to a new database\n\n"
+                         "Software Developer\nFeb 2018 - Mar 2021\nLeipzig\nBuilt the order services in Go "
+                         "and C.\n\nWorking Student\nLindenhof Books\nOct 2015 - Dec 2017\nHalle (Saale)\n\n"
+                         "Wrote the tests of the shop portal\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Northwind Traders GmbH");
+  ASSERT_FIELD(d, "work_experience.1.title", "Software Developer");
+  ASSERT_FIELD(d, "work_experience.1.location", "Leipzig");
+  ASSERT_FIELD(d, "work_experience.2.company", "Lindenhof Books");
+  json_decref(d);
+}
+END_TEST
+
 /* The same shape with the role in the block ("Data Engineer" over the
  * dates) and a tagline below: the block keeps its role. */
 START_TEST(test_org_role_dates_block_tagline_below) {
@@ -2630,6 +2650,7 @@ int main(void) {
   tcase_add_test(tc, test_org_role_dates_block_tagline_below);
   tcase_add_test(tc, test_org_place_dates_role_below_blank_dropped);
   tcase_add_test(tc, test_org_name_cut_after_and);
+  tcase_add_test(tc, test_place_under_dates_second_role_same_employer);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -836,11 +836,17 @@ static bool place_shaped(const cw__eline *e) {
   return true;
 }
 
+/* A line joined into the one below it (join_cut_names), left blank. */
+static bool joined_away(const cw__eline *e) {
+  return e->kind == L_BLANK && e->l->len && e->res && cw__filler_only(e->res, e->res_len);
+}
+
 /* The lines of the block that ends with line a (no blank line, no
  * description between): the index of its first line, a when none. */
 static int block_top(const cw__eline *el, int a, int lo) {
   int t = a;
-  while (t - 1 > lo && el[t - 1].kind == L_HEADER) t--;
+  while (t - 1 > lo && (el[t - 1].kind == L_HEADER || joined_away(&el[t - 1]))) t--;
+  while (t < a && joined_away(&el[t])) t++;
   return t;
 }
 
@@ -911,10 +917,50 @@ static int block_names(cw__doc *d, cw__eline *el, int a, int prev_end, int *owne
   return 1;
 }
 
+/* "Teamleiterin Backend / Apr 2021 - Present / Leipzig": a bare place
+ * right under the dates (no blank line between). */
+static bool place_under(cw__doc *d, const cw__eline *el, int a, int next_a) {
+  int j = a + 1;
+  return j < next_a && el[j].kind == L_HEADER && !el[j].has_date &&
+         (place_shaped(&el[j]) || cw__is_location(d, el[j].res, el[j].res_len));
+}
+
+/* Anchor a's dated line holds no name and the lines right above it fewer
+ * than two: its names are not complete above the dates. */
+static bool few_above(const cw__eline *el, int a, int lo) {
+  return !names_in(&el[a], false) && a - block_top(el, a, lo) < 2;
+}
+
+/* "Role / Organisation / dates / Place" in the section's entries, and
+ * "Role / dates / Place" for a second role under the same employer: two
+ * in three entries (two at least) have a bare place right under their
+ * dates, and two of them have both names above the dates already.  The
+ * line under the dates of an entry short of names is then its place, not
+ * its organisation (which the role above shares). */
+static bool places_under(cw__doc *d, const cw__eline *el, int n, const int *anchor, int na) {
+  int p = 0, full = 0;
+  for (int k = 0; k < na; k++) {
+    int a = anchor[k], lo = k ? anchor[k - 1] : -1;
+    if (!place_under(d, el, a, k + 1 < na ? anchor[k + 1] : n)) continue;
+    p++;
+    full += !few_above(el, a, lo);
+  }
+  return full >= 2 && p >= 2 && 3 * p >= 2 * na;
+}
+
+/* How the section prints its entries, as pick_names follows it. */
+typedef struct {
+  bool dash_one;    /* a dash does not separate names (dash_inside_names) */
+  bool back_first;  /* the names sit above the dates (names_above) */
+  bool org_top;     /* the roles below the dated blocks (roles_below) */
+  bool place_under; /* a bare place under the dates (places_under) */
+} pick_shape;
+
 /* Picks each anchor's name lines into g (one group per anchor); owner[i]
  * becomes -2 for the lines taken. */
 static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int na, int *owner, cw__group *g,
-                      int maxg, int want, bool dash_one, bool back_first, bool org_top) {
+                      int maxg, int want, const pick_shape *sh) {
+  bool dash_one = sh->dash_one, back_first = sh->back_first;
   for (int i = 0; i < n; i++) {
     owner[i] = -1;
     el[i].wrap = 0;
@@ -940,16 +986,26 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
     owner[a] = -2;
     /* the section prints its roles below the dated blocks: the block gives
      * the organisation, nothing more, and no line above it is a name */
-    bool back_shut = org_top && !have && role_below(d, el, n, a, prev_end, next_a, false) &&
+    bool back_shut = sh->org_top && !have && role_below(d, el, n, a, prev_end, next_a, false) &&
                      (have = block_names(d, el, a, prev_end, owner, hdr, &nh)) > 0;
+    /* the section prints a place under the dates: an entry short of names
+     * above them takes that line as its place, and no name below */
+    bool fwd_shut = !back_shut && sh->place_under && few_above(el, a, prev_end) &&
+                    place_under(d, el, a, next_a);
+    if (fwd_shut) {
+      el[a + 1].place = !cw__is_location(d, el[a + 1].res, el[a + 1].res_len);
+      owner[a + 1] = -2;
+      hdr[nh++] = a + 1;
+    }
     /* Name lines: first those of the anchor's own block (no blank line in
      * between), before it then after it; then across blank lines.  Never
      * past the previous entry's names or the next anchor. */
-    int b = a - 1, after = a + 1;
-    for (int pass = 0; pass < 2; pass++) {
+    int b = a - 1, after = a + 1 + fwd_shut;
+    /* (an entry of names, dates and place in one block: not across blanks) */
+    for (int pass = 0; pass < (fwd_shut ? 1 : 2); pass++) {
       bool cross = pass == 1;
       /* a description begun on the dated row goes on in the lines below it */
-      bool back_open = !back_shut, fwd_open = el[a].tail_e == 0;
+      bool back_open = !back_shut, fwd_open = el[a].tail_e == 0 && !fwd_shut;
       for (int steps = 0; have < want && nh < MAX_HDR - 1 && steps < 6 && (back_open || fwd_open); steps++) {
         if (back_open) {
           while (b > prev_end && ((cross && el[b].kind == L_BLANK) || is_link_only(d, &el[b]))) b--;
@@ -1059,13 +1115,17 @@ static int group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int 
       blank_links(d, &el[i]);
       cut_tail(d, &el[i]);
     }
-  bool org_top = roles_below(d, el, n, anchor, na);
-  int ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, false, false, org_top);
+  pick_shape sh = {.org_top = roles_below(d, el, n, anchor, na)};
+  sh.place_under = !sh.org_top && places_under(d, el, n, anchor, na);
+  int ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, &sh);
   /* the section's other entries print one name a line: so does this one */
-  bool dash_one = dash_inside_names(el, g, ng);
-  if (dash_one) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, true, false, org_top);
+  sh.dash_one = dash_inside_names(el, g, ng);
+  if (sh.dash_one) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, &sh);
   /* most entries take a name from above the dates: all of them do */
-  if (names_above(g, ng)) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, dash_one, true, org_top);
+  if (names_above(g, ng)) {
+    sh.back_first = true;
+    ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, &sh);
+  }
   /* Description: the free lines after an entry's last header line and before
    * the next entry's first one. */
   for (int k = 0; k < ng; k++) {
