@@ -2480,6 +2480,26 @@ START_TEST(test_place_under_dates_second_role_same_employer) {
 }
 END_TEST
 
+/* "Organisation, Role <tab> dates" opening each entry, and unmarked
+ * description lines under it, the last ones without a full stop: they
+ * stay the entry's description, not the names of the next entry (whose
+ * dated line has its own). */
+START_TEST(test_dated_names_line_keeps_its_block) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders S.A., Ingeniera de Datos\t2020-09-01 - Present\n"
+                         "Diseño de la plataforma de datos de la empresa.\nReducción del coste en un 40 %\n"
+                         "Migración de los flujos a Apache Airflow\n\n"
+                         "Consultoría Brisa, Analista Programadora\t2016-01-01 - 2016-12-31\n"
+                         "Apoyo en proyectos de negocio para clientes del sector público.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.1.company", "Consultoría Brisa");
+  ASSERT_FIELD(d, "work_experience.1.title", "Analista Programadora");
+  ASSERT_FIELD(d, "work_experience.0.description",
+               "Diseño de la plataforma de datos de la empresa.\nReducción del coste en un 40 %\n"
+               "Migración de los flujos a Apache Airflow");
+  json_decref(d);
+}
+END_TEST
+
 /* The same shape with the role in the block ("Data Engineer" over the
  * dates) and a tagline below: the block keeps its role. */
 START_TEST(test_org_role_dates_block_tagline_below) {
@@ -2651,6 +2671,7 @@ int main(void) {
   tcase_add_test(tc, test_org_place_dates_role_below_blank_dropped);
   tcase_add_test(tc, test_org_name_cut_after_and);
   tcase_add_test(tc, test_place_under_dates_second_role_same_employer);
+  tcase_add_test(tc, test_dated_names_line_keeps_its_block);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
