@@ -431,6 +431,59 @@ START_TEST(dates_right_off_the_baseline) {
 }
 END_TEST
 
+/* A right sidebar that opens with the name in a large font on two lines,
+ * beside entries whose dates stand in a column of their own: the band
+ * between the titles and the dates is the widest and no gutter; the
+ * sidebar's gutter right of the dates is.  The rows at the top, the
+ * columns' own size on both sides, are no header above the columns. */
+START_TEST(right_sidebar_big_name_beside_dated_entries) {
+  char c[8192] = "";
+  /* the sidebar centred on x = 480, the dates set right at x = 380 */
+  const struct {
+    double y, size;
+    const char *t;
+  } side[] = {{744, 22, "Jane"},         {720, 22, "Doe"},       {700, 10, "Analyst"},
+              {660, 10, "jane@example.com"}, {626, 10, "+44 20 7946 0000"}, {600, 11, "EDUCATION"},
+              {586, 10, "BSc Mathematics"},  {572, 10, "University of Aldermoor"}};
+  for (int i = 0; i < 8; i++)
+    dg_text(c, sizeof c, 480 - text_width(side[i].t, side[i].size) / 2, side[i].y, side[i].size, side[i].t);
+  dg_text(c, sizeof c, 60, 722, 11, "EXPERIENCE");
+  dg_text(c, sizeof c, 40, 700, 10, "Data Analyst");
+  text_right(c, sizeof c, 380, 700, 10, "2024 - Present");
+  dg_text(c, sizeof c, 40, 686, 10, "Greyfield Analytics, Leeds");
+  dg_text(c, sizeof c, 40, 660, 10, "Library Assistant");
+  text_right(c, sizeof c, 380, 660, 10, "2022 - 2024");
+  dg_text(c, sizeof c, 40, 646, 10, "University Library");
+  dg_text(c, sizeof c, 40, 620, 10, "Barista");
+  text_right(c, sizeof c, 380, 620, 10, "2021 - 2022");
+  dg_text(c, sizeof c, 40, 606, 10, "The Crooked Spoon");
+  const char *want[] = {"Jane",
+                        "Doe",
+                        "Analyst",
+                        "",
+                        "jane@example.com",
+                        "",
+                        "+44 20 7946 0000",
+                        "",
+                        "EDUCATION",
+                        "BSc Mathematics",
+                        "University of Aldermoor",
+                        "",
+                        "EXPERIENCE",
+                        "",
+                        "Data Analyst\t2024 - Present",
+                        "Greyfield Analytics, Leeds",
+                        "",
+                        "Library Assistant\t2022 - 2024",
+                        "University Library",
+                        "",
+                        "Barista\t2021 - 2022",
+                        "The Crooked Spoon",
+                        NULL};
+  expect_lines(extract_page("right_big_name.pdf", c), want);
+}
+END_TEST
+
 /* Cells set closer than a column gap, told apart by gaps wider than the
  * font's word space: skill tags in a row ("Python  React Native  SQL"),
  * a title beside its dates.  Tags printed with a wide word space keep it
@@ -747,6 +800,7 @@ int main(void) {
   tcase_add_test(t, letter_spaced_heading);
   tcase_add_test(t, sidebar_beside_entries_with_dates_right);
   tcase_add_test(t, dates_right_off_the_baseline);
+  tcase_add_test(t, right_sidebar_big_name_beside_dated_entries);
   suite_add_tcase(s, t);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);

@@ -18,8 +18,7 @@
  *      right-aligned date column is therefore not a gutter (nor is a right
  *      side made of dates), and neither is a narrow column of labels
  *      (dates) each beside its entry's first line; when the widest band
- *      is such a date column, a narrower band left of it (a sidebar's) is
- *      tried;
+ *      is such a date column, a narrower band (a sidebar's) is tried;
  *   5. rows that cross the gutter (a centred name, a full-width heading)
  *      split the region into bands; in each band the left column is written
  *      before the right one, each recursively (three columns work too).
@@ -496,12 +495,13 @@ static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
 }
 
 /* Candidate gutters tried, widest first.  The widest empty band may lie
- * between a column's entries and their right-aligned dates, with the
- * sidebar's narrower gutter left of them ("Skills" sidebar | "Acme Corp
- * ... 04/2021 - Present"): when a band is turned down for its right side
- * (dates, not a column), a narrower band left of it is tried.  Not after
- * a band with too little text on a side or grid labels: a small table's
- * cells are no columns, whichever band splits them. */
+ * between a column's entries and their dates, with a sidebar's narrower
+ * gutter left or right of them ("Skills" sidebar | "Acme Corp ... 04/2021
+ * - Present", or "Analyst ... 2024 - Present" | contact sidebar): when a
+ * band is turned down for its right side (dates, not a column), the next
+ * one is tried.  Not after a band with too little text on a side or grid
+ * labels: a small table's cells are no columns, whichever band splits
+ * them. */
 #define MAX_GUTTERS 4
 
 /* Finds a gutter in the segments' x extent; returns false if none. */
@@ -553,10 +553,7 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     }
   }
   free(cov);
-  double right_of = 1e9; /* candidates left of the bands rejected so far */
   for (int k = 0; k < nc; k++) {
-    if (cb[k] > right_of)
-      continue;
     int why = is_gutter(pc, s, n, ca[k], cb[k]);
     if (!why) {
       *gx1 = ca[k];
@@ -565,7 +562,6 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     }
     if (why == GUT_FEW || why == GUT_LABELS)
       return false;
-    right_of = fmin(right_of, ca[k]);
   }
   return false;
 }
@@ -616,7 +612,10 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
   {
     int side0 = 0;
     bool one_side = true;
-    double hmax = 0;
+    /* hboth: the smallest row with text on both sides; a row of the
+     * columns' own size ("Analyst   2024 - Present   Data Analyst" under
+     * a sidebar's large name) is no header */
+    double hmax = 0, hboth = 1e9;
     size_t k = 0;
     for (int rows = 0; k < n && rows < 4; rows++) {
       size_t j = k;
@@ -632,9 +631,11 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
       side0 = side;
       row_t *row = &pc->rows[s[k]->row];
       hmax = fmax(hmax, row->h);
+      if (side == 3)
+        hboth = fmin(hboth, row->h);
       double hnext = j < n ? pc->rows[s[j]->row].h : 0;
       if (j < n && pc->rows[s[j]->row].b.y1 - row->b.y2 >= 1.2 * fmin(hmax, hnext)) {
-        if (one_side || hmax >= 1.5 * hnext) {
+        if (one_side || (hmax >= 1.5 * hnext && hboth >= 1.5 * hnext)) {
           emit_plain(pc, s, j);
           i = j;
         }
