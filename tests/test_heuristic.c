@@ -2500,6 +2500,23 @@ START_TEST(test_dated_names_line_keeps_its_block) {
 }
 END_TEST
 
+/* "Organisation <tab> dates" / "Role" / a short sentence without a full
+ * stop: the entry has both names, the sentence is its description, not
+ * its organisation (the organisation is no place either). */
+START_TEST(test_short_sentence_after_role_under_dated_org) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Depot\t05/2016 - 01/2017\nWarehouse Associate\n"
+                         "Picked and packed orders\n\nCornerstore\t09/2014 - 04/2016\nCashier\n"
+                         "Handled the till and restocked shelves\n\nBluebell Couriers\t06/2013 - 08/2014\n"
+                         "Delivery Driver\nDelivered parcels on a daily route\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Cornerstore");
+  ASSERT_FIELD(d, "work_experience.1.title", "Cashier");
+  ASSERT_FIELD(d, "work_experience.1.location", NULL);
+  ASSERT_FIELD(d, "work_experience.1.description", "Handled the till and restocked shelves");
+  json_decref(d);
+}
+END_TEST
+
 /* The same shape with the role in the block ("Data Engineer" over the
  * dates) and a tagline below: the block keeps its role. */
 START_TEST(test_org_role_dates_block_tagline_below) {
@@ -2672,6 +2689,7 @@ int main(void) {
   tcase_add_test(tc, test_org_name_cut_after_and);
   tcase_add_test(tc, test_place_under_dates_second_role_same_employer);
   tcase_add_test(tc, test_dated_names_line_keeps_its_block);
+  tcase_add_test(tc, test_short_sentence_after_role_under_dated_org);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
