@@ -2517,6 +2517,23 @@ START_TEST(test_short_sentence_after_role_under_dated_org) {
 }
 END_TEST
 
+/* "Organisation" / "Role, Unit" / dates, each in a block of its own: the
+ * role and its unit are one name (the title), the organisation above is
+ * the employer. */
+START_TEST(test_role_and_unit_under_organisation_blocks) {
+  json_t *d = parse_text("Ada Brook\n\nWork Experience\nMercy General Hospital\n\nCharge Nurse\n\n2020 - Present\n\n"
+                         "Lead a team of eight nurses on a medical ward, assigning patients each shift.\n\n"
+                         "Mercy General Hospital\n\nStaff Nurse, Cardiac Unit\n\n2016 - 2020\n\n"
+                         "Treated adult patients in a busy cardiac unit of the hospital.\n\nHarbour Pharmacy\n\n"
+                         "Pharmacy Technician\n\n2011 - 2016\n\n"
+                         "Filled prescriptions and managed the stock of a busy pharmacy.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Mercy General Hospital");
+  ASSERT_FIELD(d, "work_experience.1.title", "Staff Nurse, Cardiac Unit");
+  json_decref(d);
+}
+END_TEST
+
 /* The same shape with the role in the block ("Data Engineer" over the
  * dates) and a tagline below: the block keeps its role. */
 START_TEST(test_org_role_dates_block_tagline_below) {
@@ -2690,6 +2707,7 @@ int main(void) {
   tcase_add_test(tc, test_place_under_dates_second_role_same_employer);
   tcase_add_test(tc, test_dated_names_line_keeps_its_block);
   tcase_add_test(tc, test_short_sentence_after_role_under_dated_org);
+  tcase_add_test(tc, test_role_and_unit_under_organisation_blocks);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -670,6 +670,20 @@ static bool has_letter(const char *s, size_t n) {
   return false;
 }
 
+/* "Staff Nurse, Emergency Department": a role and the unit it works in,
+ * one name; the employer is named elsewhere.  One comma, a role word
+ * before it and no organisation word, a unit after it. */
+static bool role_and_unit(const char *s, size_t n) {
+  const char *c = memchr(s, ',', n);
+  if (!c || memchr(c + 1, ',', n - (size_t)(c + 1 - s))) return false;
+  size_t an = (size_t)(c - s);
+  const char *t = c + 1;
+  size_t tn = n - an - 1;
+  cw__trim(&t, &tn);
+  return cw__score_words(s, an, W_TITLE) && !cw__score_words(s, an, W_COMPANY) &&
+         !cw__score_words(s, an, W_INST) && !cw__score_words(t, tn, W_TITLE) && cw__unit_piece(t, tn);
+}
+
 static int names_in(const cw__eline *e, bool dash_one) {
   const char *s = e->res;
   size_t n = e->res_len;
@@ -677,7 +691,8 @@ static int names_in(const cw__eline *e, bool dash_one) {
   if (!n || cw__filler_only(s, n) || !has_letter(s, n)) return 0;
   int w = cw__word_count(s, n);
   if (w > 12) return 2; /* a long line with its date: treat as complete */
-  if (comma_outside_brackets(s, n) && !org_and_more(s, n) && !roles_only(s, n)) return 2;
+  if (comma_outside_brackets(s, n) && !org_and_more(s, n) && !roles_only(s, n) && !role_and_unit(s, n))
+    return 2;
   if (memchr(s, '|', n) || memmem(s, n, "   ", 3) || at_splits(s, n) || memmem(s, n, " @ ", 3))
     return 2;
   if (!dash_one && (memmem(s, n, " \xe2\x80\x93 ", 5) || memmem(s, n, " \xe2\x80\x94 ", 5) ||

@@ -331,3 +331,17 @@ bool cw__entry_label(const char *s, size_t n) {
   }
   return head;
 }
+
+/* The piece ends in a word for a part of an organisation ("Emergency
+ * Department", "Intensive Care Unit", "Platform Team"); "Department of
+ * Health" ends otherwise and is an employer. */
+bool cw__unit_piece(const char *s, size_t n) {
+  static const char *const w[] = {"department", "dept", "unit", "ward", "division", "team", NULL};
+  while (n && strchr(" .", s[n - 1])) n--;
+  size_t b = n;
+  while (b && s[b - 1] != ' ') b--;
+  if (!b) return false; /* (a unit word alone names nothing) */
+  for (int i = 0; w[i]; i++)
+    if (strlen(w[i]) == n - b && strncasecmp(w[i], s + b, n - b) == 0) return true;
+  return false;
+}

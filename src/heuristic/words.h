@@ -17,5 +17,8 @@ bool cw__is_location(cw__doc *d, const char *s, size_t n);
 /* A label that opens a part of an entry ("HIGHLIGHTS", "Key achievements:",
  * "Aufgaben:"): names neither organisation nor role. */
 bool cw__entry_label(const char *s, size_t n);
+/* s ends in a word for a part of an organisation ("Emergency Department",
+ * "Platform Team"), after another word. */
+bool cw__unit_piece(const char *s, size_t n);
 
 #endif

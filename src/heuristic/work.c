@@ -206,20 +206,6 @@ static void glue_qualifier(cw__part *p, int np, cw__part *title) {
     }
 }
 
-/* The piece ends in a word for a part of an organisation ("Emergency
- * Department", "Intensive Care Unit", "Platform Team"); "Department of
- * Health" ends otherwise and is an employer. */
-static bool unit_piece(const char *s, size_t n) {
-  static const char *const w[] = {"department", "dept", "unit", "ward", "division", "team", NULL};
-  while (n && strchr(" .", s[n - 1])) n--;
-  size_t b = n;
-  while (b && s[b - 1] != ' ') b--;
-  if (!b) return false; /* (a unit word alone names nothing) */
-  for (int i = 0; w[i]; i++)
-    if (strlen(w[i]) == n - b && strncasecmp(w[i], s + b, n - b) == 0) return true;
-  return false;
-}
-
 /* "Staff Nurse, Emergency Department at Mercy Hospital", "Nurse, Cardiac
  * Unit, Mercy Hospital": the unit right after the role, the employer named
  * beside it, belongs to the title.  Either the unit is a part of its own
@@ -231,14 +217,14 @@ static void glue_unit(cw__part *p, int np, cw__part *title, cw__part *company, c
   cw__part *x = title + 1;
   if (x->line != title->line || x->s != gap + 2 || memcmp(gap, ", ", 2) != 0 || x->title) return;
   /* (a short unit looked like a place: "Cardiac Unit") */
-  if (x != company && (!x->used || x == *loc) && unit_piece(x->s, x->n)) {
+  if (x != company && (!x->used || x == *loc) && cw__unit_piece(x->s, x->n)) {
     title->n = (size_t)(x->s + x->n - title->s);
     x->used = true;
     if (x == *loc) *loc = NULL;
     return;
   }
   const char *c = x == company ? memchr(x->s, ',', x->n) : NULL;
-  if (!c || (size_t)(c - x->s) + 2 >= x->n || c[1] != ' ' || !unit_piece(x->s, (size_t)(c - x->s))) return;
+  if (!c || (size_t)(c - x->s) + 2 >= x->n || c[1] != ' ' || !cw__unit_piece(x->s, (size_t)(c - x->s))) return;
   title->n = (size_t)(c - title->s);
   company->n -= (size_t)(c + 2 - company->s);
   company->s = c + 2;
