@@ -484,6 +484,55 @@ START_TEST(right_sidebar_big_name_beside_dated_entries) {
 }
 END_TEST
 
+/* A left sidebar beside entries that set their role and dates right
+ * ("Acme Corp ... Shift Lead" over "Jul 2018 - Mar 2020", then a line of
+ * description): the main column's right edges line up more than its left
+ * ones, yet with dates and prose it is a column of entries, read after the
+ * sidebar. */
+START_TEST(sidebar_beside_entries_set_right) {
+  char c[8192] = "";
+  const char *side[] = {"CONTACT", "Reno, NV", "jane@example.com", "SKILLS", "Forklift", "Scheduling",
+                        "EDUCATION", "High School Diploma"};
+  for (int i = 0; i < 8; i++)
+    dg_text(c, sizeof c, 40, 720 - 14.0 * i, 9, side[i]);
+  const struct {
+    const char *org, *role, *dates, *desc;
+  } e[] = {{"Tallgrass Logistics", "Operations Manager", "Jan 2022 - Present",
+            "Oversee inbound and outbound for a large distribution centre"},
+           {"Tallgrass Logistics", "Shift Lead", "Jul 2018 - Dec 2021", "Ran the night shift in receiving and loading"},
+           {"Quickmart", "Cashier", "Sep 2014 - Apr 2016", "Handled the register and restocked the shelves"}};
+  for (int i = 0; i < 3; i++) {
+    double y = 722 - 46.0 * i;
+    dg_text(c, sizeof c, 200, y, 10, e[i].org);
+    text_right(c, sizeof c, 560, y, 10, e[i].role);
+    text_right(c, sizeof c, 560, y - 13, 9, e[i].dates);
+    dg_text(c, sizeof c, 210, y - 26, 9, e[i].desc);
+  }
+  const char *want[] = {"CONTACT",
+                        "Reno, NV",
+                        "jane@example.com",
+                        "SKILLS",
+                        "Forklift",
+                        "Scheduling",
+                        "EDUCATION",
+                        "High School Diploma",
+                        "",
+                        "Tallgrass Logistics\tOperations Manager",
+                        "Jan 2022 - Present",
+                        "Oversee inbound and outbound for a large distribution centre",
+                        "",
+                        "Tallgrass Logistics\tShift Lead",
+                        "Jul 2018 - Dec 2021",
+                        "Ran the night shift in receiving and loading",
+                        "",
+                        "Quickmart\tCashier",
+                        "Sep 2014 - Apr 2016",
+                        "Handled the register and restocked the shelves",
+                        NULL};
+  expect_lines(extract_page("side_set_right.pdf", c), want);
+}
+END_TEST
+
 /* Cells set closer than a column gap, told apart by gaps wider than the
  * font's word space: skill tags in a row ("Python  React Native  SQL"),
  * a title beside its dates.  Tags printed with a wide word space keep it
@@ -801,6 +850,7 @@ int main(void) {
   tcase_add_test(t, sidebar_beside_entries_with_dates_right);
   tcase_add_test(t, dates_right_off_the_baseline);
   tcase_add_test(t, right_sidebar_big_name_beside_dated_entries);
+  tcase_add_test(t, sidebar_beside_entries_set_right);
   suite_add_tcase(s, t);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);

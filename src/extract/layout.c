@@ -401,7 +401,7 @@ enum { GUT_OK, GUT_FEW, GUT_RIGHT_ALIGNED, GUT_UNEVEN, GUT_BESIDE, GUT_LABELS };
  * rows that exist on one side only, and a left-aligned right side (a
  * column, not right-aligned dates)?  GUT_OK or why not. */
 static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double best_b) {
-  size_t left = 0, right = 0, right_chars = 0, left_chars = 0, right_dates = 0;
+  size_t left = 0, right = 0, right_chars = 0, left_chars = 0, right_dates = 0, right_prose = 0;
   double *rx = malloc(n * sizeof *rx);
   if (!rx)
     return GUT_FEW;
@@ -427,6 +427,7 @@ static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
           row_right = s[j];
         r = true, right++;
         right_dates += dates_seg(pc, s[j]);
+        right_prose += s[j]->nw >= 6;
         rx[nrx++] = s[j]->b.x1;
         for (size_t k = 0; k < s[j]->nw; k++)
           right_chars += pc->words[s[j]->w0 + k].n;
@@ -448,7 +449,11 @@ static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
   int why = ok ? 0 : GUT_FEW;
   if (ok) {
     /* How aligned are the right side's left edges and right edges (+-3pt)?
-     * A column is left-aligned; right-aligned dates are not a column. */
+     * A column is left-aligned; right-aligned dates are not a column.  A
+     * side with dates and lines of prose (six words or more, three of
+     * each) holds whole entries: a column, whatever it sets right (its
+     * titles and dates, "Tallgrass Logistics ... Shift Lead" over "Jul
+     * 2018 - Mar 2020" over a line of description). */
     double *rx2 = malloc(nrx * sizeof *rx2);
     size_t k2 = 0;
     for (size_t q = 0; q < n && rx2; q++)
@@ -456,7 +461,7 @@ static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
         rx2[k2++] = s[q]->b.x2;
     size_t best1 = densest(rx, nrx), best2 = rx2 && k2 == nrx ? densest(rx2, k2) : 0;
     free(rx2);
-    ok = best1 * 10 >= nrx * 4 && best2 <= best1;
+    ok = (best1 * 10 >= nrx * 4 && best2 <= best1) || (right_prose >= 3 && right_dates >= 3);
     why = ok ? 0 : GUT_RIGHT_ALIGNED;
   }
   /* A row whose two sides share neither their top nor their bottom pairs
