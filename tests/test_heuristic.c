@@ -2424,6 +2424,21 @@ START_TEST(test_org_place_dates_block_role_below_unmarked) {
 }
 END_TEST
 
+/* "Organisation / Name / dates", a blank line, "Name" in every entry, and
+ * no role word anywhere: nothing says the lines below are the roles, the
+ * block keeps its two names. */
+START_TEST(test_block_names_kept_without_role_below) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders\nTeamleitung\nApril 2021 - Present\n\n"
+                         "Zahlungsplattform\nBuilt the billing service that takes the payments of every store in "
+                         "the region.\n\nLindenhof Books\nKundendienst\nMay 2016 - March 2021\n\nVersandhandel\n"
+                         "Ran the shop floor and the orders of the second store.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Teamleitung");
+  ASSERT_FIELD(d, "work_experience.1.title", "Kundendienst");
+  json_decref(d);
+}
+END_TEST
+
 /* The same section with one entry's blank line under the dates dropped
  * (a page break): that entry follows the section's other entries. */
 START_TEST(test_org_place_dates_role_below_blank_dropped) {
@@ -2702,6 +2717,7 @@ int main(void) {
   tcase_add_test(tc, test_org_comma_city_over_role_and_dates_spanish);
   tcase_add_test(tc, test_org_place_dates_block_role_below_unmarked);
   tcase_add_test(tc, test_org_role_dates_block_tagline_below);
+  tcase_add_test(tc, test_block_names_kept_without_role_below);
   tcase_add_test(tc, test_org_place_dates_role_below_blank_dropped);
   tcase_add_test(tc, test_org_name_cut_after_and);
   tcase_add_test(tc, test_place_under_dates_second_role_same_employer);

@@ -928,16 +928,24 @@ static bool role_below(cw__doc *d, const cw__eline *el, int n, int a, int lo, in
 }
 
 /* The section prints its roles below the dated blocks: two entries at
- * least, and two in three, have that shape with the blank line; the role
+ * least, and two in three, have that shape with the blank line, and a role
+ * word names one of the lines below; the role
  * is the line below, the block names the organisation at its top, and
  * what sits between the organisation and the dates is its place, a link
  * or a tagline, not the role.  (A theme may drop a blank line, at a page
  * break: such entries follow the section.) */
 static bool roles_below(cw__doc *d, const cw__eline *el, int n, const int *anchor, int na) {
-  int m = 0;
-  for (int k = 0; k < na; k++)
-    m += role_below(d, el, n, anchor[k], k ? anchor[k - 1] : -1, k + 1 < na ? anchor[k + 1] : n, true);
-  return m >= 2 && 3 * m >= 2 * na;
+  int m = 0, worded = 0;
+  for (int k = 0; k < na; k++) {
+    int a = anchor[k], next_a = k + 1 < na ? anchor[k + 1] : n;
+    if (!role_below(d, el, n, a, k ? anchor[k - 1] : -1, next_a, true)) continue;
+    m++;
+    int j = below_block(el, a, next_a, true);
+    worded += cw__score_words(el[j].res, el[j].res_len, W_TITLE) > 0;
+  }
+  /* (one of the lines below at least reads as a role: "Platform" under
+   * "Acme / Teamleitung / dates" in every entry is no evidence) */
+  return m >= 2 && 3 * m >= 2 * na && worded;
 }
 
 /* org_top (roles_below): the names of anchor a's block are its first line
