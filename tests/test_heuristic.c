@@ -2439,6 +2439,21 @@ START_TEST(test_block_names_kept_without_role_below) {
 }
 END_TEST
 
+/* A role whose bracket the column cut ("Practice Lead (Payments," /
+ * "Search, Mobile)") is one role, its second line no description. */
+START_TEST(test_role_cut_inside_brackets) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders\nhttps://northwind.example\n"
+                         "January 2015 - Present\n\nPractice Lead (Payments, Billing,\nSearch, Mobile)\n"
+                         "Organise and lead the communities of practice of the payment teams.\n\n"
+                         "Northwind Traders\nhttps://northwind.example\nJanuary 2010 - December 2014\n\n"
+                         "Senior Developer\nBuilt the order services of the web shop.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Practice Lead (Payments, Billing, Search, Mobile)");
+  ASSERT_FIELD(d, "work_experience.1.title", "Senior Developer");
+  json_decref(d);
+}
+END_TEST
+
 /* The same section with one entry's blank line under the dates dropped
  * (a page break): that entry follows the section's other entries. */
 START_TEST(test_org_place_dates_role_below_blank_dropped) {
@@ -2718,6 +2733,7 @@ int main(void) {
   tcase_add_test(tc, test_org_place_dates_block_role_below_unmarked);
   tcase_add_test(tc, test_org_role_dates_block_tagline_below);
   tcase_add_test(tc, test_block_names_kept_without_role_below);
+  tcase_add_test(tc, test_role_cut_inside_brackets);
   tcase_add_test(tc, test_org_place_dates_role_below_blank_dropped);
   tcase_add_test(tc, test_org_name_cut_after_and);
   tcase_add_test(tc, test_place_under_dates_second_role_same_employer);

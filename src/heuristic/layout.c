@@ -262,6 +262,25 @@ static bool org_cut(const char *a, size_t an, bool comma, const char *b, size_t 
   return true;
 }
 
+/* "Practice Lead (Collaboration, Portal," / "Mobile, Search)": a bracket
+ * opened on a name line and closed on the short line under it (no other
+ * bracket before the close): one name cut by the column. */
+static bool bracket_cut(const char *a, size_t an, bool comma, const char *b, size_t bn) {
+  int depth = 0;
+  for (size_t i = 0; i < an; i++) {
+    if (a[i] == '(') depth++;
+    if (a[i] == ')' && depth) depth--;
+  }
+  if (!depth || (!comma && !cw__score_words(a, an, W_TITLE) && !cw__score_words(a, an, W_COMPANY)) ||
+      cw__word_count(b, bn) > 6)
+    return false;
+  for (size_t i = 0; i < bn; i++) {
+    if (b[i] == '(') return false;
+    if (b[i] == ')' && --depth == 0) return true;
+  }
+  return false;
+}
+
 /* Joins a name cut by its column ("Research Assistant, Memory Lab," /
  * "Riverside University") into the lower line, which stays next to the
  * lines below it (the dates); the upper line becomes blank. */
@@ -276,7 +295,7 @@ static void join_cut_names(cw__doc *d, cw__eline *el, int n, size_t width) {
       continue;
     /* (the trim took the comma off: it is still in the line) */
     bool comma = a + an < x->res + x->res_len && a[an] == ',';
-    if (!org_cut(a, an, comma, b, bn, width)) continue;
+    if (!org_cut(a, an, comma, b, bn, width) && !bracket_cut(a, an, comma, b, bn)) continue;
     /* A column cuts a name over a few lines, not a page of them: each join
      * copies the name so far, and keeps the copy it replaces (thousands of
      * "University" lines cost gigabytes). */
