@@ -2454,6 +2454,22 @@ START_TEST(test_role_cut_inside_brackets) {
 }
 END_TEST
 
+/* In a section that prints its roles below the dated blocks, the line
+ * there is the role in lower case too, when it runs onto a second line
+ * ("specjalista do spraw dostępności" / "cyfrowej"). */
+START_TEST(test_lower_case_role_below_dated_block) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nFundacja Przyszłości\nhttps://fundacja.example\n"
+                         "March 2019 - Present\n\nspecjalista do spraw dostępności\ncyfrowej\n"
+                         "Prowadzenie szkoleń dla urzędów i organizacji pozarządowych w całym kraju.\n\n"
+                         "Urząd Miasta Gdańska\nhttps://urzad.example\nMay 2015 - February 2019\n\n"
+                         "Kierownik działu\nNadzór nad projektami.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Fundacja Przyszłości");
+  ASSERT_FIELD(d, "work_experience.0.title", "specjalista do spraw dostępności");
+  json_decref(d);
+}
+END_TEST
+
 /* The same section with one entry's blank line under the dates dropped
  * (a page break): that entry follows the section's other entries. */
 START_TEST(test_org_place_dates_role_below_blank_dropped) {
@@ -2734,6 +2750,7 @@ int main(void) {
   tcase_add_test(tc, test_org_role_dates_block_tagline_below);
   tcase_add_test(tc, test_block_names_kept_without_role_below);
   tcase_add_test(tc, test_role_cut_inside_brackets);
+  tcase_add_test(tc, test_lower_case_role_below_dated_block);
   tcase_add_test(tc, test_org_place_dates_role_below_blank_dropped);
   tcase_add_test(tc, test_org_name_cut_after_and);
   tcase_add_test(tc, test_place_under_dates_second_role_same_employer);

@@ -1107,7 +1107,11 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
         if (fwd_open && have < want && !(back_first && !cross)) {
           while (after < next_a && ((cross && el[after].kind == L_BLANK) || is_link_only(d, &el[after])))
             after++;
-          if (after < next_a && name_like(d, &el[after], (!cross && after == a + 1) || short_alone(el, n, after)) &&
+          /* (the line the section prints its roles on: "doradca do spraw
+           * Konwencji praw osób" / "niepełnosprawnych" in lower case too) */
+          bool lower = (!cross && after == a + 1) || short_alone(el, n, after) ||
+                       (back_shut && after == below_block(el, a, next_a, false));
+          if (after < next_a && name_like(d, &el[after], lower) &&
               !el[after].has_date && !prose_start(el, n, after) && !short_sentence(&el[after])) {
             hdr[nh++] = after;
             owner[after] = -2;
