@@ -2465,7 +2465,21 @@ START_TEST(test_lower_case_role_below_dated_block) {
                          "Kierownik działu\nNadzór nad projektami.\n");
   ck_assert_uint_eq(count(d, "work_experience"), 2);
   ASSERT_FIELD(d, "work_experience.0.company", "Fundacja Przyszłości");
-  ASSERT_FIELD(d, "work_experience.0.title", "specjalista do spraw dostępności");
+  ASSERT_FIELD(d, "work_experience.0.title", "specjalista do spraw dostępności cyfrowej");
+  json_decref(d);
+}
+END_TEST
+
+/* "Role / Organisation / dates" with the role's last word pushed onto a
+ * line of its own, in lower case: the role is whole, that word is no
+ * name of its own. */
+START_TEST(test_role_tail_on_next_line) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nspecjalista do spraw dostępności\ncyfrowej\n"
+                         "Fundacja Przyszłości\nJul 2013 - Jun 2016\n\nkoordynator projektów\n"
+                         "Urząd Miasta Gdańska\nJan 2006 - Apr 2012\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Fundacja Przyszłości");
+  ASSERT_FIELD(d, "work_experience.0.title", "specjalista do spraw dostępności cyfrowej");
   json_decref(d);
 }
 END_TEST
@@ -2751,6 +2765,7 @@ int main(void) {
   tcase_add_test(tc, test_block_names_kept_without_role_below);
   tcase_add_test(tc, test_role_cut_inside_brackets);
   tcase_add_test(tc, test_lower_case_role_below_dated_block);
+  tcase_add_test(tc, test_role_tail_on_next_line);
   tcase_add_test(tc, test_org_place_dates_role_below_blank_dropped);
   tcase_add_test(tc, test_org_name_cut_after_and);
   tcase_add_test(tc, test_place_under_dates_second_role_same_employer);

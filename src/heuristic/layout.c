@@ -281,6 +281,16 @@ static bool bracket_cut(const char *a, size_t an, bool comma, const char *b, siz
   return false;
 }
 
+/* "doradca do spraw Konwencji praw osób" / "niepełnosprawnych": a role
+ * (a role word, eight words at most, no full stop or colon at its end)
+ * whose last word or two the column pushed onto the next line, in lower
+ * case (not a place, "remote", nor a sentence's end, "and MySQL."). */
+static bool role_tail_cut(cw__doc *d, const char *a, size_t an, const char *b, size_t bn) {
+  return islower((unsigned char)b[0]) && cw__word_count(b, bn) <= 2 && !memchr(b, ',', bn) &&
+         !strchr(".;:)", b[bn - 1]) && !strchr(".;:)", a[an - 1]) && cw__word_count(a, an) <= 8 &&
+         cw__score_words(a, an, W_TITLE) && !cw__score_words(b, bn, W_TITLE) && !cw__is_location(d, b, bn);
+}
+
 /* Joins a name cut by its column ("Research Assistant, Memory Lab," /
  * "Riverside University") into the lower line, which stays next to the
  * lines below it (the dates); the upper line becomes blank. */
@@ -295,7 +305,8 @@ static void join_cut_names(cw__doc *d, cw__eline *el, int n, size_t width) {
       continue;
     /* (the trim took the comma off: it is still in the line) */
     bool comma = a + an < x->res + x->res_len && a[an] == ',';
-    if (!org_cut(a, an, comma, b, bn, width) && !bracket_cut(a, an, comma, b, bn)) continue;
+    if (!org_cut(a, an, comma, b, bn, width) && !bracket_cut(a, an, comma, b, bn) && !role_tail_cut(d, a, an, b, bn))
+      continue;
     /* A column cuts a name over a few lines, not a page of them: each join
      * copies the name so far, and keeps the copy it replaces (thousands of
      * "University" lines cost gigabytes). */
@@ -921,7 +932,7 @@ static int block_top(const cw__eline *el, int a, int lo) {
 static int below_block(const cw__eline *el, int a, int next_a, bool strict) {
   int j = a + 1;
   if (j >= next_a || (strict && el[j].l->len)) return -1;
-  while (j < next_a && !el[j].l->len) j++;
+  while (j < next_a && (!el[j].l->len || joined_away(&el[j]))) j++;
   return j < next_a ? j : -1;
 }
 
