@@ -15,10 +15,8 @@
  *   4. a column gutter is a vertical band of the region that no segment
  *      crosses (or only a few full-width ones do), with left-aligned text
  *      on its right and rows that exist only on one side, on both sides; a
- *      right-aligned date column is therefore not a gutter (nor is a right
- *      side made of dates), and neither is a narrow column of labels
- *      (dates) each beside its entry's first line; when the widest band
- *      is such a date column, a narrower band (a sidebar's) is tried;
+ *      right-aligned date column is therefore not a gutter, and neither is
+ *      a narrow column of labels (dates) each beside its entry's first line;
  *   5. rows that cross the gutter (a centred name, a full-width heading)
  *      split the region into bands; in each band the left column is written
  *      before the right one, each recursively (three columns work too).
@@ -339,13 +337,13 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* Most values within one 6pt window (sorts v): how many edges line up.
+/* Most values within one window of w points (sorts v): how many edges line up.
  * O(n log n), so a page of a million tiny segments cannot stall us here. */
-static size_t densest(double *v, size_t n) {
+static size_t densest(double *v, size_t n, double w) {
   qsort(v, n, sizeof *v, cmp_double);
   size_t best = 0, b = 0;
   for (size_t a = 0; a < n; a++) {
-    while (v[a] - v[b] > 6)
+    while (v[a] - v[b] > w)
       b++;
     if (a - b + 1 > best)
       best = a - b + 1;
@@ -372,6 +370,44 @@ static bool aligned(const seg_t *a, const seg_t *b) {
   return fabs(a->b.y1 - b->b.y1) <= tol || fabs(a->b.y2 - b->b.y2) <= tol;
 }
 
+/* Is the right side of the gutter [g1, g2] left-aligned: do its left
+ * edges line up (+-3pt) for at least 40% of its segments, and more of
+ * them than of its right edges?  A column is left-aligned; right-aligned
+ * dates are not a column.  With first, only the first segment of each row
+ * counts: a main column whose titles and dates are set flush right on the
+ * row of their organisation ("Acme ... Engineer") is still left-aligned
+ * where its lines start. */
+static int left_aligned(seg_t **s, size_t n, double g1, double g2, bool first) {
+  double *x1 = malloc(n * sizeof *x1), *x2 = malloc(n * sizeof *x2);
+  double edge = -1e9; /* the right side's right edge */
+  for (size_t q = 0; q < n; q++)
+    if (side_of(s[q], g1, g2) == 2)
+      edge = fmax(edge, s[q]->b.x2);
+  size_t m = 0;
+  for (size_t q = 0; q < n && x1 && x2; q++) {
+    if (side_of(s[q], g1, g2) != 2)
+      continue;
+    if (first && q > 0 && s[q - 1]->row == s[q]->row && side_of(s[q - 1], g1, g2) == 2 &&
+        s[q]->b.x2 >= edge - 3)
+      continue;
+    x1[m] = s[q]->b.x1;
+    x2[m++] = s[q]->b.x2;
+  }
+  int ok = 0;
+  if (x1 && x2 && m) {
+    /* rows' first segments: a column's text lines and its bullets indented
+     * by an em or so both start at its left edge */
+    double w = first ? 12 : 6;
+    size_t best1 = densest(x1, m, w), best2 = densest(x2, m, w);
+    ok = best1 * 10 >= m * 4 && (first ? best2 < best1 : best2 <= best1) ? 1
+         : best2 > best1 && best2 * 10 >= m * 4                          ? -1
+                                                                         : 0;
+  }
+  free(x1);
+  free(x2);
+  return ok;
+}
+
 /* A segment that holds an entry's dates: a year ("2019", "04/2021",
  * "2015-10") among at most five words ("Mar 2019 - Present", "10/2015 -
  * 12/2017"). */
@@ -391,23 +427,18 @@ static bool dates_seg(page_ctx *pc, const seg_t *sg) {
   return false;
 }
 
-/* Why a band is no gutter (is_gutter): too little text on a side; a right
- * side that is not left-aligned, or much less text than the left, or short
- * pieces each beside longer text (a date column right of the entries); the
- * labels of a grid. */
-enum { GUT_OK, GUT_FEW, GUT_RIGHT_ALIGNED, GUT_UNEVEN, GUT_BESIDE, GUT_LABELS };
-
-/* 4. Is the band [best_a, best_b] a gutter: enough text on both sides,
- * rows that exist on one side only, and a left-aligned right side (a
- * column, not right-aligned dates)?  GUT_OK or why not. */
-static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double best_b) {
-  size_t left = 0, right = 0, right_chars = 0, left_chars = 0, right_dates = 0, right_prose = 0;
-  double *rx = malloc(n * sizeof *rx);
-  if (!rx)
-    return GUT_FEW;
-  size_t nrx = 0;
+/* 4b. Is the empty band [best_a, best_b] a column gutter?  1: yes; 0: no;
+ * -1: no, its right side is no left-aligned column or sits beside the
+ * entries' first lines (titles and dates beside their own column's text,
+ * or such dates and a sidebar further right), so a narrower band may
+ * still be one. */
+static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double best_b) {
+  /* Validate: enough text on both sides, rows that exist on one side only,
+   * and a left-aligned right side (a column, not right-aligned dates). */
+  size_t left = 0, right = 0, right_chars = 0, left_chars = 0, right_dates = 0;
   int left_only = 0, right_only = 0, paired = 0, left_rows = 0, sparse = 0, chance = 0;
-  const seg_t *prev_left = NULL;
+  int right_rows = 0, rsparse = 0;
+  const seg_t *prev_left = NULL, *prev_right = NULL;
   size_t i = 0;
   while (i < n) {
     size_t j = i;
@@ -427,8 +458,6 @@ static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
           row_right = s[j];
         r = true, right++;
         right_dates += dates_seg(pc, s[j]);
-        right_prose += s[j]->nw >= 6;
-        rx[nrx++] = s[j]->b.x1;
         for (size_t k = 0; k < s[j]->nw; k++)
           right_chars += pc->words[s[j]->w0 + k].n;
       }
@@ -443,27 +472,35 @@ static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
       sparse += row_left->b.y1 - prev_left->b.y2 > 2 * (prev_left->b.y2 - prev_left->b.y1);
     if (row_left)
       prev_left = row_left;
+    right_rows += r;
+    if (row_right && prev_right)
+      rsparse += row_right->b.y1 - prev_right->b.y2 > 2 * (prev_right->b.y2 - prev_right->b.y1);
+    if (row_right)
+      prev_right = row_right;
     i = j;
   }
   bool ok = left >= 3 && right >= 3 && right_chars >= 20;
-  int why = ok ? 0 : GUT_FEW;
   if (ok) {
-    /* How aligned are the right side's left edges and right edges (+-3pt)?
-     * A column is left-aligned; right-aligned dates are not a column.  A
-     * side with dates and lines of prose (six words or more, three of
-     * each) holds whole entries: a column, whatever it sets right (its
-     * titles and dates, "Tallgrass Logistics ... Shift Lead" over "Jul
-     * 2018 - Mar 2020" over a line of description). */
-    double *rx2 = malloc(nrx * sizeof *rx2);
-    size_t k2 = 0;
-    for (size_t q = 0; q < n && rx2; q++)
-      if (side_of(s[q], best_a, best_b) == 2 && k2 < nrx)
-        rx2[k2++] = s[q]->b.x2;
-    size_t best1 = densest(rx, nrx), best2 = rx2 && k2 == nrx ? densest(rx2, k2) : 0;
-    free(rx2);
-    ok = (best1 * 10 >= nrx * 4 && best2 <= best1) || (right_prose >= 3 && right_dates >= 3);
-    why = ok ? 0 : GUT_RIGHT_ALIGNED;
+    /* by the rows' first segments only when the right side has rows of
+     * its own (a main column beside a sidebar): a grid's rows are all
+     * paired, and its staggered cells would line up within an em */
+    int al = left_aligned(s, n, best_a, best_b, false);
+    if (al <= 0 && (right_only + chance < 2 || left_aligned(s, n, best_a, best_b, true) <= 0))
+      return -1;
   }
+  /* Dates on the right ("Acme Corp ... 01/2020 - Present", the entry's other
+   * lines below on the left only): every right-hand row beside a left-hand
+   * one, short, at least half of them far below the previous one.  A
+   * sidebar's lines follow each other closely. */
+  if (ok && right_only == 0 && right_rows >= 2 && right_chars <= 25 * right &&
+      2 * rsparse >= right_rows - 1)
+    return -1;
+  /* A right side made of dates ("04/2021 - Present" beside each entry's
+   * first line, maybe a photo's caption), whatever lines of a sidebar sit
+   * beside them by chance: the entries' dates, read where they stand, not a
+   * column read after the page's body. */
+  if (ok && right_dates >= 3 && right_dates * 4 >= right * 3)
+    return -1;
   /* A row whose two sides share neither their top nor their bottom pairs
    * them by chance (a sidebar's line beside a column's): it counts as a row
    * of each side alone.  Cells of one table row line up. */
@@ -473,20 +510,13 @@ static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
      * whose every row is paired stays row by row. */
     double lc = (double)(left_chars ? left_chars : 1), rc = (double)right_chars;
     ok = fmin(lc, rc) / fmax(lc, rc) >= 0.15 && left_only + right_only >= 1;
-    why = ok ? 0 : GUT_UNEVEN;
     /* Short right-hand segments that all sit beside longer left-hand text
      * are dates or places of the entries on their left, not a column; two
      * lists of short items side by side are columns. */
     if (ok && right_only == 0 && right_chars <= 25 * right &&
         2 * left_chars * right >= 3 * right_chars * left)
-      ok = false, why = GUT_BESIDE;
+      ok = false;
   }
-  /* A right side of dates ("04/2021 - Present" beside each entry's first
-   * line, maybe a photo's caption): the entries' dates, read with the rows
-   * they stand on, not a column read after the page's body.  (Whatever
-   * lines of a sidebar sit beside them by chance.) */
-  if (ok && right_dates >= 3 && right_dates * 4 >= right * 3)
-    ok = false, why = GUT_BESIDE;
   /* Labels of a grid ("2019 - 2021 | Acme Corp", the entry's lines below
    * on the right only): most left rows have a partner on their row, and
    * at least half of them stand far (two line heights) below the previous
@@ -494,22 +524,18 @@ static int is_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
    * closely.  Rows, not columns. */
   if (ok && paired >= 2 && paired * 10 >= left_rows * 6 && 2 * sparse >= left_rows - 1 &&
       right_only >= paired)
-    ok = false, why = GUT_LABELS;
-  free(rx);
-  return ok ? 0 : why;
+    ok = false;
+  return ok;
 }
 
-/* Candidate gutters tried, widest first.  The widest empty band may lie
- * between a column's entries and their dates, with a sidebar's narrower
- * gutter left or right of them ("Skills" sidebar | "Acme Corp ... 04/2021
- * - Present", or "Analyst ... 2024 - Present" | contact sidebar): when a
- * band is turned down for its right side (dates, not a column), the next
- * one is tried.  Not after a band with too little text on a side or grid
- * labels: a small table's cells are no columns, whichever band splits
- * them. */
+/* At most this many empty bands are tried, widest first. */
 #define MAX_GUTTERS 4
 
-/* Finds a gutter in the segments' x extent; returns false if none. */
+/* 4. Finds a gutter in the segments' x extent; returns false if none.  The
+ * widest empty band is not always the gutter: a main column whose titles
+ * and dates are set flush right leaves a wider band inside it ("Acme" ...
+ * "Engineer" / "2019 - 2021") than the gutter to its sidebar; that band
+ * fails gutter_ok, and the next widest is tried. */
 static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *gx2) {
   if (n < 6)
     return false;
@@ -529,10 +555,12 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
     for (int x = a < 0 ? 0 : a; x < b && x < nb; x++)
       cov[x]++;
   }
-  /* A few full-width rows may cross a real gutter. */
+  /* A few full-width rows may cross a real gutter.  The widest bands,
+   * widest first (ga/gb: their edges); the next is tried only after a band
+   * that failed as gutter_ok says (-1). */
   int allowed = (int)(n / 20);
-  double cw[MAX_GUTTERS], ca[MAX_GUTTERS], cb[MAX_GUTTERS]; /* widest first */
-  int nc = 0;
+  double ga[MAX_GUTTERS], gb[MAX_GUTTERS];
+  int ng = 0;
   int x = 0;
   while (x < nb) {
     if (cov[x] > allowed) {
@@ -544,29 +572,31 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
       x++;
     double w = x - a;
     /* not at the edges: a gutter has content on both sides */
-    if (a > 0 && x < nb && w >= 8) {
-      int k = nc < MAX_GUTTERS ? nc++ : MAX_GUTTERS;
-      while (k > 0 && cw[k - 1] < w) {
-        if (k < MAX_GUTTERS) {
-          cw[k] = cw[k - 1], ca[k] = ca[k - 1], cb[k] = cb[k - 1];
-        }
-        k--;
-      }
+    if (a == 0 || x >= nb || w < 8)
+      continue;
+    int k = ng < MAX_GUTTERS ? ng++ : MAX_GUTTERS;
+    while (k > 0 && gb[k - 1] - ga[k - 1] < w) {
       if (k < MAX_GUTTERS) {
-        cw[k] = w, ca[k] = minx + a, cb[k] = minx + x;
+        ga[k] = ga[k - 1];
+        gb[k] = gb[k - 1];
       }
+      k--;
+    }
+    if (k < MAX_GUTTERS) {
+      ga[k] = minx + a;
+      gb[k] = minx + x;
     }
   }
   free(cov);
-  for (int k = 0; k < nc; k++) {
-    int why = is_gutter(pc, s, n, ca[k], cb[k]);
-    if (!why) {
-      *gx1 = ca[k];
-      *gx2 = cb[k];
+  for (int k = 0; k < ng; k++) {
+    int ok = gutter_ok(pc, s, n, ga[k], gb[k]);
+    if (ok > 0) {
+      *gx1 = ga[k];
+      *gx2 = gb[k];
       return true;
     }
-    if (why == GUT_FEW || why == GUT_LABELS)
-      return false;
+    if (ok == 0)
+      break;
   }
   return false;
 }
@@ -583,11 +613,33 @@ static double max_height(seg_t *const *s, size_t n) {
 /* Left column, then right; but a column that opens with the largest text
  * of the two (the name, on top of a right sidebar) comes first: a
  * document's title is read before its body. */
+static bool right_first(seg_t **l, size_t nl, seg_t **r, size_t nr) {
+  return nl && nr && r[0]->b.y2 - r[0]->b.y1 >= 1.3 * max_height(l, nl) &&
+         r[0]->b.y2 - r[0]->b.y1 >= max_height(r, nr) - 0.5;
+}
+
 static void emit_columns(page_ctx *pc, seg_t **l, size_t nl, seg_t **r, size_t nr, int depth) {
-  bool right_first = nl && nr && r[0]->b.y2 - r[0]->b.y1 >= 1.3 * max_height(l, nl) &&
-                     r[0]->b.y2 - r[0]->b.y1 >= max_height(r, nr) - 0.5;
-  emit_region(pc, right_first ? r : l, right_first ? nr : nl, depth);
-  emit_region(pc, right_first ? l : r, right_first ? nl : nr, depth);
+  bool rf = right_first(l, nl, r, nr);
+  emit_region(pc, rf ? r : l, rf ? nr : nl, depth);
+  emit_region(pc, rf ? l : r, rf ? nl : nr, depth);
+}
+
+/* The page below its header is one pair of columns (no row crosses the
+ * gutter): when the caller asked for it (pc->side), each column goes to
+ * its own buffer, so that a column continued on the next page can be
+ * joined to its first part (xpage). */
+static bool emit_sides(page_ctx *pc, seg_t **l, size_t nl, seg_t **r, size_t nr) {
+  if (!pc->side[0] || !nl || !nr)
+    return false;
+  xbuf *out = pc->out;
+  pc->right_first = right_first(l, nl, r, nr);
+  pc->out = pc->side[0];
+  emit_region(pc, l, nl, 1);
+  pc->out = pc->side[1];
+  emit_region(pc, r, nr, 1);
+  pc->out = out;
+  pc->split = true;
+  return true;
 }
 
 /* 5. Writes a region: bands split by gutter-crossing rows, left then right. */
@@ -617,10 +669,7 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
   {
     int side0 = 0;
     bool one_side = true;
-    /* hboth: the smallest row with text on both sides; a row of the
-     * columns' own size ("Analyst   2024 - Present   Data Analyst" under
-     * a sidebar's large name) is no header */
-    double hmax = 0, hboth = 1e9;
+    double hmax = 0, hleft = 0; /* hleft: the tallest text not right of the gutter */
     size_t k = 0;
     for (int rows = 0; k < n && rows < 4; rows++) {
       size_t j = k;
@@ -629,6 +678,8 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
         int sd = side_of(s[j], g1, g2);
         l |= sd != 2;
         r |= sd != 1;
+        if (sd != 2)
+          hleft = fmax(hleft, s[j]->b.y2 - s[j]->b.y1);
         j++;
       }
       int side = l && r ? 3 : l ? 1 : 2;
@@ -636,11 +687,11 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
       side0 = side;
       row_t *row = &pc->rows[s[k]->row];
       hmax = fmax(hmax, row->h);
-      if (side == 3)
-        hboth = fmin(hboth, row->h);
       double hnext = j < n ? pc->rows[s[j]->row].h : 0;
       if (j < n && pc->rows[s[j]->row].b.y1 - row->b.y2 >= 1.2 * fmin(hmax, hnext)) {
-        if (one_side || (hmax >= 1.5 * hnext && hboth >= 1.5 * hnext)) {
+        /* (not a name on top of a right sidebar beside the main column's
+         * first lines: that sidebar is read first, see emit_columns) */
+        if (one_side || (hmax >= 1.5 * hnext && hleft >= 0.8 * hmax)) {
           emit_plain(pc, s, j);
           i = j;
         }
@@ -650,6 +701,7 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
     }
   }
   size_t nl = 0, nr = 0;
+  bool crossed = false;
   while (i < n) {
     size_t j = i;
     bool crosses = false;
@@ -657,6 +709,7 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
       crosses |= side_of(s[j], g1, g2) == 3;
       j++;
     }
+    crossed |= crosses;
     if (crosses) {
       emit_columns(pc, lft, nl, rgt, nr, depth + 1);
       nl = nr = 0;
@@ -671,27 +724,52 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
     }
     i = j;
   }
-  emit_columns(pc, lft, nl, rgt, nr, depth + 1);
+  if (depth > 0 || crossed || !emit_sides(pc, lft, nl, rgt, nr)) {
+    emit_columns(pc, lft, nl, rgt, nr, depth + 1);
+  } else {
+    pc->g1 = g1;
+    pc->g2 = g2;
+  }
   free(lft);
   free(rgt);
 }
 
-void cw_x_layout(const char *text, const xrect *rects, size_t nrects, xbuf *out) {
-  page_ctx pc = {.out = out};
-  pc.words = calloc(nrects ? nrects : 1, sizeof *pc.words);
-  if (pc.words) {
-    pc.nwords = cw__x_words(text, rects, nrects, pc.words);
-    if (cw__x_segments(&pc)) {
-      seg_t **s = malloc((pc.nsegs ? pc.nsegs : 1) * sizeof *s);
+static void layout(const char *text, const xrect *rects, size_t nrects, page_ctx *pc) {
+  pc->words = calloc(nrects ? nrects : 1, sizeof *pc->words);
+  if (pc->words) {
+    pc->nwords = cw__x_words(text, rects, nrects, pc->words);
+    if (cw__x_segments(pc)) {
+      seg_t **s = malloc((pc->nsegs ? pc->nsegs : 1) * sizeof *s);
       if (s) {
-        for (size_t i = 0; i < pc.nsegs; i++)
-          s[i] = &pc.segs[i];
-        emit_region(&pc, s, pc.nsegs, 0);
+        pc->x1 = 1e9;
+        pc->x2 = -1e9;
+        for (size_t i = 0; i < pc->nsegs; i++) {
+          s[i] = &pc->segs[i];
+          pc->x1 = fmin(pc->x1, s[i]->b.x1);
+          pc->x2 = fmax(pc->x2, s[i]->b.x2);
+        }
+        emit_region(pc, s, pc->nsegs, 0);
         free(s);
       }
     }
   }
-  free(pc.words);
-  free(pc.rows);
-  free(pc.segs);
+  free(pc->words);
+  free(pc->rows);
+  free(pc->segs);
+}
+
+void cw_x_layout(const char *text, const xrect *rects, size_t nrects, xbuf *out) {
+  page_ctx pc = {.out = out};
+  layout(text, rects, nrects, &pc);
+}
+
+void cw_x_layout_page(const char *text, const xrect *rects, size_t nrects, xpage *pg) {
+  page_ctx pc = {.out = &pg->head, .side = {&pg->side[0], &pg->side[1]}};
+  layout(text, rects, nrects, &pc);
+  pg->split = pc.split;
+  pg->right_first = pc.right_first;
+  pg->g1 = pc.g1;
+  pg->g2 = pc.g2;
+  pg->x1 = pc.x1;
+  pg->x2 = pc.x2;
 }

@@ -47,6 +47,11 @@ typedef struct {
   seg_t *segs;
   size_t nsegs;
   xbuf *out;
+  xbuf *side[2];    /* cw_x_layout_page: where the two columns go */
+  bool split;       /* they went there (see xpage) */
+  bool right_first; /* the right column is read first */
+  double g1, g2;    /* the gutter between them */
+  double x1, x2;    /* the page's text spans x1 .. x2 */
 } page_ctx;
 
 /* 1. characters -> words (text: the page's UTF-8, rects: one box per
