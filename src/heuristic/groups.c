@@ -114,17 +114,6 @@ static bool in_named_block(const cw__eline *el, int n, const cw__group *cur, int
   return true;
 }
 
-/* "Quickmart <tab> 09/2014 - 04/2016" / "Cashier" / "Handled the register
- * and restocked shelves": the entry has its date and both names, on or
- * under the dated line as well as above it; a short sentence after them
- * begins the description. */
-static bool named_and_dated(const cw__eline *el, const cw__group *cur) {
-  if (cur->date_line < 0) return false;
-  int names = 0;
-  for (int k = 0; k < cur->nhdr; k++) names += cw__names_on(&el[cur->hdr[k]]);
-  return names >= 2;
-}
-
 int cw__group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg) {
   int ng = 0;
   cw__group *cur = NULL;
@@ -136,8 +125,6 @@ int cw__group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg) {
      * services" after the first bullet) */
     if (cur && cur->ndesc && e->kind == L_HEADER && cw__short_sentence(e)) e->kind = L_DESC;
     if (cur && cur->ndesc && e->kind == L_HEADER && in_named_block(el, n, cur, i)) e->kind = L_DESC;
-    if (cur && !cur->ndesc && e->kind == L_HEADER && named_and_dated(el, cur) && cw__short_sentence(e))
-      e->kind = L_DESC;
     bool start = !cur, split = false;
     if (cur && e->kind == L_HEADER)
       start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR ||
