@@ -2495,6 +2495,213 @@ START_TEST(test_org_comma_city_dates_block_then_role_german) {
 }
 END_TEST
 
+/* "Organisation / Place / dates", a blank line, then "Role" and an unmarked
+ * description, in every entry: the role is the line below the dates
+ * whatever its words ("Bookseller" is no role word), and the bare place
+ * under the organisation ("Leipzig", "Halle (Saale)") is its place. */
+START_TEST(test_org_place_dates_block_role_below_unmarked) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders GmbH\nLeipzig\nApril 2021 - Present\n\n"
+                         "Senior Developer\nBuilt the billing service that takes the payments of every store in "
+                         "the region.\nHighlights\n\nMoved the payment platform to a new database\n\n"
+                         "Lindenhof Books\nHalle (Saale)\nMay 2016 - March 2021\n\nBookseller\n"
+                         "Ran the shop floor and the orders of the second store.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Northwind Traders GmbH");
+  ASSERT_FIELD(d, "work_experience.0.title", "Senior Developer");
+  ASSERT_FIELD(d, "work_experience.0.location", "Leipzig");
+  ASSERT_FIELD(d, "work_experience.1.company", "Lindenhof Books");
+  ASSERT_FIELD(d, "work_experience.1.title", "Bookseller");
+  ASSERT_FIELD(d, "work_experience.1.location", "Halle (Saale)");
+  json_decref(d);
+}
+END_TEST
+
+/* "Organisation / Name / dates", a blank line, "Name" in every entry, and
+ * no role word anywhere: nothing says the lines below are the roles, the
+ * block keeps its two names. */
+START_TEST(test_block_names_kept_without_role_below) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders\nTeamleitung\nApril 2021 - Present\n\n"
+                         "Zahlungsplattform\nBuilt the billing service that takes the payments of every store in "
+                         "the region.\n\nLindenhof Books\nKundendienst\nMay 2016 - March 2021\n\nVersandhandel\n"
+                         "Ran the shop floor and the orders of the second store.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Teamleitung");
+  ASSERT_FIELD(d, "work_experience.1.title", "Kundendienst");
+  json_decref(d);
+}
+END_TEST
+
+/* A role whose bracket the column cut ("Practice Lead (Payments," /
+ * "Search, Mobile)") is one role, its second line no description. */
+START_TEST(test_role_cut_inside_brackets) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders\nhttps://northwind.example\n"
+                         "January 2015 - Present\n\nPractice Lead (Payments, Billing,\nSearch, Mobile)\n"
+                         "Organise and lead the communities of practice of the payment teams.\n\n"
+                         "Northwind Traders\nhttps://northwind.example\nJanuary 2010 - December 2014\n\n"
+                         "Senior Developer\nBuilt the order services of the web shop.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title", "Practice Lead (Payments, Billing, Search, Mobile)");
+  ASSERT_FIELD(d, "work_experience.1.title", "Senior Developer");
+  json_decref(d);
+}
+END_TEST
+
+/* In a section that prints its roles below the dated blocks, the line
+ * there is the role in lower case too, when it runs onto a second line
+ * ("specjalista do spraw dostępności" / "cyfrowej"). */
+START_TEST(test_lower_case_role_below_dated_block) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nFundacja Przyszłości\nhttps://fundacja.example\n"
+                         "March 2019 - Present\n\nspecjalista do spraw dostępności\ncyfrowej\n"
+                         "Prowadzenie szkoleń dla urzędów i organizacji pozarządowych w całym kraju.\n\n"
+                         "Urząd Miasta Gdańska\nhttps://urzad.example\nMay 2015 - February 2019\n\n"
+                         "Kierownik działu\nNadzór nad projektami.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Fundacja Przyszłości");
+  ASSERT_FIELD(d, "work_experience.0.title", "specjalista do spraw dostępności cyfrowej");
+  json_decref(d);
+}
+END_TEST
+
+/* "Role / Organisation / dates" with the role's last word pushed onto a
+ * line of its own, in lower case: the role is whole, that word is no
+ * name of its own. */
+START_TEST(test_role_tail_on_next_line) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nspecjalista do spraw dostępności\ncyfrowej\n"
+                         "Fundacja Przyszłości\nJul 2013 - Jun 2016\n\nkoordynator projektów\n"
+                         "Urząd Miasta Gdańska\nJan 2006 - Apr 2012\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Fundacja Przyszłości");
+  ASSERT_FIELD(d, "work_experience.0.title", "specjalista do spraw dostępności cyfrowej");
+  json_decref(d);
+}
+END_TEST
+
+/* The same section with one entry's blank line under the dates dropped
+ * (a page break): that entry follows the section's other entries. */
+START_TEST(test_org_place_dates_role_below_blank_dropped) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders GmbH\nLeipzig\nApril 2021 - Present\n\n"
+                         "Senior Developer\nBuilt the billing service that takes the payments of every store in "
+                         "the region.\n\nLindenhof Books\nHalle (Saale)\nMay 2016 - March 2021\nBookseller\n"
+                         "Ran the shop floor and the orders of the second store.\n\n"
+                         "Quayside Ferries\nRostock\nJune 2014 - April 2016\n\nDeckhand\n"
+                         "Kept the ships and the landing stages in order.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Lindenhof Books");
+  ASSERT_FIELD(d, "work_experience.1.title", "Bookseller");
+  ASSERT_FIELD(d, "work_experience.1.location", "Halle (Saale)");
+  ASSERT_FIELD(d, "work_experience.2.company", "Quayside Ferries");
+  ASSERT_FIELD(d, "work_experience.2.title", "Deckhand");
+  json_decref(d);
+}
+END_TEST
+
+/* An organisation's name that ends on "and" goes on on the next line, a
+ * second name with its own comma: one employer, not an employer and a
+ * role. */
+START_TEST(test_org_name_cut_after_and) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nTidal Memory Lab, Westland University and\n"
+                         "Coastal Lab, Eastbrook University\nPortland, OR\nJanuary 2022 - Present\n"
+                         "Research Assistant\nRan the imaging sessions of both labs and kept their records in "
+                         "order.\n\nHarbour Institute\nSalem, OR\nMay 2019 - December 2021\nLab Technician\n"
+                         "Kept the instruments calibrated.\n");
+  ck_assert_uint_ge(count(d, "work_experience"), 1);
+  ASSERT_FIELD(d, "work_experience.0.company",
+               "Tidal Memory Lab, Westland University and Coastal Lab, Eastbrook University");
+  ASSERT_FIELD(d, "work_experience.0.title", "Research Assistant");
+  json_decref(d);
+}
+END_TEST
+
+/* "Role / Organisation / dates / Place" entries with a bare place under
+ * the dates, and a second role under the same employer printed "Role /
+ * dates / Place": that entry's place is no organisation, the employer is
+ * the one above. */
+START_TEST(test_place_under_dates_second_role_same_employer) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nBackend Team Lead\nNorthwind Traders GmbH\n"
+                         "Apr 2021 - Present\nLeipzig\nLeading a team of six engineers who run the payment "
+                         "platform of every store.\n\nMoved the payment platform to a new database\n\n"
+                         "Software Developer\nFeb 2018 - Mar 2021\nLeipzig\nBuilt the order services in Go "
+                         "and C.\n\nWorking Student\nLindenhof Books\nOct 2015 - Dec 2017\nHalle (Saale)\n\n"
+                         "Wrote the tests of the shop portal\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Northwind Traders GmbH");
+  ASSERT_FIELD(d, "work_experience.1.title", "Software Developer");
+  ASSERT_FIELD(d, "work_experience.1.location", "Leipzig");
+  ASSERT_FIELD(d, "work_experience.2.company", "Lindenhof Books");
+  json_decref(d);
+}
+END_TEST
+
+/* "Organisation, Role <tab> dates" opening each entry, and unmarked
+ * description lines under it, the last ones without a full stop: they
+ * stay the entry's description, not the names of the next entry (whose
+ * dated line has its own). */
+START_TEST(test_dated_names_line_keeps_its_block) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders S.A., Ingeniera de Datos\t2020-09-01 - Present\n"
+                         "Diseño de la plataforma de datos de la empresa.\nReducción del coste en un 40 %\n"
+                         "Migración de los flujos a Apache Airflow\n\n"
+                         "Consultoría Brisa, Analista Programadora\t2016-01-01 - 2016-12-31\n"
+                         "Apoyo en proyectos de negocio para clientes del sector público.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.1.company", "Consultoría Brisa");
+  ASSERT_FIELD(d, "work_experience.1.title", "Analista Programadora");
+  ASSERT_FIELD(d, "work_experience.0.description",
+               "Diseño de la plataforma de datos de la empresa.\nReducción del coste en un 40 %\n"
+               "Migración de los flujos a Apache Airflow");
+  json_decref(d);
+}
+END_TEST
+
+/* "Organisation <tab> dates" / "Role" / a short sentence without a full
+ * stop: the entry has both names, the sentence is its description, not
+ * its organisation (the organisation is no place either). */
+START_TEST(test_short_sentence_after_role_under_dated_org) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Depot\t05/2016 - 01/2017\nWarehouse Associate\n"
+                         "Picked and packed orders\n\nCornerstore\t09/2014 - 04/2016\nCashier\n"
+                         "Handled the till and restocked shelves\n\nBluebell Couriers\t06/2013 - 08/2014\n"
+                         "Delivery Driver\nDelivered parcels on a daily route\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Cornerstore");
+  ASSERT_FIELD(d, "work_experience.1.title", "Cashier");
+  ASSERT_FIELD(d, "work_experience.1.location", NULL);
+  ASSERT_FIELD(d, "work_experience.1.description", "Handled the till and restocked shelves");
+  json_decref(d);
+}
+END_TEST
+
+/* "Organisation" / "Role, Unit" / dates, each in a block of its own: the
+ * role and its unit are one name (the title), the organisation above is
+ * the employer. */
+START_TEST(test_role_and_unit_under_organisation_blocks) {
+  json_t *d = parse_text("Ada Brook\n\nWork Experience\nMercy General Hospital\n\nCharge Nurse\n\n2020 - Present\n\n"
+                         "Lead a team of eight nurses on a medical ward, assigning patients each shift.\n\n"
+                         "Mercy General Hospital\n\nStaff Nurse, Cardiac Unit\n\n2016 - 2020\n\n"
+                         "Treated adult patients in a busy cardiac unit of the hospital.\n\nHarbour Pharmacy\n\n"
+                         "Pharmacy Technician\n\n2011 - 2016\n\n"
+                         "Filled prescriptions and managed the stock of a busy pharmacy.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.1.company", "Mercy General Hospital");
+  ASSERT_FIELD(d, "work_experience.1.title", "Staff Nurse, Cardiac Unit");
+  json_decref(d);
+}
+END_TEST
+
+/* The same shape with the role in the block ("Data Engineer" over the
+ * dates) and a tagline below: the block keeps its role. */
+START_TEST(test_org_role_dates_block_tagline_below) {
+  json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders\nData Engineer\nApril 2021 - Present\n\n"
+                         "Payments Platform\nBuilt the billing service that takes the payments of every store in "
+                         "the region.\n\nLindenhof Books\nStore Manager\nMay 2016 - March 2021\n\nSecond Store\n"
+                         "Ran the shop floor and the orders of the second store.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Northwind Traders");
+  ASSERT_FIELD(d, "work_experience.0.title", "Data Engineer");
+  ASSERT_FIELD(d, "work_experience.1.company", "Lindenhof Books");
+  ASSERT_FIELD(d, "work_experience.1.title", "Store Manager");
+  json_decref(d);
+}
+END_TEST
+
 /* A bullet line is never the name of the next entry, even when it does not
  * end in a full stop: "Acme Labs, Analyst <tab> 2018 - 2020" is the entry. */
 START_TEST(test_bullet_without_stop_not_next_company) {
@@ -2650,6 +2857,18 @@ int main(void) {
   tcase_add_test(tc, test_org_then_role_comma_unit_then_dates);
   tcase_add_test(tc, test_lower_case_role_wrapped);
   tcase_add_test(tc, test_one_line_entries_after_unmarked_lines);
+  tcase_add_test(tc, test_org_place_dates_block_role_below_unmarked);
+  tcase_add_test(tc, test_org_role_dates_block_tagline_below);
+  tcase_add_test(tc, test_block_names_kept_without_role_below);
+  tcase_add_test(tc, test_role_cut_inside_brackets);
+  tcase_add_test(tc, test_lower_case_role_below_dated_block);
+  tcase_add_test(tc, test_role_tail_on_next_line);
+  tcase_add_test(tc, test_org_place_dates_role_below_blank_dropped);
+  tcase_add_test(tc, test_org_name_cut_after_and);
+  tcase_add_test(tc, test_place_under_dates_second_role_same_employer);
+  tcase_add_test(tc, test_dated_names_line_keeps_its_block);
+  tcase_add_test(tc, test_short_sentence_after_role_under_dated_org);
+  tcase_add_test(tc, test_role_and_unit_under_organisation_blocks);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

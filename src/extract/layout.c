@@ -460,6 +460,25 @@ static int left_aligned(seg_t **s, size_t n, double g1, double g2, bool first) {
   return ok;
 }
 
+/* A segment that holds an entry's dates: a year ("2019", "04/2021",
+ * "2015-10") among at most five words ("Mar 2019 - Present", "10/2015 -
+ * 12/2017"). */
+static bool dates_seg(page_ctx *pc, const seg_t *sg) {
+  if (sg->nw > 5)
+    return false;
+  for (size_t k = 0; k < sg->nw; k++) {
+    const word_t *w = &pc->words[sg->w0 + k];
+    for (size_t i = 0; i + 4 <= w->n; i++) {
+      const char *c = w->s + i;
+      bool year = (c[0] == '1' && c[1] == '9') || (c[0] == '2' && c[1] == '0');
+      if (year && c[2] >= '0' && c[2] <= '9' && c[3] >= '0' && c[3] <= '9' &&
+          (i == 0 || c[-1] < '0' || c[-1] > '9') && (i + 4 == w->n || c[4] < '0' || c[4] > '9'))
+        return true;
+    }
+  }
+  return false;
+}
+
 /* 4b. Is the empty band [best_a, best_b] a column gutter?  1: yes; 0: no;
  * -1: no, its right side is no left-aligned column or sits beside the
  * entries' first lines (titles and dates beside their own column's text,
@@ -468,7 +487,7 @@ static int left_aligned(seg_t **s, size_t n, double g1, double g2, bool first) {
 static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double best_b) {
   /* Validate: enough text on both sides, rows that exist on one side only,
    * and a left-aligned right side (a column, not right-aligned dates). */
-  size_t left = 0, right = 0, right_chars = 0, left_chars = 0;
+  size_t left = 0, right = 0, right_chars = 0, left_chars = 0, right_dates = 0;
   int left_only = 0, right_only = 0, paired = 0, left_rows = 0, sparse = 0, chance = 0;
   int right_rows = 0, rsparse = 0;
   const seg_t *prev_left = NULL, *prev_right = NULL;
@@ -490,6 +509,7 @@ static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
         if (!row_right)
           row_right = s[j];
         r = true, right++;
+        right_dates += dates_seg(pc, s[j]);
         for (size_t k = 0; k < s[j]->nw; k++)
           right_chars += pc->words[s[j]->w0 + k].n;
       }
@@ -526,6 +546,12 @@ static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double be
    * sidebar's lines follow each other closely. */
   if (ok && right_only == 0 && right_rows >= 2 && right_chars <= 25 * right &&
       2 * rsparse >= right_rows - 1)
+    return -1;
+  /* A right side made of dates ("04/2021 - Present" beside each entry's
+   * first line, maybe a photo's caption), whatever lines of a sidebar sit
+   * beside them by chance: the entries' dates, read where they stand, not a
+   * column read after the page's body. */
+  if (ok && right_dates >= 3 && right_dates * 4 >= right * 3)
     return -1;
   /* A row whose two sides share neither their top nor their bottom pairs
    * them by chance (a sidebar's line beside a column's): it counts as a row

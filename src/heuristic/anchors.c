@@ -108,13 +108,165 @@ static bool prose_start(const cw__eline *el, int n, int i) {
   return tn && islower((unsigned char)t[0]) && cw__word_count(s, sn) >= 8 && cw__word_count(t, tn) >= 4;
 }
 
+/* A bare place by its shape: up to four words, each capitalised or a short
+ * joining word ("Lyon", "Halle (Saale)", "Frankfurt am Main"), no figure,
+ * no role, organisation, school or degree word. */
+static bool place_shaped(const cw__eline *e) {
+  const char *s = e->res;
+  size_t n = e->res_len;
+  if (!s || e->has_date || e->l->ncells > 1) return false;
+  cw__trim(&s, &n);
+  if (!n || cw__word_count(s, n) > 4 || cw__score_words(s, n, W_TITLE) || cw__score_words(s, n, W_COMPANY) ||
+      cw__score_words(s, n, W_INST) || cw__starts_with_degree(s, n))
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    if (isdigit((unsigned char)s[i]) || strchr("@/:|;", s[i])) return false;
+    if (i && s[i - 1] != ' ') continue;
+    size_t b = i + (s[i] == '(');
+    size_t e2 = b;
+    while (e2 < n && s[e2] != ' ') e2++;
+    if (b < n && islower((unsigned char)s[b]) && e2 - b > 4) return false;
+  }
+  return true;
+}
+
+/* A line joined into the one below it (join_cut_names), left blank. */
+static bool joined_away(const cw__eline *e) {
+  return e->kind == L_BLANK && e->l->len && e->res && cw__filler_only(e->res, e->res_len);
+}
+
+/* The lines of the block that ends with line a (no blank line, no
+ * description between): the index of its first line, a when none. */
+static int block_top(const cw__eline *el, int a, int lo) {
+  int t = a;
+  while (t - 1 > lo && (el[t - 1].kind == L_HEADER || joined_away(&el[t - 1]))) t--;
+  while (t < a && joined_away(&el[t])) t++;
+  return t;
+}
+
+/* The first line after the dated line a, across real blank lines (not a
+ * label); strict: only when a blank line follows a.  -1: none before
+ * next_a. */
+static int below_block(const cw__eline *el, int a, int next_a, bool strict) {
+  int j = a + 1;
+  if (j >= next_a || (strict && el[j].l->len)) return -1;
+  while (j < next_a && (!el[j].l->len || joined_away(&el[j]))) j++;
+  return j < next_a ? j : -1;
+}
+
+/* Anchor a's entry has the shape "Organisation / Place / dates", a blank
+ * line, then "Role": a block of name lines ending in a line of dates alone,
+ * and a short name line right after the blank below it.  (A role word in
+ * the block and none below: the block holds the role, and the line below
+ * is something else.)  strict: the blank line is there. */
+static bool role_below(cw__doc *d, const cw__eline *el, int n, int a, int lo, int next_a, bool strict) {
+  int top = block_top(el, a, lo), j = below_block(el, a, next_a, strict);
+  if (cw__names_in(&el[a], false) || top == a || j < 0 || el[j].kind != L_HEADER || el[j].has_date ||
+      !cw__name_like(d, &el[top], false) || !cw__name_like(d, &el[j], true) || prose_start(el, n, j) ||
+      cw__short_sentence(&el[j]))
+    return false;
+  const char *s = el[j].res;
+  size_t m = el[j].res_len;
+  cw__trim(&s, &m);
+  if (cw__word_count(s, m) > 7) return false;
+  bool role = cw__score_words(s, m, W_TITLE) > 0;
+  for (int x = top + 1; x < a && !role; x++)
+    if (cw__score_words(el[x].res, el[x].res_len, W_TITLE)) return false;
+  return true;
+}
+
+/* The section prints its roles below the dated blocks: two entries at
+ * least, and two in three, have that shape with the blank line, and a role
+ * word names one of the lines below; the role
+ * is the line below, the block names the organisation at its top, and
+ * what sits between the organisation and the dates is its place, a link
+ * or a tagline, not the role.  (A theme may drop a blank line, at a page
+ * break: such entries follow the section.) */
+static bool roles_below(cw__doc *d, const cw__eline *el, int n, const int *anchor, int na) {
+  int m = 0, worded = 0;
+  for (int k = 0; k < na; k++) {
+    int a = anchor[k], next_a = k + 1 < na ? anchor[k + 1] : n;
+    if (!role_below(d, el, n, a, k ? anchor[k - 1] : -1, next_a, true)) continue;
+    m++;
+    int j = below_block(el, a, next_a, true);
+    worded += cw__score_words(el[j].res, el[j].res_len, W_TITLE) > 0;
+  }
+  /* (one of the lines below at least reads as a role: "Platform" under
+   * "Acme / Teamleitung / dates" in every entry is no evidence) */
+  return m >= 2 && 3 * m >= 2 * na && worded;
+}
+
+/* org_top (roles_below): the names of anchor a's block are its first line
+ * (the organisation) and a place among the lines under it; the others
+ * ("https://acme.example", a tagline) name nothing.  Returns the number of
+ * names taken (0 or 1). */
+static int block_names(cw__doc *d, cw__eline *el, int a, int prev_end, int *owner, int *hdr, int *nh) {
+  int top = block_top(el, a, prev_end);
+  if (top == a || owner[top] != -1) return 0;
+  hdr[(*nh)++] = top;
+  owner[top] = -2;
+  bool placed = false;
+  for (int x = top + 1; x < a; x++) placed |= cw__is_location(d, el[x].res, el[x].res_len);
+  for (int x = top + 1; x < a && *nh < MAX_HDR - 1; x++) {
+    owner[x] = -2;
+    if (cw__is_location(d, el[x].res, el[x].res_len)) {
+      hdr[(*nh)++] = x;
+    } else if (!placed && place_shaped(&el[x])) {
+      el[x].place = placed = true;
+      hdr[(*nh)++] = x;
+    }
+  }
+  return 1;
+}
+
+/* "Teamleiterin Backend / Apr 2021 - Present / Leipzig": a bare place
+ * right under the dates (no blank line between). */
+static bool place_under(cw__doc *d, const cw__eline *el, int a, int next_a) {
+  int j = a + 1;
+  return j < next_a && el[j].kind == L_HEADER && !el[j].has_date &&
+         (place_shaped(&el[j]) || cw__is_location(d, el[j].res, el[j].res_len));
+}
+
+/* Anchor a's dated line holds no name and the lines right above it fewer
+ * than two: its names are not complete above the dates. */
+static bool few_above(const cw__eline *el, int a, int lo) {
+  return !cw__names_in(&el[a], false) && a - block_top(el, a, lo) < 2;
+}
+
+/* "Role / Organisation / dates / Place" in the section's entries, and
+ * "Role / dates / Place" for a second role under the same employer: two
+ * in three entries (two at least) have a bare place right under their
+ * dates, and two of them have both names above the dates already.  The
+ * line under the dates of an entry short of names is then its place, not
+ * its organisation (which the role above shares). */
+static bool places_under(cw__doc *d, const cw__eline *el, int n, const int *anchor, int na) {
+  int p = 0, full = 0;
+  for (int k = 0; k < na; k++) {
+    int a = anchor[k], lo = k ? anchor[k - 1] : -1;
+    if (!place_under(d, el, a, k + 1 < na ? anchor[k + 1] : n)) continue;
+    p++;
+    full += !few_above(el, a, lo);
+  }
+  return full >= 2 && p >= 2 && 3 * p >= 2 * na;
+}
+
+/* How the section prints its entries, as pick_names follows it. */
+typedef struct {
+  bool dash_one;    /* a dash does not separate names (dash_inside_names) */
+  bool back_first;  /* the names sit above the dates (names_above) */
+  bool org_top;     /* the roles below the dated blocks (roles_below) */
+  bool place_under; /* a bare place under the dates (places_under) */
+} pick_shape;
+
 /* Picks each anchor's name lines into g (one group per anchor); owner[i]
  * becomes -2 for the lines taken. */
 static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int na, int *owner, cw__group *g,
-                      int maxg, int want, bool dash_one, bool back_first) {
+                      int maxg, int want, const pick_shape *sh) {
+  bool dash_one = sh->dash_one, back_first = sh->back_first;
   for (int i = 0; i < n; i++) {
     owner[i] = -1;
     el[i].wrap = 0;
+    el[i].place = false;
   }
   int ng = 0;
   bool roles_below = false; /* an entry took a name below its block */
@@ -134,14 +286,28 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
     int hdr[MAX_HDR], nh = 0;
     if (have) hdr[nh++] = a;
     owner[a] = -2;
+    /* the section prints its roles below the dated blocks: the block gives
+     * the organisation, nothing more, and no line above it is a name */
+    bool back_shut = sh->org_top && !have && role_below(d, el, n, a, prev_end, next_a, false) &&
+                     (have = block_names(d, el, a, prev_end, owner, hdr, &nh)) > 0;
+    /* the section prints a place under the dates: an entry short of names
+     * above them takes that line as its place, and no name below */
+    bool fwd_shut = !back_shut && sh->place_under && few_above(el, a, prev_end) &&
+                    place_under(d, el, a, next_a);
+    if (fwd_shut) {
+      el[a + 1].place = !cw__is_location(d, el[a + 1].res, el[a + 1].res_len);
+      owner[a + 1] = -2;
+      hdr[nh++] = a + 1;
+    }
     /* Name lines: first those of the anchor's own block (no blank line in
      * between), before it then after it; then across blank lines.  Never
      * past the previous entry's names or the next anchor. */
-    int b = a - 1, after = a + 1;
-    for (int pass = 0; pass < 2; pass++) {
+    int b = a - 1, after = a + 1 + fwd_shut;
+    /* (an entry of names, dates and place in one block: not across blanks) */
+    for (int pass = 0; pass < (fwd_shut ? 1 : 2); pass++) {
       bool cross = pass == 1;
       /* a description begun on the dated row goes on in the lines below it */
-      bool back_open = true, fwd_open = el[a].tail_e == 0;
+      bool back_open = !back_shut, fwd_open = el[a].tail_e == 0 && !fwd_shut;
       for (int steps = 0; have < want && nh < MAX_HDR - 1 && steps < 6 && (back_open || fwd_open); steps++) {
         if (back_open) {
           while (b > prev_end && ((cross && el[b].kind == L_BLANK) || cw__is_link_only(d, &el[b]))) b--;
@@ -170,7 +336,11 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
         if (fwd_open && have < want && !(back_first && !cross)) {
           while (after < next_a && ((cross && el[after].kind == L_BLANK) || cw__is_link_only(d, &el[after])))
             after++;
-          if (after < next_a && cw__name_like(d, &el[after], (!cross && after == a + 1) || short_alone(el, n, after)) &&
+          /* (the line the section prints its roles on: "doradca do spraw
+           * Konwencji praw osób" / "niepełnosprawnych" in lower case too) */
+          bool lower = (!cross && after == a + 1) || short_alone(el, n, after) ||
+                       (back_shut && after == below_block(el, a, next_a, false));
+          if (after < next_a && cw__name_like(d, &el[after], lower) &&
               !el[after].has_date && !prose_start(el, n, after) && !cw__short_sentence(&el[after])) {
             hdr[nh++] = after;
             owner[after] = -2;
@@ -257,12 +427,17 @@ int cw__group_by_anchors(cw__doc *d, cw__eline *el, int n, cw__group *g, int max
       cw__blank_links(d, &el[i]);
       cw__cut_tail(d, &el[i]);
     }
-  int ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, false, false);
+  pick_shape sh = {.org_top = roles_below(d, el, n, anchor, na)};
+  sh.place_under = !sh.org_top && places_under(d, el, n, anchor, na);
+  int ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, &sh);
   /* the section's other entries print one name a line: so does this one */
-  bool dash_one = dash_inside_names(el, g, ng);
-  if (dash_one) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, true, false);
+  sh.dash_one = dash_inside_names(el, g, ng);
+  if (sh.dash_one) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, &sh);
   /* most entries take a name from above the dates: all of them do */
-  if (names_above(g, ng)) ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, dash_one, true);
+  if (names_above(g, ng)) {
+    sh.back_first = true;
+    ng = pick_names(d, el, n, anchor, na, owner, g, maxg, want, &sh);
+  }
   /* Description: the free lines after an entry's last header line and before
    * the next entry's first one. */
   for (int k = 0; k < ng; k++) {

@@ -46,17 +46,29 @@ static bool only_org_words(const char *s, size_t n) {
   return n > 0;
 }
 
+/* a ends in a word that joins two names ("Memory Lab, Westland University
+ * and" over "Coastal Lab, Eastbrook University"): the name goes on below. */
+static bool ends_joining(const char *a, size_t an) {
+  static const char *const w[] = {"and", "&", "und", "et", "y", "e", "i", NULL};
+  size_t b = an;
+  while (b > 0 && a[b - 1] != ' ') b--;
+  return b && cw__in_list(w, a + b, an - b);
+}
+
 /* "Role, Northern Rivers" / "Trust": the organisation's last word did
  * not fit the column.  b is a short capitalised tail with no role word, and
  * a with b's first word would have been as wide as the widest lines, or a
- * stops on a comma, or b is only an organisation word ("University"). */
+ * stops on a comma, or b is only an organisation word ("University"); or a
+ * ends on "and", and b, capitalised, may be a whole second name. */
 static bool org_cut(const char *a, size_t an, bool comma, const char *b, size_t bn, size_t width) {
   size_t w = 0;
   while (w < bn && b[w] != ' ') w++;
-  if (!isupper((unsigned char)b[0]) || cw__word_count(b, bn) > 3 || memchr(b, ',', bn) ||
-      cw__score_words(b, bn, W_TITLE) || cw__starts_with_degree(b, bn))
+  bool joining = ends_joining(a, an);
+  if (!isupper((unsigned char)b[0]) || cw__word_count(b, bn) > (joining ? 6 : 3) ||
+      (!joining && memchr(b, ',', bn)) || cw__score_words(b, bn, W_TITLE) || cw__starts_with_degree(b, bn))
     return false;
-  if (!comma && !only_org_words(b, bn) && (cw__chars(a, an) + 1 + cw__chars(b, w)) * 100 < width * 85)
+  if (!comma && !joining && !only_org_words(b, bn) &&
+      (cw__chars(a, an) + 1 + cw__chars(b, w)) * 100 < width * 85)
     return false;
   /* a's last piece (after its last comma) is capitalised words, no role */
   size_t k = an;
@@ -81,6 +93,25 @@ static bool role_cut(const char *a, size_t an, const char *b, size_t bn) {
          cw__word_count(a, an) >= 2 && cw__word_count(b, bn) <= 3;
 }
 
+/* "Practice Lead (Collaboration, Portal," / "Mobile, Search)": a bracket
+ * opened on a name line and closed on the short line under it (no other
+ * bracket before the close): one name cut by the column. */
+static bool bracket_cut(const char *a, size_t an, bool comma, const char *b, size_t bn) {
+  int depth = 0;
+  for (size_t i = 0; i < an; i++) {
+    if (a[i] == '(') depth++;
+    if (a[i] == ')' && depth) depth--;
+  }
+  if (!depth || (!comma && !cw__score_words(a, an, W_TITLE) && !cw__score_words(a, an, W_COMPANY)) ||
+      cw__word_count(b, bn) > 6)
+    return false;
+  for (size_t i = 0; i < bn; i++) {
+    if (b[i] == '(') return false;
+    if (b[i] == ')' && --depth == 0) return true;
+  }
+  return false;
+}
+
 /* Joins a name cut by its column ("Research Assistant, Memory Lab," /
  * "Riverside University") into the lower line, which stays next to the
  * lines below it (the dates); the upper line becomes blank. */
@@ -95,7 +126,8 @@ void cw__join_cut_names(cw__doc *d, cw__eline *el, int n, size_t width) {
       continue;
     /* (the trim took the comma off: it is still in the line) */
     bool comma = a + an < x->res + x->res_len && a[an] == ',';
-    if (!org_cut(a, an, comma, b, bn, width) && !role_cut(a, an, b, bn)) continue;
+    if (!org_cut(a, an, comma, b, bn, width) && !role_cut(a, an, b, bn) && !bracket_cut(a, an, comma, b, bn))
+      continue;
     /* A column cuts a name over a few lines, not a page of them: each join
      * copies the name so far, and keeps the copy it replaces (thousands of
      * "University" lines cost gigabytes). */

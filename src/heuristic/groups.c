@@ -97,6 +97,23 @@ static bool names_over_date(const cw__eline *el, int n, const cw__group *cur, in
   return i + 1 < n && el[i + 1].kind == L_DATE;
 }
 
+/* "Acme S.A., Data Engineer   2020 - Present" / "Built the platform." /
+ * "Cut costs by 40 %" / "Moved the jobs to Airflow" / (blank): an entry
+ * opened by its dated line with both its names keeps the lines of that
+ * block as its description: they are no names of the next entry, whose
+ * own dated line names it.  (Unless a dated line follows in the block:
+ * "Globex, Analyst" / "2016 - 2019" is the next entry.) */
+static bool in_named_block(const cw__eline *el, int n, const cw__group *cur, int i) {
+  if (cur->date_line < 0 || !cur->nhdr || cur->hdr[0] != cur->date_line || el[i].has_date ||
+      cw__names_on(&el[cur->date_line]) < 2)
+    return false;
+  for (int k = cur->date_line + 1; k < i; k++)
+    if (!el[k].l->len) return false;
+  for (int k = i + 1; k < n && el[k].l->len; k++)
+    if (el[k].has_date) return false;
+  return true;
+}
+
 int cw__group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg) {
   int ng = 0;
   cw__group *cur = NULL;
@@ -107,6 +124,7 @@ int cw__group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg) {
     /* (and among the description lines: "Run the line on busy weekend
      * services" after the first bullet) */
     if (cur && cur->ndesc && e->kind == L_HEADER && cw__short_sentence(e)) e->kind = L_DESC;
+    if (cur && cur->ndesc && e->kind == L_HEADER && in_named_block(el, n, cur, i)) e->kind = L_DESC;
     bool start = !cur, split = false;
     if (cur && e->kind == L_HEADER)
       start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR ||

@@ -283,7 +283,10 @@ int cw__parts_of(cw__doc *d, cw__eline *el, const cw__group *g, cw__part *p, boo
     if (whole_line || school_piece(d, s, (size_t)(end - s), work))
       add_part(d, p, &np, s, (size_t)(end - s), h, false);
     else split_commas(d, p, &np, s, (size_t)(end - s), h, whole_org, work);
-    for (int k = first; k < np; k++) p[k].with_date = g->hdr[h] == g->date_line;
+    for (int k = first; k < np; k++) {
+      p[k].with_date = g->hdr[h] == g->date_line;
+      if (e->place) p[k].loc = true;
+    }
     if (at_part >= first && at_part < np) p[at_part].after_at = true;
   }
   return np;
