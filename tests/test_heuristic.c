@@ -2434,6 +2434,83 @@ START_TEST(test_org_comma_city_over_role_and_dates_spanish) {
 }
 END_TEST
 
+/* A narrow cell prints a range one piece a line ("January 2019" / "–" /
+ * "December 2020", "May 2021" / "- Present"): one range. */
+START_TEST(test_range_split_over_lines) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n\nEngineer, Tallow Systems\nJanuary 2019\n\xe2\x80\x93\n"
+                         "December 2020\nKept the build farm running for the whole company.\n\n"
+                         "Technician, Marrow Labs\nMarch 2016\n-\nNovember 2018\n"
+                         "Repaired the lab robots and wrote their manuals.\n\n"
+                         "Courier, Brisk Parcels\nJune 2014\n- Present\nDelivered parcels around the old town.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2019-01");
+  ASSERT_FIELD(d, "work_experience.0.end_date", "2020-12");
+  ASSERT_FIELD(d, "work_experience.1.company", "Marrow Labs");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2016-03");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2018-11");
+  ASSERT_FIELD(d, "work_experience.2.start_date", "2014-06");
+  ASSERT_FIELD(d, "work_experience.2.is_current", "true");
+  json_decref(d);
+}
+END_TEST
+
+/* A side cell repeats each entry's range after its description, split
+ * over lines ("Role, Org" / "May 2021 - Present 2 years" / description /
+ * "May 2021" / "- Present" / "2 years"): the repeat is the same entry's,
+ * it neither dates the next entry nor takes its names. */
+START_TEST(test_repeated_range_after_description) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n\nDeveloper, Larkspur Labs\nMay 2021 - Present 2 years\n"
+                         "Built the booking tool for small clinics.\nMoved the team to weekly releases.\n"
+                         "May 2021\n- Present\n2 years\n\n"
+                         "Analyst, Fenwick Data\nMarch 2018 - April 2021 3 years\n"
+                         "Wrote the monthly sales reports for the board.\nMarch 2018\n-\nApril 2021\n3 years\n\n"
+                         "Intern, Orrin Works\nJune 2016 - August 2016 a month\n"
+                         "Tested the web shop before its launch.\nJune 2016\n-\nAugust 2016\na month\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Larkspur Labs");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2021-05");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Fenwick Data");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2018-03");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2021-04");
+  ASSERT_FIELD(d, "work_experience.2.company", "Orrin Works");
+  ASSERT_FIELD(d, "work_experience.2.title", "Intern");
+  ASSERT_FIELD(d, "work_experience.2.start_date", "2016-06");
+  ASSERT_FIELD(d, "work_experience.2.end_date", "2016-08");
+  json_decref(d);
+}
+END_TEST
+
+/* Two roles held at once with the same dates: each has its names above
+ * its dates, so the second range is no repeat. */
+START_TEST(test_same_range_two_roles_kept) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n\nLead Engineer, Quarry Analytics\n2019 - Present\n"
+                         "Ran the platform team of the whole company.\n\nMentor, Coastline Code Club\n"
+                         "2019 - Present\nTaught evening classes to adults new to programming.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.1.company", "Coastline Code Club");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2019");
+  ASSERT_FIELD(d, "work_experience.1.is_current", "true");
+  json_decref(d);
+}
+END_TEST
+
+/* "March 2019 - Present a month": a duration in words after the dates
+ * names nothing (it is no role and no organisation). */
+START_TEST(test_duration_in_words_after_dates) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n#\nMaker, Quillwork\nMarch 2019 - Present a month\n"
+                         "Started Quillwork - a set of tools for writers.\nWrote the editor in three weeks.\n"
+                         "March 2019\n- Present\na month\n#\nAnalyst, Fenwick Data\n"
+                         "March 2018 - April 2019 a year\nWrote the monthly sales reports for the board.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quillwork");
+  ASSERT_FIELD(d, "work_experience.0.title", "Maker");
+  ASSERT_FIELD(d, "work_experience.1.company", "Fenwick Data");
+  ASSERT_FIELD(d, "work_experience.1.title", "Analyst");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2553,6 +2630,10 @@ int main(void) {
   tcase_add_test(tc, test_org_comma_city_dates_block_then_role_german);
   tcase_add_test(tc, test_bullet_without_stop_not_next_company);
   tcase_add_test(tc, test_org_comma_city_over_role_and_dates_spanish);
+  tcase_add_test(tc, test_range_split_over_lines);
+  tcase_add_test(tc, test_repeated_range_after_description);
+  tcase_add_test(tc, test_same_range_two_roles_kept);
+  tcase_add_test(tc, test_duration_in_words_after_dates);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

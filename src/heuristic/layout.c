@@ -130,6 +130,10 @@ static void cut_date(cw__doc *d, cw__eline *el) {
   size_t db, de;
   if (cw__re_find(d->h, RE_DURATION_ANY, el->res + r.end_off, el->res_len - r.end_off, &db, &de))
     cw__blank_span(el->res, r.end_off + db, r.end_off + de);
+  /* "March 2019 - Present a month", "... an year": the rest of the line
+   * is a duration in words */
+  else if (cw__re_find(d->h, RE_DURATION, el->res + r.end_off, el->res_len - r.end_off, NULL, NULL))
+    cw__blank_span(el->res, r.end_off, el->res_len);
 }
 
 /* A description line continuing the previous one: indented under a bullet,
@@ -991,6 +995,125 @@ static bool needs_anchors(cw__doc *d, const cw__eline *el, int n) {
   return bullets ? prose >= 2 * dated : text > 3 * dated;
 }
 
+/* ---- a range printed over several lines ------------------------------------ */
+
+/* Skips a dash ("-", "–", "—") at s: the number of bytes, 0 if none. */
+static size_t dash_at(const char *s, size_t n) {
+  if (n >= 1 && s[0] == '-') return 1;
+  if (n >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+      ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94))
+    return 3;
+  return 0;
+}
+
+/* s without the spaces around it (cw__trim would take the dashes too). */
+static void trim_spaces(const char **s, size_t *n) {
+  while (*n && (*s)[0] == ' ') (*s)++, (*n)--;
+  while (*n && (*s)[*n - 1] == ' ') (*n)--;
+}
+
+/* The line holds nothing but one dash. */
+static bool dash_line(const cw__line *l) {
+  const char *s = l->text;
+  size_t n = l->len;
+  trim_spaces(&s, &n);
+  size_t k = dash_at(s, n);
+  return k && k == n;
+}
+
+/* Line i's date text: its date span. */
+static void date_span(const cw__eline *e, const char **s, size_t *n) {
+  *s = e->date_src + e->date.begin;
+  *n = e->date.end_off - e->date.begin;
+}
+
+/* "June 2016" / "-" / "June 2018", "March 2019" / "- Present", "June 2016
+ * -" / "June 2018": a narrow cell prints one range a piece a line.  The
+ * pieces are one range, on the first line; the other lines become blank. */
+static void join_split_ranges(cw__doc *d, cw__eline *el, int n) {
+  for (int i = 0; i + 1 < n; i++) {
+    cw__eline *a = &el[i];
+    if (a->kind != L_DATE || a->l->bullet || a->date.expected) continue;
+    const char *as;
+    size_t an;
+    date_span(a, &as, &an);
+    /* "June 2016 -": an open range whose end is on the next line */
+    bool open = a->date.is_range && a->date.is_current && an && dash_at(as + an - 1, 1);
+    if (a->date.is_range && !open) continue;
+    int j = i + 1;
+    bool dash = open || el[j].l->bullet; /* (a "- " marker reads as a bullet) */
+    if (!dash && dash_line(el[j].l) && j + 1 < n) {
+      dash = true;
+      j++;
+    }
+    if (!dash || el[j].kind == L_BLANK) continue;
+    const char *bs = el[j].l->text;
+    size_t bn = el[j].l->len;
+    if (el[j].has_date) {
+      if (el[j].kind != L_DATE || el[j].date.is_range) continue;
+      date_span(&el[j], &bs, &bn);
+    }
+    trim_spaces(&bs, &bn);
+    size_t k = dash_at(bs, bn);
+    bs += k, bn -= k;
+    trim_spaces(&bs, &bn);
+    if (!bn || bn > 40) continue;
+    char *buf = malloc(an + 3 + bn + 1);
+    if (!buf) return;
+    memcpy(buf, as, an);
+    size_t m = an;
+    if (!open) memcpy(buf + m, " - ", 3), m += 3;
+    else buf[m++] = ' ';
+    memcpy(buf + m, bs, bn);
+    m += bn;
+    buf[m] = 0;
+    cw_date_range r;
+    if (cw_dates_parse_in(buf, m, d->date_order, &r) != 0 || !r.is_range || strcmp(r.start, a->date.start) != 0 ||
+        (open && r.is_current)) {
+      free(buf);
+      continue;
+    }
+    free(a->joined);
+    a->joined = buf;
+    a->date = r;
+    a->date_src = buf;
+    for (int x = i + 1; x <= j; x++) {
+      el[x].kind = L_BLANK;
+      el[x].has_date = false;
+    }
+    i = j;
+  }
+}
+
+/* "Role, Acme" / "June 2016 - June 2018" / description / "June 2016 -
+ * June 2018": a side cell repeats the entry's range after its description.
+ * A dates-only line that repeats the range of the dated line above it,
+ * with no name between them (only description), is that entry's again:
+ * it is dropped, else it would date (and take the names of) the next
+ * entry.  A second role with the same dates has its names in between. */
+static void drop_repeated_ranges(cw__doc *d, cw__eline *el, int n) {
+  int p = -1; /* the last dated line */
+  bool names = false; /* a name line since p */
+  for (int i = 0; i < n; i++) {
+    cw__eline *e = &el[i];
+    if (e->kind == L_BLANK) continue;
+    /* (a single date inside words, "Won the 2014 award.", dates no entry) */
+    if (!e->has_date || (e->kind == L_HEADER && !e->date.is_range)) {
+      names |= e->kind == L_HEADER && !e->l->bullet && name_like(d, e, false);
+      continue;
+    }
+    const cw_date_range *r = &e->date, *q = p >= 0 ? &el[p].date : NULL;
+    if (q && !names && e->kind == L_DATE && r->is_range && q->is_range && r->is_current == q->is_current &&
+        !strcmp(r->start, q->start) && !strcmp(r->end, q->end) && r->start[0]) {
+      e->kind = L_BLANK;
+      e->has_date = false;
+      continue;
+    }
+    p = i;
+    names = false;
+  }
+}
+
 int cw__layout(cw__doc *d, int from, int to, int anchor_names, cw__eline **elp, cw__group **gp) {
   int n = to - from;
   *elp = NULL;
@@ -1015,6 +1138,8 @@ int cw__layout(cw__doc *d, int from, int to, int anchor_names, cw__eline **elp, 
     if (el[i].kind == L_DESC) prev_desc = &el[i];
     else if (el[i].kind != L_BLANK) prev_desc = NULL;
   }
+  join_split_ranges(d, el, n);
+  drop_repeated_ranges(d, el, n);
   if (anchor_names) {
     size_t width = 0; /* of the widest line: the column's width */
     for (int i = 0; i < n; i++) {
@@ -1033,7 +1158,10 @@ int cw__layout(cw__doc *d, int from, int to, int anchor_names, cw__eline **elp, 
 }
 
 void cw__layout_free(cw__eline *el, int n, cw__group *g) {
-  for (int i = 0; el && i < n; i++) free(el[i].res);
+  for (int i = 0; el && i < n; i++) {
+    free(el[i].res);
+    free(el[i].joined);
+  }
   free(el);
   free(g);
 }
