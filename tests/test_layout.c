@@ -595,60 +595,6 @@ START_TEST(grid_dates_left) {
 }
 END_TEST
 
-/* A left sidebar, entries with short lines, and each entry's dates flush
- * right on its first line, all of one width ("04/2020 - 12/2021"): their
- * left edges line up as well as a column's, but one every few rows, each
- * beside an entry, they are the entries' dates, not a third column. */
-START_TEST(date_column_beside_entries) {
-  char c[8192] = "";
-  dg_text(c, sizeof c, 40, 700, 11, "Contact");
-  const char *side[] = {"Reno NV", "pat@example.com", "555 0100", "Skills", "Forklift", "Scheduling"};
-  for (int i = 0; i < 6; i++)
-    dg_text(c, sizeof c, 40, 676 - 12.0 * i, 8, side[i]);
-  dg_text(c, sizeof c, 180, 700, 11, "Experience");
-  const char *rows[][4] = {{"Harbor Freight Co", "Shift Lead", "Ran the night shift", "04/2020 - 12/2021"},
-                           {"Harbor Freight Co", "Picker", "Picked and packed orders", "07/2018 - 03/2020"},
-                           {"Corner Market", "Cashier", "Handled the register", "05/2016 - 01/2017"},
-                           {"Northway", "Driver", "Delivered parcels", "06/2013 - 08/2014"}};
-  double y = 676;
-  for (int r = 0; r < 4; r++) {
-    dg_text(c, sizeof c, 180, y, 10, rows[r][0]);
-    dg_text(c, sizeof c, 180, y - 12, 10, rows[r][1]);
-    dg_text(c, sizeof c, 206, y - 24, 9, rows[r][2]);
-    text_right(c, sizeof c, 551, y, 9, rows[r][3]);
-    y -= 50;
-  }
-  const char *want[] = {"Contact",
-                        "",
-                        "Reno NV",
-                        "pat@example.com",
-                        "555 0100",
-                        "Skills",
-                        "Forklift",
-                        "Scheduling",
-                        "",
-                        "Experience",
-                        "",
-                        "Harbor Freight Co\t04/2020 - 12/2021",
-                        "Shift Lead",
-                        "Ran the night shift",
-                        "",
-                        "Harbor Freight Co\t07/2018 - 03/2020",
-                        "Picker",
-                        "Picked and packed orders",
-                        "",
-                        "Corner Market\t05/2016 - 01/2017",
-                        "Cashier",
-                        "Handled the register",
-                        "",
-                        "Northway\t06/2013 - 08/2014",
-                        "Driver",
-                        "Delivered parcels",
-                        NULL};
-  expect_lines(extract_page("date_column.pdf", c), want);
-}
-END_TEST
-
 /* Small caps as a browser prints them: a capital at the full size, the
  * rest as smaller capitals a hair apart (poppler puts a space there). */
 START_TEST(small_caps_heading) {
@@ -711,7 +657,6 @@ int main(void) {
   tcase_add_test(t, right_sidebar);
   tcase_add_test(t, right_sidebar_with_name);
   tcase_add_test(t, grid_dates_left);
-  tcase_add_test(t, date_column_beside_entries);
   tcase_add_test(t, small_caps_heading);
   tcase_add_test(t, letter_spaced_heading);
   suite_add_tcase(s, t);

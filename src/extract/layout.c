@@ -15,9 +15,7 @@
  *   4. a column gutter is a vertical band of the region that no segment
  *      crosses (or only a few full-width ones do), with left-aligned text
  *      on its right and rows that exist only on one side, on both sides; a
- *      right-aligned date column is therefore not a gutter (nor dates of
- *      one width, flush right, one per entry: then the next widest band
- *      is tried), and neither is
+ *      right-aligned date column is therefore not a gutter, and neither is
  *      a narrow column of labels (dates) each beside its entry's first line;
  *   5. rows that cross the gutter (a centred name, a full-width heading)
  *      split the region into bands; in each band the left column is written
@@ -372,9 +370,6 @@ static bool aligned(const seg_t *a, const seg_t *b) {
   return fabs(a->b.y1 - b->b.y1) <= tol || fabs(a->b.y2 - b->b.y2) <= tol;
 }
 
-enum { G_OK, G_NO, G_DATES };
-static int check_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double best_b);
-
 /* 4. Finds a gutter in the segments' x extent; returns false if none. */
 static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *gx2) {
   if (n < 6)
@@ -397,64 +392,36 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
   }
   /* A few full-width rows may cross a real gutter. */
   int allowed = (int)(n / 20);
-  /* The widest empty band; when it only parts the entries from their
-   * dates, the next widest (the sidebar's gutter), and so on. */
-  int tried[4], ntried = 0;
-  bool found = false;
-  double best_a = 0, best_b = 0;
-  while (!found && ntried < 4) {
-    double best_w = 0;
-    int best_x = -1;
-    int x = 0;
-    while (x < nb) {
-      if (cov[x] > allowed) {
-        x++;
-        continue;
-      }
-      int a = x;
-      while (x < nb && cov[x] <= allowed)
-        x++;
-      double w = x - a;
-      bool seen = false;
-      for (int t = 0; t < ntried; t++)
-        seen |= tried[t] == a;
-      /* not at the edges: a gutter has content on both sides */
-      if (a > 0 && x < nb && w > best_w && !seen) {
-        best_w = w;
-        best_x = a;
-        best_a = minx + a;
-        best_b = minx + x;
-      }
+  double best_w = 0, best_a = 0, best_b = 0;
+  int x = 0;
+  while (x < nb) {
+    if (cov[x] > allowed) {
+      x++;
+      continue;
     }
-    if (best_w < 8)
-      break;
-    tried[ntried++] = best_x;
-    int c = check_gutter(pc, s, n, best_a, best_b);
-    found = c == G_OK;
-    if (c == G_NO)
-      break;
+    int a = x;
+    while (x < nb && cov[x] <= allowed)
+      x++;
+    double w = x - a;
+    /* not at the edges: a gutter has content on both sides */
+    if (a > 0 && x < nb && w > best_w) {
+      best_w = w;
+      best_a = minx + a;
+      best_b = minx + x;
+    }
   }
   free(cov);
-  if (!found)
+  if (best_w < 8)
     return false;
-  *gx1 = best_a;
-  *gx2 = best_b;
-  return true;
-}
-
-/* Validates the gutter [best_a, best_b]: enough text on both sides, rows
- * that exist on one side only, and a left-aligned right side (a column,
- * not right-aligned dates).  G_DATES: the right side is the entries'
- * dates. */
-static int check_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double best_b) {
+  /* Validate: enough text on both sides, rows that exist on one side only,
+   * and a left-aligned right side (a column, not right-aligned dates). */
   size_t left = 0, right = 0, right_chars = 0, left_chars = 0;
   double *rx = malloc(n * sizeof *rx);
   if (!rx)
-    return G_NO;
+    return false;
   size_t nrx = 0;
   int left_only = 0, right_only = 0, paired = 0, left_rows = 0, sparse = 0, chance = 0;
-  int right_rows = 0, right_sparse = 0;
-  const seg_t *prev_left = NULL, *prev_right = NULL;
+  const seg_t *prev_left = NULL;
   size_t i = 0;
   while (i < n) {
     size_t j = i;
@@ -488,11 +455,6 @@ static int check_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double
       sparse += row_left->b.y1 - prev_left->b.y2 > 2 * (prev_left->b.y2 - prev_left->b.y1);
     if (row_left)
       prev_left = row_left;
-    right_rows += r;
-    if (row_right && prev_right)
-      right_sparse += row_right->b.y1 - prev_right->b.y2 > 2 * (prev_right->b.y2 - prev_right->b.y1);
-    if (row_right)
-      prev_right = row_right;
     i = j;
   }
   bool ok = left >= 3 && right >= 3 && right_chars >= 20;
@@ -507,16 +469,6 @@ static int check_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double
     size_t best1 = densest(rx, nrx), best2 = rx2 && k2 == nrx ? densest(rx2, k2) : 0;
     free(rx2);
     ok = best1 * 10 >= nrx * 4 && best2 <= best1;
-    /* Dates of one width ("04/2020 - 12/2021") line up on both edges: short
-     * right-hand segments flush right, each far below the one before
-     * (one per entry) and most beside a left-hand row, are the dates of
-     * the entries on their left, not a column.  A column's lines follow
-     * each other closely. */
-    if (ok && best2 * 10 >= nrx * 8 && right_chars <= 25 * right && right_rows >= 3 &&
-        right_sparse >= right_rows - 1 && paired * 10 >= right_rows * 6) {
-      free(rx);
-      return G_DATES;
-    }
   }
   /* A row whose two sides share neither their top nor their bottom pairs
    * them by chance (a sidebar's line beside a column's): it counts as a row
@@ -543,7 +495,11 @@ static int check_gutter(page_ctx *pc, seg_t **s, size_t n, double best_a, double
       right_only >= paired)
     ok = false;
   free(rx);
-  return ok ? G_OK : G_NO;
+  if (!ok)
+    return false;
+  *gx1 = best_a;
+  *gx2 = best_b;
+  return true;
 }
 
 static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth);
