@@ -140,6 +140,12 @@ START_TEST(test_inside_line) {
   ck_assert_int_eq(cw_dates_find(u, strlen(u), &r), 0);
   ck_assert_str_eq(r.start, "2018");
   ck_assert_str_eq(r.end, "2020");
+  /* An ISO date the print glued to the word before it. */
+  const char *v = "Senior Specialist2021-01-01 - Present";
+  ck_assert_int_eq(cw_dates_find(v, strlen(v), &r), 0);
+  ck_assert_str_eq(r.start, "2021-01");
+  ck_assert(r.is_current);
+  ck_assert_str_eq(v + r.begin, "2021-01-01 - Present");
 }
 END_TEST
 
@@ -147,7 +153,9 @@ START_TEST(test_not_dates) {
   static const char *const none[] = {"", "Python, C++, CUDA", "GPA: 3.97/4.00",
                                      "2M+ monthly API requests with 99.97% uptime",
                                      "DB1101 - Basic SQL, CS2011 - Java", "Room 101", "May",
-                                     "Present", "1850", "3 to 28 engineers", NULL};
+                                     "Present", "1850", "3 to 28 engineers",
+                                     /* a year glued to a name is part of the name */
+                                     "AlexNet2025", "Windows2000 - Vista", NULL};
   cw_date_range r;
   for (int i = 0; none[i]; i++)
     ck_assert_msg(cw_dates_find(none[i], strlen(none[i]), &r) == -ENOENT, "'%s' is no date", none[i]);
