@@ -2511,6 +2511,36 @@ START_TEST(test_duration_in_words_after_dates) {
 }
 END_TEST
 
+/* Roles written in lower case after the organisation ("Org, opiekun
+ * wolontariuszy   dates"), a role no word list knows: the piece after the
+ * comma is a role, not the organisation's parent, so the line names both
+ * and the next "Org, role" over its dates opens the next entry; and a
+ * name cut by the column that goes on in lower case ("Institute, role" /
+ * "rest of role   dates") is no sentence. */
+START_TEST(test_lower_case_role_after_comma) {
+  json_t *d = parse_text("Anna Nowak\n\nExperience\n\nFundacja Zielony Most, opiekun wolontariuszy\n"
+                         "2021-01-01 - Present\nUrz\xc4\x85" "d Gminy Brzoz\xc3\xb3w, pe\xc5\x82nomocnik w\xc3\xb3jta   "
+                         "2018-04-01 - 2020-12-31\n\nStowarzyszenie Nowa Droga, opiekun grup senior\xc3\xb3w\n"
+                         "2015-03-01 - 2018-03-31\nInstytut Bada\xc5\x84 Rynku, opiekun projekt\xc3\xb3w badawczych\n"
+                         "i ankieter\xc3\xb3w terenowych   2012-01-01 - 2015-02-28\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 4);
+  const char *org[] = {"Fundacja Zielony Most", "Urz\xc4\x85" "d Gminy Brzoz\xc3\xb3w", "Stowarzyszenie Nowa Droga",
+                       "Instytut Bada\xc5\x84 Rynku"};
+  const char *start[] = {"2021-01", "2018-04", "2015-03", "2012-01"};
+  for (int i = 0; i < 4; i++) {
+    char p[64];
+    snprintf(p, sizeof p, "work_experience.%d.company", i);
+    const char *c = get(d, p);
+    snprintf(p, sizeof p, "work_experience.%d.title", i);
+    const char *t = get(d, p);
+    ck_assert_msg((c && !strcmp(c, org[i])) || (t && !strcmp(t, org[i])), "entry %d: %s / %s", i, c, t);
+    snprintf(p, sizeof p, "work_experience.%d.start_date", i);
+    ASSERT_FIELD(d, p, start[i]);
+  }
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2634,6 +2664,7 @@ int main(void) {
   tcase_add_test(tc, test_repeated_range_after_description);
   tcase_add_test(tc, test_same_range_two_roles_kept);
   tcase_add_test(tc, test_duration_in_words_after_dates);
+  tcase_add_test(tc, test_lower_case_role_after_comma);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -388,8 +388,10 @@ static bool sentence_after_names(const cw__eline *el, const cw__group *cur, cons
    * for developers.": ends on a lower-case word and goes on in lower case */
   size_t k = n;
   while (k > 0 && s[k - 1] != ' ') k--;
+  /* (a name cut by the column goes on in lower case too: "Regional
+   * Institute, specjalista do" / "spraw rynku pracy   2006 - 2012") */
   return w >= 6 && k < n && islower((unsigned char)s[k]) && next && next->l->len &&
-         islower((unsigned char)next->l->text[0]);
+         islower((unsigned char)next->l->text[0]) && !first_word_names(s, n);
 }
 
 static int before_date(const cw__group *g) {
@@ -577,10 +579,17 @@ static bool comma_outside_brackets(const char *s, size_t n) {
 
 /* "Memory Lab, Riverside University", "Acme GmbH, Hamburg": an
  * organisation with its parent or its place is one name; only commas
- * and no role word. */
+ * and no role word.  A piece in lower case after the comma is no parent
+ * and no place but a role the word lists do not know ("Acme Sp. z o.o.,
+ * kierownik zmiany"). */
 static bool org_and_more(const char *s, size_t n) {
   const char *c = memchr(s, ',', n);
   size_t fn = c ? (size_t)(c - s) : n;
+  if (c) {
+    const char *r = c + 1;
+    while (r < s + n && *r == ' ') r++;
+    if (r < s + n && islower((unsigned char)*r)) return false;
+  }
   if (cw__score_words(s, n, W_TITLE) || memchr(s, '|', n) || memmem(s, n, "   ", 3) ||
       memmem(s, n, " - ", 3) || memmem(s, n, " \xe2\x80\x93 ", 5) || memmem(s, n, " \xe2\x80\x94 ", 5) ||
       memmem(s, n, " at ", 4) || memmem(s, n, " @ ", 3))
