@@ -521,6 +521,36 @@ static bool dash_range(const tok *t, int k, int n, int order, ymd d, match *m) {
   return false;
 }
 
+/* "MM/YY" at t[i] (two-digit year, glued to its slash, no third number
+ * after it: "06/19/2020" is a day). */
+static int month_short_year(const tok *t, int i, int n, ymd *d) {
+  if (i + 2 >= n || !is_month_num(&t[i]) || t[i + 1].kind != T_SLASH || !glued(&t[i + 1]) ||
+      t[i + 2].kind != T_NUM || t[i + 2].ndigits != 2 || !glued(&t[i + 2]))
+    return 0;
+  if (i + 3 < n && glued(&t[i + 3]) && (t[i + 3].kind == T_SLASH || t[i + 3].kind == T_NUM)) return 0;
+  int y = t[i + 2].val;
+  *d = (ymd){y < 50 ? 2000 + y : 1900 + y, t[i].val};
+  return 3;
+}
+
+/* "06/19 - 08/21", "06/19 - Present": month and two-digit year, only as
+ * both ends of a range (alone, "06/19" could be a day and a month). */
+static bool short_year_range(const tok *t, int j, int n, match *m) {
+  ymd start, end = {0, 0};
+  int u = month_short_year(t, j, n, &start);
+  if (!u) return false;
+  int s = separator(t, j + u, n);
+  if (s == j + u || s >= n) return false;
+  if (t[s].kind == T_CURRENT) {
+    set_range(m, start, end, false, true, s + 1);
+    return true;
+  }
+  int u2 = month_short_year(t, s, n, &end);
+  if (!u2 || cmp_ymd(end, start) < 0) return false;
+  set_range(m, start, end, true, false, s + u2);
+  return true;
+}
+
 /* Tries every pattern starting at token i. */
 static bool match_at(const tok *t, int i, int n, int order, match *m) {
   memset(m, 0, sizeof *m);
@@ -532,7 +562,7 @@ static bool match_at(const tok *t, int i, int n, int order, match *m) {
   if (bare_month_range(t, j, n, order, m)) return true;
   ymd d;
   int used = one_date(t, j, n, order, &d);
-  if (!used) return false;
+  if (!used) return !since && !expected && short_year_range(t, j, n, m);
   m->e = j + used;
   if (academic_year(t, j + used, n, d, m) || dash_range(t, j + used, n, order, d, m)) return true;
   if (since) {

@@ -94,6 +94,9 @@ static const dcase cases[] = {
     {"Mai 2017 – laufend", "2017-05", "", "Mai 2017 – laufend", true, true},
     {"janvier 2019 – aujourd'hui", "2019-01", "", "janvier 2019 – aujourd'hui", true, true},
     {"2019 – AUJOURD’HUI", "2019", "", "2019 – AUJOURD’HUI", true, true},
+    /* month and two-digit year, as both ends of a range */
+    {"Analyst 06/19 - 08/21", "2019-06", "2021-08", "06/19 - 08/21", false, true},
+    {"6/98 – Present", "1998-06", "", "6/98 – Present", true, true},
 };
 
 START_TEST(test_styles) {
@@ -155,7 +158,9 @@ START_TEST(test_not_dates) {
                                      "DB1101 - Basic SQL, CS2011 - Java", "Room 101", "May",
                                      "Present", "1850", "3 to 28 engineers",
                                      /* a year glued to a name is part of the name */
-                                     "AlexNet2025", "Windows2000 - Vista", NULL};
+                                     "AlexNet2025", "Windows2000 - Vista",
+                                     /* "MM/YY" alone or backwards, fractions */
+                                     "06/19", "08/21 - 06/19", "3/4 - 5/6", NULL};
   cw_date_range r;
   for (int i = 0; none[i]; i++)
     ck_assert_msg(cw_dates_find(none[i], strlen(none[i]), &r) == -ENOENT, "'%s' is no date", none[i]);
