@@ -2541,6 +2541,21 @@ START_TEST(test_lower_case_role_after_comma) {
 }
 END_TEST
 
+/* "Developer   06/19 - 08/21": month and two-digit year ranges date the
+ * entry; the line ends like a page footer ("Jane Doe - 1/2") but is none. */
+START_TEST(test_short_year_range_is_no_footer) {
+  json_t *d = parse_text("John Smith\n\nEXPERIENCE\n\nGlobex Corporation\tSpringfield, IL\n"
+                         "Research Assistant\tSept. 2010 - May 2012\n- Ran the experiments on the new sensors.\n\n"
+                         "Initech\tAustin, TX\nDeveloper\t06/19 - 08/21\n- Kept the reports running.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.1.company", "Initech");
+  ASSERT_FIELD(d, "work_experience.1.title", "Developer");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2019-06");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2021-08");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2665,6 +2680,7 @@ int main(void) {
   tcase_add_test(tc, test_same_range_two_roles_kept);
   tcase_add_test(tc, test_duration_in_words_after_dates);
   tcase_add_test(tc, test_lower_case_role_after_comma);
+  tcase_add_test(tc, test_short_year_range_is_no_footer);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

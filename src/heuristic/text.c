@@ -31,7 +31,8 @@ static const char *const patterns[RE__COUNT] = {
                         "(?:,?\\s*-?\\d+\\s*(?:months?|mos?)\\b)?\\s*\\)?",
     [RE_GPA] = "(?i)\\b(?:GPA|grade|cgpa|note|nota)\\b\\s*[:=]?\\s*(\\d+(?:[.,]\\d+)?(?:\\s*/\\s*\\d+(?:[.,]\\d+)?)?)",
     [RE_FOOTER] = "(?i)^(?:page\\s*\\d+(?:\\s*(?:of|/)\\s*\\d+)?|-\\s*\\d+\\s*-|"
-                  ".{0,60}[-\\x{2013}\\x{2014}]\\s*\\d{1,2}\\s*/\\s*\\d{1,2}|\\d{1,2}\\s*/\\s*\\d{1,2})$",
+                  /* "Jane Doe - 1/2", but not the range "Analyst   06/19 - 08/21" */
+                  ".{0,60}(?<!\\d/\\d\\d)(?<!\\d/\\d\\d\\s)[-\\x{2013}\\x{2014}]\\s*\\d{1,2}\\s*/\\s*\\d{1,2}|\\d{1,2}\\s*/\\s*\\d{1,2})$",
 };
 
 int cw__re_compile(cw_heuristic *h) {
