@@ -331,12 +331,22 @@ static bool is_month_num(const tok *t) {
 }
 static bool glued(const tok *t) { return !t->space_before; }
 
-/* "Jan 2020", "March, 2015", "Aug '19", "Summer 2022", "Q3 2019". */
+static bool is_day(const tok *t) { return t->kind == T_NUM && t->ndigits <= 2 && t->val >= 1 && t->val <= 31; }
+
+/* "Jan 2020", "March, 2015", "Aug '19", "Summer 2022", "Q3 2019",
+ * "Mar-2019", "March/2019", "March 15, 2019" (the day goes). */
 static int named_date(const tok *t, int i, int k, ymd *d) {
   const tok *a = &t[i];
   int j = 1;
   if (j < k && t[i + j].kind == T_COMMA) j++;
   else if (j + 1 < k && a->kind == T_MONTH && t[i + j].kind == T_FILL && is_year(&t[i + j + 1])) j++;
+  else if (j + 1 < k && a->kind == T_MONTH && (t[i + j].kind == T_DASH || t[i + j].kind == T_SLASH) &&
+           glued(&t[i + j]) && glued(&t[i + j + 1]) && is_year(&t[i + j + 1]))
+    j++;
+  else if (j + 1 < k && a->kind == T_MONTH && is_day(&t[i + j])) {
+    int c = t[i + j + 1].kind == T_COMMA ? 1 : 0;
+    if (j + 1 + c < k && is_year(&t[i + j + 1 + c])) j += 1 + c;
+  }
   int month = a->kind == T_MONTH ? a->val : 0; /* seasons keep year precision */
   if (j < k && is_year(&t[i + j])) {
     *d = (ymd){t[i + j].val, month};
@@ -392,12 +402,27 @@ static int year_first(const tok *t, int i, int k, ymd *d) {
   return 1;
 }
 
+/* "15 March 2019", "15. März 2019": tokens of the day before a month
+ * name and its year, one space from the month (not a number a cell
+ * away: "Lyon 1   sept. 2011"); 0 if none. */
+static int day_prefix(const tok *t, int i, int n) {
+  if (i + 2 >= n || !is_day(&t[i])) return 0;
+  int m = i + 1 + (t[i + 1].kind == T_DOT && glued(&t[i + 1]));
+  if (m + 1 >= n || t[m].kind != T_MONTH || !is_year(&t[m + 1]) || t[m].b - t[m - 1].e > 1) return 0;
+  return m - i;
+}
+
 /* One date at t[i..n): returns tokens consumed (0: none). */
 static int one_date(const tok *t, int i, int n, int order, ymd *d) {
   const tok *a = &t[i];
   int k = n - i;
   if (a->kind == T_MONTH || a->kind == T_SEASON) return named_date(t, i, k, d);
   if (a->kind != T_NUM) return 0;
+  int dp = day_prefix(t, i, n); /* the day goes, the month stays */
+  if (dp) {
+    int used = named_date(t, i + dp, n - i - dp, d);
+    if (used) return dp + used;
+  }
   int used = month_first(t, i, k, order, d);
   if (used) return used;
   return is_year(a) ? year_first(t, i, k, d) : 0;
@@ -468,7 +493,8 @@ static int range_end(const tok *t, int i, int n, int order, ymd start, ymd *end,
 typedef struct {
   ymd start, end;
   bool has_start, has_end, current, range, expected;
-  int b, e; /* token indexes [b, e) */
+  int b, e;  /* token indexes [b, e) */
+  int end_b; /* where the end of a range begins */
 } match;
 
 static void set_range(match *m, ymd start, ymd end, bool has_end, bool current, int e) {
@@ -512,6 +538,7 @@ static bool dash_range(const tok *t, int k, int n, int order, ymd d, match *m) {
   int u2 = range_end(t, s, n, order, d, &end, &cur);
   if (u2) {
     set_range(m, d, end, !cur, cur, s + u2);
+    m->end_b = s;
     return true;
   }
   if (s == n && t[k].kind == T_DASH) { /* open range: the lexer is at the end of input */
@@ -564,7 +591,12 @@ static bool match_at(const tok *t, int i, int n, int order, match *m) {
   int used = one_date(t, j, n, order, &d);
   if (!used) return !since && !expected && short_year_range(t, j, n, m);
   m->e = j + used;
-  if (academic_year(t, j + used, n, d, m) || dash_range(t, j + used, n, order, d, m)) return true;
+  if (academic_year(t, j + used, n, d, m)) return true;
+  if (dash_range(t, j + used, n, order, d, m)) {
+    /* "1 sept. 2011 - juin 2013": a number before the start only is a
+     * day when the end has one too; else the range starts at the month */
+    return !(day_prefix(t, j, n) && m->has_end && !day_prefix(t, m->end_b, n));
+  }
   if (since) {
     set_range(m, d, (ymd){0, 0}, false, true, j + used);
   } else if (expected) {

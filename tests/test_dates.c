@@ -97,6 +97,14 @@ static const dcase cases[] = {
     /* month and two-digit year, as both ends of a range */
     {"Analyst 06/19 - 08/21", "2019-06", "2021-08", "06/19 - 08/21", false, true},
     {"6/98 – Present", "1998-06", "", "6/98 – Present", true, true},
+    /* a day before or after the month name goes; a month glued to its year */
+    {"15 March 2019 - 30 June 2020", "2019-03", "2020-06", "15 March 2019 - 30 June 2020", false, true},
+    {"15. März 2019 – heute", "2019-03", "", "15. März 2019 – heute", true, true},
+    {"March 15, 2019 - June 30, 2020", "2019-03", "2020-06", "March 15, 2019 - June 30, 2020", false, true},
+    {"Mar-2019 to Jun-2020", "2019-03", "2020-06", "Mar-2019 to Jun-2020", false, true},
+    {"March/2019 - June/2020", "2019-03", "2020-06", "March/2019 - June/2020", false, true},
+    /* a number before the start only is no day ("Lyon 1") */
+    {"Universite Lyon 1 sept. 2011 - juin 2013", "2011-09", "2013-06", "sept. 2011 - juin 2013", false, true},
 };
 
 START_TEST(test_styles) {
