@@ -235,17 +235,6 @@ static void classify_word(lexer *lx, tok *t, const char *w, size_t n) {
   }
 }
 
-/* s starts with a whole YYYY-MM-DD ("2021-01-01"): a date even when the
- * print glued it to the word before ("Specialist2021-01-01 - Present"),
- * unlike a name with a number in it ("Windows2000"). */
-static bool iso_date_at(const char *s, size_t n) {
-  static const char form[] = "dddd-dd-dd";
-  if (n < 10) return false;
-  for (size_t i = 0; i < 10; i++)
-    if (form[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != '-') return false;
-  return n == 10 || !isalnum((unsigned char)s[10]);
-}
-
 /* Reads one token at lx->pos; false at end of input. */
 static bool next_token(lexer *lx, tok *t) {
   const char *s = lx->s;
@@ -275,7 +264,7 @@ static bool next_token(lexer *lx, tok *t) {
       if (q - p < 9) v = v * 10 + (s[q] - '0');
       q++;
     }
-    bool glued = (p > 0 && isalpha((unsigned char)s[p - 1]) && !iso_date_at(s + p, len - p)) ||
+    bool glued = (p > 0 && isalpha((unsigned char)s[p - 1])) ||
                  (q < len && isalpha((unsigned char)s[q]));
     t->kind = glued ? T_OTHER : T_NUM;
     t->val = (int)v;
