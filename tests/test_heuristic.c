@@ -2556,6 +2556,26 @@ START_TEST(test_short_year_range_is_no_footer) {
 }
 END_TEST
 
+/* A duration beside the dates in the language of the resume ("3 lata 9
+ * miesięcy", "1 an et 11 mois", "2 Jahre 3 Monate") names nothing. */
+START_TEST(test_duration_in_other_languages) {
+  json_t *d = parse_text("Anna Nowak\n\nDo\xc5\x9bwiadczenie\n\nNordwerk GmbH\n03/2019 \xe2\x80\x93 heute 2 Jahre 3 Monate\n"
+                         "Softwareentwicklerin\n- Entwicklung von Microservices.\n\nFirma Kowalski Sp. z o.o.\n"
+                         "03.2012 \xe2\x80\x93 12.2015 3 lata 9 miesi\xc4\x99" "cy\nProgramistka\n- Utrzymanie systemu.\n\n"
+                         "Soci\xc3\xa9t\xc3\xa9 Alpine SA\n01.2010 \xe2\x80\x93 12.2011 1 an et 11 mois\nD\xc3\xa9veloppeuse\n"
+                         "- Maintenance des applications.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Nordwerk GmbH");
+  ASSERT_FIELD(d, "work_experience.0.title", "Softwareentwicklerin");
+  ASSERT_FIELD(d, "work_experience.1.company", "Firma Kowalski Sp. z o.o.");
+  ASSERT_FIELD(d, "work_experience.1.title", "Programistka");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2015-12");
+  ASSERT_FIELD(d, "work_experience.2.company", "Soci\xc3\xa9t\xc3\xa9 Alpine SA");
+  ASSERT_FIELD(d, "work_experience.2.title", "D\xc3\xa9veloppeuse");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2681,6 +2701,7 @@ int main(void) {
   tcase_add_test(tc, test_duration_in_words_after_dates);
   tcase_add_test(tc, test_lower_case_role_after_comma);
   tcase_add_test(tc, test_short_year_range_is_no_footer);
+  tcase_add_test(tc, test_duration_in_other_languages);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
