@@ -10,7 +10,7 @@
 #include <strings.h>
 
 enum tok_kind { T_OTHER, T_MONTH, T_SEASON, T_NUM, T_DASH, T_TOWORD, T_SLASH, T_DOT,
-                T_COMMA, T_APOS, T_CURRENT, T_SINCE, T_EXPECTED, T_DATEWORD, T_FILL };
+                T_COMMA, T_APOS, T_CURRENT, T_SINCE, T_EXPECTED, T_DATEWORD, T_FILL, T_YEARMARK };
 
 typedef struct {
   enum tok_kind kind;
@@ -230,6 +230,9 @@ static void classify_word(lexer *lx, tok *t, const char *w, size_t n) {
     t->kind = T_FILL;
   } else if (n == 4 && strncasecmp(w, "date", 4) == 0) {
     t->kind = T_DATEWORD;
+  } else if (n == 1 && (*w == 'r' || *w == 'R') && t->e < lx->len && lx->s[t->e] == '.') {
+    t->kind = T_YEARMARK; /* Polish "2018 r." (roku: of the year) */
+    t->e++;
   } else {
     t->kind = T_OTHER;
   }
@@ -402,7 +405,17 @@ static int day_prefix(const tok *t, int i, int n) {
 }
 
 /* One date at t[i..n): returns tokens consumed (0: none). */
+static int one_date_at(const tok *t, int i, int n, int order, ymd *d);
+
+/* One date at t[i..n) with the mark of a year after it ("2018 r.",
+ * "maj 2018 r."): returns tokens consumed (0: none). */
 static int one_date(const tok *t, int i, int n, int order, ymd *d) {
+  int used = one_date_at(t, i, n, order, d);
+  if (used && i + used < n && t[i + used].kind == T_YEARMARK) used++;
+  return used;
+}
+
+static int one_date_at(const tok *t, int i, int n, int order, ymd *d) {
   const tok *a = &t[i];
   int k = n - i;
   if (a->kind == T_MONTH || a->kind == T_SEASON) return named_date(t, i, k, d);

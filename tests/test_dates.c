@@ -103,6 +103,9 @@ static const dcase cases[] = {
     {"March 15, 2019 - June 30, 2020", "2019-03", "2020-06", "March 15, 2019 - June 30, 2020", false, true},
     {"Mar-2019 to Jun-2020", "2019-03", "2020-06", "Mar-2019 to Jun-2020", false, true},
     {"March/2019 - June/2020", "2019-03", "2020-06", "March/2019 - June/2020", false, true},
+    /* Polish "r." (roku) after the year */
+    {"od 2018 r. do 2020 r.", "2018", "2020", "od 2018 r. do 2020 r.", false, true},
+    {"marzec 2018 r. – obecnie", "2018-03", "", "marzec 2018 r. – obecnie", true, true},
     /* a number before the start only is no day ("Lyon 1") */
     {"Universite Lyon 1 sept. 2011 - juin 2013", "2011-09", "2013-06", "sept. 2011 - juin 2013", false, true},
 };
