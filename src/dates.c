@@ -10,7 +10,8 @@
 #include <strings.h>
 
 enum tok_kind { T_OTHER, T_MONTH, T_SEASON, T_NUM, T_DASH, T_TOWORD, T_SLASH, T_DOT,
-                T_COMMA, T_APOS, T_CURRENT, T_SINCE, T_EXPECTED, T_DATEWORD, T_FILL, T_YEARMARK };
+                T_COMMA, T_APOS, T_CURRENT, T_SINCE, T_EXPECTED, T_DATEWORD, T_FILL, T_YEARMARK,
+                T_ONGOING };
 
 typedef struct {
   enum tok_kind kind;
@@ -89,10 +90,15 @@ static const struct word currents[] = {
     W("atualmente", 0), W("obecnie", 0), W("teraz", 0), W("aktualnie", 0), W("momento", 0),
     /* Spanish, French and German; "en cours", "à ce jour" after a filler */
     W("actualmente", 0), W("actuel", 0), W("actuelle", 0), W("actuellement", 0), W("cours", 0),
-    W("jour", 0), W("laufend", 0), W("heutig", 0), {NULL, 0, 0}};
+    W("jour", 0), W("laufend", 0), W("heutig", 0), W("gegenwart", 0), W("hoje", 0), W("ahora", 0),
+    W("nadal", 0), {NULL, 0, 0}};
+/* "en curso", "in corso", "em curso": ongoing only after the small word
+ * ("2019 - Curso de Python" is a course). */
+static const struct word ongoings[] = {W("curso", 0), W("corso", 0), {NULL, 0, 0}};
 /* Small words inside a date: "marzo de 2018", "2019 - la actualidad",
  * "2019 - en cours", "2019 à ce jour". */
 static const struct word fills[] = {W("de", 0), W("del", 0), W("la", 0), W("en", 0), W("ce", 0),
+                                    W("in", 0), W("em", 0),
                                     {NULL, 0, 0}};
 
 static const struct word sinces[] = {W("since", 0), W("seit", 0), W("depuis", 0), W("desde", 0),
@@ -228,6 +234,8 @@ static void classify_word(lexer *lx, tok *t, const char *w, size_t n) {
     t->kind = T_TOWORD;
   } else if (lookup(fills, w, n, NULL)) {
     t->kind = T_FILL;
+  } else if (lookup(ongoings, w, n, NULL)) {
+    t->kind = T_ONGOING;
   } else if (n == 4 && strncasecmp(w, "date", 4) == 0) {
     t->kind = T_DATEWORD;
   } else if (n == 1 && (*w == 'r' || *w == 'R') && t->e < lx->len && lx->s[t->e] == '.') {
@@ -464,7 +472,7 @@ static int range_end(const tok *t, int i, int n, int order, ymd start, ymd *end,
   int k = n - i;
   if (k <= 0) return 0;
   /* "2019 - la actualidad", "2019 - en cours" */
-  if (t[i].kind == T_FILL && i + 1 < n && t[i + 1].kind == T_CURRENT) {
+  if (t[i].kind == T_FILL && i + 1 < n && (t[i + 1].kind == T_CURRENT || t[i + 1].kind == T_ONGOING)) {
     *current = true;
     return 2;
   }

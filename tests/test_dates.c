@@ -103,6 +103,13 @@ static const dcase cases[] = {
     {"March 15, 2019 - June 30, 2020", "2019-03", "2020-06", "March 15, 2019 - June 30, 2020", false, true},
     {"Mar-2019 to Jun-2020", "2019-03", "2020-06", "Mar-2019 to Jun-2020", false, true},
     {"March/2019 - June/2020", "2019-03", "2020-06", "March/2019 - June/2020", false, true},
+    /* current in Spanish, Italian, Portuguese, German, Polish */
+    {"2019 - en curso", "2019", "", "2019 - en curso", true, true},
+    {"mar 2019 – in corso", "2019-03", "", "mar 2019 – in corso", true, true},
+    {"2019 - hoje", "2019", "", "2019 - hoje", true, true},
+    {"2019 - Gegenwart", "2019", "", "2019 - Gegenwart", true, true},
+    {"03.2019 - nadal", "2019-03", "", "03.2019 - nadal", true, true},
+    {"2019 - Curso de Python", "2019", "", "2019", false, false},
     /* Polish "r." (roku) after the year */
     {"od 2018 r. do 2020 r.", "2018", "2020", "od 2018 r. do 2020 r.", false, true},
     {"marzec 2018 r. – obecnie", "2018-03", "", "marzec 2018 r. – obecnie", true, true},
