@@ -2441,8 +2441,9 @@ START_TEST(test_range_split_over_lines) {
                          "December 2020\nKept the build farm running for the whole company.\n\n"
                          "Technician, Marrow Labs\nMarch 2016\n-\nNovember 2018\n"
                          "Repaired the lab robots and wrote their manuals.\n\n"
-                         "Courier, Brisk Parcels\nJune 2014\n- Present\nDelivered parcels around the old town.\n");
-  ck_assert_uint_eq(count(d, "work_experience"), 3);
+                         "Courier, Brisk Parcels\nJune 2014\n- Present\nDelivered parcels around the old town.\n\n"
+                         "Porter, Vale Hotel\nMay 2011 \xe2\x80\x93\nMay 2013\nCarried the guests' luggage to their rooms.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 4);
   ASSERT_FIELD(d, "work_experience.0.start_date", "2019-01");
   ASSERT_FIELD(d, "work_experience.0.end_date", "2020-12");
   ASSERT_FIELD(d, "work_experience.1.company", "Marrow Labs");
@@ -2450,6 +2451,9 @@ START_TEST(test_range_split_over_lines) {
   ASSERT_FIELD(d, "work_experience.1.end_date", "2018-11");
   ASSERT_FIELD(d, "work_experience.2.start_date", "2014-06");
   ASSERT_FIELD(d, "work_experience.2.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.3.start_date", "2011-05");
+  ASSERT_FIELD(d, "work_experience.3.end_date", "2013-05");
+  ASSERT_FIELD(d, "work_experience.3.is_current", "false");
   json_decref(d);
 }
 END_TEST

@@ -1047,7 +1047,8 @@ static void join_split_ranges(cw__doc *d, cw__eline *el, int n) {
     size_t an;
     date_span(a, &as, &an);
     /* "June 2016 -": an open range whose end is on the next line */
-    bool open = a->date.is_range && a->date.is_current && an && dash_at(as + an - 1, 1);
+    bool open = a->date.is_range && a->date.is_current &&
+                ((an >= 1 && dash_at(as + an - 1, 1)) || (an >= 3 && dash_at(as + an - 3, 3) == 3));
     if (a->date.is_range && !open) continue;
     int j = i + 1;
     bool dash = open || el[j].l->bullet; /* (a "- " marker reads as a bullet) */
