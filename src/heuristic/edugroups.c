@@ -40,9 +40,7 @@ static bool only_now(const char *s, size_t n) {
     }
     size_t b = i;
     while (i < n && !strchr(" -\t", s[i]) && (unsigned char)s[i] != 0xE2) i++;
-    bool found = false;
-    for (int k = 0; now[k] && !found; k++)
-      found = strlen(now[k]) == i - b && strncasecmp(now[k], s + b, i - b) == 0;
+    bool found = cw__in_list(now, s + b, i - b);
     /* "pursuing" only after "currently" */
     if (!found || (!words && i - b == 8 && strncasecmp(s + b, "pursuing", 8) == 0)) return false;
     words++;
