@@ -110,26 +110,32 @@ static void join_split_ranges(cw__doc *d, cw__eline *el, int n) {
  * with no name between them (only description), is that entry's again:
  * it is dropped, else it would date (and take the names of) the next
  * entry.  A second role with the same dates has its names in between. */
+/* A single date inside words ("Won the 2014 award.") dates no entry. */
+static bool dates_entry(const cw__eline *e) {
+  return e->kind != L_BLANK && e->has_date && !(e->kind == L_HEADER && !e->date.is_range);
+}
+
+/* A name line between lines a and b. */
+static bool name_between(cw__doc *d, const cw__eline *el, int a, int b) {
+  for (int k = a + 1; k < b; k++)
+    if (el[k].kind == L_HEADER && !el[k].l->bullet && !dates_entry(&el[k]) && cw__name_like(d, &el[k], false))
+      return true;
+  return false;
+}
+
 static void drop_repeated_ranges(cw__doc *d, cw__eline *el, int n) {
   int p = -1; /* the last dated line */
-  bool names = false; /* a name line since p */
   for (int i = 0; i < n; i++) {
     cw__eline *e = &el[i];
-    if (e->kind == L_BLANK) continue;
-    /* (a single date inside words, "Won the 2014 award.", dates no entry) */
-    if (!e->has_date || (e->kind == L_HEADER && !e->date.is_range)) {
-      names |= e->kind == L_HEADER && !e->l->bullet && cw__name_like(d, e, false);
-      continue;
-    }
+    if (!dates_entry(e)) continue;
     const cw_date_range *r = &e->date, *q = p >= 0 ? &el[p].date : NULL;
-    if (q && !names && e->kind == L_DATE && r->is_range && q->is_range && r->is_current == q->is_current &&
-        !strcmp(r->start, q->start) && !strcmp(r->end, q->end) && r->start[0]) {
+    if (q && e->kind == L_DATE && r->is_range && q->is_range && r->is_current == q->is_current &&
+        !strcmp(r->start, q->start) && !strcmp(r->end, q->end) && r->start[0] && !name_between(d, el, p, i)) {
       e->kind = L_BLANK;
       e->has_date = false;
       continue;
     }
     p = i;
-    names = false;
   }
 }
 
