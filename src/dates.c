@@ -10,7 +10,8 @@
 #include <strings.h>
 
 enum tok_kind { T_OTHER, T_MONTH, T_SEASON, T_NUM, T_DASH, T_TOWORD, T_SLASH, T_DOT,
-                T_COMMA, T_APOS, T_CURRENT, T_SINCE, T_EXPECTED, T_DATEWORD, T_FILL };
+                T_COMMA, T_APOS, T_CURRENT, T_SINCE, T_EXPECTED, T_DATEWORD, T_FILL, T_YEARMARK,
+                T_ONGOING };
 
 typedef struct {
   enum tok_kind kind;
@@ -89,10 +90,15 @@ static const struct word currents[] = {
     W("atualmente", 0), W("obecnie", 0), W("teraz", 0), W("aktualnie", 0), W("momento", 0),
     /* Spanish, French and German; "en cours", "à ce jour" after a filler */
     W("actualmente", 0), W("actuel", 0), W("actuelle", 0), W("actuellement", 0), W("cours", 0),
-    W("jour", 0), W("laufend", 0), W("heutig", 0), {NULL, 0, 0}};
+    W("jour", 0), W("laufend", 0), W("heutig", 0), W("gegenwart", 0), W("hoje", 0), W("ahora", 0),
+    W("nadal", 0), {NULL, 0, 0}};
+/* "en curso", "in corso", "em curso": ongoing only after the small word
+ * ("2019 - Curso de Python" is a course). */
+static const struct word ongoings[] = {W("curso", 0), W("corso", 0), {NULL, 0, 0}};
 /* Small words inside a date: "marzo de 2018", "2019 - la actualidad",
  * "2019 - en cours", "2019 à ce jour". */
 static const struct word fills[] = {W("de", 0), W("del", 0), W("la", 0), W("en", 0), W("ce", 0),
+                                    W("in", 0), W("em", 0),
                                     {NULL, 0, 0}};
 
 static const struct word sinces[] = {W("since", 0), W("seit", 0), W("depuis", 0), W("desde", 0),
@@ -228,8 +234,13 @@ static void classify_word(lexer *lx, tok *t, const char *w, size_t n) {
     t->kind = T_TOWORD;
   } else if (lookup(fills, w, n, NULL)) {
     t->kind = T_FILL;
+  } else if (lookup(ongoings, w, n, NULL)) {
+    t->kind = T_ONGOING;
   } else if (n == 4 && strncasecmp(w, "date", 4) == 0) {
     t->kind = T_DATEWORD;
+  } else if (n == 1 && (*w == 'r' || *w == 'R') && t->e < lx->len && lx->s[t->e] == '.') {
+    t->kind = T_YEARMARK; /* Polish "2018 r." (roku: of the year) */
+    t->e++;
   } else {
     t->kind = T_OTHER;
   }
@@ -320,12 +331,22 @@ static bool is_month_num(const tok *t) {
 }
 static bool glued(const tok *t) { return !t->space_before; }
 
-/* "Jan 2020", "March, 2015", "Aug '19", "Summer 2022", "Q3 2019". */
+static bool is_day(const tok *t) { return t->kind == T_NUM && t->ndigits <= 2 && t->val >= 1 && t->val <= 31; }
+
+/* "Jan 2020", "March, 2015", "Aug '19", "Summer 2022", "Q3 2019",
+ * "Mar-2019", "March/2019", "March 15, 2019" (the day goes). */
 static int named_date(const tok *t, int i, int k, ymd *d) {
   const tok *a = &t[i];
   int j = 1;
   if (j < k && t[i + j].kind == T_COMMA) j++;
   else if (j + 1 < k && a->kind == T_MONTH && t[i + j].kind == T_FILL && is_year(&t[i + j + 1])) j++;
+  else if (j + 1 < k && a->kind == T_MONTH && (t[i + j].kind == T_DASH || t[i + j].kind == T_SLASH) &&
+           glued(&t[i + j]) && glued(&t[i + j + 1]) && is_year(&t[i + j + 1]))
+    j++;
+  else if (j + 1 < k && a->kind == T_MONTH && is_day(&t[i + j])) {
+    int c = t[i + j + 1].kind == T_COMMA ? 1 : 0;
+    if (j + 1 + c < k && is_year(&t[i + j + 1 + c])) j += 1 + c;
+  }
   int month = a->kind == T_MONTH ? a->val : 0; /* seasons keep year precision */
   if (j < k && is_year(&t[i + j])) {
     *d = (ymd){t[i + j].val, month};
@@ -381,12 +402,37 @@ static int year_first(const tok *t, int i, int k, ymd *d) {
   return 1;
 }
 
+/* "15 March 2019", "15. März 2019": tokens of the day before a month
+ * name and its year, one space from the month (not a number a cell
+ * away: "Lyon 1   sept. 2011"); 0 if none. */
+static int day_prefix(const tok *t, int i, int n) {
+  if (i + 2 >= n || !is_day(&t[i])) return 0;
+  int m = i + 1 + (t[i + 1].kind == T_DOT && glued(&t[i + 1]));
+  if (m + 1 >= n || t[m].kind != T_MONTH || !is_year(&t[m + 1]) || t[m].b - t[m - 1].e > 1) return 0;
+  return m - i;
+}
+
 /* One date at t[i..n): returns tokens consumed (0: none). */
+static int one_date_at(const tok *t, int i, int n, int order, ymd *d);
+
+/* One date at t[i..n) with the mark of a year after it ("2018 r.",
+ * "maj 2018 r."): returns tokens consumed (0: none). */
 static int one_date(const tok *t, int i, int n, int order, ymd *d) {
+  int used = one_date_at(t, i, n, order, d);
+  if (used && i + used < n && t[i + used].kind == T_YEARMARK) used++;
+  return used;
+}
+
+static int one_date_at(const tok *t, int i, int n, int order, ymd *d) {
   const tok *a = &t[i];
   int k = n - i;
   if (a->kind == T_MONTH || a->kind == T_SEASON) return named_date(t, i, k, d);
   if (a->kind != T_NUM) return 0;
+  int dp = day_prefix(t, i, n); /* the day goes, the month stays */
+  if (dp) {
+    int used = named_date(t, i + dp, n - i - dp, d);
+    if (used) return dp + used;
+  }
   int used = month_first(t, i, k, order, d);
   if (used) return used;
   return is_year(a) ? year_first(t, i, k, d) : 0;
@@ -426,7 +472,7 @@ static int range_end(const tok *t, int i, int n, int order, ymd start, ymd *end,
   int k = n - i;
   if (k <= 0) return 0;
   /* "2019 - la actualidad", "2019 - en cours" */
-  if (t[i].kind == T_FILL && i + 1 < n && t[i + 1].kind == T_CURRENT) {
+  if (t[i].kind == T_FILL && i + 1 < n && (t[i + 1].kind == T_CURRENT || t[i + 1].kind == T_ONGOING)) {
     *current = true;
     return 2;
   }
@@ -457,7 +503,8 @@ static int range_end(const tok *t, int i, int n, int order, ymd start, ymd *end,
 typedef struct {
   ymd start, end;
   bool has_start, has_end, current, range, expected;
-  int b, e; /* token indexes [b, e) */
+  int b, e;  /* token indexes [b, e) */
+  int end_b; /* where the end of a range begins */
 } match;
 
 static void set_range(match *m, ymd start, ymd end, bool has_end, bool current, int e) {
@@ -501,6 +548,7 @@ static bool dash_range(const tok *t, int k, int n, int order, ymd d, match *m) {
   int u2 = range_end(t, s, n, order, d, &end, &cur);
   if (u2) {
     set_range(m, d, end, !cur, cur, s + u2);
+    m->end_b = s;
     return true;
   }
   if (s == n && t[k].kind == T_DASH) { /* open range: the lexer is at the end of input */
@@ -508,6 +556,36 @@ static bool dash_range(const tok *t, int k, int n, int order, ymd d, match *m) {
     return true;
   }
   return false;
+}
+
+/* "MM/YY" at t[i] (two-digit year, glued to its slash, no third number
+ * after it: "06/19/2020" is a day). */
+static int month_short_year(const tok *t, int i, int n, ymd *d) {
+  if (i + 2 >= n || !is_month_num(&t[i]) || t[i + 1].kind != T_SLASH || !glued(&t[i + 1]) ||
+      t[i + 2].kind != T_NUM || t[i + 2].ndigits != 2 || !glued(&t[i + 2]))
+    return 0;
+  if (i + 3 < n && glued(&t[i + 3]) && (t[i + 3].kind == T_SLASH || t[i + 3].kind == T_NUM)) return 0;
+  int y = t[i + 2].val;
+  *d = (ymd){y < 50 ? 2000 + y : 1900 + y, t[i].val};
+  return 3;
+}
+
+/* "06/19 - 08/21", "06/19 - Present": month and two-digit year, only as
+ * both ends of a range (alone, "06/19" could be a day and a month). */
+static bool short_year_range(const tok *t, int j, int n, match *m) {
+  ymd start, end = {0, 0};
+  int u = month_short_year(t, j, n, &start);
+  if (!u) return false;
+  int s = separator(t, j + u, n);
+  if (s == j + u || s >= n) return false;
+  if (t[s].kind == T_CURRENT) {
+    set_range(m, start, end, false, true, s + 1);
+    return true;
+  }
+  int u2 = month_short_year(t, s, n, &end);
+  if (!u2 || cmp_ymd(end, start) < 0) return false;
+  set_range(m, start, end, true, false, s + u2);
+  return true;
 }
 
 /* Tries every pattern starting at token i. */
@@ -521,9 +599,14 @@ static bool match_at(const tok *t, int i, int n, int order, match *m) {
   if (bare_month_range(t, j, n, order, m)) return true;
   ymd d;
   int used = one_date(t, j, n, order, &d);
-  if (!used) return false;
+  if (!used) return !since && !expected && short_year_range(t, j, n, m);
   m->e = j + used;
-  if (academic_year(t, j + used, n, d, m) || dash_range(t, j + used, n, order, d, m)) return true;
+  if (academic_year(t, j + used, n, d, m)) return true;
+  if (dash_range(t, j + used, n, order, d, m)) {
+    /* "1 sept. 2011 - juin 2013": a number before the start only is a
+     * day when the end has one too; else the range starts at the month */
+    return !(day_prefix(t, j, n) && m->has_end && !day_prefix(t, m->end_b, n));
+  }
   if (since) {
     set_range(m, d, (ymd){0, 0}, false, true, j + used);
   } else if (expected) {

@@ -94,6 +94,27 @@ static const dcase cases[] = {
     {"Mai 2017 – laufend", "2017-05", "", "Mai 2017 – laufend", true, true},
     {"janvier 2019 – aujourd'hui", "2019-01", "", "janvier 2019 – aujourd'hui", true, true},
     {"2019 – AUJOURD’HUI", "2019", "", "2019 – AUJOURD’HUI", true, true},
+    /* month and two-digit year, as both ends of a range */
+    {"Analyst 06/19 - 08/21", "2019-06", "2021-08", "06/19 - 08/21", false, true},
+    {"6/98 – Present", "1998-06", "", "6/98 – Present", true, true},
+    /* a day before or after the month name goes; a month glued to its year */
+    {"15 March 2019 - 30 June 2020", "2019-03", "2020-06", "15 March 2019 - 30 June 2020", false, true},
+    {"15. März 2019 – heute", "2019-03", "", "15. März 2019 – heute", true, true},
+    {"March 15, 2019 - June 30, 2020", "2019-03", "2020-06", "March 15, 2019 - June 30, 2020", false, true},
+    {"Mar-2019 to Jun-2020", "2019-03", "2020-06", "Mar-2019 to Jun-2020", false, true},
+    {"March/2019 - June/2020", "2019-03", "2020-06", "March/2019 - June/2020", false, true},
+    /* current in Spanish, Italian, Portuguese, German, Polish */
+    {"2019 - en curso", "2019", "", "2019 - en curso", true, true},
+    {"mar 2019 – in corso", "2019-03", "", "mar 2019 – in corso", true, true},
+    {"2019 - hoje", "2019", "", "2019 - hoje", true, true},
+    {"2019 - Gegenwart", "2019", "", "2019 - Gegenwart", true, true},
+    {"03.2019 - nadal", "2019-03", "", "03.2019 - nadal", true, true},
+    {"2019 - Curso de Python", "2019", "", "2019", false, false},
+    /* Polish "r." (roku) after the year */
+    {"od 2018 r. do 2020 r.", "2018", "2020", "od 2018 r. do 2020 r.", false, true},
+    {"marzec 2018 r. – obecnie", "2018-03", "", "marzec 2018 r. – obecnie", true, true},
+    /* a number before the start only is no day ("Lyon 1") */
+    {"Universite Lyon 1 sept. 2011 - juin 2013", "2011-09", "2013-06", "sept. 2011 - juin 2013", false, true},
 };
 
 START_TEST(test_styles) {
@@ -147,7 +168,11 @@ START_TEST(test_not_dates) {
   static const char *const none[] = {"", "Python, C++, CUDA", "GPA: 3.97/4.00",
                                      "2M+ monthly API requests with 99.97% uptime",
                                      "DB1101 - Basic SQL, CS2011 - Java", "Room 101", "May",
-                                     "Present", "1850", "3 to 28 engineers", NULL};
+                                     "Present", "1850", "3 to 28 engineers",
+                                     /* a year glued to a name is part of the name */
+                                     "AlexNet2025", "Windows2000 - Vista",
+                                     /* "MM/YY" alone or backwards, fractions */
+                                     "06/19", "08/21 - 06/19", "3/4 - 5/6", NULL};
   cw_date_range r;
   for (int i = 0; none[i]; i++)
     ck_assert_msg(cw_dates_find(none[i], strlen(none[i]), &r) == -ENOENT, "'%s' is no date", none[i]);

@@ -2733,6 +2733,152 @@ START_TEST(test_org_comma_city_over_role_and_dates_spanish) {
 }
 END_TEST
 
+/* A narrow cell prints a range one piece a line ("January 2019" / "–" /
+ * "December 2020", "May 2021" / "- Present"): one range. */
+START_TEST(test_range_split_over_lines) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n\nEngineer, Tallow Systems\nJanuary 2019\n\xe2\x80\x93\n"
+                         "December 2020\nKept the build farm running for the whole company.\n\n"
+                         "Technician, Marrow Labs\nMarch 2016\n-\nNovember 2018\n"
+                         "Repaired the lab robots and wrote their manuals.\n\n"
+                         "Courier, Brisk Parcels\nJune 2014\n- Present\nDelivered parcels around the old town.\n\n"
+                         "Porter, Vale Hotel\nMay 2011 \xe2\x80\x93\nMay 2013\nCarried the guests' luggage to their rooms.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 4);
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2019-01");
+  ASSERT_FIELD(d, "work_experience.0.end_date", "2020-12");
+  ASSERT_FIELD(d, "work_experience.1.company", "Marrow Labs");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2016-03");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2018-11");
+  ASSERT_FIELD(d, "work_experience.2.start_date", "2014-06");
+  ASSERT_FIELD(d, "work_experience.2.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.3.start_date", "2011-05");
+  ASSERT_FIELD(d, "work_experience.3.end_date", "2013-05");
+  ASSERT_FIELD(d, "work_experience.3.is_current", "false");
+  json_decref(d);
+}
+END_TEST
+
+/* A side cell repeats each entry's range after its description, split
+ * over lines ("Role, Org" / "May 2021 - Present 2 years" / description /
+ * "May 2021" / "- Present" / "2 years"): the repeat is the same entry's,
+ * it neither dates the next entry nor takes its names. */
+START_TEST(test_repeated_range_after_description) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n\nDeveloper, Larkspur Labs\nMay 2021 - Present 2 years\n"
+                         "Built the booking tool for small clinics.\nMoved the team to weekly releases.\n"
+                         "May 2021\n- Present\n2 years\n\n"
+                         "Analyst, Fenwick Data\nMarch 2018 - April 2021 3 years\n"
+                         "Wrote the monthly sales reports for the board.\nMarch 2018\n-\nApril 2021\n3 years\n\n"
+                         "Intern, Orrin Works\nJune 2016 - August 2016 a month\n"
+                         "Tested the web shop before its launch.\nJune 2016\n-\nAugust 2016\na month\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Larkspur Labs");
+  ASSERT_FIELD(d, "work_experience.0.start_date", "2021-05");
+  ASSERT_FIELD(d, "work_experience.0.is_current", "true");
+  ASSERT_FIELD(d, "work_experience.1.company", "Fenwick Data");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2018-03");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2021-04");
+  ASSERT_FIELD(d, "work_experience.2.company", "Orrin Works");
+  ASSERT_FIELD(d, "work_experience.2.title", "Intern");
+  ASSERT_FIELD(d, "work_experience.2.start_date", "2016-06");
+  ASSERT_FIELD(d, "work_experience.2.end_date", "2016-08");
+  json_decref(d);
+}
+END_TEST
+
+/* Two roles held at once with the same dates: each has its names above
+ * its dates, so the second range is no repeat. */
+START_TEST(test_same_range_two_roles_kept) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n\nLead Engineer, Quarry Analytics\n2019 - Present\n"
+                         "Ran the platform team of the whole company.\n\nMentor, Coastline Code Club\n"
+                         "2019 - Present\nTaught evening classes to adults new to programming.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.1.company", "Coastline Code Club");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2019");
+  ASSERT_FIELD(d, "work_experience.1.is_current", "true");
+  json_decref(d);
+}
+END_TEST
+
+/* "March 2019 - Present a month": a duration in words after the dates
+ * names nothing (it is no role and no organisation). */
+START_TEST(test_duration_in_words_after_dates) {
+  json_t *d = parse_text("Jane Roe\n\nExperience\n#\nMaker, Quillwork\nMarch 2019 - Present a month\n"
+                         "Started Quillwork - a set of tools for writers.\nWrote the editor in three weeks.\n"
+                         "March 2019\n- Present\na month\n#\nAnalyst, Fenwick Data\n"
+                         "March 2018 - April 2019 a year\nWrote the monthly sales reports for the board.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Quillwork");
+  ASSERT_FIELD(d, "work_experience.0.title", "Maker");
+  ASSERT_FIELD(d, "work_experience.1.company", "Fenwick Data");
+  ASSERT_FIELD(d, "work_experience.1.title", "Analyst");
+  json_decref(d);
+}
+END_TEST
+
+/* Roles written in lower case after the organisation ("Org, opiekun
+ * wolontariuszy   dates"), a role no word list knows: the piece after the
+ * comma is a role, not the organisation's parent, so the line names both
+ * and the next "Org, role" over its dates opens the next entry; and a
+ * name cut by the column that goes on in lower case ("Institute, role" /
+ * "rest of role   dates") is no sentence. */
+START_TEST(test_lower_case_role_after_comma) {
+  json_t *d = parse_text("Anna Nowak\n\nExperience\n\nFundacja Zielony Most, opiekun wolontariuszy\n"
+                         "2021-01-01 - Present\nUrz\xc4\x85" "d Gminy Brzoz\xc3\xb3w, pe\xc5\x82nomocnik w\xc3\xb3jta   "
+                         "2018-04-01 - 2020-12-31\n\nStowarzyszenie Nowa Droga, opiekun grup senior\xc3\xb3w\n"
+                         "2015-03-01 - 2018-03-31\nInstytut Bada\xc5\x84 Rynku, opiekun projekt\xc3\xb3w badawczych\n"
+                         "i ankieter\xc3\xb3w terenowych   2012-01-01 - 2015-02-28\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 4);
+  const char *org[] = {"Fundacja Zielony Most", "Urz\xc4\x85" "d Gminy Brzoz\xc3\xb3w", "Stowarzyszenie Nowa Droga",
+                       "Instytut Bada\xc5\x84 Rynku"};
+  const char *start[] = {"2021-01", "2018-04", "2015-03", "2012-01"};
+  for (int i = 0; i < 4; i++) {
+    char p[64];
+    snprintf(p, sizeof p, "work_experience.%d.company", i);
+    const char *c = get(d, p);
+    snprintf(p, sizeof p, "work_experience.%d.title", i);
+    const char *t = get(d, p);
+    ck_assert_msg((c && !strcmp(c, org[i])) || (t && !strcmp(t, org[i])), "entry %d: %s / %s", i, c, t);
+    snprintf(p, sizeof p, "work_experience.%d.start_date", i);
+    ASSERT_FIELD(d, p, start[i]);
+  }
+  json_decref(d);
+}
+END_TEST
+
+/* "Developer   06/19 - 08/21": month and two-digit year ranges date the
+ * entry; the line ends like a page footer ("Jane Doe - 1/2") but is none. */
+START_TEST(test_short_year_range_is_no_footer) {
+  json_t *d = parse_text("John Smith\n\nEXPERIENCE\n\nGlobex Corporation\tSpringfield, IL\n"
+                         "Research Assistant\tSept. 2010 - May 2012\n- Ran the experiments on the new sensors.\n\n"
+                         "Initech\tAustin, TX\nDeveloper\t06/19 - 08/21\n- Kept the reports running.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.1.company", "Initech");
+  ASSERT_FIELD(d, "work_experience.1.title", "Developer");
+  ASSERT_FIELD(d, "work_experience.1.start_date", "2019-06");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2021-08");
+  json_decref(d);
+}
+END_TEST
+
+/* A duration beside the dates in the language of the resume ("3 lata 9
+ * miesięcy", "1 an et 11 mois", "2 Jahre 3 Monate") names nothing. */
+START_TEST(test_duration_in_other_languages) {
+  json_t *d = parse_text("Anna Nowak\n\nDo\xc5\x9bwiadczenie\n\nNordwerk GmbH\n03/2019 \xe2\x80\x93 heute 2 Jahre 3 Monate\n"
+                         "Softwareentwicklerin\n- Entwicklung von Microservices.\n\nFirma Kowalski Sp. z o.o.\n"
+                         "03.2012 \xe2\x80\x93 12.2015 3 lata 9 miesi\xc4\x99" "cy\nProgramistka\n- Utrzymanie systemu.\n\n"
+                         "Soci\xc3\xa9t\xc3\xa9 Alpine SA\n01.2010 \xe2\x80\x93 12.2011 1 an et 11 mois\nD\xc3\xa9veloppeuse\n"
+                         "- Maintenance des applications.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.0.company", "Nordwerk GmbH");
+  ASSERT_FIELD(d, "work_experience.0.title", "Softwareentwicklerin");
+  ASSERT_FIELD(d, "work_experience.1.company", "Firma Kowalski Sp. z o.o.");
+  ASSERT_FIELD(d, "work_experience.1.title", "Programistka");
+  ASSERT_FIELD(d, "work_experience.1.end_date", "2015-12");
+  ASSERT_FIELD(d, "work_experience.2.company", "Soci\xc3\xa9t\xc3\xa9 Alpine SA");
+  ASSERT_FIELD(d, "work_experience.2.title", "D\xc3\xa9veloppeuse");
+  json_decref(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("heuristic");
   TCase *tc = tcase_create("heuristic");
@@ -2852,6 +2998,13 @@ int main(void) {
   tcase_add_test(tc, test_org_comma_city_dates_block_then_role_german);
   tcase_add_test(tc, test_bullet_without_stop_not_next_company);
   tcase_add_test(tc, test_org_comma_city_over_role_and_dates_spanish);
+  tcase_add_test(tc, test_range_split_over_lines);
+  tcase_add_test(tc, test_repeated_range_after_description);
+  tcase_add_test(tc, test_same_range_two_roles_kept);
+  tcase_add_test(tc, test_duration_in_words_after_dates);
+  tcase_add_test(tc, test_lower_case_role_after_comma);
+  tcase_add_test(tc, test_short_year_range_is_no_footer);
+  tcase_add_test(tc, test_duration_in_other_languages);
   tcase_add_test(tc, test_contact_section_under_name);
   tcase_add_test(tc, test_org_and_dates_then_role_then_sentence);
   tcase_add_test(tc, test_org_then_role_comma_unit_then_dates);

@@ -1,6 +1,8 @@
 /* Date-range parser for resume text: "Jan 2020 – Present", "01/2019 - 03/2021",
  * "2018–20", "Summer 2022", "2019 to date", "Since 2021", "Expected May 2025",
- * "2011/06 to 2014/01", "Sept. 2019", "2019-03-01 → Present", year-only, and
+ * "2011/06 to 2014/01", "Sept. 2019", "2019-03-01 → Present", "06/19 - 08/21"
+ * (month and two-digit year, in a range only), "15 March 2019 - 30 June 2020",
+ * "March 15, 2019", "Mar-2019" (the day goes), year-only, and
  * the same with German, French, Spanish, Italian, Portuguese and Polish month
  * names.  Results are partial ISO 8601 ("YYYY" or
  * "YYYY-MM"); seasons keep year precision.  Pure functions, no allocation. */

@@ -57,8 +57,10 @@ static bool sentence_after_names(const cw__eline *el, const cw__group *cur, cons
    * for developers.": ends on a lower-case word and goes on in lower case */
   size_t k = n;
   while (k > 0 && s[k - 1] != ' ') k--;
+  /* (a name cut by the column goes on in lower case too: "Regional
+   * Institute, specjalista do" / "spraw rynku pracy   2006 - 2012") */
   return w >= 6 && k < n && islower((unsigned char)s[k]) && next && next->l->len &&
-         islower((unsigned char)next->l->text[0]);
+         islower((unsigned char)next->l->text[0]) && !cw__first_word_names(s, n);
 }
 
 static int before_date(const cw__group *g) {

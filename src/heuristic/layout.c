@@ -11,6 +11,133 @@
 #include "cutnames.h"
 #include "groups.h"
 #include "lineclass.h"
+#include "names.h"
+
+/* ---- a range printed over several lines ------------------------------------ */
+
+/* Skips a dash ("-", "–", "—") at s: the number of bytes, 0 if none. */
+static size_t dash_at(const char *s, size_t n) {
+  if (n >= 1 && s[0] == '-') return 1;
+  if (n >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+      ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94))
+    return 3;
+  return 0;
+}
+
+/* s without the spaces around it (cw__trim would take the dashes too). */
+static void trim_spaces(const char **s, size_t *n) {
+  while (*n && (*s)[0] == ' ') (*s)++, (*n)--;
+  while (*n && (*s)[*n - 1] == ' ') (*n)--;
+}
+
+/* The line holds nothing but one dash. */
+static bool dash_line(const cw__line *l) {
+  const char *s = l->text;
+  size_t n = l->len;
+  trim_spaces(&s, &n);
+  size_t k = dash_at(s, n);
+  return k && k == n;
+}
+
+/* Line i's date text: its date span. */
+static void date_span(const cw__eline *e, const char **s, size_t *n) {
+  *s = e->date_src + e->date.begin;
+  *n = e->date.end_off - e->date.begin;
+}
+
+/* "June 2016" / "-" / "June 2018", "March 2019" / "- Present", "June 2016
+ * -" / "June 2018": a narrow cell prints one range a piece a line.  The
+ * pieces are one range, on the first line; the other lines become blank. */
+static void join_split_ranges(cw__doc *d, cw__eline *el, int n) {
+  for (int i = 0; i + 1 < n; i++) {
+    cw__eline *a = &el[i];
+    if (a->kind != L_DATE || a->l->bullet || a->date.expected) continue;
+    const char *as;
+    size_t an;
+    date_span(a, &as, &an);
+    /* "June 2016 -": an open range whose end is on the next line */
+    bool open = a->date.is_range && a->date.is_current &&
+                ((an >= 1 && dash_at(as + an - 1, 1)) || (an >= 3 && dash_at(as + an - 3, 3) == 3));
+    if (a->date.is_range && !open) continue;
+    int j = i + 1;
+    bool dash = open || el[j].l->bullet; /* (a "- " marker reads as a bullet) */
+    if (!dash && dash_line(el[j].l) && j + 1 < n) {
+      dash = true;
+      j++;
+    }
+    if (!dash || el[j].kind == L_BLANK) continue;
+    const char *bs = el[j].l->text;
+    size_t bn = el[j].l->len;
+    if (el[j].has_date) {
+      if (el[j].kind != L_DATE || el[j].date.is_range) continue;
+      date_span(&el[j], &bs, &bn);
+    }
+    trim_spaces(&bs, &bn);
+    size_t k = dash_at(bs, bn);
+    bs += k, bn -= k;
+    trim_spaces(&bs, &bn);
+    if (!bn || bn > 40) continue;
+    char *buf = malloc(an + 3 + bn + 1);
+    if (!buf) return;
+    memcpy(buf, as, an);
+    size_t m = an;
+    if (!open) memcpy(buf + m, " - ", 3), m += 3;
+    else buf[m++] = ' ';
+    memcpy(buf + m, bs, bn);
+    m += bn;
+    buf[m] = 0;
+    cw_date_range r;
+    if (cw_dates_parse_in(buf, m, d->date_order, &r) != 0 || !r.is_range || strcmp(r.start, a->date.start) != 0 ||
+        (open && r.is_current)) {
+      free(buf);
+      continue;
+    }
+    free(a->joined);
+    a->joined = buf;
+    a->date = r;
+    a->date_src = buf;
+    for (int x = i + 1; x <= j; x++) {
+      el[x].kind = L_BLANK;
+      el[x].has_date = false;
+    }
+    i = j;
+  }
+}
+
+/* "Role, Acme" / "June 2016 - June 2018" / description / "June 2016 -
+ * June 2018": a side cell repeats the entry's range after its description.
+ * A dates-only line that repeats the range of the dated line above it,
+ * with no name between them (only description), is that entry's again:
+ * it is dropped, else it would date (and take the names of) the next
+ * entry.  A second role with the same dates has its names in between. */
+/* A single date inside words ("Won the 2014 award.") dates no entry. */
+static bool dates_entry(const cw__eline *e) {
+  return e->kind != L_BLANK && e->has_date && !(e->kind == L_HEADER && !e->date.is_range);
+}
+
+/* A name line between lines a and b. */
+static bool name_between(cw__doc *d, const cw__eline *el, int a, int b) {
+  for (int k = a + 1; k < b; k++)
+    if (el[k].kind == L_HEADER && !el[k].l->bullet && !dates_entry(&el[k]) && cw__name_like(d, &el[k], false))
+      return true;
+  return false;
+}
+
+static void drop_repeated_ranges(cw__doc *d, cw__eline *el, int n) {
+  int p = -1; /* the last dated line */
+  for (int i = 0; i < n; i++) {
+    cw__eline *e = &el[i];
+    if (!dates_entry(e)) continue;
+    const cw_date_range *r = &e->date, *q = p >= 0 ? &el[p].date : NULL;
+    if (q && e->kind == L_DATE && r->is_range && q->is_range && r->is_current == q->is_current &&
+        !strcmp(r->start, q->start) && !strcmp(r->end, q->end) && r->start[0] && !name_between(d, el, p, i)) {
+      e->kind = L_BLANK;
+      e->has_date = false;
+      continue;
+    }
+    p = i;
+  }
+}
 
 int cw__layout(cw__doc *d, int from, int to, int anchor_names, cw__eline **elp, cw__group **gp) {
   int n = to - from;
@@ -36,6 +163,8 @@ int cw__layout(cw__doc *d, int from, int to, int anchor_names, cw__eline **elp, 
     if (el[i].kind == L_DESC) prev_desc = &el[i];
     else if (el[i].kind != L_BLANK) prev_desc = NULL;
   }
+  join_split_ranges(d, el, n);
+  drop_repeated_ranges(d, el, n);
   if (anchor_names) {
     size_t width = 0; /* of the widest line: the column's width */
     for (int i = 0; i < n; i++) {
@@ -54,7 +183,10 @@ int cw__layout(cw__doc *d, int from, int to, int anchor_names, cw__eline **elp, 
 }
 
 void cw__layout_free(cw__eline *el, int n, cw__group *g) {
-  for (int i = 0; el && i < n; i++) free(el[i].res);
+  for (int i = 0; el && i < n; i++) {
+    free(el[i].res);
+    free(el[i].joined);
+  }
   free(el);
   free(g);
 }

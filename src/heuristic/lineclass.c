@@ -127,6 +127,10 @@ static void cut_date(cw__doc *d, cw__eline *el) {
   size_t db, de;
   if (cw__re_find(d->h, RE_DURATION_ANY, el->res + r.end_off, el->res_len - r.end_off, &db, &de))
     cw__blank_span(el->res, r.end_off + db, r.end_off + de);
+  /* "March 2019 - Present a month", "... an year": the rest of the line
+   * is a duration in words */
+  else if (cw__re_find(d->h, RE_DURATION, el->res + r.end_off, el->res_len - r.end_off, NULL, NULL))
+    cw__blank_span(el->res, r.end_off, el->res_len);
 }
 
 /* A description line continuing the previous one: indented under a bullet,

@@ -12,6 +12,7 @@ typedef struct {
   bool has_date, cont;
   cw_date_range date;
   const char *date_src; /* the text the date offsets refer to */
+  char *joined;         /* owned date_src of a range printed over several lines */
   char *res;            /* line text with date and durations blanked out */
   size_t res_len;
   size_t tail_b, tail_e; /* l->text span: description begun right of the date cell */

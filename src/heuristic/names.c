@@ -28,7 +28,7 @@ static int prose_words(const char *s, size_t n) {
   return c;
 }
 
-static bool first_word_names(const char *s, size_t n) {
+bool cw__first_word_names(const char *s, size_t n) {
   size_t m = 0;
   while (m < n && !strchr(" ,;()/", s[m])) m++;
   return cw__score_words(s, m, W_TITLE) || cw__score_words(s, m, W_COMPANY) || cw__score_words(s, m, W_INST);
@@ -45,7 +45,7 @@ bool cw__short_sentence(const cw__eline *e) {
   const char *s = e->res;
   size_t n = e->res_len;
   cw__trim(&s, &n);
-  if (!n || e->has_date || e->l->ncells > 1 || !isupper((unsigned char)s[0]) || first_word_names(s, n))
+  if (!n || e->has_date || e->l->ncells > 1 || !isupper((unsigned char)s[0]) || cw__first_word_names(s, n))
     return false;
   /* "Związek Spółdzielni Mleczarskich, samodzielny specjalista do spraw": a
    * capitalised name, a comma and a lower-case role */
@@ -119,10 +119,17 @@ static bool comma_outside_brackets(const char *s, size_t n) {
 
 /* "Memory Lab, Riverside University", "Acme GmbH, Hamburg": an
  * organisation with its parent or its place is one name; only commas
- * and no role word. */
+ * and no role word.  A piece in lower case after the comma is no parent
+ * and no place but a role the word lists do not know ("Acme Sp. z o.o.,
+ * kierownik zmiany"). */
 static bool org_and_more(const char *s, size_t n) {
   const char *c = memchr(s, ',', n);
   size_t fn = c ? (size_t)(c - s) : n;
+  if (c) {
+    const char *r = c + 1;
+    while (r < s + n && *r == ' ') r++;
+    if (r < s + n && islower((unsigned char)*r)) return false;
+  }
   if (cw__score_words(s, n, W_TITLE) || memchr(s, '|', n) || memmem(s, n, "   ", 3) ||
       memmem(s, n, " - ", 3) || memmem(s, n, " \xe2\x80\x93 ", 5) || memmem(s, n, " \xe2\x80\x94 ", 5) ||
       memmem(s, n, " at ", 4) || memmem(s, n, " @ ", 3))

@@ -11,6 +11,8 @@ int cw__names_in(const cw__eline *e, bool dash_one);
 int cw__names_on(const cw__eline *e);
 /* Could name an organisation or a role; lower: a lower-case start is allowed. */
 bool cw__name_like(cw__doc *d, const cw__eline *e, bool lower);
+/* The name's first word is a role, organisation or school word. */
+bool cw__first_word_names(const char *s, size_t n);
 /* A short sentence without a full stop ("Handled the register and trained new staff"). */
 bool cw__short_sentence(const cw__eline *e);
 /* Only a link ("https://acme.example"). */

@@ -8,6 +8,15 @@
 
 #include "text.h"
 
+/* Units of a duration printed beside the dates, in the seven languages of
+ * the month names: "2 Jahre 3 Monate", "1 an 11 mois", "1 año y 11 meses",
+ * "2 anni e 3 mesi", "3 anos", "2 lata 3 miesiące". */
+#define DUR_MONTHS                                                                                 \
+  "(?:months?|mos?|monate?n?|mon|mois|meses|mes|mesi|mese|mês|miesiące|miesięcy|miesiąc|mies)"
+#define DUR_YEARS_OR_MONTHS                                                                        \
+  "(?:years?|yrs?|jahren|jahre|jahr|ans?|années?|años?|anos?|anni|anno|rok|lata|lat|" DUR_MONTHS ")"
+#define DUR_AND "(?:,|\\s+(?:and|und|et|y|e|i))?\\s*"
+
 static const char *const patterns[RE__COUNT] = {
     [RE_EMAIL] = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24}",
     /* International and national formats: +49 30 1234567, (912) 555-4321,
@@ -26,13 +35,14 @@ static const char *const patterns[RE__COUNT] = {
                     "(?:\\s+\\d{4,5})?|remote|hybrid|remote,?\\s.*|.*\\(remote\\))$",
     /* "2 years 10 months", "(4 yrs)", "-1 years -2 months" (a duration a
      * theme computed from an end before the start) */
-    [RE_DURATION] = "(?i)^\\(?\\s*(?:a|an|one|-?\\d+\\+?)\\s*(?:years?|yrs?|months?|mos?)"
-                    "(?:,?\\s*-?\\d+\\s*(?:months?|mos?))?\\s*\\)?$",
-    [RE_DURATION_ANY] = "(?i)[(\\x{00B7}]?\\s*-?\\b\\d+\\+?\\s*(?:years?|yrs?|months?|mos?)\\b"
-                        "(?:,?\\s*-?\\d+\\s*(?:months?|mos?)\\b)?\\s*\\)?",
+    [RE_DURATION] = "(?i)^\\(?\\s*(?:a|an|one|ein|eine|einen|un|una|uno|um|uma|-?\\d+\\+?)\\s*" DUR_YEARS_OR_MONTHS
+                    "(?:" DUR_AND "-?\\d+\\s*" DUR_MONTHS ")?\\s*\\)?$",
+    [RE_DURATION_ANY] = "(?i)[(\\x{00B7}]?\\s*-?\\b\\d+\\+?\\s*" DUR_YEARS_OR_MONTHS "\\b"
+                        "(?:" DUR_AND "-?\\d+\\s*" DUR_MONTHS "\\b)?\\s*\\)?",
     [RE_GPA] = "(?i)\\b(?:GPA|grade|cgpa|note|nota)\\b\\s*[:=]?\\s*(\\d+(?:[.,]\\d+)?(?:\\s*/\\s*\\d+(?:[.,]\\d+)?)?)",
     [RE_FOOTER] = "(?i)^(?:page\\s*\\d+(?:\\s*(?:of|/)\\s*\\d+)?|-\\s*\\d+\\s*-|"
-                  ".{0,60}[-\\x{2013}\\x{2014}]\\s*\\d{1,2}\\s*/\\s*\\d{1,2}|\\d{1,2}\\s*/\\s*\\d{1,2})$",
+                  /* "Jane Doe - 1/2", but not the range "Analyst   06/19 - 08/21" */
+                  ".{0,60}(?<!\\d/\\d\\d)(?<!\\d/\\d\\d\\s)[-\\x{2013}\\x{2014}]\\s*\\d{1,2}\\s*/\\s*\\d{1,2}|\\d{1,2}\\s*/\\s*\\d{1,2})$",
 };
 
 int cw__re_compile(cw_heuristic *h) {
