@@ -291,6 +291,63 @@ START_TEST(test_end_before_start_keeps_document_valid) {
 }
 END_TEST
 
+START_TEST(test_school_under_date_opens_next_entry) {
+  /* "School / field / degree / dates" repeated without a blank line after
+   * the dates: the school line under a date opens the next entry, it is
+   * no name of the entry above (which named its school already). */
+  json_t *d = parse_text("Education\nRiverside University, Lagos\n\nPhysics\n\nBachelor of Science\n\n"
+                         "2012 - 2016\nOakmere College\n\nChemistry\n\nMaster of Science\n\n2016 - 2018\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University, Lagos");
+  ASSERT_FIELD(d, "education.1.institution", "Oakmere College");
+  ASSERT_FIELD(d, "education.1.degree", "Master of Science");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_school_above_names_after_entry_without_school) {
+  /* The first entry prints no school ("field / degree / dates"), the next
+   * ones do ("School / field / degree / dates"): the school line after the
+   * courses opens its entry, and no subject becomes a school. */
+  json_t *d = parse_text("Education\nweb development\n\nVocational training\n\n2017 - 2018\n\n"
+                         "- JavaScript\n- accessibility\n\nRiverside University\n\nlinguistics\n\n"
+                         "undergraduate courses\n\n2004 - 2007\n\n- syntax\n- semantics\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.1.institution", "Riverside University");
+  ASSERT_FIELD(d, "education.1.end_date", "2007");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_school_list_line_wrapped) {
+  /* "Field, Degree, School" cut by the page width inside the school's
+   * name or its place: the next line goes on with the list's last item. */
+  json_t *d = parse_text("Education\n\nPhysics, Bachelor of Science, Riverside University,\nLagos, Nigeria\n"
+                         "Oct, 2016 - Mar, 2019\n\nChemistry, Bachelor of Science, Oakmere International\n"
+                         "University\nApr, 2014 - Oct, 2016\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University, Lagos, Nigeria");
+  ASSERT_FIELD(d, "education.1.institution", "Oakmere International University");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_school_name_wrapped_after_abbreviation) {
+  /* A narrow column wraps a long school name: after the school word comes
+   * a piece that cannot end a name ("im.", "w"), or a piece joined by a
+   * one-letter word ("Nowaka w Krakowie"). */
+  json_t *d = parse_text("Education\n1995\n1999\n\nXII Liceum\nMiejskie im.\nJana Nowaka w\nKrakowie\n\n"
+                         "Projects\nRiverside Games\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "XII Liceum Miejskie im. Jana Nowaka w Krakowie");
+  json_decref(d);
+  d = parse_text("Education\nXII Liceum Miejskie im. Jana\nNowaka w Krakowie\nSep 1995 - Jun 1999\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "XII Liceum Miejskie im. Jana Nowaka w Krakowie");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_only_role_keeps_no_employer) {
   /* Only a company written on a line of its own is carried over to the
    * roles below it; a freelance role after "Title, Company" has none. */
@@ -2553,6 +2610,10 @@ int main(void) {
   tcase_add_test(tc, test_org_comma_city_dates_block_then_role_german);
   tcase_add_test(tc, test_bullet_without_stop_not_next_company);
   tcase_add_test(tc, test_org_comma_city_over_role_and_dates_spanish);
+  tcase_add_test(tc, test_school_under_date_opens_next_entry);
+  tcase_add_test(tc, test_school_above_names_after_entry_without_school);
+  tcase_add_test(tc, test_school_list_line_wrapped);
+  tcase_add_test(tc, test_school_name_wrapped_after_abbreviation);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -99,11 +99,11 @@ static bool field_word(const char *w, size_t n) {
                                       "business", "finance", "management", "design", "history",
                                       "literature", "studies", "education", "music", "nursing",
                                       "architecture", "philosophy", "theology", "pharmacy",
-                                      "informatik", "informatique", "economía", "derecho",
+                                      "informatik", "informatique", "economía",
                                       "psychologie", "wirtschaft", "computing", "accounting",
                                       "marketing", "banking", "biologie", "chemie", "physik",
                                       "mathematik", "informatica", "medicina", "biología",
-                                      "química", "física", NULL};
+                                      "química", "física", "ciencia", "ciencias", "ingeniería", "derecho", NULL};
   static const char *const ends[] = {"ics", "ology", "istry", "ering", "onomy", "ography",
                                      "ism", "ologie", "ología", NULL};
   for (int i = 0; words[i]; i++)
@@ -199,6 +199,22 @@ static bool joiner_first(const char *b, size_t bn) {
   return false;
 }
 
+/* s ends on a word that cannot end a name: a short lower-case word or a
+ * short abbreviation ("... Liceum im.", "... Kościuszki w"). */
+static bool open_end_word(const char *s, size_t n) {
+  size_t k = n;
+  while (k > 0 && s[k - 1] != ' ') k--;
+  return k > 0 && n - k <= 3 && islower((unsigned char)s[k]);
+}
+
+/* s has a one-letter lower-case word after its first: "Nowaka w
+ * Krakowie" (not "Ciencia de Datos", a subject). */
+static bool inner_joiner(const char *s, size_t n) {
+  for (size_t i = 1; i + 2 < n; i++)
+    if (s[i] == ' ' && islower((unsigned char)s[i + 1]) && s[i + 2] == ' ') return true;
+  return false;
+}
+
 static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t bn) {
   size_t k = an;
   while (k > 0 && a[k - 1] != ' ') k--;
@@ -207,6 +223,27 @@ static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t 
   if (a[an - 1] == '-' && an >= 2 && isalpha((unsigned char)a[an - 2])) return true;
   /* (a lone "in" is what is left of "{degree} in {field}" without either) */
   if (ln <= 3 && islower((unsigned char)last[0])) return k > 0;
+  /* The line's last comma piece: "Physics, BSc, Riverside University," /
+   * "Lagos" is a list whose last item wrapped. */
+  const char *pa = a;
+  size_t pn = an;
+  const char *pc = memrchr(a, ',', an);
+  if (pc) {
+    pa = pc + 1;
+    pn = (size_t)(a + an - pa);
+    cw__trim(&pa, &pn);
+  }
+  bool school_piece = pn && cw__score_words(pa, pn, W_INST) && !cw__has_degree(pa, pn);
+  /* A school line goes on with a piece of a name that is no school,
+   * degree or subject: one that cannot end the name ("Riverside Liceum" /
+   * "Miejskie im." / "Jana Nowaka w" / "Krakowie"), or one whose capitalised
+   * words a short lower-case word joins ("Liceum Miejskie im. Jana" /
+   * "Nowaka w Krakowie"). */
+  if (!pc && school_piece && !strchr(".,;:)", a[an - 1]) && isupper((unsigned char)b[0]) &&
+      !cw__score_words(b, bn, W_INST) && !cw__has_degree(b, bn) && !fieldish(b, bn) &&
+      ((cw__word_in(last, ln, W_INST) && open_end_word(b, bn)) ||
+       (cw__word_count(b, bn) <= 4 && proper_name(b, bn) && inner_joiner(b, bn))))
+    return true;
   /* "Universidad Complutense" / "de Madrid": a school's name wrapped
    * before a joining word */
   if (!comma && !strchr(".,;:)", a[an - 1]) && cw__score_words(a, an, W_INST) && !cw__has_degree(a, an) &&
@@ -217,10 +254,10 @@ static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t 
   /* "Riverbend University, Lagos," / "Nigeria": a name line does not end
    * on a comma; "Northfield State" / "University": a school word alone
    * names no school. */
-  if (comma && cw__score_words(a, an, W_INST) && !cw__has_degree(a, an))
+  if (comma && cw__score_words(a, an, W_INST) && pn && !cw__has_degree(pa, pn))
     return isupper((unsigned char)b[0]) && !cw__has_degree(b, bn) && !fieldish(b, bn);
   if (isupper((unsigned char)last[0]) && !strchr(".,;:)", a[an - 1]) && cw__word_in(b, w, W_INST) &&
-      (w == bn || b[w] == ',') && !cw__has_degree(a, an))
+      (w == bn || b[w] == ',') && !cw__has_degree(pa, pn))
     return true;
   if (strchr(".,;:)", a[an - 1]) || !isupper((unsigned char)last[0])) return false;
   /* "Westland State Polytechnic" / "University-Pine Hill" */

@@ -103,6 +103,17 @@ static void add_line(cw__eline *el, cw__group *cur, int i, bool extra) {
   }
 }
 
+static int by_dates(cw__eline *el, int n, cw__group *g, int ng);
+
+static bool school_line(const cw__eline *e) {
+  return !e->has_date && cw__score_words(e->res, e->res_len, W_INST) > 0;
+}
+
+/* A line that names a school and is no degree ("High School Diploma"). */
+static bool names_school(const cw__eline *e) {
+  return e->kind == L_HEADER && school_line(e) && !cw__ends_in_degree(e->res, e->res_len);
+}
+
 /* The first line of the names of the entry dated at line a, the previous
  * entry's date at line p: the m name lines above a (as many as the first
  * entry has), back to the start of their block ("Riverside University" /
@@ -118,14 +129,25 @@ static int names_from(const cw__eline *el, int p, int a, int m) {
   /* (without a blank line the block is the whole stretch, courses and all) */
   int b = s;
   while (b - 1 > p && el[b - 1].kind != L_BLANK) b--;
-  return b - 1 > p ? b : s;
+  if (b - 1 > p) s = b;
+  /* "Riverside University" / "Physics" / "BSc" / "2012 - 2016" after an
+   * entry that printed no school ("Physics" / "BSc" / "2009 - 2012"):
+   * the school line above the m names opens this entry, it is no course
+   * of the previous one. */
+  bool school = false;
+  for (int i = s; i < a && !school; i++) school = names_school(&el[i]);
+  int j = s - 1;
+  while (j > p && el[j].kind == L_BLANK) j--;
+  return !school && j > p && names_school(&el[j]) ? j : s;
 }
 
-static int by_dates(cw__eline *el, int n, cw__group *g, int ng);
-
-static bool school_line(const cw__eline *e) {
-  return !e->has_date && cw__score_words(e->res, e->res_len, W_INST) > 0;
+/* Whether group g names a school among its name lines. */
+static bool group_has_school(const cw__eline *el, const cw__group *g) {
+  for (int h = 0; h < g->nhdr; h++)
+    if (names_school(&el[g->hdr[h]])) return true;
+  return false;
 }
+
 
 /* Group g's header line h begins a second entry: g named a school above
  * it, and h opens a block (a blank line above it) that names a school
@@ -217,7 +239,12 @@ static int by_dates(cw__eline *el, int n, cw__group *g, int ng) {
      * date inside the names' block; the block's rest is names too. */
     int e = a + 1;
     while (e < n && el[e].kind != L_BLANK && !el[e].has_date) e++;
-    if (e < n && el[e].kind == L_BLANK && e - a - 1 <= names_before)
+    /* (not when the names above named a school and the block names
+     * another: "Riverside University" / "BSc" / "2012 - 2016" /
+     * "Oakmere College" / "" opens the next entry) */
+    bool second = false;
+    for (int i = a + 1; i < e && group_has_school(el, cur); i++) second |= names_school(&el[i]);
+    if (e < n && el[e].kind == L_BLANK && e - a - 1 <= names_before && !second)
       for (; prev + 1 < e; prev++) add_line(el, cur, prev + 1, false);
   }
   for (int i = prev + 1; i < n; i++) add_line(el, cur, i, true);
