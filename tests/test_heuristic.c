@@ -348,6 +348,37 @@ START_TEST(test_school_name_wrapped_after_abbreviation) {
 }
 END_TEST
 
+START_TEST(test_school_name_cut_by_narrow_column) {
+  /* A narrow column (no line longer than 22 characters) had no room for
+   * the school's last word: the short line under it completes the name.
+   * Where lines run longer, "Riverside University" / "Boston" is a school
+   * and its town, two lines the author wrote. */
+  json_t *d = parse_text("Education\n2011\n2013\n\nUniversit\xc3\xa9 Henri Verne\nNantes 2\nMaster\n"
+                         "Informatique\nGrade: Mention bien\nCourses\nSyst\xc3\xa8mes r\xc3\xa9partis\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Universit\xc3\xa9 Henri Verne Nantes 2");
+  json_decref(d);
+  d = parse_text("Education\n2011\n2013\n\nRiverside University\nBoston\nMaster of Science\nInformatics\n"
+                 "Courses: Distributed Systems, Databases, Compilers\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_long_field_degree_school_line) {
+  /* "Field, Degree, School" runs past 60 bytes with accents: still the
+   * entry's name line, not a note of the entry above. */
+  json_t *d = parse_text("Education\n\nPhysique, Master, Universit\xc3\xa9 de Riverside\n\nSep, 2011 - Jun, 2013\n\n"
+                         "Mention bien\n\nG\xc3\xa9nie civil, Licence, \xc3\x89\x63ole nationale "
+                         "sup\xc3\xa9rieure d'ing\xc3\xa9nieurs\n\nSep, 2008 - Jun, 2011\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.1.institution", "\xc3\x89\x63ole nationale sup\xc3\xa9rieure d'ing\xc3\xa9nieurs");
+  ASSERT_FIELD(d, "education.1.degree", "Licence");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_only_role_keeps_no_employer) {
   /* Only a company written on a line of its own is carried over to the
    * roles below it; a freelance role after "Title, Company" has none. */
@@ -2614,6 +2645,8 @@ int main(void) {
   tcase_add_test(tc, test_school_above_names_after_entry_without_school);
   tcase_add_test(tc, test_school_list_line_wrapped);
   tcase_add_test(tc, test_school_name_wrapped_after_abbreviation);
+  tcase_add_test(tc, test_school_name_cut_by_narrow_column);
+  tcase_add_test(tc, test_long_field_degree_school_line);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -103,7 +103,7 @@ static bool field_word(const char *w, size_t n) {
                                       "psychologie", "wirtschaft", "computing", "accounting",
                                       "marketing", "banking", "biologie", "chemie", "physik",
                                       "mathematik", "informatica", "medicina", "biología",
-                                      "química", "física", "ciencia", "ciencias", "ingeniería", "derecho", NULL};
+                                      "química", "física", "ciencia", "ciencias", "ingeniería", "derecho", "génie", NULL};
   static const char *const ends[] = {"ics", "ology", "istry", "ering", "onomy", "ography",
                                      "ism", "ologie", "ología", NULL};
   for (int i = 0; words[i]; i++)
@@ -215,7 +215,31 @@ static bool inner_joiner(const char *s, size_t n) {
   return false;
 }
 
-static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t bn) {
+/* The column's width: the most characters on a line of the section
+ * other than line skip (of its lines without cells), 0 when it has too
+ * few lines to tell.  (Line skip itself does not count: the longest line
+ * of a wide column is no sign of a narrow one.) */
+static size_t column_width(const cw__eline *el, int n, int skip) {
+  size_t w = 0;
+  int lines = 0;
+  for (int i = 0; i < n; i++) {
+    if (i == skip || el[i].kind == L_BLANK || el[i].l->ncells > 1) continue;
+    size_t c = cw__chars(el[i].l->text, el[i].l->len);
+    if (c > w) w = c;
+    lines++;
+  }
+  return lines >= 4 ? w : 0;
+}
+
+/* b's first word would not have fitted on line a in a column of width
+ * characters: a line break made by the column, not by the author. */
+static bool no_room(const char *a, size_t an, const char *b, size_t bn, size_t width) {
+  size_t w = 0;
+  while (w < bn && b[w] != ' ') w++;
+  return width && cw__chars(a, an) + 1 + cw__chars(b, w) > width;
+}
+
+static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t bn, bool cut) {
   size_t k = an;
   while (k > 0 && a[k - 1] != ' ') k--;
   const char *last = a + k;
@@ -234,6 +258,15 @@ static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t 
     cw__trim(&pa, &pn);
   }
   bool school_piece = pn && cw__score_words(pa, pn, W_INST) && !cw__has_degree(pa, pn);
+  /* The column had no room for b's first word: a short piece that
+   * completes a school's name ("Technische Universität" / "Dresden",
+   * "Université Claude Bernard" / "Lyon 1", "California State" /
+   * "Polytechnic University"), neither a degree nor a subject. */
+  if (cut && !pc && !strchr(".,;:)", a[an - 1]) && cw__word_count(b, bn) <= 3 &&
+      (isupper((unsigned char)b[0]) || isdigit((unsigned char)b[0])) && !cw__has_degree(a, an) &&
+      !cw__has_degree(b, bn) && !fieldish(a, an) && !fieldish(b, bn) &&
+      (school_piece != (cw__score_words(b, bn, W_INST) > 0)))
+    return true;
   /* A school line goes on with a piece of a name that is no school,
    * degree or subject: one that cannot end the name ("Riverside Liceum" /
    * "Miejskie im." / "Jana Nowaka w" / "Krakowie"), or one whose capitalised
@@ -292,14 +325,14 @@ static bool ends_on_comma(const cw__eline *x, const char *a, size_t an) {
 
 /* Joins wrapped header lines of an education entry into the first line's
  * text (the second is blanked), so that the school or degree is whole. */
-static void join_wrapped(cw__eline *el, const cw__group *g) {
+static void join_wrapped(cw__eline *el, int n, const cw__group *g) {
   int t = 0; /* the line that the following ones are joined to */
   for (int h = 0; h + 1 < g->nhdr; h++) {
     cw__eline *x = &el[g->hdr[t]], *y = &el[g->hdr[h + 1]];
     const char *a, *b;
     size_t an, bn;
     if (g->hdr[h + 1] != g->hdr[h] + 1 || !cw__plain_text(x, &a, &an) || !cw__plain_text(y, &b, &bn) ||
-        x->has_date || y->has_date || !goes_on(a, an, ends_on_comma(x, a, an), b, bn)) {
+        x->has_date || y->has_date || !goes_on(a, an, ends_on_comma(x, a, an), b, bn, no_room(a, an, b, bn, column_width(el, n, g->hdr[h])))) {
       t = h + 1;
       continue;
     }
@@ -311,8 +344,8 @@ static void join_wrapped(cw__eline *el, const cw__group *g) {
 
 /* Where group g names its school among its parts: 1 the last, -1 the
  * first, 0 elsewhere or none (a school word tells). */
-int cw__edu_school_at(cw__doc *d, cw__eline *el, const cw__group *g) {
-  join_wrapped(el, g);
+int cw__edu_school_at(cw__doc *d, cw__eline *el, int n, const cw__group *g) {
+  join_wrapped(el, n, g);
   cw__part p[MAX_PARTS];
   int np = cw__parts_of(d, el, g, p, false), first = -1, last = -1;
   for (int i = 0; i < np; i++)
@@ -344,8 +377,8 @@ static double edu_confidence(const char *school, bool degree, const cw__group *g
   return c < 0 ? 0 : c > 1 ? 1 : c;
 }
 
-json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g, int order) {
-  join_wrapped(el, g);
+json_t *cw__edu_entry(cw__doc *d, cw__eline *el, int n, const cw__group *g, int order) {
+  join_wrapped(el, n, g);
   json_t *gpa = gpa_of(d, el, g);
   cw__part p[MAX_PARTS];
   int np = cw__parts_of(d, el, g, p, false);

@@ -16,7 +16,12 @@ static void degree_lines(cw__eline *el, int n) {
     size_t m = el[i].res_len;
     if (el[i].kind != L_DESC || el[i].l->bullet || el[i].cont || !s) continue;
     cw__trim(&s, &m);
-    if (m && m < 60 && (cw__starts_with_degree(s, m) || (cw__score_words(s, m, W_INST) && cw__word_count(s, m) <= 8)))
+    /* (a school line may be long when it lists field and degree too:
+     * "Génie civil, Licence, École supérieure d'ingénieurs": characters,
+     * not bytes, and eight words at most) */
+    size_t c = cw__chars(s, m);
+    if (m && ((c < 60 && cw__starts_with_degree(s, m)) ||
+              (c < 80 && cw__score_words(s, m, W_INST) && cw__word_count(s, m) <= 8)))
       el[i].kind = L_HEADER;
   }
 }
