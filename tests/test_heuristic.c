@@ -379,6 +379,20 @@ START_TEST(test_long_field_degree_school_line) {
 }
 END_TEST
 
+START_TEST(test_degree_after_empty_field_is_no_school) {
+  /* ", High School Diploma": the template left the field before the
+   * degree empty; the line names a degree, no school, so the school under
+   * the dates is this entry's, not a second one. */
+  json_t *d = parse_text("Education\n\n, High School Diploma\n2009 - 2013\nOakmere High School\n\n"
+                         "Skills\nPython\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Oakmere High School");
+  ASSERT_FIELD(d, "education.0.degree", "High School Diploma");
+  ASSERT_FIELD(d, "education.0.end_date", "2013");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_only_role_keeps_no_employer) {
   /* Only a company written on a line of its own is carried over to the
    * roles below it; a freelance role after "Title, Company" has none. */
@@ -2647,6 +2661,7 @@ int main(void) {
   tcase_add_test(tc, test_school_name_wrapped_after_abbreviation);
   tcase_add_test(tc, test_school_name_cut_by_narrow_column);
   tcase_add_test(tc, test_long_field_degree_school_line);
+  tcase_add_test(tc, test_degree_after_empty_field_is_no_school);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -114,9 +114,17 @@ static bool school_line(const cw__eline *e) {
   return !e->has_date && cw__score_words(e->res, e->res_len, W_INST) > 0;
 }
 
-/* A line that names a school and is no degree ("High School Diploma"). */
+/* s names a school and is no degree ("High School Diploma"). */
+static bool school_words(const char *s, size_t n) {
+  if (!cw__score_words(s, n, W_INST)) return false;
+  /* (", High School Diploma": a template's empty field before the degree) */
+  while (n && (*s == ' ' || *s == ',')) s++, n--;
+  return !cw__ends_in_degree(s, n);
+}
+
+/* A name line without a date that names a school. */
 static bool names_school(const cw__eline *e) {
-  return e->kind == L_HEADER && school_line(e) && !cw__ends_in_degree(e->res, e->res_len);
+  return e->kind == L_HEADER && !e->has_date && school_words(e->res, e->res_len);
 }
 
 /* The first line of the names of the entry dated at line a, the previous
@@ -163,8 +171,7 @@ static bool second_school(const cw__eline *el, const cw__group *g, int h) {
   int li = g->hdr[h];
   bool school = false;
   for (int k = 0; k < h; k++) {
-    school |= cw__score_words(el[g->hdr[k]].res, el[g->hdr[k]].res_len, W_INST) > 0 &&
-              !cw__ends_in_degree(el[g->hdr[k]].res, el[g->hdr[k]].res_len);
+    school |= school_words(el[g->hdr[k]].res, el[g->hdr[k]].res_len);
   }
   if (!school || el[li].has_date) return false;
   /* (a school word inside one degree name is no school: "High School Diploma") */
