@@ -393,6 +393,23 @@ START_TEST(test_degree_after_empty_field_is_no_school) {
 }
 END_TEST
 
+START_TEST(test_course_list_runs_into_next_entry) {
+  /* A "Courses" list printed without a blank line before the next entry
+   * ("Degree, Field - School" / dates): its lines are the courses of the
+   * entry above, not the names of the next one (the entry keeps no more
+   * than six name lines: the courses crowded the school out). */
+  json_t *d = parse_text("Education\nBachelor of Science, physics - Riverside University\nMarch 2004 - June 2007\n\n"
+                         "COURSES\n\noptics\nquantum mechanics\nthermodynamics\nelectronics\nmechanics\nastronomy\n"
+                         "Master of Science, chemistry - Oakmere College\nSeptember 2007 - June 2009\n\n"
+                         "COURSES\n\nspectroscopy\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  ASSERT_FIELD(d, "education.1.institution", "Oakmere College");
+  ASSERT_FIELD(d, "education.1.degree", "Master of Science");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_only_role_keeps_no_employer) {
   /* Only a company written on a line of its own is carried over to the
    * roles below it; a freelance role after "Title, Company" has none. */
@@ -2662,6 +2679,7 @@ int main(void) {
   tcase_add_test(tc, test_school_name_cut_by_narrow_column);
   tcase_add_test(tc, test_long_field_degree_school_line);
   tcase_add_test(tc, test_degree_after_empty_field_is_no_school);
+  tcase_add_test(tc, test_course_list_runs_into_next_entry);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

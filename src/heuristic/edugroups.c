@@ -26,6 +26,38 @@ static void degree_lines(cw__eline *el, int n) {
   }
 }
 
+/* "Courses", "Coursework:": the label of an entry's course list. */
+static bool course_label(const char *s, size_t n) {
+  static const char *const names[] = {"courses", "coursework", "relevant coursework", "relevant courses",
+                                      "major courses", "kurse", "cours", "cursos", "corsi", "kursy", NULL};
+  cw__trim(&s, &n);
+  while (n && s[n - 1] == ':') n--;
+  for (int i = 0; names[i]; i++)
+    if (strlen(names[i]) == n && strncasecmp(names[i], s, n) == 0) return true;
+  return false;
+}
+
+/* The course list a label opens ("Courses" / "" / "syntax" / "morphology")
+ * describes the entry above it: its lines are no names, down to a blank
+ * line, a date, or a line that names a school or a degree (the next
+ * entry, printed without a blank line between). */
+static void course_lists(cw__eline *el, int n) {
+  for (int i = 0; i < n; i++) {
+    if (el[i].kind != L_HEADER || el[i].has_date || !el[i].res || !course_label(el[i].res, el[i].res_len)) continue;
+    el[i].kind = L_DESC;
+    int j = i + 1;
+    while (j < n && el[j].kind == L_BLANK && !el[j].has_date) j++;
+    for (; j < n && el[j].kind != L_BLANK && !el[j].has_date; j++) {
+      const char *t = el[j].res;
+      size_t m = el[j].res_len;
+      cw__trim(&t, &m);
+      if (cw__starts_with_degree(t, m) || cw__score_words(t, m, W_INST)) break;
+      el[j].kind = L_DESC;
+    }
+    i = j - 1;
+  }
+}
+
 /* s holds only words for now: "Present", "— Now", "→ Present",
  * "Currently Pursuing", "Present - Present". */
 static bool only_now(const char *s, size_t n) {
@@ -141,7 +173,7 @@ static int names_from(const cw__eline *el, int p, int a, int m) {
     }
   /* (without a blank line the block is the whole stretch, courses and all) */
   int b = s;
-  while (b - 1 > p && el[b - 1].kind != L_BLANK) b--;
+  while (b - 1 > p && el[b - 1].kind == L_HEADER) b--;
   if (b - 1 > p) s = b;
   /* "Riverside University" / "Physics" / "BSc" / "2012 - 2016" after an
    * entry that printed no school ("Physics" / "BSc" / "2009 - 2012"):
@@ -224,6 +256,7 @@ static int by_dates(cw__eline *el, int n, cw__group *g, int ng) {
   }
   if (na < 2) return ng;
   degree_lines(el, n);
+  course_lists(el, n);
   for (int i = 0; i < first; i++) names_before += el[i].kind == L_HEADER;
   /* Each entry has one date.  The entries' name lines sit all above their
    * date ("BSc Physics" / "Riverside University" / "2012 - 2016") when the
