@@ -410,6 +410,20 @@ START_TEST(test_course_list_runs_into_next_entry) {
 }
 END_TEST
 
+START_TEST(test_dashed_school_line_above_dates) {
+  /* "Training, Field - School" wrapped before the dash: "- Harbour Makers
+   * Guild" between the name line and its dates is the school, not a
+   * bullet of the description. */
+  json_t *d = parse_text("Education\nVocational training and apprenticeship, carpentry\n- Harbour Makers Guild\n"
+                         "May 2017 - February 2018\n\nCOURSES\n\njoinery\n\n"
+                         "Bachelor of Arts, history - Riverside University\nMarch 2004 - June 2007\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harbour Makers Guild");
+  ASSERT_FIELD(d, "education.1.institution", "Riverside University");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_only_role_keeps_no_employer) {
   /* Only a company written on a line of its own is carried over to the
    * roles below it; a freelance role after "Title, Company" has none. */
@@ -2680,6 +2694,7 @@ int main(void) {
   tcase_add_test(tc, test_long_field_degree_school_line);
   tcase_add_test(tc, test_degree_after_empty_field_is_no_school);
   tcase_add_test(tc, test_course_list_runs_into_next_entry);
+  tcase_add_test(tc, test_dashed_school_line_above_dates);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

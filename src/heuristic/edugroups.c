@@ -1,6 +1,7 @@
 /* Entries of an education section: its lines regrouped around its dates
  * (one per entry), open-ended dates ("- Present") read as dates, and a
  * second school without a date split off into an entry of its own. */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -55,6 +56,26 @@ static void course_lists(cw__eline *el, int n) {
       el[j].kind = L_DESC;
     }
     i = j - 1;
+  }
+}
+
+/* "Degree, Field" / "- Riverside Academy" / dates: a dash or bullet that
+ * separated the school from the degree (the line wrapped before it) is no
+ * description: one capitalised name between a name line and its date. */
+static void dashed_names(cw__eline *el, int n) {
+  for (int i = 1; i + 1 < n; i++) {
+    const char *s = el[i].res;
+    size_t m = el[i].res_len;
+    if (el[i].kind != L_DESC || !el[i].l->bullet || el[i].has_date || !s || el[i - 1].kind != L_HEADER ||
+        el[i - 1].has_date || el[i + 1].kind != L_DATE)
+      continue;
+    cw__trim(&s, &m);
+    bool name = m && m < 60 && isupper((unsigned char)s[0]) && cw__word_count(s, m) <= 6 && !strchr(".;:", s[m - 1]);
+    /* (capitalised words, but short ones that join them: "of", "de") */
+    for (size_t k = 1; name && k + 4 < m; k++)
+      if (s[k - 1] == ' ' && islower((unsigned char)s[k]) && s[k + 1] != ' ' && s[k + 2] != ' ' && s[k + 3] != ' ')
+        name = false;
+    if (name) el[i].kind = L_HEADER;
   }
 }
 
@@ -244,6 +265,7 @@ static int split_schools(cw__eline *el, int n, cw__group *g, int ng) {
 
 int cw__edu_regroup(cw__eline *el, int n, cw__group *g, int ng) {
   open_ends(el, n);
+  dashed_names(el, n);
   return split_schools(el, n, g, by_dates(el, n, g, ng));
 }
 
