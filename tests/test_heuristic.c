@@ -2002,12 +2002,19 @@ static double second_edu_confidence(const char *second) {
 }
 
 /* A school named by several capitalised words, or by an acronym, is a
- * fact; a lone word, a lower-case subject or a name cut short is not. */
+ * fact; a lone word or a name cut short is not, and a lower-case subject
+ * is no school. */
 START_TEST(test_confidence_education_school_name) {
   ck_assert_double_ge(second_edu_confidence("Harbor State University\nMaster of Science"), 0.6);
   ck_assert_double_ge(second_edu_confidence("MIT\nMaster of Science"), 0.6);
   ck_assert_double_lt(second_edu_confidence("University\nMaster of Science"), 0.6);
-  ck_assert_double_lt(second_edu_confidence("political science\nMaster of Science"), 0.6);
+  /* (a subject is no school at all: the entry keeps its degree, no school) */
+  json_t *d = parse_text("Jane Roe\n\nEducation\n\nRiverside University\nBachelor of Science\n2015 - 2019\n\n"
+                         "political science\nMaster of Science\n2019 - 2021\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.1.institution", NULL);
+  ASSERT_FIELD(d, "education.1.degree", "Master of Science");
+  json_decref(d);
   ck_assert_double_lt(second_edu_confidence("Master of Science\nUniversidad Técnica de"), 0.6);
 }
 END_TEST

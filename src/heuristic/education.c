@@ -420,9 +420,14 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, int n, const cw__group *g, int 
       inst = &tail;
     }
   }
+  /* Else the first name left, unless it reads as a subject or a phrase
+   * ("full-stack web development", "Computer Science"): the school went
+   * unprinted, and an entry without one beats a subject named a school. */
   if (!inst)
     for (int i = 0; i < np && !inst; i++)
-      if (!p[i].used && !p[i].loc) inst = cw__take(&p[i]);
+      if (!p[i].used && !p[i].loc && !cw__lower_start(p[i].s, p[i].n) && cw__lower_words(p[i].s, p[i].n) < 2 &&
+          !fieldish(p[i].s, p[i].n))
+        inst = cw__take(&p[i]);
   if (!inst && !degree) {
     json_decref(gpa);
     return NULL;
