@@ -424,6 +424,38 @@ START_TEST(test_dashed_school_line_above_dates) {
 }
 END_TEST
 
+START_TEST(test_stacked_years_are_one_range) {
+  /* A narrow date column stacks "2011 - 2013" as "2011" / "2013" above
+   * the names: one range, and the names under it are its entry's. */
+  json_t *d = parse_text("Education\n2011\n2013\n\nRiverside University\nMaster\nPhysics\n\n"
+                         "2008\nPresent\n\nOakmere College\nLicence\nChemistry\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  ASSERT_FIELD(d, "education.0.start_date", "2011");
+  ASSERT_FIELD(d, "education.0.end_date", "2013");
+  ASSERT_FIELD(d, "education.1.institution", "Oakmere College");
+  ASSERT_FIELD(d, "education.1.start_date", "2008");
+  ASSERT_FIELD(d, "education.1.is_current", "true");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_links_above_first_date_name_no_school) {
+  /* A sidebar's links read into the section above its first date, names
+   * under the dates: the links are no entry, and each school keeps the
+   * date above it. */
+  json_t *d = parse_text("Education\nPortfolio\njaneroe\n\nCode\nJaneRoe\n2016\n2019\n\n"
+                         "Riverside University\nBachelor of Science\n\n2014\n2016\n\nOakmere College\n"
+                         "Diploma\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  ASSERT_FIELD(d, "education.0.end_date", "2019");
+  ASSERT_FIELD(d, "education.1.institution", "Oakmere College");
+  ASSERT_FIELD(d, "education.1.end_date", "2016");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_only_role_keeps_no_employer) {
   /* Only a company written on a line of its own is carried over to the
    * roles below it; a freelance role after "Title, Company" has none. */
@@ -2702,6 +2734,8 @@ int main(void) {
   tcase_add_test(tc, test_degree_after_empty_field_is_no_school);
   tcase_add_test(tc, test_course_list_runs_into_next_entry);
   tcase_add_test(tc, test_dashed_school_line_above_dates);
+  tcase_add_test(tc, test_stacked_years_are_one_range);
+  tcase_add_test(tc, test_links_above_first_date_name_no_school);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -263,17 +263,50 @@ static int split_schools(cw__eline *el, int n, cw__group *g, int ng) {
   return ng;
 }
 
+/* "2015" / "2017" (or "1989" / "Present") on two lines of their own, one
+ * under the other: a column too narrow for "2015 - 2017" stacked the
+ * range; the two lines are one date range, the first line's. */
+static void stacked_ranges(cw__eline *el, int n) {
+  for (int i = 0; i + 1 < n; i++) {
+    cw_date_range *a = &el[i].date, *b = &el[i + 1].date;
+    if (el[i].kind != L_DATE || el[i + 1].kind != L_DATE || a->is_range || a->expected || !a->start[0] ||
+        b->expected || (b->is_range && !(b->is_current && !b->start[0])) || (!b->is_range && !b->start[0]))
+      continue;
+    a->is_range = true;
+    a->is_current = b->is_current;
+    if (b->is_current) a->end[0] = '\0';
+    else memcpy(a->end, b->start, sizeof a->end);
+    el[i + 1].has_date = false;
+    el[i + 1].kind = L_BLANK;
+    i++;
+  }
+}
+
 int cw__edu_regroup(cw__eline *el, int n, cw__group *g, int ng) {
   open_ends(el, n);
+  stacked_ranges(el, n);
   dashed_names(el, n);
   return split_schools(el, n, g, by_dates(el, n, g, ng));
 }
 
+/* A name line of lines from .. to - 1 names a school or a degree. */
+static bool names_or_degree(const cw__eline *el, int from, int to) {
+  for (int i = from; i < to; i++) {
+    const char *s = el[i].res;
+    size_t m = el[i].res_len;
+    if (el[i].kind != L_HEADER || !s) continue;
+    cw__trim(&s, &m);
+    if (cw__starts_with_degree(s, m) || cw__score_words(s, m, W_INST)) return true;
+  }
+  return false;
+}
+
 static int by_dates(cw__eline *el, int n, cw__group *g, int ng) {
-  int na = 0, first = -1, names_before = 0;
+  int na = 0, first = -1, last = -1, names_before = 0;
   for (int i = 0; i < n; i++) {
     if (!el[i].has_date) continue;
     if (first < 0) first = i;
+    last = i;
     na++;
   }
   if (na < 2) return ng;
@@ -284,10 +317,18 @@ static int by_dates(cw__eline *el, int n, cw__group *g, int ng) {
    * date ("BSc Physics" / "Riverside University" / "2012 - 2016") when the
    * first date has name lines above it, else on and under it
    * ("Riverside University   2012 - 2016" / "BSc Physics"). */
-  int k = 0;
+  int k = 0, from = 0;
   cw__group *cur = NULL;
+  /* No line above the first date names a school or degree, lines under
+   * the last date do: the names sit under their dates ("2012" / "2016" /
+   * "Riverside University" / "BSc"), and what came before the first date
+   * is no entry's (a sidebar's links the page's reading order put there). */
+  if (names_before && !names_or_degree(el, 0, first) && names_or_degree(el, last + 1, n)) {
+    names_before = 0;
+    from = first;
+  }
   if (!names_before) {
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < n; i++) {
       if (el[i].kind == L_BLANK && !el[i].has_date) continue;
       if (!cur || el[i].has_date) cur = cw__group_init(&g[k++]);
       add_line(el, cur, i, false);
