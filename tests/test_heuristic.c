@@ -456,6 +456,19 @@ START_TEST(test_links_above_first_date_name_no_school) {
 }
 END_TEST
 
+START_TEST(test_list_line_last_item_cut_by_width) {
+  /* "Field, Degree, School" filled the line and the school's last word
+   * had no room: "Harbour Makers" / "Guild" is one name. */
+  json_t *d = parse_text("Education\ncarpentry and joinery, Vocational training and apprenticeship, Harbour Makers\n"
+                         "Guild\n\nMay, 2017 - Feb, 2018\n\nsite safety, measuring and marking, hand tools and care\n\n"
+                         "history and philosophy, Bachelor of Arts, Riverside University\n\nMar, 2004 - Jun, 2007\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harbour Makers Guild");
+  ASSERT_FIELD(d, "education.1.institution", "Riverside University");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_only_role_keeps_no_employer) {
   /* Only a company written on a line of its own is carried over to the
    * roles below it; a freelance role after "Title, Company" has none. */
@@ -2736,6 +2749,7 @@ int main(void) {
   tcase_add_test(tc, test_dashed_school_line_above_dates);
   tcase_add_test(tc, test_stacked_years_are_one_range);
   tcase_add_test(tc, test_links_above_first_date_name_no_school);
+  tcase_add_test(tc, test_list_line_last_item_cut_by_width);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -267,6 +267,14 @@ static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t 
       !cw__has_degree(b, bn) && !fieldish(a, an) && !fieldish(b, bn) &&
       (school_piece != (cw__score_words(b, bn, W_INST) > 0)))
     return true;
+  /* ... or the last item of a list line ("Carpentry, Diploma, Harbour
+   * Makers" / "Guild"): capitalised words on both sides, none a school,
+   * degree or subject word. */
+  if (cut && pc && pn && !strchr(".,;:)", a[an - 1]) && cw__word_count(pa, pn) <= 3 && cw__word_count(b, bn) <= 2 &&
+      !memchr(b, ',', bn) && proper_name(pa, pn) && proper_name(b, bn) && !cw__score_words(pa, pn, W_INST) &&
+      !cw__score_words(b, bn, W_INST) && !cw__has_degree(pa, pn) && !cw__has_degree(b, bn) &&
+      !fieldish(pa, pn) && !fieldish(b, bn))
+    return true;
   /* A school line goes on with a piece of a name that is no school,
    * degree or subject: one that cannot end the name ("Riverside Liceum" /
    * "Miejskie im." / "Jana Nowaka w" / "Krakowie"), or one whose capitalised
