@@ -469,6 +469,19 @@ START_TEST(test_list_line_last_item_cut_by_width) {
 }
 END_TEST
 
+START_TEST(test_degree_joined_by_and_and_gpa_label) {
+  /* "undergraduate and graduate courses GPA 3.9": one degree name joined
+   * by "and" (not "undergraduate" and a field "and graduate"), and only
+   * the GPA's label goes with its figure. */
+  json_t *d = parse_text("Education\nRiverside University\n\nlinguistics\n\nundergraduate and graduate courses GPA 3.9\n\n"
+                         "2004 - 2007\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.degree", "undergraduate and graduate courses");
+  ASSERT_FIELD(d, "education.0.gpa", "3.9");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_only_role_keeps_no_employer) {
   /* Only a company written on a line of its own is carried over to the
    * roles below it; a freelance role after "Title, Company" has none. */
@@ -2750,6 +2763,7 @@ int main(void) {
   tcase_add_test(tc, test_stacked_years_are_one_range);
   tcase_add_test(tc, test_links_above_first_date_name_no_school);
   tcase_add_test(tc, test_list_line_last_item_cut_by_width);
+  tcase_add_test(tc, test_degree_joined_by_and_and_gpa_label);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -60,7 +60,9 @@ static void split_degree(const cw__part *x, json_t *o) {
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
   if (w < n && cw__word_in(s, w, W_DEGREE)) {
-    bool keep = false;
+    /* (nor "undergraduate and graduate courses": one name joined by "and") */
+    bool keep = n - w > 5 && (strncmp(s + w, " and ", 5) == 0 || strncmp(s + w, " & ", 3) == 0 ||
+                              strncmp(s + w, " or ", 4) == 0);
     for (size_t k = w; k < n; k++) {
       if (s[k] == '(') keep = true;
       if (s[k] == ' ' && k + 1 < n && cw__starts_with_degree(s + k + 1, n - k - 1)) keep = true;
@@ -80,9 +82,12 @@ static json_t *gpa_of(cw__doc *d, cw__eline *el, const cw__group *g) {
     if (!e->res || !cw__re_find(d->h, RE_GPA, e->res, e->res_len, &b, &en)) continue;
     json_t *v = json_stringn(e->res + b, en - b);
     /* Blank "GPA 4.0" (and its brackets) so it does not become a field. */
+    /* (its label only, the one word before the figure: not the words
+     * before that, "undergraduate courses GPA 3.9") */
     size_t s = b;
-    while (s > 0 && e->res[s - 1] != '(' && e->res[s - 1] != ',' && e->res[s - 1] != ';' && b - s < 12)
-      s--;
+    while (s > 0 && strchr(" :=\t", e->res[s - 1])) s--;
+    while (s > 0 && isalpha((unsigned char)e->res[s - 1])) s--;
+    while (s > 0 && e->res[s - 1] == ' ') s--;
     if (s > 0 && e->res[s - 1] == '(') s--;
     size_t t = en;
     if (t < e->res_len && e->res[t] == ')') t++;
