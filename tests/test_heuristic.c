@@ -363,6 +363,12 @@ START_TEST(test_school_name_cut_by_narrow_column) {
   ck_assert_uint_eq(count(d, "education"), 1);
   ASSERT_FIELD(d, "education.0.institution", "Riverside University");
   json_decref(d);
+  /* (nor a place with its region under the name: "Springfield, Ohio") */
+  d = parse_text("Education\n2011\n2013\n\nRiverside University\nSpringfield, Ohio\nMaster\nInformatics\n"
+                 "Grade: 1.3\nCourses\nCompilers\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  json_decref(d);
 }
 END_TEST
 

@@ -267,7 +267,8 @@ static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t 
    * completes a school's name ("Technische Universität" / "Dresden",
    * "Université Claude Bernard" / "Lyon 1", "California State" /
    * "Polytechnic University"), neither a degree nor a subject. */
-  if (cut && !pc && !strchr(".,;:)", a[an - 1]) && cw__word_count(b, bn) <= 3 &&
+  /* (not "Springfield, Ohio": a place the author put under the name) */
+  if (cut && !pc && !strchr(".,;:)", a[an - 1]) && cw__word_count(b, bn) <= 3 && !memchr(b, ',', bn) &&
       (isupper((unsigned char)b[0]) || isdigit((unsigned char)b[0])) && !cw__has_degree(a, an) &&
       !cw__has_degree(b, bn) && !fieldish(a, an) && !fieldish(b, bn) &&
       (school_piece != (cw__score_words(b, bn, W_INST) > 0)))
