@@ -488,6 +488,18 @@ START_TEST(test_degree_joined_by_and_and_gpa_label) {
 }
 END_TEST
 
+START_TEST(test_job_beside_education_is_no_school) {
+  /* A second column's job read into the education section ("Quickstop
+   * Cashier" with its dates): no school word, no degree and a role beside
+   * the name make no school. */
+  json_t *d = parse_text("Education\nRiverside University\nBSc Physics\n2012 - 2016\n\n"
+                         "Quickstop   Cashier\n2016 - 2018\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_only_role_keeps_no_employer) {
   /* Only a company written on a line of its own is carried over to the
    * roles below it; a freelance role after "Title, Company" has none. */
@@ -2770,6 +2782,7 @@ int main(void) {
   tcase_add_test(tc, test_links_above_first_date_name_no_school);
   tcase_add_test(tc, test_list_line_last_item_cut_by_width);
   tcase_add_test(tc, test_degree_joined_by_and_and_gpa_label);
+  tcase_add_test(tc, test_job_beside_education_is_no_school);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
