@@ -497,6 +497,19 @@ START_TEST(test_job_beside_education_is_no_school) {
   ck_assert_uint_eq(count(d, "education"), 1);
   ASSERT_FIELD(d, "education.0.institution", "Riverside University");
   json_decref(d);
+  d = parse_text("Education\nRiverside University\nBSc Physics\n2012 - 2016\n\nDelivery Driver\n2016 - 2018\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_degree_in_without_field_is_no_school) {
+  /* "High School Diploma in" (its field went elsewhere) is one degree, not
+   * a degree "High" and a school "School Diploma in". */
+  json_t *d = parse_text("Education\nHigh School Diploma in\nat Oakmere High School\n2009 - 2013\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Oakmere High School");
+  json_decref(d);
 }
 END_TEST
 
@@ -2783,6 +2796,7 @@ int main(void) {
   tcase_add_test(tc, test_list_line_last_item_cut_by_width);
   tcase_add_test(tc, test_degree_joined_by_and_and_gpa_label);
   tcase_add_test(tc, test_job_beside_education_is_no_school);
+  tcase_add_test(tc, test_degree_in_without_field_is_no_school);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

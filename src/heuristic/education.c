@@ -442,9 +442,9 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, int n, const cw__group *g, int 
       if (!p[i].used && !p[i].loc && !cw__lower_start(p[i].s, p[i].n) && cw__lower_words(p[i].s, p[i].n) < 2 &&
           !fieldish(p[i].s, p[i].n))
         inst = cw__take(&p[i]);
-  /* Neither a school word nor a degree, and a role beside the name
-   * ("Quickmart   Cashier"): a job that a second column put here. */
-  bool role = false;
+  /* Neither a school word nor a degree, and a role for the name or beside
+   * it ("Quickstop   Cashier"): a job that a second column put here. */
+  bool role = inst && !inst->inst && !degree && inst->title > 0;
   for (int i = 0; i < np && inst && !inst->inst && !degree; i++)
     role |= &p[i] != inst && !p[i].loc && p[i].title > 0 && !p[i].inst;
   if ((!inst && !degree) || role) {
