@@ -108,7 +108,8 @@ static bool field_word(const char *w, size_t n) {
                                       "psychologie", "wirtschaft", "computing", "accounting",
                                       "marketing", "banking", "biologie", "chemie", "physik",
                                       "mathematik", "informatica", "medicina", "biología",
-                                      "química", "física", "ciencia", "ciencias", "ingeniería", "derecho", "génie", NULL};
+                                      "química", "física", "ciencia", "ciencias", "ingeniería",
+                                      "derecho", "génie", NULL};
   static const char *const ends[] = {"ics", "ology", "istry", "ering", "onomy", "ography",
                                      "ism", "ologie", "ología", NULL};
   for (int i = 0; words[i]; i++)
@@ -276,10 +277,10 @@ static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t 
   /* ... or the last item of a list line ("Carpentry, Diploma, Harbour
    * Makers" / "Guild"): capitalised words on both sides, none a school,
    * degree or subject word. */
-  if (cut && pc && pn && !strchr(".,;:)", a[an - 1]) && cw__word_count(pa, pn) <= 3 && cw__word_count(b, bn) <= 2 &&
-      !memchr(b, ',', bn) && proper_name(pa, pn) && proper_name(b, bn) && !cw__score_words(pa, pn, W_INST) &&
-      !cw__score_words(b, bn, W_INST) && !cw__has_degree(pa, pn) && !cw__has_degree(b, bn) &&
-      !fieldish(pa, pn) && !fieldish(b, bn))
+  if (cut && pc && pn && !strchr(".,;:)", a[an - 1]) && cw__word_count(pa, pn) <= 3 &&
+      cw__word_count(b, bn) <= 2 && !memchr(b, ',', bn) && proper_name(pa, pn) && proper_name(b, bn) &&
+      !cw__score_words(pa, pn, W_INST) && !cw__score_words(b, bn, W_INST) && !cw__has_degree(pa, pn) &&
+      !cw__has_degree(b, bn) && !fieldish(pa, pn) && !fieldish(b, bn))
     return true;
   /* A school line goes on with a piece of a name that is no school,
    * degree or subject: one that cannot end the name ("Riverside Liceum" /
@@ -346,7 +347,8 @@ static void join_wrapped(cw__eline *el, int n, const cw__group *g) {
     const char *a, *b;
     size_t an, bn;
     if (g->hdr[h + 1] != g->hdr[h] + 1 || !cw__plain_text(x, &a, &an) || !cw__plain_text(y, &b, &bn) ||
-        x->has_date || y->has_date || !goes_on(a, an, ends_on_comma(x, a, an), b, bn, no_room(a, an, b, bn, column_width(el, n, g->hdr[h])))) {
+        x->has_date || y->has_date ||
+        !goes_on(a, an, ends_on_comma(x, a, an), b, bn, no_room(a, an, b, bn, column_width(el, n, g->hdr[h])))) {
       t = h + 1;
       continue;
     }

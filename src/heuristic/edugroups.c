@@ -44,7 +44,8 @@ static bool course_label(const char *s, size_t n) {
  * entry, printed without a blank line between). */
 static void course_lists(cw__eline *el, int n) {
   for (int i = 0; i < n; i++) {
-    if (el[i].kind != L_HEADER || el[i].has_date || !el[i].res || !course_label(el[i].res, el[i].res_len)) continue;
+    if (el[i].kind != L_HEADER || el[i].has_date || !el[i].res || !course_label(el[i].res, el[i].res_len))
+      continue;
     el[i].kind = L_DESC;
     int j = i + 1;
     while (j < n && el[j].kind == L_BLANK && !el[j].has_date) j++;
@@ -70,10 +71,12 @@ static void dashed_names(cw__eline *el, int n) {
         el[i - 1].has_date || el[i + 1].kind != L_DATE)
       continue;
     cw__trim(&s, &m);
-    bool name = m && m < 60 && isupper((unsigned char)s[0]) && cw__word_count(s, m) <= 6 && !strchr(".;:", s[m - 1]);
+    bool name =
+        m && m < 60 && isupper((unsigned char)s[0]) && cw__word_count(s, m) <= 6 && !strchr(".;:", s[m - 1]);
     /* (capitalised words, but short ones that join them: "of", "de") */
     for (size_t k = 1; name && k + 4 < m; k++)
-      if (s[k - 1] == ' ' && islower((unsigned char)s[k]) && s[k + 1] != ' ' && s[k + 2] != ' ' && s[k + 3] != ' ')
+      if (s[k - 1] == ' ' && islower((unsigned char)s[k]) && s[k + 1] != ' ' && s[k + 2] != ' ' &&
+          s[k + 3] != ' ')
         name = false;
     if (name) el[i].kind = L_HEADER;
   }
@@ -213,7 +216,6 @@ static bool group_has_school(const cw__eline *el, const cw__group *g) {
     if (names_school(&el[g->hdr[h]])) return true;
   return false;
 }
-
 
 /* Group g's header line h begins a second entry: g named a school above
  * it, and h opens a block (a blank line above it) that names a school
