@@ -500,6 +500,12 @@ START_TEST(test_job_beside_education_is_no_school) {
   d = parse_text("Education\nRiverside University\nBSc Physics\n2012 - 2016\n\nDelivery Driver\n2016 - 2018\n");
   ck_assert_uint_eq(count(d, "education"), 1);
   json_decref(d);
+  /* (with a degree the entry stays, without the job's name for a school) */
+  d = parse_text("Education\nQuickstop   Cashier\nBSc in Physics\n2012 - 2016\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", NULL);
+  ASSERT_FIELD(d, "education.0.degree", "BSc");
+  json_decref(d);
 }
 END_TEST
 

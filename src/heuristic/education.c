@@ -449,6 +449,11 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, int n, const cw__group *g, int 
   bool role = inst && !inst->inst && !degree && inst->title > 0;
   for (int i = 0; i < np && inst && !inst->inst && !degree; i++)
     role |= &p[i] != inst && !p[i].loc && p[i].title > 0 && !p[i].inst;
+  /* (with a degree, the entry stays without that name: "Pinecrest Garden
+   * Centre   Sales Assistant" / "BSc in Physics") */
+  for (int i = 0; i < np && inst && !inst->inst && degree; i++)
+    if (&p[i] != inst && p[i].line == inst->line && !p[i].loc && p[i].title > 0 && !p[i].inst && !p[i].degree)
+      inst = NULL;
   if ((!inst && !degree) || role) {
     json_decref(gpa);
     return NULL;
