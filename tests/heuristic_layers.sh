@@ -7,12 +7,16 @@ dir=${1:?usage: heuristic_layers.sh SOURCE_ROOT}/src/heuristic
 rank() {
   case $1 in
     text) echo 0 ;;
-    words|lines|lists) echo 1 ;;
-    sections|layout|contacts) echo 2 ;;
-    parts|edugroups) echo 3 ;;
-    work|education|projects) echo 4 ;;
-    entries) echo 5 ;;
-    heuristic) echo 6 ;;
+    words|lines|levels|items) echo 1 ;;
+    sections|contacts|lists|chips|lineclass) echo 2 ;;
+    skills|cutnames|names|cells) echo 3 ;;
+    groups) echo 4 ;;
+    anchors) echo 5 ;;
+    layout) echo 6 ;;
+    parts|edugroups) echo 7 ;;
+    work|education|projects) echo 8 ;;
+    entries) echo 9 ;;
+    heuristic) echo 10 ;;
     *) echo 99 ;;
   esac
 }

@@ -773,6 +773,98 @@ END_TEST
 
 /* A narrow sidebar prints the given name and the family name on two
  * lines. */
+/* A sidebar's "Contact" block read right under the name: its address and a
+ * phone number written without a country code are the contact's; an
+ * account number behind a label is no phone, the labels of a
+ * label/value block are no city. */
+START_TEST(test_contact_section_under_name) {
+  json_t *d = parse_text("Jane Roe\tStore Manager\n\n"
+                         "CONTACT\nSpringfield, IL\njane.roe@example.com\nForum: 4411723\n"
+                         "555 0199\n\n"
+                         "EXPERIENCE\nCorner Market\tStore Manager\nMar 2019 - Present\n"
+                         "Ran a team of twelve\n");
+  ASSERT_FIELD(d, "contact.name", "Jane Roe");
+  ASSERT_FIELD(d, "contact.location", "Springfield, IL");
+  ASSERT_FIELD(d, "contact.phone", "555 0199");
+  json_decref(d);
+  d = parse_text("Jane Roe\nStore Manager\n\nContact\n\nWebsite\thttps://jroe.example.com\tEmail\t"
+                 "jane.roe@example.com\nPhone\t(217) 555-0134\n\n"
+                 "EXPERIENCE\nCorner Market\tStore Manager\nMar 2019 - Present\n");
+  ASSERT_FIELD(d, "contact.location", NULL);
+  ASSERT_FIELD(d, "contact.phone", "(217) 555-0134");
+  json_decref(d);
+}
+END_TEST
+
+/* "Organisation <tab> dates" / role / a sentence: the sentence is what was
+ * done there, not the employer, even with "the" inside it ("The" only
+ * opens a name). */
+START_TEST(test_org_and_dates_then_role_then_sentence) {
+  json_t *d = parse_text("Jane Roe\nBarista\n\nExperience\n\n"
+                         "Pinebrook\t03/2015 - 06/2017\nBarista\n"
+                         "Served the morning queue and cleaned the machines\n\n"
+                         "The Copper Kettle\t01/2013 - 02/2015\nWaiter\nCarried plates\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Pinebrook");
+  ASSERT_FIELD(d, "work_experience.0.title", "Barista");
+  ASSERT_FIELD(d, "work_experience.1.company", "The Copper Kettle");
+  json_decref(d);
+}
+END_TEST
+
+/* "Organisation" / "Role, Unit" / dates, each between blank lines: the
+ * unit after the role's comma is part of the role, not a second name, so
+ * the organisation's line above stays the entry's employer. */
+START_TEST(test_org_then_role_comma_unit_then_dates) {
+  json_t *d = parse_text("Jane Roe\nNurse\n\nExperience\n\nSaint Agnes General Hospital\n\n"
+                         "Charge Nurse, Cardiac Unit\n\n2017 - 2021\n\n"
+                         "Led a shift of eight nurses.\n\nHarbour Clinic\n\nNurse\n\n2014 - 2017\n\n"
+                         "Ran the vaccination desk.\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.company", "Saint Agnes General Hospital");
+  ASSERT_FIELD(d, "work_experience.0.title", "Charge Nurse, Cardiac Unit");
+  ASSERT_FIELD(d, "work_experience.1.company", "Harbour Clinic");
+  json_decref(d);
+}
+END_TEST
+
+/* A role written in lower case that wrapped onto a second lower-case line,
+ * then the organisation and the dates: the two lines are one role. */
+START_TEST(test_lower_case_role_wrapped) {
+  json_t *d = parse_text("Anna Nowak\n\nDoświadczenie zawodowe\n\n"
+                         "starsza specjalistka do spraw obsługi\nklientów biznesowych\n"
+                         "Spółdzielnia Mleczarska Łąka\nJan 2015 - Dec 2018\n\n"
+                         "asystentka\nBiuro Rachunkowe Sowa\nFeb 2012 - Dec 2014\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 2);
+  ASSERT_FIELD(d, "work_experience.0.title",
+               "starsza specjalistka do spraw obsługi klientów biznesowych");
+  ASSERT_FIELD(d, "work_experience.0.company", "Spółdzielnia Mleczarska Łąka");
+  ASSERT_FIELD(d, "work_experience.1.title", "asystentka");
+  json_decref(d);
+}
+END_TEST
+
+/* One-line entries "Organisation, Role <tab> dates" whose descriptions are
+ * plain lines without bullet markers: the organisation is the name beside
+ * the role on its line, not the previous entry's last lines above it. */
+START_TEST(test_one_line_entries_after_unmarked_lines) {
+  json_t *d = parse_text("Lucía Marín\n\nEXPERIENCIA\n\n"
+                         "Naranjo Datos S.L., Ingeniera de Datos Sénior\t2020-09-01 - Present\n"
+                         "Reducción del tiempo de carga en un 30 %\n"
+                         "Migración de los informes a Apache Superset\n\n"
+                         "Olmo Redes S.A., Desarrolladora de Software\t2017-03-01 - 2020-08-31\n"
+                         "Desarrollo de servicios REST en Kotlin\n"
+                         "Coordinación con el equipo de soporte\n\n"
+                         "Olivar Sistemas, Analista Programadora en prácticas\t2016-01-01 - 2016-12-31\n"
+                         "Apoyo en proyectos de análisis para clientes del sector público.\n\n"
+                         "EDUCATION\tUniversidad de Murcia\t2018-09-01 - 2019-07-31\n");
+  ck_assert_uint_eq(count(d, "work_experience"), 3);
+  ASSERT_FIELD(d, "work_experience.2.company", "Olivar Sistemas");
+  ASSERT_FIELD(d, "work_experience.2.title", "Analista Programadora en prácticas");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_name_over_two_lines) {
   json_t *d = parse_fixture("name_over_two_lines.txt");
   ASSERT_FIELD(d, "contact.name", "Marguerite Okafor-Lindqvist");
@@ -2803,6 +2895,11 @@ int main(void) {
   tcase_add_test(tc, test_degree_joined_by_and_and_gpa_label);
   tcase_add_test(tc, test_job_beside_education_is_no_school);
   tcase_add_test(tc, test_degree_in_without_field_is_no_school);
+  tcase_add_test(tc, test_contact_section_under_name);
+  tcase_add_test(tc, test_org_and_dates_then_role_then_sentence);
+  tcase_add_test(tc, test_org_then_role_comma_unit_then_dates);
+  tcase_add_test(tc, test_lower_case_role_wrapped);
+  tcase_add_test(tc, test_one_line_entries_after_unmarked_lines);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

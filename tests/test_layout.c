@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <uv.h>
 
 #include "careeros/config.h"
 #include "careeros/extract.h"
 #include "docgen.h"
+#include "helper.h" /* cw_x_layout, called directly on synthetic boxes below */
 
 static char dir[256];
 static char path[512];
@@ -26,7 +28,7 @@ static void setup(void) {
 
 static void teardown(void) {
   char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  snprintf(cmd, sizeof cmd, getenv("KEEP") ? "cp -r %s /tmp/ys-keep" : "rm -rf '%s'", dir);
   ck_assert_int_eq(system(cmd), 0);
 }
 
@@ -436,6 +438,230 @@ END_TEST
 /* A header across both columns: the name in a large font on the left, the
  * headline on the right, then a gap, then a left sidebar and the main
  * column.  The header comes first, whole. */
+/* A left sidebar beside a main column whose titles and dates are set flush
+ * right, on the same baselines as the sidebar's lines: the empty band
+ * between the entries' text and their flush-right titles is wider than the
+ * gutter to the sidebar.  That band is no gutter (its right side is
+ * right-aligned); the narrower one is, its right side left-aligned where
+ * each row starts.  Sidebar first, then the entries whole. */
+START_TEST(sidebar_beside_flush_right_titles) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 740, 22, "Jane Doe");
+  const char *side[] = {"CONTACT", "Berlin",  "jane@example.com", "SKILLS",  "Python",
+                        "Infrastructure as code", "Go",    "LANGUAGES", "English", "German"};
+  for (int i = 0; i < 10; i++)
+    dg_text(c, sizeof c, 40, 700 - 14.0 * i, 10, side[i]);
+  /* org + flush-right title, flush-right dates, two lines of text */
+  const char *org[] = {"Acme Corp", "Globex", "Initech"};
+  const char *title[] = {"Staff Engineer", "Engineer", "Intern"};
+  const char *dates[] = {"2020 - Present", "2016 - 2020", "2015 - 2016"};
+  const char *line[] = {"Ran the payment platform", "Hired the first team", "Built the ingest service",
+                        "Cut its latency by half",  "Wrote test tools",     "Fixed flaky builds"};
+  dg_text(c, sizeof c, 230, 700, 10, "EXPERIENCE");
+  for (int e = 0; e < 3; e++) {
+    double y = 686 - 56.0 * e;
+    dg_text(c, sizeof c, 230, y, 10, org[e]);
+    text_right(c, sizeof c, 560, y, 10, title[e]);
+    text_right(c, sizeof c, 560, y - 14, 10, dates[e]);
+    dg_text(c, sizeof c, 240, y - 28, 10, line[2 * e]);
+    dg_text(c, sizeof c, 240, y - 42, 10, line[2 * e + 1]);
+  }
+  const char *want[] = {"Jane Doe",
+                        "",
+                        "CONTACT",
+                        "Berlin",
+                        "jane@example.com",
+                        "SKILLS",
+                        "Python",
+                        "Infrastructure as code",
+                        "Go",
+                        "LANGUAGES",
+                        "English",
+                        "German",
+                        "",
+                        "EXPERIENCE",
+                        "Acme Corp\tStaff Engineer",
+                        "2020 - Present",
+                        "Ran the payment platform",
+                        "Hired the first team",
+                        "Globex\tEngineer",
+                        "2016 - 2020",
+                        "Built the ingest service",
+                        "Cut its latency by half",
+                        "Initech\tIntern",
+                        "2015 - 2016",
+                        "Wrote test tools",
+                        "Fixed flaky builds",
+                        NULL};
+  expect_lines(extract_page("flushright.pdf", c), want);
+}
+END_TEST
+
+/* The same with one line of text per entry, indented by an em, beside a
+ * shorter sidebar: the main column's rows start at two edges
+ * (organisations, their lines), about as many at each; within an em of
+ * each other they are one left edge. */
+START_TEST(sidebar_beside_indented_lines) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 740, 22, "Jane Doe");
+  const char *side[] = {"CONTACT", "Berlin", "jane@example.com", "SKILLS", "Python",
+                        "Infrastructure as code", "Go"};
+  for (int i = 0; i < 7; i++)
+    dg_text(c, sizeof c, 40, 700 - 14.0 * i, 10, side[i]);
+  const char *org[] = {"Acme Corp", "Globex", "Initech"};
+  const char *title[] = {"Staff Engineer", "Engineer", "Intern"};
+  const char *dates[] = {"2020 - Present", "2016 - 2020", "2015 - 2016"};
+  const char *line[] = {"Ran the payment platform", "Built the ingest service", "Wrote test tools"};
+  dg_text(c, sizeof c, 230, 700, 10, "EXPERIENCE");
+  for (int e = 0; e < 3; e++) {
+    double y = 686 - 42.0 * e;
+    dg_text(c, sizeof c, 230, y, 10, org[e]);
+    text_right(c, sizeof c, 560, y, 10, title[e]);
+    text_right(c, sizeof c, 560, y - 14, 10, dates[e]);
+    dg_text(c, sizeof c, 240, y - 28, 10, line[e]);
+  }
+  const char *want[] = {"Jane Doe", "", "CONTACT", "Berlin", "jane@example.com", "SKILLS",
+                        "Python", "Infrastructure as code", "Go", "", "EXPERIENCE", "Acme Corp\tStaff Engineer", "2020 - Present",
+                        "Ran the payment platform", "Globex\tEngineer", "2016 - 2020",
+                        "Built the ingest service", "Initech\tIntern", "2015 - 2016",
+                        "Wrote test tools", NULL};
+  expect_lines(extract_page("indented.pdf", c), want);
+}
+END_TEST
+
+/* A left sidebar beside entries whose dates sit far right on the
+ * organisation's row, one per entry, each entry's other lines below on the
+ * left: the band before the dates is the widest, but the dates are no
+ * column (short, each beside an entry's first line, far apart); the
+ * sidebar's gutter is.  The dates stay on their rows. */
+START_TEST(sidebar_beside_dates_on_first_rows) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 740, 22, "Jane Doe");
+  const char *side[] = {"Contact", "Berlin", "jane@example.com", "Skills", "Python"};
+  for (int i = 0; i < 5; i++)
+    dg_text(c, sizeof c, 40, 690 - 14.0 * i, 10, side[i]);
+  const char *org[] = {"Acme Corp", "Globex", "Initech", "Hooli"};
+  const char *dates[] = {"01/2020 - 03/2023", "04/2017 - 12/2019", "02/2015 - 03/2017",
+                         "06/2013 - 01/2015"};
+  const char *title[] = {"Staff Engineer", "Engineer", "Junior Engineer", "Intern"};
+  const char *line[] = {"Ran the payment platform", "Built the ingest service",
+                        "Wrote the test tools", "Fixed flaky builds"};
+  dg_text(c, sizeof c, 190, 704, 12, "Experience");
+  for (int e = 0; e < 4; e++) {
+    double y = 680 - 50.0 * e;
+    dg_text(c, sizeof c, 190, y, 10, org[e]);
+    text_right(c, sizeof c, 550, y, 10, dates[e]);
+    dg_text(c, sizeof c, 190, y - 12, 10, title[e]);
+    dg_text(c, sizeof c, 210, y - 24, 10, line[e]);
+  }
+  const char *want[] = {"Jane Doe", "", "Contact", "Berlin", "jane@example.com", "Skills", "Python",
+                        "", "Experience", "",
+                        "Acme Corp\t01/2020 - 03/2023", "Staff Engineer", "Ran the payment platform",
+                        "", "Globex\t04/2017 - 12/2019", "Engineer", "Built the ingest service",
+                        "", "Initech\t02/2015 - 03/2017", "Junior Engineer", "Wrote the test tools",
+                        "", "Hooli\t06/2013 - 01/2015", "Intern", "Fixed flaky builds", NULL};
+  expect_lines(extract_page("datesright.pdf", c), want);
+}
+END_TEST
+/* The same under a summary line that reaches into the band before the
+ * dates, the entries holding far more text than their dates: still no
+ * column of dates, still the sidebar's gutter. */
+START_TEST(sidebar_beside_dates_under_a_long_summary) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 40, 740, 22, "Jane Doe");
+  const char *side[] = {"Contact", "Berlin", "jane@example.com", "Skills", "Python"};
+  for (int i = 0; i < 5; i++)
+    dg_text(c, sizeof c, 40, 690 - 14.0 * i, 10, side[i]);
+  const char *org[] = {"Acme Corp", "Globex", "Initech", "Hooli"};
+  const char *dates[] = {"01/2020 - 03/2023", "04/2017 - 12/2019", "02/2015 - 03/2017",
+                         "06/2013 - 01/2015"};
+  const char *title[] = {"Staff Engineer", "Engineer", "Junior Engineer", "Intern"};
+  const char *line[] = {"Ran the payment platform for all of the shops",
+                        "Built the ingest service and its dashboards",
+                        "Wrote the test tools the whole team still uses",
+                        "Fixed flaky builds and sped up the pipeline"};
+  dg_text(c, sizeof c, 190, 740, 12, "Summary");
+  dg_text(c, sizeof c, 190, 724, 10,
+          "Platform engineer who likes small teams, plain tools and fast feedback loops.");
+  dg_text(c, sizeof c, 190, 704, 12, "Experience");
+  for (int e = 0; e < 4; e++) {
+    double y = 680 - 62.0 * e;
+    dg_text(c, sizeof c, 190, y, 10, org[e]);
+    text_right(c, sizeof c, 550, y, 10, dates[e]);
+    dg_text(c, sizeof c, 190, y - 12, 10, title[e]);
+    dg_text(c, sizeof c, 210, y - 24, 10, line[e]);
+    dg_text(c, sizeof c, 210, y - 36, 10, "Kept the on-call rota and its runbooks");
+  }
+  const char *want[] = {"Jane Doe", "", "Contact", "Berlin", "jane@example.com", "Skills", "Python",
+                        "", "Summary",
+                        "Platform engineer who likes small teams, plain tools and fast feedback loops.",
+                        "Experience", "",
+                        "Acme Corp\t01/2020 - 03/2023", "Staff Engineer",
+                        "Ran the payment platform for all of the shops",
+                        "Kept the on-call rota and its runbooks",
+                        "", "Globex\t04/2017 - 12/2019", "Engineer",
+                        "Built the ingest service and its dashboards",
+                        "Kept the on-call rota and its runbooks",
+                        "", "Initech\t02/2015 - 03/2017", "Junior Engineer",
+                        "Wrote the test tools the whole team still uses",
+                        "Kept the on-call rota and its runbooks",
+                        "", "Hooli\t06/2013 - 01/2015", "Intern",
+                        "Fixed flaky builds and sped up the pipeline",
+                        "Kept the on-call rota and its runbooks", NULL};
+  expect_lines(extract_page("datessummary.pdf", c), want);
+}
+END_TEST
+
+/* A sidebar layout over two pages: both the sidebar and the main column go
+ * on at the top of page 2.  Each column's continuation follows its first
+ * part (the degree's school and dates stay under EDUCATION, the second job
+ * under EXPERIENCE), not the other column's last heading. */
+START_TEST(sidebar_continues_on_next_page) {
+  char p1[8192] = "", p2[8192] = "";
+  dg_text(p1, sizeof p1, 40, 740, 22, "Jane Doe");
+  const char *side1[] = {"CONTACT", "Berlin", "jane@example.com", "EDUCATION", "MSc Physics"};
+  for (int i = 0; i < 5; i++)
+    dg_text(p1, sizeof p1, 40, 700 - 14.0 * i, 10, side1[i]);
+  const char *main1[] = {"EXPERIENCE", "Acme Corp, Staff Engineer", "2020 - Present",
+                         "Ran the payment platform for the whole company",
+                         "Moved every service to one deployment pipeline"};
+  for (int i = 0; i < 5; i++)
+    dg_text(p1, sizeof p1, 200, 700 - 14.0 * i, 10, main1[i]);
+  const char *side2[] = {"at TU Berlin", "2014 - 2016", "AWARDS", "Best Poster Prize"};
+  for (int i = 0; i < 4; i++)
+    dg_text(p2, sizeof p2, 40, 740 - 14.0 * i, 10, side2[i]);
+  const char *main2[] = {"Globex, Engineer", "2016 - 2020",
+                         "Built the event ingestion service for all products",
+                         "Wrote the runbooks the on-call team still uses"};
+  for (int i = 0; i < 4; i++)
+    dg_text(p2, sizeof p2, 200, 733 - 14.0 * i, 10, main2[i]);
+  const char *cs[] = {p1, p2};
+  const char *want[] = {"Jane Doe",
+                        "",
+                        "CONTACT",
+                        "Berlin",
+                        "jane@example.com",
+                        "EDUCATION",
+                        "MSc Physics",
+                        "at TU Berlin",
+                        "2014 - 2016",
+                        "AWARDS",
+                        "Best Poster Prize",
+                        "",
+                        "EXPERIENCE",
+                        "Acme Corp, Staff Engineer",
+                        "2020 - Present",
+                        "Ran the payment platform for the whole company",
+                        "Moved every service to one deployment pipeline",
+                        "Globex, Engineer",
+                        "2016 - 2020",
+                        "Built the event ingestion service for all products",
+                        "Wrote the runbooks the on-call team still uses",
+                        NULL};
+  expect_lines(extract_pages("twopages.pdf", cs, 2), want);
+}
+END_TEST
+
 START_TEST(header_above_columns) {
   char c[8192] = "";
   dg_text(c, sizeof c, 40, 740, 26, "Jane Doe");
@@ -550,6 +776,45 @@ START_TEST(right_sidebar_with_name) {
 }
 END_TEST
 
+/* A right sidebar under a name in a large font, beside a main column whose
+ * dates stand in a column of their own on each title's row: the widest
+ * empty band (before the dates) is no gutter, the one before the sidebar
+ * is; and the name on top of the sidebar is no header above both columns
+ * (the main column's first lines beside it are no headline), so the
+ * sidebar is read first, whole. */
+START_TEST(right_sidebar_with_name_beside_date_column) {
+  char c[8192] = "";
+  dg_text(c, sizeof c, 462, 740, 18, "Jane");
+  dg_text(c, sizeof c, 450, 722, 18, "Doe");
+  /* contact lines indented under the name, headings and lists flush */
+  const char *side[] = {"Data Analyst", "jane@example.com", "+49 30 1234567", "SKILLS", "Python",
+                        "SQL"};
+  const double side_y[] = {700, 670, 650, 620, 604, 588};
+  for (int i = 0; i < 6; i++)
+    dg_text(c, sizeof c, i < 3 ? 469 : 446, side_y[i], 9, side[i]);
+  dg_text(c, sizeof c, 110, 724, 11, "WORK EXPERIENCE");
+  const char *title[] = {"Junior Data Analyst", "Data Analyst Intern", "Library Assistant",
+                         "Barista"};
+  const char *org[] = {"Acme Analytics, Leeds", "Acme Analytics", "University Library",
+                       "Corner Cafe"};
+  const char *dates[] = {"2024 - Present", "2023 - 2023", "2022 - 2024", "2021 - 2022"};
+  for (int e = 0; e < 4; e++) {
+    double y = 704 - 36.0 * e;
+    dg_text(c, sizeof c, 90, y, 9, title[e]);
+    text_right(c, sizeof c, 400, y, 9, dates[e]);
+    dg_text(c, sizeof c, 90, y - 12, 8, org[e]);
+  }
+  const char *want[] = {"Jane", "Doe", "Data Analyst", "", "jane@example.com", "", "+49 30 1234567",
+                        "", "SKILLS", "", "Python", "", "SQL", "",
+                        "WORK EXPERIENCE", "",
+                        "Junior Data Analyst\t2024 - Present", "Acme Analytics, Leeds", "",
+                        "Data Analyst Intern\t2023 - 2023", "Acme Analytics", "",
+                        "Library Assistant\t2022 - 2024", "University Library", "",
+                        "Barista\t2021 - 2022", "Corner Cafe", NULL};
+  expect_lines(extract_page("rightdates.pdf", c), want);
+}
+END_TEST
+
 /* Grid rows: the dates in a narrow left column, each on the first line of
  * its entry; one date range wraps onto two lines. */
 START_TEST(grid_dates_left) {
@@ -641,6 +906,51 @@ START_TEST(letter_spaced_heading) {
 }
 END_TEST
 
+/* Characters of w from x on, each cw wide and 10pt high, as poppler gives
+ * them to cw_x_layout. */
+static void put_word(char *t, size_t *tn, xrect *r, size_t *n, const char *w, double x, double y,
+                     double cw) {
+  for (const char *p = w; *p; p++, x += cw) {
+    t[(*tn)++] = *p;
+    r[(*n)++] = (xrect){x, y, x + cw, y + 10};
+  }
+}
+
+/* A page of many rows "Senior Data Platform<TAB>2015" with a line under
+ * the first cell that could be its wrapped end ("Engineer"), each pair
+ * further right, so that no other cell of the page starts where its
+ * "2015" does: the search for such a column of the grid (column_at) finds
+ * none for any row.  Walking every word of the page for each row took
+ * seconds here (rows x words); it must stay a small fraction of that.
+ * (Run directly on the boxes: a PDF page does not hold so many rows.) */
+START_TEST(many_grid_rows_cost_linear) {
+  enum { PAIRS = 20000 };
+  char *t = malloc(PAIRS * 48 + 1);
+  xrect *r = malloc(PAIRS * 48 * sizeof *r);
+  ck_assert_ptr_nonnull(t);
+  ck_assert_ptr_nonnull(r);
+  size_t tn = 0, n = 0;
+  for (int j = 0; j < PAIRS; j++) {
+    double ox = j * 300.0, y = j * 24.0;
+    put_word(t, &tn, r, &n, "Senior Data Platform ", ox, y, 5);
+    put_word(t, &tn, r, &n, "2015\n", ox + 111, y, 5);
+    put_word(t, &tn, r, &n, "Engineer\n", ox, y + 11.5, 5);
+  }
+  t[tn] = 0;
+  xbuf out = {.max = 1 << 26};
+  clock_t c0 = clock();
+  cw_x_layout(t, r, n, &out);
+  double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+  ck_assert_ptr_nonnull(out.buf);
+  const char *first = "Senior Data Platform\t2015\nEngineer\n";
+  ck_assert_msg(out.len > strlen(first) && memcmp(out.buf, first, strlen(first)) == 0, "%.60s", out.buf);
+  ck_assert_msg(cpu < 1.0, "%d rows took %.2f s of CPU", 2 * PAIRS, cpu);
+  xbuf_free(&out);
+  free(t);
+  free(r);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("layout");
   TCase *t = tcase_create("layout");
@@ -654,11 +964,18 @@ int main(void) {
   tcase_add_test(t, cells_in_a_row);
   tcase_add_test(t, grid_cell_wraps_beside_dates);
   tcase_add_test(t, header_above_columns);
+  tcase_add_test(t, sidebar_beside_flush_right_titles);
+  tcase_add_test(t, sidebar_beside_indented_lines);
+  tcase_add_test(t, sidebar_beside_dates_on_first_rows);
+  tcase_add_test(t, sidebar_beside_dates_under_a_long_summary);
+  tcase_add_test(t, sidebar_continues_on_next_page);
   tcase_add_test(t, right_sidebar);
   tcase_add_test(t, right_sidebar_with_name);
+  tcase_add_test(t, right_sidebar_with_name_beside_date_column);
   tcase_add_test(t, grid_dates_left);
   tcase_add_test(t, small_caps_heading);
   tcase_add_test(t, letter_spaced_heading);
+  tcase_add_test(t, many_grid_rows_cost_linear);
   suite_add_tcase(s, t);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);

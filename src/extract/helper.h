@@ -60,6 +60,17 @@ typedef struct {
 /* Reading order of one page: text holds the page's characters (UTF-8),
  * rects one box per character (glib's character count).  Appends lines. */
 void cw_x_layout(const char *text, const xrect *rects, size_t nrects, xbuf *out);
+/* One page read by cw_x_layout_page.  When the page below its header is
+ * one pair of columns side by side (split), head holds the header and
+ * side[0], side[1] the left and the right column; else head holds the
+ * page.  g1, g2: the gutter; x1, x2: the horizontal extent of the page's
+ * text; the caller joins a column continued on the next page (pdf.c). */
+typedef struct {
+  xbuf head, side[2];
+  bool split, right_first;
+  double g1, g2, x1, x2;
+} xpage;
+void cw_x_layout_page(const char *text, const xrect *rects, size_t nrects, xpage *pg);
 /* PDF through poppler-glib, with column-aware reading order. */
 void cw_x_pdf(const unsigned char *data, size_t len, const xlimits *l, xbuf *out, xresult *r);
 /* HTML: libxml2's HTML parser, text of the body, blocks on their own lines. */

@@ -241,9 +241,61 @@ static size_t wrapped_inner(page_ctx *pc, const seg_t *u, const seg_t *t) {
   return wrapped_line(pc, &cell, t, pc->words[u->w0 + c].b.x1) ? c : 0;
 }
 
+static int cmp_edge(const void *a, const void *b) {
+  const edge_t *x = a, *y = b;
+  return x->x < y->x ? -1 : x->x > y->x;
+}
+
+/* The page's cell edges (each segment's left edge, and each word inside
+ * one that starts a cell), sorted by x.  Edges that are not finite are left
+ * out: none of them is within a point of anything.  False when out of
+ * memory. */
+static bool build_edges(page_ctx *pc) {
+  size_t n = 0;
+  for (size_t i = 0; i < pc->nsegs; i++)
+    n += pc->segs[i].nw + 1;
+  pc->edges = malloc((n ? n : 1) * sizeof *pc->edges);
+  if (!pc->edges)
+    return false;
+  for (size_t i = 0; i < pc->nsegs; i++) {
+    const seg_t *sg = &pc->segs[i];
+    if (isfinite(sg->b.x1))
+      pc->edges[pc->nedges++] = (edge_t){sg->b.x1, i};
+    for (size_t k = 1; k < sg->nw; k++) {
+      const word_t *w = &pc->words[sg->w0 + k];
+      if (w->tab && isfinite(w->b.x1))
+        pc->edges[pc->nedges++] = (edge_t){w->b.x1, i};
+    }
+  }
+  qsort(pc->edges, pc->nedges, sizeof *pc->edges, cmp_edge);
+  return true;
+}
+
 /* Another cell of the page starts where u's second cell does (within a
- * point): a grid's column, not dates that follow their title by chance. */
+ * point): a grid's column, not dates that follow their title by chance.
+ * A binary search in the sorted edges, then a walk over those within the
+ * point (past u's own only), so that a page of many rows costs n log n,
+ * not segments x words.  (edge - x, rounded, grows with the edge: the
+ * edges within the point are one run of the sorted array.)  Out of memory
+ * for the edges: the walk over every segment. */
 static bool column_at(page_ctx *pc, const seg_t *u, double x) {
+  size_t self = (size_t)(u - pc->segs);
+  if (!pc->edges_built)
+    pc->edges_built = build_edges(pc);
+  if (pc->edges_built) {
+    size_t a = 0, b = pc->nedges; /* the first edge e with e - x >= -1 */
+    while (a < b) {
+      size_t m = a + (b - a) / 2;
+      if (pc->edges[m].x - x >= -1)
+        b = m;
+      else
+        a = m + 1;
+    }
+    for (; a < pc->nedges && pc->edges[a].x - x <= 1; a++)
+      if (pc->edges[a].seg != self)
+        return true;
+    return false;
+  }
   for (size_t i = 0; i < pc->nsegs; i++) {
     const seg_t *sg = &pc->segs[i];
     if (sg == u)
@@ -337,13 +389,13 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* Most values within one 6pt window (sorts v): how many edges line up.
+/* Most values within one window of w points (sorts v): how many edges line up.
  * O(n log n), so a page of a million tiny segments cannot stall us here. */
-static size_t densest(double *v, size_t n) {
+static size_t densest(double *v, size_t n, double w) {
   qsort(v, n, sizeof *v, cmp_double);
   size_t best = 0, b = 0;
   for (size_t a = 0; a < n; a++) {
-    while (v[a] - v[b] > 6)
+    while (v[a] - v[b] > w)
       b++;
     if (a - b + 1 > best)
       best = a - b + 1;
@@ -370,58 +422,56 @@ static bool aligned(const seg_t *a, const seg_t *b) {
   return fabs(a->b.y1 - b->b.y1) <= tol || fabs(a->b.y2 - b->b.y2) <= tol;
 }
 
-/* 4. Finds a gutter in the segments' x extent; returns false if none. */
-static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *gx2) {
-  if (n < 6)
-    return false;
-  double minx = 1e9, maxx = -1e9;
-  for (size_t i = 0; i < n; i++) {
-    minx = fmin(minx, s[i]->b.x1);
-    maxx = fmax(maxx, s[i]->b.x2);
-  }
-  int nb = (int)ceil(maxx - minx) + 1;
-  if (nb < 20 || nb > 20000)
-    return false;
-  int *cov = calloc((size_t)nb, sizeof *cov);
-  if (!cov)
-    return false;
-  for (size_t i = 0; i < n; i++) {
-    int a = (int)floor(s[i]->b.x1 - minx), b = (int)ceil(s[i]->b.x2 - minx);
-    for (int x = a < 0 ? 0 : a; x < b && x < nb; x++)
-      cov[x]++;
-  }
-  /* A few full-width rows may cross a real gutter. */
-  int allowed = (int)(n / 20);
-  double best_w = 0, best_a = 0, best_b = 0;
-  int x = 0;
-  while (x < nb) {
-    if (cov[x] > allowed) {
-      x++;
+/* Is the right side of the gutter [g1, g2] left-aligned: do its left
+ * edges line up (+-3pt) for at least 40% of its segments, and more of
+ * them than of its right edges?  A column is left-aligned; right-aligned
+ * dates are not a column.  With first, only the first segment of each row
+ * counts: a main column whose titles and dates are set flush right on the
+ * row of their organisation ("Acme ... Engineer") is still left-aligned
+ * where its lines start. */
+static int left_aligned(seg_t **s, size_t n, double g1, double g2, bool first) {
+  double *x1 = malloc(n * sizeof *x1), *x2 = malloc(n * sizeof *x2);
+  double edge = -1e9; /* the right side's right edge */
+  for (size_t q = 0; q < n; q++)
+    if (side_of(s[q], g1, g2) == 2)
+      edge = fmax(edge, s[q]->b.x2);
+  size_t m = 0;
+  for (size_t q = 0; q < n && x1 && x2; q++) {
+    if (side_of(s[q], g1, g2) != 2)
       continue;
-    }
-    int a = x;
-    while (x < nb && cov[x] <= allowed)
-      x++;
-    double w = x - a;
-    /* not at the edges: a gutter has content on both sides */
-    if (a > 0 && x < nb && w > best_w) {
-      best_w = w;
-      best_a = minx + a;
-      best_b = minx + x;
-    }
+    if (first && q > 0 && s[q - 1]->row == s[q]->row && side_of(s[q - 1], g1, g2) == 2 &&
+        s[q]->b.x2 >= edge - 3)
+      continue;
+    x1[m] = s[q]->b.x1;
+    x2[m++] = s[q]->b.x2;
   }
-  free(cov);
-  if (best_w < 8)
-    return false;
+  int ok = 0;
+  if (x1 && x2 && m) {
+    /* rows' first segments: a column's text lines and its bullets indented
+     * by an em or so both start at its left edge */
+    double w = first ? 12 : 6;
+    size_t best1 = densest(x1, m, w), best2 = densest(x2, m, w);
+    ok = best1 * 10 >= m * 4 && (first ? best2 < best1 : best2 <= best1) ? 1
+         : best2 > best1 && best2 * 10 >= m * 4                          ? -1
+                                                                         : 0;
+  }
+  free(x1);
+  free(x2);
+  return ok;
+}
+
+/* 4b. Is the empty band [best_a, best_b] a column gutter?  1: yes; 0: no;
+ * -1: no, its right side is no left-aligned column or sits beside the
+ * entries' first lines (titles and dates beside their own column's text,
+ * or such dates and a sidebar further right), so a narrower band may
+ * still be one. */
+static int gutter_ok(page_ctx *pc, seg_t **s, size_t n, double best_a, double best_b) {
   /* Validate: enough text on both sides, rows that exist on one side only,
    * and a left-aligned right side (a column, not right-aligned dates). */
   size_t left = 0, right = 0, right_chars = 0, left_chars = 0;
-  double *rx = malloc(n * sizeof *rx);
-  if (!rx)
-    return false;
-  size_t nrx = 0;
   int left_only = 0, right_only = 0, paired = 0, left_rows = 0, sparse = 0, chance = 0;
-  const seg_t *prev_left = NULL;
+  int right_rows = 0, rsparse = 0;
+  const seg_t *prev_left = NULL, *prev_right = NULL;
   size_t i = 0;
   while (i < n) {
     size_t j = i;
@@ -440,7 +490,6 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
         if (!row_right)
           row_right = s[j];
         r = true, right++;
-        rx[nrx++] = s[j]->b.x1;
         for (size_t k = 0; k < s[j]->nw; k++)
           right_chars += pc->words[s[j]->w0 + k].n;
       }
@@ -455,21 +504,29 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
       sparse += row_left->b.y1 - prev_left->b.y2 > 2 * (prev_left->b.y2 - prev_left->b.y1);
     if (row_left)
       prev_left = row_left;
+    right_rows += r;
+    if (row_right && prev_right)
+      rsparse += row_right->b.y1 - prev_right->b.y2 > 2 * (prev_right->b.y2 - prev_right->b.y1);
+    if (row_right)
+      prev_right = row_right;
     i = j;
   }
   bool ok = left >= 3 && right >= 3 && right_chars >= 20;
   if (ok) {
-    /* How aligned are the right side's left edges and right edges (+-3pt)?
-     * A column is left-aligned; right-aligned dates are not a column. */
-    double *rx2 = malloc(nrx * sizeof *rx2);
-    size_t k2 = 0;
-    for (size_t q = 0; q < n && rx2; q++)
-      if (side_of(s[q], best_a, best_b) == 2 && k2 < nrx)
-        rx2[k2++] = s[q]->b.x2;
-    size_t best1 = densest(rx, nrx), best2 = rx2 && k2 == nrx ? densest(rx2, k2) : 0;
-    free(rx2);
-    ok = best1 * 10 >= nrx * 4 && best2 <= best1;
+    /* by the rows' first segments only when the right side has rows of
+     * its own (a main column beside a sidebar): a grid's rows are all
+     * paired, and its staggered cells would line up within an em */
+    int al = left_aligned(s, n, best_a, best_b, false);
+    if (al <= 0 && (right_only + chance < 2 || left_aligned(s, n, best_a, best_b, true) <= 0))
+      return -1;
   }
+  /* Dates on the right ("Acme Corp ... 01/2020 - Present", the entry's other
+   * lines below on the left only): every right-hand row beside a left-hand
+   * one, short, at least half of them far below the previous one.  A
+   * sidebar's lines follow each other closely. */
+  if (ok && right_only == 0 && right_rows >= 2 && right_chars <= 25 * right &&
+      2 * rsparse >= right_rows - 1)
+    return -1;
   /* A row whose two sides share neither their top nor their bottom pairs
    * them by chance (a sidebar's line beside a column's): it counts as a row
    * of each side alone.  Cells of one table row line up. */
@@ -494,12 +551,80 @@ static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *
   if (ok && paired >= 2 && paired * 10 >= left_rows * 6 && 2 * sparse >= left_rows - 1 &&
       right_only >= paired)
     ok = false;
-  free(rx);
-  if (!ok)
+  return ok;
+}
+
+/* At most this many empty bands are tried, widest first. */
+#define MAX_GUTTERS 4
+
+/* 4. Finds a gutter in the segments' x extent; returns false if none.  The
+ * widest empty band is not always the gutter: a main column whose titles
+ * and dates are set flush right leaves a wider band inside it ("Acme" ...
+ * "Engineer" / "2019 - 2021") than the gutter to its sidebar; that band
+ * fails gutter_ok, and the next widest is tried. */
+static bool find_gutter(page_ctx *pc, seg_t **s, size_t n, double *gx1, double *gx2) {
+  if (n < 6)
     return false;
-  *gx1 = best_a;
-  *gx2 = best_b;
-  return true;
+  double minx = 1e9, maxx = -1e9;
+  for (size_t i = 0; i < n; i++) {
+    minx = fmin(minx, s[i]->b.x1);
+    maxx = fmax(maxx, s[i]->b.x2);
+  }
+  int nb = (int)ceil(maxx - minx) + 1;
+  if (nb < 20 || nb > 20000)
+    return false;
+  int *cov = calloc((size_t)nb, sizeof *cov);
+  if (!cov)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    int a = (int)floor(s[i]->b.x1 - minx), b = (int)ceil(s[i]->b.x2 - minx);
+    for (int x = a < 0 ? 0 : a; x < b && x < nb; x++)
+      cov[x]++;
+  }
+  /* A few full-width rows may cross a real gutter.  The widest bands,
+   * widest first (ga/gb: their edges); the next is tried only after a band
+   * that failed as gutter_ok says (-1). */
+  int allowed = (int)(n / 20);
+  double ga[MAX_GUTTERS], gb[MAX_GUTTERS];
+  int ng = 0;
+  int x = 0;
+  while (x < nb) {
+    if (cov[x] > allowed) {
+      x++;
+      continue;
+    }
+    int a = x;
+    while (x < nb && cov[x] <= allowed)
+      x++;
+    double w = x - a;
+    /* not at the edges: a gutter has content on both sides */
+    if (a == 0 || x >= nb || w < 8)
+      continue;
+    int k = ng < MAX_GUTTERS ? ng++ : MAX_GUTTERS;
+    while (k > 0 && gb[k - 1] - ga[k - 1] < w) {
+      if (k < MAX_GUTTERS) {
+        ga[k] = ga[k - 1];
+        gb[k] = gb[k - 1];
+      }
+      k--;
+    }
+    if (k < MAX_GUTTERS) {
+      ga[k] = minx + a;
+      gb[k] = minx + x;
+    }
+  }
+  free(cov);
+  for (int k = 0; k < ng; k++) {
+    int ok = gutter_ok(pc, s, n, ga[k], gb[k]);
+    if (ok > 0) {
+      *gx1 = ga[k];
+      *gx2 = gb[k];
+      return true;
+    }
+    if (ok == 0)
+      break;
+  }
+  return false;
 }
 
 static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth);
@@ -514,11 +639,33 @@ static double max_height(seg_t *const *s, size_t n) {
 /* Left column, then right; but a column that opens with the largest text
  * of the two (the name, on top of a right sidebar) comes first: a
  * document's title is read before its body. */
+static bool right_first(seg_t **l, size_t nl, seg_t **r, size_t nr) {
+  return nl && nr && r[0]->b.y2 - r[0]->b.y1 >= 1.3 * max_height(l, nl) &&
+         r[0]->b.y2 - r[0]->b.y1 >= max_height(r, nr) - 0.5;
+}
+
 static void emit_columns(page_ctx *pc, seg_t **l, size_t nl, seg_t **r, size_t nr, int depth) {
-  bool right_first = nl && nr && r[0]->b.y2 - r[0]->b.y1 >= 1.3 * max_height(l, nl) &&
-                     r[0]->b.y2 - r[0]->b.y1 >= max_height(r, nr) - 0.5;
-  emit_region(pc, right_first ? r : l, right_first ? nr : nl, depth);
-  emit_region(pc, right_first ? l : r, right_first ? nl : nr, depth);
+  bool rf = right_first(l, nl, r, nr);
+  emit_region(pc, rf ? r : l, rf ? nr : nl, depth);
+  emit_region(pc, rf ? l : r, rf ? nl : nr, depth);
+}
+
+/* The page below its header is one pair of columns (no row crosses the
+ * gutter): when the caller asked for it (pc->side), each column goes to
+ * its own buffer, so that a column continued on the next page can be
+ * joined to its first part (xpage). */
+static bool emit_sides(page_ctx *pc, seg_t **l, size_t nl, seg_t **r, size_t nr) {
+  if (!pc->side[0] || !nl || !nr)
+    return false;
+  xbuf *out = pc->out;
+  pc->right_first = right_first(l, nl, r, nr);
+  pc->out = pc->side[0];
+  emit_region(pc, l, nl, 1);
+  pc->out = pc->side[1];
+  emit_region(pc, r, nr, 1);
+  pc->out = out;
+  pc->split = true;
+  return true;
 }
 
 /* 5. Writes a region: bands split by gutter-crossing rows, left then right. */
@@ -548,7 +695,7 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
   {
     int side0 = 0;
     bool one_side = true;
-    double hmax = 0;
+    double hmax = 0, hleft = 0; /* hleft: the tallest text not right of the gutter */
     size_t k = 0;
     for (int rows = 0; k < n && rows < 4; rows++) {
       size_t j = k;
@@ -557,6 +704,8 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
         int sd = side_of(s[j], g1, g2);
         l |= sd != 2;
         r |= sd != 1;
+        if (sd != 2)
+          hleft = fmax(hleft, s[j]->b.y2 - s[j]->b.y1);
         j++;
       }
       int side = l && r ? 3 : l ? 1 : 2;
@@ -566,7 +715,9 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
       hmax = fmax(hmax, row->h);
       double hnext = j < n ? pc->rows[s[j]->row].h : 0;
       if (j < n && pc->rows[s[j]->row].b.y1 - row->b.y2 >= 1.2 * fmin(hmax, hnext)) {
-        if (one_side || hmax >= 1.5 * hnext) {
+        /* (not a name on top of a right sidebar beside the main column's
+         * first lines: that sidebar is read first, see emit_columns) */
+        if (one_side || (hmax >= 1.5 * hnext && hleft >= 0.8 * hmax)) {
           emit_plain(pc, s, j);
           i = j;
         }
@@ -576,6 +727,7 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
     }
   }
   size_t nl = 0, nr = 0;
+  bool crossed = false;
   while (i < n) {
     size_t j = i;
     bool crosses = false;
@@ -583,6 +735,7 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
       crosses |= side_of(s[j], g1, g2) == 3;
       j++;
     }
+    crossed |= crosses;
     if (crosses) {
       emit_columns(pc, lft, nl, rgt, nr, depth + 1);
       nl = nr = 0;
@@ -597,27 +750,53 @@ static void emit_region(page_ctx *pc, seg_t **s, size_t n, int depth) {
     }
     i = j;
   }
-  emit_columns(pc, lft, nl, rgt, nr, depth + 1);
+  if (depth > 0 || crossed || !emit_sides(pc, lft, nl, rgt, nr)) {
+    emit_columns(pc, lft, nl, rgt, nr, depth + 1);
+  } else {
+    pc->g1 = g1;
+    pc->g2 = g2;
+  }
   free(lft);
   free(rgt);
 }
 
-void cw_x_layout(const char *text, const xrect *rects, size_t nrects, xbuf *out) {
-  page_ctx pc = {.out = out};
-  pc.words = calloc(nrects ? nrects : 1, sizeof *pc.words);
-  if (pc.words) {
-    pc.nwords = cw__x_words(text, rects, nrects, pc.words);
-    if (cw__x_segments(&pc)) {
-      seg_t **s = malloc((pc.nsegs ? pc.nsegs : 1) * sizeof *s);
+static void layout(const char *text, const xrect *rects, size_t nrects, page_ctx *pc) {
+  pc->words = calloc(nrects ? nrects : 1, sizeof *pc->words);
+  if (pc->words) {
+    pc->nwords = cw__x_words(text, rects, nrects, pc->words);
+    if (cw__x_segments(pc)) {
+      seg_t **s = malloc((pc->nsegs ? pc->nsegs : 1) * sizeof *s);
       if (s) {
-        for (size_t i = 0; i < pc.nsegs; i++)
-          s[i] = &pc.segs[i];
-        emit_region(&pc, s, pc.nsegs, 0);
+        pc->x1 = 1e9;
+        pc->x2 = -1e9;
+        for (size_t i = 0; i < pc->nsegs; i++) {
+          s[i] = &pc->segs[i];
+          pc->x1 = fmin(pc->x1, s[i]->b.x1);
+          pc->x2 = fmax(pc->x2, s[i]->b.x2);
+        }
+        emit_region(pc, s, pc->nsegs, 0);
         free(s);
       }
     }
   }
-  free(pc.words);
-  free(pc.rows);
-  free(pc.segs);
+  free(pc->words);
+  free(pc->rows);
+  free(pc->segs);
+  free(pc->edges);
+}
+
+void cw_x_layout(const char *text, const xrect *rects, size_t nrects, xbuf *out) {
+  page_ctx pc = {.out = out};
+  layout(text, rects, nrects, &pc);
+}
+
+void cw_x_layout_page(const char *text, const xrect *rects, size_t nrects, xpage *pg) {
+  page_ctx pc = {.out = &pg->head, .side = {&pg->side[0], &pg->side[1]}};
+  layout(text, rects, nrects, &pc);
+  pg->split = pc.split;
+  pg->right_first = pc.right_first;
+  pg->g1 = pc.g1;
+  pg->g2 = pc.g2;
+  pg->x1 = pc.x1;
+  pg->x2 = pc.x2;
 }

@@ -39,6 +39,13 @@ typedef struct {
   double h;
 } row_t;
 
+/* The left edge of a cell: a segment's, or that of a word inside one that
+ * starts a cell (after a TAB). */
+typedef struct {
+  double x;
+  size_t seg; /* index into segs */
+} edge_t;
+
 typedef struct {
   word_t *words;
   size_t nwords;
@@ -46,7 +53,15 @@ typedef struct {
   size_t nrows, rows_cap;
   seg_t *segs;
   size_t nsegs;
+  edge_t *edges; /* the page's cell edges by x, built on first use (layout.c) */
+  size_t nedges;
+  bool edges_built;
   xbuf *out;
+  xbuf *side[2];    /* cw_x_layout_page: where the two columns go */
+  bool split;       /* they went there (see xpage) */
+  bool right_first; /* the right column is read first */
+  double g1, g2;    /* the gutter between them */
+  double x1, x2;    /* the page's text spans x1 .. x2 */
 } page_ctx;
 
 /* 1. characters -> words (text: the page's UTF-8, rects: one box per

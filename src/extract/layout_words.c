@@ -393,8 +393,10 @@ static bool explained_by(const seg_t *a, const seg_t *b, double a_gap, int b_kin
 }
 
 /* Marks the words of the page's segments that start a cell (wide_gaps):
- * written after a TAB instead of a space. */
-static bool mark_cells(page_ctx *pc) {
+ * written after a TAB instead of a space.  Out of memory it marks no word
+ * (its allocations all come first): the page is still written, with a
+ * space where two cells meet, rather than lost. */
+static void mark_cells(page_ctx *pc) {
   size_t n = pc->nwords, ns = pc->nsegs;
   hgap_t *v = malloc((n ? n : 1) * sizeof *v);
   bool *cut = malloc((n ? n : 1) * sizeof *cut);
@@ -433,7 +435,6 @@ static bool mark_cells(page_ctx *pc) {
   free(kind);
   free(inner);
   free(by);
-  return ok;
 }
 
 /* At most this many fragments are open at once (a page has fewer lines);
@@ -517,6 +518,8 @@ bool cw__x_segments(page_ctx *pc) {
   free(fid);
   free(act);
   free(tmp);
-  return ok && mark_cells(pc);
+  if (ok)
+    mark_cells(pc);
+  return ok;
 }
 

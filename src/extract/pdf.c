@@ -21,31 +21,127 @@
 
 #include "helper.h"
 
-/* Returns the number of non-space characters written for the page. */
-static size_t page_text(PopplerPage *page, xbuf *out, xresult *r) {
+/* Columns of the last pages that the next page may continue: a sidebar
+ * and a main column each carry their own sections, and a section that
+ * goes on at the top of the next page's same column belongs to its first
+ * part, not under the other column's last heading.  So a page that is
+ * one pair of columns keeps them apart here; the next page joins them when
+ * it is the same pair again (no header, an overlapping gutter) or text in
+ * one of the two columns only; anything else writes them out, the first
+ * column whole, then the second. */
+typedef struct {
+  xbuf side[2];
+  bool open, right_first;
+  double g1, g2;
+} flow_t;
+
+static bool blank(const xbuf *b) {
+  for (size_t i = 0; i < b->len; i++)
+    if (!(b->buf[i] == ' ' || b->buf[i] == '\n' || b->buf[i] == '\t'))
+      return false;
+  return true;
+}
+
+/* Appends b, after a page break when dst already holds a page. */
+static void add_page(xbuf *dst, const xbuf *b) {
+  if (blank(b))
+    return;
+  if (dst->len)
+    xbuf_adds(dst, "\f");
+  xbuf_add(dst, b->buf, b->len);
+}
+
+/* The two columns, the one read first before the other. */
+static void write_sides(xbuf *out, const xbuf side[2], bool right_first) {
+  for (int k = 0; k < 2; k++) {
+    const xbuf *b = &side[right_first ? 1 - k : k];
+    xbuf_add(out, b->buf, b->len);
+  }
+}
+
+static void flow_flush(flow_t *f, xbuf *out) {
+  if (f->open)
+    write_sides(out, f->side, f->right_first);
+  xbuf_free(&f->side[0]);
+  xbuf_free(&f->side[1]);
+  f->open = false;
+}
+
+/* Takes the page into the open columns when it continues them. */
+static bool flow_continue(flow_t *f, const xpage *pg) {
+  if (!f->open)
+    return false;
+  if (pg->split && blank(&pg->head) && pg->g1 < f->g2 && f->g1 < pg->g2) {
+    add_page(&f->side[0], &pg->side[0]);
+    add_page(&f->side[1], &pg->side[1]);
+    return true;
+  }
+  if (pg->split || blank(&pg->head))
+    return false;
+  if (pg->x2 <= f->g2) /* left of the gutter only */
+    add_page(&f->side[0], &pg->head);
+  else if (pg->x1 >= f->g1)
+    add_page(&f->side[1], &pg->head);
+  else
+    return false;
+  return true;
+}
+
+/* One of the page's two columns is a sidebar: at most 0.7 times as wide
+ * as the other.  Two columns of one width are as often one grid (skill
+ * groups in two columns, headings below them across the page) as two
+ * flows; they are written page by page.  So is a pair of columns that
+ * opens a page without a header above it: it goes on from the page
+ * before (a grid begun under a heading there), it does not begin a
+ * layout. */
+static bool sidebar(const xpage *pg) {
+  double lw = pg->g1 - pg->x1, rw = pg->x2 - pg->g2;
+  return lw > 0 && rw > 0 && fmin(lw, rw) <= 0.7 * fmax(lw, rw);
+}
+
+/* Returns the number of non-space characters of the page. */
+static size_t page_text(PopplerPage *page, xbuf *out, flow_t *f, bool first) {
   char *text = poppler_page_get_text(page);
   PopplerRectangle *rects = NULL;
   guint nrects = 0;
   size_t written = 0;
   if (!text)
     return 0;
-  size_t before = out->len;
+  xpage pg = {.head = {.max = out->max}, .side = {{.max = out->max}, {.max = out->max}}};
   if (!poppler_page_get_text_layout(page, &rects, &nrects) ||
       (glong)nrects != g_utf8_strlen(text, -1)) {
     /* No usable layout: poppler's own order is the best we have. */
-    xbuf_adds(out, text);
+    xbuf_adds(&pg.head, text);
   } else {
-    (void)r;
     xrect *xr = malloc((nrects ? nrects : 1) * sizeof *xr);
     if (xr) {
       for (guint i = 0; i < nrects; i++)
         xr[i] = (xrect){rects[i].x1, rects[i].y1, rects[i].x2, rects[i].y2};
-      cw_x_layout(text, xr, nrects, out);
+      cw_x_layout_page(text, xr, nrects, &pg);
       free(xr);
     }
   }
-  for (size_t i = before; i < out->len; i++)
-    written += !(out->buf[i] == ' ' || out->buf[i] == '\n' || out->buf[i] == '\t');
+  for (int k = 0; k < 3; k++) {
+    const xbuf *b = k ? &pg.side[k - 1] : &pg.head;
+    for (size_t i = 0; i < b->len; i++)
+      written += !(b->buf[i] == ' ' || b->buf[i] == '\n' || b->buf[i] == '\t');
+  }
+  if (!flow_continue(f, &pg)) {
+    flow_flush(f, out);
+    if (!first)
+      xbuf_adds(out, "\f");
+    xbuf_add(out, pg.head.buf, pg.head.len);
+    if (pg.split && (!sidebar(&pg) || blank(&pg.head))) {
+      write_sides(out, pg.side, pg.right_first);
+    } else if (pg.split) {
+      *f = (flow_t){.side = {pg.side[0], pg.side[1]}, .open = true,
+                    .right_first = pg.right_first, .g1 = pg.g1, .g2 = pg.g2};
+      pg.side[0] = pg.side[1] = (xbuf){0};
+    }
+  }
+  xbuf_free(&pg.head);
+  xbuf_free(&pg.side[0]);
+  xbuf_free(&pg.side[1]);
   g_free(rects);
   g_free(text);
   return written;
@@ -206,15 +302,15 @@ void cw_x_pdf(const unsigned char *data, size_t len, const xlimits *l, xbuf *out
     xfail(r, "PDF_TOO_MANY_PAGES", "the PDF has %d pages, limit %d", pages, l->max_pages);
   } else {
     size_t chars = 0;
+    flow_t flow = {0};
     for (int i = 0; i < pages && !out->overflow; i++) {
       PopplerPage *page = poppler_document_get_page(doc, i);
       if (!page)
         continue;
-      if (i)
-        xbuf_adds(out, "\f");
-      chars += page_text(page, out, r);
+      chars += page_text(page, out, &flow, i == 0);
       g_object_unref(page);
     }
+    flow_flush(&flow, out);
     const char *tess = chars == 0 && l->ocr && !out->overflow ? find_tesseract() : NULL;
     if (tess) {
       /* No text layer anywhere: a scan.  Read the pages' pixels instead. */

@@ -297,8 +297,21 @@ static bool headline_like(cw__doc *d, const piece *p) {
          p->n < 100;
 }
 
-/* E-mail, phone, URLs and a labelled location from the header pieces. */
-static void scan_pieces(cw__doc *d, piece *ps, int np, json_t *c, json_t *urls) {
+/* A piece that is a phone number and nothing else ("555 0104"), not an
+ * account number behind a label or a postcode in an address. */
+static bool whole_phone(cw__doc *d, const piece *p, json_t **out) {
+  size_t b, e;
+  if (!cw__re_find(d->h, RE_PHONE, p->s, p->n, &b, &e) || b != 0 || e != p->n ||
+      !valid_phone(p->s, p->n))
+    return false;
+  *out = cw__str(p->s, p->n);
+  return true;
+}
+
+/* E-mail, phone, URLs and a labelled location from the header pieces; from
+ * line strict on (a "Contact" section's lines), a phone only when it fills
+ * its piece. */
+static void scan_pieces(cw__doc *d, piece *ps, int np, json_t *c, json_t *urls, int strict) {
   static const char *const loc_labels[] = {"location", "address", "adresse", "ort", "wohnort",
                                            "based in", "dirección", "city", NULL};
   for (int k = 0; k < np; k++) {
@@ -313,7 +326,8 @@ static void scan_pieces(cw__doc *d, piece *ps, int np, json_t *c, json_t *urls) 
       json_object_set_new(c, "email", wrapped);
     else if (json_is_null(json_object_get(c, "email")) && cw__re_find(d->h, RE_EMAIL, p->s, p->n, &b, &e))
       json_object_set_new(c, "email", email_at(d, p->line, p->s, b, e));
-    if (json_is_null(json_object_get(c, "phone")) && find_phone(d, p->s, p->n, &v))
+    if (json_is_null(json_object_get(c, "phone")) &&
+        (p->line < strict ? find_phone(d, p->s, p->n, &v) : whole_phone(d, p, &v)))
       json_object_set_new(c, "phone", v);
     add_urls(d, p->s, p->n, urls);
     if (json_is_null(json_object_get(c, "location")) && (v = labelled(p, loc_labels)) != NULL)
@@ -379,13 +393,17 @@ static bool bare_city(cw__doc *d, piece *ps, int np, const piece *p) {
   return false;
 }
 
-static void location_from_pieces(cw__doc *d, piece *ps, int np, json_t *c, int name_line) {
+/* A bare city only from the lines before strict: in a "Contact" section
+ * the short words beside an address are its labels ("Email", "Website"). */
+static void location_from_pieces(cw__doc *d, piece *ps, int np, json_t *c, int name_line,
+                                 int strict) {
   const char *hl = json_string_value(json_object_get(c, "headline"));
   for (int pass = 0; pass < 2; pass++)
     for (int k = 0; k < np && json_is_null(json_object_get(c, "location")); k++) {
       if (ps[k].line == name_line || is_contactish(d, &ps[k])) continue;
       if (hl && strlen(hl) == ps[k].n && memcmp(hl, ps[k].s, ps[k].n) == 0) continue;
-      if (pass == 0 ? location_like(d, &ps[k]) : bare_city(d, ps, np, &ps[k]))
+      if (pass == 0 ? location_like(d, &ps[k])
+                    : ps[k].line < strict && bare_city(d, ps, np, &ps[k]))
         json_object_set_new(c, "location", cw__str(ps[k].s, ps[k].n));
     }
 }
@@ -397,12 +415,14 @@ json_t *cw__contact(cw__doc *d, int header_end) {
   json_object_set_new(c, "email", json_null());
   json_object_set_new(c, "phone", json_null());
   json_object_set_new(c, "location", json_null());
-  /* The lines before the first heading; or, when the resume opens with a
-   * "Contact" section (LinkedIn exports), that section and the lines up to
-   * the next heading. */
-  int end = header_end;
-  if (end == 0 && d->nlines && d->lines[0].heading == SEC_CONTACT) {
-    end = 1;
+  /* The lines before the first heading; and when a "Contact" section
+   * comes first (LinkedIn exports) or right after them (a sidebar's
+   * contact block under the name), that section up to the next heading. */
+  int end = header_end, strict = d->nlines;
+  if (end < d->nlines && d->lines[end].heading == SEC_CONTACT) {
+    strict = end;
+    /* also under the name: a sidebar's "Contact" block read first */
+    end++;
     while (end < d->nlines && d->lines[end].heading == SEC_NONE) end++;
   }
   if (end > 30) end = 30;
@@ -410,9 +430,9 @@ json_t *cw__contact(cw__doc *d, int header_end) {
   int np = 0, name_line;
   for (int i = 0; i < end && np < MAX_PIECES; i++)
     if (d->lines[i].heading == SEC_NONE) np += pieces_of(&d->lines[i], i, ps + np, MAX_PIECES - np);
-  scan_pieces(d, ps, np, c, urls);
+  scan_pieces(d, ps, np, c, urls, strict);
   name_and_headline(d, ps, np, c, &name_line);
-  location_from_pieces(d, ps, np, c, name_line);
+  location_from_pieces(d, ps, np, c, name_line, strict);
   /* URLs listed in a "Contact"/"Links" section. */
   for (int i = end; i < d->nlines; i++) {
     if (d->lines[i].heading != SEC_CONTACT) continue;

@@ -112,8 +112,7 @@ static bool field_word(const char *w, size_t n) {
                                       "derecho", "génie", NULL};
   static const char *const ends[] = {"ics", "ology", "istry", "ering", "onomy", "ography",
                                      "ism", "ologie", "ología", NULL};
-  for (int i = 0; words[i]; i++)
-    if (strlen(words[i]) == n && strncasecmp(words[i], w, n) == 0) return true;
+  if (cw__in_list(words, w, n)) return true;
   for (int i = 0; ends[i]; i++) {
     size_t e = strlen(ends[i]);
     if (n > e + 2 && strncasecmp(w + n - e, ends[i], e) == 0) return true;

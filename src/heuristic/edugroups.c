@@ -33,9 +33,7 @@ static bool course_label(const char *s, size_t n) {
                                       "major courses", "kurse", "cours", "cursos", "corsi", "kursy", NULL};
   cw__trim(&s, &n);
   while (n && s[n - 1] == ':') n--;
-  for (int i = 0; names[i]; i++)
-    if (strlen(names[i]) == n && strncasecmp(names[i], s, n) == 0) return true;
-  return false;
+  return cw__in_list(names, s, n);
 }
 
 /* The course list a label opens ("Courses" / "" / "syntax" / "morphology")
@@ -101,9 +99,7 @@ static bool only_now(const char *s, size_t n) {
     }
     size_t b = i;
     while (i < n && !strchr(" -\t", s[i]) && (unsigned char)s[i] != 0xE2) i++;
-    bool found = false;
-    for (int k = 0; now[k] && !found; k++)
-      found = strlen(now[k]) == i - b && strncasecmp(now[k], s + b, i - b) == 0;
+    bool found = cw__in_list(now, s + b, i - b);
     /* "pursuing" only after "currently" */
     if (!found || (!words && i - b == 8 && strncasecmp(s + b, "pursuing", 8) == 0)) return false;
     words++;

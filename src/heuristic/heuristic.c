@@ -9,9 +9,11 @@
 
 #include "contacts.h"
 #include "entries.h"
+#include "items.h"
 #include "lines.h"
 #include "lists.h"
 #include "sections.h"
+#include "skills.h"
 
 int cw_heuristic_new(const cw_skills *skills, cw_heuristic **out) {
   if (!out) return -EINVAL;

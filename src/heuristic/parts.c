@@ -74,9 +74,7 @@ static size_t sep_at(const char *s, size_t n, bool work) {
 static bool company_suffix(const char *s, size_t n) {
   static const char *const sfx[] = {"inc", "inc.", "llc", "ltd", "ltd.", "gmbh", "corp", "corp.",
                                     "co.", "plc", "s.a.", "ag", "l.p.", "lp", "llp", NULL};
-  for (int i = 0; sfx[i]; i++)
-    if (strlen(sfx[i]) == n && strncasecmp(sfx[i], s, n) == 0) return true;
-  return false;
+  return cw__in_list(sfx, s, n);
 }
 
 /* Splits s at a comma unless the comma is part of a location or company name. */
@@ -87,9 +85,7 @@ static bool unit_word(const char *s, size_t n) {
                                       "fakultät", "departamento", "département", "wydział", NULL};
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
-  for (int i = 0; units[i]; i++)
-    if (strlen(units[i]) == w && strncasecmp(units[i], s, w) == 0) return true;
-  return false;
+  return cw__in_list(units, s, w);
 }
 
 /* A piece that names a role and nothing else. */

@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "lines.h"
-#include "lists.h"
+#include "levels.h"
 #include "sections.h"
 #include "words.h"
 
@@ -278,9 +278,7 @@ static bool spoken_language(const char *s) {
       "français", "inglés", "alemán", "francés", "español", NULL};
   size_t n = 0;
   while (s[n] && (isalpha((unsigned char)s[n]) || (unsigned char)s[n] >= 0x80)) n++;
-  for (int i = 0; names[i]; i++)
-    if (strlen(names[i]) == n && strncasecmp(names[i], s, n) == 0) return true;
-  return false;
+  return cw__in_list(names, s, n);
 }
 
 /* The first words of what follows line i (the rest of its row from cell

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 
@@ -155,4 +156,10 @@ int cw__word_count(const char *s, size_t n) {
     in = !sp;
   }
   return w;
+}
+
+bool cw__in_list(const char *const *list, const char *s, size_t n) {
+  for (int k = 0; list[k]; k++)
+    if (strlen(list[k]) == n && strncasecmp(list[k], s, n) == 0) return true;
+  return false;
 }

@@ -1,11 +1,13 @@
 /* Bottom layer of the offline parser: the line and document model, the
  * compiled patterns and small text helpers that every other file uses.
  *
- * Layers (each file includes only headers of the layers below it):
- *   text    <- words, lines, lists
- *   words   <- sections, layout, contacts
- *   layout  <- entries
- *   all     <- heuristic.c (the public entry points)
+ * Layers (each file includes only headers of the layers below it;
+ * tests/heuristic_layers.sh has the full order):
+ *   text    <- words, lines, levels, items
+ *           <- sections, contacts, lists, chips, lineclass
+ *           <- skills, cutnames, names, cells <- groups <- anchors <- layout
+ *           <- parts, edugroups <- work, education, projects <- entries
+ *           <- heuristic.c (the public entry points)
  * Not installed. */
 #ifndef CW_HEURISTIC_TEXT_H
 #define CW_HEURISTIC_TEXT_H
@@ -70,5 +72,9 @@ json_t *cw__str(const char *s, size_t n); /* trimmed string or null when empty *
 void cw__trim(const char **s, size_t *n);
 bool cw__in_text(const cw__doc *d, const char *s, size_t n);
 int cw__word_count(const char *s, size_t n);
+/* s (n bytes, a whole word or phrase) is an entry of the NULL-ended list,
+ * compared without ASCII case ("Senior" matches "senior"; bytes >= 0x80
+ * compare exactly). */
+bool cw__in_list(const char *const *list, const char *s, size_t n);
 
 #endif

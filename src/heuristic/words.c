@@ -213,12 +213,18 @@ static bool role_root(const char *w, size_t n) {
 int cw__score_words(const char *s, size_t n, enum cw__words which) {
   int score = 0;
   size_t i = 0;
+  bool first = true;
   while (i < n) {
     while (i < n && strchr(" /&-,()|:", s[i])) i++;
     size_t b = i;
     while (i < n && !strchr(" /&-,()|:", s[i])) i++;
     size_t wl = i - b;
     while (wl && s[b + wl - 1] == '.' && !cw__word_in(s + b, wl, which)) wl--;
+    /* "The" opens a name ("The Long Now Foundation"); inside a phrase it is
+     * prose ("Handled the register"), no organisation word */
+    bool inner_the = which == W_COMPANY && !first && wl == 3 && strncasecmp(s + b, "the", 3) == 0;
+    first = false;
+    if (inner_the) continue;
     if (wl && cw__word_in(s + b, wl, which)) score++;
     /* German feminine forms: "Designerin", "Entwicklerin", "Beraterin". */
     else if (which == W_TITLE && wl > 5 && strncasecmp(s + b + wl - 2, "in", 2) == 0 &&
@@ -229,6 +235,18 @@ int cw__score_words(const char *s, size_t n, enum cw__words which) {
       score++;
   }
   return score;
+}
+
+/* The piece ends in a word for a part of an organisation ("Emergency
+ * Department", "Intensive Care Unit", "Platform Team"); "Department of
+ * Health" ends otherwise and is an employer. */
+bool cw__unit_piece(const char *s, size_t n) {
+  static const char *const w[] = {"department", "dept", "unit", "ward", "division", "team", NULL};
+  while (n && strchr(" .", s[n - 1])) n--;
+  size_t b = n;
+  while (b && s[b - 1] != ' ') b--;
+  if (!b) return false; /* (a unit word alone names nothing) */
+  return cw__in_list(w, s + b, n - b);
 }
 
 /* "High School Diploma", "Secondary School Certificate": one degree,
@@ -311,12 +329,6 @@ static const char *const label_words[] = {
 static const char *const label_mods[] = {"key", "main", "selected", "major", "notable", "and", "&",
                                          "principales", "główne", "wichtigste", NULL};
 
-static bool in_list(const char *const *list, const char *s, size_t n) {
-  for (int k = 0; list[k]; k++)
-    if (strlen(list[k]) == n && strncasecmp(list[k], s, n) == 0) return true;
-  return false;
-}
-
 bool cw__entry_label(const char *s, size_t n) {
   cw__trim(&s, &n);
   while (n && s[n - 1] == ':') n--;
@@ -328,8 +340,8 @@ bool cw__entry_label(const char *s, size_t n) {
     size_t b = i;
     while (i < n && s[i] != ' ') i++;
     if (i == b) break;
-    if (in_list(label_words, s + b, i - b)) head = true;
-    else if (!in_list(label_mods, s + b, i - b)) return false;
+    if (cw__in_list(label_words, s + b, i - b)) head = true;
+    else if (!cw__in_list(label_mods, s + b, i - b)) return false;
   }
   return head;
 }

@@ -13,6 +13,8 @@ bool cw__starts_with_degree(const char *s, size_t n);
 bool cw__has_degree(const char *s, size_t n);
 /* The name ends in a degree word and has no comma ("High School Diploma"). */
 bool cw__ends_in_degree(const char *s, size_t n);
+/* The piece ends in a unit word ("Emergency Department", "Platform Team"). */
+bool cw__unit_piece(const char *s, size_t n);
 bool cw__is_location(cw__doc *d, const char *s, size_t n);
 /* A label that opens a part of an entry ("HIGHLIGHTS", "Key achievements:",
  * "Aufgaben:"): names neither organisation nor role. */

@@ -154,8 +154,11 @@ static json_t *title_str(cw__doc *d, const cw__eline *el, const cw__group *g, co
   size_t len = t->n;
   if (len >= sizeof buf || !cw__in_text(d, t->s, t->n)) return cw__part_str(d, t, false);
   memcpy(buf, t->s, len);
-  /* (the comma the trim took off the cell: "Lead (Portal," / "Search)") */
-  if (t->s[t->n] == ',' && len + 1 < sizeof buf) buf[len++] = ',';
+  /* (the comma the trim took off the cell: "Lead (Portal," / "Search)";
+   * the title is text of the dated line, and it may end where that does) */
+  const cw__eline *dl = &el[g->date_line];
+  bool comma = t->s >= dl->res && t->s + t->n < dl->res + dl->res_len && t->s[t->n] == ',';
+  if (comma && len + 1 < sizeof buf) buf[len++] = ',';
   for (int k = g->date_line + 1; k < el[g->date_line].wrap; k++) {
     const char *s = el[k].l->text + el[k].l->cell_b[0];
     size_t n = el[k].l->cell_e[0] - el[k].l->cell_b[0];
@@ -206,20 +209,6 @@ static void glue_qualifier(cw__part *p, int np, cw__part *title) {
     }
 }
 
-/* The piece ends in a word for a part of an organisation ("Emergency
- * Department", "Intensive Care Unit", "Platform Team"); "Department of
- * Health" ends otherwise and is an employer. */
-static bool unit_piece(const char *s, size_t n) {
-  static const char *const w[] = {"department", "dept", "unit", "ward", "division", "team", NULL};
-  while (n && strchr(" .", s[n - 1])) n--;
-  size_t b = n;
-  while (b && s[b - 1] != ' ') b--;
-  if (!b) return false; /* (a unit word alone names nothing) */
-  for (int i = 0; w[i]; i++)
-    if (strlen(w[i]) == n - b && strncasecmp(w[i], s + b, n - b) == 0) return true;
-  return false;
-}
-
 /* "Staff Nurse, Emergency Department at Mercy Hospital", "Nurse, Cardiac
  * Unit, Mercy Hospital": the unit right after the role, the employer named
  * beside it, belongs to the title.  Either the unit is a part of its own
@@ -231,14 +220,14 @@ static void glue_unit(cw__part *p, int np, cw__part *title, cw__part *company, c
   cw__part *x = title + 1;
   if (x->line != title->line || x->s != gap + 2 || memcmp(gap, ", ", 2) != 0 || x->title) return;
   /* (a short unit looked like a place: "Cardiac Unit") */
-  if (x != company && (!x->used || x == *loc) && unit_piece(x->s, x->n)) {
+  if (x != company && (!x->used || x == *loc) && cw__unit_piece(x->s, x->n)) {
     title->n = (size_t)(x->s + x->n - title->s);
     x->used = true;
     if (x == *loc) *loc = NULL;
     return;
   }
   const char *c = x == company ? memchr(x->s, ',', x->n) : NULL;
-  if (!c || (size_t)(c - x->s) + 2 >= x->n || c[1] != ' ' || !unit_piece(x->s, (size_t)(c - x->s))) return;
+  if (!c || (size_t)(c - x->s) + 2 >= x->n || c[1] != ' ' || !cw__unit_piece(x->s, (size_t)(c - x->s))) return;
   title->n = (size_t)(c - title->s);
   company->n -= (size_t)(c + 2 - company->s);
   company->s = c + 2;
@@ -294,8 +283,12 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
   cw__part *title = cw__take(cw__best(p, np, cw__sc_title));
   cw__part *company = cw__take(cw__best(p, np, cw__sc_company));
   if (!company) {
-    /* "Title, Company" on one line: the company follows the title.
-     * Otherwise the first unclaimed part. */
+    /* "Title, Company" on one line: the company follows the title, and
+     * "Company, Title" puts it before: a name on the title's own line
+     * first ("Consultoría Brisa, Analista" under a previous entry's
+     * unmarked lines).  Otherwise the first unclaimed part. */
+    for (int i = 0; title && i < np && !company; i++)
+      if (!p[i].used && !p[i].loc && p[i].line == title->line && !prose(&p[i])) company = cw__take(&p[i]);
     for (int i = 0; i < np && !company; i++)
       if (!p[i].used && !p[i].loc && (!title || p[i].line <= title->line + 1)) company = cw__take(&p[i]);
   }

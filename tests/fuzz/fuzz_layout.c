@@ -59,6 +59,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!out.overflow && out_ns > in_ns)
     abort();
   xbuf_free(&out);
+  /* the same page split into header and columns (pdf.c joins columns
+   * across pages): nothing invented either, every buffer within its cap */
+  xpage pg = {.head = {.max = 1 << 20}, .side = {{.max = 1 << 20}, {.max = 1 << 20}}};
+  cw_x_layout_page(text, r, nchars, &pg);
+  size_t pg_ns = 0;
+  bool over = false;
+  for (int k = 0; k < 3; k++) {
+    xbuf *b = k ? &pg.side[k - 1] : &pg.head;
+    if (b->len > b->max)
+      abort();
+    over |= b->overflow;
+    for (size_t i = 0; i < b->len; i++)
+      pg_ns += !(b->buf[i] == ' ' || b->buf[i] == '\n' || b->buf[i] == '\t' || b->buf[i] == '\r' ||
+                 b->buf[i] == '\f' || b->buf[i] == '\v');
+    xbuf_free(b);
+  }
+  if (!over && pg_ns > in_ns)
+    abort();
   free(r);
   free(text);
   return 0;
