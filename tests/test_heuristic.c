@@ -291,6 +291,234 @@ START_TEST(test_end_before_start_keeps_document_valid) {
 }
 END_TEST
 
+START_TEST(test_school_under_date_opens_next_entry) {
+  /* "School / field / degree / dates" repeated without a blank line after
+   * the dates: the school line under a date opens the next entry, it is
+   * no name of the entry above (which named its school already). */
+  json_t *d = parse_text("Education\nRiverside University, Lagos\n\nPhysics\n\nBachelor of Science\n\n"
+                         "2012 - 2016\nOakmere College\n\nChemistry\n\nMaster of Science\n\n2016 - 2018\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University, Lagos");
+  ASSERT_FIELD(d, "education.1.institution", "Oakmere College");
+  ASSERT_FIELD(d, "education.1.degree", "Master of Science");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_school_above_names_after_entry_without_school) {
+  /* The first entry prints no school ("field / degree / dates"), the next
+   * ones do ("School / field / degree / dates"): the school line after the
+   * courses opens its entry, and no subject becomes a school. */
+  json_t *d = parse_text("Education\nweb development\n\nVocational training\n\n2017 - 2018\n\n"
+                         "- JavaScript\n- accessibility\n\nRiverside University\n\nlinguistics\n\n"
+                         "undergraduate courses\n\n2004 - 2007\n\n- syntax\n- semantics\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.1.institution", "Riverside University");
+  ASSERT_FIELD(d, "education.1.end_date", "2007");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_school_list_line_wrapped) {
+  /* "Field, Degree, School" cut by the page width inside the school's
+   * name or its place: the next line goes on with the list's last item. */
+  json_t *d = parse_text("Education\n\nPhysics, Bachelor of Science, Riverside University,\nLagos, Nigeria\n"
+                         "Oct, 2016 - Mar, 2019\n\nChemistry, Bachelor of Science, Oakmere International\n"
+                         "University\nApr, 2014 - Oct, 2016\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University, Lagos, Nigeria");
+  ASSERT_FIELD(d, "education.1.institution", "Oakmere International University");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_school_name_wrapped_after_abbreviation) {
+  /* A narrow column wraps a long school name: after the school word comes
+   * a piece that cannot end a name ("im.", "w"), or a piece joined by a
+   * one-letter word ("Nowaka w Krakowie"). */
+  json_t *d = parse_text("Education\n1995\n1999\n\nXII Liceum\nMiejskie im.\nJana Nowaka w\nKrakowie\n\n"
+                         "Projects\nRiverside Games\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "XII Liceum Miejskie im. Jana Nowaka w Krakowie");
+  json_decref(d);
+  d = parse_text("Education\nXII Liceum Miejskie im. Jana\nNowaka w Krakowie\nSep 1995 - Jun 1999\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "XII Liceum Miejskie im. Jana Nowaka w Krakowie");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_school_name_cut_by_narrow_column) {
+  /* A narrow column (no line longer than 22 characters) had no room for
+   * the school's last word: the short line under it completes the name.
+   * Where lines run longer, "Riverside University" / "Boston" is a school
+   * and its town, two lines the author wrote. */
+  json_t *d = parse_text("Education\n2011\n2013\n\nUniversit\xc3\xa9 Henri Verne\nNantes 2\nMaster\n"
+                         "Informatique\nGrade: Mention bien\nCourses\nSyst\xc3\xa8mes r\xc3\xa9partis\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Universit\xc3\xa9 Henri Verne Nantes 2");
+  json_decref(d);
+  d = parse_text("Education\n2011\n2013\n\nRiverside University\nBoston\nMaster of Science\nInformatics\n"
+                 "Courses: Distributed Systems, Databases, Compilers\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  json_decref(d);
+  /* (nor a place with its region under the name: "Springfield, Ohio") */
+  d = parse_text("Education\n2011\n2013\n\nRiverside University\nSpringfield, Ohio\nMaster\nInformatics\n"
+                 "Grade: 1.3\nCourses\nCompilers\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_long_field_degree_school_line) {
+  /* "Field, Degree, School" runs past 60 bytes with accents: still the
+   * entry's name line, not a note of the entry above. */
+  json_t *d = parse_text("Education\n\nPhysique, Master, Universit\xc3\xa9 de Riverside\n\nSep, 2011 - Jun, 2013\n\n"
+                         "Mention bien\n\nG\xc3\xa9nie civil, Licence, \xc3\x89\x63ole nationale "
+                         "sup\xc3\xa9rieure d'ing\xc3\xa9nieurs\n\nSep, 2008 - Jun, 2011\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.1.institution", "\xc3\x89\x63ole nationale sup\xc3\xa9rieure d'ing\xc3\xa9nieurs");
+  ASSERT_FIELD(d, "education.1.degree", "Licence");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_degree_after_empty_field_is_no_school) {
+  /* ", High School Diploma": the template left the field before the
+   * degree empty; the line names a degree, no school, so the school under
+   * the dates is this entry's, not a second one. */
+  json_t *d = parse_text("Education\n\n, High School Diploma\n2009 - 2013\nOakmere High School\n\n"
+                         "Skills\nPython\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Oakmere High School");
+  ASSERT_FIELD(d, "education.0.degree", "High School Diploma");
+  ASSERT_FIELD(d, "education.0.end_date", "2013");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_course_list_runs_into_next_entry) {
+  /* A "Courses" list printed without a blank line before the next entry
+   * ("Degree, Field - School" / dates): its lines are the courses of the
+   * entry above, not the names of the next one (the entry keeps no more
+   * than six name lines: the courses crowded the school out). */
+  json_t *d = parse_text("Education\nBachelor of Science, physics - Riverside University\nMarch 2004 - June 2007\n\n"
+                         "COURSES\n\noptics\nquantum mechanics\nthermodynamics\nelectronics\nmechanics\nastronomy\n"
+                         "Master of Science, chemistry - Oakmere College\nSeptember 2007 - June 2009\n\n"
+                         "COURSES\n\nspectroscopy\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  ASSERT_FIELD(d, "education.1.institution", "Oakmere College");
+  ASSERT_FIELD(d, "education.1.degree", "Master of Science");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_dashed_school_line_above_dates) {
+  /* "Training, Field - School" wrapped before the dash: "- Harbour Makers
+   * Guild" between the name line and its dates is the school, not a
+   * bullet of the description. */
+  json_t *d = parse_text("Education\nVocational training and apprenticeship, carpentry\n- Harbour Makers Guild\n"
+                         "May 2017 - February 2018\n\nCOURSES\n\njoinery\n\n"
+                         "Bachelor of Arts, history - Riverside University\nMarch 2004 - June 2007\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harbour Makers Guild");
+  ASSERT_FIELD(d, "education.1.institution", "Riverside University");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_stacked_years_are_one_range) {
+  /* A narrow date column stacks "2011 - 2013" as "2011" / "2013" above
+   * the names: one range, and the names under it are its entry's. */
+  json_t *d = parse_text("Education\n2011\n2013\n\nRiverside University\nMaster\nPhysics\n\n"
+                         "2008\nPresent\n\nOakmere College\nLicence\nChemistry\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  ASSERT_FIELD(d, "education.0.start_date", "2011");
+  ASSERT_FIELD(d, "education.0.end_date", "2013");
+  ASSERT_FIELD(d, "education.1.institution", "Oakmere College");
+  ASSERT_FIELD(d, "education.1.start_date", "2008");
+  ASSERT_FIELD(d, "education.1.is_current", "true");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_links_above_first_date_name_no_school) {
+  /* A sidebar's links read into the section above its first date, names
+   * under the dates: the links are no entry, and each school keeps the
+   * date above it. */
+  json_t *d = parse_text("Education\nPortfolio\njaneroe\n\nCode\nJaneRoe\n2016\n2019\n\n"
+                         "Riverside University\nBachelor of Science\n\n2014\n2016\n\nOakmere College\n"
+                         "Diploma\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  ASSERT_FIELD(d, "education.0.end_date", "2019");
+  ASSERT_FIELD(d, "education.1.institution", "Oakmere College");
+  ASSERT_FIELD(d, "education.1.end_date", "2016");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_list_line_last_item_cut_by_width) {
+  /* "Field, Degree, School" filled the line and the school's last word
+   * had no room: "Harbour Makers" / "Guild" is one name. */
+  json_t *d = parse_text("Education\ncarpentry and joinery, Vocational training and apprenticeship, Harbour Makers\n"
+                         "Guild\n\nMay, 2017 - Feb, 2018\n\nsite safety, measuring and marking, hand tools and care\n\n"
+                         "history and philosophy, Bachelor of Arts, Riverside University\n\nMar, 2004 - Jun, 2007\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.0.institution", "Harbour Makers Guild");
+  ASSERT_FIELD(d, "education.1.institution", "Riverside University");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_degree_joined_by_and_and_gpa_label) {
+  /* "undergraduate and graduate courses GPA 3.9": one degree name joined
+   * by "and" (not "undergraduate" and a field "and graduate"), and only
+   * the GPA's label goes with its figure. */
+  json_t *d = parse_text("Education\nRiverside University\n\nlinguistics\n\nundergraduate and graduate courses GPA 3.9\n\n"
+                         "2004 - 2007\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.degree", "undergraduate and graduate courses");
+  ASSERT_FIELD(d, "education.0.gpa", "3.9");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_job_beside_education_is_no_school) {
+  /* A second column's job read into the education section ("Quickstop
+   * Cashier" with its dates): no school word, no degree and a role beside
+   * the name make no school. */
+  json_t *d = parse_text("Education\nRiverside University\nBSc Physics\n2012 - 2016\n\n"
+                         "Quickstop   Cashier\n2016 - 2018\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  json_decref(d);
+  d = parse_text("Education\nRiverside University\nBSc Physics\n2012 - 2016\n\nDelivery Driver\n2016 - 2018\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  json_decref(d);
+  /* (with a degree the entry stays, without the job's name for a school) */
+  d = parse_text("Education\nQuickstop   Cashier\nBSc in Physics\n2012 - 2016\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", NULL);
+  ASSERT_FIELD(d, "education.0.degree", "BSc");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_degree_in_without_field_is_no_school) {
+  /* "High School Diploma in" (its field went elsewhere) is one degree, not
+   * a degree "High" and a school "School Diploma in". */
+  json_t *d = parse_text("Education\nHigh School Diploma in\nat Oakmere High School\n2009 - 2013\n");
+  ck_assert_uint_eq(count(d, "education"), 1);
+  ASSERT_FIELD(d, "education.0.institution", "Oakmere High School");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_title_only_role_keeps_no_employer) {
   /* Only a company written on a line of its own is carried over to the
    * roles below it; a freelance role after "Title, Company" has none. */
@@ -1961,12 +2189,19 @@ static double second_edu_confidence(const char *second) {
 }
 
 /* A school named by several capitalised words, or by an acronym, is a
- * fact; a lone word, a lower-case subject or a name cut short is not. */
+ * fact; a lone word or a name cut short is not, and a lower-case subject
+ * is no school. */
 START_TEST(test_confidence_education_school_name) {
   ck_assert_double_ge(second_edu_confidence("Harbor State University\nMaster of Science"), 0.6);
   ck_assert_double_ge(second_edu_confidence("MIT\nMaster of Science"), 0.6);
   ck_assert_double_lt(second_edu_confidence("University\nMaster of Science"), 0.6);
-  ck_assert_double_lt(second_edu_confidence("political science\nMaster of Science"), 0.6);
+  /* (a subject is no school at all: the entry keeps its degree, no school) */
+  json_t *d = parse_text("Jane Roe\n\nEducation\n\nRiverside University\nBachelor of Science\n2015 - 2019\n\n"
+                         "political science\nMaster of Science\n2019 - 2021\n");
+  ck_assert_uint_eq(count(d, "education"), 2);
+  ASSERT_FIELD(d, "education.1.institution", NULL);
+  ASSERT_FIELD(d, "education.1.degree", "Master of Science");
+  json_decref(d);
   ck_assert_double_lt(second_edu_confidence("Master of Science\nUniversidad Técnica de"), 0.6);
 }
 END_TEST
@@ -3005,6 +3240,21 @@ int main(void) {
   tcase_add_test(tc, test_lower_case_role_after_comma);
   tcase_add_test(tc, test_short_year_range_is_no_footer);
   tcase_add_test(tc, test_duration_in_other_languages);
+  tcase_add_test(tc, test_school_under_date_opens_next_entry);
+  tcase_add_test(tc, test_school_above_names_after_entry_without_school);
+  tcase_add_test(tc, test_school_list_line_wrapped);
+  tcase_add_test(tc, test_school_name_wrapped_after_abbreviation);
+  tcase_add_test(tc, test_school_name_cut_by_narrow_column);
+  tcase_add_test(tc, test_long_field_degree_school_line);
+  tcase_add_test(tc, test_degree_after_empty_field_is_no_school);
+  tcase_add_test(tc, test_course_list_runs_into_next_entry);
+  tcase_add_test(tc, test_dashed_school_line_above_dates);
+  tcase_add_test(tc, test_stacked_years_are_one_range);
+  tcase_add_test(tc, test_links_above_first_date_name_no_school);
+  tcase_add_test(tc, test_list_line_last_item_cut_by_width);
+  tcase_add_test(tc, test_degree_joined_by_and_and_gpa_label);
+  tcase_add_test(tc, test_job_beside_education_is_no_school);
+  tcase_add_test(tc, test_degree_in_without_field_is_no_school);
   tcase_add_test(tc, test_contact_section_under_name);
   tcase_add_test(tc, test_org_and_dates_then_role_then_sentence);
   tcase_add_test(tc, test_org_then_role_comma_unit_then_dates);

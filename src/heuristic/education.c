@@ -60,7 +60,9 @@ static void split_degree(const cw__part *x, json_t *o) {
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
   if (w < n && cw__word_in(s, w, W_DEGREE)) {
-    bool keep = false;
+    /* (nor "undergraduate and graduate courses": one name joined by "and") */
+    bool keep = n - w > 5 && (strncmp(s + w, " and ", 5) == 0 || strncmp(s + w, " & ", 3) == 0 ||
+                              strncmp(s + w, " or ", 4) == 0);
     for (size_t k = w; k < n; k++) {
       if (s[k] == '(') keep = true;
       if (s[k] == ' ' && k + 1 < n && cw__starts_with_degree(s + k + 1, n - k - 1)) keep = true;
@@ -80,9 +82,12 @@ static json_t *gpa_of(cw__doc *d, cw__eline *el, const cw__group *g) {
     if (!e->res || !cw__re_find(d->h, RE_GPA, e->res, e->res_len, &b, &en)) continue;
     json_t *v = json_stringn(e->res + b, en - b);
     /* Blank "GPA 4.0" (and its brackets) so it does not become a field. */
+    /* (its label only, the one word before the figure: not the words
+     * before that, "undergraduate courses GPA 3.9") */
     size_t s = b;
-    while (s > 0 && e->res[s - 1] != '(' && e->res[s - 1] != ',' && e->res[s - 1] != ';' && b - s < 12)
-      s--;
+    while (s > 0 && strchr(" :=\t", e->res[s - 1])) s--;
+    while (s > 0 && isalpha((unsigned char)e->res[s - 1])) s--;
+    while (s > 0 && e->res[s - 1] == ' ') s--;
     if (s > 0 && e->res[s - 1] == '(') s--;
     size_t t = en;
     if (t < e->res_len && e->res[t] == ')') t++;
@@ -99,11 +104,12 @@ static bool field_word(const char *w, size_t n) {
                                       "business", "finance", "management", "design", "history",
                                       "literature", "studies", "education", "music", "nursing",
                                       "architecture", "philosophy", "theology", "pharmacy",
-                                      "informatik", "informatique", "economía", "derecho",
+                                      "informatik", "informatique", "economía",
                                       "psychologie", "wirtschaft", "computing", "accounting",
                                       "marketing", "banking", "biologie", "chemie", "physik",
                                       "mathematik", "informatica", "medicina", "biología",
-                                      "química", "física", NULL};
+                                      "química", "física", "ciencia", "ciencias", "ingeniería",
+                                      "derecho", "génie", NULL};
   static const char *const ends[] = {"ics", "ology", "istry", "ering", "onomy", "ography",
                                      "ism", "ologie", "ología", NULL};
   if (cw__in_list(words, w, n)) return true;
@@ -198,7 +204,47 @@ static bool joiner_first(const char *b, size_t bn) {
   return false;
 }
 
-static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t bn) {
+/* s ends on a word that cannot end a name: a short lower-case word or a
+ * short abbreviation ("... Liceum im.", "... Kościuszki w"). */
+static bool open_end_word(const char *s, size_t n) {
+  size_t k = n;
+  while (k > 0 && s[k - 1] != ' ') k--;
+  return k > 0 && n - k <= 3 && islower((unsigned char)s[k]);
+}
+
+/* s has a one-letter lower-case word after its first: "Nowaka w
+ * Krakowie" (not "Ciencia de Datos", a subject). */
+static bool inner_joiner(const char *s, size_t n) {
+  for (size_t i = 1; i + 2 < n; i++)
+    if (s[i] == ' ' && islower((unsigned char)s[i + 1]) && s[i + 2] == ' ') return true;
+  return false;
+}
+
+/* The column's width: the most characters on a line of the section
+ * other than line skip (of its lines without cells), 0 when it has too
+ * few lines to tell.  (Line skip itself does not count: the longest line
+ * of a wide column is no sign of a narrow one.) */
+static size_t column_width(const cw__eline *el, int n, int skip) {
+  size_t w = 0;
+  int lines = 0;
+  for (int i = 0; i < n; i++) {
+    if (i == skip || el[i].kind == L_BLANK || el[i].l->ncells > 1) continue;
+    size_t c = cw__chars(el[i].l->text, el[i].l->len);
+    if (c > w) w = c;
+    lines++;
+  }
+  return lines >= 4 ? w : 0;
+}
+
+/* b's first word would not have fitted on line a in a column of width
+ * characters: a line break made by the column, not by the author. */
+static bool no_room(const char *a, size_t an, const char *b, size_t bn, size_t width) {
+  size_t w = 0;
+  while (w < bn && b[w] != ' ') w++;
+  return width && cw__chars(a, an) + 1 + cw__chars(b, w) > width;
+}
+
+static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t bn, bool cut) {
   size_t k = an;
   while (k > 0 && a[k - 1] != ' ') k--;
   const char *last = a + k;
@@ -206,6 +252,45 @@ static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t 
   if (a[an - 1] == '-' && an >= 2 && isalpha((unsigned char)a[an - 2])) return true;
   /* (a lone "in" is what is left of "{degree} in {field}" without either) */
   if (ln <= 3 && islower((unsigned char)last[0])) return k > 0;
+  /* The line's last comma piece: "Physics, BSc, Riverside University," /
+   * "Lagos" is a list whose last item wrapped. */
+  const char *pa = a;
+  size_t pn = an;
+  const char *pc = memrchr(a, ',', an);
+  if (pc) {
+    pa = pc + 1;
+    pn = (size_t)(a + an - pa);
+    cw__trim(&pa, &pn);
+  }
+  bool school_piece = pn && cw__score_words(pa, pn, W_INST) && !cw__has_degree(pa, pn);
+  /* The column had no room for b's first word: a short piece that
+   * completes a school's name ("Technische Universität" / "Dresden",
+   * "Université Claude Bernard" / "Lyon 1", "California State" /
+   * "Polytechnic University"), neither a degree nor a subject. */
+  /* (not "Springfield, Ohio": a place the author put under the name) */
+  if (cut && !pc && !strchr(".,;:)", a[an - 1]) && cw__word_count(b, bn) <= 3 && !memchr(b, ',', bn) &&
+      (isupper((unsigned char)b[0]) || isdigit((unsigned char)b[0])) && !cw__has_degree(a, an) &&
+      !cw__has_degree(b, bn) && !fieldish(a, an) && !fieldish(b, bn) &&
+      (school_piece != (cw__score_words(b, bn, W_INST) > 0)))
+    return true;
+  /* ... or the last item of a list line ("Carpentry, Diploma, Harbour
+   * Makers" / "Guild"): capitalised words on both sides, none a school,
+   * degree or subject word. */
+  if (cut && pc && pn && !strchr(".,;:)", a[an - 1]) && cw__word_count(pa, pn) <= 3 &&
+      cw__word_count(b, bn) <= 2 && !memchr(b, ',', bn) && proper_name(pa, pn) && proper_name(b, bn) &&
+      !cw__score_words(pa, pn, W_INST) && !cw__score_words(b, bn, W_INST) && !cw__has_degree(pa, pn) &&
+      !cw__has_degree(b, bn) && !fieldish(pa, pn) && !fieldish(b, bn))
+    return true;
+  /* A school line goes on with a piece of a name that is no school,
+   * degree or subject: one that cannot end the name ("Riverside Liceum" /
+   * "Miejskie im." / "Jana Nowaka w" / "Krakowie"), or one whose capitalised
+   * words a short lower-case word joins ("Liceum Miejskie im. Jana" /
+   * "Nowaka w Krakowie"). */
+  if (!pc && school_piece && !strchr(".,;:)", a[an - 1]) && isupper((unsigned char)b[0]) &&
+      !cw__score_words(b, bn, W_INST) && !cw__has_degree(b, bn) && !fieldish(b, bn) &&
+      ((cw__word_in(last, ln, W_INST) && open_end_word(b, bn)) ||
+       (cw__word_count(b, bn) <= 4 && proper_name(b, bn) && inner_joiner(b, bn))))
+    return true;
   /* "Universidad Complutense" / "de Madrid": a school's name wrapped
    * before a joining word */
   if (!comma && !strchr(".,;:)", a[an - 1]) && cw__score_words(a, an, W_INST) && !cw__has_degree(a, an) &&
@@ -216,10 +301,10 @@ static bool goes_on(const char *a, size_t an, bool comma, const char *b, size_t 
   /* "Riverbend University, Lagos," / "Nigeria": a name line does not end
    * on a comma; "Northfield State" / "University": a school word alone
    * names no school. */
-  if (comma && cw__score_words(a, an, W_INST) && !cw__has_degree(a, an))
+  if (comma && cw__score_words(a, an, W_INST) && pn && !cw__has_degree(pa, pn))
     return isupper((unsigned char)b[0]) && !cw__has_degree(b, bn) && !fieldish(b, bn);
   if (isupper((unsigned char)last[0]) && !strchr(".,;:)", a[an - 1]) && cw__word_in(b, w, W_INST) &&
-      (w == bn || b[w] == ',') && !cw__has_degree(a, an))
+      (w == bn || b[w] == ',') && !cw__has_degree(pa, pn))
     return true;
   if (strchr(".,;:)", a[an - 1]) || !isupper((unsigned char)last[0])) return false;
   /* "Westland State Polytechnic" / "University-Pine Hill" */
@@ -254,14 +339,15 @@ static bool ends_on_comma(const cw__eline *x, const char *a, size_t an) {
 
 /* Joins wrapped header lines of an education entry into the first line's
  * text (the second is blanked), so that the school or degree is whole. */
-static void join_wrapped(cw__eline *el, const cw__group *g) {
+static void join_wrapped(cw__eline *el, int n, const cw__group *g) {
   int t = 0; /* the line that the following ones are joined to */
   for (int h = 0; h + 1 < g->nhdr; h++) {
     cw__eline *x = &el[g->hdr[t]], *y = &el[g->hdr[h + 1]];
     const char *a, *b;
     size_t an, bn;
     if (g->hdr[h + 1] != g->hdr[h] + 1 || !cw__plain_text(x, &a, &an) || !cw__plain_text(y, &b, &bn) ||
-        x->has_date || y->has_date || !goes_on(a, an, ends_on_comma(x, a, an), b, bn)) {
+        x->has_date || y->has_date ||
+        !goes_on(a, an, ends_on_comma(x, a, an), b, bn, no_room(a, an, b, bn, column_width(el, n, g->hdr[h])))) {
       t = h + 1;
       continue;
     }
@@ -273,8 +359,8 @@ static void join_wrapped(cw__eline *el, const cw__group *g) {
 
 /* Where group g names its school among its parts: 1 the last, -1 the
  * first, 0 elsewhere or none (a school word tells). */
-int cw__edu_school_at(cw__doc *d, cw__eline *el, const cw__group *g) {
-  join_wrapped(el, g);
+int cw__edu_school_at(cw__doc *d, cw__eline *el, int n, const cw__group *g) {
+  join_wrapped(el, n, g);
   cw__part p[MAX_PARTS];
   int np = cw__parts_of(d, el, g, p, false), first = -1, last = -1;
   for (int i = 0; i < np; i++)
@@ -306,8 +392,8 @@ static double edu_confidence(const char *school, bool degree, const cw__group *g
   return c < 0 ? 0 : c > 1 ? 1 : c;
 }
 
-json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g, int order) {
-  join_wrapped(el, g);
+json_t *cw__edu_entry(cw__doc *d, cw__eline *el, int n, const cw__group *g, int order) {
+  join_wrapped(el, n, g);
   json_t *gpa = gpa_of(d, el, g);
   cw__part p[MAX_PARTS];
   int np = cw__parts_of(d, el, g, p, false);
@@ -349,10 +435,25 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, const cw__group *g, int order) 
       inst = &tail;
     }
   }
+  /* Else the first name left, unless it reads as a subject or a phrase
+   * ("full-stack web development", "Computer Science"): the school went
+   * unprinted, and an entry without one beats a subject named a school. */
   if (!inst)
     for (int i = 0; i < np && !inst; i++)
-      if (!p[i].used && !p[i].loc) inst = cw__take(&p[i]);
-  if (!inst && !degree) {
+      if (!p[i].used && !p[i].loc && !cw__lower_start(p[i].s, p[i].n) && cw__lower_words(p[i].s, p[i].n) < 2 &&
+          !fieldish(p[i].s, p[i].n))
+        inst = cw__take(&p[i]);
+  /* Neither a school word nor a degree, and a role for the name or beside
+   * it ("Quickstop   Cashier"): a job that a second column put here. */
+  bool role = inst && !inst->inst && !degree && inst->title > 0;
+  for (int i = 0; i < np && inst && !inst->inst && !degree; i++)
+    role |= &p[i] != inst && !p[i].loc && p[i].title > 0 && !p[i].inst;
+  /* (with a degree, the entry stays without that name: "Pinecrest Garden
+   * Centre   Sales Assistant" / "BSc in Physics") */
+  for (int i = 0; i < np && inst && !inst->inst && degree; i++)
+    if (&p[i] != inst && p[i].line == inst->line && !p[i].loc && p[i].title > 0 && !p[i].inst && !p[i].degree)
+      inst = NULL;
+  if ((!inst && !degree) || role) {
     json_decref(gpa);
     return NULL;
   }

@@ -1,6 +1,7 @@
 /* Entries of an education section: its lines regrouped around its dates
  * (one per entry), open-ended dates ("- Present") read as dates, and a
  * second school without a date split off into an entry of its own. */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -16,8 +17,66 @@ static void degree_lines(cw__eline *el, int n) {
     size_t m = el[i].res_len;
     if (el[i].kind != L_DESC || el[i].l->bullet || el[i].cont || !s) continue;
     cw__trim(&s, &m);
-    if (m && m < 60 && (cw__starts_with_degree(s, m) || (cw__score_words(s, m, W_INST) && cw__word_count(s, m) <= 8)))
+    /* (a school line may be long when it lists field and degree too:
+     * "Génie civil, Licence, École supérieure d'ingénieurs": characters,
+     * not bytes, and eight words at most) */
+    size_t c = cw__chars(s, m);
+    if (m && ((c < 60 && cw__starts_with_degree(s, m)) ||
+              (c < 80 && cw__score_words(s, m, W_INST) && cw__word_count(s, m) <= 8)))
       el[i].kind = L_HEADER;
+  }
+}
+
+/* "Courses", "Coursework:": the label of an entry's course list. */
+static bool course_label(const char *s, size_t n) {
+  static const char *const names[] = {"courses", "coursework", "relevant coursework", "relevant courses",
+                                      "major courses", "kurse", "cours", "cursos", "corsi", "kursy", NULL};
+  cw__trim(&s, &n);
+  while (n && s[n - 1] == ':') n--;
+  return cw__in_list(names, s, n);
+}
+
+/* The course list a label opens ("Courses" / "" / "syntax" / "morphology")
+ * describes the entry above it: its lines are no names, down to a blank
+ * line, a date, or a line that names a school or a degree (the next
+ * entry, printed without a blank line between). */
+static void course_lists(cw__eline *el, int n) {
+  for (int i = 0; i < n; i++) {
+    if (el[i].kind != L_HEADER || el[i].has_date || !el[i].res || !course_label(el[i].res, el[i].res_len))
+      continue;
+    el[i].kind = L_DESC;
+    int j = i + 1;
+    while (j < n && el[j].kind == L_BLANK && !el[j].has_date) j++;
+    for (; j < n && el[j].kind != L_BLANK && !el[j].has_date; j++) {
+      const char *t = el[j].res;
+      size_t m = el[j].res_len;
+      cw__trim(&t, &m);
+      if (cw__starts_with_degree(t, m) || cw__score_words(t, m, W_INST)) break;
+      el[j].kind = L_DESC;
+    }
+    i = j - 1;
+  }
+}
+
+/* "Degree, Field" / "- Riverside Academy" / dates: a dash or bullet that
+ * separated the school from the degree (the line wrapped before it) is no
+ * description: one capitalised name between a name line and its date. */
+static void dashed_names(cw__eline *el, int n) {
+  for (int i = 1; i + 1 < n; i++) {
+    const char *s = el[i].res;
+    size_t m = el[i].res_len;
+    if (el[i].kind != L_DESC || !el[i].l->bullet || el[i].has_date || !s || el[i - 1].kind != L_HEADER ||
+        el[i - 1].has_date || el[i + 1].kind != L_DATE)
+      continue;
+    cw__trim(&s, &m);
+    bool name =
+        m && m < 60 && isupper((unsigned char)s[0]) && cw__word_count(s, m) <= 6 && !strchr(".;:", s[m - 1]);
+    /* (capitalised words, but short ones that join them: "of", "de") */
+    for (size_t k = 1; name && k + 4 < m; k++)
+      if (s[k - 1] == ' ' && islower((unsigned char)s[k]) && s[k + 1] != ' ' && s[k + 2] != ' ' &&
+          s[k + 3] != ' ')
+        name = false;
+    if (name) el[i].kind = L_HEADER;
   }
 }
 
@@ -101,6 +160,25 @@ static void add_line(cw__eline *el, cw__group *cur, int i, bool extra) {
   }
 }
 
+static int by_dates(cw__eline *el, int n, cw__group *g, int ng);
+
+static bool school_line(const cw__eline *e) {
+  return !e->has_date && cw__score_words(e->res, e->res_len, W_INST) > 0;
+}
+
+/* s names a school and is no degree ("High School Diploma"). */
+static bool school_words(const char *s, size_t n) {
+  if (!cw__score_words(s, n, W_INST)) return false;
+  /* (", High School Diploma": a template's empty field before the degree) */
+  while (n && (*s == ' ' || *s == ',')) s++, n--;
+  return !cw__ends_in_degree(s, n);
+}
+
+/* A name line without a date that names a school. */
+static bool names_school(const cw__eline *e) {
+  return e->kind == L_HEADER && !e->has_date && school_words(e->res, e->res_len);
+}
+
 /* The first line of the names of the entry dated at line a, the previous
  * entry's date at line p: the m name lines above a (as many as the first
  * entry has), back to the start of their block ("Riverside University" /
@@ -115,14 +193,24 @@ static int names_from(const cw__eline *el, int p, int a, int m) {
     }
   /* (without a blank line the block is the whole stretch, courses and all) */
   int b = s;
-  while (b - 1 > p && el[b - 1].kind != L_BLANK) b--;
-  return b - 1 > p ? b : s;
+  while (b - 1 > p && el[b - 1].kind == L_HEADER) b--;
+  if (b - 1 > p) s = b;
+  /* "Riverside University" / "Physics" / "BSc" / "2012 - 2016" after an
+   * entry that printed no school ("Physics" / "BSc" / "2009 - 2012"):
+   * the school line above the m names opens this entry, it is no course
+   * of the previous one. */
+  bool school = false;
+  for (int i = s; i < a && !school; i++) school = names_school(&el[i]);
+  int j = s - 1;
+  while (j > p && el[j].kind == L_BLANK) j--;
+  return !school && j > p && names_school(&el[j]) ? j : s;
 }
 
-static int by_dates(cw__eline *el, int n, cw__group *g, int ng);
-
-static bool school_line(const cw__eline *e) {
-  return !e->has_date && cw__score_words(e->res, e->res_len, W_INST) > 0;
+/* Whether group g names a school among its name lines. */
+static bool group_has_school(const cw__eline *el, const cw__group *g) {
+  for (int h = 0; h < g->nhdr; h++)
+    if (names_school(&el[g->hdr[h]])) return true;
+  return false;
 }
 
 /* Group g's header line h begins a second entry: g named a school above
@@ -134,8 +222,7 @@ static bool second_school(const cw__eline *el, const cw__group *g, int h) {
   int li = g->hdr[h];
   bool school = false;
   for (int k = 0; k < h; k++) {
-    school |= cw__score_words(el[g->hdr[k]].res, el[g->hdr[k]].res_len, W_INST) > 0 &&
-              !cw__ends_in_degree(el[g->hdr[k]].res, el[g->hdr[k]].res_len);
+    school |= school_words(el[g->hdr[k]].res, el[g->hdr[k]].res_len);
   }
   if (!school || el[li].has_date) return false;
   /* (a school word inside one degree name is no school: "High School Diploma") */
@@ -174,29 +261,72 @@ static int split_schools(cw__eline *el, int n, cw__group *g, int ng) {
   return ng;
 }
 
+/* "2015" / "2017" (or "1989" / "Present") on two lines of their own, one
+ * under the other: a column too narrow for "2015 - 2017" stacked the
+ * range; the two lines are one date range, the first line's. */
+static void stacked_ranges(cw__eline *el, int n) {
+  for (int i = 0; i + 1 < n; i++) {
+    cw_date_range *a = &el[i].date, *b = &el[i + 1].date;
+    if (el[i].kind != L_DATE || el[i + 1].kind != L_DATE || a->is_range || a->expected || !a->start[0] ||
+        b->expected || (b->is_range && !(b->is_current && !b->start[0])) || (!b->is_range && !b->start[0]))
+      continue;
+    a->is_range = true;
+    a->is_current = b->is_current;
+    if (b->is_current) a->end[0] = '\0';
+    else memcpy(a->end, b->start, sizeof a->end);
+    el[i + 1].has_date = false;
+    el[i + 1].kind = L_BLANK;
+    i++;
+  }
+}
+
 int cw__edu_regroup(cw__eline *el, int n, cw__group *g, int ng) {
   open_ends(el, n);
+  stacked_ranges(el, n);
+  dashed_names(el, n);
   return split_schools(el, n, g, by_dates(el, n, g, ng));
 }
 
+/* A name line of lines from .. to - 1 names a school or a degree. */
+static bool names_or_degree(const cw__eline *el, int from, int to) {
+  for (int i = from; i < to; i++) {
+    const char *s = el[i].res;
+    size_t m = el[i].res_len;
+    if (el[i].kind != L_HEADER || !s) continue;
+    cw__trim(&s, &m);
+    if (cw__starts_with_degree(s, m) || cw__score_words(s, m, W_INST)) return true;
+  }
+  return false;
+}
+
 static int by_dates(cw__eline *el, int n, cw__group *g, int ng) {
-  int na = 0, first = -1, names_before = 0;
+  int na = 0, first = -1, last = -1, names_before = 0;
   for (int i = 0; i < n; i++) {
     if (!el[i].has_date) continue;
     if (first < 0) first = i;
+    last = i;
     na++;
   }
   if (na < 2) return ng;
   degree_lines(el, n);
+  course_lists(el, n);
   for (int i = 0; i < first; i++) names_before += el[i].kind == L_HEADER;
   /* Each entry has one date.  The entries' name lines sit all above their
    * date ("BSc Physics" / "Riverside University" / "2012 - 2016") when the
    * first date has name lines above it, else on and under it
    * ("Riverside University   2012 - 2016" / "BSc Physics"). */
-  int k = 0;
+  int k = 0, from = 0;
   cw__group *cur = NULL;
+  /* No line above the first date names a school or degree, lines under
+   * the last date do: the names sit under their dates ("2012" / "2016" /
+   * "Riverside University" / "BSc"), and what came before the first date
+   * is no entry's (a sidebar's links the page's reading order put there). */
+  if (names_before && !names_or_degree(el, 0, first) && names_or_degree(el, last + 1, n)) {
+    names_before = 0;
+    from = first;
+  }
   if (!names_before) {
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < n; i++) {
       if (el[i].kind == L_BLANK && !el[i].has_date) continue;
       if (!cur || el[i].has_date) cur = cw__group_init(&g[k++]);
       add_line(el, cur, i, false);
@@ -215,7 +345,12 @@ static int by_dates(cw__eline *el, int n, cw__group *g, int ng) {
      * date inside the names' block; the block's rest is names too. */
     int e = a + 1;
     while (e < n && el[e].kind != L_BLANK && !el[e].has_date) e++;
-    if (e < n && el[e].kind == L_BLANK && e - a - 1 <= names_before)
+    /* (not when the names above named a school and the block names
+     * another: "Riverside University" / "BSc" / "2012 - 2016" /
+     * "Oakmere College" / "" opens the next entry) */
+    bool second = false;
+    for (int i = a + 1; i < e && group_has_school(el, cur); i++) second |= names_school(&el[i]);
+    if (e < n && el[e].kind == L_BLANK && e - a - 1 <= names_before && !second)
       for (; prev + 1 < e; prev++) add_line(el, cur, prev + 1, false);
   }
   for (int i = prev + 1; i < n; i++) add_line(el, cur, i, true);

@@ -15,7 +15,7 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
   int school_at = 0; /* where the education entries name their school */
   if (kind == SEC_EDUCATION) ng = cw__edu_regroup(el, to - from, g, ng);
   for (int i = 0; kind == SEC_EDUCATION && i < ng && i < CW__MAX_ENTRIES; i++)
-    school_at += cw__edu_school_at(d, el, &g[i]);
+    school_at += cw__edu_school_at(d, el, to - from, &g[i]);
   bool alone = false; /* the previous employer sat on a line of its own */
   /* The entries of one section follow one template: where keywords tell
    * title from company, they also tell the order the others use. */
@@ -32,7 +32,7 @@ json_t *cw__entries(cw__doc *d, enum cw__sec kind, int from, int to) {
     const char *prev = have && alone ? json_string_value(json_object_get(json_array_get(out, have - 1), "company")) : NULL;
     int ev;
     json_t *e = kind == SEC_WORK ? cw__work_entry(d, el, &g[i], g, ng < CW__MAX_ENTRIES ? ng : CW__MAX_ENTRIES, prev, order, &ev, &alone)
-              : kind == SEC_EDUCATION ? cw__edu_entry(d, el, &g[i], school_at)
+              : kind == SEC_EDUCATION ? cw__edu_entry(d, el, to - from, &g[i], school_at)
               : cw__project_entry(d, el, &g[i]);
     if (e) json_array_append_new(out, e);
   }

@@ -250,9 +250,11 @@ bool cw__unit_piece(const char *s, size_t n) {
 }
 
 /* "High School Diploma", "Secondary School Certificate": one degree,
- * whatever school word it holds (no comma, a degree word last). */
+ * whatever school word it holds (no comma, a degree word last; also before
+ * an "in" whose field went elsewhere: "High School Diploma in"). */
 bool cw__ends_in_degree(const char *s, size_t n) {
   while (n && (s[n - 1] == ' ' || s[n - 1] == '.')) n--;
+  if (n > 3 && (memcmp(s + n - 3, " in", 3) == 0 || memcmp(s + n - 3, " en", 3) == 0)) n -= 3;
   size_t b = n;
   while (b && s[b - 1] != ' ') b--;
   return b && !memchr(s, ',', n) && cw__word_in(s + b, n - b, W_DEGREE);
