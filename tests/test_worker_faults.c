@@ -1093,7 +1093,10 @@ int main(int argc, char **argv) {
   suite_add_tcase(s, llm);
   /* the stage fence, against lost commits */
   TCase *fence = tcase_create("fence");
-  tcase_set_timeout(fence, 180);
+  /* above the crash test's own waits (three crashes of up to 30 s, each with
+   * a cluster restart, then 120 s for the rest): on a loaded machine those
+   * waits run long, and then it is their message that should tell why */
+  tcase_set_timeout(fence, 300);
   tcase_add_test(fence, a_stage_commit_does_not_land_on_a_lost_predecessor);
   tcase_add_test(fence, crashes_with_asynchronous_commit_leave_no_completed_job_without_outputs);
   suite_add_tcase(s, fence);
