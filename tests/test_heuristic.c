@@ -2921,6 +2921,21 @@ START_TEST(test_role_and_unit_under_organisation_blocks) {
 }
 END_TEST
 
+START_TEST(test_dated_line_closes_section) {
+  /* The section's last line is an entry's dated line with one name and
+   * prose above it: looking for a second name below it, across blank
+   * lines, stops at the section's end (it read one line past its lines;
+   * seen under ASan). */
+  json_t *d = parse_text("Experience\n"
+                         "our team is made up of marketing, online advertising, PR, and top web site\n"
+                         "design people who share an interest in improving the quality of online ads,\n"
+                         "marketing, and website promotion.\n"
+                         "Most Innovative Web Site Worldwide\t2006");
+  ck_assert_ptr_nonnull(json_object_get(d, "work_experience"));
+  json_decref(d);
+}
+END_TEST
+
 /* The same shape with the role in the block ("Data Engineer" over the
  * dates) and a tagline below: the block keeps its role. */
 START_TEST(test_org_role_dates_block_tagline_below) {
@@ -3272,6 +3287,7 @@ int main(void) {
   tcase_add_test(tc, test_dated_names_line_keeps_its_block);
   tcase_add_test(tc, test_short_sentence_after_role_under_dated_org);
   tcase_add_test(tc, test_role_and_unit_under_organisation_blocks);
+  tcase_add_test(tc, test_dated_line_closes_section);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

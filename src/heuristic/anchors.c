@@ -338,8 +338,8 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
             after++;
           /* (the line the section prints its roles on: "doradca do spraw
            * Konwencji praw osób" / "niepełnosprawnych" in lower case too) */
-          bool lower = (!cross && after == a + 1) || short_alone(el, n, after) ||
-                       (back_shut && after == below_block(el, a, next_a, false));
+          bool lower = after < next_a && ((!cross && after == a + 1) || short_alone(el, n, after) ||
+                                          (back_shut && after == below_block(el, a, next_a, false)));
           if (after < next_a && cw__name_like(d, &el[after], lower) &&
               !el[after].has_date && !prose_start(el, n, after) && !cw__short_sentence(&el[after])) {
             hdr[nh++] = after;
