@@ -777,6 +777,16 @@ END_TEST
  * phone number written without a country code are the contact's; an
  * account number behind a label is no phone, the labels of a
  * label/value block are no city. */
+START_TEST(test_email_opening_a_piece) {
+  /* The address opens the second piece of its line: whether the line
+   * before holds its head looks at the byte before the piece without
+   * indexing it as s[0 - 1] (pointer overflow under clang's UBSan). */
+  json_t *d = parse_text("Jane Roe\nLondon | jane@example.com\n\nExperience\nAcme Corp\nEngineer\n2019 - 2020\n");
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(d, "contact"), "email")), "jane@example.com");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_contact_section_under_name) {
   json_t *d = parse_text("Jane Roe\tStore Manager\n\n"
                          "CONTACT\nSpringfield, IL\njane.roe@example.com\nForum: 4411723\n"
@@ -3271,6 +3281,7 @@ int main(void) {
   tcase_add_test(tc, test_job_beside_education_is_no_school);
   tcase_add_test(tc, test_degree_in_without_field_is_no_school);
   tcase_add_test(tc, test_contact_section_under_name);
+  tcase_add_test(tc, test_email_opening_a_piece);
   tcase_add_test(tc, test_org_and_dates_then_role_then_sentence);
   tcase_add_test(tc, test_org_then_role_comma_unit_then_dates);
   tcase_add_test(tc, test_lower_case_role_wrapped);
