@@ -1181,6 +1181,25 @@ START_TEST(test_cut_name_joins_bounded) {
 }
 END_TEST
 
+START_TEST(test_repeated_ranges_bounded) {
+  /* 10,000 repeats of one range, a line between each: each repeat is
+   * dropped without looking again at the lines above the one dropped
+   * before it (that took most of a minute). */
+  size_t n = 10000, len = 0;
+  char *t = malloc(n * 40 + 128);
+  ck_assert_ptr_nonnull(t);
+  len += (size_t)sprintf(t, "Jane Doe\n\nExperience\nAcme Corp, Engineer\nJune 2019 - June 2020\n");
+  for (size_t i = 0; i < n; i++) len += (size_t)sprintf(t + len, "and the platform\nJune 2019 - June 2020\n");
+  clock_t c0 = clock();
+  json_t *d = NULL;
+  ck_assert_int_eq(cw_heuristic_parse(h, t, len, &d), 0);
+  double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+  ck_assert_msg(cpu < 5, "%.1f s CPU", cpu);
+  json_decref(d);
+  free(t);
+}
+END_TEST
+
 START_TEST(test_deterministic) {
   size_t len;
   char *text = read_fixture("pipe_layout.txt", &len);
@@ -3175,6 +3194,7 @@ int main(void) {
   tcase_add_test(tc, test_bounded_output_on_huge_input);
   tcase_add_test(tc, test_skills_long_blank_run_linear);
   tcase_add_test(tc, test_cut_name_joins_bounded);
+  tcase_add_test(tc, test_repeated_ranges_bounded);
   tcase_add_test(tc, test_skills_dictionary_file);
   tcase_add_test(tc, test_anchors_without_bullets);
   tcase_add_test(tc, test_title_first_with_prose_and_links);
