@@ -60,7 +60,7 @@ static void split_degree(const cw__part *x, json_t *o) {
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
   if (w < n && cw__word_in(s, w, W_DEGREE)) {
-    /* (nor "undergraduate and graduate courses": one name joined by "and") */
+    /* (nor "evening and weekend courses": one name joined by "and") */
     bool keep = n - w > 5 && (strncmp(s + w, " and ", 5) == 0 || strncmp(s + w, " & ", 3) == 0 ||
                               strncmp(s + w, " or ", 4) == 0);
     for (size_t k = w; k < n; k++) {
@@ -466,7 +466,7 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, int n, const cw__group *g, int 
   bool role = inst && !inst->inst && !degree && inst->title > 0;
   for (int i = 0; i < np && inst && !inst->inst && !degree; i++)
     role |= &p[i] != inst && !p[i].loc && p[i].title > 0 && !p[i].inst;
-  /* (with a degree, the entry stays without that name: "Pinecrest Garden
+  /* (with a degree, the entry stays without that name: "Elmfield Garden
    * Centre   Sales Assistant" / "BSc in Physics") */
   for (int i = 0; i < np && inst && !inst->inst && degree; i++)
     if (&p[i] != inst && p[i].line == inst->line && !p[i].loc && p[i].title > 0 && !p[i].inst && !p[i].degree)
