@@ -2950,6 +2950,15 @@ START_TEST(test_role_and_unit_under_organisation_blocks) {
 }
 END_TEST
 
+START_TEST(test_one_word_name_is_no_duration) {
+  /* "Ames" spells "a" and the Spanish "mes": a duration only with a space
+   * between them ("a month", "un mes"); alone it is the employer's name. */
+  json_t *d = parse_text("Jane Roe\n\nExperience\nAmes\nEngineer\nJan 2019 - Present\n- Built the platform.\n");
+  ASSERT_FIELD(d, "work_experience.0.company", "Ames");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_dated_line_closes_section) {
   /* The section's last line is an entry's dated line with one name and
    * prose above it: looking for a second name below it, across blank
@@ -3319,6 +3328,7 @@ int main(void) {
   tcase_add_test(tc, test_short_sentence_after_role_under_dated_org);
   tcase_add_test(tc, test_role_and_unit_under_organisation_blocks);
   tcase_add_test(tc, test_dated_line_closes_section);
+  tcase_add_test(tc, test_one_word_name_is_no_duration);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
