@@ -777,6 +777,16 @@ END_TEST
  * phone number written without a country code are the contact's; an
  * account number behind a label is no phone, the labels of a
  * label/value block are no city. */
+START_TEST(test_email_opening_a_piece) {
+  /* The address opens the second piece of its line: whether the line
+   * before holds its head looks at the byte before the piece without
+   * indexing it as s[0 - 1] (pointer overflow under clang's UBSan). */
+  json_t *d = parse_text("Jane Roe\nLondon | jane@example.com\n\nExperience\nAcme Corp\nEngineer\n2019 - 2020\n");
+  ck_assert_str_eq(json_string_value(json_object_get(json_object_get(d, "contact"), "email")), "jane@example.com");
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_contact_section_under_name) {
   json_t *d = parse_text("Jane Roe\tStore Manager\n\n"
                          "CONTACT\nSpringfield, IL\njane.roe@example.com\nForum: 4411723\n"
@@ -1161,6 +1171,25 @@ START_TEST(test_cut_name_joins_bounded) {
   len += (size_t)sprintf(t, "Jane Doe\n\nExperience\nEngineer, Acme\n");
   for (size_t i = 0; i < n; i++) len += (size_t)sprintf(t + len, "University\n");
   len += (size_t)sprintf(t + len, "Jan 2019 - Present\n");
+  clock_t c0 = clock();
+  json_t *d = NULL;
+  ck_assert_int_eq(cw_heuristic_parse(h, t, len, &d), 0);
+  double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+  ck_assert_msg(cpu < 5, "%.1f s CPU", cpu);
+  json_decref(d);
+  free(t);
+}
+END_TEST
+
+START_TEST(test_repeated_ranges_bounded) {
+  /* 10,000 repeats of one range, a line between each: each repeat is
+   * dropped without looking again at the lines above the one dropped
+   * before it (that took most of a minute). */
+  size_t n = 10000, len = 0;
+  char *t = malloc(n * 40 + 128);
+  ck_assert_ptr_nonnull(t);
+  len += (size_t)sprintf(t, "Jane Doe\n\nExperience\nAcme Corp, Engineer\nJune 2019 - June 2020\n");
+  for (size_t i = 0; i < n; i++) len += (size_t)sprintf(t + len, "and the platform\nJune 2019 - June 2020\n");
   clock_t c0 = clock();
   json_t *d = NULL;
   ck_assert_int_eq(cw_heuristic_parse(h, t, len, &d), 0);
@@ -2921,6 +2950,30 @@ START_TEST(test_role_and_unit_under_organisation_blocks) {
 }
 END_TEST
 
+START_TEST(test_one_word_name_is_no_duration) {
+  /* "Ames" spells "a" and the Spanish "mes": a duration only with a space
+   * between them ("a month", "un mes"); alone it is the employer's name. */
+  json_t *d = parse_text("Jane Roe\n\nExperience\nAmes\nEngineer\nJan 2019 - Present\n- Built the platform.\n");
+  ASSERT_FIELD(d, "work_experience.0.company", "Ames");
+  json_decref(d);
+}
+END_TEST
+
+START_TEST(test_dated_line_closes_section) {
+  /* The section's last line is an entry's dated line with one name and
+   * prose above it: looking for a second name below it, across blank
+   * lines, stops at the section's end (it read one line past its lines;
+   * seen under ASan). */
+  json_t *d = parse_text("Experience\n"
+                         "our team is made up of marketing, online advertising, PR, and top web site\n"
+                         "design people who share an interest in improving the quality of online ads,\n"
+                         "marketing, and website promotion.\n"
+                         "Most Innovative Web Site Worldwide\t2006");
+  ck_assert_ptr_nonnull(json_object_get(d, "work_experience"));
+  json_decref(d);
+}
+END_TEST
+
 /* The same shape with the role in the block ("Data Engineer" over the
  * dates) and a tagline below: the block keeps its role. */
 START_TEST(test_org_role_dates_block_tagline_below) {
@@ -3150,6 +3203,7 @@ int main(void) {
   tcase_add_test(tc, test_bounded_output_on_huge_input);
   tcase_add_test(tc, test_skills_long_blank_run_linear);
   tcase_add_test(tc, test_cut_name_joins_bounded);
+  tcase_add_test(tc, test_repeated_ranges_bounded);
   tcase_add_test(tc, test_skills_dictionary_file);
   tcase_add_test(tc, test_anchors_without_bullets);
   tcase_add_test(tc, test_title_first_with_prose_and_links);
@@ -3256,6 +3310,7 @@ int main(void) {
   tcase_add_test(tc, test_job_beside_education_is_no_school);
   tcase_add_test(tc, test_degree_in_without_field_is_no_school);
   tcase_add_test(tc, test_contact_section_under_name);
+  tcase_add_test(tc, test_email_opening_a_piece);
   tcase_add_test(tc, test_org_and_dates_then_role_then_sentence);
   tcase_add_test(tc, test_org_then_role_comma_unit_then_dates);
   tcase_add_test(tc, test_lower_case_role_wrapped);
@@ -3272,6 +3327,8 @@ int main(void) {
   tcase_add_test(tc, test_dated_names_line_keeps_its_block);
   tcase_add_test(tc, test_short_sentence_after_role_under_dated_org);
   tcase_add_test(tc, test_role_and_unit_under_organisation_blocks);
+  tcase_add_test(tc, test_dated_line_closes_section);
+  tcase_add_test(tc, test_one_word_name_is_no_duration);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

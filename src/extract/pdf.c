@@ -76,7 +76,9 @@ static bool flow_continue(flow_t *f, const xpage *pg) {
     add_page(&f->side[1], &pg->side[1]);
     return true;
   }
-  if (pg->split || blank(&pg->head))
+  /* (a page without a usable layout has no extent: x1 = x2 = 0; its text
+   * comes in poppler's order, from anywhere on the page) */
+  if (pg->split || blank(&pg->head) || !(pg->x1 < pg->x2))
     return false;
   if (pg->x2 <= f->g2) /* left of the gutter only */
     add_page(&f->side[0], &pg->head);

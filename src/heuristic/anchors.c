@@ -109,7 +109,7 @@ static bool prose_start(const cw__eline *el, int n, int i) {
 }
 
 /* A bare place by its shape: up to four words, each capitalised or a short
- * joining word ("Lyon", "Halle (Saale)", "Frankfurt am Main"), no figure,
+ * joining word ("Lyon", "Frankfurt (Oder)", "Frankfurt am Main"), no figure,
  * no role, organisation, school or degree word. */
 static bool place_shaped(const cw__eline *e) {
   const char *s = e->res;
@@ -219,7 +219,7 @@ static int block_names(cw__doc *d, cw__eline *el, int a, int prev_end, int *owne
   return 1;
 }
 
-/* "Teamleiterin Backend / Apr 2021 - Present / Leipzig": a bare place
+/* "Entwicklerin / Apr 2021 - Present / Kassel": a bare place
  * right under the dates (no blank line between). */
 static bool place_under(cw__doc *d, const cw__eline *el, int a, int next_a) {
   int j = a + 1;
@@ -336,10 +336,10 @@ static int pick_names(cw__doc *d, cw__eline *el, int n, const int *anchor, int n
         if (fwd_open && have < want && !(back_first && !cross)) {
           while (after < next_a && ((cross && el[after].kind == L_BLANK) || cw__is_link_only(d, &el[after])))
             after++;
-          /* (the line the section prints its roles on: "doradca do spraw
-           * Konwencji praw osób" / "niepełnosprawnych" in lower case too) */
-          bool lower = (!cross && after == a + 1) || short_alone(el, n, after) ||
-                       (back_shut && after == below_block(el, a, next_a, false));
+          /* (the line the section prints its roles on: "specjalista do spraw
+           * obsługi klienta" / "biznesowego" in lower case too) */
+          bool lower = after < next_a && ((!cross && after == a + 1) || short_alone(el, n, after) ||
+                                          (back_shut && after == below_block(el, a, next_a, false)));
           if (after < next_a && cw__name_like(d, &el[after], lower) &&
               !el[after].has_date && !prose_start(el, n, after) && !cw__short_sentence(&el[after])) {
             hdr[nh++] = after;

@@ -199,7 +199,7 @@ static json_t *email_at(const cw__doc *d, int line, const char *s, size_t b, siz
   const char *head;
   size_t hn;
   const cw__line *l = line >= 0 && line < d->nlines ? &d->lines[line] : NULL;
-  bool opens = l && (s + b == l->text || (s + b > l->text && s[b - 1] == '\t'));
+  bool opens = l && (s + b == l->text || (s + b > l->text && (s + b)[-1] == '\t'));
   if (!opens || (hn = wrapped_email_head(d, line, &head)) == 0 || hn + e - b >= 256)
     return cw__str(s + b, e - b);
   char buf[256];

@@ -83,7 +83,7 @@ static bool org_cut(const char *a, size_t an, bool comma, const char *b, size_t 
   return true;
 }
 
-/* "doradca do spraw Konwencji praw osób" / "niepełnosprawnych": a role
+/* "specjalista do spraw obsługi klienta" / "biznesowego": a role
  * written in lower case (as some languages write them) that did not fit
  * its line goes on in lower case on the next; names start with a capital,
  * so two such lines in a row are one name.  a does not end a sentence, b
@@ -93,7 +93,7 @@ static bool role_cut(const char *a, size_t an, const char *b, size_t bn) {
          cw__word_count(a, an) >= 2 && cw__word_count(b, bn) <= 3;
 }
 
-/* "Practice Lead (Collaboration, Portal," / "Mobile, Search)": a bracket
+/* "Product Lead (Payments, Billing," / "Search, Mobile)": a bracket
  * opened on a name line and closed on the short line under it (no other
  * bracket before the close): one name cut by the column. */
 static bool bracket_cut(const char *a, size_t an, bool comma, const char *b, size_t bn) {

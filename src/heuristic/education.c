@@ -60,7 +60,7 @@ static void split_degree(const cw__part *x, json_t *o) {
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;
   if (w < n && cw__word_in(s, w, W_DEGREE)) {
-    /* (nor "undergraduate and graduate courses": one name joined by "and") */
+    /* (nor "evening and weekend courses": one name joined by "and") */
     bool keep = n - w > 5 && (strncmp(s + w, " and ", 5) == 0 || strncmp(s + w, " & ", 3) == 0 ||
                               strncmp(s + w, " or ", 4) == 0);
     for (size_t k = w; k < n; k++) {
@@ -223,17 +223,34 @@ static bool inner_joiner(const char *s, size_t n) {
 /* The column's width: the most characters on a line of the section
  * other than line skip (of its lines without cells), 0 when it has too
  * few lines to tell.  (Line skip itself does not count: the longest line
- * of a wide column is no sign of a narrow one.) */
-static size_t column_width(const cw__eline *el, int n, int skip) {
-  size_t w = 0;
-  int lines = 0;
-  for (int i = 0; i < n; i++) {
-    if (i == skip || el[i].kind == L_BLANK || el[i].l->ncells > 1) continue;
-    size_t c = cw__chars(el[i].l->text, el[i].l->len);
-    if (c > w) w = c;
-    lines++;
+ * of a wide column is no sign of a narrow one.)  The section is measured
+ * once per entry, on first use, not once per pair of lines: thousands of
+ * lines cost a pass each otherwise. */
+typedef struct {
+  size_t w1, w2; /* the most characters on a line; on a line other than i1 */
+  int i1, lines; /* the first widest line; the lines counted (-1: not measured yet) */
+} widths;
+
+static bool measured_line(const cw__eline *e) { return e->kind != L_BLANK && e->l->ncells <= 1; }
+
+static size_t column_width(widths *w, const cw__eline *el, int n, int skip) {
+  if (w->lines < 0) {
+    *w = (widths){0, 0, -1, 0};
+    for (int i = 0; i < n; i++) {
+      if (!measured_line(&el[i])) continue;
+      size_t c = cw__chars(el[i].l->text, el[i].l->len);
+      if (c > w->w1) {
+        w->w2 = w->w1;
+        w->w1 = c;
+        w->i1 = i;
+      } else if (c > w->w2) {
+        w->w2 = c;
+      }
+      w->lines++;
+    }
   }
-  return lines >= 4 ? w : 0;
+  int lines = w->lines - (skip >= 0 && skip < n && measured_line(&el[skip]));
+  return lines >= 4 ? (skip == w->i1 ? w->w2 : w->w1) : 0;
 }
 
 /* b's first word would not have fitted on line a in a column of width
@@ -341,13 +358,14 @@ static bool ends_on_comma(const cw__eline *x, const char *a, size_t an) {
  * text (the second is blanked), so that the school or degree is whole. */
 static void join_wrapped(cw__eline *el, int n, const cw__group *g) {
   int t = 0; /* the line that the following ones are joined to */
+  widths w = {.lines = -1};
   for (int h = 0; h + 1 < g->nhdr; h++) {
     cw__eline *x = &el[g->hdr[t]], *y = &el[g->hdr[h + 1]];
     const char *a, *b;
     size_t an, bn;
     if (g->hdr[h + 1] != g->hdr[h] + 1 || !cw__plain_text(x, &a, &an) || !cw__plain_text(y, &b, &bn) ||
         x->has_date || y->has_date ||
-        !goes_on(a, an, ends_on_comma(x, a, an), b, bn, no_room(a, an, b, bn, column_width(el, n, g->hdr[h])))) {
+        !goes_on(a, an, ends_on_comma(x, a, an), b, bn, no_room(a, an, b, bn, column_width(&w, el, n, g->hdr[h])))) {
       t = h + 1;
       continue;
     }
@@ -448,7 +466,7 @@ json_t *cw__edu_entry(cw__doc *d, cw__eline *el, int n, const cw__group *g, int 
   bool role = inst && !inst->inst && !degree && inst->title > 0;
   for (int i = 0; i < np && inst && !inst->inst && !degree; i++)
     role |= &p[i] != inst && !p[i].loc && p[i].title > 0 && !p[i].inst;
-  /* (with a degree, the entry stays without that name: "Pinecrest Garden
+  /* (with a degree, the entry stays without that name: "Elmfield Garden
    * Centre   Sales Assistant" / "BSc in Physics") */
   for (int i = 0; i < np && inst && !inst->inst && degree; i++)
     if (&p[i] != inst && p[i].line == inst->line && !p[i].loc && p[i].title > 0 && !p[i].inst && !p[i].degree)

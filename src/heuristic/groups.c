@@ -104,29 +104,39 @@ static bool names_over_date(const cw__eline *el, int n, const cw__group *cur, in
  * opened by its dated line with both its names keeps the lines of that
  * block as its description: they are no names of the next entry, whose
  * own dated line names it.  (Unless a dated line follows in the block:
- * "Globex, Analyst" / "2016 - 2019" is the next entry.) */
-static bool in_named_block(const cw__eline *el, int n, const cw__group *cur, int i) {
+ * "Globex, Analyst" / "2016 - 2019" is the next entry.)  The lines of a
+ * block ask in turn, so what was seen is kept (block_scan): a block of
+ * thousands of lines would cost a pass over it for each. */
+typedef struct {
+  int blank; /* the last empty line before line i, -1: none */
+  int stop;  /* where the scan down from a line of i's block stopped: its next dated line or its end */
+} block_scan;
+
+static bool in_named_block(const cw__eline *el, int n, const cw__group *cur, int i, block_scan *bs) {
   if (cur->date_line < 0 || !cur->nhdr || cur->hdr[0] != cur->date_line || el[i].has_date ||
-      cw__names_on(&el[cur->date_line]) < 2)
+      cw__names_on(&el[cur->date_line]) < 2 || bs->blank > cur->date_line)
     return false;
-  for (int k = cur->date_line + 1; k < i; k++)
-    if (!el[k].l->len) return false;
-  for (int k = i + 1; k < n && el[k].l->len; k++)
-    if (el[k].has_date) return false;
-  return true;
+  if (bs->stop <= i) {
+    int k = i + 1;
+    while (k < n && el[k].l->len && !el[k].has_date) k++;
+    bs->stop = k;
+  }
+  return !(bs->stop < n && el[bs->stop].l->len && el[bs->stop].has_date);
 }
 
 int cw__group_lines(cw__doc *d, cw__eline *el, int n, cw__group *g, int maxg) {
   int ng = 0;
   cw__group *cur = NULL;
+  block_scan bs = {-1, 0};
   for (int i = 0; i < n; i++) {
     cw__eline *e = &el[i];
+    if (i > 0 && !el[i - 1].l->len) bs.blank = i - 1;
     if (e->kind == L_BLANK) continue;
     if (cur && sentence_after_names(el, cur, e, i + 1 < n ? &el[i + 1] : NULL)) e->kind = L_DESC;
     /* (and among the description lines: "Run the line on busy weekend
      * services" after the first bullet) */
     if (cur && cur->ndesc && e->kind == L_HEADER && cw__short_sentence(e)) e->kind = L_DESC;
-    if (cur && cur->ndesc && e->kind == L_HEADER && in_named_block(el, n, cur, i)) e->kind = L_DESC;
+    if (cur && cur->ndesc && e->kind == L_HEADER && in_named_block(el, n, cur, i, &bs)) e->kind = L_DESC;
     bool start = !cur, split = false;
     if (cur && e->kind == L_HEADER)
       start = cur->ndesc > 0 || (cur->date_line >= 0 && e->has_date) || cur->nhdr >= MAX_HDR ||

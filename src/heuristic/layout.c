@@ -104,12 +104,6 @@ static void join_split_ranges(cw__doc *d, cw__eline *el, int n) {
   }
 }
 
-/* "Role, Acme" / "June 2016 - June 2018" / description / "June 2016 -
- * June 2018": a side cell repeats the entry's range after its description.
- * A dates-only line that repeats the range of the dated line above it,
- * with no name between them (only description), is that entry's again:
- * it is dropped, else it would date (and take the names of) the next
- * entry.  A second role with the same dates has its names in between. */
 /* A single date inside words ("Won the 2014 award.") dates no entry. */
 static bool dates_entry(const cw__eline *e) {
   return e->kind != L_BLANK && e->has_date && !(e->kind == L_HEADER && !e->date.is_range);
@@ -123,19 +117,30 @@ static bool name_between(cw__doc *d, const cw__eline *el, int a, int b) {
   return false;
 }
 
+/* "Role, Acme" / "June 2016 - June 2018" / description / "June 2016 -
+ * June 2018": a side cell repeats the entry's range after its description.
+ * A dates-only line that repeats the range of the dated line above it,
+ * with no name between them (only description), is that entry's again:
+ * it is dropped, else it would date (and take the names of) the next
+ * entry.  A second role with the same dates has its names in between.
+ * The lines from the last dated line on are looked at once: the one
+ * dropped last holds no name, nor any line above it (each range repeated
+ * again would walk them all again). */
 static void drop_repeated_ranges(cw__doc *d, cw__eline *el, int n) {
-  int p = -1; /* the last dated line */
+  int p = -1;    /* the last dated line */
+  int seen = -1; /* p, or the last line dropped after it: no name between them */
   for (int i = 0; i < n; i++) {
     cw__eline *e = &el[i];
     if (!dates_entry(e)) continue;
     const cw_date_range *r = &e->date, *q = p >= 0 ? &el[p].date : NULL;
     if (q && e->kind == L_DATE && r->is_range && q->is_range && r->is_current == q->is_current &&
-        !strcmp(r->start, q->start) && !strcmp(r->end, q->end) && r->start[0] && !name_between(d, el, p, i)) {
+        !strcmp(r->start, q->start) && !strcmp(r->end, q->end) && r->start[0] && !name_between(d, el, seen, i)) {
       e->kind = L_BLANK;
       e->has_date = false;
+      seen = i;
       continue;
     }
-    p = i;
+    p = seen = i;
   }
 }
 

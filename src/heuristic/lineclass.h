@@ -17,7 +17,7 @@ typedef struct {
   size_t res_len;
   size_t tail_b, tail_e; /* l->text span: description begun right of the date cell */
   int wrap;              /* 1 + index of the line that ends this row's first cell, 0: none */
-  bool place;            /* a bare place by its position in the entry ("Leipzig" under the organisation) */
+  bool place;            /* a bare place by its position in the entry ("Kassel" under the organisation) */
 } cw__eline;
 
 #define MAX_HDR 6 /* header lines of one entry */

@@ -105,7 +105,7 @@ bool cw__name_like(cw__doc *d, const cw__eline *e, bool lower) {
   return !cw__is_link_only(d, e);
 }
 
-/* "Practice Lead (Collaboration, Portal, NET)": commas in brackets do not
+/* "Product Lead (Payments, Billing, Search)": commas in brackets do not
  * separate names. */
 static bool comma_outside_brackets(const char *s, size_t n) {
   int depth = 0;
@@ -154,7 +154,7 @@ static bool roles_only(const char *s, size_t n) {
   return true;
 }
 
-/* "Staff Nurse, Emergency Department": a role and the unit it works in,
+/* "Staff Nurse, Cardiac Unit": a role and the unit it works in,
  * one name (the organisation is on another line); one comma, a role word
  * before it, a unit word ending what follows. */
 static bool role_and_unit(const char *s, size_t n) {

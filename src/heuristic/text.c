@@ -34,8 +34,10 @@ static const char *const patterns[RE__COUNT] = {
                     "[\\p{L}.'-]*){0,3})(?:,\\s*\\p{Lu}[\\p{L}.'-]*(?:\\s+\\p{Lu}[\\p{L}.'-]*){0,3}){1,2}"
                     "(?:\\s+\\d{4,5})?|remote|hybrid|remote,?\\s.*|.*\\(remote\\))$",
     /* "2 years 10 months", "(4 yrs)", "-1 years -2 months" (a duration a
-     * theme computed from an end before the start) */
-    [RE_DURATION] = "(?i)^\\(?\\s*(?:a|an|one|ein|eine|einen|un|una|uno|um|uma|-?\\d+\\+?)\\s*" DUR_YEARS_OR_MONTHS
+     * theme computed from an end before the start); a word before the
+     * unit stands apart from it: "Ames" or "Amos" is a name, not "a mes" */
+    [RE_DURATION] = "(?i)^\\(?\\s*(?:(?:a|an|one|ein|eine|einen|un|una|uno|um|uma)\\s+|-?\\d+\\+?\\s*)"
+                    DUR_YEARS_OR_MONTHS
                     "(?:" DUR_AND "-?\\d+\\s*" DUR_MONTHS ")?\\s*\\)?$",
     [RE_DURATION_ANY] = "(?i)[(\\x{00B7}]?\\s*-?\\b\\d+\\+?\\s*" DUR_YEARS_OR_MONTHS "\\b"
                         "(?:" DUR_AND "-?\\d+\\s*" DUR_MONTHS "\\b)?\\s*\\)?",

@@ -220,7 +220,7 @@ int cw__score_words(const char *s, size_t n, enum cw__words which) {
     while (i < n && !strchr(" /&-,()|:", s[i])) i++;
     size_t wl = i - b;
     while (wl && s[b + wl - 1] == '.' && !cw__word_in(s + b, wl, which)) wl--;
-    /* "The" opens a name ("The Long Now Foundation"); inside a phrase it is
+    /* "The" opens a name ("The Harbour Trust"); inside a phrase it is
      * prose ("Handled the register"), no organisation word */
     bool inner_the = which == W_COMPANY && !first && wl == 3 && strncasecmp(s + b, "the", 3) == 0;
     first = false;

@@ -285,7 +285,7 @@ json_t *cw__work_entry(cw__doc *d, cw__eline *el, const cw__group *g, const cw__
   if (!company) {
     /* "Title, Company" on one line: the company follows the title, and
      * "Company, Title" puts it before: a name on the title's own line
-     * first ("Consultoría Brisa, Analista" under a previous entry's
+     * first ("Ribera Datos, Analista" under a previous entry's
      * unmarked lines).  Otherwise the first unclaimed part. */
     for (int i = 0; title && i < np && !company; i++)
       if (!p[i].used && !p[i].loc && p[i].line == title->line && !prose(&p[i])) company = cw__take(&p[i]);
