@@ -2904,10 +2904,10 @@ START_TEST(test_dated_names_line_keeps_its_block) {
   json_t *d = parse_text("Ada Brook\n\nEXPERIENCE\n\nNorthwind Traders S.A., Ingeniera de Datos\t2020-09-01 - Present\n"
                          "Diseño de la plataforma de datos de la empresa.\nReducción del coste en un 40 %\n"
                          "Migración de los flujos a Apache Airflow\n\n"
-                         "Consultoría Brisa, Analista Programadora\t2016-01-01 - 2016-12-31\n"
+                         "Consultoría Norte, Analista Programadora\t2016-01-01 - 2016-12-31\n"
                          "Apoyo en proyectos de negocio para clientes del sector público.\n");
   ck_assert_uint_eq(count(d, "work_experience"), 2);
-  ASSERT_FIELD(d, "work_experience.1.company", "Consultoría Brisa");
+  ASSERT_FIELD(d, "work_experience.1.company", "Consultoría Norte");
   ASSERT_FIELD(d, "work_experience.1.title", "Analista Programadora");
   ASSERT_FIELD(d, "work_experience.0.description",
                "Diseño de la plataforma de datos de la empresa.\nReducción del coste en un 40 %\n"

@@ -445,19 +445,19 @@ START_TEST(right_sidebar_big_name_beside_dated_entries) {
     const char *t;
   } side[] = {{744, 22, "Jane"},         {720, 22, "Doe"},       {700, 10, "Analyst"},
               {660, 10, "jane@example.com"}, {626, 10, "+44 20 7946 0000"}, {600, 11, "EDUCATION"},
-              {586, 10, "BSc Mathematics"},  {572, 10, "University of Aldermoor"}};
+              {586, 10, "BSc Mathematics"},  {572, 10, "University of Westhaven"}};
   for (int i = 0; i < 8; i++)
     dg_text(c, sizeof c, 480 - text_width(side[i].t, side[i].size) / 2, side[i].y, side[i].size, side[i].t);
   dg_text(c, sizeof c, 60, 722, 11, "EXPERIENCE");
   dg_text(c, sizeof c, 40, 700, 10, "Data Analyst");
   text_right(c, sizeof c, 380, 700, 10, "2024 - Present");
-  dg_text(c, sizeof c, 40, 686, 10, "Greyfield Analytics, Leeds");
+  dg_text(c, sizeof c, 40, 686, 10, "Northmoor Analytics, Leeds");
   dg_text(c, sizeof c, 40, 660, 10, "Library Assistant");
   text_right(c, sizeof c, 380, 660, 10, "2022 - 2024");
   dg_text(c, sizeof c, 40, 646, 10, "University Library");
   dg_text(c, sizeof c, 40, 620, 10, "Barista");
   text_right(c, sizeof c, 380, 620, 10, "2021 - 2022");
-  dg_text(c, sizeof c, 40, 606, 10, "The Crooked Spoon");
+  dg_text(c, sizeof c, 40, 606, 10, "The Silver Ladles");
   const char *want[] = {"Jane",
                         "Doe",
                         "Analyst",
@@ -468,18 +468,18 @@ START_TEST(right_sidebar_big_name_beside_dated_entries) {
                         "",
                         "EDUCATION",
                         "BSc Mathematics",
-                        "University of Aldermoor",
+                        "University of Westhaven",
                         "",
                         "EXPERIENCE",
                         "",
                         "Data Analyst\t2024 - Present",
-                        "Greyfield Analytics, Leeds",
+                        "Northmoor Analytics, Leeds",
                         "",
                         "Library Assistant\t2022 - 2024",
                         "University Library",
                         "",
                         "Barista\t2021 - 2022",
-                        "The Crooked Spoon",
+                        "The Silver Ladles",
                         NULL};
   expect_lines(extract_page("right_big_name.pdf", c), want);
 }
@@ -498,9 +498,9 @@ START_TEST(sidebar_beside_entries_set_right) {
     dg_text(c, sizeof c, 40, 720 - 14.0 * i, 9, side[i]);
   const struct {
     const char *org, *role, *dates, *desc;
-  } e[] = {{"Tallgrass Logistics", "Operations Manager", "Jan 2022 - Present",
+  } e[] = {{"Brightway Logistics", "Operations Manager", "Jan 2022 - Present",
             "Oversee inbound and outbound for a large distribution centre"},
-           {"Tallgrass Logistics", "Shift Lead", "Jul 2018 - Dec 2021", "Ran the night shift in receiving and loading"},
+           {"Brightway Logistics", "Shift Lead", "Jul 2018 - Dec 2021", "Ran the night shift in receiving and loading"},
            {"Quickmart", "Cashier", "Sep 2014 - Apr 2016", "Handled the register and restocked the shelves"}};
   for (int i = 0; i < 3; i++) {
     double y = 722 - 46.0 * i;
@@ -518,11 +518,11 @@ START_TEST(sidebar_beside_entries_set_right) {
                         "EDUCATION",
                         "High School Diploma",
                         "",
-                        "Tallgrass Logistics\tOperations Manager",
+                        "Brightway Logistics\tOperations Manager",
                         "Jan 2022 - Present",
                         "Oversee inbound and outbound for a large distribution centre",
                         "",
-                        "Tallgrass Logistics\tShift Lead",
+                        "Brightway Logistics\tShift Lead",
                         "Jul 2018 - Dec 2021",
                         "Ran the night shift in receiving and loading",
                         "",

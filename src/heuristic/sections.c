@@ -459,7 +459,7 @@ static bool degree_or_school(const cw__doc *d, int i) {
   return cw__starts_with_degree(l->text, l->len) || cw__score_words(l->text, l->len, W_INST) > 0;
 }
 
-/* "Bachelor of Arts" / "Education" / "Lakeview State University": inside an
+/* "Bachelor of Arts" / "Education" / "Eastfield State University": inside an
  * education section that already holds entries, "Education" right next to
  * a degree or a school is a teacher's field of study, not the heading again. */
 static bool field_named_education(const cw__doc *d, int i, int heading_at) {
