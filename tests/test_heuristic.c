@@ -2950,6 +2950,19 @@ START_TEST(test_role_and_unit_under_organisation_blocks) {
 }
 END_TEST
 
+START_TEST(test_blanked_date_leaves_no_gap_in_name) {
+  /* The date blanked out of "( 2020 Jan" leaves "(      Jan"; the text
+   * holds "( Jan" elsewhere, so the name passed the check that it is text:
+   * a name is reported with its gap read as the one blank it stands for,
+   * a piece of the input. */
+  static const char text[] = "Education\n( 2020 Jan\nBSc Physics\n\nSkills\n( Jan\n";
+  json_t *d = parse_text(text);
+  const char *inst = get(d, "education.0.institution");
+  ck_assert_msg(!inst || strstr(text, inst), "institution '%s' is no piece of the text", inst);
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_one_word_name_is_no_duration) {
   /* "Ames" spells "a" and the Spanish "mes": a duration only with a space
    * between them ("a month", "un mes"); alone it is the employer's name. */
@@ -3329,6 +3342,7 @@ int main(void) {
   tcase_add_test(tc, test_role_and_unit_under_organisation_blocks);
   tcase_add_test(tc, test_dated_line_closes_section);
   tcase_add_test(tc, test_one_word_name_is_no_duration);
+  tcase_add_test(tc, test_blanked_date_leaves_no_gap_in_name);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -301,6 +301,21 @@ void cw__core_of(const cw__part *x, const char **s, size_t *n) {
   cw__trim(s, n);
 }
 
+/* A part that is in the text only with its runs of blanks read as one
+ * (a date blanked out of "( 2020 Jan" leaves "(      Jan"; a wrapped name
+ * "Central" / "College"): each run becomes the one space that stands for
+ * the text's blank or line break, so the name is a piece of the text. */
+static json_t *collapsed_str(const char *s, size_t n) {
+  char *b = malloc(n + 1);
+  if (!b) return json_null();
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' || (m && b[m - 1] != ' ')) b[m++] = s[i];
+  json_t *v = cw__str(b, m);
+  free(b);
+  return v;
+}
+
 json_t *cw__part_str(cw__doc *d, const cw__part *x, bool core) {
   if (!x) return json_null();
   const char *s;
@@ -308,7 +323,8 @@ json_t *cw__part_str(cw__doc *d, const cw__part *x, bool core) {
   if (core) cw__core_of(x, &s, &n);
   else s = x->s, n = x->n;
   if (!cw__in_text(d, s, n)) return json_null();
-  return cw__str(s, n);
+  if (memmem(d->norm, d->norm_len, s, n)) return cw__str(s, n);
+  return collapsed_str(s, n);
 }
 
 cw__part *cw__best(cw__part *p, int np, int (*score)(const cw__part *)) {
