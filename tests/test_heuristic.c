@@ -2963,6 +2963,29 @@ START_TEST(test_blanked_date_leaves_no_gap_in_name) {
 }
 END_TEST
 
+START_TEST(test_stacked_range_stays_with_its_entry) {
+  /* "2015" / "2017" stacked under the first school is that school's range;
+   * the second line, blanked when the two were read as one range, is no
+   * date of the school after the blank line. */
+  json_t *d = parse_text("Jane Roe\n\nEducation\nRiverside University\nBSc Physics\n2015\n2017\n\n"
+                         "Oakmere College\nBA History\n2010 - 2012\n");
+  ASSERT_FIELD(d, "education.0.institution", "Riverside University");
+  ASSERT_FIELD(d, "education.0.start_date", "2015");
+  ASSERT_FIELD(d, "education.0.end_date", "2017");
+  for (size_t i = 1; i < count(d, "education"); i++) {
+    const char *end = json_string_value(json_object_get(json_array_get(json_object_get(d, "education"), i), "end_date"));
+    ck_assert_msg(!end || strcmp(end, "2017") != 0, "entry %zu took the stacked range's end", i);
+  }
+  /* "2010" / "2017" / "" / "Riverside University": the names under their
+   * dates, the range is the school's. */
+  json_t *u = parse_text("Jane Roe\n\nEducation\n\n2010\n2017\n\nRiverside University\nBachelor\nPhysics\n");
+  ASSERT_FIELD(u, "education.0.institution", "Riverside University");
+  ASSERT_FIELD(u, "education.0.end_date", "2017");
+  json_decref(u);
+  json_decref(d);
+}
+END_TEST
+
 START_TEST(test_one_word_name_is_no_duration) {
   /* "Ames" spells "a" and the Spanish "mes": a duration only with a space
    * between them ("a month", "un mes"); alone it is the employer's name. */
@@ -3343,6 +3366,7 @@ int main(void) {
   tcase_add_test(tc, test_dated_line_closes_section);
   tcase_add_test(tc, test_one_word_name_is_no_duration);
   tcase_add_test(tc, test_blanked_date_leaves_no_gap_in_name);
+  tcase_add_test(tc, test_stacked_range_stays_with_its_entry);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

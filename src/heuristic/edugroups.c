@@ -280,9 +280,34 @@ static void stacked_ranges(cw__eline *el, int n) {
   }
 }
 
+/* The groups the layout made may date an entry by the second line of a
+ * stacked range, now blank: the range is the entry's whose lines its first
+ * line closes ("BSc" / "2015" / "2017" / "" / "Oakmere College": not the
+ * next school's).  Beside a group whose school or degree the first line
+ * closes, the group has no date (links a sidebar put above the range name
+ * no entry); else the range is its ("2015" / "2017" / "" /
+ * "Riverside University": the names under their dates). */
+static bool names_or_degree(const cw__eline *el, int from, int to);
+
+static void stacked_owners(const cw__eline *el, int n, cw__group *g, int ng) {
+  for (int i = 0; i < ng; i++) {
+    int d = g[i].date_line;
+    if (d < 1 || d >= n || el[d].has_date || el[d].kind != L_BLANK || !el[d - 1].has_date ||
+        !el[d - 1].date.is_range)
+      continue;
+    bool taken = false;
+    for (int k = 0; k < ng; k++)
+      if (k != i && g[k].date_line == d - 1)
+        for (int h = 0; h < g[k].nhdr; h++)
+          taken |= g[k].hdr[h] < d - 1 && names_or_degree(el, g[k].hdr[h], g[k].hdr[h] + 1);
+    g[i].date_line = taken ? -1 : d - 1;
+  }
+}
+
 int cw__edu_regroup(cw__eline *el, int n, cw__group *g, int ng) {
   open_ends(el, n);
   stacked_ranges(el, n);
+  stacked_owners(el, n, g, ng);
   dashed_names(el, n);
   return split_schools(el, n, g, by_dates(el, n, g, ng));
 }
