@@ -716,6 +716,34 @@ START_TEST(sidebar_beside_indented_lines) {
 }
 END_TEST
 
+/* The pages of the two tests below: a name over a left sidebar ... */
+static void name_and_sidebar(char *c, size_t cap) {
+  dg_text(c, cap, 40, 740, 22, "Jane Doe");
+  const char *side[] = {"Contact", "Berlin", "jane@example.com", "Skills", "Python"};
+  for (int i = 0; i < 5; i++)
+    dg_text(c, cap, 40, 690 - 14.0 * i, 10, side[i]);
+}
+
+/* ... and right of it "Experience", four entries "Org ... dates" / title /
+ * line (and a second line, extra, when not NULL), step points apart. */
+static void dated_entries(char *c, size_t cap, const char *const line[4], double step,
+                          const char *extra) {
+  const char *org[] = {"Acme Corp", "Globex", "Initech", "Hooli"};
+  const char *dates[] = {"01/2020 - 03/2023", "04/2017 - 12/2019", "02/2015 - 03/2017",
+                         "06/2013 - 01/2015"};
+  const char *title[] = {"Staff Engineer", "Engineer", "Junior Engineer", "Intern"};
+  dg_text(c, cap, 190, 704, 12, "Experience");
+  for (int e = 0; e < 4; e++) {
+    double y = 680 - step * e;
+    dg_text(c, cap, 190, y, 10, org[e]);
+    text_right(c, cap, 550, y, 10, dates[e]);
+    dg_text(c, cap, 190, y - 12, 10, title[e]);
+    dg_text(c, cap, 210, y - 24, 10, line[e]);
+    if (extra)
+      dg_text(c, cap, 210, y - 36, 10, extra);
+  }
+}
+
 /* A left sidebar beside entries whose dates sit far right on the
  * organisation's row, one per entry, each entry's other lines below on the
  * left: the band before the dates is the widest, but the dates are no
@@ -723,24 +751,10 @@ END_TEST
  * sidebar's gutter is.  The dates stay on their rows. */
 START_TEST(sidebar_beside_dates_on_first_rows) {
   char c[8192] = "";
-  dg_text(c, sizeof c, 40, 740, 22, "Jane Doe");
-  const char *side[] = {"Contact", "Berlin", "jane@example.com", "Skills", "Python"};
-  for (int i = 0; i < 5; i++)
-    dg_text(c, sizeof c, 40, 690 - 14.0 * i, 10, side[i]);
-  const char *org[] = {"Acme Corp", "Globex", "Initech", "Hooli"};
-  const char *dates[] = {"01/2020 - 03/2023", "04/2017 - 12/2019", "02/2015 - 03/2017",
-                         "06/2013 - 01/2015"};
-  const char *title[] = {"Staff Engineer", "Engineer", "Junior Engineer", "Intern"};
+  name_and_sidebar(c, sizeof c);
   const char *line[] = {"Ran the payment platform", "Built the ingest service",
                         "Wrote the test tools", "Fixed flaky builds"};
-  dg_text(c, sizeof c, 190, 704, 12, "Experience");
-  for (int e = 0; e < 4; e++) {
-    double y = 680 - 50.0 * e;
-    dg_text(c, sizeof c, 190, y, 10, org[e]);
-    text_right(c, sizeof c, 550, y, 10, dates[e]);
-    dg_text(c, sizeof c, 190, y - 12, 10, title[e]);
-    dg_text(c, sizeof c, 210, y - 24, 10, line[e]);
-  }
+  dated_entries(c, sizeof c, line, 50, NULL);
   const char *want[] = {"Jane Doe", "", "Contact", "Berlin", "jane@example.com", "Skills", "Python",
                         "", "Experience", "",
                         "Acme Corp\t01/2020 - 03/2023", "Staff Engineer", "Ran the payment platform",
@@ -755,14 +769,7 @@ END_TEST
  * column of dates, still the sidebar's gutter. */
 START_TEST(sidebar_beside_dates_under_a_long_summary) {
   char c[8192] = "";
-  dg_text(c, sizeof c, 40, 740, 22, "Jane Doe");
-  const char *side[] = {"Contact", "Berlin", "jane@example.com", "Skills", "Python"};
-  for (int i = 0; i < 5; i++)
-    dg_text(c, sizeof c, 40, 690 - 14.0 * i, 10, side[i]);
-  const char *org[] = {"Acme Corp", "Globex", "Initech", "Hooli"};
-  const char *dates[] = {"01/2020 - 03/2023", "04/2017 - 12/2019", "02/2015 - 03/2017",
-                         "06/2013 - 01/2015"};
-  const char *title[] = {"Staff Engineer", "Engineer", "Junior Engineer", "Intern"};
+  name_and_sidebar(c, sizeof c);
   const char *line[] = {"Ran the payment platform for all of the shops",
                         "Built the ingest service and its dashboards",
                         "Wrote the test tools the whole team still uses",
@@ -770,15 +777,7 @@ START_TEST(sidebar_beside_dates_under_a_long_summary) {
   dg_text(c, sizeof c, 190, 740, 12, "Summary");
   dg_text(c, sizeof c, 190, 724, 10,
           "Platform engineer who likes small teams, plain tools and fast feedback loops.");
-  dg_text(c, sizeof c, 190, 704, 12, "Experience");
-  for (int e = 0; e < 4; e++) {
-    double y = 680 - 62.0 * e;
-    dg_text(c, sizeof c, 190, y, 10, org[e]);
-    text_right(c, sizeof c, 550, y, 10, dates[e]);
-    dg_text(c, sizeof c, 190, y - 12, 10, title[e]);
-    dg_text(c, sizeof c, 210, y - 24, 10, line[e]);
-    dg_text(c, sizeof c, 210, y - 36, 10, "Kept the on-call rota and its runbooks");
-  }
+  dated_entries(c, sizeof c, line, 62, "Kept the on-call rota and its runbooks");
   const char *want[] = {"Jane Doe", "", "Contact", "Berlin", "jane@example.com", "Skills", "Python",
                         "", "Summary",
                         "Platform engineer who likes small teams, plain tools and fast feedback loops.",
