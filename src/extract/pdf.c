@@ -35,11 +35,16 @@ typedef struct {
   double g1, g2;
 } flow_t;
 
-static bool blank(const xbuf *b) {
+/* The characters of b that are not spaces, tabs or line breaks. */
+static size_t ink(const xbuf *b) {
+  size_t n = 0;
   for (size_t i = 0; i < b->len; i++)
-    if (!(b->buf[i] == ' ' || b->buf[i] == '\n' || b->buf[i] == '\t'))
-      return false;
-  return true;
+    n += !(b->buf[i] == ' ' || b->buf[i] == '\n' || b->buf[i] == '\t');
+  return n;
+}
+
+static bool blank(const xbuf *b) {
+  return ink(b) == 0;
 }
 
 /* Appends b, after a page break when dst already holds a page. */
@@ -123,11 +128,7 @@ static size_t page_text(PopplerPage *page, xbuf *out, flow_t *f, bool first) {
       free(xr);
     }
   }
-  for (int k = 0; k < 3; k++) {
-    const xbuf *b = k ? &pg.side[k - 1] : &pg.head;
-    for (size_t i = 0; i < b->len; i++)
-      written += !(b->buf[i] == ' ' || b->buf[i] == '\n' || b->buf[i] == '\t');
-  }
+  written = ink(&pg.head) + ink(&pg.side[0]) + ink(&pg.side[1]);
   if (!flow_continue(f, &pg)) {
     flow_flush(f, out);
     if (!first)
