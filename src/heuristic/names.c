@@ -87,15 +87,19 @@ bool cw__name_like(cw__doc *d, const cw__eline *e, bool lower) {
   const char *s = e->res;
   size_t n = e->res_len;
   cw__trim(&s, &n);
+  if (!n || (!lower && islower((unsigned char)s[0]))) return false;
   int words = cw__word_count(s, n);
-  /* long names are organisations ("Tidal Memory Lab, Riverside University
-   * and Harbour Lab, Eastbrook University"), not roles or sentences */
-  bool org = words <= 14 && !cw__score_words(s, n, W_TITLE) &&
-             (cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST)) && title_cased(s, n);
-  /* "Assistant Professor, State University of Westland at Pine Hill":
-   * a role and an organisation, each short, make a long line */
-  bool pair = words <= 16 && cw__names_on(e) == 2 && cw__score_words(s, n, W_TITLE) && s[n - 1] != '.';
-  if (!n || (words > 9 && !org && !pair) || (!lower && islower((unsigned char)s[0]))) return false;
+  if (words > 9) {
+    bool title = cw__score_words(s, n, W_TITLE);
+    /* long names are organisations ("Tidal Memory Lab, Riverside University
+     * and Harbour Lab, Eastbrook University"), not roles or sentences */
+    bool org = words <= 14 && !title &&
+               (cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST)) && title_cased(s, n);
+    /* "Assistant Professor, State University of Westland at Pine Hill":
+     * a role and an organisation, each short, make a long line */
+    bool pair = words <= 16 && title && cw__names_on(e) == 2 && s[n - 1] != '.';
+    if (!org && !pair) return false;
+  }
   /* "40%+ Mobile Traffic", "$6.5 Million saved", "181K+ hours": figures */
   size_t w = 0;
   while (w < n && s[w] != ' ') w++;

@@ -322,8 +322,9 @@ json_t *cw__part_str(cw__doc *d, const cw__part *x, bool core) {
   size_t n;
   if (core) cw__core_of(x, &s, &n);
   else s = x->s, n = x->n;
+  /* (cw__in_text's own first test, kept apart to tell the two cases) */
+  if (n && memmem(d->norm, d->norm_len, s, n)) return cw__str(s, n);
   if (!cw__in_text(d, s, n)) return json_null();
-  if (memmem(d->norm, d->norm_len, s, n)) return cw__str(s, n);
   return collapsed_str(s, n);
 }
 
