@@ -116,9 +116,7 @@ static bool place_shaped(const cw__eline *e) {
   size_t n = e->res_len;
   if (!s || e->has_date || e->l->ncells > 1) return false;
   cw__trim(&s, &n);
-  if (!n || cw__word_count(s, n) > 4 || cw__score_words(s, n, W_TITLE) || cw__score_words(s, n, W_COMPANY) ||
-      cw__score_words(s, n, W_INST) || cw__starts_with_degree(s, n))
-    return false;
+  if (!n || cw__word_count(s, n) > 4 || !cw__names_nothing(s, n)) return false;
   for (size_t i = 0; i < n; i++) {
     if (isdigit((unsigned char)s[i]) || strchr("@/:|;", s[i])) return false;
     if (i && s[i - 1] != ' ') continue;

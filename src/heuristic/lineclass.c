@@ -90,9 +90,7 @@ static bool short_tail(cw__doc *d, const cw__eline *el) {
   size_t n = el->res_len;
   cw__trim(&s, &n);
   if (!n || cw__word_count(s, n) > 2 || memchr(s, ',', n) || memchr(s, '|', n)) return false;
-  if (cw__score_words(s, n, W_TITLE) || cw__score_words(s, n, W_COMPANY) ||
-      cw__score_words(s, n, W_INST) || cw__starts_with_degree(s, n))
-    return false;
+  if (!cw__names_nothing(s, n)) return false;
   return !cw__is_location(d, s, n);
 }
 

@@ -108,8 +108,7 @@ static bool org_piece(cw__doc *d, const char *s, size_t n) {
 
 /* One or two capitalised words, none an organisation, school or role word. */
 static bool plain_place(const char *s, size_t n) {
-  if (!n || !isupper((unsigned char)s[0]) || cw__word_count(s, n) > 2 || cw__score_words(s, n, W_TITLE) ||
-      cw__score_words(s, n, W_COMPANY) || cw__score_words(s, n, W_INST) || cw__starts_with_degree(s, n))
+  if (!n || !isupper((unsigned char)s[0]) || cw__word_count(s, n) > 2 || !cw__names_nothing(s, n))
     return false;
   for (size_t i = 1; i < n; i++)
     if (s[i - 1] == ' ' && !isupper((unsigned char)s[i])) return false;

@@ -305,6 +305,11 @@ static bool or_remote(const char *s, size_t n) {
   return false;
 }
 
+bool cw__names_nothing(const char *s, size_t n) {
+  return !cw__score_words(s, n, W_TITLE) && !cw__score_words(s, n, W_COMPANY) &&
+         !cw__score_words(s, n, W_INST) && !cw__starts_with_degree(s, n);
+}
+
 bool cw__is_location(cw__doc *d, const char *s, size_t n) {
   cw__trim(&s, &n);
   if (!n || cw__word_count(s, n) > 6) return false;
@@ -313,9 +318,7 @@ bool cw__is_location(cw__doc *d, const char *s, size_t n) {
       cw__word_count(s, n) <= 4 && cw__score_words(s, n, W_TITLE) == 0 &&
       cw__re_find(d->h, RE_LOCATION, s, n, NULL, NULL))
     return true;
-  if (cw__score_words(s, n, W_TITLE) || cw__score_words(s, n, W_COMPANY) ||
-      cw__score_words(s, n, W_INST) || cw__starts_with_degree(s, n))
-    return false;
+  if (!cw__names_nothing(s, n)) return false;
   return cw__re_find(d->h, RE_LOCATION, s, n, NULL, NULL);
 }
 

@@ -15,6 +15,9 @@ bool cw__has_degree(const char *s, size_t n);
 bool cw__ends_in_degree(const char *s, size_t n);
 /* The piece ends in a unit word ("Emergency Department", "Platform Team"). */
 bool cw__unit_piece(const char *s, size_t n);
+/* No role, organisation or school word, and no degree at its start: s
+ * names nothing the lists know ("Lyon", "Frankfurt am Main"). */
+bool cw__names_nothing(const char *s, size_t n);
 bool cw__is_location(cw__doc *d, const char *s, size_t n);
 /* A label that opens a part of an entry ("HIGHLIGHTS", "Key achievements:",
  * "Aufgaben:"): names neither organisation nor role. */
