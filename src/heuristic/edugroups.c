@@ -374,7 +374,8 @@ static int by_dates(cw__eline *el, int n, cw__group *g, int ng) {
      * another: "Riverside University" / "BSc" / "2012 - 2016" /
      * "Oakmere College" / "" opens the next entry) */
     bool second = false;
-    for (int i = a + 1; i < e && group_has_school(el, cur); i++) second |= names_school(&el[i]);
+    if (group_has_school(el, cur))
+      for (int i = a + 1; i < e; i++) second |= names_school(&el[i]);
     if (e < n && el[e].kind == L_BLANK && e - a - 1 <= names_before && !second)
       for (; prev + 1 < e; prev++) add_line(el, cur, prev + 1, false);
   }
